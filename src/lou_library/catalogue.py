@@ -1,0 +1,568 @@
+"""Books: one record per physical copy, its place, its status and its history.
+
+A book is ``in_box`` (``box`` names it), ``in_depot`` (the community library room),
+``not_seen`` (a volunteer did not find it; residents take books home, so it may come
+back), ``lost`` or ``withdrawn``. Every change of place or status is an event.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from tinydb import TinyDB
+
+from lou_library import clock
+from lou_library import messages as M
+from lou_library.errors import Conflict, Invalid
+from lou_library.network import DEPOT, box_counts, get_box
+from lou_library.records import (
+    BOOKS,
+    BOXES,
+    CATEGORIES,
+    EVENTS,
+    Doc,
+    docs,
+    event,
+    find_code,
+    log,
+    peek_number,
+    set_counter,
+)
+from lou_library.text import clean, fold, pinyin_keys, require
+
+STATUSES = ("in_box", "in_depot", "not_seen", "lost", "withdrawn")
+ON_SHELF = ("in_box", "in_depot")
+AUDIENCES = ("general", "children")
+CONDITIONS = ("good", "worn", "damaged")
+MAX_COPIES = 1000
+
+BUILTIN_CATEGORIES: dict[str, tuple[str, str]] = {
+    "history": ("历史", "History"),
+    "politics": ("政治", "Politics"),
+    "fiction": ("小说", "Fiction"),
+    "children": ("儿童读物", "Children's books"),
+    "science": ("科普", "Popular science"),
+    "other": ("其他", "Other"),
+}
+_CATEGORY_ALIASES = {
+    "儿童": "children",
+    "少儿": "children",
+    "童书": "children",
+    "绘本": "children",
+    "kids": "children",
+    "children's": "children",
+    "childrens": "children",
+    "popularscience": "science",
+    "科学": "science",
+    "科普读物": "science",
+    "文学": "fiction",
+    "novel": "fiction",
+    "novels": "fiction",
+    "历史类": "history",
+    "党建": "politics",
+    "时政": "politics",
+}
+_CATEGORY_KEY = re.compile(r"^[a-z][a-z0-9_-]{1,23}$")
+
+
+def book_code(number: int) -> str:
+    return f"B{number:05d}"
+
+
+def code_order(code: str) -> tuple[int, str]:
+    """Natural order for codes: B99999 before B100000."""
+    return len(code), code
+
+
+# ----------------------------------------------------------------------- categories
+
+
+def categories(db: TinyDB) -> dict[str, tuple[str, str]]:
+    """Every category key with its Chinese and English names, built-in ones first."""
+    found = dict(BUILTIN_CATEGORIES)
+    for doc in docs(db, CATEGORIES):
+        found[doc["key"]] = (doc["zh"], doc["en"])
+    return found
+
+
+def resolve_category(known: dict[str, tuple[str, str]], text: str | None) -> str:
+    """A key from what people type: ``history``, ``历史``, ``历史类``, ``History``."""
+    raw = clean(text)
+    if not raw:
+        return "other"
+    wanted = fold(raw)
+    for key, (zh, en) in known.items():
+        if wanted in (key, fold(zh), fold(en), fold(zh) + "类"):
+            return key
+    alias = _CATEGORY_ALIASES.get(wanted) or _CATEGORY_ALIASES.get(wanted.removesuffix("类"))
+    if alias:
+        return alias
+    raise Invalid(
+        M.BAD_CATEGORY,
+        value=raw,
+        choices=", ".join(f"{k} ({zh})" for k, (zh, _) in known.items()),
+    )
+
+
+def add_category(db: TinyDB, key: str, zh: str, en: str | None) -> Doc:
+    key = clean(key).lower()
+    if not _CATEGORY_KEY.match(key):
+        raise Invalid(M.BAD_CATEGORY_KEY, value=key)
+    zh = require(zh, "--zh")
+    en_name = clean(en) or key
+    known = categories(db)
+    if key in known:
+        raise Conflict(M.DUPLICATE_CODE, code=key)
+    for other, (other_zh, other_en) in known.items():
+        if fold(zh) == fold(other_zh) or fold(en_name) == fold(other_en):
+            raise Conflict(M.DUPLICATE_CATEGORY_NAME, name=zh, key=other)
+    record = {"key": key, "zh": zh, "en": en_name}
+    db.table(CATEGORIES).insert(record)
+    return record
+
+
+# ----------------------------------------------------------------------------- ISBN
+
+
+def normalise_isbn(text: str | None) -> str:
+    """Digits (and a final X) of a valid ISBN-10 or ISBN-13, or '' when none was given.
+
+    Hyphens and spaces (also full-width ones) are accepted; a wrong check digit is not.
+    """
+    raw = clean(text)
+    if not raw:
+        return ""
+    value = re.sub(r"[\s\-‐‑–—－]", "", raw).upper()
+    if value.startswith("ISBN"):
+        value = value[4:].lstrip(":：")
+    if len(value) == 10 and re.fullmatch(r"[0-9]{9}[0-9X]", value):
+        total = sum((10 - i) * (10 if ch == "X" else int(ch)) for i, ch in enumerate(value))
+        if total % 11 == 0:
+            return value
+    elif len(value) == 13 and value.isdigit() and value[:3] in ("978", "979"):
+        total = sum((1 if i % 2 == 0 else 3) * int(ch) for i, ch in enumerate(value))
+        if total % 10 == 0:
+            return value
+    raise Invalid(M.BAD_ISBN, value=raw)
+
+
+# ---------------------------------------------------------------------------- books
+
+
+@dataclass
+class BookSpec:
+    """A book to be created, already validated (see :func:`check_spec`)."""
+
+    title: str
+    author: str = ""
+    isbn: str = ""
+    category: str = "other"
+    audience: str = "general"
+    condition: str = "good"
+    box: str | None = None
+    source: str = "stock"
+    donor: str = ""
+    note: str = ""
+    copies: int = 1
+
+
+def check_choice(value: str | None, choices: Sequence[str], what: str, default: str) -> str:
+    cleaned = clean(value).lower()
+    if not cleaned:
+        return default
+    aliases = {
+        "儿童": "children",
+        "少儿": "children",
+        "一般": "general",
+        "大众": "general",
+        "成人": "general",
+        "好": "good",
+        "良好": "good",
+        "完好": "good",
+        "旧": "worn",
+        "较旧": "worn",
+        "破损": "damaged",
+        "损坏": "damaged",
+    }
+    cleaned = aliases.get(cleaned, cleaned)
+    if cleaned not in choices:
+        raise Invalid(M.BAD_CHOICE, what=what, value=value, choices=", ".join(choices))
+    return cleaned
+
+
+def check_spec(
+    known_categories: dict[str, tuple[str, str]],
+    boxes: dict[str, Doc],
+    *,
+    title: str | None,
+    author: str | None = None,
+    isbn: str | None = None,
+    category: str | None = None,
+    audience: str | None = None,
+    condition: str | None = None,
+    box: str | None = None,
+    copies: int = 1,
+    source: str = "stock",
+    donor: str | None = None,
+    note: str | None = None,
+) -> BookSpec:
+    """Every rule a new book must pass, without touching the DB (imports check all rows)."""
+    from lou_library.records import normalise_code, suggest
+
+    box_code = None
+    if box is not None and clean(box):
+        box_code = normalise_code(box)
+        if box_code in (DEPOT, "社区图书室"):
+            box_code = None
+        elif box_code not in boxes:
+            raise Invalid(M.NO_BOX, code=box, hint=suggest(box_code, boxes))
+        elif boxes[box_code]["status"] != "active":
+            raise Conflict(M.BOX_NOT_ACTIVE, code=box_code, status=boxes[box_code]["status"])
+    if not 1 <= copies <= MAX_COPIES:
+        raise Invalid(M.BAD_COPIES, value=copies, limit=MAX_COPIES)
+    resolved = resolve_category(known_categories, category)
+    return BookSpec(
+        title=require(title, M.FIELD_TITLE()),
+        author=clean(author),
+        isbn=normalise_isbn(isbn),
+        category=resolved,
+        audience=check_choice(
+            audience, AUDIENCES, "audience", "children" if resolved == "children" else "general"
+        ),
+        condition=check_choice(condition, CONDITIONS, "condition", "good"),
+        box=box_code,
+        source=source,
+        donor=clean(donor),
+        note=clean(note),
+        copies=copies,
+    )
+
+
+def check_room(boxes: dict[str, Doc], counts: Counter[str], specs: Iterable[BookSpec]) -> None:
+    """Refuse books that would overfill a box (all boxes are checked at once)."""
+    wanted: Counter[str] = Counter()
+    for spec in specs:
+        if spec.box:
+            wanted[spec.box] += spec.copies
+    over = [
+        M.BOX_OVER_CAPACITY_LINE(
+            code=code, now=counts[code], adding=n, capacity=boxes[code]["capacity"]
+        )
+        for code, n in sorted(wanted.items())
+        if counts[code] + n > boxes[code]["capacity"]
+    ]
+    if over:
+        raise Conflict(M.BOX_OVER_CAPACITY, details=over)
+
+
+def create_books(db: TinyDB, specs: Sequence[BookSpec], command: str) -> list[Doc]:
+    """Insert every copy of every spec in one batch, with an ``added`` event each."""
+    first = peek_number(db, "book")
+    stamp = clock.stamp()
+    today = stamp[:10]
+    created: list[Doc] = []
+    events: list[Doc] = []
+    number = first
+    for spec in specs:
+        title_py, title_in = pinyin_keys(spec.title)
+        author_py, author_in = pinyin_keys(spec.author) if spec.author else ("", "")
+        for _ in range(spec.copies):
+            code = book_code(number)
+            number += 1
+            record: Doc = {
+                "code": code,
+                "title": spec.title,
+                "author": spec.author,
+                "isbn": spec.isbn,
+                "category": spec.category,
+                "audience": spec.audience,
+                "condition": spec.condition,
+                "source": spec.source,
+                "donor": spec.donor,
+                "added_on": today,
+                "status": "in_box" if spec.box else "in_depot",
+                "box": spec.box,
+                "last_box": spec.box,
+                "note": spec.note,
+                "py": f"{title_py}|{author_py}",
+                "pyi": f"{title_in}|{author_in}",
+            }
+            created.append(record)
+            events.append(
+                event(
+                    "donated" if spec.source == "donation" else "added",
+                    code,
+                    command,
+                    target=spec.box or DEPOT,
+                    at=stamp,
+                )
+            )
+    db.table(BOOKS).insert_multiple(created)
+    log(db, events)
+    set_counter(db, "book", number)
+    return created
+
+
+def boxes_by_code(db: TinyDB) -> dict[str, Doc]:
+    return {doc["code"]: doc for doc in docs(db, BOXES)}
+
+
+def add_book(
+    db: TinyDB, *, force: bool = False, command: str = "book add", **fields: Any
+) -> list[Doc]:
+    boxes = boxes_by_code(db)
+    spec = check_spec(categories(db), boxes, **fields)
+    if not force:
+        check_room(boxes, box_counts(db), [spec])
+    return create_books(db, [spec], command)
+
+
+def site_of(boxes: dict[str, Doc], box: str | None) -> str | None:
+    if box is None:
+        return None
+    found = boxes.get(box)
+    return found["site"] if found else None
+
+
+def book_row(doc: Doc, boxes: dict[str, Doc], show_contact: bool = False) -> Doc:
+    box = doc.get("box")
+    return {
+        "code": doc["code"],
+        "title": doc["title"],
+        "author": doc.get("author", ""),
+        "isbn": doc.get("isbn", ""),
+        "category": doc["category"],
+        "status": doc["status"],
+        "box": box,
+        "site": site_of(boxes, box) or (DEPOT if doc["status"] == "in_depot" else None),
+        "last_box": doc.get("last_box"),
+        "audience": doc.get("audience", "general"),
+        "condition": doc.get("condition", "good"),
+        "source": doc.get("source", "stock"),
+        "donor": doc.get("donor", "") if show_contact else ("***" if doc.get("donor") else ""),
+        "added_on": doc.get("added_on", ""),
+        "note": doc.get("note", ""),
+    }
+
+
+@dataclass
+class BookPage:
+    items: list[Doc]
+    total: int
+    offset: int
+    limit: int
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def _matches(doc: Doc, query: str) -> bool:
+    q = fold(query)
+    if not q:
+        return True
+    if q in fold(doc["title"]) or q in fold(doc.get("author", "")):
+        return True
+    if q.isascii():
+        return q in doc.get("py", "").replace("|", " ") or q in doc.get("pyi", "").replace("|", " ")
+    return q in fold(doc.get("isbn", "")) or q == fold(doc["code"])
+
+
+def list_books(
+    db: TinyDB,
+    *,
+    site: str | None = None,
+    box: str | None = None,
+    category: str | None = None,
+    status: str | None = None,
+    text: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+    by_pinyin: bool = False,
+    show_contact: bool = False,
+) -> BookPage:
+    """Filter, sort (by code, or by pinyin of the title for searches), then page."""
+    from lou_library.network import get_site
+
+    boxes = boxes_by_code(db)
+    site_code = get_site(db, site)[1]["code"] if site else None
+    box_code = get_box(db, box)[1]["code"] if box else None
+    category_key = resolve_category(categories(db), category) if category else None
+    if status is not None and status not in STATUSES:
+        raise Invalid(M.BAD_CHOICE, what="--status", value=status, choices=", ".join(STATUSES))
+    if limit < 1 or offset < 0:
+        raise Invalid(M.BAD_PAGE)
+    found = []
+    for doc in docs(db, BOOKS):
+        if box_code and doc.get("box") != box_code:
+            continue
+        if site_code:
+            place = DEPOT if doc["status"] == "in_depot" else site_of(boxes, doc.get("box"))
+            if place != site_code:
+                continue
+        if category_key and doc["category"] != category_key:
+            continue
+        if status and doc["status"] != status:
+            continue
+        if text and not _matches(doc, text):
+            continue
+        found.append(doc)
+    if by_pinyin:
+        found.sort(key=lambda d: (d.get("py", ""), code_order(d["code"])))
+    else:
+        found.sort(key=lambda d: code_order(d["code"]))
+    page = found[offset : offset + limit]
+    return BookPage(
+        items=[book_row(d, boxes, show_contact) for d in page],
+        total=len(found),
+        offset=offset,
+        limit=limit,
+        counts=dict(Counter(d["status"] for d in found)),
+    )
+
+
+def get_book(db: TinyDB, code: str) -> tuple[int, Doc]:
+    return find_code(db, BOOKS, code, M.NO_BOOK)
+
+
+def show_book(db: TinyDB, code: str, show_contact: bool = False) -> Doc:
+    _, doc = get_book(db, code)
+    return book_row(doc, boxes_by_code(db), show_contact)
+
+
+def history(db: TinyDB, code: str) -> tuple[Doc, list[Doc]]:
+    _, doc = get_book(db, code)
+    found = [e for e in docs(db, EVENTS) if e["book"] == doc["code"]]
+    return book_row(doc, boxes_by_code(db)), found
+
+
+def _move(
+    db: TinyDB, doc_id: int, doc: Doc, changes: Doc, action: str, command: str, note: str = ""
+) -> Doc:
+    source = doc.get("box") or (DEPOT if doc["status"] == "in_depot" else None)
+    target = changes.get("box", doc.get("box")) or (
+        DEPOT if changes.get("status", doc["status"]) == "in_depot" else None
+    )
+    db.table(BOOKS).update(changes, doc_ids=[doc_id])
+    log(db, [event(action, doc["code"], command, source=source, target=target, note=note or None)])
+    return {**doc, **changes}
+
+
+def place_book(db: TinyDB, code: str, box: str | None, *, force: bool, command: str) -> Doc:
+    """Put a book on the shelf: into ``box``, or into the depot when ``box`` is None."""
+    doc_id, doc = get_book(db, code)
+    if box is None:
+        changes: Doc = {"box": None, "status": "in_depot"}
+        if doc.get("box"):
+            changes["last_box"] = doc["box"]
+    else:
+        _, box_doc = get_box(db, box)
+        if box_doc["status"] != "active":
+            raise Conflict(M.BOX_NOT_ACTIVE, code=box_doc["code"], status=box_doc["status"])
+        if doc.get("box") == box_doc["code"] and doc["status"] == "in_box":
+            raise Conflict(M.BOOK_ALREADY_THERE, code=doc["code"], box=box_doc["code"])
+        if not force:
+            check_room(
+                {box_doc["code"]: box_doc}, box_counts(db), [BookSpec("", box=box_doc["code"])]
+            )
+        changes = {"box": box_doc["code"], "status": "in_box", "last_box": box_doc["code"]}
+    return book_row(_move(db, doc_id, doc, changes, "moved", command), boxes_by_code(db))
+
+
+def edit_book(db: TinyDB, code: str, **fields: str | None) -> Doc:
+    doc_id, doc = get_book(db, code)
+    changes: Doc = {}
+    if fields.get("title") is not None:
+        changes["title"] = require(fields["title"], M.FIELD_TITLE())
+    if fields.get("author") is not None:
+        changes["author"] = clean(fields["author"])
+    if fields.get("isbn") is not None:
+        changes["isbn"] = normalise_isbn(fields["isbn"])
+    if fields.get("category") is not None:
+        changes["category"] = resolve_category(categories(db), fields["category"])
+    if fields.get("audience") is not None:
+        changes["audience"] = check_choice(fields["audience"], AUDIENCES, "--audience", "general")
+    if fields.get("condition") is not None:
+        changes["condition"] = check_choice(fields["condition"], CONDITIONS, "--condition", "good")
+    if fields.get("note") is not None:
+        changes["note"] = clean(fields["note"])
+    if not changes:
+        raise Invalid(M.NOTHING_TO_CHANGE)
+    if "title" in changes or "author" in changes:
+        title_py, title_in = pinyin_keys(changes.get("title", doc["title"]))
+        author = changes.get("author", doc.get("author", ""))
+        author_py, author_in = pinyin_keys(author) if author else ("", "")
+        changes["py"] = f"{title_py}|{author_py}"
+        changes["pyi"] = f"{title_in}|{author_in}"
+    db.table(BOOKS).update(changes, doc_ids=[doc_id])
+    described = ", ".join(sorted(k for k in changes if k not in ("py", "pyi")))
+    log(db, [event("edited", doc["code"], "book edit", note=described)])
+    return book_row({**doc, **changes}, boxes_by_code(db))
+
+
+def withdraw_book(db: TinyDB, code: str, reason: str | None) -> Doc:
+    doc_id, doc = get_book(db, code)
+    if doc["status"] == "withdrawn":
+        raise Conflict(M.BOOK_ALREADY_WITHDRAWN, code=doc["code"])
+    changes: Doc = {
+        "status": "withdrawn",
+        "box": None,
+        "last_box": doc.get("box") or doc.get("last_box"),
+    }
+    moved = _move(db, doc_id, doc, changes, "withdrawn", "book withdraw", clean(reason))
+    return book_row(moved, boxes_by_code(db))
+
+
+def found_book(db: TinyDB, code: str, box: str | None, *, force: bool = False) -> Doc:
+    """A book reported not seen or lost is back: in ``box`` if given, else in the depot."""
+    doc_id, doc = get_book(db, code)
+    if doc["status"] not in ("not_seen", "lost"):
+        raise Conflict(M.BOOK_NOT_MISSING, code=doc["code"], status=M.STATUS_NAMES[doc["status"]]())
+    changes: Doc
+    if box is None:
+        changes = {"status": "in_depot", "box": None}
+    else:
+        _, box_doc = get_box(db, box)
+        if box_doc["status"] != "active":
+            raise Conflict(M.BOX_NOT_ACTIVE, code=box_doc["code"], status=box_doc["status"])
+        if not force:
+            check_room(
+                {box_doc["code"]: box_doc}, box_counts(db), [BookSpec("", box=box_doc["code"])]
+            )
+        changes = {"status": "in_box", "box": box_doc["code"], "last_box": box_doc["code"]}
+    moved = _move(db, doc_id, doc, changes, "found", "book found")
+    return book_row(moved, boxes_by_code(db))
+
+
+def donate(
+    db: TinyDB,
+    *,
+    box: str,
+    title: str,
+    author: str | None = None,
+    isbn: str | None = None,
+    category: str | None = None,
+    donor: str | None = None,
+    copies: int = 1,
+) -> tuple[list[Doc], bool]:
+    """Register books a resident put into a box. They are there already, so a full box
+    takes them anyway; the second value says it is now over capacity."""
+    boxes = boxes_by_code(db)
+    spec = check_spec(
+        categories(db),
+        boxes,
+        title=title,
+        author=author,
+        isbn=isbn,
+        category=category,
+        box=box,
+        copies=copies,
+        source="donation",
+        donor=donor,
+    )
+    if spec.box is None:
+        raise Invalid(M.DONATE_NEEDS_BOX)
+    created = create_books(db, [spec], "donate")
+    over = box_counts(db)[spec.box] > boxes[spec.box]["capacity"]
+    return created, over

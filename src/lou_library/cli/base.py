@@ -1,0 +1,180 @@
+"""What every command group shares: bilingual help, errors at the edge, the DB in context.
+
+Help strings in the command modules are keys such as ``"@book.add"``; :class:`LouGroup`
+and :class:`LouCommand` replace them from :data:`lou_library.messages.HELP` when Typer
+builds the Click objects, which happens after the language is known. So ``lou --lang zh
+--help`` is Chinese throughout, while command modules stay plain module-level Typer code.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import typer
+from typer._click.exceptions import ClickException
+from typer.core import TyperCommand, TyperGroup
+
+from lou_library import i18n
+from lou_library import messages as M
+from lou_library.errors import LouError
+from lou_library.store import Store, resolve_db_path
+
+
+def translate(text: str | None) -> str | None:
+    """``@key`` -> the help text in the current language; anything else unchanged."""
+    if text and text.startswith("@"):
+        msg = M.HELP.get(text[1:])
+        if msg is None:  # a missing key is a bug that tests/test_help.py catches
+            return text
+        return msg()
+    return text
+
+
+def _translate_params(command: Any) -> None:
+    for param in command.params:
+        if getattr(param, "help", None):
+            param.help = translate(param.help)
+
+
+def _translate_command(command: Any) -> None:
+    command.help = translate(command.help)
+    command.short_help = translate(command.short_help)
+    command.epilog = translate(command.epilog)
+    _translate_params(command)
+
+
+def _help_option(command: Any, option: Any) -> Any:
+    if option is not None:
+        option.help = M.HELP_OPTION()
+    return option
+
+
+class _Localised:
+    """Typer's own words are set just before Typer prints help or a usage error.
+
+    ``typer.rich_utils`` costs about 0.1 s to import, so it is only touched then.
+    """
+
+    def get_help_option(self, ctx: Any) -> Any:
+        return _help_option(self, super().get_help_option(ctx))  # type: ignore[misc]
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        localise_typer()
+        super().format_help(ctx, formatter)  # type: ignore[misc]
+
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().make_context(*args, **kwargs)  # type: ignore[misc]
+        except ClickException:
+            localise_typer()
+            raise
+
+
+class LouCommand(_Localised, TyperCommand):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _translate_command(self)
+
+
+class LouGroup(_Localised, TyperGroup):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _translate_command(self)
+
+    def invoke(self, ctx: Any) -> Any:
+        """Expected problems become one line on stderr and exit 1, never a traceback."""
+        try:
+            return super().invoke(ctx)
+        except ClickException:
+            localise_typer()
+            raise
+        except LouError as err:
+            from lou_library.cli import output
+
+            output.error(str(err), err.details)
+            raise typer.Exit(1) from None
+        except OSError as exc:  # a file the user named: unreadable, unwritable, missing
+            from lou_library.cli import output
+
+            target = exc.filename or ""
+            output.error(M.FILE_ERROR(path=target, reason=exc.strerror or exc))
+            raise typer.Exit(1) from None
+
+
+def group(help_key: str) -> typer.Typer:
+    """A command group whose help comes from the catalogue."""
+    return typer.Typer(
+        cls=LouGroup,
+        help=help_key,
+        no_args_is_help=True,
+        pretty_exceptions_show_locals=False,
+        add_completion=False,
+    )
+
+
+CommandFunction = TypeVar("CommandFunction", bound=Callable[..., Any])
+
+
+def command(
+    app: typer.Typer, name: str, help_key: str
+) -> Callable[[CommandFunction], CommandFunction]:
+    decorator: Callable[[CommandFunction], CommandFunction] = app.command(
+        name, cls=LouCommand, help=help_key
+    )
+    return decorator
+
+
+@dataclass
+class AppState:
+    """What the root callback learned, handed to every command through ``ctx.obj``."""
+
+    db_option: Path | None = None
+    _store: Store | None = field(default=None, repr=False)
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = Store(resolve_db_path(self.db_option))
+        return self._store
+
+
+def state(ctx: typer.Context) -> AppState:
+    obj = ctx.find_root().obj
+    if not isinstance(obj, AppState):  # invoked without the root callback (tests of one group)
+        obj = AppState()
+        ctx.find_root().obj = obj
+    return obj
+
+
+def localise_typer() -> None:
+    """Typer's own words (panel titles, [default: ...]) in the chosen language."""
+    from typer import rich_utils
+
+    zh = i18n.current() == "zh"
+    rich_utils.ARGUMENTS_PANEL_TITLE = "参数" if zh else "Arguments"
+    rich_utils.OPTIONS_PANEL_TITLE = "选项" if zh else "Options"
+    rich_utils.COMMANDS_PANEL_TITLE = "命令" if zh else "Commands"
+    rich_utils.ERRORS_PANEL_TITLE = "错误" if zh else "Error"
+    rich_utils.DEFAULT_STRING = "[默认: {}]" if zh else "[default: {}]"
+    rich_utils.ENVVAR_STRING = "[环境变量: {}]" if zh else "[env var: {}]"
+    rich_utils.REQUIRED_LONG_STRING = "[必填]" if zh else "[required]"
+    rich_utils.RICH_HELP = (
+        "运行 [blue]'{command_path} {help_option}'[/] 查看帮助。"
+        if zh
+        else "Try [blue]'{command_path} {help_option}'[/] for help."
+    )
+
+
+def prepare(argv: list[str]) -> None:
+    """Fix the language for this run before Typer builds help text."""
+    i18n.set_language(i18n.detect(argv))
+    if "typer.rich_utils" in sys.modules:  # already imported (tests run many commands)
+        localise_typer()
+
+
+def main_args() -> list[str]:
+    return sys.argv[1:]

@@ -1,0 +1,460 @@
+"""``lou book`` and ``lou donate``: the catalogue, one record per physical copy."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from lou_library import catalogue, i18n
+from lou_library import messages as M
+from lou_library.cli import output
+from lou_library.cli.base import command, group, state
+from lou_library.cli.common import Json, ShowContact, status_name
+
+app = group("@book")
+categories_app = group("@category")
+app.add_typer(categories_app, name="category")
+
+Code = Annotated[str, typer.Argument(help="@arg.book", show_default=False)]
+Title = Annotated[str | None, typer.Option("--title", help="@opt.title")]
+Author = Annotated[str | None, typer.Option("--author", help="@opt.author")]
+Isbn = Annotated[str | None, typer.Option("--isbn", help="@opt.isbn")]
+Category = Annotated[str | None, typer.Option("--category", help="@opt.category")]
+Audience = Annotated[str | None, typer.Option("--audience", help="@opt.audience")]
+Condition = Annotated[str | None, typer.Option("--condition", help="@opt.condition")]
+Note = Annotated[str | None, typer.Option("--note", help="@opt.note")]
+Force = Annotated[bool, typer.Option("--force", help="@opt.force_capacity")]
+
+
+class Status(StrEnum):
+    in_box = "in_box"
+    in_depot = "in_depot"
+    not_seen = "not_seen"
+    lost = "lost"
+    withdrawn = "withdrawn"
+
+
+def category_name(names: dict[str, tuple[str, str]], key: str) -> str:
+    zh, en = names.get(key, (key, key))
+    return zh if i18n.current() == "zh" else en
+
+
+def place(book: dict[str, Any]) -> str:
+    if book["box"]:
+        return str(book["box"])
+    if book["status"] == "in_depot":
+        return M.DEPOT_NAME()
+    return f"({book['last_box']})" if book.get("last_box") else ""
+
+
+def render_books(
+    page: catalogue.BookPage, names: dict[str, tuple[str, str]], title: str | None = None
+) -> None:
+    rows = [
+        (
+            b["code"],
+            b["title"],
+            b["author"],
+            category_name(names, b["category"]),
+            place(b),
+            status_name(b["status"]),
+        )
+        for b in page.items
+    ]
+    shown_to = page.offset + len(page.items)
+    caption = (
+        M.PAGE_CAPTION(first=page.offset + 1, last=shown_to, total=page.total)
+        if page.items
+        else M.NOTHING_FOUND()
+    )
+    output.print_table(
+        output.table(
+            [
+                M.COL_CODE(),
+                M.COL_TITLE(),
+                M.COL_AUTHOR(),
+                M.COL_CATEGORY(),
+                M.COL_PLACE(),
+                M.COL_STATUS(),
+            ],
+            rows,
+            title=title,
+            caption=caption,
+        )
+    )
+    if shown_to < page.total:
+        output.note(M.PAGE_MORE(offset=shown_to))
+
+
+def _page_json(page: catalogue.BookPage) -> dict[str, Any]:
+    return {"books": page.items, "total": page.total, "offset": page.offset, "limit": page.limit}
+
+
+def _render_one(book: dict[str, Any], names: dict[str, tuple[str, str]]) -> None:
+    output.stdout().print(
+        output.key_values(
+            [
+                (M.COL_CODE(), book["code"]),
+                (M.COL_TITLE(), book["title"]),
+                (M.COL_AUTHOR(), book["author"]),
+                ("ISBN", book["isbn"]),
+                (M.COL_CATEGORY(), category_name(names, book["category"])),
+                (M.COL_AUDIENCE(), M.AUDIENCE_NAMES[book["audience"]]()),
+                (M.COL_CONDITION(), M.CONDITION_NAMES[book["condition"]]()),
+                (M.COL_STATUS(), status_name(book["status"])),
+                (M.COL_PLACE(), place(book)),
+                (M.COL_SITE(), book["site"] or ""),
+                (M.COL_SOURCE(), M.SOURCE_NAMES[book["source"]]()),
+                (M.COL_DONOR(), book["donor"]),
+                (M.COL_ADDED(), book["added_on"]),
+                (M.COL_NOTE(), book["note"]),
+            ]
+        )
+    )
+
+
+@command(app, "list", "@book.list")
+def list_(
+    ctx: typer.Context,
+    site: Annotated[str | None, typer.Option("--site", help="@opt.filter_site")] = None,
+    box: Annotated[str | None, typer.Option("--box", help="@opt.filter_box")] = None,
+    category: Category = None,
+    status: Annotated[Status | None, typer.Option("--status", help="@opt.book_status")] = None,
+    text: Annotated[str | None, typer.Option("--text", help="@opt.text")] = None,
+    limit: Annotated[int, typer.Option("--limit", help="@opt.limit")] = 50,
+    offset: Annotated[int, typer.Option("--offset", help="@opt.offset")] = 0,
+    show_contact: ShowContact = False,
+    json: Json = False,
+) -> None:
+    with state(ctx).store.read() as db:
+        page = catalogue.list_books(
+            db,
+            site=site,
+            box=box,
+            category=category,
+            status=status.value if status else None,
+            text=text,
+            limit=limit,
+            offset=offset,
+            show_contact=show_contact,
+        )
+        names = catalogue.categories(db)
+    if json:
+        output.emit_json(_page_json(page))
+    else:
+        render_books(page, names)
+
+
+@command(app, "find", "@book.find")
+def find(
+    ctx: typer.Context,
+    query: Annotated[str, typer.Argument(help="@arg.query", show_default=False)],
+    limit: Annotated[int, typer.Option("--limit", help="@opt.limit")] = 50,
+    offset: Annotated[int, typer.Option("--offset", help="@opt.offset")] = 0,
+    json: Json = False,
+) -> None:
+    with state(ctx).store.read() as db:
+        page = catalogue.list_books(db, text=query, limit=limit, offset=offset, by_pinyin=True)
+        names = catalogue.categories(db)
+    if json:
+        output.emit_json(_page_json(page))
+    else:
+        render_books(page, names, title=M.FIND_TITLE(query=query))
+
+
+@command(app, "add", "@book.add")
+def add(
+    ctx: typer.Context,
+    title: Annotated[str, typer.Option("--title", help="@opt.title")],
+    author: Author = None,
+    isbn: Isbn = None,
+    category: Category = None,
+    box: Annotated[str | None, typer.Option("--box", help="@opt.book_box")] = None,
+    audience: Audience = None,
+    condition: Condition = None,
+    copies: Annotated[int, typer.Option("--copies", help="@opt.copies")] = 1,
+    note: Note = None,
+    force: Force = False,
+    json: Json = False,
+) -> None:
+    with state(ctx).store.write("book add") as db:
+        created = catalogue.add_book(
+            db,
+            force=force,
+            title=title,
+            author=author,
+            isbn=isbn,
+            category=category,
+            box=box,
+            audience=audience,
+            condition=condition,
+            copies=copies,
+            note=note,
+        )
+        boxes = catalogue.boxes_by_code(db)
+    rows = [catalogue.book_row(doc, boxes) for doc in created]
+    if json:
+        output.emit_json({"books": rows, "total": len(rows)})
+        return
+    where = rows[0]["box"] or M.DEPOT_NAME()
+    codes = rows[0]["code"] if len(rows) == 1 else f"{rows[0]['code']}–{rows[-1]['code']}"
+    output.done(M.BOOK_ADDED(n=len(rows), codes=codes, title=rows[0]["title"], place=where))
+
+
+@command(app, "show", "@book.show")
+def show(
+    ctx: typer.Context, code: Code, show_contact: ShowContact = False, json: Json = False
+) -> None:
+    with state(ctx).store.read() as db:
+        book = catalogue.show_book(db, code, show_contact)
+        names = catalogue.categories(db)
+    if json:
+        output.emit_json(book)
+    else:
+        _render_one(book, names)
+
+
+@command(app, "edit", "@book.edit")
+def edit(
+    ctx: typer.Context,
+    code: Code,
+    title: Title = None,
+    author: Author = None,
+    isbn: Isbn = None,
+    category: Category = None,
+    audience: Audience = None,
+    condition: Condition = None,
+    note: Note = None,
+    box: Annotated[str | None, typer.Option("--box", help="@opt.move_box")] = None,
+    to_depot: Annotated[bool, typer.Option("--to-depot", help="@opt.to_depot")] = False,
+    force: Force = False,
+    json: Json = False,
+) -> None:
+    from lou_library.errors import Invalid
+
+    fields = {
+        "title": title,
+        "author": author,
+        "isbn": isbn,
+        "category": category,
+        "audience": audience,
+        "condition": condition,
+        "note": note,
+    }
+    edits = {k: v for k, v in fields.items() if v is not None}
+    if box is not None and to_depot:
+        raise Invalid(M.BOX_OR_DEPOT)
+    with state(ctx).store.write("book edit") as db:
+        if not edits and box is None and not to_depot:
+            raise Invalid(M.NOTHING_TO_CHANGE)
+        book = catalogue.edit_book(db, code, **edits) if edits else catalogue.show_book(db, code)
+        if box is not None or to_depot:
+            book = catalogue.place_book(db, code, box, force=force, command="book edit")
+    if json:
+        output.emit_json(book)
+    else:
+        output.done(M.BOOK_EDITED(code=book["code"], title=book["title"], place=place(book)))
+
+
+@command(app, "history", "@book.history")
+def history(ctx: typer.Context, code: Code, json: Json = False) -> None:
+    with state(ctx).store.read() as db:
+        book, events = catalogue.history(db, code)
+    if json:
+        output.emit_json({"book": book, "events": events, "total": len(events)})
+        return
+    output.print_table(
+        output.table(
+            [M.COL_WHEN(), M.COL_ACTION(), M.COL_FROM(), M.COL_TO(), M.COL_BY(), M.COL_NOTE()],
+            [
+                (
+                    e["at"].replace("T", " "),
+                    M.ACTION_NAMES[e["action"]]() if e["action"] in M.ACTION_NAMES else e["action"],
+                    e.get("from", ""),
+                    e.get("to", ""),
+                    e.get("volunteer") or f"lou {e['command']}",
+                    e.get("note", ""),
+                )
+                for e in events
+            ],
+            title=M.HISTORY_TITLE(code=book["code"], title=book["title"]),
+        )
+    )
+
+
+@command(app, "withdraw", "@book.withdraw")
+def withdraw(
+    ctx: typer.Context,
+    code: Code,
+    reason: Annotated[str | None, typer.Option("--reason", help="@opt.reason")] = None,
+    json: Json = False,
+) -> None:
+    with state(ctx).store.write("book withdraw") as db:
+        book = catalogue.withdraw_book(db, code, reason)
+    if json:
+        output.emit_json(book)
+    else:
+        output.done(M.BOOK_WITHDRAWN(code=book["code"], title=book["title"]))
+
+
+@command(app, "found", "@book.found")
+def found(
+    ctx: typer.Context,
+    code: Code,
+    box: Annotated[str | None, typer.Option("--box", help="@opt.found_box")] = None,
+    force: Force = False,
+    json: Json = False,
+) -> None:
+    with state(ctx).store.write("book found") as db:
+        book = catalogue.found_book(db, code, box, force=force)
+    if json:
+        output.emit_json(book)
+    else:
+        output.done(M.BOOK_FOUND(code=book["code"], title=book["title"], place=place(book)))
+
+
+@command(app, "import", "@book.import")
+def import_(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="@arg.import_file", show_default=False)],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="@opt.dry_run")] = False,
+    json: Json = False,
+) -> None:
+    from lou_library import importing, transfer
+
+    table = importing.read_table(file)  # read and parsed before the DB is locked
+    store = state(ctx).store
+    if dry_run:
+        with store.read() as db:
+            plan = transfer.plan_import(db, table)
+            names = catalogue.categories(db)
+        created: list[dict[str, Any]] = []
+    else:
+        with store.write("book import", backup="import") as db:
+            plan = transfer.plan_import(db, table)
+            names = catalogue.categories(db)
+            created = transfer.apply_import(db, plan)
+    for column in plan.ignored_columns:
+        output.warn(M.IMPORT_IGNORED_COLUMN(column=column))
+    summary = {
+        "dry_run": dry_run,
+        "books": plan.books,
+        "rows": len(plan.specs),
+        "encoding": plan.encoding,
+        "by_box": dict(sorted(plan.by_box.items())),
+        "by_category": dict(sorted(plan.by_category.items())),
+        "ignored_columns": plan.ignored_columns,
+        "first": created[0]["code"] if created else None,
+        "last": created[-1]["code"] if created else None,
+    }
+    if json:
+        output.emit_json(summary)
+        return
+    output.print_table(
+        output.table(
+            [M.COL_CATEGORY(), M.COL_BOOKS()],
+            [(category_name(names, k), n) for k, n in sorted(plan.by_category.items())],
+            title=M.IMPORT_TITLE(file=file.name),
+            right=[1],
+        )
+    )
+    if dry_run:
+        output.note(M.IMPORT_DRY_RUN(n=plan.books, rows=len(plan.specs)))
+    else:
+        output.done(
+            M.IMPORT_DONE(
+                n=plan.books, rows=len(plan.specs), first=summary["first"], last=summary["last"]
+            )
+        )
+
+
+@command(app, "export", "@book.export")
+def export(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="@arg.export_file", show_default=False)],
+    show_contact: ShowContact = False,
+) -> None:
+    from lou_library import transfer
+
+    with state(ctx).store.read() as db:
+        n = transfer.export_books(db, file, show_contact)
+    output.done(M.EXPORT_DONE(n=n, path=file))
+
+
+@command(categories_app, "list", "@category.list")
+def category_list(ctx: typer.Context, json: Json = False) -> None:
+    from collections import Counter
+
+    from lou_library.records import BOOKS, docs
+
+    with state(ctx).store.read() as db:
+        names = catalogue.categories(db)
+        counts = Counter(b["category"] for b in docs(db, BOOKS) if b["status"] != "withdrawn")
+    records = [{"key": k, "zh": zh, "en": en, "books": counts[k]} for k, (zh, en) in names.items()]
+    if json:
+        output.emit_json({"categories": records, "total": len(records)})
+        return
+    output.print_table(
+        output.table(
+            [M.COL_CODE(), "中文", "English", M.COL_BOOKS()],
+            [(r["key"], r["zh"], r["en"], r["books"]) for r in records],
+            right=[3],
+        )
+    )
+
+
+@command(categories_app, "add", "@category.add")
+def category_add(
+    ctx: typer.Context,
+    key: Annotated[str, typer.Argument(help="@arg.category_key", show_default=False)],
+    zh: Annotated[str, typer.Option("--zh", help="@opt.category_zh")],
+    en: Annotated[str | None, typer.Option("--en", help="@opt.category_en")] = None,
+    json: Json = False,
+) -> None:
+    with state(ctx).store.write("book category add") as db:
+        record = catalogue.add_category(db, key, zh, en)
+    if json:
+        output.emit_json(record)
+    else:
+        output.done(M.CATEGORY_ADDED(key=record["key"], zh=record["zh"], en=record["en"]))
+
+
+def donate(
+    ctx: typer.Context,
+    box: Annotated[str, typer.Option("--box", help="@opt.donate_box")],
+    title: Annotated[str, typer.Option("--title", help="@opt.title")],
+    author: Author = None,
+    isbn: Isbn = None,
+    category: Category = None,
+    donor: Annotated[str | None, typer.Option("--donor", help="@opt.donor")] = None,
+    copies: Annotated[int, typer.Option("--copies", help="@opt.copies")] = 1,
+    show_contact: ShowContact = False,
+    json: Json = False,
+) -> None:
+    with state(ctx).store.write("donate") as db:
+        created, over = catalogue.donate(
+            db,
+            box=box,
+            title=title,
+            author=author,
+            isbn=isbn,
+            category=category,
+            donor=donor,
+            copies=copies,
+        )
+        boxes = catalogue.boxes_by_code(db)
+    rows = [catalogue.book_row(doc, boxes, show_contact) for doc in created]
+    if json:
+        output.emit_json({"books": rows, "total": len(rows), "over_capacity": over})
+        return
+    codes = rows[0]["code"] if len(rows) == 1 else f"{rows[0]['code']}–{rows[-1]['code']}"
+    output.done(M.DONATED(n=len(rows), codes=codes, title=rows[0]["title"], box=rows[0]["box"]))
+    if over:
+        output.warn(M.DONATE_OVER_CAPACITY(box=rows[0]["box"]))
+
+
+def register_donate(root: typer.Typer) -> None:
+    command(root, "donate", "@donate")(donate)

@@ -1,0 +1,118 @@
+"""``lou db check | backup | restore | migrate``: looking after the file itself."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from lou_library import messages as M
+from lou_library.cli import output
+from lou_library.cli.base import command, group, state
+from lou_library.cli.common import Json
+from lou_library.errors import Invalid
+
+app = group("@db")
+
+
+@command(app, "check", "@db.check")
+def check(ctx: typer.Context, json: Json = False) -> None:
+    from lou_library import integrity
+
+    store = state(ctx).store
+    with store.read() as db:
+        problems = integrity.check(db)
+    if json:
+        output.emit_json(
+            {
+                "db": str(store.path),
+                "ok": not problems,
+                "problems": [
+                    {"kind": p.kind, "record": p.record, "message": p.message} for p in problems
+                ],
+            }
+        )
+    elif problems:
+        output.print_table(
+            output.table(
+                [M.COL_PROBLEM(), M.COL_RECORD(), M.COL_DETAIL()],
+                [(p.kind, p.record, p.message) for p in problems],
+                title=M.CHECK_TITLE(path=store.path),
+            )
+        )
+    if problems:
+        raise Invalid(M.CHECK_FAILED, n=len(problems))
+    if not json:
+        output.done(M.CHECK_OK(path=store.path))
+
+
+@command(app, "backup", "@db.backup")
+def backup(ctx: typer.Context) -> None:
+    store = state(ctx).store
+    with store.lock("db backup"):
+        with store.read():
+            pass  # refuse to back up a file that is missing, corrupt or from the future
+        saved = store.backup("manual")
+    output.done(M.BACKED_UP(path=saved))
+
+
+@command(app, "restore", "@db.restore")
+def restore(
+    ctx: typer.Context,
+    name: Annotated[str | None, typer.Argument(help="@arg.backup", show_default=False)] = None,
+    latest: Annotated[bool, typer.Option("--latest", help="@opt.latest")] = False,
+    json: Json = False,
+) -> None:
+    store = state(ctx).store
+    backups = store.backups()
+    if name is None and not latest:
+        if json:
+            output.emit_json(
+                {
+                    "backups": [
+                        {
+                            "name": b.path.name,
+                            "created": b.created,
+                            "reason": b.reason,
+                            "size": b.size,
+                        }
+                        for b in reversed(backups)
+                    ],
+                    "total": len(backups),
+                }
+            )
+            return
+        if not backups:
+            output.note(M.NO_BACKUPS(folder=store.backup_dir))
+            return
+        output.print_table(
+            output.table(
+                [M.COL_BACKUP(), M.COL_CREATED(), M.COL_REASON(), M.COL_SIZE()],
+                [(b.path.name, b.created, b.reason, b.size) for b in reversed(backups)],
+                title=M.BACKUPS_TITLE(folder=store.backup_dir),
+                right=[3],
+            )
+        )
+        output.note(M.RESTORE_HOW())
+        return
+    if name is None:
+        if not backups:
+            raise Invalid(M.NO_BACKUPS, folder=store.backup_dir)
+        chosen = backups[-1]
+    else:
+        chosen = store.find_backup(name)
+    saved = store.restore(chosen.path)
+    if saved:
+        output.note(M.BACKED_UP(path=saved))
+    output.done(M.RESTORED(name=chosen.path.name, path=store.path))
+
+
+@command(app, "migrate", "@db.migrate")
+def migrate(ctx: typer.Context) -> None:
+    store = state(ctx).store
+    found, now, saved = store.migrate()
+    if saved is None:
+        output.done(M.MIGRATE_NOTHING(version=now))
+    else:
+        output.note(M.BACKED_UP(path=saved))
+        output.done(M.MIGRATED(old=found, new=now))

@@ -1,0 +1,156 @@
+"""``lou init``, ``lou info`` and ``lou demo``."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from lou_library import messages as M
+from lou_library.cli import output
+from lou_library.cli.base import command, state
+from lou_library.cli.common import Json, kind_name, status_name
+from lou_library.store import SCHEMA_VERSION, Store
+
+
+def register(app: typer.Typer) -> None:
+    command(app, "demo", "@demo")(demo)
+    command(app, "init", "@init")(init)
+    command(app, "info", "@info")(info)
+
+
+def _build(demo_network: bool) -> Any:
+    from lou_library import demo as demo_module
+
+    return demo_module.build_demo() if demo_network else demo_module.empty_document()
+
+
+def init(
+    ctx: typer.Context,
+    demo: Annotated[bool, typer.Option("--demo", help="@opt.init_demo")] = False,
+    force: Annotated[bool, typer.Option("--force", help="@opt.init_force")] = False,
+) -> None:
+    store = state(ctx).store
+    data = _build(demo)
+    saved = store.create(data, force=force)
+    if saved:
+        output.note(M.BACKED_UP(path=saved))
+    summary = summarise(store)
+    output.done(
+        M.INIT_DONE_DEMO(path=store.path, **_counts(summary))
+        if demo
+        else M.INIT_DONE(path=store.path)
+    )
+
+
+def _counts(summary: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "sites": summary["sites"]["total"],
+        "boxes": summary["boxes"]["total"],
+        "books": summary["books"]["total"],
+        "volunteers": summary["volunteers"]["total"],
+    }
+
+
+def summarise(store: Store) -> dict[str, Any]:
+    """What ``lou info`` shows: where the DB is and what it holds."""
+    from collections import Counter
+
+    from lou_library.records import BOOKS, BOXES, SITES, VOLUNTEERS, docs
+
+    with store.read() as db:
+        sites = [s for s in docs(db, SITES) if s["kind"] != "depot" and s["status"] == "active"]
+        boxes = Counter(b["status"] for b in docs(db, BOXES))
+        books = Counter(b["status"] for b in docs(db, BOOKS))
+        people = [v for v in docs(db, VOLUNTEERS) if v["status"] == "active"]
+    return {
+        "db": str(store.path),
+        "size": store.path.stat().st_size,
+        "schema_version": SCHEMA_VERSION,
+        "sites": {
+            "total": len(sites),
+            "compound": sum(s["kind"] == "compound" for s in sites),
+            "yard": sum(s["kind"] == "yard" for s in sites),
+        },
+        "boxes": {"total": boxes["active"] + boxes["repair"], **dict(sorted(boxes.items()))},
+        "books": {
+            "total": sum(n for s, n in books.items() if s != "withdrawn"),
+            **{s: books.get(s, 0) for s in ("in_box", "in_depot", "not_seen", "lost", "withdrawn")},
+        },
+        "volunteers": {
+            "total": len(people),
+            "party_members": sum(bool(v["party_member"]) for v in people),
+            "administrators": sum(v["role"] == "administrator" for v in people),
+        },
+        "backups": len(store.backups()),
+    }
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{n / 1024:.1f} KB"
+
+
+def render_info(summary: dict[str, Any]) -> None:
+    books = summary["books"]
+    book_parts = ", ".join(
+        f"{status_name(s)} {books[s]}"
+        for s in ("in_box", "in_depot", "not_seen", "lost", "withdrawn")
+    )
+    people = summary["volunteers"]
+    output.stdout().print(
+        output.key_values(
+            [
+                (M.INFO_DB(), summary["db"]),
+                (M.INFO_SIZE(), _size(summary["size"])),
+                (M.INFO_SCHEMA(), summary["schema_version"]),
+                (
+                    M.INFO_SITES(),
+                    M.INFO_SITES_VALUE(
+                        total=summary["sites"]["total"],
+                        compound=summary["sites"]["compound"],
+                        compound_name=kind_name("compound"),
+                        yard=summary["sites"]["yard"],
+                        yard_name=kind_name("yard"),
+                    ),
+                ),
+                (M.INFO_BOXES(), summary["boxes"]["total"]),
+                (M.INFO_BOOKS(), f"{books['total']}  ({book_parts})"),
+                (
+                    M.INFO_VOLUNTEERS(),
+                    M.INFO_VOLUNTEERS_VALUE(total=people["total"], party=people["party_members"]),
+                ),
+                (M.INFO_BACKUPS(), summary["backups"]),
+            ],
+            title=M.INFO_TITLE(),
+        )
+    )
+
+
+def info(ctx: typer.Context, json: Json = False) -> None:
+    summary = summarise(state(ctx).store)
+    if json:
+        output.emit_json(summary)
+    else:
+        render_info(summary)
+
+
+def demo(ctx: typer.Context, json: Json = False) -> None:
+    """A fresh demo network in a temporary folder; the user's own DB is never opened."""
+    from lou_library.cli.cmd_site import render_sites
+    from lou_library.network import list_sites
+
+    folder = Path(tempfile.mkdtemp(prefix="lou-demo-"))
+    store = Store(folder / "lou.json")
+    store.create(_build(True), force=False, command="demo")
+    summary = summarise(store)
+    with store.read() as db:
+        sites = list_sites(db)
+    if json:
+        output.emit_json({"info": summary, "sites": sites})
+        return
+    output.note(M.DEMO_INTRO(path=store.path))
+    render_info(summary)
+    render_sites(sites)
+    output.note(M.DEMO_NEXT(path=store.path))

@@ -1,0 +1,163 @@
+"""``lou volunteer``: the management group (管理小组) and its culture administrator."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Any
+
+import typer
+
+from lou_library import messages as M
+from lou_library import network
+from lou_library.cli import output
+from lou_library.cli.base import command, group, state
+from lou_library.cli.common import Json, ShowContact, status_name, yes_no
+from lou_library.i18n import Msg
+
+app = group("@volunteer")
+
+Who = Annotated[str, typer.Argument(help="@arg.volunteer", show_default=False)]
+
+
+class Role(StrEnum):
+    administrator = "administrator"
+    member = "member"
+
+
+def role_name(role: str) -> str:
+    return M.ROLE_NAMES[role]() if role in M.ROLE_NAMES else role
+
+
+def render_volunteers(people: list[dict[str, Any]]) -> None:
+    output.print_table(
+        output.table(
+            [
+                M.COL_CODE(),
+                M.COL_NAME(),
+                M.COL_ROLE(),
+                M.COL_PARTY(),
+                M.COL_PHONE(),
+                M.COL_SITES(),
+                M.COL_STATUS(),
+            ],
+            [
+                (
+                    p["code"],
+                    p["name"],
+                    role_name(p["role"]),
+                    yes_no(p["party_member"]),
+                    p["phone"],
+                    ", ".join(p["sites"]),
+                    status_name(p["status"]),
+                )
+                for p in people
+            ],
+            title=M.VOLUNTEERS_TITLE(
+                n=len(people), party=sum(bool(p["party_member"]) for p in people)
+            ),
+        )
+    )
+
+
+def _emit(person: dict[str, Any], json: bool, show_contact: bool, done: Msg | None) -> None:
+    row = network.volunteer_row(person, show_contact)
+    if json:
+        output.emit_json(row)
+    elif done is not None:
+        output.done(done(code=row["code"], name=row["name"]))
+    else:
+        output.stdout().print(
+            output.key_values(
+                [
+                    (M.COL_CODE(), row["code"]),
+                    (M.COL_NAME(), row["name"]),
+                    (M.COL_ROLE(), role_name(row["role"])),
+                    (M.COL_PARTY(), yes_no(row["party_member"])),
+                    (M.COL_PHONE(), row["phone"]),
+                    (M.COL_SITES(), ", ".join(row["sites"])),
+                    (M.COL_STATUS(), status_name(row["status"])),
+                ]
+            )
+        )
+
+
+@command(app, "list", "@volunteer.list")
+def list_(
+    ctx: typer.Context,
+    site: Annotated[str | None, typer.Option("--site", help="@opt.filter_site")] = None,
+    all_: Annotated[bool, typer.Option("--all", help="@opt.all")] = False,
+    show_contact: ShowContact = False,
+    json: Json = False,
+) -> None:
+    with state(ctx).store.read() as db:
+        people = [
+            network.volunteer_row(p, show_contact)
+            for p in network.list_volunteers(db, site=site, include_retired=all_)
+        ]
+    if json:
+        output.emit_json({"volunteers": people, "total": len(people)})
+    else:
+        render_volunteers(people)
+
+
+@command(app, "add", "@volunteer.add")
+def add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="@arg.person_name", show_default=False)],
+    phone: Annotated[str | None, typer.Option("--phone", help="@opt.phone")] = None,
+    party_member: Annotated[bool, typer.Option("--party-member", help="@opt.party")] = False,
+    site: Annotated[list[str] | None, typer.Option("--site", help="@opt.volunteer_site")] = None,
+    role: Annotated[Role, typer.Option("--role", help="@opt.role")] = Role.member,
+    show_contact: ShowContact = False,
+    json: Json = False,
+) -> None:
+    with state(ctx).store.write("volunteer add") as db:
+        person = network.add_volunteer(
+            db, name, phone=phone, party_member=party_member, sites=site or [], role=role.value
+        )
+    _emit(person, json, show_contact, M.VOLUNTEER_ADDED)
+
+
+@command(app, "show", "@volunteer.show")
+def show(
+    ctx: typer.Context, who: Who, show_contact: ShowContact = False, json: Json = False
+) -> None:
+    with state(ctx).store.read() as db:
+        _, person = network.find_volunteer(db, who)
+    _emit(person, json, show_contact, None)
+
+
+@command(app, "edit", "@volunteer.edit")
+def edit(
+    ctx: typer.Context,
+    who: Who,
+    name: Annotated[str | None, typer.Option("--name", help="@opt.name")] = None,
+    phone: Annotated[str | None, typer.Option("--phone", help="@opt.phone")] = None,
+    party_member: Annotated[
+        bool | None, typer.Option("--party-member/--not-party-member", help="@opt.party_edit")
+    ] = None,
+    site: Annotated[
+        list[str] | None, typer.Option("--site", help="@opt.volunteer_site_edit")
+    ] = None,
+    role: Annotated[Role | None, typer.Option("--role", help="@opt.role")] = None,
+    show_contact: ShowContact = False,
+    json: Json = False,
+) -> None:
+    with state(ctx).store.write("volunteer edit") as db:
+        person = network.edit_volunteer(
+            db,
+            who,
+            name=name,
+            phone=phone,
+            party_member=party_member,
+            sites=site,
+            role=role.value if role else None,
+        )
+    _emit(person, json, show_contact, M.VOLUNTEER_EDITED)
+
+
+@command(app, "retire", "@volunteer.retire")
+def retire(ctx: typer.Context, who: Who, json: Json = False) -> None:
+    with state(ctx).store.write("volunteer retire") as db:
+        person = network.retire_volunteer(db, who)
+    _emit(person, json, False, M.VOLUNTEER_RETIRED_DONE)

@@ -1,0 +1,26 @@
+"""Options and small renderers shared by several command modules."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from lou_library import messages as M
+
+Json = Annotated[bool, typer.Option("--json", help="@opt.json")]
+ShowContact = Annotated[bool, typer.Option("--show-contact", help="@opt.show_contact")]
+
+
+def status_name(status: str) -> str:
+    msg = M.STATUS_NAMES.get(status)
+    return msg() if msg else status
+
+
+def kind_name(kind: str) -> str:
+    msg = M.KIND_NAMES.get(kind)
+    return msg() if msg else kind
+
+
+def yes_no(value: bool) -> str:
+    return M.YES() if value else M.NO()

@@ -1,0 +1,98 @@
+"""The only place that prints. Rich tables and messages for people, JSON for scripts.
+
+Records reach the terminal as :class:`rich.text.Text`, never as markup, so a title such
+as ``[bold]x`` prints literally; control characters are replaced too, so a title cannot
+smuggle a terminal escape sequence. ``--json`` writes one document to stdout and nothing
+else; messages always go to stderr.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import orjson
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+_CONTROL = dict.fromkeys((*range(0, 9), 11, 12, *range(14, 32), 127), "�")
+
+
+def stdout() -> Console:
+    return Console(highlight=False, soft_wrap=False)
+
+
+def stderr() -> Console:
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def safe(value: object) -> Text:
+    """User text as plain Text: no markup, no control characters."""
+    if value is None:
+        return Text("")
+    if isinstance(value, bool):
+        return Text("✓" if value else "")
+    return Text(str(value).translate(_CONTROL))
+
+
+def plain(value: object) -> str:
+    return "" if value is None else str(value).translate(_CONTROL)
+
+
+def error(message: str, details: Sequence[str] = ()) -> None:
+    console = stderr()
+    console.print(Text.assemble(("✗ ", "bold red"), plain(message)))
+    for line in details:
+        console.print(Text("  " + plain(line)))
+
+
+def warn(message: str) -> None:
+    stderr().print(Text.assemble(("! ", "bold yellow"), plain(message)))
+
+
+def done(message: str) -> None:
+    stderr().print(Text.assemble(("✓ ", "bold green"), plain(message)))
+
+
+def note(message: str) -> None:
+    stderr().print(Text(plain(message), style="dim"))
+
+
+def emit_json(document: Any) -> None:
+    payload = orjson.dumps(document, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS)
+    sys.stdout.write(payload.decode("utf-8") + "\n")
+    sys.stdout.flush()
+
+
+def table(
+    headers: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    *,
+    title: str | None = None,
+    caption: str | None = None,
+    right: Iterable[int] = (),
+) -> Table:
+    """A table of records; ``right`` lists the columns of numbers."""
+    numbers = set(right)
+    result = Table(title=title, caption=caption, show_lines=False, header_style="bold")
+    for i, header in enumerate(headers):
+        result.add_column(header, justify="right" if i in numbers else "left", overflow="fold")
+    for row in rows:
+        result.add_row(*(safe(cell) for cell in row))
+    return result
+
+
+def print_table(renderable: Table) -> None:
+    stdout().print(renderable)
+
+
+def key_values(pairs: Sequence[tuple[str, object]], title: str | None = None) -> Table:
+    """A two-column table for one record (``show``, ``info``)."""
+    result = Table(title=title, show_header=False, box=None, padding=(0, 2, 0, 0))
+    result.add_column(style="bold")
+    result.add_column(overflow="fold")
+    for key, value in pairs:
+        result.add_row(Text(key), safe(value))
+    return result

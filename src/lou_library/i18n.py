@@ -1,0 +1,90 @@
+"""Two interface languages, Chinese and English, chosen once per process.
+
+Every user-facing string is a :class:`Msg` holding both texts, so a message can't exist
+in one language only (a test walks the catalogue). We chose a typed catalogue module over
+gettext ``.po``/``.mo`` files: there are only two languages, both written by the
+developers, no build step is needed to compile catalogues, and mypy sees every use.
+
+The language comes from ``--lang``, else ``LOU_LANG``, else the locale (``zh_*`` gives
+Chinese), else English.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from typing import Literal, get_args
+
+Lang = Literal["zh", "en"]
+LANGS: tuple[Lang, ...] = get_args(Lang)
+
+_current: Lang = "en"
+
+
+def current() -> Lang:
+    return _current
+
+
+def set_language(lang: Lang) -> None:
+    global _current  # noqa: PLW0603 - one language per process, set once
+    _current = lang
+
+
+def parse_lang(value: str | None) -> Lang | None:
+    """``zh``, ``zh_CN.UTF-8``, ``zh-Hans`` give Chinese; ``en``, ``C``, ``POSIX`` English."""
+    if not value:
+        return None
+    low = value.strip().lower()
+    if low.startswith("zh"):
+        return "zh"
+    if low.startswith("en") or low in {"c", "posix"} or low.startswith("c."):
+        return "en"
+    return None
+
+
+def detect(argv: Sequence[str], environ: Mapping[str, str] | None = None) -> Lang:
+    """The language for this run, looking at the command line before Typer parses it.
+
+    Help text is built before parsing, so ``--lang`` must be known this early.
+    """
+    env = os.environ if environ is None else environ
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == "--lang" and i + 1 < len(argv):
+            lang = parse_lang(argv[i + 1])
+            if lang:
+                return lang
+        elif arg.startswith("--lang="):
+            lang = parse_lang(arg.split("=", 1)[1])
+            if lang:
+                return lang
+    explicit = parse_lang(env.get("LOU_LANG"))
+    if explicit:
+        return explicit
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+        value = env.get(var)
+        if value:
+            # LANGUAGE may be a list such as "zh_CN:en"
+            return parse_lang(value.split(":")[0]) or "en"
+    return "en"
+
+
+class Msg:
+    """One message in both languages; ``msg(**fields)`` renders it in the current one."""
+
+    __slots__ = ("en", "zh")
+
+    def __init__(self, zh: str, en: str) -> None:
+        self.zh = zh
+        self.en = en
+
+    def text(self, lang: Lang | None = None) -> str:
+        return self.zh if (lang or _current) == "zh" else self.en
+
+    def __call__(self, **fields: object) -> str:
+        template = self.text()
+        return template.format(**fields) if fields else template
+
+    def __repr__(self) -> str:
+        return f"Msg({self.zh!r}, {self.en!r})"

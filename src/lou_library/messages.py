@@ -1,0 +1,805 @@
+"""The message catalogue: every user-facing sentence, in Chinese and English.
+
+Names are ``AREA_WHAT``; fields in braces are filled by the caller. Help texts for the
+command line live in :data:`HELP`, keyed by the ``@key`` strings the CLI modules use.
+"""
+
+from __future__ import annotations
+
+from lou_library.i18n import Msg
+
+# ---------------------------------------------------------------------- the store
+STORE_MISSING = Msg(
+    "找不到数据库 {path}。请先运行 `lou init` 新建（或 `lou init --demo` 载入示例网络）。",
+    "No database at {path}. Start with `lou init` (or `lou init --demo` for the demo network).",
+)
+STORE_CORRUPT = Msg(
+    "数据库文件 {path} 无法读取：{reason}。文件未做任何改动；可用 `lou db restore` 从备份恢复。",
+    "The database file {path} cannot be read: {reason}. It was left untouched; "
+    "`lou db restore` brings back a backup.",
+)
+STORE_EMPTY = Msg("文件是空的", "the file is empty")
+STORE_NOT_JSON = Msg("不是有效的 JSON（{detail}）", "it is not valid JSON ({detail})")
+STORE_NOT_TABLES = Msg("不是 lou 的数据表格式", "it is not a table of lou records")
+STORE_NO_SCHEMA = Msg("缺少结构版本号（schema_version）", "it has no schema_version")
+STORE_NEWER = Msg(
+    "数据库 {path} 的结构版本是 {found}，而本程序只认识到 {supported}。请升级 lou-library 后再用；文件未做改动。",
+    "The database {path} has schema version {found}, newer than this program knows "
+    "({supported}). Upgrade lou-library; the file was left untouched.",
+)
+STORE_OLDER = Msg(
+    "数据库 {path} 的结构版本是 {found}，需要升级到 {supported}：请运行 `lou db migrate`（升级前自动备份）。",
+    "The database {path} has schema version {found}; this program needs {supported}. "
+    "Run `lou db migrate` (it takes a backup first).",
+)
+STORE_NO_MIGRATION = Msg(
+    "不知道如何把数据库 {path} 从结构版本 {found} 升级；文件未做改动。",
+    "No migration is known from schema version {found} for {path}; the file was left untouched.",
+)
+STORE_BUSY = Msg(
+    "数据库 {path} 正被另一个命令占用（{owner}），已等待 {seconds} 秒。请稍后再试；未做任何更改。",
+    "The database {path} is in use by another command ({owner}); waited {seconds} s. "
+    "Try again shortly; nothing was changed.",
+)
+STORE_WRITE_FAILED = Msg(
+    "无法写入数据库 {path}：{reason}。数据库保持原样，未做任何更改。",
+    "Could not write the database {path}: {reason}. It is unchanged.",
+)
+STORE_BACKUP_FAILED = Msg(
+    "无法备份数据库 {path}：{reason}。为安全起见，未做任何更改。",
+    "Could not back up the database {path}: {reason}. To be safe, nothing was changed.",
+)
+STORE_EXISTS = Msg(
+    "数据库 {path} 已经存在。确需重新建立请加 --force（旧文件会先自动备份）。",
+    "The database {path} already exists. Add --force to replace it (the old file is backed up first).",
+)
+BACKUP_NOT_FOUND = Msg(
+    "找不到备份 {name}。`lou db restore` 不带参数可列出 {folder} 中的备份。",
+    "No backup {name}. `lou db restore` without arguments lists the backups in {folder}.",
+)
+FILE_ERROR = Msg("无法访问文件 {path}：{reason}。", "Cannot use the file {path}: {reason}.")
+
+# ------------------------------------------------------------------ general words
+YES = Msg("是", "yes")
+NO = Msg("否", "no")
+DID_YOU_MEAN = Msg("您是不是要找 {codes}？", " Did you mean {codes}?")
+AND_MORE = Msg("……另有 {n} 处问题未列出", "… and {n} more")
+NOTHING_TO_CHANGE = Msg(
+    "没有要修改的内容：请至少给出一个选项。", "Nothing to change: give at least one option."
+)
+NOTHING_FOUND = Msg("没有找到符合条件的记录", "Nothing matches")
+EMPTY_FIELD = Msg("{what}不能为空。", "The {what} cannot be empty.")
+FIELD_TOO_LONG = Msg(
+    "{what}太长了（最多 {limit} 个字）。", "The {what} is too long (at most {limit} characters)."
+)
+FIELD_NAME = Msg("名称", "name")
+FIELD_TITLE = Msg("书名", "title")
+FIELD_BUILDING = Msg("楼栋", "building")
+FIELD_UNIT = Msg("单元", "unit")
+WHAT_SITE = Msg("片区", "site")
+WHAT_BOX = Msg("图书箱", "box")
+BAD_CODE = Msg(
+    "{what}编号“{code}”不合格式：只能用字母、数字和短横线，最多 12 位。",
+    "The {what} code '{code}' is not valid: letters, digits and hyphens, at most 12.",
+)
+BAD_CHOICE = Msg(
+    "{what} 的值“{value}”无效；可选：{choices}。",
+    "'{value}' is not a valid {what}; choose one of: {choices}.",
+)
+DUPLICATE_CODE = Msg("编号 {code} 已被使用。", "The code {code} is already taken.")
+BACKED_UP = Msg("已自动备份到 {path}", "Backed up to {path}")
+DEPOT_NAME = Msg("社区图书室", "depot")
+
+# -------------------------------------------------------------------------- sites
+NO_SITE = Msg("没有片区 {code}。{hint}", "No site {code}.{hint}")
+DUPLICATE_SITE_NAME = Msg("已经有名为“{name}”的片区了。", "There is already a site named '{name}'.")
+DEPOT_IS_PERMANENT = Msg(
+    "社区图书室是书的“家”，不能撤销。", "The depot (community library room) cannot be retired."
+)
+ALREADY_RETIRED = Msg("{code} 已经撤销了。", "{code} is already retired.")
+SITE_HAS_BOXES = Msg(
+    "片区 {code} 还有在用的图书箱（{boxes}），请先撤销这些图书箱。",
+    "Site {code} still has boxes in use ({boxes}); retire them first.",
+)
+SITE_RETIRED = Msg("片区 {code} 已撤销。", "Site {code} is retired.")
+SITE_ADDED = Msg("已新增片区 {code}（{name}）", "Added site {code} ({name})")
+SITE_EDITED = Msg("已修改片区 {code}（{name}）", "Updated site {code} ({name})")
+SITE_RETIRED_DONE = Msg("已撤销片区 {code}（{name}）", "Retired site {code} ({name})")
+SITES_TITLE = Msg("片区", "Sites")
+
+# -------------------------------------------------------------------------- boxes
+NO_BOX = Msg("没有图书箱 {code}。{hint}", "No box {code}.{hint}")
+NO_BOX_IN_DEPOT = Msg(
+    "社区图书室里不设图书箱；请选择一个小区或楼院。",
+    "Boxes belong to a compound or a yard, not to the depot.",
+)
+BAD_CAPACITY = Msg(
+    "容量 {value} 不合理：应在 1 到 {limit} 册之间。",
+    "A capacity of {value} is not possible: 1 to {limit} books.",
+)
+DUPLICATE_PLACE = Msg(
+    "{building}{unit} 已经有图书箱 {code} 了。",
+    "{building} {unit} already has box {code}.",
+)
+BOX_RETIRED = Msg(
+    "图书箱 {code} 已撤销，不能再修改。", "Box {code} is retired and cannot be changed."
+)
+BOX_NOT_ACTIVE = Msg(
+    "图书箱 {code} 当前不可用（{status}）。", "Box {code} is not in use ({status})."
+)
+BOX_OVER_CAPACITY = Msg("图书箱放不下：", "Not enough room in the box:")
+BOX_OVER_CAPACITY_LINE = Msg(
+    "{code}：现有 {now} 册，再放 {adding} 册会超过容量 {capacity} 册（可放入社区图书室，或加 --force）",
+    "{code}: holds {now}, adding {adding} would exceed its capacity of {capacity} "
+    "(use the depot, or --force)",
+)
+BOX_ADDED = Msg(
+    "已新增图书箱 {code}：{site} {building}{unit}", "Added box {code}: {site}, {building} {unit}"
+)
+BOX_EDITED = Msg("已修改图书箱 {code}", "Updated box {code}")
+BOX_RETIRED_DONE = Msg(
+    "已撤销图书箱 {code}；箱内 {n} 册书已记为回到社区图书室。",
+    "Retired box {code}; its {n} books are now recorded in the depot.",
+)
+BOXES_TITLE = Msg("图书箱（{n} 个）", "Boxes ({n})")
+BOX_OR_DEPOT = Msg("--box 和 --to-depot 只能选一个。", "Give --box or --to-depot, not both.")
+
+# --------------------------------------------------------------------- volunteers
+NO_VOLUNTEER = Msg("没有志愿者 {code}。{hint}", "No volunteer {code}.{hint}")
+AMBIGUOUS_VOLUNTEER = Msg(
+    "“{name}”对应不止一位志愿者：{choices}。请改用编号。",
+    "'{name}' matches more than one volunteer: {choices}. Use the code instead.",
+)
+BAD_PHONE = Msg(
+    "电话号码“{value}”不对：应为 5 到 15 位数字。",
+    "'{value}' is not a phone number: 5 to 15 digits.",
+)
+VOLUNTEER_RETIRED = Msg("志愿者 {code} 已退出。", "Volunteer {code} has retired.")
+VOLUNTEER_ADDED = Msg("已登记志愿者 {code}（{name}）", "Added volunteer {code} ({name})")
+VOLUNTEER_EDITED = Msg("已修改志愿者 {code}（{name}）", "Updated volunteer {code} ({name})")
+VOLUNTEER_RETIRED_DONE = Msg("志愿者 {code}（{name}）已退出", "Volunteer {code} ({name}) retired")
+VOLUNTEERS_TITLE = Msg(
+    "志愿者（{n} 人，其中党员 {party} 人）", "Volunteers ({n}, {party} Party members)"
+)
+
+# -------------------------------------------------------------------------- books
+NO_BOOK = Msg("没有编号为 {code} 的图书。{hint}", "No book {code}.{hint}")
+BAD_ISBN = Msg(
+    "ISBN“{value}”校验位不对，或位数不是 10/13 位。",
+    "'{value}' is not a valid ISBN-10 or ISBN-13 (check digit or length).",
+)
+BAD_CATEGORY = Msg(
+    "没有分类“{value}”；可选：{choices}。", "No category '{value}'; choose one of: {choices}."
+)
+BAD_CATEGORY_KEY = Msg(
+    "分类代码“{value}”不合格式：小写英文字母开头，2 到 24 位字母、数字、-、_。",
+    "The category key '{value}' is not valid: 2 to 24 lower-case letters, digits, - or _.",
+)
+DUPLICATE_CATEGORY_NAME = Msg(
+    "分类名“{name}”已被 {key} 使用。", "The name '{name}' is already used by {key}."
+)
+BAD_COPIES = Msg(
+    "册数“{value}”不对：应为 1 到 {limit} 的整数。",
+    "'{value}' copies is not possible: a whole number from 1 to {limit}.",
+)
+BAD_PAGE = Msg(
+    "--limit 至少为 1，--offset 不能为负。", "--limit must be at least 1 and --offset not negative."
+)
+BOOK_ALREADY_THERE = Msg("{code} 已经在图书箱 {box} 里了。", "{code} is already in box {box}.")
+BOOK_ALREADY_WITHDRAWN = Msg("{code} 已经下架了。", "{code} is already withdrawn.")
+BOOK_NOT_MISSING = Msg(
+    "{code} 当前状态是“{status}”，并未登记为未见或遗失。",
+    "{code} is '{status}', not reported missing or lost.",
+)
+DONATE_NEEDS_BOX = Msg(
+    "捐赠登记需要写明是在哪个图书箱发现的（--box）。",
+    "A donation needs the box it was found in (--box).",
+)
+BOOK_ADDED = Msg(
+    "已入藏 {n} 册《{title}》（{codes}），放在 {place}",
+    "Added {n} × '{title}' ({codes}) to {place}",
+)
+BOOK_EDITED = Msg(
+    "已修改 {code}《{title}》，现在在 {place}", "Updated {code} '{title}', now at {place}"
+)
+BOOK_WITHDRAWN = Msg("{code}《{title}》已下架", "{code} '{title}' withdrawn")
+BOOK_FOUND = Msg(
+    "{code}《{title}》找回来了，现在在 {place}", "{code} '{title}' is back, at {place}"
+)
+DONATED = Msg(
+    "感谢捐赠！已登记 {n} 册《{title}》（{codes}），在图书箱 {box}",
+    "Thank you! Registered {n} × '{title}' ({codes}) in box {box}",
+)
+DONATE_OVER_CAPACITY = Msg(
+    "图书箱 {box} 现在超过容量了；下次轮换会把多出的书带回社区图书室。",
+    "Box {box} is now over capacity; the next rotation takes the surplus back to the depot.",
+)
+CATEGORY_ADDED = Msg("已新增分类 {key}（{zh} / {en}）", "Added category {key} ({zh} / {en})")
+PAGE_CAPTION = Msg("第 {first}–{last} 条，共 {total} 条", "{first}–{last} of {total}")
+PAGE_MORE = Msg(
+    "还有更多：加 --offset {offset} 查看下一页。", "More: add --offset {offset} for the next page."
+)
+FIND_TITLE = Msg("查找“{query}”", "Search: {query}")
+HISTORY_TITLE = Msg("{code}《{title}》的流转记录", "History of {code} '{title}'")
+
+# ------------------------------------------------------------------ import/export
+IMPORT_ROW_PROBLEM = Msg("第 {line} 行：{reason}", "line {line}: {reason}")
+IMPORT_REJECTED = Msg(
+    "导入未进行：发现 {n} 处问题，数据库没有任何改动。请改正后重新导入：",
+    "Nothing was imported: {n} problems found and the database is unchanged. Fix them and import again:",
+)
+IMPORT_EMPTY = Msg("文件里没有可导入的图书。", "The file has no books to import.")
+IMPORT_IGNORED_COLUMN = Msg("已忽略不认识的列“{column}”", "Ignored the unknown column '{column}'")
+IMPORT_TITLE = Msg("导入 {file}", "Import of {file}")
+IMPORT_DRY_RUN = Msg(
+    "试运行：将导入 {n} 册（{rows} 行）。数据库未改动；去掉 --dry-run 即正式导入。",
+    "Dry run: {n} books ({rows} rows) would be imported. Nothing was written; drop --dry-run to import.",
+)
+IMPORT_DONE = Msg(
+    "已导入 {n} 册（{rows} 行），编号 {first}–{last}",
+    "Imported {n} books ({rows} rows), codes {first}–{last}",
+)
+EXPORT_KIND = Msg(
+    "不知道如何导出为 {path}：请用 .csv 或 .json 结尾的文件名。",
+    "Cannot export to {path}: use a name ending in .csv or .json.",
+)
+EXPORT_DONE = Msg("已导出 {n} 册到 {path}", "Exported {n} books to {path}")
+
+# ------------------------------------------------------- reading import files
+IMPORT_FILE_MISSING = Msg("找不到文件 {path}。", "No such file: {path}.")
+IMPORT_NOT_A_FILE = Msg(
+    "{path} 不是一个普通文件（也许是文件夹）。请指定要导入的表格文件。",
+    "{path} is not a regular file (perhaps a folder). Give the spreadsheet file to import.",
+)
+IMPORT_UNREADABLE = Msg("无法读取文件 {path}：{reason}。", "Cannot read the file {path}: {reason}.")
+IMPORT_BAD_SUFFIX = Msg(
+    "无法导入 {path}：不支持这种文件类型。可以导入 .csv、.tsv、.txt（逗号、制表符或分号分隔）"
+    "和 .xlsx 文件；.xls、.et、.ods 等请先在 Excel/WPS 里“另存为” .xlsx 或 CSV。",
+    "Cannot import {path}: this kind of file is not supported. Accepted: .csv, .tsv, .txt "
+    "(comma-, tab- or semicolon-separated) and .xlsx; save .xls, .et, .ods and others "
+    "as .xlsx or CSV in Excel/WPS first.",
+)
+IMPORT_TOO_BIG = Msg(
+    "文件 {path} 有 {size} MB，超过了 {limit} MB 的上限。请拆成几个较小的文件分批导入。",
+    "The file {path} is {size} MB, over the {limit} MB limit. "
+    "Split it into smaller files and import them one at a time.",
+)
+IMPORT_XLSX_TOO_BIG = Msg(
+    "工作簿 {path} 解压后超过 {limit} MB，太大了。请拆成几个较小的文件分批导入。",
+    "The workbook {path} unpacks to more than {limit} MB. "
+    "Split it into smaller files and import them one at a time.",
+)
+IMPORT_TOO_MANY_ROWS = Msg(
+    "文件 {path} 的数据超过 {limit} 行的上限。请拆成几个文件分批导入。",
+    "The file {path} has more than {limit} data rows, the limit. Split it into several files.",
+)
+IMPORT_FIELD_TOO_LONG = Msg(
+    "文件 {path} 第 {line} 行有一个单元格超过 {limit} 个字，不像图书目录"
+    "（常见原因是某个引号没有配对）。",
+    "Line {line} of {path} has a cell longer than {limit} characters, which does not look "
+    "like a book list (an unmatched quote mark is the usual cause).",
+)
+IMPORT_BAD_ENCODING = Msg(
+    "无法识别文件 {path} 的文字编码（试过 UTF-8 和 GB18030/GBK）。"
+    "请在 Excel/WPS 里另存为“CSV UTF-8”后再导入。",
+    "Cannot tell the text encoding of {path} (tried UTF-8 and GB18030/GBK). "
+    "Save it from Excel/WPS as “CSV UTF-8” and import that.",
+)
+IMPORT_UTF16 = Msg(
+    "文件 {path} 是 UTF-16 编码的文本（Excel 的“Unicode 文本”），不支持。"
+    "请另存为“CSV UTF-8”或 .xlsx。",
+    "{path} is UTF-16 text (Excel's “Unicode Text”), which is not supported. "
+    "Save it as “CSV UTF-8” or .xlsx.",
+)
+IMPORT_LOOKS_LIKE_XLSX = Msg(
+    "文件 {path} 其实是 Excel 工作簿，不是 CSV 文本。"
+    "请把扩展名改成 .xlsx，或在 Excel/WPS 里另存为 CSV。",
+    "{path} is really an Excel workbook, not CSV text. "
+    "Rename it to end in .xlsx, or save it as CSV from Excel/WPS.",
+)
+IMPORT_OLD_EXCEL = Msg(
+    "文件 {path} 是旧版 Excel（.xls）文件或设了打开密码的工作簿，无法读取。"
+    "请在 Excel/WPS 里去掉密码，另存为 .xlsx 或 CSV。",
+    "{path} is an old Excel (.xls) file or a password-protected workbook and cannot be read. "
+    "Remove the password and save it as .xlsx or CSV in Excel/WPS.",
+)
+IMPORT_BAD_XLSX = Msg(
+    "文件 {path} 不是有效的 .xlsx 工作簿（{reason}）。请用 Excel/WPS 打开后重新另存为 .xlsx。",
+    "{path} is not a valid .xlsx workbook ({reason}). "
+    "Open it in Excel/WPS and save it as .xlsx again.",
+)
+IMPORT_BAD_CSV = Msg(
+    "无法解析文件 {path} 第 {line} 行：{reason}。",
+    "Cannot parse line {line} of {path}: {reason}.",
+)
+IMPORT_EMPTY_FILE = Msg(
+    "文件 {path} 是空的，连表头行都没有。",
+    "The file {path} is empty: it does not even have a header row.",
+)
+IMPORT_NO_TITLE = Msg(
+    "文件 {path} 的表头（第 {line} 行）里没有书名列。表头必须是第一个非空行，"
+    "书名列可以叫：{accepted}。找到的表头：{found}。",
+    "The header row of {path} (line {line}) has no title column. The header must be the "
+    "first non-empty row, and the title column may be called: {accepted}. "
+    "Headers found: {found}.",
+)
+IMPORT_DUPLICATE_COLUMN = Msg(
+    "文件 {path} 中“{first}”和“{second}”两列指的是同一项（{field}），请只保留其中一列。",
+    "In {path}, the columns “{first}” and “{second}” both mean the same field ({field}); "
+    "keep only one of them.",
+)
+
+# ----------------------------------------------------------------- init and info
+INIT_DONE = Msg(
+    "已新建数据库 {path}（只有社区图书室）。下一步：`lou site add`、`lou box add`、`lou book import`。",
+    "Created {path} (just the depot). Next: `lou site add`, `lou box add`, `lou book import`.",
+)
+INIT_DONE_DEMO = Msg(
+    "已新建示例数据库 {path}：{sites} 个片区、{boxes} 个图书箱、{books} 册书、{volunteers} 位志愿者。",
+    "Created the demo database {path}: {sites} sites, {boxes} boxes, {books} books, {volunteers} volunteers.",
+)
+DEMO_MISSING = Msg(
+    "示例数据 {path} 缺失或不完整；请重新安装 lou-library。",
+    "The demo data {path} is missing or incomplete; reinstall lou-library.",
+)
+DEMO_INTRO = Msg(
+    "这是一个全新的示例网络，存放在临时文件 {path}；您自己的数据库不受影响。",
+    "A fresh demo network in a temporary file, {path}; your own database is not touched.",
+)
+DEMO_NEXT = Msg(
+    "可以接着试：lou --db {path} book find swgwsm",
+    "Try next: lou --db {path} book find swgwsm",
+)
+INFO_TITLE = Msg("楼道图书角", "Corridor book corners")
+INFO_DB = Msg("数据库", "Database")
+INFO_SIZE = Msg("大小", "Size")
+INFO_SCHEMA = Msg("结构版本", "Schema version")
+INFO_SITES = Msg("片区", "Sites")
+INFO_SITES_VALUE = Msg(
+    "{total}（{compound_name} {compound}，{yard_name} {yard}）",
+    "{total} ({compound} {compound_name}, {yard} {yard_name})",
+)
+INFO_BOXES = Msg("图书箱", "Boxes")
+INFO_BOOKS = Msg("图书", "Books")
+INFO_VOLUNTEERS = Msg("志愿者", "Volunteers")
+INFO_VOLUNTEERS_VALUE = Msg("{total}（党员 {party}）", "{total} ({party} Party members)")
+INFO_BACKUPS = Msg("备份", "Backups")
+
+# ---------------------------------------------------------------------- db ...
+CHECK_TITLE = Msg("{path} 的检查结果", "Problems in {path}")
+CHECK_OK = Msg(
+    "{path} 完好：文件、结构版本和各项记录都一致。",
+    "{path} is sound: the file, its schema and its records agree.",
+)
+CHECK_FAILED = Msg("发现 {n} 处问题（见上表）。", "{n} problems found (see above).")
+CHECK_NO_CODE = Msg("表 {table} 中有记录缺少编号", "a record in {table} has no code")
+CHECK_DUPLICATE = Msg("编号 {code} 出现了 {n} 次", "the code {code} appears {n} times")
+CHECK_NO_DEPOT = Msg("缺少社区图书室（DEPOT）", "the depot (DEPOT) is missing")
+CHECK_BOX_SITE = Msg(
+    "图书箱 {code} 所属片区 {site} 不存在",
+    "box {code} belongs to a site {site} that does not exist",
+)
+CHECK_BOOK_BOX = Msg(
+    "图书 {code} 记在图书箱 {box}，但该箱不存在",
+    "book {code} is in box {box}, which does not exist",
+)
+CHECK_BOOK_RETIRED = Msg(
+    "图书 {code} 记在已撤销的图书箱 {box}", "book {code} is in box {box}, which is retired"
+)
+CHECK_BOOK_STRAY = Msg(
+    "图书 {code} 不在箱中，却仍记着图书箱 {box}", "book {code} is not in a box yet names box {box}"
+)
+CHECK_BOOK_STATUS = Msg(
+    "图书 {code} 的状态“{status}”无效", "book {code} has an unknown status '{status}'"
+)
+CHECK_VOLUNTEER_SITE = Msg(
+    "志愿者 {code} 负责的片区 {site} 不存在",
+    "volunteer {code} serves a site {site} that does not exist",
+)
+CHECK_EVENT_BOOK = Msg(
+    "有 {n} 条流转记录指向不存在的图书 {code}",
+    "{n} history entries point to a book {code} that does not exist",
+)
+NO_BACKUPS = Msg("{folder} 中还没有备份。", "There are no backups in {folder} yet.")
+BACKUPS_TITLE = Msg("备份（{folder}）", "Backups in {folder}")
+RESTORE_HOW = Msg(
+    "恢复：lou db restore 备份文件名（或 --latest 恢复最新的一份）；恢复前会先备份当前文件。",
+    "To restore: lou db restore NAME (or --latest); the current file is backed up first.",
+)
+RESTORED = Msg("已用备份 {name} 恢复 {path}", "Restored {path} from {name}")
+MIGRATE_NOTHING = Msg(
+    "数据库已是最新结构版本 {version}，无需升级。",
+    "The database is already at schema version {version}; nothing to do.",
+)
+MIGRATED = Msg(
+    "数据库已从结构版本 {old} 升级到 {new}。",
+    "Migrated the database from schema version {old} to {new}.",
+)
+
+# ----------------------------------------------------------------- table columns
+COL_CODE = Msg("编号", "Code")
+COL_NAME = Msg("名称", "Name")
+COL_KIND = Msg("类型", "Kind")
+COL_BOXES = Msg("图书箱", "Boxes")
+COL_BOOKS = Msg("图书", "Books")
+COL_VOLUNTEERS = Msg("志愿者", "Volunteers")
+COL_STATUS = Msg("状态", "Status")
+COL_NOTE = Msg("备注", "Note")
+COL_SITE = Msg("片区", "Site")
+COL_SITES = Msg("负责片区", "Sites")
+COL_BUILDING = Msg("楼栋", "Building")
+COL_UNIT = Msg("单元", "Unit")
+COL_PLACE = Msg("位置", "Place")
+COL_TITLE = Msg("书名", "Title")
+COL_AUTHOR = Msg("作者", "Author")
+COL_CATEGORY = Msg("分类", "Category")
+COL_AUDIENCE = Msg("读者对象", "Audience")
+COL_CONDITION = Msg("品相", "Condition")
+COL_SOURCE = Msg("来源", "Source")
+COL_DONOR = Msg("捐赠人", "Donor")
+COL_ADDED = Msg("入藏日期", "Added")
+COL_ROLE = Msg("角色", "Role")
+COL_PARTY = Msg("党员", "Party member")
+COL_PHONE = Msg("电话", "Phone")
+COL_WHEN = Msg("时间", "When")
+COL_ACTION = Msg("事项", "What")
+COL_FROM = Msg("从", "From")
+COL_TO = Msg("到", "To")
+COL_BY = Msg("经手", "By")
+COL_PROBLEM = Msg("问题", "Problem")
+COL_RECORD = Msg("记录", "Record")
+COL_DETAIL = Msg("说明", "Detail")
+COL_BACKUP = Msg("备份文件", "Backup")
+COL_CREATED = Msg("时间", "Created")
+COL_REASON = Msg("原因", "Reason")
+COL_SIZE = Msg("字节", "Bytes")
+
+# Column names of the catalogue export, also understood by the import.
+COLUMN_NAMES = {
+    "code": COL_CODE,
+    "title": COL_TITLE,
+    "author": COL_AUTHOR,
+    "isbn": Msg("ISBN", "ISBN"),
+    "category": COL_CATEGORY,
+    "status": COL_STATUS,
+    "box": Msg("图书箱", "box"),
+    "site": COL_SITE,
+    "audience": COL_AUDIENCE,
+    "condition": COL_CONDITION,
+    "source": COL_SOURCE,
+    "donor": COL_DONOR,
+    "added_on": COL_ADDED,
+    "last_box": Msg("上次所在图书箱", "Last box"),
+    "note": COL_NOTE,
+}
+
+# ------------------------------------------------------------- names of values
+STATUS_NAMES = {
+    "in_box": Msg("在箱", "in a box"),
+    "in_depot": Msg("在图书室", "in the depot"),
+    "not_seen": Msg("未见", "not seen"),
+    "lost": Msg("遗失", "lost"),
+    "withdrawn": Msg("已下架", "withdrawn"),
+    "active": Msg("在用", "active"),
+    "repair": Msg("维修中", "under repair"),
+    "retired": Msg("已撤销", "retired"),
+}
+KIND_NAMES = {
+    "compound": Msg("小区", "compound"),
+    "yard": Msg("楼院", "yard"),
+    "depot": Msg("社区图书室", "depot"),
+}
+ROLE_NAMES = {
+    "administrator": Msg("文化管理员", "administrator"),
+    "member": Msg("管理小组成员", "member"),
+}
+AUDIENCE_NAMES = {"general": Msg("一般", "general"), "children": Msg("儿童", "children")}
+CONDITION_NAMES = {
+    "good": Msg("良好", "good"),
+    "worn": Msg("较旧", "worn"),
+    "damaged": Msg("破损", "damaged"),
+}
+SOURCE_NAMES = {"stock": Msg("馆藏", "library stock"), "donation": Msg("捐赠", "donation")}
+ACTION_NAMES = {
+    "added": Msg("入藏", "added"),
+    "donated": Msg("捐赠", "donated"),
+    "moved": Msg("移动", "moved"),
+    "to_depot": Msg("回图书室", "back to depot"),
+    "edited": Msg("修改", "edited"),
+    "withdrawn": Msg("下架", "withdrawn"),
+    "found": Msg("找回", "found"),
+    "not_seen": Msg("未见", "not seen"),
+    "lost": Msg("遗失", "lost"),
+}
+
+# ------------------------------------------------------------------- help texts
+HELP_OPTION = Msg("显示本帮助并退出。", "Show this message and exit.")
+
+HELP: dict[str, Msg] = {
+    "lou": Msg(
+        "楼道图书角：管理图书、图书箱、片区、志愿者和每半月一次的轮换。",
+        "Corridor book corners: books, boxes, sites, volunteers and the fortnightly rotation.",
+    ),
+    "opt.db": Msg(
+        "数据库文件（默认：个人数据目录；也可用环境变量 LOU_LIBRARY_DB）。",
+        "The database file (default: your data folder; or LOU_LIBRARY_DB).",
+    ),
+    "opt.lang": Msg(
+        "界面语言 zh 或 en（默认跟随系统语言；也可用 LOU_LANG）。",
+        "Interface language, zh or en (default: the locale; or LOU_LANG).",
+    ),
+    "opt.version": Msg("显示版本号并退出。", "Show the version and exit."),
+    "opt.json": Msg("输出 JSON（供脚本使用）。", "Print JSON (for scripts)."),
+    "opt.show_contact": Msg(
+        "显示完整电话号码和捐赠人姓名（默认隐去）。",
+        "Show full phone numbers and donor names (masked by default).",
+    ),
+    "demo": Msg(
+        "一步体验：在临时文件中建立示例网络并展示（不碰您的数据库）。\n\n例：lou demo",
+        "Try it in one go: a demo network in a temporary file (your DB is not touched).\n\nExample: lou demo",
+    ),
+    "init": Msg(
+        "新建数据库（空的，或 --demo 示例网络）。\n\n例：lou init --demo",
+        "Create the database (empty, or the --demo network).\n\nExample: lou init --demo",
+    ),
+    "opt.init_demo": Msg(
+        "载入示例网络：11 个片区、约 100 个图书箱、3000 余册书、41 位志愿者。",
+        "Load the demo network: 11 sites, ~100 boxes, 3,000+ books, 41 volunteers.",
+    ),
+    "opt.init_force": Msg(
+        "覆盖已有的数据库（旧文件会先备份）。",
+        "Replace an existing database (the old file is backed up first).",
+    ),
+    "info": Msg(
+        "数据库位置、结构版本和各项数量。\n\n例：lou info",
+        "Where the database is, its schema version and counts.\n\nExample: lou info",
+    ),
+    "db": Msg(
+        "数据库维护：检查、备份、恢复、升级。",
+        "Look after the database file: check, back up, restore, migrate.",
+    ),
+    "db.check": Msg(
+        "检查文件和记录是否一致。\n\n例：lou db check",
+        "Check the file and that its records agree.\n\nExample: lou db check",
+    ),
+    "db.backup": Msg(
+        "立即备份数据库。\n\n例：lou db backup",
+        "Back up the database now.\n\nExample: lou db backup",
+    ),
+    "db.restore": Msg(
+        "列出备份，或用指定备份恢复数据库。\n\n例：lou db restore --latest",
+        "List the backups, or restore one.\n\nExample: lou db restore --latest",
+    ),
+    "arg.backup": Msg(
+        "备份文件名（见不带参数时的列表）。",
+        "The backup's file name (see the list without arguments).",
+    ),
+    "opt.latest": Msg("恢复最新的一份备份。", "Restore the newest backup."),
+    "db.migrate": Msg(
+        "把旧版本的数据库升级到当前结构（先自动备份）。\n\n例：lou db migrate",
+        "Bring an older database to the current schema (backs up first).\n\nExample: lou db migrate",
+    ),
+    "site": Msg("片区：小区和楼院。", "Sites: compounds and building yards."),
+    "site.list": Msg(
+        "列出片区及其图书箱、图书、志愿者数。\n\n例：lou site list",
+        "List the sites with their boxes, books and volunteers.\n\nExample: lou site list",
+    ),
+    "site.add": Msg(
+        "新增片区。\n\n例：lou site add 尚和园 --kind compound",
+        "Add a site.\n\nExample: lou site add 尚和园 --kind compound",
+    ),
+    "site.show": Msg(
+        "查看一个片区。\n\n例：lou site show SHY", "Show one site.\n\nExample: lou site show SHY"
+    ),
+    "site.edit": Msg(
+        "修改片区的名称、类型或备注。\n\n例：lou site edit SHY --note 东门进",
+        "Change a site's name, kind or note.\n\nExample: lou site edit SHY --note 'east gate'",
+    ),
+    "site.retire": Msg(
+        "撤销片区（须先撤销其图书箱）。\n\n例：lou site retire SHY",
+        "Retire a site (its boxes first).\n\nExample: lou site retire SHY",
+    ),
+    "arg.site": Msg("片区编号，如 SHY。", "The site's code, such as SHY."),
+    "arg.site_name": Msg("片区名称，如 尚和园。", "The site's name, such as 尚和园."),
+    "opt.kind": Msg(
+        "类型：compound（小区）或 yard（楼院）。", "Kind: compound (小区) or yard (楼院)."
+    ),
+    "opt.site_code": Msg(
+        "自定编号（默认取名称拼音首字母）。",
+        "Your own code (default: the pinyin initials of the name).",
+    ),
+    "opt.note": Msg("备注。", "A note."),
+    "opt.name": Msg("新名称。", "The new name."),
+    "opt.all": Msg("也列出已撤销/已退出的。", "Include retired ones too."),
+    "box": Msg("图书箱：放在单元楼道里的书箱。", "Boxes: the book boxes in the stairwells."),
+    "box.list": Msg(
+        "列出图书箱及存书数/容量。\n\n例：lou box list --site SHY",
+        "List the boxes with books/capacity.\n\nExample: lou box list --site SHY",
+    ),
+    "box.add": Msg(
+        "新增图书箱。\n\n例：lou box add --site SHY --building 3号楼 --unit 1单元",
+        "Add a box.\n\nExample: lou box add --site SHY --building 3号楼 --unit 1单元",
+    ),
+    "box.show": Msg(
+        "查看一个图书箱和箱内的书。\n\n例：lou box show SHY-01",
+        "Show a box and the books in it.\n\nExample: lou box show SHY-01",
+    ),
+    "box.edit": Msg(
+        "修改图书箱（位置、容量、维修状态）。\n\n例：lou box edit SHY-01 --capacity 40",
+        "Change a box (place, capacity, repair).\n\nExample: lou box edit SHY-01 --capacity 40",
+    ),
+    "box.retire": Msg(
+        "撤销图书箱；箱内的书记为回到社区图书室。\n\n例：lou box retire SHY-01",
+        "Retire a box; its books are recorded back in the depot.\n\nExample: lou box retire SHY-01",
+    ),
+    "arg.box": Msg("图书箱编号，如 SHY-01。", "The box's code, such as SHY-01."),
+    "opt.site": Msg("所属片区编号。", "The site's code."),
+    "opt.building": Msg("楼栋，如 3号楼。", "The building, such as 3号楼."),
+    "opt.unit": Msg("单元，如 1单元。", "The unit (stairwell), such as 1单元."),
+    "opt.capacity": Msg(
+        "容量（册）；楼道图书室可设 200。",
+        "Capacity in books; a corridor reading room may hold 200.",
+    ),
+    "opt.box_code": Msg(
+        "自定编号（默认：片区编号-序号）。", "Your own code (default: site code-number)."
+    ),
+    "opt.filter_site": Msg("只看这个片区。", "Only this site."),
+    "opt.box_status": Msg(
+        "按状态筛选：active、repair、retired。", "Filter by status: active, repair, retired."
+    ),
+    "opt.box_edit_status": Msg(
+        "active（在用）或 repair（维修中，不参与轮换）。",
+        "active, or repair (left out of rotations).",
+    ),
+    "volunteer": Msg(
+        "志愿者：管理小组成员和文化管理员。",
+        "Volunteers: the management group and the culture administrator.",
+    ),
+    "volunteer.list": Msg(
+        "列出志愿者（电话默认隐去中间四位）。\n\n例：lou volunteer list --site SHY",
+        "List the volunteers (phones masked).\n\nExample: lou volunteer list --site SHY",
+    ),
+    "volunteer.add": Msg(
+        "登记志愿者。\n\n例：lou volunteer add 王秀兰 --party-member --site SHY",
+        "Add a volunteer.\n\nExample: lou volunteer add 王秀兰 --party-member --site SHY",
+    ),
+    "volunteer.show": Msg(
+        "查看一位志愿者（姓名、编号或拼音首字母）。\n\n例：lou volunteer show V002",
+        "Show a volunteer (name, code or pinyin initials).\n\nExample: lou volunteer show V002",
+    ),
+    "volunteer.edit": Msg(
+        "修改志愿者信息。\n\n例：lou volunteer edit V002 --phone 13800001111",
+        "Change a volunteer's details.\n\nExample: lou volunteer edit V002 --phone 13800001111",
+    ),
+    "volunteer.retire": Msg(
+        "志愿者退出。\n\n例：lou volunteer retire V002",
+        "Retire a volunteer.\n\nExample: lou volunteer retire V002",
+    ),
+    "arg.volunteer": Msg(
+        "志愿者的姓名、编号（如 V002）或拼音首字母。",
+        "The volunteer's name, code (such as V002) or pinyin initials.",
+    ),
+    "arg.person_name": Msg("姓名。", "The name."),
+    "opt.phone": Msg("手机号（显示时隐去中间四位）。", "Phone number (shown masked)."),
+    "opt.party": Msg("是党员。", "Is a Party member."),
+    "opt.party_edit": Msg("是否党员。", "Party member or not."),
+    "opt.volunteer_site": Msg("负责的片区（可重复）。", "A site served (repeat for several)."),
+    "opt.volunteer_site_edit": Msg(
+        "负责的片区（可重复；替换原有的）。", "Sites served (repeatable; replaces the old list)."
+    ),
+    "opt.role": Msg(
+        "角色：administrator（文化管理员）或 member（成员）。", "Role: administrator or member."
+    ),
+    "book": Msg(
+        "图书：每册书一条记录，有自己的编号。",
+        "Books: one record per copy, each with its own code.",
+    ),
+    "book.list": Msg(
+        "列出图书（可筛选、分页；默认 50 条）。\n\n例：lou book list --site SHY --category 历史",
+        "List books (filters, pages of 50).\n\nExample: lou book list --site SHY --category history",
+    ),
+    "book.find": Msg(
+        "按书名、作者或拼音查找（全拼或首字母）。\n\n例：lou book find swgwsm",
+        "Find by title, author or pinyin (full or initials).\n\nExample: lou book find swgwsm",
+    ),
+    "book.add": Msg(
+        "新书入藏（默认放在社区图书室）。\n\n例：lou book add --title 上下五千年 --author 林汉达 --category 历史",
+        "Add a book (to the depot unless --box).\n\nExample: lou book add --title 上下五千年 --category history",
+    ),
+    "book.show": Msg(
+        "查看一册书。\n\n例：lou book show B00001",
+        "Show one book.\n\nExample: lou book show B00001",
+    ),
+    "book.edit": Msg(
+        "修改图书信息，或把书放进某个图书箱/送回图书室。\n\n例：lou book edit B00001 --condition worn",
+        "Change a book, or move it to a box or the depot.\n\nExample: lou book edit B00001 --condition worn",
+    ),
+    "book.history": Msg(
+        "一册书的流转记录。\n\n例：lou book history B00001",
+        "A book's journey.\n\nExample: lou book history B00001",
+    ),
+    "book.import": Msg(
+        "从 CSV 或 Excel 批量导入（全部成功或全部不导入）。\n\n例：lou book import 书目.xlsx --dry-run",
+        "Import from CSV or Excel (all or nothing).\n\nExample: lou book import books.xlsx --dry-run",
+    ),
+    "book.export": Msg(
+        "导出全部图书为 CSV（Excel 可直接打开）或 JSON。\n\n例：lou book export 图书.csv",
+        "Export every book as CSV (opens in Excel) or JSON.\n\nExample: lou book export books.csv",
+    ),
+    "book.withdraw": Msg(
+        "图书下架（破损、淘汰）。\n\n例：lou book withdraw B00001 --reason 破损",
+        "Withdraw a book (damaged, discarded).\n\nExample: lou book withdraw B00001 --reason damaged",
+    ),
+    "book.found": Msg(
+        "登记未见/遗失的书找回了。\n\n例：lou book found B00001 --box SHY-01",
+        "A missing book is back.\n\nExample: lou book found B00001 --box SHY-01",
+    ),
+    "arg.book": Msg("图书编号，如 B00001。", "The book's code, such as B00001."),
+    "arg.query": Msg(
+        "书名、作者的一部分，或拼音/拼音首字母。",
+        "Part of a title or author, or pinyin / pinyin initials.",
+    ),
+    "arg.import_file": Msg(
+        "要导入的文件（.csv 或 .xlsx；UTF-8 或 GBK 均可）。",
+        "The file to import (.csv or .xlsx; UTF-8 or GBK).",
+    ),
+    "arg.export_file": Msg("导出到的文件（.csv 或 .json）。", "The file to write (.csv or .json)."),
+    "opt.title": Msg("书名。", "The title."),
+    "opt.author": Msg("作者。", "The author."),
+    "opt.isbn": Msg("ISBN（10 或 13 位，可带连字符）。", "ISBN-10 or ISBN-13 (hyphens allowed)."),
+    "opt.category": Msg(
+        "分类：历史、政治、小说、儿童读物、科普、其他（或其英文代码）。",
+        "Category: history, politics, fiction, children, science, other.",
+    ),
+    "opt.audience": Msg(
+        "读者对象：general（一般）或 children（儿童）。", "Audience: general or children."
+    ),
+    "opt.condition": Msg(
+        "品相：good（良好）、worn（较旧）、damaged（破损）。", "Condition: good, worn or damaged."
+    ),
+    "opt.book_box": Msg(
+        "直接放进这个图书箱（默认放在社区图书室）。",
+        "Put it straight into this box (default: the depot).",
+    ),
+    "opt.copies": Msg("册数（每册有自己的编号）。", "How many copies (each gets its own code)."),
+    "opt.force_capacity": Msg(
+        "即使超过图书箱容量也放进去。", "Put it in even if the box is over capacity."
+    ),
+    "opt.filter_box": Msg("只看这个图书箱。", "Only this box."),
+    "opt.book_status": Msg("按状态筛选。", "Filter by status."),
+    "opt.text": Msg("书名/作者/拼音中含有这些字。", "Title, author or pinyin contains this."),
+    "opt.limit": Msg("每页条数。", "Rows per page."),
+    "opt.offset": Msg("从第几条开始（用于翻页）。", "Rows to skip (for the next page)."),
+    "opt.move_box": Msg("把书放进这个图书箱。", "Move the book into this box."),
+    "opt.to_depot": Msg("把书送回社区图书室。", "Move the book back to the depot."),
+    "opt.reason": Msg("原因。", "The reason."),
+    "opt.found_box": Msg(
+        "在哪个图书箱找到的（默认：送回图书室）。",
+        "The box it turned up in (default: back in the depot).",
+    ),
+    "opt.dry_run": Msg(
+        "只检查并显示将导入什么，不写入。", "Check and show what would be imported; write nothing."
+    ),
+    "category": Msg("图书分类。", "Book categories."),
+    "category.list": Msg(
+        "列出分类。\n\n例：lou book category list",
+        "List the categories.\n\nExample: lou book category list",
+    ),
+    "category.add": Msg(
+        "新增分类。\n\n例：lou book category add local --zh 巩义乡土 --en 'Local history'",
+        "Add a category.\n\nExample: lou book category add local --zh 巩义乡土 --en 'Local history'",
+    ),
+    "arg.category_key": Msg(
+        "分类代码（小写英文），如 local。", "The category key (lower-case), such as local."
+    ),
+    "opt.category_zh": Msg("中文名称。", "The Chinese name."),
+    "opt.category_en": Msg("英文名称。", "The English name."),
+    "donate": Msg(
+        "登记居民捐到图书箱里的书。\n\n例：lou donate --box SHY-01 --title 平凡的世界 --donor 张大爷",
+        "Register a book a resident put into a box.\n\nExample: lou donate --box SHY-01 --title 平凡的世界",
+    ),
+    "opt.donate_box": Msg("在哪个图书箱发现的。", "The box it was found in."),
+    "opt.donor": Msg(
+        "捐赠人（默认隐去，除非 --show-contact）。", "The donor (masked unless --show-contact)."
+    ),
+}

@@ -1,0 +1,474 @@
+"""Sites, boxes and volunteers: the network the books travel through.
+
+A *site* (片区) is a compound (小区) or a building yard (楼院); one extra site of kind
+``depot`` is the community library room (社区图书室), where books live when not in a box.
+A *box* (图书箱) sits in one unit's stairwell of one building of a site. A *volunteer*
+(志愿者) serves one or more sites.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Any, Literal
+
+from tinydb import TinyDB
+
+from lou_library import clock
+from lou_library import messages as M
+from lou_library.errors import Conflict, Invalid, NotFound
+from lou_library.records import (
+    BOOKS,
+    BOXES,
+    SITES,
+    VOLUNTEERS,
+    Doc,
+    docs,
+    event,
+    find_code,
+    log,
+    normalise_code,
+    rows,
+    suggest,
+)
+from lou_library.text import clean, fold, initials_code, mask_phone, pinyin_keys, require
+
+DEPOT = "DEPOT"
+DEPOT_NAME = "社区图书室"
+SITE_KINDS = ("compound", "yard")
+BOX_STATUSES = ("active", "repair", "retired")
+ROLES = ("administrator", "member")
+DEFAULT_CAPACITY = 30
+MAX_CAPACITY = 1000
+
+SiteKind = Literal["compound", "yard"]
+_CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,11}$")
+_PHONE = re.compile(r"^\+?[0-9]{5,15}$")
+
+
+def depot_record() -> Doc:
+    return {
+        "code": DEPOT,
+        "name": DEPOT_NAME,
+        "kind": "depot",
+        "status": "active",
+        "note": "",
+        "created_at": clock.stamp(),
+    }
+
+
+def check_code(code: str, what: str) -> str:
+    wanted = normalise_code(code)
+    if not _CODE.match(wanted):
+        raise Invalid(M.BAD_CODE, what=what, code=code)
+    return wanted
+
+
+# ---------------------------------------------------------------------------- sites
+
+
+def site_row(db: TinyDB, doc: Doc, counts: dict[str, Counter[str]] | None = None) -> Doc:
+    counts = counts if counts is not None else network_counts(db)
+    return {
+        "code": doc["code"],
+        "name": doc["name"],
+        "kind": doc["kind"],
+        "status": doc.get("status", "active"),
+        "note": doc.get("note", ""),
+        "boxes": counts["boxes"][doc["code"]],
+        "books": counts["books"][doc["code"]],
+        "volunteers": counts["volunteers"][doc["code"]],
+    }
+
+
+def network_counts(db: TinyDB) -> dict[str, Counter[str]]:
+    """Active boxes, books on the shelf and active volunteers, per site code."""
+    box_site = {}
+    boxes: Counter[str] = Counter()
+    for box in docs(db, BOXES):
+        box_site[box["code"]] = box["site"]
+        if box["status"] != "retired":
+            boxes[box["site"]] += 1
+    books: Counter[str] = Counter()
+    for book in docs(db, BOOKS):
+        if book["status"] == "in_box":
+            books[box_site.get(book["box"], "?")] += 1
+        elif book["status"] == "in_depot":
+            books[DEPOT] += 1
+    volunteers: Counter[str] = Counter()
+    for person in docs(db, VOLUNTEERS):
+        if person["status"] == "active":
+            for site in person.get("sites", []):
+                volunteers[site] += 1
+    return {"boxes": boxes, "books": books, "volunteers": volunteers}
+
+
+def get_site(db: TinyDB, code: str) -> tuple[int, Doc]:
+    return find_code(db, SITES, code, M.NO_SITE)
+
+
+def add_site(
+    db: TinyDB, name: str, kind: str, code: str | None = None, note: str | None = None
+) -> Doc:
+    name = require(name, M.FIELD_NAME())
+    if kind not in SITE_KINDS:
+        raise Invalid(M.BAD_CHOICE, what="--kind", value=kind, choices=", ".join(SITE_KINDS))
+    existing = {doc["code"] for doc in docs(db, SITES)}
+    if any(doc["name"] == name for doc in docs(db, SITES)):
+        raise Conflict(M.DUPLICATE_SITE_NAME, name=name)
+    if code:
+        code = check_code(code, M.WHAT_SITE())
+        if code in existing:
+            raise Conflict(M.DUPLICATE_CODE, code=code)
+    else:
+        base = initials_code(name)
+        code, n = base, 1
+        while code in existing:
+            n += 1
+            code = f"{base}{n}"
+    record = {
+        "code": code,
+        "name": name,
+        "kind": kind,
+        "status": "active",
+        "note": clean(note),
+        "created_at": clock.stamp(),
+    }
+    db.table(SITES).insert(record)
+    return site_row(db, record)
+
+
+def list_sites(db: TinyDB, include_retired: bool = False) -> list[Doc]:
+    counts = network_counts(db)
+    order = {"depot": 0, "compound": 1, "yard": 2}
+    found = [
+        site_row(db, doc, counts)
+        for doc in docs(db, SITES)
+        if include_retired or doc.get("status", "active") == "active"
+    ]
+    found.sort(key=lambda s: (order[s["kind"]], s["code"]))
+    return found
+
+
+def edit_site(
+    db: TinyDB, code: str, name: str | None = None, kind: str | None = None, note: str | None = None
+) -> Doc:
+    doc_id, doc = get_site(db, code)
+    changes: dict[str, Any] = {}
+    if name is not None:
+        changes["name"] = require(name, M.FIELD_NAME())
+        if any(d["name"] == changes["name"] and d["code"] != doc["code"] for d in docs(db, SITES)):
+            raise Conflict(M.DUPLICATE_SITE_NAME, name=changes["name"])
+    if kind is not None:
+        if doc["kind"] == "depot" or kind not in SITE_KINDS:
+            raise Invalid(M.BAD_CHOICE, what="--kind", value=kind, choices=", ".join(SITE_KINDS))
+        changes["kind"] = kind
+    if note is not None:
+        changes["note"] = clean(note)
+    if not changes:
+        raise Invalid(M.NOTHING_TO_CHANGE)
+    db.table(SITES).update(changes, doc_ids=[doc_id])
+    return site_row(db, {**doc, **changes})
+
+
+def retire_site(db: TinyDB, code: str) -> Doc:
+    doc_id, doc = get_site(db, code)
+    if doc["kind"] == "depot":
+        raise Conflict(M.DEPOT_IS_PERMANENT)
+    if doc.get("status") == "retired":
+        raise Conflict(M.ALREADY_RETIRED, code=doc["code"])
+    active = sorted(
+        b["code"] for b in docs(db, BOXES) if b["site"] == doc["code"] and b["status"] != "retired"
+    )
+    if active:
+        raise Conflict(M.SITE_HAS_BOXES, code=doc["code"], boxes=", ".join(active))
+    db.table(SITES).update({"status": "retired"}, doc_ids=[doc_id])
+    return site_row(db, {**doc, "status": "retired"})
+
+
+# ---------------------------------------------------------------------------- boxes
+
+
+def box_counts(db: TinyDB) -> Counter[str]:
+    return Counter(b["box"] for b in docs(db, BOOKS) if b["status"] == "in_box")
+
+
+def box_row(doc: Doc, counts: Counter[str]) -> Doc:
+    return {
+        "code": doc["code"],
+        "site": doc["site"],
+        "building": doc["building"],
+        "unit": doc["unit"],
+        "capacity": doc["capacity"],
+        "status": doc["status"],
+        "books": counts[doc["code"]],
+        "note": doc.get("note", ""),
+    }
+
+
+def get_box(db: TinyDB, code: str) -> tuple[int, Doc]:
+    return find_code(db, BOXES, code, M.NO_BOX)
+
+
+def check_capacity(value: int) -> int:
+    if not 1 <= value <= MAX_CAPACITY:
+        raise Invalid(M.BAD_CAPACITY, value=value, limit=MAX_CAPACITY)
+    return value
+
+
+def add_box(
+    db: TinyDB,
+    site: str,
+    building: str,
+    unit: str,
+    capacity: int = DEFAULT_CAPACITY,
+    note: str | None = None,
+    code: str | None = None,
+) -> Doc:
+    _, site_doc = get_site(db, site)
+    if site_doc["kind"] == "depot":
+        raise Invalid(M.NO_BOX_IN_DEPOT)
+    if site_doc.get("status") == "retired":
+        raise Conflict(M.SITE_RETIRED, code=site_doc["code"])
+    building = require(building, M.FIELD_BUILDING())
+    unit = require(unit, M.FIELD_UNIT())
+    check_capacity(capacity)
+    existing = {doc["code"] for doc in docs(db, BOXES)}
+    if code:
+        code = check_code(code, M.WHAT_BOX())
+        if code in existing:
+            raise Conflict(M.DUPLICATE_CODE, code=code)
+    else:
+        n = 1
+        while f"{site_doc['code']}-{n:02d}" in existing:
+            n += 1
+        code = f"{site_doc['code']}-{n:02d}"
+    for other in docs(db, BOXES):
+        if (
+            other["site"] == site_doc["code"]
+            and other["status"] != "retired"
+            and fold(other["building"]) == fold(building)
+            and fold(other["unit"]) == fold(unit)
+        ):
+            raise Conflict(M.DUPLICATE_PLACE, code=other["code"], building=building, unit=unit)
+    record = {
+        "code": code,
+        "site": site_doc["code"],
+        "building": building,
+        "unit": unit,
+        "capacity": capacity,
+        "status": "active",
+        "note": clean(note),
+        "created_at": clock.stamp(),
+    }
+    db.table(BOXES).insert(record)
+    return box_row(record, Counter())
+
+
+def list_boxes(db: TinyDB, site: str | None = None, status: str | None = None) -> list[Doc]:
+    site_code = get_site(db, site)[1]["code"] if site else None
+    if status is not None and status not in BOX_STATUSES:
+        raise Invalid(M.BAD_CHOICE, what="--status", value=status, choices=", ".join(BOX_STATUSES))
+    counts = box_counts(db)
+    found = [
+        box_row(doc, counts)
+        for doc in docs(db, BOXES)
+        if (site_code is None or doc["site"] == site_code)
+        and (doc["status"] == status if status else doc["status"] != "retired")
+    ]
+    found.sort(key=lambda b: b["code"])
+    return found
+
+
+def edit_box(
+    db: TinyDB,
+    code: str,
+    building: str | None = None,
+    unit: str | None = None,
+    capacity: int | None = None,
+    note: str | None = None,
+    status: str | None = None,
+) -> Doc:
+    doc_id, doc = get_box(db, code)
+    if doc["status"] == "retired":
+        raise Conflict(M.BOX_RETIRED, code=doc["code"])
+    changes: dict[str, Any] = {}
+    if building is not None:
+        changes["building"] = require(building, M.FIELD_BUILDING())
+    if unit is not None:
+        changes["unit"] = require(unit, M.FIELD_UNIT())
+    if capacity is not None:
+        changes["capacity"] = check_capacity(capacity)
+    if note is not None:
+        changes["note"] = clean(note)
+    if status is not None:
+        if status not in ("active", "repair"):
+            raise Invalid(M.BAD_CHOICE, what="--status", value=status, choices="active, repair")
+        changes["status"] = status
+    if not changes:
+        raise Invalid(M.NOTHING_TO_CHANGE)
+    db.table(BOXES).update(changes, doc_ids=[doc_id])
+    return box_row({**doc, **changes}, box_counts(db))
+
+
+def retire_box(db: TinyDB, code: str) -> tuple[Doc, list[str]]:
+    """Retire a box; its books go back to the depot (returned, so the CLI can list them)."""
+    doc_id, doc = get_box(db, code)
+    if doc["status"] == "retired":
+        raise Conflict(M.ALREADY_RETIRED, code=doc["code"])
+    moved = []
+    for book_id, book in rows(db, BOOKS).items():
+        if book.get("box") == doc["code"] and book["status"] == "in_box":
+            moved.append((int(book_id), book["code"]))
+    stamp = clock.stamp()
+    db.table(BOOKS).update(
+        {"box": None, "status": "in_depot", "last_box": doc["code"]},
+        doc_ids=[book_id for book_id, _ in moved],
+    )
+    log(
+        db,
+        [
+            event("to_depot", book, "box retire", source=doc["code"], target=DEPOT, at=stamp)
+            for _, book in moved
+        ],
+    )
+    db.table(BOXES).update({"status": "retired"}, doc_ids=[doc_id])
+    return box_row({**doc, "status": "retired"}, Counter()), [book for _, book in moved]
+
+
+# ----------------------------------------------------------------------- volunteers
+
+
+def volunteer_row(doc: Doc, show_contact: bool = False) -> Doc:
+    return {
+        "code": doc["code"],
+        "name": doc["name"],
+        "role": doc["role"],
+        "party_member": doc["party_member"],
+        "phone": doc.get("phone", "") if show_contact else mask_phone(doc.get("phone")),
+        "sites": list(doc.get("sites", [])),
+        "status": doc["status"],
+    }
+
+
+def check_phone(phone: str | None) -> str:
+    cleaned = clean(phone).replace(" ", "").replace("-", "")
+    if cleaned and not _PHONE.match(cleaned):
+        raise Invalid(M.BAD_PHONE, value=phone)
+    return cleaned
+
+
+def check_sites(db: TinyDB, sites: list[str]) -> list[str]:
+    codes = []
+    for site in sites:
+        _, doc = get_site(db, site)
+        if doc["kind"] == "depot":
+            codes.append(doc["code"])
+        elif doc.get("status") == "retired":
+            raise Conflict(M.SITE_RETIRED, code=doc["code"])
+        else:
+            codes.append(doc["code"])
+    return sorted(set(codes), key=codes.index)
+
+
+def find_volunteer(db: TinyDB, who: str) -> tuple[int, Doc]:
+    """By code (``V007``), by exact name, or by pinyin initials when they are unique."""
+    wanted = clean(who)
+    table = rows(db, VOLUNTEERS)
+    code = normalise_code(wanted)
+    for doc_id, doc in table.items():
+        if doc["code"] == code:
+            return int(doc_id), doc
+    named = [(int(i), d) for i, d in table.items() if d["name"] == wanted]
+    if not named and wanted.isascii():
+        key = wanted.lower().replace(" ", "")
+        named = [(int(i), d) for i, d in table.items() if key in pinyin_keys(d["name"])]
+    if len(named) == 1:
+        return named[0]
+    if len(named) > 1:
+        choices = ", ".join(f"{d['code']} {d['name']}" for _, d in named)
+        raise Conflict(M.AMBIGUOUS_VOLUNTEER, name=who, choices=choices)
+    names = [d["name"] for d in table.values()]
+    raise NotFound(M.NO_VOLUNTEER, code=who, hint=suggest(wanted, names))
+
+
+def add_volunteer(
+    db: TinyDB,
+    name: str,
+    phone: str | None = None,
+    party_member: bool = False,
+    sites: list[str] | None = None,
+    role: str = "member",
+) -> Doc:
+    name = require(name, M.FIELD_NAME())
+    if role not in ROLES:
+        raise Invalid(M.BAD_CHOICE, what="--role", value=role, choices=", ".join(ROLES))
+    existing = {doc["code"] for doc in docs(db, VOLUNTEERS)}
+    n = len(existing) + 1
+    while f"V{n:03d}" in existing:
+        n += 1
+    record = {
+        "code": f"V{n:03d}",
+        "name": name,
+        "role": role,
+        "party_member": party_member,
+        "phone": check_phone(phone),
+        "sites": check_sites(db, sites or []),
+        "status": "active",
+        "created_at": clock.stamp(),
+    }
+    db.table(VOLUNTEERS).insert(record)
+    return record
+
+
+def list_volunteers(
+    db: TinyDB, site: str | None = None, include_retired: bool = False
+) -> list[Doc]:
+    site_code = get_site(db, site)[1]["code"] if site else None
+    found = [
+        doc
+        for doc in docs(db, VOLUNTEERS)
+        if (include_retired or doc["status"] == "active")
+        and (site_code is None or site_code in doc.get("sites", []))
+    ]
+    found.sort(key=lambda d: d["code"])
+    return found
+
+
+def edit_volunteer(
+    db: TinyDB,
+    who: str,
+    name: str | None = None,
+    phone: str | None = None,
+    party_member: bool | None = None,
+    sites: list[str] | None = None,
+    role: str | None = None,
+) -> Doc:
+    doc_id, doc = find_volunteer(db, who)
+    if doc["status"] == "retired":
+        raise Conflict(M.VOLUNTEER_RETIRED, code=doc["code"])
+    changes: dict[str, Any] = {}
+    if name is not None:
+        changes["name"] = require(name, M.FIELD_NAME())
+    if phone is not None:
+        changes["phone"] = check_phone(phone)
+    if party_member is not None:
+        changes["party_member"] = party_member
+    if sites:
+        changes["sites"] = check_sites(db, sites)
+    if role is not None:
+        if role not in ROLES:
+            raise Invalid(M.BAD_CHOICE, what="--role", value=role, choices=", ".join(ROLES))
+        changes["role"] = role
+    if not changes:
+        raise Invalid(M.NOTHING_TO_CHANGE)
+    db.table(VOLUNTEERS).update(changes, doc_ids=[doc_id])
+    return {**doc, **changes}
+
+
+def retire_volunteer(db: TinyDB, who: str) -> Doc:
+    doc_id, doc = find_volunteer(db, who)
+    if doc["status"] == "retired":
+        raise Conflict(M.ALREADY_RETIRED, code=doc["code"])
+    db.table(VOLUNTEERS).update({"status": "retired"}, doc_ids=[doc_id])
+    return {**doc, "status": "retired"}

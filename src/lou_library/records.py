@@ -1,0 +1,125 @@
+"""Table access shared by the rules: raw reads, code look-ups with suggestions, events.
+
+Reads go straight to the unit of work's in-memory document (``db.storage.read()``),
+which is cheap; writes go through TinyDB's batch calls (``insert_multiple``, ``update``
+with ``doc_ids``) so that even a 100,000-book change is one pass and, at commit, one
+file write.
+"""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from collections.abc import Iterable, Mapping, MutableMapping
+from typing import Any
+
+from tinydb import TinyDB
+
+from lou_library import clock
+from lou_library.errors import NotFound
+from lou_library.i18n import Msg
+
+SITES = "sites"
+BOXES = "boxes"
+BOOKS = "books"
+VOLUNTEERS = "volunteers"
+EVENTS = "events"
+CATEGORIES = "categories"
+META = "_meta"
+
+Doc = dict[str, Any]
+
+
+def rows(db: TinyDB, table: str) -> Mapping[str, Doc]:
+    """``doc_id -> document`` for a table, without copying. Treat it as read-only."""
+    data = db.storage.read() or {}
+    return data.get(table, {})
+
+
+def docs(db: TinyDB, table: str) -> Iterable[Doc]:
+    return rows(db, table).values()
+
+
+def normalise_code(text: str) -> str:
+    """Codes are typed in many ways: ``zj-a03``, full-width ``ＺＪ－Ａ03``, with spaces."""
+    return unicodedata.normalize("NFKC", text).strip().upper().replace(" ", "")
+
+
+def by_code(db: TinyDB, table: str) -> dict[str, tuple[int, Doc]]:
+    return {doc["code"]: (int(doc_id), doc) for doc_id, doc in rows(db, table).items()}
+
+
+def find_code(db: TinyDB, table: str, code: str, missing: Msg) -> tuple[int, Doc]:
+    """The record with this code, or NotFound with the closest codes as suggestions."""
+    wanted = normalise_code(code)
+    for doc_id, doc in rows(db, table).items():
+        if doc.get("code") == wanted:
+            return int(doc_id), doc
+    raise NotFound(missing, code=code, hint=suggest(wanted, (d["code"] for d in docs(db, table))))
+
+
+def suggest(wanted: str, candidates: Iterable[str]) -> str:
+    """`` Did you mean ZJ-A09?`` in the current language, or an empty string."""
+    from lou_library import messages as M
+
+    scored = []
+    for candidate in set(candidates):
+        matcher = difflib.SequenceMatcher(None, wanted, candidate)
+        if matcher.real_quick_ratio() >= 0.6 and matcher.quick_ratio() >= 0.6:
+            ratio = matcher.ratio()
+            if ratio >= 0.6:
+                scored.append((-ratio, candidate))
+    close = [candidate for _, candidate in sorted(scored)[:3]]  # best first, ties in code order
+    return M.DID_YOU_MEAN(codes=", ".join(close)) if close else ""
+
+
+def next_number(db: TinyDB, counter: str, start: int = 1) -> int:
+    """Reserve the next number of a counter kept in the meta record (codes are never reused)."""
+    meta = rows(db, META)["1"]
+    value = int(meta.get("counters", {}).get(counter, start))
+    set_counter(db, counter, value + 1)
+    return value
+
+
+def peek_number(db: TinyDB, counter: str, start: int = 1) -> int:
+    return int(rows(db, META)["1"].get("counters", {}).get(counter, start))
+
+
+def set_counter(db: TinyDB, counter: str, value: int) -> None:
+    def bump(doc: MutableMapping[str, Any]) -> None:
+        doc.setdefault("counters", {})[counter] = value
+
+    db.table(META).update(bump, doc_ids=[1])
+
+
+def settings(db: TinyDB) -> dict[str, Any]:
+    return dict(rows(db, META)["1"].get("settings", {}))
+
+
+def event(
+    action: str,
+    book: str,
+    command: str,
+    *,
+    source: str | None = None,
+    target: str | None = None,
+    volunteer: str | None = None,
+    note: str | None = None,
+    at: str | None = None,
+) -> Doc:
+    """One entry of a book's history: where it came from, where it went, and why."""
+    record: Doc = {"at": at or clock.stamp(), "book": book, "action": action, "command": command}
+    if source is not None:
+        record["from"] = source
+    if target is not None:
+        record["to"] = target
+    if volunteer:
+        record["volunteer"] = volunteer
+    if note:
+        record["note"] = note
+    return record
+
+
+def log(db: TinyDB, events: list[Doc]) -> None:
+    if events:
+        db.table(EVENTS).insert_multiple(events)

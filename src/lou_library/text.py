@@ -1,0 +1,72 @@
+"""Small text rules shared by the catalogue: names, pinyin keys, phone masks."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from lou_library import messages as M
+from lou_library.errors import Invalid
+
+_SPACES = re.compile(r"\s+")
+
+
+def clean(value: str | None) -> str:
+    """Trim, fold full-width and repeated spaces, drop control characters."""
+    if not value:
+        return ""
+    value = "".join(ch for ch in value if ch in "\t\n" or unicodedata.category(ch) != "Cc")
+    return _SPACES.sub(" ", value.replace("\u3000", " ")).strip()
+
+
+def require(value: str | None, what: str) -> str:
+    cleaned = clean(value)
+    if not cleaned:
+        raise Invalid(M.EMPTY_FIELD, what=what)
+    if len(cleaned) > 500:
+        raise Invalid(M.FIELD_TOO_LONG, what=what, limit=500)
+    return cleaned
+
+
+@lru_cache(maxsize=65536)
+def pinyin_keys(text: str) -> tuple[str, str]:
+    """(full pinyin, initials) of a text, lower case, letters and digits only.
+
+    ``十万个为什么`` gives ``("shiwangeweishenme", "swgwsm")``. Latin words keep their
+    letters in the full form and their first letter in the initials.
+    """
+    from pypinyin import lazy_pinyin
+
+    full: list[str] = []
+    initials: list[str] = []
+    for chunk in lazy_pinyin(text, errors="default"):
+        words = re.findall(r"[0-9a-zA-Z]+", chunk)
+        for word in words:
+            full.append(word.lower())
+            initials.append(word if word.isdigit() else word[0].lower())
+    return "".join(full), "".join(initials)
+
+
+def fold(text: str) -> str:
+    """What a search compares: NFKC, lower case, no spaces."""
+    return unicodedata.normalize("NFKC", text).lower().replace(" ", "")
+
+
+def mask_phone(phone: str | None) -> str:
+    """``13812345678`` -> ``138****5678``; shorter numbers keep their last two digits."""
+    if not phone:
+        return ""
+    digits = phone.strip()
+    if len(digits) >= 11:
+        return digits[:3] + "****" + digits[-4:]
+    if len(digits) > 4:
+        return "*" * (len(digits) - 2) + digits[-2:]
+    return "*" * len(digits)
+
+
+def initials_code(name: str, limit: int = 4) -> str:
+    """Upper-case pinyin initials, for suggesting a short code: 尚和园 -> SHY."""
+    _, initials = pinyin_keys(name)
+    letters = "".join(ch for ch in initials.upper() if ch.isascii() and ch.isalnum())
+    return letters[:limit] or "S"

@@ -1,0 +1,119 @@
+"""Shared fixtures: a DB path per test and a runner for the real command line."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+from typer.testing import CliRunner
+
+from lou_library.cli import app
+from lou_library.cli.base import prepare
+
+NOW = "2026-11-24T09:30:00"
+BASE_ENV = {"LOU_NOW": NOW, "COLUMNS": "120", "NO_COLOR": "1", "LANG": "en_US.UTF-8"}
+
+
+@dataclass
+class Run:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    def json(self) -> Any:
+        return orjson.loads(self.stdout)
+
+
+class Lou:
+    """Runs ``lou ARGS`` in-process through Typer's CliRunner against one DB file."""
+
+    def __init__(self, db: Path) -> None:
+        self.db = db
+        self.env = {**BASE_ENV, "LOU_LIBRARY_DB": str(db)}
+
+    def __call__(self, *args: str, env: dict[str, str] | None = None) -> Run:
+        argv = list(args)
+        full_env = {**self.env, **(env or {})}
+        saved = {k: os.environ.get(k) for k in full_env}
+        os.environ.update(full_env)
+        try:
+            prepare(argv)
+            result = CliRunner().invoke(app, argv, env=full_env, catch_exceptions=False)
+        finally:
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
+        return Run(result.exit_code, result.stdout, result.stderr)
+
+    def ok(self, *args: str, env: dict[str, str] | None = None) -> Run:
+        run = self(*args, env=env)
+        assert run.exit_code == 0, (args, run.stdout, run.stderr)
+        return run
+
+    def json(self, *args: str) -> Any:
+        return self.ok(*args, "--json").json()
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "lou.json"
+
+
+@pytest.fixture
+def lou(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Lou]:
+    monkeypatch.delenv("LOU_LANG", raising=False)
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    yield Lou(db_path)
+
+
+@pytest.fixture
+def small(lou: Lou) -> Lou:
+    """A network of two sites, three boxes and a few books and volunteers."""
+    lou.ok("init")
+    lou.ok("site", "add", "尚和园", "--kind", "compound")
+    lou.ok("site", "add", "供电局家属院", "--kind", "yard", "--code", "GDJ")
+    lou.ok("box", "add", "--site", "SHY", "--building", "3号楼", "--unit", "1单元")
+    lou.ok(
+        "box", "add", "--site", "SHY", "--building", "3号楼", "--unit", "2单元", "--capacity", "5"
+    )
+    lou.ok("box", "add", "--site", "GDJ", "--building", "1栋", "--unit", "1单元")
+    lou.ok(
+        "book",
+        "add",
+        "--title",
+        "十万个为什么",
+        "--author",
+        "韩启德",
+        "--category",
+        "科普",
+        "--box",
+        "SHY-01",
+        "--copies",
+        "2",
+    )
+    lou.ok(
+        "book",
+        "add",
+        "--title",
+        "上下五千年",
+        "--author",
+        "林汉达",
+        "--category",
+        "history",
+        "--box",
+        "GDJ-01",
+    )
+    lou.ok("book", "add", "--title", "杜甫诗选", "--author", "杜甫", "--category", "其他")
+    lou.ok(
+        "volunteer", "add", "王秀兰", "--phone", "13812345678", "--party-member", "--site", "SHY"
+    )
+    lou.ok("volunteer", "add", "李建国", "--site", "GDJ", "--site", "SHY")
+    return lou

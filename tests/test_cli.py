@@ -1,0 +1,134 @@
+"""The command line as a whole: help in two languages, exit codes, output channels."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+import typer
+
+from lou_library import __version__, i18n
+from lou_library import messages as M
+from lou_library.cli import app
+from lou_library.cli.base import prepare
+from tests.conftest import BASE_ENV, Lou
+
+GROUPS = ["demo", "init", "info", "donate", "site", "box", "book", "volunteer", "db"]
+
+
+def _walk(command: Any, path: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], Any]]:
+    found = [(path, command)]
+    for name, sub in getattr(command, "commands", {}).items():
+        found.extend(_walk(sub, (*path, name)))
+    return found
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_command_and_option_has_help_in_both_languages(lang: i18n.Lang) -> None:
+    prepare(["--lang", lang])
+    tree = _walk(typer.main.get_command(app))
+    assert len(tree) > 40
+    for path, command in tree:
+        assert command.help and not command.help.startswith("@"), path
+        for param in command.params:
+            if param.param_type_name == "option" or getattr(param, "help", None):
+                assert param.help and not param.help.startswith("@"), (path, param.name)
+    prepare([])
+
+
+def test_help_keys_all_exist_and_differ_between_languages() -> None:
+    for key, msg in M.HELP.items():
+        assert msg.zh.strip() and msg.en.strip(), key
+        assert msg.zh != msg.en, key
+
+
+def _messages() -> list[tuple[str, i18n.Msg]]:
+    found = []
+    for name, value in vars(M).items():
+        if isinstance(value, i18n.Msg):
+            found.append((name, value))
+        elif isinstance(value, dict):
+            found.extend((f"{name}[{k}]", v) for k, v in value.items() if isinstance(v, i18n.Msg))
+    return found
+
+
+def test_every_catalogue_message_has_both_languages_with_the_same_fields() -> None:
+    messages = _messages()
+    assert len(messages) > 300
+    for name, msg in messages:
+        assert msg.zh.strip() and msg.en.strip(), name
+        zh_fields = sorted(re.findall(r"\{(\w*)\}", msg.zh))
+        en_fields = sorted(re.findall(r"\{(\w*)\}", msg.en))
+        assert zh_fields == en_fields, name
+
+
+def test_top_level_help_lists_every_group(lou: Lou) -> None:
+    english = lou.ok("--help").stdout
+    chinese = lou.ok("--lang", "zh", "--help").stdout
+    for name in GROUPS:
+        assert f" {name} " in english
+        assert f" {name} " in chinese
+    assert "Corridor book corners" in english
+    assert "楼道图书角" in chinese and "命令" in chinese and "Commands" not in chinese
+
+
+def test_language_follows_lou_lang_and_the_locale(lou: Lou) -> None:
+    assert "楼道图书角" in lou.ok("--help", env={"LOU_LANG": "zh"}).stdout
+    assert "楼道图书角" in lou.ok("--help", env={"LANG": "zh_CN.UTF-8"}).stdout
+    assert "Corridor" in lou.ok("--help", env={"LANG": "zh_CN.UTF-8", "LOU_LANG": "en"}).stdout
+
+
+def test_errors_come_in_the_chosen_language(lou: Lou) -> None:
+    run = lou("--lang", "zh", "info")
+    assert run.exit_code == 1
+    assert run.stderr.startswith("✗ 找不到数据库")
+
+
+def test_version(lou: Lou) -> None:
+    assert lou.ok("--version").stdout == f"lou-library {__version__}\n"
+
+
+def test_usage_errors_exit_2(lou: Lou) -> None:
+    assert lou("book", "add").exit_code == 2
+    assert lou("--lang", "fr", "info").exit_code == 2
+    assert lou("nonsense").exit_code == 2
+
+
+def test_python_dash_m_and_the_alias_run_the_same_program(tmp_path: Any) -> None:
+    env = {**BASE_ENV, "LOU_LIBRARY_DB": str(tmp_path / "x.json"), "PATH": ""}
+    result = subprocess.run(
+        [sys.executable, "-m", "lou_library", "--version"],
+        check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert result.returncode == 0
+    assert result.stdout == f"lou-library {__version__}\n"
+    result = subprocess.run(
+        [sys.executable, "-m", "lou_library", "info"],
+        check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("✗ No database at")
+
+
+def test_user_text_is_never_markup_or_escape_codes(small: Lou) -> None:
+    small.ok("book", "add", "--title", "[bold red]x[/] \x1b[31mred")
+    listing = small.ok("book", "list", "--text", "x").stdout
+    assert "[bold red]x[/]" in listing
+    assert "\x1b" not in listing
+
+
+def test_json_output_is_the_only_thing_on_stdout(small: Lou) -> None:
+    run = small.ok("book", "add", "--title", "新书", "--json")
+    data = run.json()
+    assert data["total"] == 1
+    assert run.stderr == ""

@@ -1,0 +1,314 @@
+"""The store's promises: atomic writes, one writer at a time, untouched files on failure."""
+
+from __future__ import annotations
+
+import errno
+import os
+import random
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+from filelock import FileLock
+
+from lou_library import store as store_module
+from lou_library.store import SCHEMA_VERSION, Store, UnitOfWork
+from tests.conftest import Lou
+
+WRITER = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    from lou_library.store import Store
+    store = Store(Path(sys.argv[1]))
+    pad = "楼" * 200_000  # a ~600 KB document, so a kill often lands mid-write
+    while True:
+        with store.write("test") as db:
+            table = db.table("counter")
+            n = len(table)
+            table.insert({"n": n, "pad": pad})
+        print(n + 1, flush=True)
+    """
+)
+
+
+def _count(path: Path) -> int:
+    data = orjson.loads(path.read_bytes())
+    return len(data.get("counter", {}))
+
+
+def test_sigkill_leaves_the_old_or_the_new_file(lou: Lou, db_path: Path) -> None:
+    lou.ok("init")
+    rng = random.Random(20201)
+    kills = 0
+    for _ in range(60):
+        before = _count(db_path)
+        proc = subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(db_path)],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert proc.stdout is not None
+        first = proc.stdout.readline()  # the first write has landed: the loop is running
+        assert first.strip() == str(before + 1)
+        time.sleep(rng.uniform(0.0, 0.05))
+        proc.send_signal(signal.SIGKILL)
+        reported = [first, *proc.stdout.read().split()]
+        proc.wait()
+        kills += 1
+        last_committed = before + len([r for r in reported if r.strip()])
+        after = _count(db_path)  # parses: never a half-written file
+        assert after in (last_committed, last_committed + 1), (before, last_committed, after)
+    assert kills >= 50
+    lou.ok("db", "check")  # the next writer cleared the killed writers' temp files
+    lou.ok("book", "add", "--title", "after the storm")
+    assert not list(db_path.parent.glob(".lou.json.*.tmp"))
+
+
+CHANGER = textwrap.dedent(
+    """
+    import sys
+    from lou_library.cli import main
+    worker = sys.argv[1]
+    for i in range(25):
+        try:
+            main(["book", "add", "--title", f"w{worker}-{i}"])
+        except SystemExit as exit:
+            if exit.code:
+                raise
+    """
+)
+
+
+def test_eight_processes_each_make_25_changes(lou: Lou, db_path: Path) -> None:
+    lou.ok("init")
+    env = {**os.environ, **lou.env, "LOU_LOCK_TIMEOUT": "60"}
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", CHANGER, str(w)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for w in range(8)
+    ]
+    for proc in procs:
+        _, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, err
+    titles = sorted(b["title"] for b in lou.json("book", "list", "--limit", "1000")["books"])
+    assert titles == sorted(f"w{w}-{i}" for w in range(8) for i in range(25))
+    codes = [b["code"] for b in lou.json("book", "list", "--limit", "1000")["books"]]
+    assert len(set(codes)) == 200
+
+
+def _fail(*args: Any, **kwargs: Any) -> Any:
+    raise OSError(errno.ENOSPC, "No space left on device")
+
+
+_REAL_FDOPEN = os.fdopen
+
+
+class _FullDisk:
+    """A file whose writes fail as on a full disk."""
+
+    def __init__(self, fd: int, mode: str) -> None:
+        self.handle = _REAL_FDOPEN(fd, mode)
+
+    def write(self, payload: bytes) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    def __enter__(self) -> _FullDisk:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.handle.close()
+
+
+@pytest.mark.parametrize("failure", ["write", "fsync", "replace"])
+def test_io_failure_leaves_the_file_byte_identical(
+    small: Lou, db_path: Path, monkeypatch: pytest.MonkeyPatch, failure: str
+) -> None:
+    before = db_path.read_bytes()
+    if failure == "write":
+        monkeypatch.setattr(os, "fdopen", _FullDisk)
+    else:
+        monkeypatch.setattr(os, failure, _fail)
+    run = small("book", "add", "--title", "新书")
+    assert run.exit_code == 1
+    assert run.stdout == ""
+    assert run.stderr == (
+        f"✗ Could not write the database {db_path}: No space left on device. It is unchanged.\n"
+    )
+    assert db_path.read_bytes() == before
+    assert not list(db_path.parent.glob(".lou.json.*.tmp"))
+
+
+def test_a_corrupt_db_is_refused_and_left_alone(small: Lou, db_path: Path) -> None:
+    db_path.write_bytes(db_path.read_bytes()[:-200])  # truncated, as by a bad copy
+    before = db_path.read_bytes()
+    for args in (("info",), ("book", "add", "--title", "x"), ("init",)):
+        run = small(*args)
+        assert run.exit_code == 1, args
+        assert db_path.read_bytes() == before
+    run = small("info")
+    assert run.stderr.startswith(
+        f"✗ The database file {db_path} cannot be read: it is not valid JSON"
+    )
+    assert "lou db restore" in run.stderr
+
+
+def test_an_empty_db_file_is_corrupt_not_new(small: Lou, db_path: Path) -> None:
+    db_path.write_bytes(b"")
+    run = small("book", "list")
+    assert run.exit_code == 1
+    assert run.stderr == (
+        f"✗ The database file {db_path} cannot be read: the file is empty. It was left "
+        "untouched; `lou db restore` brings back a backup.\n"
+    )
+    assert db_path.read_bytes() == b""
+
+
+def _set_schema(path: Path, version: int) -> bytes:
+    data = orjson.loads(path.read_bytes())
+    data["_meta"]["1"]["schema_version"] = version
+    payload = orjson.dumps(data)
+    path.write_bytes(payload)
+    return payload
+
+
+def test_a_newer_schema_is_refused(small: Lou, db_path: Path) -> None:
+    before = _set_schema(db_path, SCHEMA_VERSION + 1)
+    for args in (("info",), ("site", "add", "新区", "--kind", "yard"), ("db", "migrate")):
+        run = small(*args)
+        assert run.exit_code == 1
+        assert f"schema version {SCHEMA_VERSION + 1}, newer than this program" in run.stderr
+        assert db_path.read_bytes() == before
+
+
+def test_an_older_schema_asks_for_migrate_and_migrate_backs_up_first(
+    small: Lou, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Pretend this program is one schema ahead, with a migration that adds a field.
+    def add_shelf(data: dict[str, Any]) -> None:
+        for box in data.get("boxes", {}).values():
+            box["shelf"] = "ground"
+
+    monkeypatch.setattr(store_module, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    monkeypatch.setitem(store_module.MIGRATIONS, SCHEMA_VERSION, add_shelf)
+    before = db_path.read_bytes()
+    run = small("info")
+    assert run.exit_code == 1
+    assert "Run `lou db migrate`" in run.stderr
+    assert db_path.read_bytes() == before
+
+    run = small("db", "migrate")
+    assert run.exit_code == 0, run.stderr
+    assert run.stderr.endswith(
+        f"✓ Migrated the database from schema version {SCHEMA_VERSION} to {SCHEMA_VERSION + 1}.\n"
+    )
+    backups = Store(db_path).backups()
+    assert [b.reason for b in backups] == [f"before-migrate-v{SCHEMA_VERSION}"]
+    assert backups[0].path.read_bytes() == before
+    data = orjson.loads(db_path.read_bytes())
+    assert {box["shelf"] for box in data["boxes"].values()} == {"ground"}
+    assert data["_meta"]["1"]["schema_version"] == SCHEMA_VERSION + 1
+    assert small("db", "migrate").stderr.endswith("nothing to do.\n")
+
+
+def test_restore_brings_back_a_corrupt_db(small: Lou, db_path: Path) -> None:
+    small.ok("db", "backup")
+    good = db_path.read_bytes()
+    db_path.write_bytes(b'{"_meta": ')
+    listing = small.json("db", "restore")
+    assert listing["total"] == 1
+    assert listing["backups"][0]["reason"] == "manual"
+    run = small("db", "restore", "--latest")
+    assert run.exit_code == 0, run.stderr
+    assert db_path.read_bytes() == good
+    reasons = sorted(b.reason for b in Store(db_path).backups())
+    assert reasons == ["before-restore", "manual"]  # the corrupt file was kept too
+    small.ok("db", "check")
+
+
+def test_restore_of_an_unknown_backup_says_how_to_list(small: Lou, db_path: Path) -> None:
+    run = small("db", "restore", "nope.json")
+    assert run.exit_code == 1
+    assert run.stderr.startswith("✗ No backup nope.json. `lou db restore` without arguments lists")
+
+
+def test_automatic_backups_are_pruned_manual_ones_kept(small: Lou, db_path: Path) -> None:
+    store = Store(db_path)
+    small.ok("db", "backup")
+    with store.lock("test"):
+        for _ in range(store_module.BACKUPS_KEPT + 5):
+            store.backup("import")
+    reasons = [b.reason for b in store.backups()]
+    assert reasons.count("import") == store_module.BACKUPS_KEPT
+    assert reasons.count("manual") == 1
+
+
+def test_a_command_before_init_says_how_to_start(lou: Lou, db_path: Path) -> None:
+    run = lou("book", "list")
+    assert run.exit_code == 1
+    assert run.stderr == (
+        f"✗ No database at {db_path}. Start with `lou init` (or `lou init --demo` for the demo "
+        "network).\n"
+    )
+    assert not db_path.exists()
+
+
+def test_init_refuses_to_overwrite_without_force(small: Lou, db_path: Path) -> None:
+    before = db_path.read_bytes()
+    run = small("init")
+    assert run.exit_code == 1
+    assert "already exists. Add --force" in run.stderr
+    assert db_path.read_bytes() == before
+    small.ok("init", "--force")
+    assert small.json("info")["books"]["total"] == 0
+    assert [b.path.read_bytes() for b in Store(db_path).backups()] == [before]
+
+
+def test_a_held_lock_times_out_naming_the_holder(small: Lou, db_path: Path) -> None:
+    store = Store(db_path)
+    before = db_path.read_bytes()
+    with FileLock(store.lock_path):
+        store.owner_path.write_text("pid 4242, `lou rotate apply`, 2026-11-24T09:00:00")
+        run = small("book", "add", "--title", "x", env={"LOU_LOCK_TIMEOUT": "0.2"})
+        reading = small("book", "list")  # readers need no lock
+    assert run.exit_code == 1
+    assert run.stderr == (
+        f"✗ The database {db_path} is in use by another command (pid 4242, `lou rotate apply`, "
+        "2026-11-24T09:00:00); waited 0.2 s. Try again shortly; nothing was changed.\n"
+    )
+    assert reading.exit_code == 0
+    assert db_path.read_bytes() == before
+
+
+def test_a_command_writes_the_file_at_most_once(
+    small: Lou, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    writes: list[int] = []
+    original = UnitOfWork.commit
+
+    def counting(self: UnitOfWork) -> None:
+        original(self)
+        writes.append(self.writes_to_disk)
+
+    monkeypatch.setattr(UnitOfWork, "commit", counting)
+    small.ok("book", "add", "--title", "多册", "--copies", "40")
+    small.ok("book", "list")
+    small("book", "add", "--title", "")  # refused: nothing written
+    assert writes == [1]
+
+
+def test_the_file_is_utf8_readable_and_owner_only(small: Lou, db_path: Path) -> None:
+    text = db_path.read_text(encoding="utf-8")
+    assert "十万个为什么" in text  # not \\u escapes
+    assert (db_path.stat().st_mode & 0o777) == 0o600
