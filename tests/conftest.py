@@ -57,8 +57,8 @@ class Lou:
         assert run.exit_code == 0, (args, run.stdout, run.stderr)
         return run
 
-    def json(self, *args: str) -> Any:
-        return self.ok(*args, "--json").json()
+    def json(self, *args: str, env: dict[str, str] | None = None) -> Any:
+        return self.ok(*args, "--json", env=env).json()
 
 
 @pytest.fixture

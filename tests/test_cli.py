@@ -16,7 +16,10 @@ from lou_library.cli import app
 from lou_library.cli.base import prepare
 from tests.conftest import BASE_ENV, Lou
 
-GROUPS = ["demo", "init", "info", "donate", "site", "box", "book", "volunteer", "db"]
+GROUPS = [
+    "demo", "init", "info", "donate", "site", "box", "book", "volunteer", "rotate", "task",
+    "schedule", "db",
+]  # fmt: skip
 
 
 def _walk(command: Any, path: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], Any]]:

@@ -416,6 +416,174 @@ MIGRATED = Msg(
     "Migrated the database from schema version {old} to {new}.",
 )
 
+# ---------------------------------------------------------------------- rotation
+BAD_DATE = Msg(
+    "{what} 的日期“{value}”看不懂：请写成 2026-12-05 这样。",
+    "{what}: '{value}' is not a date; write it as 2026-12-05.",
+)
+BAD_SHARE = Msg(
+    "{what} 的值 {value} 不合理：应在 0 到 1 之间（如 0.02 表示 2%）。",
+    "{what} {value} is not possible: a share from 0 to 1 (0.02 is 2%).",
+)
+BAD_ROUNDS = Msg(
+    "轮数 {value} 不合理：应在 1 到 {limit} 之间。", "{value} rounds is not possible: 1 to {limit}."
+)
+MAKEUP_WORKDAY = Msg("调休上班日", "make-up working day")
+ROUND_DATE_TOO_EARLY = Msg(
+    "{date} 不能作为新一轮的日期：第 {number} 轮定在 {previous}，新一轮须在其后。",
+    "{date} cannot be the next round's date: round {number} is on {previous}, the next must come after it.",
+)
+ROUND_NOT_YET_DUE = Msg(
+    "第 {number} 轮（{date}）已经安排好了，还没到日子；等它完成后再安排下一轮。如需重排，请先 `lou rotate undo`。",
+    "Round {number} ({date}) is already applied and still ahead; apply the next one after it. "
+    "To redo it, `lou rotate undo` first.",
+)
+ROUND_AHEAD_NOTE = Msg(
+    "注意：第 {number} 轮（{date}）还没进行；本预览假定它按计划完成。",
+    "Note: round {number} ({date}) is still ahead; this preview assumes it goes as planned.",
+)
+ROTATE_NO_BOXES = Msg(
+    "没有在用的图书箱，无法轮换。请先 `lou box add`。",
+    "There are no boxes in use to rotate; add some with `lou box add`.",
+)
+ROTATE_BORROWED = Msg(
+    "片区 {site} 当天没有可用的志愿者，建议由邻近片区 {other} 的 {name} 代劳。",
+    "No volunteer of site {site} is available that day; {name} of the neighbouring site {other} is proposed.",
+)
+ROTATE_NOBODY = Msg(
+    "片区 {site} 找不到任何可用的志愿者：这项任务暂无人负责。",
+    "Nobody is available for site {site}: this task has no volunteer yet.",
+)
+ROUND_ALREADY_APPLIED = Msg(
+    "第 {number} 轮已经执行过了，不能重复执行。", "Round {number} has already been applied."
+)
+UNDO_NOTHING = Msg(
+    "还没有执行过任何一轮，无可撤销。", "No round has been applied; there is nothing to undo."
+)
+UNDO_TOO_OLD = Msg(
+    "第 {number} 轮的撤销信息已不在（只能撤销最近一轮）。",
+    "Round {number} can no longer be undone (only the last round can).",
+)
+UNDO_TASKS_DONE = Msg(
+    "第 {number} 轮不能撤销：任务 {tasks} 已经完成，书已经搬动了。",
+    "Round {number} cannot be undone: task {tasks} is done, books have moved.",
+)
+ROUND_APPLIED = Msg(
+    "第 {number} 轮（{date}）已执行：{moves} 册书换位，{tasks} 项任务已分派。可用 `lou task list` 查看。",
+    "Round {number} ({date}) applied: {moves} books move, {tasks} tasks assigned. See `lou task list`.",
+)
+ROUND_UNDONE = Msg(
+    "第 {number} 轮（{date}）已撤销，书目和位置恢复原样。",
+    "Round {number} ({date}) undone; the catalogue is back as it was.",
+)
+PLAN_TITLE = Msg("第 {number} 轮 · {date}（{weekday}）", "Round {number} · {weekday} {date}")
+PLAN_MOVED = Msg(
+    "原定 {planned}，因“{reason}”顺延/提前到 {date}。", "Moved from {planned} to {date}: {reason}."
+)
+PLAN_SUMMARY = Msg(
+    "{moves} 册书换位，其中 {inside} 在本片区内；从图书室取 {from_depot} 册，送回图书室 {to_depot} 册；新鲜度 {fresh}。",
+    "{moves} books move, {inside} inside their site; {from_depot} come from the depot and "
+    "{to_depot} go back to it; freshness {fresh}.",
+)
+PLAN_SHORT = Msg(
+    "有 {n} 个图书箱本轮补不满（共缺 {books} 册），图书室里没有合适的书了。",
+    "{n} boxes stay below their target ({books} books short): the depot has no fitting books left.",
+)
+PLAN_LOST = Msg(
+    "{n} 册书已连续多轮未见，本轮将记为遗失。",
+    "{n} books unseen for several rounds will be recorded as lost.",
+)
+PLAN_PREVIEW = Msg(
+    "这只是预览，尚未写入。确认后运行 `lou rotate apply`。",
+    "This is a preview; nothing was written. Run `lou rotate apply` to carry it out.",
+)
+TASK_NO_VOLUNTEER = Msg("（无人）", "(nobody)")
+WEEKDAYS = Msg("周一 周二 周三 周四 周五 周六 周日", "Mon Tue Wed Thu Fri Sat Sun")
+
+# ------------------------------------------------------------------------- tasks
+BAD_TASK_ID = Msg(
+    "任务编号“{value}”不对：应是数字，如 12。", "'{value}' is not a task number (such as 12)."
+)
+NO_TASK = Msg(
+    "没有编号为 {id} 的任务。可用 `lou task list` 查看。", "No task {id}. See `lou task list`."
+)
+TASK_ALREADY_DONE = Msg("任务 {id} 已于 {at} 报告完成。", "Task {id} was reported done at {at}.")
+MISSING_NOT_IN_TASK = Msg(
+    "{codes} 不在任务 {id} 的清单里。", "{codes} is not on the list of task {id}."
+)
+EXTRA_NEEDS_BOX = Msg(
+    "“{value}”要写成 编号@图书箱，图书箱须是本任务的：{boxes}。",
+    "'{value}' should be CODE@BOX, with one of this task's boxes: {boxes}.",
+)
+EXTRA_UNKNOWN = Msg(
+    "没有图书 {code}；不在书目中的书请用 `lou donate` 登记。",
+    "No book {code}; register unknown books with `lou donate`.",
+)
+TASK_DONE = Msg(
+    "任务 {id} 已完成，谢谢！{missing} 册未见，{extra} 册在箱中找到。",
+    "Task {id} done, thank you! {missing} not seen, {extra} found in the boxes.",
+)
+TASKS_TITLE = Msg("任务", "Tasks")
+TASK_TITLE = Msg(
+    "任务 {id} · 第 {round} 轮 · {date} · {site} · {volunteer}",
+    "Task {id} · round {round} · {date} · {site} · {volunteer}",
+)
+TASK_STATES = {
+    "open": Msg("待办", "open"),
+    "done": Msg("已完成", "done"),
+    "overdue": Msg("已逾期", "overdue"),
+}
+STATUS_TITLE = Msg("轮换情况", "Rotation status")
+STATUS_NONE = Msg(
+    "还没有执行过任何一轮。下一轮：第 {number} 轮，{date}。",
+    "No round applied yet. Next: round {number}, {date}.",
+)
+HISTORY_ROUNDS_TITLE = Msg("轮换记录", "Rounds")
+SCHEDULE_TITLE = Msg("轮换日程", "Rotation schedule")
+SCHEDULE_SET = Msg(
+    "日程已更新：第 1 轮 {start}，每 {interval} 天一轮，{holidays}。",
+    "Schedule set: round 1 on {start}, every {interval} days, {holidays}.",
+)
+SCHEDULE_HOLIDAYS_ON = Msg(
+    "遇节假日和调休上班日顺延/提前", "moved off public holidays and make-up working days"
+)
+SCHEDULE_HOLIDAYS_OFF = Msg("不避开节假日", "holidays not skipped")
+SCHEDULE_LOCKED = Msg(
+    "已经执行过轮换，不能再改第 1 轮的日期（否则已有各轮的日期会错位）。",
+    "Rounds have been applied; the start date can no longer change (past rounds would shift).",
+)
+SIM_TITLE = Msg(
+    "模拟 {rounds} 轮（不改动数据库）",
+    "Simulation of {rounds} rounds (the database is not changed)",
+)
+SIM_TOTALS = Msg(
+    "合计：新鲜度 {freshness}，片区内搬运 {inside}，志愿者负担最多/最少 {ratio}，超容量 {violations} 次，软件多出 {created} 册、弄丢 {lost} 册。",
+    "Totals: freshness {freshness}, moves inside a site {inside}, busiest/quietest volunteer {ratio}, "
+    "{violations} capacity violations, {created} books created and {lost} lost by the software.",
+)
+COL_ROUND = Msg("轮次", "Round")
+COL_DATE = Msg("日期", "Date")
+COL_MOVES = Msg("换位", "Moves")
+COL_FRESH = Msg("新鲜度", "Fresh")
+COL_INSIDE = Msg("片区内", "Inside site")
+COL_FROM_DEPOT = Msg("出图书室", "From depot")
+COL_TO_DEPOT = Msg("回图书室", "To depot")
+COL_TASKS = Msg("任务", "Tasks")
+COL_DONE = Msg("完成", "Done")
+COL_OPEN = Msg("待办", "Open")
+COL_OVERDUE = Msg("逾期", "Overdue")
+COL_ID = Msg("编号", "ID")
+COL_VOLUNTEER = Msg("志愿者", "Volunteer")
+COL_ROUTE = Msg("路线（图书箱）", "Route (boxes)")
+COL_OUT = Msg("取出", "Take out")
+COL_IN = Msg("放入", "Put in")
+COL_MISSING = Msg("未见", "Missing")
+COL_VIOLATIONS = Msg("超容量", "Over capacity")
+COL_RETURNED = Msg("找回", "Returned")
+COL_DONATED = Msg("捐赠", "Donated")
+COL_WEEKDAY = Msg("星期", "Day")
+COL_NOTE_MOVED = Msg("说明", "Note")
+
 # ----------------------------------------------------------------- table columns
 COL_CODE = Msg("编号", "Code")
 COL_NAME = Msg("名称", "Name")
@@ -801,5 +969,94 @@ HELP: dict[str, Msg] = {
     "opt.donate_box": Msg("在哪个图书箱发现的。", "The box it was found in."),
     "opt.donor": Msg(
         "捐赠人（默认隐去，除非 --show-contact）。", "The donor (masked unless --show-contact)."
+    ),
+    "rotate": Msg(
+        "每半月一次的图书轮换：预览、执行、撤销、模拟。",
+        "The fortnightly rotation: preview, apply, undo, simulate.",
+    ),
+    "rotate.plan": Msg(
+        "预览下一轮：哪些书从哪个箱到哪个箱，谁来搬（不写入）。\n\n例：lou rotate plan",
+        "Preview the next round: which books go where, who carries them (nothing is written).\n\nExample: lou rotate plan",
+    ),
+    "rotate.apply": Msg(
+        "执行下一轮：书换位，任务分派给志愿者（先自动备份）。\n\n例：lou rotate apply",
+        "Apply the next round: books move, tasks go to volunteers (backs up first).\n\nExample: lou rotate apply",
+    ),
+    "rotate.undo": Msg(
+        "撤销最近一轮（只要它的任务都还没完成）。\n\n例：lou rotate undo",
+        "Take back the last round while none of its tasks is done.\n\nExample: lou rotate undo",
+    ),
+    "rotate.status": Msg(
+        "最近一轮的进度：任务完成、待办、逾期。\n\n例：lou rotate status",
+        "The last round's progress: tasks done, open, overdue.\n\nExample: lou rotate status",
+    ),
+    "rotate.history": Msg(
+        "历次轮换的记录和新鲜度。\n\n例：lou rotate history",
+        "Every round so far, with its figures.\n\nExample: lou rotate history",
+    ),
+    "rotate.simulate": Msg(
+        "在副本上模拟 N 轮并给出质量指标（不改动数据库）。\n\n例：lou rotate simulate --rounds 26 --loss 0.02",
+        "Play N rounds on a copy and print the quality figures (the DB is not changed).\n\nExample: lou rotate simulate --rounds 26 --loss 0.02",
+    ),
+    "opt.round_date": Msg(
+        "新一轮的日期（默认按日程）。", "The round's date (default: the schedule's)."
+    ),
+    "opt.sim_rounds": Msg("模拟多少轮。", "How many rounds to play."),
+    "opt.sim_loss": Msg(
+        "每册书每轮“未见”的概率，如 0.02。",
+        "Chance a book is reported missing each round, such as 0.02.",
+    ),
+    "opt.sim_returns": Msg(
+        "未见的书每轮被还回的概率。", "Chance a missing book comes back each round."
+    ),
+    "opt.sim_donations": Msg("每轮居民捐赠的册数。", "Books residents donate each round."),
+    "opt.sim_away": Msg(
+        "每轮请假的志愿者比例，如 0.1。", "Share of volunteers away each round, such as 0.1."
+    ),
+    "opt.sim_seed": Msg("随机种子（相同种子结果相同）。", "Random seed (same seed, same result)."),
+    "task": Msg(
+        "志愿者的任务：每人每轮走一条路线，按清单取书放书。",
+        "Volunteers' tasks: one walk per person per round, with pick lists.",
+    ),
+    "task.list": Msg(
+        "列出任务（默认只列待办）。\n\n例：lou task list --volunteer 王秀兰",
+        "List tasks (open ones unless --all or --round).\n\nExample: lou task list --volunteer V002",
+    ),
+    "task.show": Msg(
+        "查看一项任务的取书/放书清单。\n\n例：lou task show 3",
+        "Show a task's pick list: what to take out and put in.\n\nExample: lou task show 3",
+    ),
+    "task.done": Msg(
+        "报告任务完成，并说明哪些书没见到。\n\n例：lou task done 3 --missing B00012,B00345",
+        "Report a task done, and which books were not there.\n\nExample: lou task done 3 --missing B00012,B00345",
+    ),
+    "arg.task": Msg("任务编号（见 lou task list）。", "The task number (see lou task list)."),
+    "opt.task_volunteer": Msg(
+        "只看这位志愿者的（姓名、编号或拼音首字母）。",
+        "Only this volunteer's (name, code or pinyin initials).",
+    ),
+    "opt.task_round": Msg("只看这一轮的（含已完成）。", "Only this round's (done ones included)."),
+    "opt.task_all": Msg("也列出已完成的。", "Include done tasks."),
+    "opt.missing": Msg(
+        "没见到的书的编号（可重复，或用逗号隔开）。",
+        "Codes of books that were not there (repeat, or separate with commas).",
+    ),
+    "opt.extra": Msg(
+        "在箱中意外见到的已登记图书：编号@图书箱。", "Registered books found in a box: CODE@BOX."
+    ),
+    "schedule": Msg("轮换日程：每 14 天一轮。", "The rotation schedule: a round every 14 days."),
+    "schedule.show": Msg(
+        "列出接下来几轮的日期。\n\n例：lou schedule show --rounds 6",
+        "List the coming rounds' dates.\n\nExample: lou schedule show --rounds 6",
+    ),
+    "schedule.set": Msg(
+        "设定第 1 轮日期，以及是否避开节假日。\n\n例：lou schedule set --start 2026-12-05 --skip-holidays",
+        "Set round 1's date and whether to avoid holidays.\n\nExample: lou schedule set --start 2026-12-05 --skip-holidays",
+    ),
+    "opt.schedule_rounds": Msg("列出几轮。", "How many rounds to list."),
+    "opt.schedule_start": Msg("第 1 轮的日期。", "The date of round 1."),
+    "opt.skip_holidays": Msg(
+        "遇法定节假日或调休上班日时改到最近的空闲日。",
+        "Move a round off public holidays and make-up working days.",
     ),
 }

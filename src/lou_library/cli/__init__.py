@@ -14,7 +14,17 @@ from typing import Annotated
 import typer
 
 from lou_library import __version__, i18n
-from lou_library.cli import cmd_book, cmd_box, cmd_db, cmd_setup, cmd_site, cmd_volunteer
+from lou_library.cli import (
+    cmd_book,
+    cmd_box,
+    cmd_db,
+    cmd_rotate,
+    cmd_schedule,
+    cmd_setup,
+    cmd_site,
+    cmd_task,
+    cmd_volunteer,
+)
 from lou_library.cli.base import AppState, LouGroup, prepare
 from lou_library.store import ENV_DB
 
@@ -63,6 +73,9 @@ app.add_typer(cmd_box.app, name="box")
 app.add_typer(cmd_book.app, name="book")
 app.add_typer(cmd_volunteer.app, name="volunteer")
 cmd_book.register_donate(app)
+app.add_typer(cmd_rotate.app, name="rotate")
+app.add_typer(cmd_task.app, name="task")
+app.add_typer(cmd_schedule.app, name="schedule")
 app.add_typer(cmd_db.app, name="db")
 
 

@@ -1,0 +1,297 @@
+"""``lou rotate plan | apply | undo | status | history | simulate``."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+import typer
+
+from lou_library import clock, rotation
+from lou_library import messages as M
+from lou_library.cli import output
+from lou_library.cli.base import command, group, state
+from lou_library.cli.common import Json
+from lou_library.errors import Conflict
+
+app = group("@rotate")
+
+DateOption = Annotated[
+    str | None, typer.Option("--date", help="@opt.round_date", metavar="YYYY-MM-DD")
+]
+
+
+def weekday(day: date) -> str:
+    return M.WEEKDAYS().split()[day.weekday()]
+
+
+def percent(value: float) -> str:
+    return f"{value * 100:.1f}%"
+
+
+def _date(text: str | None) -> date | None:
+    from lou_library.schedule import parse_date
+
+    return parse_date(text) if text else None
+
+
+def render_plan(plan: dict[str, Any], names: dict[str, str]) -> None:
+    figures = plan["figures"]
+    day = date.fromisoformat(plan["date"])
+    title = M.PLAN_TITLE(number=plan["round"], date=plan["date"], weekday=weekday(day))
+    rows = []
+    for number, task in enumerate(plan["tasks"], start=1):
+        who = task["volunteer_name"] or M.TASK_NO_VOLUNTEER()
+        if task["borrowed_from"]:
+            who += f" ({task['borrowed_from']})"
+        out = sum(len(s["take_out"]) for s in task["stops"])
+        into = sum(len(s["put_in"]) for s in task["stops"])
+        rows.append(
+            (
+                task.get("id", number),
+                names.get(task["site"], task["site"]),
+                who,
+                " → ".join(task["boxes"]),
+                out,
+                into,
+            )
+        )
+    output.print_table(
+        output.table(
+            [M.COL_ID(), M.COL_SITE(), M.COL_VOLUNTEER(), M.COL_ROUTE(), M.COL_OUT(), M.COL_IN()],
+            rows,
+            title=title,
+            right=[0, 4, 5],
+        )
+    )
+    if plan["moved_because"]:
+        output.note(
+            M.PLAN_MOVED(
+                planned=plan["planned_date"], date=plan["date"], reason=plan["moved_because"]
+            )
+        )
+    output.note(
+        M.PLAN_SUMMARY(
+            moves=figures["moves"],
+            inside=percent(figures["inside_site"]),
+            from_depot=figures["from_depot"],
+            to_depot=figures["to_depot"],
+            fresh=percent(figures["freshness"]),
+        )
+    )
+    if plan["short"]:
+        output.warn(M.PLAN_SHORT(n=len(plan["short"]), books=sum(plan["short"].values())))
+    if plan["newly_lost"]:
+        output.warn(M.PLAN_LOST(n=len(plan["newly_lost"])))
+    for line in plan["warnings"]:
+        output.warn(line)
+
+
+def site_names(db: Any) -> dict[str, str]:
+    from lou_library.records import SITES, docs
+
+    return {s["code"]: s["name"] for s in docs(db, SITES)}
+
+
+@command(app, "plan", "@rotate.plan")
+def plan(ctx: typer.Context, on: DateOption = None, json: Json = False) -> None:
+    with state(ctx).store.read() as db:
+        result = rotation.plan_round(db, on=_date(on))
+        document = rotation.plan_document(result)
+        names = site_names(db)
+        ahead = rotation.last_round(db)
+    if json:
+        output.emit_json(document)
+        return
+    render_plan(document, names)
+    if ahead and date.fromisoformat(ahead["date"]) >= clock.today():
+        output.note(M.ROUND_AHEAD_NOTE(number=ahead["number"], date=ahead["date"]))
+    output.note(M.PLAN_PREVIEW())
+
+
+def check_can_apply(db: Any) -> None:
+    previous = rotation.last_round(db)
+    if previous and date.fromisoformat(previous["date"]) >= clock.today():
+        raise Conflict(M.ROUND_NOT_YET_DUE, number=previous["number"], date=previous["date"])
+
+
+@command(app, "apply", "@rotate.apply")
+def apply(ctx: typer.Context, on: DateOption = None, json: Json = False) -> None:
+    with state(ctx).store.write("rotate apply", backup="apply") as db:
+        check_can_apply(db)
+        result = rotation.plan_round(db, on=_date(on))
+        record = rotation.apply_round(db, result)
+        document = rotation.plan_document(result)
+        for task, task_id in zip(document["tasks"], record["tasks"], strict=True):
+            task["id"] = task_id
+        names = site_names(db)
+    if json:
+        output.emit_json(document)
+        return
+    render_plan(document, names)
+    output.done(
+        M.ROUND_APPLIED(
+            number=record["number"],
+            date=record["date"],
+            moves=len(record["moves"]),
+            tasks=len(record["tasks"]),
+        )
+    )
+
+
+@command(app, "undo", "@rotate.undo")
+def undo(ctx: typer.Context, json: Json = False) -> None:
+    with state(ctx).store.write("rotate undo", backup="undo") as db:
+        record = rotation.undo_last(db)
+    if json:
+        output.emit_json({"round": record["number"], "date": record["date"], "undone": True})
+    else:
+        output.done(M.ROUND_UNDONE(number=record["number"], date=record["date"]))
+
+
+@command(app, "status", "@rotate.status")
+def status(ctx: typer.Context, json: Json = False) -> None:
+    with state(ctx).store.read() as db:
+        found = rotation.round_status(db)
+    if json:
+        output.emit_json(found)
+        return
+    if found["round"] is None:
+        output.note(M.STATUS_NONE(number=found["next_round"], date=found["next_date"]))
+        return
+    output.stdout().print(
+        output.key_values(
+            [
+                (M.COL_ROUND(), found["round"]),
+                (M.COL_DATE(), found["date"]),
+                (M.COL_TASKS(), found["tasks"]),
+                (M.COL_DONE(), found["done"]),
+                (M.COL_OPEN(), found["open"]),
+                (M.COL_OVERDUE(), found["overdue"]),
+                (M.COL_FRESH(), percent(found["figures"]["freshness"])),
+                (M.COL_INSIDE(), percent(found["figures"]["inside_site"])),
+                ("→", f"{found['next_round']} · {found['next_date']}"),
+            ],
+            title=M.STATUS_TITLE(),
+        )
+    )
+
+
+@command(app, "history", "@rotate.history")
+def history(ctx: typer.Context, json: Json = False) -> None:
+    with state(ctx).store.read() as db:
+        found = rotation.round_history(db)
+    if json:
+        output.emit_json({"rounds": found, "total": len(found)})
+        return
+    output.print_table(
+        output.table(
+            [
+                M.COL_ROUND(),
+                M.COL_DATE(),
+                M.COL_MOVES(),
+                M.COL_FRESH(),
+                M.COL_INSIDE(),
+                M.COL_TASKS(),
+                M.COL_DONE(),
+                M.COL_OPEN(),
+                M.COL_OVERDUE(),
+            ],
+            [
+                (
+                    r["round"],
+                    r["date"],
+                    r["moves"],
+                    percent(r["freshness"]),
+                    percent(r["inside_site"]),
+                    r["tasks"],
+                    r["done"],
+                    r["open"],
+                    r["overdue"],
+                )
+                for r in found
+            ],
+            title=M.HISTORY_ROUNDS_TITLE(),
+            right=[0, 2, 3, 4, 5, 6, 7, 8],
+        )
+    )
+
+
+@command(app, "simulate", "@rotate.simulate")
+def simulate(
+    ctx: typer.Context,
+    rounds: Annotated[int, typer.Option("--rounds", help="@opt.sim_rounds")] = 26,
+    loss: Annotated[float, typer.Option("--loss", help="@opt.sim_loss")] = 0.0,
+    returns: Annotated[float, typer.Option("--returns", help="@opt.sim_returns")] = 0.3,
+    donations: Annotated[int, typer.Option("--donations", help="@opt.sim_donations")] = 0,
+    away: Annotated[float, typer.Option("--away", help="@opt.sim_away")] = 0.0,
+    seed: Annotated[int, typer.Option("--seed", help="@opt.sim_seed")] = 2020,
+    json: Json = False,
+) -> None:
+    from lou_library import simulate as sim
+    from lou_library.errors import Invalid
+
+    if not 1 <= rounds <= 500:
+        raise Invalid(M.BAD_ROUNDS, value=rounds, limit=500)
+    for name, value in (("--loss", loss), ("--returns", returns), ("--away", away)):
+        if not 0.0 <= value <= 1.0:
+            raise Invalid(M.BAD_SHARE, what=name, value=value)
+    if not 0 <= donations <= 1000:
+        raise Invalid(M.BAD_COPIES, value=donations, limit=1000)
+    store = state(ctx).store
+    with store.read() as db:
+        data = db.storage.read()
+    assert data is not None
+    result = sim.simulate(
+        data, rounds, loss=loss, returns=returns, donations=donations, away=away, seed=seed
+    )
+    totals = result.totals()
+    if json:
+        output.emit_json(
+            {"rounds": [vars(r) for r in result.rounds], "totals": totals, "loads": result.loads}
+        )
+        return
+    output.print_table(
+        output.table(
+            [
+                M.COL_ROUND(),
+                M.COL_DATE(),
+                M.COL_MOVES(),
+                M.COL_FRESH(),
+                M.COL_INSIDE(),
+                M.COL_FROM_DEPOT(),
+                M.COL_TO_DEPOT(),
+                M.COL_MISSING(),
+                M.COL_RETURNED(),
+                M.COL_VIOLATIONS(),
+            ],
+            [
+                (
+                    r.round,
+                    r.date,
+                    r.moves,
+                    percent(r.freshness),
+                    percent(r.inside_site),
+                    r.from_depot,
+                    r.to_depot,
+                    r.reported_missing,
+                    r.returned,
+                    r.capacity_violations,
+                )
+                for r in result.rounds
+            ],
+            title=M.SIM_TITLE(rounds=rounds),
+            right=list(range(10)),
+        )
+    )
+    ratio = totals["max_min_load"]
+    output.note(
+        M.SIM_TOTALS(
+            freshness=percent(totals["freshness"]),
+            inside=percent(totals["inside_site"]),
+            ratio="—" if ratio is None else f"{ratio:.2f}",
+            violations=totals["capacity_violations"],
+            created=totals["books_created"],
+            lost=totals["books_lost_by_software"],
+        )
+    )

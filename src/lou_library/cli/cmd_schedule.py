@@ -1,0 +1,104 @@
+"""``lou schedule show | set``: when the rounds fall."""
+
+from __future__ import annotations
+
+from collections.abc import MutableMapping
+from typing import Annotated
+
+import typer
+
+from lou_library import messages as M
+from lou_library import rotation, schedule
+from lou_library.cli import output
+from lou_library.cli.base import command, group, state
+from lou_library.cli.cmd_rotate import weekday
+from lou_library.cli.common import Json
+from lou_library.errors import Conflict
+
+app = group("@schedule")
+
+
+@command(app, "show", "@schedule.show")
+def show(
+    ctx: typer.Context,
+    rounds: Annotated[int, typer.Option("--rounds", help="@opt.schedule_rounds")] = 6,
+    json: Json = False,
+) -> None:
+    from lou_library.records import settings
+
+    with state(ctx).store.read() as db:
+        first = rotation.next_round(db)
+        found = schedule.upcoming(settings(db), first.number, rounds)
+    records = [
+        {
+            "round": r.number,
+            "date": r.date.isoformat(),
+            "planned_date": r.planned.isoformat(),
+            "moved_because": r.reason,
+        }
+        for r in found
+    ]
+    if json:
+        output.emit_json({"rounds": records, "total": len(records)})
+        return
+    output.print_table(
+        output.table(
+            [M.COL_ROUND(), M.COL_DATE(), M.COL_WEEKDAY(), M.COL_NOTE_MOVED()],
+            [
+                (
+                    r.number,
+                    r.date.isoformat(),
+                    weekday(r.date),
+                    M.PLAN_MOVED(planned=r.planned, date=r.date, reason=r.reason)
+                    if r.reason
+                    else "",
+                )
+                for r in found
+            ],
+            title=M.SCHEDULE_TITLE(),
+            right=[0],
+        )
+    )
+
+
+@command(app, "set", "@schedule.set")
+def set_(
+    ctx: typer.Context,
+    start: Annotated[
+        str | None, typer.Option("--start", help="@opt.schedule_start", metavar="YYYY-MM-DD")
+    ] = None,
+    skip_holidays: Annotated[
+        bool | None, typer.Option("--skip-holidays/--keep-holidays", help="@opt.skip_holidays")
+    ] = None,
+    json: Json = False,
+) -> None:
+    from lou_library.records import META, settings
+
+    with state(ctx).store.write("schedule set") as db:
+        current = settings(db)
+        rotation_config = dict(current.get("rotation", {}))
+        if start is not None:
+            if rotation.last_round(db) is not None:
+                raise Conflict(M.SCHEDULE_LOCKED)
+            rotation_config["start"] = schedule.parse_date(start, "--start").isoformat()
+        if skip_holidays is not None:
+            rotation_config["skip_holidays"] = skip_holidays
+        if "start" not in rotation_config:
+            rotation_config["start"] = rotation.next_round(db).date.isoformat()
+
+        def update(doc: MutableMapping[str, object]) -> None:
+            doc["settings"] = {**current, "rotation": rotation_config}
+
+        db.table(META).update(update, doc_ids=[1])
+        final = schedule.rotation_settings({"rotation": rotation_config})
+    holidays = M.SCHEDULE_HOLIDAYS_ON if final["skip_holidays"] else M.SCHEDULE_HOLIDAYS_OFF
+    if json:
+        output.emit_json(final)
+    else:
+        output.done(
+            M.SCHEDULE_SET(
+                start=final["start"],
+                interval=final["interval_days"],
+                holidays=holidays(),
+            )
+        )

@@ -1,0 +1,887 @@
+"""The fortnightly rotation: plan a round, apply it, take it back, report what was found.
+
+How a round is planned (a newcomer's guide)
+==========================================
+
+1. **The route.** All active boxes form one ring, site by site (in the order of the
+   ``rotation.route`` setting, else compounds then yards by code) and, inside a site, by
+   box code. Boxes under repair are left out; their books stay where they are.
+
+2. **What leaves each box.** Every box has a *target*: 80 % of its capacity (the
+   ``rotation.fill`` setting), so there is room for donations. Each round a box sends out
+   a *batch* of its books, oldest arrivals first: as many as the network's usual box
+   holds (the median target; 24 for boxes of 30), or all of them if fewer. A big corridor
+   reading room (capacity 120) therefore keeps most of its books and changes a fifth of
+   them each round. A box over its target sends the surplus out too. Damaged books go back
+   to the depot (社区图书室).
+
+3. **The bag.** Walking the ring, the books a box sends out go into a bag that is carried
+   to the next box. There, the box takes from the bag, first in first out, as many books as
+   it needs to reach its target, skipping any book that was in this box within the last 26
+   rounds (a year). Skipped books stay in the bag for the next box. (Only when neither the
+   bag nor the depot holds a fresh book does a box take the one it had longest ago, rather
+   than stay empty.) So, when boxes are of
+   equal size, the whole content of each box moves one step along the ring every round:
+   a book comes back to a box only after it has been through every other box, which on the
+   demo network is 101 rounds, four years. Most steps stay inside one site; only the step
+   from a site's last box to the next site's first box crosses to a neighbouring site.
+
+4. **The depot.** A box that the bag cannot fill (books were reported missing, a smaller
+   box came before it) is topped up from the depot with books that have waited there the
+   longest and are fresh for that box. To keep the library room's books in circulation,
+   each site also swaps a few books with the depot every round (``rotation.exchange``, 1 %
+   of its books): the volunteer brings that many fresh books from the depot to the site's
+   first box and takes as many of the longest-travelled books back from its last box.
+   Whatever is left in the bag at the end of the ring goes to the depot.
+
+5. **Tasks.** A *task* is one volunteer's work in one round: a walk through up to seven
+   boxes of one site (bigger sites are split), with, for each box, what to take out and
+   where it goes, and what to put in and where it comes from. Each task goes to the
+   active volunteer of that site who has carried the fewest books over the last 26 rounds
+   (then: who served longest ago), one task per person where possible. A site without a
+   volunteer borrows one from a neighbouring site on the route, and the plan says so.
+
+Books that are not seen, lost or withdrawn are never touched. Applying a round writes the
+moves, the round and its tasks in one write; undoing it restores every record it changed.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from collections import Counter, defaultdict, deque
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
+from statistics import median
+from typing import Any
+
+from tinydb import TinyDB
+
+from lou_library import clock, schedule
+from lou_library import messages as M
+from lou_library.errors import Conflict, Invalid, NotFound
+from lou_library.network import DEPOT, find_volunteer
+from lou_library.records import (
+    BOOKS,
+    BOXES,
+    EVENTS,
+    SITES,
+    VOLUNTEERS,
+    Doc,
+    docs,
+    event,
+    log,
+    next_number,
+    rows,
+    settings,
+)
+
+Day = date  # a field of Plan is called "date"
+
+ROUNDS = "rounds"
+TASKS = "tasks"
+WINDOW = 26  # rounds a box remembers the books it had
+FILL = 0.8
+EXCHANGE = 0.01
+MAX_BOXES_PER_TASK = 7
+LOST_AFTER = 3  # rounds not seen before a book counts as lost
+
+
+# --------------------------------------------------------------------------- settings
+
+
+def rotation_settings(db: TinyDB) -> dict[str, Any]:
+    found = schedule.rotation_settings(settings(db))
+    found.setdefault("fill", FILL)
+    found.setdefault("exchange", EXCHANGE)
+    found.setdefault("window", WINDOW)
+    found.setdefault("lost_after", LOST_AFTER)
+    found.setdefault("max_boxes_per_task", MAX_BOXES_PER_TASK)
+    return found
+
+
+def target_of(box: Doc, fill: float) -> int:
+    return max(1, min(int(box["capacity"]), math.floor(int(box["capacity"]) * fill)))
+
+
+# ------------------------------------------------------------------------------ plan
+
+
+@dataclass
+class Stop:
+    box: str
+    take_out: list[tuple[str, str]] = field(default_factory=list)  # (book, to)
+    put_in: list[tuple[str, str]] = field(default_factory=list)  # (book, from)
+
+
+@dataclass
+class TaskPlan:
+    site: str
+    boxes: list[str]
+    stops: list[Stop]
+    volunteer: str | None = None
+    volunteer_name: str = ""
+    borrowed_from: str | None = None  # the volunteer's own site, when borrowed
+
+    @property
+    def books(self) -> int:
+        return sum(len(s.take_out) + len(s.put_in) for s in self.stops)
+
+
+@dataclass
+class Plan:
+    number: int
+    date: Day
+    planned_date: Day
+    moved_because: str
+    moves: list[tuple[str, str, str]]  # (book, from, to)
+    tasks: list[TaskPlan]
+    arrivals: int
+    fresh: int
+    inside_site: int
+    from_depot: int
+    to_depot: int
+    short: dict[str, int]  # box -> books missing to reach its target
+    over_capacity: list[str]
+    newly_lost: list[str]
+    warnings: list[str]
+    box_site: dict[str, str]
+    final_counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def freshness(self) -> float:
+        return self.fresh / self.arrivals if self.arrivals else 1.0
+
+    @property
+    def inside_share(self) -> float:
+        return self.inside_site / len(self.moves) if self.moves else 1.0
+
+
+def route(db: TinyDB) -> list[Doc]:
+    """Active boxes in ring order: site by site, then by code."""
+    site_docs = {s["code"]: s for s in docs(db, SITES) if s["kind"] != "depot"}
+    configured = [c for c in rotation_settings(db).get("route", []) if c in site_docs]
+    kind_order = {"compound": 0, "yard": 1}
+    rest = sorted(
+        (c for c in site_docs if c not in configured),
+        key=lambda c: (kind_order.get(site_docs[c]["kind"], 2), c),
+    )
+    order = {code: i for i, code in enumerate([*configured, *rest])}
+    active = [b for b in docs(db, BOXES) if b["status"] == "active" and b["site"] in order]
+    active.sort(key=lambda b: (order[b["site"]], len(b["code"]), b["code"]))
+    return active
+
+
+def recent_books(box: Doc, current: int, window: int) -> dict[str, int]:
+    """Books this box held in the last ``window`` rounds, with the last round it had each."""
+    found: dict[str, int] = {}
+    for number, codes in sorted(box.get("recent", {}).items(), key=lambda kv: int(kv[0])):
+        if int(number) > current - window:
+            found.update(dict.fromkeys(codes.split(), int(number)))
+    return found
+
+
+def last_round(db: TinyDB) -> Doc | None:
+    applied = [r for r in docs(db, ROUNDS) if r["status"] == "applied"]
+    return max(applied, key=lambda r: r["number"]) if applied else None
+
+
+def next_round(db: TinyDB, on: date | None = None) -> schedule.RoundDate:
+    """The round to plan: after the last applied one, and not in the past."""
+    current = settings(db)
+    previous = last_round(db)
+    number = previous["number"] + 1 if previous else 1
+    if on is not None:
+        if previous and on <= date.fromisoformat(previous["date"]):
+            raise Conflict(
+                M.ROUND_DATE_TOO_EARLY,
+                date=on,
+                number=previous["number"],
+                previous=previous["date"],
+            )
+        return schedule.RoundDate(number, on, on)
+    today = clock.today()
+    found = schedule.round_date(current, number)
+    while found.date < today:
+        number += 1
+        found = schedule.round_date(current, number)
+    return found
+
+
+def plan_round(db: TinyDB, on: date | None = None) -> Plan:
+    """Compute the next round without writing anything (see the module's guide)."""
+    config = rotation_settings(db)
+    when = next_round(db, on)
+    number = when.number
+    fill, window = float(config["fill"]), int(config["window"])
+    ring = route(db)
+    box_site = {b["code"]: b["site"] for b in docs(db, BOXES)}
+    box_site[DEPOT] = DEPOT
+    warnings: list[str] = []
+
+    by_box: dict[str, list[Doc]] = defaultdict(list)
+    depot: list[Doc] = []
+    newly_lost: list[str] = []
+    for book in docs(db, BOOKS):
+        status = book["status"]
+        if status == "in_box":
+            by_box[book["box"]].append(book)
+        elif status == "in_depot" and book.get("condition") != "damaged":
+            depot.append(book)
+        elif status == "not_seen" and number - int(book.get("missing_since", number)) >= int(
+            config["lost_after"]
+        ):
+            newly_lost.append(book["code"])
+    depot.sort(key=lambda b: (int(b.get("since", 0)), len(b["code"]), b["code"]))
+
+    if not ring:
+        raise Conflict(M.ROTATE_NO_BOXES)
+    targets = {b["code"]: target_of(b, fill) for b in ring}
+    batch = max(1, int(median(targets.values())))
+    recent = {b["code"]: recent_books(b, number, window) for b in ring}
+
+    moves: list[tuple[str, str, str]] = []
+    outgoing: dict[str, list[str]] = {}
+    keep_count: dict[str, int] = {}
+    for box in ring:
+        code = box["code"]
+        inside = sorted(by_box.get(code, []), key=lambda b: (int(b.get("since", 0)), b["code"]))
+        for damaged in inside:
+            if damaged.get("condition") == "damaged":
+                moves.append((damaged["code"], code, DEPOT))
+        rest = [b["code"] for b in inside if b.get("condition") != "damaged"]
+        send = min(len(rest), batch)
+        keep = max(0, min(len(rest), targets[code]) - send)
+        outgoing[code] = rest[: len(rest) - keep]
+        keep_count[code] = keep
+
+    exchange = float(config["exchange"])
+    site_boxes: dict[str, list[str]] = defaultdict(list)
+    for box in ring:
+        site_boxes[box["site"]].append(box["code"])
+    first_of_site = {codes[0]: site for site, codes in site_boxes.items()}
+    last_of_site = {codes[-1]: site for site, codes in site_boxes.items()}
+    swap = {
+        site: math.floor(sum(targets[c] for c in codes) * exchange)
+        for site, codes in site_boxes.items()
+    }
+
+    taken_from_depot: set[str] = set()
+
+    def from_depot(box: str, wanted: int) -> list[str]:
+        chosen: list[str] = []
+        for book in depot:
+            if len(chosen) == wanted:
+                break
+            code = book["code"]
+            if code not in taken_from_depot and code not in recent[box]:
+                taken_from_depot.add(code)
+                chosen.append(code)
+        return chosen
+
+    bag: deque[tuple[str, str]] = deque((b, ring[-1]["code"]) for b in outgoing[ring[-1]["code"]])
+    arrivals = fresh = 0
+    short: dict[str, int] = {}
+    final_counts: dict[str, int] = {}
+    for index, box in enumerate(ring):
+        code = box["code"]
+        need = targets[code] - keep_count[code]
+        placed: list[tuple[str, str]] = []
+        site = box["site"]
+        if code in first_of_site and swap[site]:
+            placed.extend((b, DEPOT) for b in from_depot(code, min(swap[site], need)))
+        skipped: deque[tuple[str, str]] = deque()
+        while len(placed) < need and bag:
+            item = bag.popleft()
+            if item[0] in recent[code]:
+                skipped.append(item)
+            else:
+                placed.append(item)
+        skipped.extend(bag)
+        bag = skipped
+        if len(placed) < need:
+            placed.extend((b, DEPOT) for b in from_depot(code, need - len(placed)))
+        if len(placed) < need and bag:
+            # Nothing fresh is left anywhere: rather a book this box had long ago than an
+            # empty box. Those arrivals count as not fresh.
+            seen = recent[code]
+            stale = sorted(bag, key=lambda item: (seen.get(item[0], -1), item[0]))
+            chosen = stale[: need - len(placed)]
+            placed.extend(chosen)
+            bag = deque(item for item in bag if item not in chosen)
+        if len(placed) < need:
+            short[code] = need - len(placed)
+        for arriving, source in placed:
+            moves.append((arriving, source, code))
+            arrivals += 1
+            fresh += arriving not in recent[code]
+        final_counts[code] = keep_count[code] + len(placed)
+        if index < len(ring) - 1:
+            bag.extend((b, code) for b in outgoing[code])
+        if code in last_of_site and swap[site]:
+            # the longest-travelled books of the bag go home to the depot
+            for _ in range(min(swap[site], len(bag))):
+                going, source = bag.popleft()
+                moves.append((going, source, DEPOT))
+    for going, source in bag:
+        moves.append((going, source, DEPOT))
+
+    over = [b["code"] for b in ring if final_counts.get(b["code"], 0) > int(b["capacity"])]
+    inside_site = sum(
+        1 for _, s, t in moves if DEPOT not in (s, t) and box_site.get(s) == box_site.get(t)
+    )
+    tasks = _make_tasks(db, ring, moves, box_site, config, when.date, warnings)
+    return Plan(
+        number=number,
+        date=when.date,
+        planned_date=when.planned,
+        moved_because=when.reason,
+        moves=moves,
+        tasks=tasks,
+        arrivals=arrivals,
+        fresh=fresh,
+        inside_site=inside_site,
+        from_depot=sum(1 for _, s, _ in moves if s == DEPOT),
+        to_depot=sum(1 for _, _, t in moves if t == DEPOT),
+        short=short,
+        over_capacity=over,
+        newly_lost=sorted(newly_lost),
+        warnings=warnings,
+        box_site=box_site,
+        final_counts=final_counts,
+    )
+
+
+# ------------------------------------------------------------------------ volunteers
+
+
+def volunteer_loads(db: TinyDB, current: int, window: int = WINDOW) -> dict[str, tuple[int, int]]:
+    """Per volunteer: (books handled in the last ``window`` rounds, last round served)."""
+    loads: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for task in docs(db, TASKS):
+        if task["round"] > current - window and task.get("volunteer"):
+            entry = loads[task["volunteer"]]
+            entry[0] += int(task.get("books", 0))
+            entry[1] = max(entry[1], int(task["round"]))
+    return {code: (v[0], v[1]) for code, v in loads.items()}
+
+
+def is_away(person: Doc, day: date) -> bool:
+    iso = day.isoformat()
+    return any(p["from"] <= iso <= p["to"] for p in person.get("away", []))
+
+
+def _split(codes: list[str], limit: int) -> list[list[str]]:
+    parts = max(1, math.ceil(len(codes) / limit))
+    size = math.ceil(len(codes) / parts)
+    return [codes[i : i + size] for i in range(0, len(codes), size)]
+
+
+def _make_tasks(
+    db: TinyDB,
+    ring: list[Doc],
+    moves: list[tuple[str, str, str]],
+    box_site: dict[str, str],
+    config: dict[str, Any],
+    day: date,
+    warnings: list[str],
+) -> list[TaskPlan]:
+    stops = {b["code"]: Stop(b["code"]) for b in ring}
+    for book, source, target in moves:
+        if source in stops:
+            stops[source].take_out.append((book, target))
+        if target in stops:
+            stops[target].put_in.append((book, source))
+    site_order: list[str] = []
+    by_site: dict[str, list[str]] = defaultdict(list)
+    for box in ring:
+        if box["site"] not in by_site:
+            site_order.append(box["site"])
+        by_site[box["site"]].append(box["code"])
+    tasks: list[TaskPlan] = []
+    for site in site_order:
+        for part in _split(by_site[site], int(config["max_boxes_per_task"])):
+            task_stops = [stops[c] for c in part if stops[c].take_out or stops[c].put_in]
+            if task_stops:
+                tasks.append(TaskPlan(site, [s.box for s in task_stops], task_stops))
+    _assign(db, tasks, site_order, day, warnings)
+    return tasks
+
+
+def _assign(
+    db: TinyDB, tasks: list[TaskPlan], site_order: list[str], day: date, warnings: list[str]
+) -> None:
+    """Give each task to the volunteer who has carried the fewest books lately.
+
+    Candidates are the task's own site's volunteers and, at a cost of one average task's
+    books, those of the neighbouring sites on the route: a neighbour helps out only when
+    the site's own people carry clearly more than they do. Everyone gets at most one task
+    a round while someone free is left. When nobody of the site or its neighbours is
+    available, the nearest site with someone free lends a volunteer, with a warning.
+    """
+    people = [p for p in docs(db, VOLUNTEERS) if p["status"] == "active" and p.get("sites")]
+    previous = last_round(db)
+    current = (previous["number"] if previous else 0) + 1
+    loads = {code: v[0] for code, v in volunteer_loads(db, current).items()}
+    last_served = {code: v[1] for code, v in volunteer_loads(db, current).items()}
+    busy: Counter[str] = Counter()
+    penalty = sum(t.books for t in tasks) / len(tasks) if tasks else 0.0
+    position = {site: i for i, site in enumerate(site_order)}
+
+    def available(site: str) -> list[Doc]:
+        return [p for p in people if site in p["sites"] and not is_away(p, day)]
+
+    def cost(person: Doc, site: str) -> tuple[float, ...]:
+        borrowed = site not in person["sites"]
+        return (
+            busy[person["code"]],
+            loads.get(person["code"], 0) + (penalty if borrowed else 0.0),
+            last_served.get(person["code"], 0),
+            borrowed,
+        )
+
+    for task in sorted(tasks, key=lambda t: (-t.books, position[t.site], t.boxes[0])):
+        i = position[task.site]
+        neighbours = [site_order[j] for j in (i - 1, i + 1) if 0 <= j < len(site_order)]
+        own = available(task.site)
+        pool = own + [p for s in neighbours for p in available(s) if p not in own]
+        if not own:
+            for distance in range(2, len(site_order)):
+                if pool:
+                    break
+                for j in (i - distance, i + distance):
+                    if 0 <= j < len(site_order):
+                        pool += [p for p in available(site_order[j]) if p not in pool]
+        if not pool:
+            warnings.append(M.ROTATE_NOBODY(site=task.site))
+            continue
+        chosen = min(pool, key=lambda p: (*cost(p, task.site), p["code"]))
+        if task.site not in chosen["sites"]:
+            task.borrowed_from = next(s for s in site_order if s in chosen["sites"])
+            if not own:
+                warnings.append(
+                    M.ROTATE_BORROWED(site=task.site, name=chosen["name"], other=task.borrowed_from)
+                )
+        task.volunteer = chosen["code"]
+        task.volunteer_name = chosen["name"]
+        busy[chosen["code"]] += 1
+        loads[chosen["code"]] = loads.get(chosen["code"], 0) + task.books
+
+
+# ----------------------------------------------------------------------------- apply
+
+
+def apply_round(db: TinyDB, plan: Plan, command: str = "rotate apply") -> Doc:
+    """Carry a plan out: move the books, store the round and its tasks; one write."""
+    if any(r["number"] == plan.number and r["status"] == "applied" for r in docs(db, ROUNDS)):
+        raise Conflict(M.ROUND_ALREADY_APPLIED, number=plan.number)
+    config = rotation_settings(db)
+    window = int(config["window"])
+    stamp = clock.stamp()
+    book_rows = rows(db, BOOKS)
+    box_rows = rows(db, BOXES)
+    book_ids = {doc["code"]: doc_id for doc_id, doc in book_rows.items()}
+    box_ids = {doc["code"]: doc_id for doc_id, doc in box_rows.items()}
+
+    # Only the last round can be undone: earlier rounds lose their undo data, which is
+    # kept inside this round's, so undoing this one puts them back exactly.
+    previous = {
+        doc_id: dict(record) for doc_id, record in rows(db, ROUNDS).items() if "undo" in record
+    }
+    before: dict[str, list[str]] = defaultdict(list)  # box contents before the moves
+    for doc in book_rows.values():
+        if doc["status"] == "in_box":
+            before[doc["box"]].append(doc["code"])
+
+    moved_books = {book for book, _, _ in plan.moves}
+    changed_books = moved_books | set(plan.newly_lost)
+    arrivals: dict[str, list[str]] = defaultdict(list)
+    for book, _, target in plan.moves:
+        if target != DEPOT:
+            arrivals[target].append(book)
+    undo = {
+        "books": {book_ids[c]: dict(book_rows[book_ids[c]]) for c in sorted(changed_books)},
+        "boxes": {box_ids[c]: dict(box_rows[box_ids[c]]) for c in sorted(plan.final_counts)},
+        "meta": copy.deepcopy(rows(db, "_meta")["1"]),
+        "events_after": max((int(i) for i in rows(db, EVENTS)), default=0),
+        "tables": sorted(db.storage.read() or {}),  # tables that existed before
+        "rounds": previous,
+    }
+    if previous:
+        db.table(ROUNDS).update(_without_undo, doc_ids=[int(i) for i in previous])
+
+    destination = {book: target for book, _, target in plan.moves}
+
+    def move_book(doc: Any) -> None:
+        code = doc["code"]
+        if code in destination:
+            target = destination[code]
+            doc["last_box"] = doc.get("box") or doc.get("last_box")
+            doc["box"] = None if target == DEPOT else target
+            doc["status"] = "in_depot" if target == DEPOT else "in_box"
+            if target != DEPOT:
+                doc["last_box"] = target
+            doc["since"] = plan.number
+        elif code in plan.newly_lost:
+            doc["status"] = "lost"
+
+    db.table(BOOKS).update(move_book, doc_ids=[int(book_ids[c]) for c in sorted(changed_books)])
+
+    def remember(doc: Any) -> None:
+        recent = {
+            n: codes for n, codes in doc.get("recent", {}).items() if int(n) > plan.number - window
+        }
+        if not recent and before.get(doc["code"]):  # what it held before its first round
+            recent["0"] = " ".join(sorted(before[doc["code"]]))
+        if arrivals.get(doc["code"]):
+            recent[str(plan.number)] = " ".join(arrivals[doc["code"]])
+        doc["recent"] = recent
+
+    db.table(BOXES).update(remember, doc_ids=[int(box_ids[c]) for c in sorted(plan.final_counts)])
+
+    task_docs = []
+    first_task = None
+    for task in plan.tasks:
+        number = next_number(db, "task")
+        first_task = first_task or number
+        task_docs.append(
+            {
+                "id": number,
+                "round": plan.number,
+                "date": plan.date.isoformat(),
+                "site": task.site,
+                "volunteer": task.volunteer,
+                "borrowed_from": task.borrowed_from,
+                "boxes": task.boxes,
+                "stops": [
+                    {
+                        "box": s.box,
+                        "take_out": [list(x) for x in s.take_out],
+                        "put_in": [list(x) for x in s.put_in],
+                    }
+                    for s in task.stops
+                ],
+                "books": task.books,
+                "status": "open",
+                "done_at": None,
+                "missing": [],
+                "extra": [],
+            }
+        )
+    db.table(TASKS).insert_multiple(task_docs)
+    log(
+        db,
+        [
+            event("lost", code, command, note=f"round {plan.number}", at=stamp)
+            for code in plan.newly_lost
+        ],
+    )
+    record = {
+        "number": plan.number,
+        "date": plan.date.isoformat(),
+        "planned_date": plan.planned_date.isoformat(),
+        "status": "applied",
+        "applied_at": stamp,
+        "moves": [f"{b} {s} {t}" for b, s, t in plan.moves],
+        "tasks": [t["id"] for t in task_docs],
+        "figures": plan_figures(plan),
+        "undo": undo,
+    }
+    db.table(ROUNDS).insert(record)
+    if not config.get("start"):  # round 1's date is fixed once a round is applied
+        interval = int(config["interval_days"])
+        start = plan.planned_date - timedelta(days=interval * (plan.number - 1))
+
+        def pin_start(doc: Any) -> None:
+            doc.setdefault("settings", {}).setdefault("rotation", {})["start"] = start.isoformat()
+
+        db.table("_meta").update(pin_start, doc_ids=[1])
+    return record
+
+
+def _without_undo(doc: Any) -> None:
+    doc.pop("undo", None)
+
+
+def plan_figures(plan: Plan) -> dict[str, Any]:
+    return {
+        "moves": len(plan.moves),
+        "arrivals": plan.arrivals,
+        "fresh": plan.fresh,
+        "freshness": round(plan.freshness, 4),
+        "inside_site": round(plan.inside_share, 4),
+        "from_depot": plan.from_depot,
+        "to_depot": plan.to_depot,
+        "tasks": len(plan.tasks),
+        "short": sum(plan.short.values()),
+        "over_capacity": len(plan.over_capacity),
+        "newly_lost": len(plan.newly_lost),
+    }
+
+
+def plan_document(plan: Plan) -> dict[str, Any]:
+    """The plan as plain data, for ``--json`` and the table renderer."""
+    return {
+        "round": plan.number,
+        "date": plan.date.isoformat(),
+        "planned_date": plan.planned_date.isoformat(),
+        "moved_because": plan.moved_because,
+        "figures": plan_figures(plan),
+        "tasks": [
+            {
+                "site": t.site,
+                "volunteer": t.volunteer,
+                "volunteer_name": t.volunteer_name,
+                "borrowed_from": t.borrowed_from,
+                "boxes": t.boxes,
+                "books": t.books,
+                "stops": [asdict(s) for s in t.stops],
+            }
+            for t in plan.tasks
+        ],
+        "moves": [{"book": b, "from": s, "to": t} for b, s, t in plan.moves],
+        "short": plan.short,
+        "over_capacity": plan.over_capacity,
+        "newly_lost": plan.newly_lost,
+        "warnings": plan.warnings,
+    }
+
+
+# ------------------------------------------------------------------------------ undo
+
+
+def undo_last(db: TinyDB) -> Doc:
+    """Take back the last applied round while none of its tasks is done."""
+    record = last_round(db)
+    if record is None:
+        raise Conflict(M.UNDO_NOTHING)
+    if "undo" not in record:
+        raise Conflict(M.UNDO_TOO_OLD, number=record["number"])
+    task_rows = {int(i): t for i, t in rows(db, TASKS).items() if t["round"] == record["number"]}
+    done = sorted(t["id"] for t in task_rows.values() if t["status"] == "done")
+    if done:
+        raise Conflict(M.UNDO_TASKS_DONE, number=record["number"], tasks=", ".join(map(str, done)))
+    undo = record["undo"]
+    _replace_docs(db, BOOKS, undo["books"])
+    _replace_docs(db, BOXES, undo["boxes"])
+    events_after = int(undo["events_after"])
+    db.table(EVENTS).remove(doc_ids=[int(i) for i in rows(db, EVENTS) if int(i) > events_after])
+    db.table(TASKS).remove(doc_ids=list(task_rows))
+    round_ids = [int(i) for i, r in rows(db, ROUNDS).items() if r["number"] == record["number"]]
+    db.table(ROUNDS).remove(doc_ids=round_ids)
+    _replace_docs(db, ROUNDS, undo.get("rounds", {}), key="number")
+
+    def restore_meta(doc: Any) -> None:  # counters, and the start date pinned by apply
+        doc.clear()
+        doc.update(undo["meta"])
+
+    db.table("_meta").update(restore_meta, doc_ids=[1])
+    data = db.storage.read() or {}
+    for table in sorted(data):
+        if table not in undo["tables"] and not data[table]:  # created empty by this round
+            db.drop_table(table)
+    return record
+
+
+def _replace_docs(db: TinyDB, table: str, saved: dict[str, Doc], key: str = "code") -> None:
+    """Put whole documents back as they were, keys in their original order (one pass)."""
+    if not saved:
+        return
+    by_key = {doc[key]: doc for doc in saved.values()}
+
+    def put_back(doc: Any) -> None:
+        original = by_key[doc[key]]
+        doc.clear()
+        doc.update(original)
+
+    db.table(table).update(put_back, doc_ids=[int(i) for i in saved])
+
+
+# ---------------------------------------------------------------------- tasks report
+
+
+def get_task(db: TinyDB, task_id: str | int) -> tuple[int, Doc]:
+    try:
+        wanted = int(str(task_id).strip().lstrip("#"))
+    except ValueError:
+        raise Invalid(M.BAD_TASK_ID, value=task_id) from None
+    for doc_id, task in rows(db, TASKS).items():
+        if task["id"] == wanted:
+            return int(doc_id), task
+    raise NotFound(M.NO_TASK, id=task_id)
+
+
+def task_books(task: Doc) -> dict[str, tuple[str, str]]:
+    """Every book a task handles: code -> (from, to)."""
+    found: dict[str, tuple[str, str]] = {}
+    for stop in task["stops"]:
+        for book, target in stop["take_out"]:
+            found[book] = (stop["box"], target)
+        for book, source in stop["put_in"]:
+            found[book] = (source, stop["box"])
+    return found
+
+
+def complete_task(
+    db: TinyDB, task_id: str | int, missing: Iterable[str] = (), extra: Iterable[str] = ()
+) -> Doc:
+    """A volunteer reports back. Books not found become "not seen" (residents take books
+    home and bring them back); registered books found where they should not be are put
+    back on the record in the box they were found in."""
+    from lou_library.records import normalise_code
+
+    doc_id, task = get_task(db, task_id)
+    if task["status"] == "done":
+        raise Conflict(M.TASK_ALREADY_DONE, id=task["id"], at=task["done_at"])
+    handled = task_books(task)
+    missing_codes = [normalise_code(c) for c in missing]
+    unknown = [c for c in missing_codes if c not in handled]
+    if unknown:
+        raise Invalid(M.MISSING_NOT_IN_TASK, codes=", ".join(unknown), id=task["id"])
+    extra_pairs = [_parse_extra(db, task, e) for e in extra]
+    stamp = clock.stamp()
+    book_rows = rows(db, BOOKS)
+    ids = {d["code"]: int(i) for i, d in book_rows.items()}
+    events = []
+    for code in missing_codes:
+        if code not in ids:
+            continue
+        book = book_rows[str(ids[code])]
+        if book["status"] not in ("in_box", "in_depot"):
+            continue
+        db.table(BOOKS).update(
+            {
+                "status": "not_seen",
+                "box": None,
+                "missing_since": task["round"],
+                "last_box": handled[code][0] if handled[code][0] != DEPOT else book.get("last_box"),
+            },
+            doc_ids=[ids[code]],
+        )
+        events.append(
+            event(
+                "not_seen",
+                code,
+                "task done",
+                source=handled[code][0],
+                volunteer=task.get("volunteer"),
+                note=f"task {task['id']}",
+                at=stamp,
+            )
+        )
+    for code, box in extra_pairs:
+        db.table(BOOKS).update(
+            {"status": "in_box", "box": box, "last_box": box}, doc_ids=[ids[code]]
+        )
+        events.append(
+            event(
+                "found",
+                code,
+                "task done",
+                target=box,
+                volunteer=task.get("volunteer"),
+                note=f"task {task['id']}",
+                at=stamp,
+            )
+        )
+    log(db, events)
+    changes = {
+        "status": "done",
+        "done_at": stamp,
+        "missing": missing_codes,
+        "extra": [f"{c}@{b}" for c, b in extra_pairs],
+    }
+    db.table(TASKS).update(changes, doc_ids=[doc_id])
+    return {**task, **changes}
+
+
+def _parse_extra(db: TinyDB, task: Doc, text: str) -> tuple[str, str]:
+    """``B00123@SHY-03``: a registered book found in a box of this task (box optional when
+    the task has one box)."""
+    from lou_library.records import normalise_code
+
+    code, _, box = text.partition("@")
+    code = normalise_code(code)
+    box = normalise_code(box) if box else (task["boxes"][0] if len(task["boxes"]) == 1 else "")
+    if box not in task["boxes"]:
+        raise Invalid(M.EXTRA_NEEDS_BOX, value=text, boxes=", ".join(task["boxes"]))
+    for doc in docs(db, BOOKS):
+        if doc["code"] == code:
+            if doc["status"] == "withdrawn":
+                raise Conflict(M.BOOK_ALREADY_WITHDRAWN, code=code)
+            return code, box
+    raise NotFound(M.EXTRA_UNKNOWN, code=code)
+
+
+def list_tasks(
+    db: TinyDB,
+    volunteer: str | None = None,
+    round_number: int | None = None,
+    open_only: bool = False,
+) -> list[Doc]:
+    who = find_volunteer(db, volunteer)[1]["code"] if volunteer else None
+    found = [
+        t
+        for t in docs(db, TASKS)
+        if (who is None or t.get("volunteer") == who)
+        and (round_number is None or t["round"] == round_number)
+        and (not open_only or t["status"] == "open")
+    ]
+    found.sort(key=lambda t: (t["date"], t["id"]))
+    return found
+
+
+def task_state(task: Doc, today: date) -> str:
+    if task["status"] == "done":
+        return "done"
+    return "overdue" if date.fromisoformat(task["date"]) < today else "open"
+
+
+def round_status(db: TinyDB) -> dict[str, Any]:
+    today = clock.today()
+    record = last_round(db)
+    if record is None:
+        first = next_round(db)
+        return {"round": None, "next_round": first.number, "next_date": first.date.isoformat()}
+    tasks = [t for t in docs(db, TASKS) if t["round"] == record["number"]]
+    states = Counter(task_state(t, today) for t in tasks)
+    upcoming = next_round(db) if date.fromisoformat(record["date"]) < today else None
+    return {
+        "round": record["number"],
+        "date": record["date"],
+        "tasks": len(tasks),
+        "done": states["done"],
+        "open": states["open"],
+        "overdue": states["overdue"],
+        "figures": record["figures"],
+        "can_undo": "undo" in record and not states["done"],
+        "next_round": upcoming.number if upcoming else record["number"] + 1,
+        "next_date": (
+            upcoming.date.isoformat()
+            if upcoming
+            else schedule.round_date(settings(db), record["number"] + 1).date.isoformat()
+        ),
+    }
+
+
+def round_history(db: TinyDB) -> list[Doc]:
+    today = clock.today()
+    by_round: dict[int, Counter[str]] = defaultdict(Counter)
+    for task in docs(db, TASKS):
+        by_round[task["round"]][task_state(task, today)] += 1
+    found = []
+    for record in sorted(docs(db, ROUNDS), key=lambda r: r["number"]):
+        states = by_round[record["number"]]
+        found.append(
+            {
+                "round": record["number"],
+                "date": record["date"],
+                "applied_at": record["applied_at"],
+                **record["figures"],
+                "done": states["done"],
+                "open": states["open"],
+                "overdue": states["overdue"],
+            }
+        )
+    return found

@@ -1,0 +1,180 @@
+"""``lou rotate simulate``: play rounds on an in-memory copy and measure their quality.
+
+Every round goes through the same code as the real commands: ``plan_round``,
+``apply_round`` and ``complete_task``; only the volunteers' reports are made up (each
+book a task handles is missing with probability ``loss``), missing books come back with
+probability ``returns`` each round, and residents donate ``donations`` books a round.
+The real DB is never written.
+
+The software must never create or lose a book: after every apply, the set of book codes
+is checked against the set before (plus donations), and every book that was on a shelf
+(in a box or in the depot) must still be on one.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import orjson
+from tinydb import TinyDB
+from tinydb.storages import MemoryStorage
+
+from lou_library import clock, rotation
+from lou_library.catalogue import donate, found_book
+from lou_library.records import BOOKS, BOXES, VOLUNTEERS, docs
+from lou_library.store import RawData
+
+
+@dataclass
+class RoundFigures:
+    round: int
+    date: str
+    moves: int
+    arrivals: int
+    fresh: int
+    freshness: float
+    inside_site: float
+    from_depot: int
+    to_depot: int
+    tasks: int
+    capacity_violations: int
+    reported_missing: int
+    returned: int
+    donated: int
+    short: int
+
+
+@dataclass
+class Simulation:
+    rounds: list[RoundFigures] = field(default_factory=list)
+    loads: dict[str, int] = field(default_factory=dict)
+    books_created: int = 0
+    books_lost_by_software: int = 0
+
+    def totals(self) -> dict[str, Any]:
+        arrivals = sum(r.arrivals for r in self.rounds)
+        moves = sum(r.moves for r in self.rounds)
+        fresh = sum(r.fresh for r in self.rounds)
+        inside = sum(round(r.inside_site * r.moves) for r in self.rounds)
+        loads = list(self.loads.values())
+        lightest = min(loads) if loads else 0
+        return {
+            "rounds": len(self.rounds),
+            "moves": moves,
+            "freshness": round(fresh / arrivals, 4) if arrivals else 1.0,
+            "inside_site": round(inside / moves, 4) if moves else 1.0,
+            "max_load": max(loads) if loads else 0,
+            "min_load": lightest,
+            "max_min_load": round(max(loads) / lightest, 3) if lightest else None,
+            "capacity_violations": sum(r.capacity_violations for r in self.rounds),
+            "books_created": self.books_created,
+            "books_lost_by_software": self.books_lost_by_software,
+            "reported_missing": sum(r.reported_missing for r in self.rounds),
+            "returned": sum(r.returned for r in self.rounds),
+            "donated": sum(r.donated for r in self.rounds),
+            "short": sum(r.short for r in self.rounds),
+        }
+
+
+def _shelf(db: TinyDB) -> dict[str, str]:
+    return {b["code"]: b["status"] for b in docs(db, BOOKS)}
+
+
+def simulate(
+    data: RawData,
+    rounds: int,
+    *,
+    loss: float = 0.0,
+    returns: float = 0.3,
+    donations: int = 0,
+    away: float = 0.0,
+    seed: int = 2020,
+    start: date | None = None,
+) -> Simulation:
+    rng = random.Random(seed)
+    db = TinyDB(storage=MemoryStorage)
+    db.storage.write(orjson.loads(orjson.dumps(data)))
+    result = Simulation()
+    previous = rotation.last_round(db)
+    day = (
+        date.fromisoformat(previous["date"]) + timedelta(days=14)
+        if previous
+        else (start or clock.today())
+    )
+    eligible = [
+        p["code"] for p in docs(db, VOLUNTEERS) if p["status"] == "active" and p.get("sites")
+    ]
+    handled: Counter[str] = Counter(dict.fromkeys(eligible, 0))
+    for _ in range(rounds):
+        _mark_away(db, rng, away, day)
+        plan = rotation.plan_round(db, on=day)
+        before = _shelf(db)
+        rotation.apply_round(db, plan, command="rotate simulate")
+        after = _shelf(db)
+        result.books_created += len(set(after) - set(before))
+        lost = [c for c, s in before.items() if c not in after]
+        fell_off = [
+            c
+            for c, s in before.items()
+            if s in ("in_box", "in_depot") and after.get(c) not in ("in_box", "in_depot")
+        ]
+        result.books_lost_by_software += len(lost) + len(fell_off)
+        counts = Counter(b["box"] for b in docs(db, BOOKS) if b["status"] == "in_box")
+        violations = sum(1 for b in docs(db, BOXES) if counts[b["code"]] > int(b["capacity"]))
+
+        missing_total = 0
+        for task in rotation.list_tasks(db, round_number=plan.number):
+            books = sorted(rotation.task_books(task))
+            missing = [b for b in books if rng.random() < loss]
+            missing_total += len(missing)
+            rotation.complete_task(db, task["id"], missing=missing)
+            if task.get("volunteer"):
+                handled[task["volunteer"]] += int(task["books"])
+        returned = 0
+        for book in [b["code"] for b in docs(db, BOOKS) if b["status"] == "not_seen"]:
+            if rng.random() < returns:
+                found_book(db, book, None)
+                returned += 1
+        boxes = [b["code"] for b in docs(db, BOXES) if b["status"] == "active"]
+        for n in range(donations):
+            donate(db, box=rng.choice(boxes), title=f"捐赠图书 {plan.number}-{n + 1}")
+        result.rounds.append(
+            RoundFigures(
+                round=plan.number,
+                date=plan.date.isoformat(),
+                moves=len(plan.moves),
+                arrivals=plan.arrivals,
+                fresh=plan.fresh,
+                freshness=round(plan.freshness, 4),
+                inside_site=round(plan.inside_share, 4),
+                from_depot=plan.from_depot,
+                to_depot=plan.to_depot,
+                tasks=len(plan.tasks),
+                capacity_violations=violations,
+                reported_missing=missing_total,
+                returned=returned,
+                donated=donations,
+                short=sum(plan.short.values()),
+            )
+        )
+        day = plan.date + timedelta(days=14)
+    result.loads = {code: handled[code] for code in eligible}
+    return result
+
+
+def _mark_away(db: TinyDB, rng: random.Random, share: float, day: date) -> None:
+    """Mark a random share of volunteers away on ``day`` (for the availability figures)."""
+    if not share:
+        return
+    iso = day.isoformat()
+
+    def update(doc: Any) -> None:
+        doc["away"] = (
+            [{"from": iso, "to": iso, "reason": "simulated"}] if rng.random() < share else []
+        )
+
+    db.table(VOLUNTEERS).update(update)
