@@ -43,7 +43,9 @@ class Lou:
         os.environ.update(full_env)
         try:
             prepare(argv)
-            result = CliRunner().invoke(app, argv, env=full_env, catch_exceptions=False)
+            result = CliRunner().invoke(
+                app, argv, env=full_env, catch_exceptions=False, prog_name="lou"
+            )
         finally:
             for key, value in saved.items():
                 if value is None:

@@ -96,7 +96,7 @@ def test_one_bad_row_stops_everything_and_every_bad_row_is_listed(
     run = small("book", "import", str(path))
     assert run.exit_code == 1
     assert run.stderr == (
-        "✗ Nothing was imported: 4 problems found and the database is unchanged. Fix them and "
+        "✗ Nothing was imported: problems found: 4; the database is unchanged. Fix them and "
         "import again:\n"
         "  line 3: '9787506365438' is not a valid ISBN-10 or ISBN-13 (check digit or length).\n"
         "  line 5: The title cannot be empty.\n"

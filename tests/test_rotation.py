@@ -76,13 +76,13 @@ def test_plan_moves_each_box_one_step_along_the_ring(ring: Lou, db_path: Path) -
 def test_plan_table(ring: Lou) -> None:
     run = ring.ok("rotate", "plan")
     assert run.stdout == (
-        "                       Round 1 · Sat 2026-11-28                        \n"
-        "┏━━━━┳━━━━━━━━━━━━━━┳━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━┳━━━━━━━━━━┳━━━━━━━━┓\n"
-        "┃ ID ┃ Site         ┃ Volunteer ┃ Route (boxes)   ┃ Take out ┃ Put in ┃\n"
-        "┡━━━━╇━━━━━━━━━━━━━━╇━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━╇━━━━━━━━━━╇━━━━━━━━┩\n"
-        "│  1 │ 尚和园       │ 王秀兰    │ SHY-01 → SHY-02 │        8 │      8 │\n"
-        "│  2 │ 供电局家属院 │ 李建国    │ GDJ-01          │        4 │      4 │\n"
-        "└────┴──────────────┴───────────┴─────────────────┴──────────┴────────┘\n"
+        "                      Round 1 · Sat 2026-11-28                       \n"
+        "┏━━━━┳━━━━━━━━━━━━━━┳━━━━━━━━━━━┳━━━━━━━━━━━━━━━┳━━━━━━━━━━┳━━━━━━━━┓\n"
+        "┃ ID ┃ Site         ┃ Volunteer ┃ Route (boxes) ┃ Take out ┃ Put in ┃\n"
+        "┡━━━━╇━━━━━━━━━━━━━━╇━━━━━━━━━━━╇━━━━━━━━━━━━━━━╇━━━━━━━━━━╇━━━━━━━━┩\n"
+        "│  1 │ 尚和园       │ 王秀兰    │ SHY-01 → 02   │        8 │      8 │\n"
+        "│  2 │ 供电局家属院 │ 李建国    │ GDJ-01        │        4 │      4 │\n"
+        "└────┴──────────────┴───────────┴───────────────┴──────────┴────────┘\n"
     )
     assert run.stderr == (
         "12 books move, 33.3% inside their site; 0 come from the depot and 0 go back to it; "

@@ -8,6 +8,7 @@ back), ``lost`` or ``withdrawn``. Every change of place or status is an event.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from tinydb import TinyDB
 from lou_library import clock
 from lou_library import messages as M
 from lou_library.errors import Conflict, Invalid
+from lou_library.i18n import Msg
 from lou_library.network import DEPOT, box_counts, get_box
 from lou_library.records import (
     BOOKS,
@@ -136,7 +138,7 @@ def normalise_isbn(text: str | None) -> str:
     raw = clean(text)
     if not raw:
         return ""
-    value = re.sub(r"[\s\-‐‑–—－]", "", raw).upper()
+    value = re.sub(r"[\s\-‐‑–—]", "", unicodedata.normalize("NFKC", raw)).upper()
     if value.startswith("ISBN"):
         value = value[4:].lstrip(":：")
     if len(value) == 10 and re.fullmatch(r"[0-9]{9}[0-9X]", value):
@@ -221,7 +223,9 @@ def check_spec(
         elif box_code not in boxes:
             raise Invalid(M.NO_BOX, code=box, hint=suggest(box_code, boxes))
         elif boxes[box_code]["status"] != "active":
-            raise Conflict(M.BOX_NOT_ACTIVE, code=box_code, status=boxes[box_code]["status"])
+            raise Conflict(
+                M.BOX_NOT_ACTIVE, code=box_code, status=M.STATUS_NAMES[boxes[box_code]["status"]]()
+            )
     if not 1 <= copies <= MAX_COPIES:
         raise Invalid(M.BAD_COPIES, value=copies, limit=MAX_COPIES)
     resolved = resolve_category(known_categories, category)
@@ -231,9 +235,12 @@ def check_spec(
         isbn=normalise_isbn(isbn),
         category=resolved,
         audience=check_choice(
-            audience, AUDIENCES, "audience", "children" if resolved == "children" else "general"
+            audience,
+            AUDIENCES,
+            M.COL_AUDIENCE(),
+            "children" if resolved == "children" else "general",
         ),
-        condition=check_choice(condition, CONDITIONS, "condition", "good"),
+        condition=check_choice(condition, CONDITIONS, M.COL_CONDITION(), "good"),
         box=box_code,
         source=source,
         donor=clean(donor),
@@ -242,16 +249,19 @@ def check_spec(
     )
 
 
-def check_room(boxes: dict[str, Doc], counts: Counter[str], specs: Iterable[BookSpec]) -> None:
+def check_room(
+    boxes: dict[str, Doc],
+    counts: Counter[str],
+    specs: Iterable[BookSpec],
+    line: Msg = M.BOX_OVER_CAPACITY_LINE,
+) -> None:
     """Refuse books that would overfill a box (all boxes are checked at once)."""
     wanted: Counter[str] = Counter()
     for spec in specs:
         if spec.box:
             wanted[spec.box] += spec.copies
     over = [
-        M.BOX_OVER_CAPACITY_LINE(
-            code=code, now=counts[code], adding=n, capacity=boxes[code]["capacity"]
-        )
+        line(code=code, now=counts[code], adding=n, capacity=boxes[code]["capacity"])
         for code, n in sorted(wanted.items())
         if counts[code] + n > boxes[code]["capacity"]
     ]
@@ -359,14 +369,22 @@ class BookPage:
 
 
 def _matches(doc: Doc, query: str) -> bool:
+    """Title or author contain the query, or their pinyin (full or initials) does, or it
+    is the book's code or part of its ISBN."""
     q = fold(query)
     if not q:
         return True
     if q in fold(doc["title"]) or q in fold(doc.get("author", "")):
         return True
-    if q.isascii():
-        return q in doc.get("py", "").replace("|", " ") or q in doc.get("pyi", "").replace("|", " ")
-    return q in fold(doc.get("isbn", "")) or q == fold(doc["code"])
+    if not q.isascii():
+        return False
+    if q == doc["code"].lower() or (
+        len(q) >= 4 and q.replace("-", "") in doc.get("isbn", "").lower()
+    ):
+        return True
+    return any(
+        q in part for part in (*doc.get("py", "").split("|"), *doc.get("pyi", "").split("|"))
+    )
 
 
 def list_books(
@@ -452,6 +470,10 @@ def _move(
 def place_book(db: TinyDB, code: str, box: str | None, *, force: bool, command: str) -> Doc:
     """Put a book on the shelf: into ``box``, or into the depot when ``box`` is None."""
     doc_id, doc = get_book(db, code)
+    if doc["status"] not in ON_SHELF:  # missing, lost or withdrawn: `book found` brings it back
+        raise Conflict(
+            M.BOOK_NOT_ON_SHELF, code=doc["code"], status=M.STATUS_NAMES[doc["status"]]()
+        )
     if box is None:
         changes: Doc = {"box": None, "status": "in_depot"}
         if doc.get("box"):
@@ -459,7 +481,9 @@ def place_book(db: TinyDB, code: str, box: str | None, *, force: bool, command: 
     else:
         _, box_doc = get_box(db, box)
         if box_doc["status"] != "active":
-            raise Conflict(M.BOX_NOT_ACTIVE, code=box_doc["code"], status=box_doc["status"])
+            raise Conflict(
+                M.BOX_NOT_ACTIVE, code=box_doc["code"], status=M.STATUS_NAMES[box_doc["status"]]()
+            )
         if doc.get("box") == box_doc["code"] and doc["status"] == "in_box":
             raise Conflict(M.BOOK_ALREADY_THERE, code=doc["code"], box=box_doc["code"])
         if not force:
@@ -525,7 +549,9 @@ def found_book(db: TinyDB, code: str, box: str | None, *, force: bool = False) -
     else:
         _, box_doc = get_box(db, box)
         if box_doc["status"] != "active":
-            raise Conflict(M.BOX_NOT_ACTIVE, code=box_doc["code"], status=box_doc["status"])
+            raise Conflict(
+                M.BOX_NOT_ACTIVE, code=box_doc["code"], status=M.STATUS_NAMES[box_doc["status"]]()
+            )
         if not force:
             check_room(
                 {box_doc["code"]: box_doc}, box_counts(db), [BookSpec("", box=box_doc["code"])]

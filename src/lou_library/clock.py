@@ -13,7 +13,13 @@ from datetime import date, datetime
 def now() -> datetime:
     pinned = os.environ.get("LOU_NOW")
     if pinned:
-        return datetime.fromisoformat(pinned).replace(microsecond=0)
+        try:
+            return datetime.fromisoformat(pinned).replace(microsecond=0)
+        except ValueError:
+            from lou_library import messages as M
+            from lou_library.errors import Invalid
+
+            raise Invalid(M.BAD_ENV, name="LOU_NOW", value=pinned) from None
     return datetime.now().replace(microsecond=0)
 
 

@@ -39,3 +39,11 @@ class Conflict(LouError):
 
 class StoreError(LouError):
     """The database file itself: missing, unreadable, newer, busy, or not writable."""
+
+
+def os_reason(exc: OSError) -> str:
+    """An operating-system error in the user's language where we know it."""
+    from lou_library import messages as M
+
+    known = M.OS_ERRORS.get(exc.errno or 0)
+    return known() if known else (exc.strerror or exc.__class__.__name__)

@@ -57,6 +57,39 @@ BACKUP_NOT_FOUND = Msg(
     "找不到备份 {name}。`lou db restore` 不带参数可列出 {folder} 中的备份。",
     "No backup {name}. `lou db restore` without arguments lists the backups in {folder}.",
 )
+STORE_NOT_A_FILE = Msg(
+    "数据库路径 {path} 不是文件名（是文件夹或空路径）。请给出像 {path}/lou.json 这样的文件。",
+    "The database path {path} is not a file name (a folder, or empty). Give a file such as {path}/lou.json.",
+)
+STORE_PARENT_NOT_FOLDER = Msg(
+    "无法使用数据库 {path}：{parent} 是一个文件，不是文件夹。",
+    "Cannot use the database {path}: {parent} is a file, not a folder.",
+)
+OUTPUT_IS_DB = Msg(
+    "不能写到 {path}：那是数据库或它的备份。请换一个文件名。",
+    "Will not write {path}: it is the database or one of its backups. Choose another name.",
+)
+BAD_ENV = Msg(
+    "环境变量 {name} 的值“{value}”无效。",
+    "The environment variable {name} has an invalid value '{value}'.",
+)
+BAD_TEXT = Msg(
+    "文字“{value}”含有无法识别的字节（不是 UTF-8）。",
+    "The text '{value}' has bytes that are not UTF-8.",
+)
+UNEXPECTED = Msg(
+    "遇到意外的数据（{kind}: {detail}），数据库未做改动。请运行 `lou db check` 查看；如问题仍在，请报告此错误。",
+    "Unexpected data ({kind}: {detail}); the database is unchanged. Run `lou db check`; if it persists, please report it.",
+)
+OS_ERRORS = {
+    2: Msg("文件或文件夹不存在", "No such file or directory"),
+    13: Msg("没有权限", "Permission denied"),
+    17: Msg("文件已存在", "File exists"),
+    20: Msg("路径中有一段不是文件夹", "Not a directory"),
+    21: Msg("这是一个文件夹", "Is a directory"),
+    28: Msg("磁盘空间不足", "No space left on device"),
+    30: Msg("只读文件系统", "Read-only file system"),
+}
 FILE_ERROR = Msg("无法访问文件 {path}：{reason}。", "Cannot use the file {path}: {reason}.")
 
 # ------------------------------------------------------------------ general words
@@ -121,6 +154,10 @@ DUPLICATE_PLACE = Msg(
     "{building}{unit} 已经有图书箱 {code} 了。",
     "{building} {unit} already has box {code}.",
 )
+CAPACITY_BELOW_CONTENTS = Msg(
+    "图书箱 {code} 里现有 {n} 册书，容量不能改成 {value}；请先把多出的书移走。",
+    "Box {code} holds {n} books; its capacity cannot become {value}. Move the surplus out first.",
+)
 BOX_RETIRED = Msg(
     "图书箱 {code} 已撤销，不能再修改。", "Box {code} is retired and cannot be changed."
 )
@@ -132,6 +169,11 @@ BOX_OVER_CAPACITY_LINE = Msg(
     "{code}：现有 {now} 册，再放 {adding} 册会超过容量 {capacity} 册（可放入社区图书室，或加 --force）",
     "{code}: holds {now}, adding {adding} would exceed its capacity of {capacity} "
     "(use the depot, or --force)",
+)
+IMPORT_OVER_CAPACITY_LINE = Msg(
+    "{code}：现有 {now} 册，再放 {adding} 册会超过容量 {capacity} 册（可把图书箱一栏留空，书先进社区图书室）",
+    "{code}: holds {now}, adding {adding} would exceed its capacity of {capacity} "
+    "(leave the box empty to put the books in the depot)",
 )
 BOX_ADDED = Msg(
     "已新增图书箱 {code}：{site} {building}{unit}", "Added box {code}: {site}, {building} {unit}"
@@ -186,6 +228,18 @@ BAD_PAGE = Msg(
     "--limit 至少为 1，--offset 不能为负。", "--limit must be at least 1 and --offset not negative."
 )
 BOOK_ALREADY_THERE = Msg("{code} 已经在图书箱 {box} 里了。", "{code} is already in box {box}.")
+BOOK_NOT_ON_SHELF = Msg(
+    "{code} 当前是“{status}”，不能直接移动；找到了请用 `lou book found`。",
+    "{code} is '{status}' and cannot be moved; if it turned up, use `lou book found`.",
+)
+EMPTY_QUERY = Msg(
+    "请给出要查找的文字、拼音、编号或 ISBN。",
+    "Give some text, pinyin, a code or an ISBN to search for.",
+)
+PAGE_PAST_END = Msg(
+    "第 {offset} 条之后没有记录了（共 {total} 条）。",
+    "Nothing after row {offset} (there are {total}).",
+)
 BOOK_ALREADY_WITHDRAWN = Msg("{code} 已经下架了。", "{code} is already withdrawn.")
 BOOK_NOT_MISSING = Msg(
     "{code} 当前状态是“{status}”，并未登记为未见或遗失。",
@@ -226,7 +280,7 @@ HISTORY_TITLE = Msg("{code}《{title}》的流转记录", "History of {code} '{t
 IMPORT_ROW_PROBLEM = Msg("第 {line} 行：{reason}", "line {line}: {reason}")
 IMPORT_REJECTED = Msg(
     "导入未进行：发现 {n} 处问题，数据库没有任何改动。请改正后重新导入：",
-    "Nothing was imported: {n} problems found and the database is unchanged. Fix them and import again:",
+    "Nothing was imported: problems found: {n}; the database is unchanged. Fix them and import again:",
 )
 IMPORT_EMPTY = Msg("文件里没有可导入的图书。", "The file has no books to import.")
 IMPORT_IGNORED_COLUMN = Msg("已忽略不认识的列“{column}”", "Ignored the unknown column '{column}'")
@@ -347,8 +401,9 @@ DEMO_INTRO = Msg(
     "A fresh demo network in a temporary file, {path}; your own database is not touched.",
 )
 DEMO_NEXT = Msg(
-    "可以接着试：lou --db {path} book find swgwsm",
-    "Try next: lou --db {path} book find swgwsm",
+    "上面是示例网络的下一轮轮换预览。可以接着试：lou --db {path} rotate apply，或 lou --db {path} book find swgwsm",
+    "Above: the demo network's next rotation, as a preview. Try next: lou --db {path} rotate apply, "
+    "or lou --db {path} book find swgwsm",
 )
 INFO_TITLE = Msg("楼道图书角", "Corridor book corners")
 INFO_DB = Msg("数据库", "Database")
@@ -360,6 +415,10 @@ INFO_SITES_VALUE = Msg(
     "{total} ({compound} {compound_name}, {yard} {yard_name})",
 )
 INFO_BOXES = Msg("图书箱", "Boxes")
+INFO_BOOKS_VALUE = Msg("{total}（{parts}）", "{total} ({parts})")
+INFO_NEXT_ROUND = Msg("下一轮", "Next round")
+INFO_NEXT_ROUND_VALUE = Msg("第 {number} 轮，{date}", "round {number}, {date}")
+LIST_SEPARATOR = Msg("，", ", ")
 INFO_BOOKS = Msg("图书", "Books")
 INFO_VOLUNTEERS = Msg("志愿者", "Volunteers")
 INFO_VOLUNTEERS_VALUE = Msg("{total}（党员 {party}）", "{total} ({party} Party members)")
@@ -371,7 +430,7 @@ CHECK_OK = Msg(
     "{path} 完好：文件、结构版本和各项记录都一致。",
     "{path} is sound: the file, its schema and its records agree.",
 )
-CHECK_FAILED = Msg("发现 {n} 处问题（见上表）。", "{n} problems found (see above).")
+CHECK_FAILED = Msg("发现 {n} 处问题（见上表）。", "Problems found: {n} (see above).")
 CHECK_NO_CODE = Msg("表 {table} 中有记录缺少编号", "a record in {table} has no code")
 CHECK_DUPLICATE = Msg("编号 {code} 出现了 {n} 次", "the code {code} appears {n} times")
 CHECK_NO_DEPOT = Msg("缺少社区图书室（DEPOT）", "the depot (DEPOT) is missing")
@@ -587,6 +646,7 @@ COL_NOTE_MOVED = Msg("说明", "Note")
 # ----------------------------------------------------------------- table columns
 COL_CODE = Msg("编号", "Code")
 COL_NAME = Msg("名称", "Name")
+COL_PERSON = Msg("姓名", "Name")
 COL_KIND = Msg("类型", "Kind")
 COL_BOXES = Msg("图书箱", "Boxes")
 COL_BOOKS = Msg("图书", "Books")
@@ -652,6 +712,7 @@ STATUS_NAMES = {
     "repair": Msg("维修中", "under repair"),
     "retired": Msg("已撤销", "retired"),
 }
+VOLUNTEER_STATUS_NAMES = {"active": Msg("在岗", "active"), "retired": Msg("已退出", "retired")}
 KIND_NAMES = {
     "compound": Msg("小区", "compound"),
     "yard": Msg("楼院", "yard"),
@@ -672,7 +733,7 @@ ACTION_NAMES = {
     "added": Msg("入藏", "added"),
     "donated": Msg("捐赠", "donated"),
     "moved": Msg("移动", "moved"),
-    "to_depot": Msg("回图书室", "back to depot"),
+    "to_depot": Msg("回图书室", "back to the depot"),
     "edited": Msg("修改", "edited"),
     "withdrawn": Msg("下架", "withdrawn"),
     "found": Msg("找回", "found"),

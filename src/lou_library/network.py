@@ -9,6 +9,7 @@ A *box* (图书箱) sits in one unit's stairwell of one building of a site. A *v
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from typing import Any, Literal
 
@@ -299,6 +300,25 @@ def edit_box(
         changes["unit"] = require(unit, M.FIELD_UNIT())
     if capacity is not None:
         changes["capacity"] = check_capacity(capacity)
+        holds = box_counts(db)[doc["code"]]
+        if capacity < holds:
+            raise Conflict(M.CAPACITY_BELOW_CONTENTS, code=doc["code"], n=holds, value=capacity)
+    if "building" in changes or "unit" in changes:
+        building_, unit_ = (
+            changes.get("building", doc["building"]),
+            changes.get("unit", doc["unit"]),
+        )
+        for other in docs(db, BOXES):
+            if (
+                other["code"] != doc["code"]
+                and other["site"] == doc["site"]
+                and other["status"] != "retired"
+                and fold(other["building"]) == fold(str(building_))
+                and fold(other["unit"]) == fold(str(unit_))
+            ):
+                raise Conflict(
+                    M.DUPLICATE_PLACE, code=other["code"], building=building_, unit=unit_
+                )
     if note is not None:
         changes["note"] = clean(note)
     if status is not None:
@@ -352,7 +372,7 @@ def volunteer_row(doc: Doc, show_contact: bool = False) -> Doc:
 
 
 def check_phone(phone: str | None) -> str:
-    cleaned = clean(phone).replace(" ", "").replace("-", "")
+    cleaned = unicodedata.normalize("NFKC", clean(phone)).replace(" ", "").replace("-", "")
     if cleaned and not _PHONE.match(cleaned):
         raise Invalid(M.BAD_PHONE, value=phone)
     return cleaned

@@ -651,17 +651,25 @@ def plan_document(plan: Plan) -> dict[str, Any]:
 # ------------------------------------------------------------------------------ undo
 
 
-def undo_last(db: TinyDB) -> Doc:
-    """Take back the last applied round while none of its tasks is done."""
+def undoable(db: TinyDB) -> Doc:
+    """The last applied round, if it can still be taken back; else why not."""
     record = last_round(db)
     if record is None:
         raise Conflict(M.UNDO_NOTHING)
     if "undo" not in record:
         raise Conflict(M.UNDO_TOO_OLD, number=record["number"])
-    task_rows = {int(i): t for i, t in rows(db, TASKS).items() if t["round"] == record["number"]}
-    done = sorted(t["id"] for t in task_rows.values() if t["status"] == "done")
+    done = sorted(
+        t["id"] for t in docs(db, TASKS) if t["round"] == record["number"] and t["status"] == "done"
+    )
     if done:
         raise Conflict(M.UNDO_TASKS_DONE, number=record["number"], tasks=", ".join(map(str, done)))
+    return record
+
+
+def undo_last(db: TinyDB) -> Doc:
+    """Take back the last applied round while none of its tasks is done."""
+    record = undoable(db)
+    task_rows = {int(i): t for i, t in rows(db, TASKS).items() if t["round"] == record["number"]}
     undo = record["undo"]
     _replace_docs(db, BOOKS, undo["books"])
     _replace_docs(db, BOXES, undo["boxes"])

@@ -35,7 +35,7 @@ from tinydb.storages import Storage
 
 from lou_library import __version__, clock
 from lou_library import messages as M
-from lou_library.errors import Conflict, NotFound, StoreError
+from lou_library.errors import Conflict, Invalid, NotFound, StoreError, os_reason
 
 SCHEMA_VERSION = 1
 META_TABLE = "_meta"
@@ -59,7 +59,7 @@ def default_db_path() -> Path:
 
 def resolve_db_path(option: str | os.PathLike[str] | None) -> Path:
     """``--db``, else ``LOU_LIBRARY_DB``, else the per-user data folder."""
-    if option:
+    if option is not None:
         return Path(option).expanduser()
     env = os.environ.get(ENV_DB)
     if env:
@@ -83,16 +83,32 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def atomic_write_bytes(path: Path, payload: bytes) -> None:
+def _mode_for(path: Path, private: bool) -> int:
+    """Keep an existing file's mode; new files are owner-only when ``private``."""
+    try:
+        return path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        if private:
+            return 0o600
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def atomic_write_bytes(path: Path, payload: bytes, *, private: bool = True) -> None:
     """Replace ``path`` by ``payload`` so that a crash leaves the old file or the new one.
 
-    The temp file is created 0600 (owner only) by ``mkstemp``; on any failure it is
-    removed and the original is untouched.
+    The temp file is created owner-only by ``mkstemp`` and gets the old file's mode (a new
+    DB or backup stays owner-only; ``private=False`` gives an export the usual mode); on
+    any failure it is removed and the original is untouched. A symbolic link is followed,
+    so the file it points to is the one replaced.
     """
+    path = Path(os.path.realpath(path)) if path.is_symlink() else path
     folder = path.parent
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     tmp = Path(tmp_name)
     try:
+        tmp.chmod(_mode_for(path, private))
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
             handle.flush()
@@ -199,6 +215,12 @@ class Store:
     """A DB file and its companions: ``<db>.lock`` and the ``<stem>.backups/`` folder."""
 
     def __init__(self, path: Path) -> None:
+        if path.is_symlink():  # the lock and the backups belong beside the real file
+            path = Path(os.path.realpath(path))
+        if not path.name or path.is_dir():
+            raise StoreError(M.STORE_NOT_A_FILE, path=path)
+        if path.parent.exists() and not path.parent.is_dir():
+            raise StoreError(M.STORE_PARENT_NOT_FOLDER, path=path, parent=path.parent)
         self.path = path
         self.lock_path = path.with_name(path.name + ".lock")
         self.owner_path = path.with_name(path.name + ".lock-owner")
@@ -249,13 +271,17 @@ class Store:
         try:
             unit.commit()
         except OSError as exc:
-            raise StoreError(M.STORE_WRITE_FAILED, path=self.path, reason=_os_reason(exc)) from exc
+            raise StoreError(M.STORE_WRITE_FAILED, path=self.path, reason=os_reason(exc)) from exc
 
     # -- the lock -----------------------------------------------------------------
 
     @contextlib.contextmanager
     def lock(self, command: str) -> Iterator[None]:
-        timeout = float(os.environ.get(ENV_LOCK_TIMEOUT, DEFAULT_LOCK_TIMEOUT))
+        raw = os.environ.get(ENV_LOCK_TIMEOUT, str(DEFAULT_LOCK_TIMEOUT))
+        try:
+            timeout = float(raw)
+        except ValueError:
+            raise Invalid(M.BAD_ENV, name=ENV_LOCK_TIMEOUT, value=raw) from None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             lock = FileLock(self.lock_path, timeout=timeout)
@@ -265,7 +291,7 @@ class Store:
                 M.STORE_BUSY, path=self.path, seconds=f"{timeout:g}", owner=self._owner()
             ) from None
         except OSError as exc:
-            raise StoreError(M.STORE_WRITE_FAILED, path=self.path, reason=_os_reason(exc)) from exc
+            raise StoreError(M.STORE_WRITE_FAILED, path=self.path, reason=os_reason(exc)) from exc
         try:
             with contextlib.suppress(OSError):
                 self.owner_path.write_text(
@@ -289,6 +315,18 @@ class Store:
         except OSError:
             return "?"
 
+    def owns(self, other: Path) -> bool:
+        """Is ``other`` this DB, one of its companions, or inside its backup folder?"""
+        target = Path(os.path.realpath(other))
+        own = {Path(os.path.realpath(p)) for p in (self.path, self.lock_path, self.owner_path)}
+        backups = Path(os.path.realpath(self.backup_dir))
+        return target in own or target == backups or backups in target.parents
+
+    def guard_output(self, other: Path) -> None:
+        """Refuse to write a report or an export over the DB or its backups."""
+        if self.owns(other):
+            raise Conflict(M.OUTPUT_IS_DB, path=other)
+
     # -- creating -----------------------------------------------------------------
 
     def create(self, data: RawData, *, force: bool, command: str = "init") -> Path | None:
@@ -303,7 +341,7 @@ class Store:
                 atomic_write_bytes(self.path, encode(data))
             except OSError as exc:
                 raise StoreError(
-                    M.STORE_WRITE_FAILED, path=self.path, reason=_os_reason(exc)
+                    M.STORE_WRITE_FAILED, path=self.path, reason=os_reason(exc)
                 ) from exc
             return saved
 
@@ -326,7 +364,7 @@ class Store:
                 target = self.backup_dir / f"{self.path.stem}.{when}-{n}.{reason}.json"
             atomic_write_bytes(target, payload)
         except OSError as exc:
-            raise StoreError(M.STORE_BACKUP_FAILED, path=self.path, reason=_os_reason(exc)) from exc
+            raise StoreError(M.STORE_BACKUP_FAILED, path=self.path, reason=os_reason(exc)) from exc
         self._prune()
         return target
 
@@ -363,6 +401,15 @@ class Store:
             return BackupInfo(candidate, "", "file", candidate.stat().st_size)
         raise NotFound(M.BACKUP_NOT_FOUND, name=name, folder=self.backup_dir)
 
+    def readable_backup(self, source: Path) -> bool:
+        """Would :meth:`restore` accept this backup? (A ``before-restore`` copy of a corrupt
+        DB would not.)"""
+        try:
+            check_schema(source, decode(source, source.read_bytes()), allow_older=True)
+        except (OSError, StoreError):
+            return False
+        return True
+
     def restore(self, source: Path) -> Path | None:
         """Put a backup in place of the DB, after checking it and backing up the current file.
 
@@ -381,7 +428,7 @@ class Store:
                 atomic_write_bytes(self.path, payload)
             except OSError as exc:
                 raise StoreError(
-                    M.STORE_WRITE_FAILED, path=self.path, reason=_os_reason(exc)
+                    M.STORE_WRITE_FAILED, path=self.path, reason=os_reason(exc)
                 ) from exc
             return saved
 
@@ -406,13 +453,9 @@ class Store:
                 atomic_write_bytes(self.path, encode(data))
             except OSError as exc:
                 raise StoreError(
-                    M.STORE_WRITE_FAILED, path=self.path, reason=_os_reason(exc)
+                    M.STORE_WRITE_FAILED, path=self.path, reason=os_reason(exc)
                 ) from exc
             return found, SCHEMA_VERSION, saved
-
-
-def _os_reason(exc: OSError) -> str:
-    return exc.strerror or exc.__class__.__name__
 
 
 def meta(data: RawData) -> dict[str, Any]:

@@ -16,6 +16,8 @@ def clean(value: str | None) -> str:
     """Trim, fold full-width and repeated spaces, drop control characters."""
     if not value:
         return ""
+    if any("\ud800" <= ch <= "\udfff" for ch in value):  # bytes that were not UTF-8
+        raise Invalid(M.BAD_TEXT, value=value.encode("utf-8", "backslashreplace").decode())
     value = "".join(ch for ch in value if ch in "\t\n" or unicodedata.category(ch) != "Cc")
     return _SPACES.sub(" ", value.replace("\u3000", " ")).strip()
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -68,12 +69,9 @@ def plan_import(db: TinyDB, table: ParsedTable) -> ImportPlan:
         values = {k: unneutralise(v) for k, v in row.values.items()}
         try:
             copies_text = values.get("copies", "").strip()
-            try:
-                copies = int(float(copies_text)) if copies_text else 1
-                if copies_text and float(copies_text) != copies:
-                    raise ValueError
-            except ValueError:
-                raise Invalid(M.BAD_COPIES, value=copies_text, limit=1000) from None
+            if copies_text and not re.fullmatch(r"[0-9]{1,6}(\.0*)?", copies_text):
+                raise Invalid(M.BAD_COPIES, value=copies_text, limit=1000)
+            copies = int(float(copies_text)) if copies_text else 1
             spec = check_spec(
                 known,
                 boxes,
@@ -94,11 +92,10 @@ def plan_import(db: TinyDB, table: ParsedTable) -> ImportPlan:
             continue
         specs.append(spec)
         lines.append(row.line)
-    if not problems:
-        try:
-            check_room(boxes, box_counts(db), specs)
-        except LouError as err:
-            problems.extend(err.details)
+    try:  # capacity is checked on the good rows too, so one run lists every problem
+        check_room(boxes, box_counts(db), specs, line=M.IMPORT_OVER_CAPACITY_LINE)
+    except LouError as err:
+        problems.extend(err.details)
     if not specs and not problems:
         raise Invalid(M.IMPORT_EMPTY)
     if problems:
@@ -181,5 +178,5 @@ def export_books(db: TinyDB, path: Path, show_contact: bool = False) -> int:
             shown["source"] = M.SOURCE_NAMES[record["source"]]()
             writer.writerow([neutralise(shown[k]) for k in EXPORT_COLUMNS])
         payload = ("\ufeff" + buffer.getvalue()).encode("utf-8")
-    atomic_write_bytes(path, payload)
+    atomic_write_bytes(path, payload, private=False)
     return len(records)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import sys
 from enum import StrEnum
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -54,7 +53,7 @@ def _version(value: bool) -> None:
 def root(
     ctx: typer.Context,
     db: Annotated[
-        Path | None,
+        str | None,
         typer.Option("--db", envvar=ENV_DB, help="@opt.db", show_envvar=False, metavar="PATH"),
     ] = None,
     lang: Annotated[LangChoice | None, typer.Option("--lang", help="@opt.lang")] = None,

@@ -8,10 +8,10 @@ builds the Click objects, which happens after the language is known. So ``lou --
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, TypeVar
 
 import typer
@@ -20,7 +20,7 @@ from typer.core import TyperCommand, TyperGroup
 
 from lou_library import i18n
 from lou_library import messages as M
-from lou_library.errors import LouError
+from lou_library.errors import LouError, os_reason
 from lou_library.store import Store, resolve_db_path
 
 
@@ -28,7 +28,7 @@ def translate(text: str | None) -> str | None:
     """``@key`` -> the help text in the current language; anything else unchanged."""
     if text and text.startswith("@"):
         msg = M.HELP.get(text[1:])
-        if msg is None:  # a missing key is a bug that tests/test_help.py catches
+        if msg is None:  # a missing key is a bug that tests/test_cli.py catches
             return text
         return msg()
     return text
@@ -69,9 +69,15 @@ class _Localised:
     def make_context(self, *args: Any, **kwargs: Any) -> Any:
         try:
             return super().make_context(*args, **kwargs)  # type: ignore[misc]
-        except ClickException:
-            localise_typer()
+        except ClickException as exc:
+            localise_usage_error(exc)
             raise
+
+    def get_usage(self, ctx: Any) -> str:
+        usage: str = super().get_usage(ctx)  # type: ignore[misc]
+        if i18n.current() == "zh" and usage.startswith("Usage:"):
+            usage = "用法:" + usage[len("Usage:") :]
+        return usage
 
 
 class LouCommand(_Localised, TyperCommand):
@@ -89,8 +95,8 @@ class LouGroup(_Localised, TyperGroup):
         """Expected problems become one line on stderr and exit 1, never a traceback."""
         try:
             return super().invoke(ctx)
-        except ClickException:
-            localise_typer()
+        except ClickException as exc:
+            localise_usage_error(exc)
             raise
         except LouError as err:
             from lou_library.cli import output
@@ -101,7 +107,16 @@ class LouGroup(_Localised, TyperGroup):
             from lou_library.cli import output
 
             target = exc.filename or ""
-            output.error(M.FILE_ERROR(path=target, reason=exc.strerror or exc))
+            output.error(M.FILE_ERROR(path=target, reason=os_reason(exc)))
+            raise typer.Exit(1) from None
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+            # A record the rules did not expect (a hand-edited DB, most likely). Nothing
+            # was written: a unit of work writes only when its body succeeds.
+            if os.environ.get("LOU_DEBUG"):
+                raise
+            from lou_library.cli import output
+
+            output.error(M.UNEXPECTED(kind=type(exc).__name__, detail=exc))
             raise typer.Exit(1) from None
 
 
@@ -132,7 +147,7 @@ def command(
 class AppState:
     """What the root callback learned, handed to every command through ``ctx.obj``."""
 
-    db_option: Path | None = None
+    db_option: str | None = None
     _store: Store | None = field(default=None, repr=False)
 
     @property
@@ -167,6 +182,15 @@ def localise_typer() -> None:
         if zh
         else "Try [blue]'{command_path} {help_option}'[/] for help."
     )
+
+
+def localise_usage_error(exc: ClickException) -> None:
+    localise_typer()
+    if i18n.current() == "zh" and not getattr(exc, "_lou_localised", False):
+        from lou_library.cli.click_zh import localise_error
+
+        localise_error(exc)
+        exc._lou_localised = True  # type: ignore[attr-defined]
 
 
 def prepare(argv: list[str]) -> None:

@@ -50,6 +50,10 @@ def place(book: dict[str, Any]) -> str:
     return f"({book['last_box']})" if book.get("last_box") else ""
 
 
+def _where(code: str | None) -> str:
+    return M.DEPOT_NAME() if code == "DEPOT" else (code or "")
+
+
 def render_books(
     page: catalogue.BookPage, names: dict[str, tuple[str, str]], title: str | None = None
 ) -> None:
@@ -65,11 +69,12 @@ def render_books(
         for b in page.items
     ]
     shown_to = page.offset + len(page.items)
-    caption = (
-        M.PAGE_CAPTION(first=page.offset + 1, last=shown_to, total=page.total)
-        if page.items
-        else M.NOTHING_FOUND()
-    )
+    if page.items:
+        caption = M.PAGE_CAPTION(first=page.offset + 1, last=shown_to, total=page.total)
+    elif page.total:
+        caption = M.PAGE_PAST_END(offset=page.offset, total=page.total)
+    else:
+        caption = M.NOTHING_FOUND()
     output.print_table(
         output.table(
             [
@@ -124,8 +129,8 @@ def list_(
     category: Category = None,
     status: Annotated[Status | None, typer.Option("--status", help="@opt.book_status")] = None,
     text: Annotated[str | None, typer.Option("--text", help="@opt.text")] = None,
-    limit: Annotated[int, typer.Option("--limit", help="@opt.limit")] = 50,
-    offset: Annotated[int, typer.Option("--offset", help="@opt.offset")] = 0,
+    limit: Annotated[int, typer.Option("--limit", help="@opt.limit", min=1, max=100_000)] = 50,
+    offset: Annotated[int, typer.Option("--offset", help="@opt.offset", min=0, max=10**9)] = 0,
     show_contact: ShowContact = False,
     json: Json = False,
 ) -> None:
@@ -152,10 +157,14 @@ def list_(
 def find(
     ctx: typer.Context,
     query: Annotated[str, typer.Argument(help="@arg.query", show_default=False)],
-    limit: Annotated[int, typer.Option("--limit", help="@opt.limit")] = 50,
-    offset: Annotated[int, typer.Option("--offset", help="@opt.offset")] = 0,
+    limit: Annotated[int, typer.Option("--limit", help="@opt.limit", min=1, max=100_000)] = 50,
+    offset: Annotated[int, typer.Option("--offset", help="@opt.offset", min=0, max=10**9)] = 0,
     json: Json = False,
 ) -> None:
+    from lou_library.errors import Invalid
+
+    if not query.strip():
+        raise Invalid(M.EMPTY_QUERY)
     with state(ctx).store.read() as db:
         page = catalogue.list_books(db, text=query, limit=limit, offset=offset, by_pinyin=True)
         names = catalogue.categories(db)
@@ -273,8 +282,8 @@ def history(ctx: typer.Context, code: Code, json: Json = False) -> None:
                 (
                     e["at"].replace("T", " "),
                     M.ACTION_NAMES[e["action"]]() if e["action"] in M.ACTION_NAMES else e["action"],
-                    e.get("from", ""),
-                    e.get("to", ""),
+                    _where(e.get("from")),
+                    _where(e.get("to")),
                     e.get("volunteer") or f"lou {e['command']}",
                     e.get("note", ""),
                 )
@@ -319,12 +328,13 @@ def found(
 @command(app, "import", "@book.import")
 def import_(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="@arg.import_file", show_default=False)],
+    source: Annotated[str, typer.Argument(help="@arg.import_file", show_default=False)],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="@opt.dry_run")] = False,
     json: Json = False,
 ) -> None:
     from lou_library import importing, transfer
 
+    file = Path(source)
     table = importing.read_table(file)  # read and parsed before the DB is locked
     store = state(ctx).store
     if dry_run:
@@ -333,8 +343,9 @@ def import_(
             names = catalogue.categories(db)
         created: list[dict[str, Any]] = []
     else:
-        with store.write("book import", backup="import") as db:
+        with store.write("book import") as db:
             plan = transfer.plan_import(db, table)
+            store.backup("import")  # only once the import is known to go through
             names = catalogue.categories(db)
             created = transfer.apply_import(db, plan)
     for column in plan.ignored_columns:
@@ -374,12 +385,15 @@ def import_(
 @command(app, "export", "@book.export")
 def export(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="@arg.export_file", show_default=False)],
+    target: Annotated[str, typer.Argument(help="@arg.export_file", show_default=False)],
     show_contact: ShowContact = False,
 ) -> None:
     from lou_library import transfer
 
-    with state(ctx).store.read() as db:
+    file = Path(target)
+    store = state(ctx).store
+    store.guard_output(file)
+    with store.read() as db:
         n = transfer.export_books(db, file, show_contact)
     output.done(M.EXPORT_DONE(n=n, path=file))
 

@@ -96,9 +96,10 @@ def restore(
         output.note(M.RESTORE_HOW())
         return
     if name is None:
-        if not backups:
+        usable = [b for b in backups if store.readable_backup(b.path)]
+        if not usable:
             raise Invalid(M.NO_BACKUPS, folder=store.backup_dir)
-        chosen = backups[-1]
+        chosen = usable[-1]
     else:
         chosen = store.find_backup(name)
     saved = store.restore(chosen.path)

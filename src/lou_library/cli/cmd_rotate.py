@@ -11,7 +11,7 @@ from lou_library import clock, rotation
 from lou_library import messages as M
 from lou_library.cli import output
 from lou_library.cli.base import command, group, state
-from lou_library.cli.common import Json
+from lou_library.cli.common import Json, route_text
 from lou_library.errors import Conflict
 
 app = group("@rotate")
@@ -51,7 +51,7 @@ def render_plan(plan: dict[str, Any], names: dict[str, str]) -> None:
                 task.get("id", number),
                 names.get(task["site"], task["site"]),
                 who,
-                " → ".join(task["boxes"]),
+                route_text(task["boxes"]),
                 out,
                 into,
             )
@@ -117,9 +117,11 @@ def check_can_apply(db: Any) -> None:
 
 @command(app, "apply", "@rotate.apply")
 def apply(ctx: typer.Context, on: DateOption = None, json: Json = False) -> None:
-    with state(ctx).store.write("rotate apply", backup="apply") as db:
+    store = state(ctx).store
+    with store.write("rotate apply") as db:
         check_can_apply(db)
         result = rotation.plan_round(db, on=_date(on))
+        store.backup("apply")
         record = rotation.apply_round(db, result)
         document = rotation.plan_document(result)
         for task, task_id in zip(document["tasks"], record["tasks"], strict=True):
@@ -141,7 +143,10 @@ def apply(ctx: typer.Context, on: DateOption = None, json: Json = False) -> None
 
 @command(app, "undo", "@rotate.undo")
 def undo(ctx: typer.Context, json: Json = False) -> None:
-    with state(ctx).store.write("rotate undo", backup="undo") as db:
+    store = state(ctx).store
+    with store.write("rotate undo") as db:
+        rotation.undoable(db)
+        store.backup("undo")
         record = rotation.undo_last(db)
     if json:
         output.emit_json({"round": record["number"], "date": record["date"], "undone": True})

@@ -59,8 +59,11 @@ def summarise(store: Store) -> dict[str, Any]:
     from collections import Counter
 
     from lou_library.records import BOOKS, BOXES, SITES, VOLUNTEERS, docs
+    from lou_library.rotation import next_round as upcoming
 
     with store.read() as db:
+        coming = upcoming(db)
+        next_round = {"round": coming.number, "date": coming.date.isoformat()}
         sites = [s for s in docs(db, SITES) if s["kind"] != "depot" and s["status"] == "active"]
         boxes = Counter(b["status"] for b in docs(db, BOXES))
         books = Counter(b["status"] for b in docs(db, BOOKS))
@@ -85,6 +88,7 @@ def summarise(store: Store) -> dict[str, Any]:
             "administrators": sum(v["role"] == "administrator" for v in people),
         },
         "backups": len(store.backups()),
+        "next_round": next_round,
     }
 
 
@@ -94,7 +98,7 @@ def _size(n: int) -> str:
 
 def render_info(summary: dict[str, Any]) -> None:
     books = summary["books"]
-    book_parts = ", ".join(
+    book_parts = M.LIST_SEPARATOR().join(
         f"{status_name(s)} {books[s]}"
         for s in ("in_box", "in_depot", "not_seen", "lost", "withdrawn")
     )
@@ -116,12 +120,18 @@ def render_info(summary: dict[str, Any]) -> None:
                     ),
                 ),
                 (M.INFO_BOXES(), summary["boxes"]["total"]),
-                (M.INFO_BOOKS(), f"{books['total']}  ({book_parts})"),
+                (M.INFO_BOOKS(), M.INFO_BOOKS_VALUE(total=books["total"], parts=book_parts)),
                 (
                     M.INFO_VOLUNTEERS(),
                     M.INFO_VOLUNTEERS_VALUE(total=people["total"], party=people["party_members"]),
                 ),
                 (M.INFO_BACKUPS(), summary["backups"]),
+                (
+                    M.INFO_NEXT_ROUND(),
+                    M.INFO_NEXT_ROUND_VALUE(
+                        number=summary["next_round"]["round"], date=summary["next_round"]["date"]
+                    ),
+                ),
             ],
             title=M.INFO_TITLE(),
         )
@@ -136,21 +146,42 @@ def info(ctx: typer.Context, json: Json = False) -> None:
         render_info(summary)
 
 
+def _clear_old_demos(keep_hours: float = 1.0) -> None:
+    """Remove the temporary folders of earlier ``lou demo`` runs (an hour old or more)."""
+    import shutil
+    import time
+
+    cutoff = time.time() - keep_hours * 3600
+    for folder in Path(tempfile.gettempdir()).glob("lou-demo-*"):
+        try:
+            if folder.is_dir() and folder.stat().st_mtime < cutoff:
+                shutil.rmtree(folder)
+        except OSError:
+            continue
+
+
 def demo(ctx: typer.Context, json: Json = False) -> None:
-    """A fresh demo network in a temporary folder; the user's own DB is never opened."""
+    """A fresh demo network in a temporary folder and its next round; the user's own DB
+    is never opened."""
+    from lou_library import rotation
+    from lou_library.cli.cmd_rotate import render_plan, site_names
     from lou_library.cli.cmd_site import render_sites
     from lou_library.network import list_sites
 
+    _clear_old_demos()
     folder = Path(tempfile.mkdtemp(prefix="lou-demo-"))
     store = Store(folder / "lou.json")
     store.create(_build(True), force=False, command="demo")
     summary = summarise(store)
     with store.read() as db:
         sites = list_sites(db)
+        plan = rotation.plan_document(rotation.plan_round(db))
+        names = site_names(db)
     if json:
-        output.emit_json({"info": summary, "sites": sites})
+        output.emit_json({"info": summary, "sites": sites, "plan": plan})
         return
     output.note(M.DEMO_INTRO(path=store.path))
     render_info(summary)
     render_sites(sites)
+    render_plan(plan, names)
     output.note(M.DEMO_NEXT(path=store.path))

@@ -10,7 +10,7 @@ from lou_library import clock, rotation
 from lou_library import messages as M
 from lou_library.cli import output
 from lou_library.cli.base import command, group, state
-from lou_library.cli.common import Json
+from lou_library.cli.common import Json, route_text
 
 app = group("@task")
 
@@ -87,7 +87,7 @@ def list_(
                     r["date"],
                     r["volunteer_name"] or M.TASK_NO_VOLUNTEER(),
                     r["site_name"],
-                    " → ".join(r["boxes"]),
+                    route_text(r["boxes"]),
                     r["books"],
                     M.TASK_STATES[r["status"]](),
                 )

@@ -11,7 +11,7 @@ from lou_library import messages as M
 from lou_library import network
 from lou_library.cli import output
 from lou_library.cli.base import command, group, state
-from lou_library.cli.common import Json, ShowContact, status_name, yes_no
+from lou_library.cli.common import Json, ShowContact, yes_no
 from lou_library.i18n import Msg
 
 app = group("@volunteer")
@@ -33,7 +33,7 @@ def render_volunteers(people: list[dict[str, Any]]) -> None:
         output.table(
             [
                 M.COL_CODE(),
-                M.COL_NAME(),
+                M.COL_PERSON(),
                 M.COL_ROLE(),
                 M.COL_PARTY(),
                 M.COL_PHONE(),
@@ -48,7 +48,7 @@ def render_volunteers(people: list[dict[str, Any]]) -> None:
                     yes_no(p["party_member"]),
                     p["phone"],
                     ", ".join(p["sites"]),
-                    status_name(p["status"]),
+                    M.VOLUNTEER_STATUS_NAMES[p["status"]](),
                 )
                 for p in people
             ],
@@ -70,12 +70,12 @@ def _emit(person: dict[str, Any], json: bool, show_contact: bool, done: Msg | No
             output.key_values(
                 [
                     (M.COL_CODE(), row["code"]),
-                    (M.COL_NAME(), row["name"]),
+                    (M.COL_PERSON(), row["name"]),
                     (M.COL_ROLE(), role_name(row["role"])),
                     (M.COL_PARTY(), yes_no(row["party_member"])),
                     (M.COL_PHONE(), row["phone"]),
                     (M.COL_SITES(), ", ".join(row["sites"])),
-                    (M.COL_STATUS(), status_name(row["status"])),
+                    (M.COL_STATUS(), M.VOLUNTEER_STATUS_NAMES[row["status"]]()),
                 ]
             )
         )

@@ -22,5 +22,15 @@ def kind_name(kind: str) -> str:
     return msg() if msg else kind
 
 
+def route_text(boxes: list[str]) -> str:
+    """``SHY-01 → 02 → 03``: a walk through one site's boxes, the site said once."""
+    if not boxes:
+        return ""
+    prefix = boxes[0].rsplit("-", 1)[0] + "-"
+    if all(b.startswith(prefix) for b in boxes):
+        return " → ".join([boxes[0], *(b[len(prefix) :] for b in boxes[1:])])
+    return " → ".join(boxes)
+
+
 def yes_no(value: bool) -> str:
     return M.YES() if value else M.NO()

@@ -30,15 +30,19 @@ def stderr() -> Console:
 
 def safe(value: object) -> Text:
     """User text as plain Text: no markup, no control characters."""
-    if value is None:
-        return Text("")
     if isinstance(value, bool):
         return Text("✓" if value else "")
-    return Text(str(value).translate(_CONTROL))
+    return Text(plain(value))
 
 
 def plain(value: object) -> str:
-    return "" if value is None else str(value).translate(_CONTROL)
+    """Text fit for a terminal: control characters replaced, undecodable bytes escaped."""
+    if value is None:
+        return ""
+    text = str(value).translate(_CONTROL)
+    if any("\ud800" <= ch <= "\udfff" for ch in text):  # bytes that were not UTF-8
+        text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
 
 
 def error(message: str, details: Sequence[str] = ()) -> None:
@@ -76,7 +80,12 @@ def table(
 ) -> Table:
     """A table of records; ``right`` lists the columns of numbers."""
     numbers = set(right)
-    result = Table(title=title, caption=caption, show_lines=False, header_style="bold")
+    result = Table(
+        title=safe(title) if title else None,
+        caption=safe(caption) if caption else None,
+        show_lines=False,
+        header_style="bold",
+    )
     for i, header in enumerate(headers):
         result.add_column(header, justify="right" if i in numbers else "left", overflow="fold")
     for row in rows:
@@ -90,7 +99,9 @@ def print_table(renderable: Table) -> None:
 
 def key_values(pairs: Sequence[tuple[str, object]], title: str | None = None) -> Table:
     """A two-column table for one record (``show``, ``info``)."""
-    result = Table(title=title, show_header=False, box=None, padding=(0, 2, 0, 0))
+    result = Table(
+        title=safe(title) if title else None, show_header=False, box=None, padding=(0, 2, 0, 0)
+    )
     result.add_column(style="bold")
     result.add_column(overflow="fold")
     for key, value in pairs:

@@ -1,0 +1,171 @@
+"""Odd input from real people: a clear exit 1 (or 2 for a wrong command line), a message,
+no traceback, and the DB untouched."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import orjson
+import pytest
+
+from lou_library.store import Store
+from tests.conftest import Lou
+
+
+def _refused(
+    lou: Lou, db_path: Path, *args: str, code: int = 1, env: dict[str, str] | None = None
+) -> str:
+    before = db_path.read_bytes()
+    run = lou(*args, env=env)
+    assert run.exit_code == code, (args, run.stdout, run.stderr)
+    assert "Traceback" not in run.stderr
+    assert db_path.read_bytes() == before
+    return run.stderr
+
+
+def test_export_never_overwrites_the_database_or_its_backups(small: Lou, db_path: Path) -> None:
+    small.ok("db", "backup")
+    message = _refused(small, db_path, "book", "export", str(db_path))
+    assert (
+        message
+        == f"✗ Will not write {db_path}: it is the database or one of its backups. Choose another name.\n"
+    )
+    backup = Store(db_path).backups()[0].path
+    _refused(small, db_path, "book", "export", str(backup))
+
+
+def test_markup_in_titles_and_queries_prints_literally(small: Lou) -> None:
+    small.ok("book", "add", "--title", "[/oops]")
+    assert "[/oops]" in small.ok("book", "history", "B00005").stdout
+    assert small.ok("book", "find", "[/x]").stdout.count("Nothing matches") == 1
+    assert "[red]红[/red]" in small.ok("book", "find", "[red]红[/red]").stdout
+
+
+def test_numbers_out_of_range_are_usage_errors(small: Lou, db_path: Path) -> None:
+    _refused(small, db_path, "book", "list", "--limit", "99999999999999999999", code=2)
+    _refused(small, db_path, "book", "list", "--offset", "-1", code=2)
+    stderr = _refused(small, db_path, "box", "add", "--site", "SHY", "--building", "9号楼",
+                      "--unit", "1单元", "--capacity", "99999999999999999999")  # fmt: skip
+    assert stderr == "✗ A capacity of 99999999999999999999 is not possible: 1 to 1000 books.\n"
+
+
+def test_import_copies_that_are_not_whole_numbers(
+    small: Lou, db_path: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "odd.csv"
+    path.write_text("title,copies\n一,inf\n二,1e400\n三,-2\n四,2.5\n", encoding="utf-8")
+    stderr = _refused(small, db_path, "book", "import", str(path))
+    assert [line.split(":")[0].strip() for line in stderr.splitlines()[1:]] == [
+        "line 2", "line 3", "line 4", "line 5",
+    ]  # fmt: skip
+    assert not Store(db_path).backups()  # a refused import leaves no backup behind
+
+
+@pytest.mark.parametrize("value", ["", ".", "/"])
+def test_a_db_path_that_is_not_a_file(lou: Lou, value: str) -> None:
+    run = lou("--db", value, "info")
+    assert run.exit_code == 1
+    assert "is not a file name" in run.stderr
+
+
+def test_a_db_path_under_a_file(lou: Lou, tmp_path: Path) -> None:
+    blocker = tmp_path / "plain.txt"
+    blocker.write_text("x")
+    run = lou("--db", str(blocker / "lou.json"), "init")
+    assert run.exit_code == 1
+    assert (
+        run.stderr
+        == f"✗ Cannot use the database {blocker / 'lou.json'}: {blocker} is a file, not a folder.\n"
+    )
+
+
+def test_text_that_was_not_utf8(small: Lou, db_path: Path) -> None:
+    stderr = _refused(small, db_path, "book", "add", "--title", "坏\udcff")
+    assert stderr == "✗ The text '坏\\udcff' has bytes that are not UTF-8.\n"
+
+
+def test_bad_environment_values(small: Lou, db_path: Path) -> None:
+    assert _refused(small, db_path, "info", env={"LOU_NOW": "soon"}) == (
+        "✗ The environment variable LOU_NOW has an invalid value 'soon'.\n"
+    )
+    _refused(small, db_path, "book", "add", "--title", "x", env={"LOU_LOCK_TIMEOUT": "abc"})
+
+
+def test_a_hand_edited_record_gives_a_message_not_a_traceback(small: Lou, db_path: Path) -> None:
+    data = orjson.loads(db_path.read_bytes())
+    del data["books"]["1"]["status"]
+    db_path.write_bytes(orjson.dumps(data))
+    stderr = _refused(small, db_path, "book", "list")
+    assert stderr.startswith("✗ Unexpected data (KeyError: 'status'); the database is unchanged.")
+    check = small("db", "check", "--json")
+    assert check.exit_code == 1
+    assert [p["kind"] for p in orjson.loads(check.stdout)["problems"]] == ["bad_status"]
+
+
+def test_books_off_the_shelf_cannot_be_moved_by_edit(small: Lou, db_path: Path) -> None:
+    small.ok("book", "withdraw", "B00002")
+    stderr = _refused(small, db_path, "book", "edit", "B00002", "--box", "SHY-02", "--force")
+    assert (
+        stderr
+        == "✗ B00002 is 'withdrawn' and cannot be moved; if it turned up, use `lou book found`.\n"
+    )
+
+
+def test_find_by_isbn_and_by_code(small: Lou) -> None:
+    small.ok(
+        "book", "add", "--title", "活着", "--isbn", "９７８－７－５０６３－６５４３－７"
+    )  # full-width
+    assert [b["code"] for b in small.json("book", "find", "9787506365437")["books"]] == ["B00005"]
+    assert [b["code"] for b in small.json("book", "find", "b00003")["books"]] == ["B00003"]
+    stderr = _refused(small, small.db, "book", "find", "  ")
+    assert stderr == "✗ Give some text, pinyin, a code or an ISBN to search for.\n"
+
+
+def test_box_edit_keeps_the_rules_of_box_add(small: Lou, db_path: Path) -> None:
+    assert _refused(small, db_path, "box", "edit", "SHY-01", "--capacity", "1") == (
+        "✗ Box SHY-01 holds 2 books; its capacity cannot become 1. Move the surplus out first.\n"
+    )
+    assert _refused(small, db_path, "box", "edit", "SHY-01", "--unit", "2单元") == (
+        "✗ 3号楼 2单元 already has box SHY-02.\n"
+    )
+
+
+def test_usage_errors_in_chinese(small: Lou) -> None:
+    run = small("--lang", "zh", "book", "add")
+    assert run.exit_code == 2
+    assert "用法: lou book add [OPTIONS]" in run.stderr
+    assert "缺少选项 '--title'。" in run.stderr
+
+
+def test_restore_latest_skips_a_corrupt_copy(small: Lou, db_path: Path) -> None:
+    small.ok("db", "backup")
+    good = db_path.read_bytes()
+    db_path.write_bytes(b"{broken")
+    small.ok("db", "restore", "--latest")
+    db_path.write_bytes(b"{broken again")
+    small.ok("db", "restore", "--latest")  # the newest backup now is the corrupt file
+    assert db_path.read_bytes() == good
+
+
+def test_writes_keep_the_files_mode_and_follow_a_symlink(
+    small: Lou, db_path: Path, tmp_path: Path
+) -> None:
+    db_path.chmod(0o640)
+    small.ok("book", "add", "--title", "x")
+    assert db_path.stat().st_mode & 0o777 == 0o640
+    link = tmp_path / "link.json"
+    link.symlink_to(db_path)
+    small.ok("--db", str(link), "book", "add", "--title", "y")
+    assert link.is_symlink()
+    assert small.json("info")["books"]["total"] == 6
+    exported = tmp_path / "out.csv"
+    small.ok("book", "export", str(exported))
+    umask = os.umask(0)
+    os.umask(umask)
+    assert exported.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_a_page_past_the_end_says_so(small: Lou) -> None:
+    run = small.ok("book", "list", "--offset", "10")
+    assert "Nothing after row 10 (there are 4)." in run.stdout
