@@ -67,7 +67,7 @@ def test_volunteer_phone_is_masked_unless_asked(small: Lou) -> None:
     masked = small.json("volunteer", "show", "王秀兰")
     assert masked == {
         "code": "V001", "name": "王秀兰", "role": "member", "party_member": True,
-        "phone": "138****5678", "sites": ["SHY"], "status": "active",
+        "phone": "138****5678", "sites": ["SHY"], "status": "active", "away": [],
     }  # fmt: skip
     assert small.json("volunteer", "show", "wxl", "--show-contact")["phone"] == "13812345678"
     table = small.ok("volunteer", "list").stdout

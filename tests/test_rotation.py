@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tinydb import TinyDB
@@ -18,28 +17,6 @@ from lou_library.network import add_box, add_site, add_volunteer
 from lou_library.records import BOOKS, docs
 from lou_library.store import encode
 from tests.conftest import Lou
-
-
-@pytest.fixture
-def ring(lou: Lou) -> Lou:
-    """Two boxes in a compound, one in a yard, four books each, two in the depot."""
-    lou.ok("init")
-    lou.ok("site", "add", "尚和园", "--kind", "compound")
-    lou.ok("site", "add", "供电局家属院", "--kind", "yard", "--code", "GDJ")
-    for site, building, unit in (
-        ("SHY", "1号楼", "1单元"),
-        ("SHY", "2号楼", "1单元"),
-        ("GDJ", "1栋", "1单元"),
-    ):
-        lou.ok(
-            "box", "add", "--site", site, "--building", building, "--unit", unit, "--capacity", "5"
-        )
-    for box in ("SHY-01", "SHY-02", "GDJ-01"):
-        lou.ok("book", "add", "--title", f"书{box}", "--box", box, "--copies", "4")
-    lou.ok("book", "add", "--title", "库存", "--copies", "2")
-    lou.ok("volunteer", "add", "王秀兰", "--site", "SHY")
-    lou.ok("volunteer", "add", "李建国", "--site", "GDJ")
-    return lou
 
 
 def _places(lou: Lou) -> dict[str, str | None]:

@@ -559,7 +559,82 @@ PLAN_PREVIEW = Msg(
 TASK_NO_VOLUNTEER = Msg("（无人）", "(nobody)")
 WEEKDAYS = Msg("周一 周二 周三 周四 周五 周六 周日", "Mon Tue Wed Thu Fri Sat Sun")
 
+# ------------------------------------------------------------- volunteers' view
+AWAY_NEEDS_END = Msg(
+    "请用 --to 给出结束日期（或用 --cancel 取消请假）。",
+    "Give the last day with --to (or --cancel to remove a time away).",
+)
+COL_AWAY = Msg("请假", "Away")
+NO_ROUND = Msg("没有第 {number} 轮。", "There is no round {number}.")
+NOTICE_HEAD = Msg(
+    "【楼道图书角】第 {number} 轮图书轮换", "[Corridor book corners] Rotation round {number}"
+)
+NOTICE_DATE = Msg("时间：{date}（{weekday}）", "Date: {weekday} {date}")
+NOTICE_INTRO = Msg(
+    "请各位志愿者按以下安排轮换图书：", "Volunteers, here is who rotates which boxes:"
+)
+NOTICE_LINE = Msg(
+    "{n}. {name}：{site} {route}（取出 {out} 册，放入 {into} 册；任务 {task}）",
+    "{n}. {name}: {site} {route} ({out} books out, {into} in; task {task})",
+)
+NOTICE_FOOT = Msg(
+    "完成后请运行 lou task done 任务号（没见到的书用 --missing 写上），或告诉管理员。谢谢大家！",
+    "When done, run lou task done TASK (list books not found with --missing), or tell the organiser. Thank you!",
+)
+CALENDAR_NAME = Msg("楼道图书角轮换", "Corridor book rotation")
+CALENDAR_SUMMARY = Msg(
+    "图书轮换第 {number} 轮：{site}（{name}）", "Book rotation round {number}: {site} ({name})"
+)
+CALENDAR_STOP = Msg(
+    "{box}（{place}）：取出 {out} 册，放入 {into} 册", "{box} ({place}): {out} out, {into} in"
+)
+CALENDAR_DONE = Msg("完成后：lou task done {task}", "When done: lou task done {task}")
+CALENDAR_REMINDER = Msg("明天轮换图书：{site}", "Book rotation tomorrow: {site}")
+CALENDAR_WRITTEN = Msg(
+    "已写出 {n} 个日程到 {path}（可导入手机日历）。",
+    "Wrote {n} events to {path} (import it into a phone calendar).",
+)
+PICK_TITLE = Msg("楼道图书角 · 取书放书清单", "Corridor book corners · pick lists")
+PICK_META = Msg(
+    "任务 {task} · 第 {round} 轮 · {date}（{weekday}）· {site} · {state}",
+    "Task {task} · round {round} · {weekday} {date} · {site} · {state}",
+)
+PICK_OUT = Msg("取出 {n} 册 → {other}", "Take out {n} → {other}")
+PICK_IN = Msg("放入 {n} 册 ← {other}", "Put in {n} ← {other}")
+PICK_WRITTEN = Msg(
+    "已写出 {n} 份清单到 {path}（用浏览器打开后打印，A4）。",
+    "Wrote {n} pick lists to {path} (open in a browser and print on A4).",
+)
+PICK_NONE = Msg("{name} 目前没有待办的任务。", "{name} has no open tasks.")
+PICK_OVERDUE = Msg("已逾期", "OVERDUE")
+
 # ------------------------------------------------------------------------- tasks
+AWAY_BACKWARDS = Msg(
+    "结束日期 {end} 早于开始日期 {start}。", "The end date {end} is before the start date {start}."
+)
+AWAY_NOT_FOUND = Msg(
+    "{name} 没有从 {start} 开始的请假记录。", "{name} has no time away starting on {start}."
+)
+AWAY_ADDED = Msg(
+    "已记下：{name} {start} 至 {end} 不在。", "Noted: {name} is away from {start} to {end}."
+)
+AWAY_CLASHES = Msg(
+    "{name} 在这段时间里还有任务 {tasks}；请用 `lou task swap 任务号 --to 姓名` 交给别人。",
+    "{name} has task {tasks} in that time; hand it over with `lou task swap ID --to NAME`.",
+)
+AWAY_CANCELLED = Msg(
+    "已取消 {name} 从 {start} 开始的请假。", "Cancelled {name}'s time away from {start}."
+)
+SWAP_SAME = Msg("任务 {id} 本来就是 {name} 的。", "Task {id} is already {name}'s.")
+SWAP_OTHER_SITE = Msg(
+    "{name} 不负责片区 {site}；确需交给其他片区的志愿者，请加 --force。",
+    "{name} does not serve site {site}; add --force to hand it to someone from another site.",
+)
+SWAP_AWAY = Msg(
+    "不能交给 {name}：{date} 这天 {name} 不在（{start} 至 {end}，{reason}）。",
+    "Cannot hand it to {name}: {name} is away on {date} ({start} to {end}, {reason}).",
+)
+SWAPPED = Msg("任务 {id} 已交给 {name}。", "Task {id} now belongs to {name}.")
 BAD_TASK_ID = Msg(
     "任务编号“{value}”不对：应是数字，如 12。", "'{value}' is not a task number (such as 12)."
 )
@@ -1120,4 +1195,36 @@ HELP: dict[str, Msg] = {
         "遇法定节假日或调休上班日时改到最近的空闲日。",
         "Move a round off public holidays and make-up working days.",
     ),
+    "notice": Msg(
+        "生成一段纯文字通知，贴到志愿者微信群里。\n\n例：lou notice",
+        "Plain text of a round's tasks to paste into the volunteers' group chat.\n\nExample: lou notice",
+    ),
+    "opt.notice_round": Msg("哪一轮（默认最近一轮）。", "Which round (default: the last one)."),
+    "task.swap": Msg(
+        "把任务交给另一位志愿者。\n\n例：lou task swap 5 --to 李建国",
+        "Hand a task to another volunteer.\n\nExample: lou task swap 5 --to V003",
+    ),
+    "opt.swap_to": Msg(
+        "接手的志愿者（姓名、编号或拼音首字母）。",
+        "Who takes it over (name, code or pinyin initials).",
+    ),
+    "opt.swap_force": Msg("允许交给其他片区的志愿者。", "Allow a volunteer of another site."),
+    "opt.pick_output": Msg(
+        "写成可打印的 A4 网页清单（每位志愿者一页）。",
+        "Write printable A4 pick lists as a web page (one volunteer per page).",
+    ),
+    "volunteer.away": Msg(
+        "登记志愿者哪几天不在（轮换不会派给他/她）。\n\n例：lou volunteer away 王秀兰 --from 2026-12-01 --to 2026-12-20 --reason 探亲",
+        "Record days a volunteer is away (no task is given then).\n\nExample: lou volunteer away V002 --from 2026-12-01 --to 2026-12-20",
+    ),
+    "opt.away_from": Msg("第一天。", "The first day."),
+    "opt.away_to": Msg("最后一天。", "The last day."),
+    "opt.away_cancel": Msg(
+        "取消从 --from 那天开始的请假。", "Remove the time away that starts on --from."
+    ),
+    "schedule.ics": Msg(
+        "把任务写成日历文件（.ics），可导入手机日历，前一晚提醒。\n\n例：lou schedule ics 我的轮换.ics --volunteer 王秀兰",
+        "Write tasks as a calendar file (.ics) for phone calendars, with a reminder the evening before.\n\nExample: lou schedule ics rotation.ics --volunteer V002",
+    ),
+    "arg.ics_file": Msg("要写出的 .ics 文件。", "The .ics file to write."),
 }

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from datetime import date
 from typing import Any, Literal
 
 from tinydb import TinyDB
@@ -368,6 +369,7 @@ def volunteer_row(doc: Doc, show_contact: bool = False) -> Doc:
         "phone": doc.get("phone", "") if show_contact else mask_phone(doc.get("phone")),
         "sites": list(doc.get("sites", [])),
         "status": doc["status"],
+        "away": list(doc.get("away", [])),
     }
 
 
@@ -484,6 +486,41 @@ def edit_volunteer(
         raise Invalid(M.NOTHING_TO_CHANGE)
     db.table(VOLUNTEERS).update(changes, doc_ids=[doc_id])
     return {**doc, **changes}
+
+
+def add_away(
+    db: TinyDB, who: str, start: date, end: date, reason: str | None = None
+) -> tuple[Doc, list[str]]:
+    """Record that a volunteer is away from ``start`` to ``end`` (both included).
+
+    Returns the volunteer and the ids of their open tasks that fall in the period, which
+    the manager should hand to someone else (``lou task swap``).
+    """
+    from lou_library.records import docs as all_docs
+
+    doc_id, doc = find_volunteer(db, who)
+    if end < start:
+        raise Invalid(M.AWAY_BACKWARDS, start=start, end=end)
+    period = {"from": start.isoformat(), "to": end.isoformat(), "reason": clean(reason)}
+    periods = sorted([*doc.get("away", []), period], key=lambda p: (p["from"], p["to"]))
+    db.table(VOLUNTEERS).update({"away": periods}, doc_ids=[doc_id])
+    clashes = sorted(
+        str(t["id"])
+        for t in all_docs(db, "tasks")
+        if t.get("volunteer") == doc["code"]
+        and t["status"] == "open"
+        and period["from"] <= t["date"] <= period["to"]
+    )
+    return {**doc, "away": periods}, clashes
+
+
+def cancel_away(db: TinyDB, who: str, start: date) -> Doc:
+    doc_id, doc = find_volunteer(db, who)
+    periods = [p for p in doc.get("away", []) if p["from"] != start.isoformat()]
+    if len(periods) == len(doc.get("away", [])):
+        raise NotFound(M.AWAY_NOT_FOUND, name=doc["name"], start=start)
+    db.table(VOLUNTEERS).update({"away": periods}, doc_ids=[doc_id])
+    return {**doc, "away": periods}
 
 
 def retire_volunteer(db: TinyDB, who: str) -> Doc:

@@ -822,6 +822,39 @@ def _parse_extra(db: TinyDB, task: Doc, text: str) -> tuple[str, str]:
     raise NotFound(M.EXTRA_UNKNOWN, code=code)
 
 
+def swap_task(db: TinyDB, task_id: str | int, to: str, *, force: bool = False) -> Doc:
+    """Hand an open task to another volunteer: of the same site, unless ``force``; never to
+    someone away that day. The hand-over is kept in the task's history."""
+    doc_id, task = get_task(db, task_id)
+    if task["status"] != "open":
+        raise Conflict(M.TASK_ALREADY_DONE, id=task["id"], at=task["done_at"])
+    _, person = find_volunteer(db, to)
+    if person["status"] != "active":
+        raise Conflict(M.VOLUNTEER_RETIRED, code=person["code"])
+    if person["code"] == task.get("volunteer"):
+        raise Conflict(M.SWAP_SAME, name=person["name"], id=task["id"])
+    if task["site"] not in person.get("sites", []) and not force:
+        raise Conflict(M.SWAP_OTHER_SITE, name=person["name"], site=task["site"])
+    day = date.fromisoformat(task["date"])
+    if is_away(person, day):
+        period = next(p for p in person["away"] if p["from"] <= task["date"] <= p["to"])
+        raise Conflict(
+            M.SWAP_AWAY,
+            name=person["name"],
+            date=task["date"],
+            start=period["from"],
+            end=period["to"],
+            reason=period.get("reason") or "—",
+        )
+    handovers = [
+        *task.get("handovers", []),
+        {"at": clock.stamp(), "from": task.get("volunteer"), "to": person["code"]},
+    ]
+    changes = {"volunteer": person["code"], "handovers": handovers}
+    db.table(TASKS).update(changes, doc_ids=[doc_id])
+    return {**task, **changes}
+
+
 def list_tasks(
     db: TinyDB,
     volunteer: str | None = None,

@@ -75,6 +75,7 @@ cmd_book.register_donate(app)
 app.add_typer(cmd_rotate.app, name="rotate")
 app.add_typer(cmd_task.app, name="task")
 app.add_typer(cmd_schedule.app, name="schedule")
+cmd_setup.register_notice(app)
 app.add_typer(cmd_db.app, name="db")
 
 

@@ -61,6 +61,30 @@ def show(
     )
 
 
+@command(app, "ics", "@schedule.ics")
+def ics(
+    ctx: typer.Context,
+    target: Annotated[str, typer.Argument(help="@arg.ics_file", show_default=False)],
+    volunteer: Annotated[
+        str | None, typer.Option("--volunteer", help="@opt.task_volunteer", envvar="LOU_VOLUNTEER")
+    ] = None,
+) -> None:
+    from pathlib import Path
+
+    from lou_library import volunteer_view
+    from lou_library.store import atomic_write_bytes
+
+    path = Path(target)
+    store = state(ctx).store
+    store.guard_output(path)
+    with store.read() as db:
+        tasks = rotation.list_tasks(db, volunteer, open_only=True)
+        lists = volunteer_view.pick_lists(db, tasks)
+        payload = volunteer_view.calendar(db, lists)
+    atomic_write_bytes(path, payload, private=False)
+    output.done(M.CALENDAR_WRITTEN(n=len(lists), path=path))
+
+
 @command(app, "set", "@schedule.set")
 def set_(
     ctx: typer.Context,

@@ -21,6 +21,24 @@ def register(app: typer.Typer) -> None:
     command(app, "info", "@info")(info)
 
 
+def notice(
+    ctx: typer.Context,
+    round_: Annotated[int | None, typer.Option("--round", help="@opt.notice_round")] = None,
+) -> None:
+    """Plain text for the group chat: no colour, no table borders."""
+    import sys
+
+    from lou_library import volunteer_view
+
+    with state(ctx).store.read() as db:
+        text = volunteer_view.notice(db, round_)
+    sys.stdout.write(text)
+
+
+def register_notice(app: typer.Typer) -> None:
+    command(app, "notice", "@notice")(notice)
+
+
 def _build(demo_network: bool) -> Any:
     from lou_library import demo as demo_module
 

@@ -11,6 +11,7 @@ from lou_library import messages as M
 from lou_library.cli import output
 from lou_library.cli.base import command, group, state
 from lou_library.cli.common import Json, route_text
+from lou_library.network import find_volunteer
 
 app = group("@task")
 
@@ -53,22 +54,81 @@ def _lookups(db: Any) -> tuple[dict[str, str], dict[str, str]]:
     )
 
 
+def render_checklist(lists: list[Any]) -> None:
+    """A volunteer's tasks, soonest first, as tick lists, one table per box."""
+    from rich.panel import Panel
+    from rich.text import Text
+
+    from lou_library.volunteer_view import grouped, weekday, where
+
+    console = output.stdout()
+    for plan in lists:
+        state_ = M.TASK_STATES[plan.state]()
+        header = Text(
+            M.PICK_META(
+                task=plan.task,
+                round=plan.round,
+                date=plan.date.isoformat(),
+                weekday=weekday(plan.date),
+                site=plan.site_name,
+                state=state_,
+            ),
+            style="bold red" if plan.state == "overdue" else "bold",
+        )
+        if plan.state == "overdue":
+            header.append("  ⚠ " + M.PICK_OVERDUE(), style="bold red reverse")
+        console.print(Panel(header, expand=False))
+        for n, stop in enumerate(plan.stops, start=1):
+            rows = []
+            for label, items in ((M.PICK_OUT, stop.take_out), (M.PICK_IN, stop.put_in)):
+                for other, batch in grouped(items).items():
+                    rows.append(("", label(n=len(batch), other=where(other)), ""))
+                    rows.extend(("☐", item.book, item.title) for item in batch)
+            output.print_table(
+                output.table(["", M.COL_CODE(), M.COL_TITLE()], rows,
+                             title=f"{n}. {stop.box} · {stop.place}")
+            )  # fmt: skip
+
+
 @command(app, "list", "@task.list")
 def list_(
     ctx: typer.Context,
     volunteer: Annotated[
-        str | None, typer.Option("--volunteer", help="@opt.task_volunteer")
+        str | None, typer.Option("--volunteer", help="@opt.task_volunteer", envvar="LOU_VOLUNTEER")
     ] = None,
     round_: Annotated[int | None, typer.Option("--round", help="@opt.task_round")] = None,
     all_: Annotated[bool, typer.Option("--all", help="@opt.task_all")] = False,
+    target: Annotated[
+        str | None, typer.Option("--output", help="@opt.pick_output", metavar="FILE.html")
+    ] = None,
     json: Json = False,
 ) -> None:
-    with state(ctx).store.read() as db:
+    from pathlib import Path
+
+    from lou_library import volunteer_view
+
+    store = state(ctx).store
+    with store.read() as db:
         tasks = rotation.list_tasks(db, volunteer, round_, open_only=not all_ and round_ is None)
         names, people = _lookups(db)
+        lists = volunteer_view.pick_lists(db, tasks) if (volunteer or target) else []
+        who = find_volunteer(db, volunteer)[1]["name"] if volunteer else ""
     rows = [task_row(t, names, people) for t in tasks]
+    if target:
+        path = Path(target)
+        store.guard_output(path)
+        from lou_library.store import atomic_write_bytes
+
+        atomic_write_bytes(path, volunteer_view.pick_lists_html(lists).encode(), private=False)
+        output.done(M.PICK_WRITTEN(n=len(lists), path=path))
+        return
     if json:
         output.emit_json({"tasks": rows, "total": len(rows)})
+        return
+    if volunteer:
+        if not lists:
+            output.note(M.PICK_NONE(name=who))
+        render_checklist(lists)
         return
     output.print_table(
         output.table(
@@ -128,6 +188,24 @@ def show(ctx: typer.Context, task_id: TaskId, json: Json = False) -> None:
             ),
         )
     )
+
+
+@command(app, "swap", "@task.swap")
+def swap(
+    ctx: typer.Context,
+    task_id: TaskId,
+    to: Annotated[str, typer.Option("--to", help="@opt.swap_to")],
+    force: Annotated[bool, typer.Option("--force", help="@opt.swap_force")] = False,
+    json: Json = False,
+) -> None:
+    with state(ctx).store.write("task swap") as db:
+        task = rotation.swap_task(db, task_id, to, force=force)
+        names, people = _lookups(db)
+    row = task_row(task, names, people)
+    if json:
+        output.emit_json(row)
+    else:
+        output.done(M.SWAPPED(id=row["id"], name=row["volunteer_name"]))
 
 
 @command(app, "done", "@task.done")

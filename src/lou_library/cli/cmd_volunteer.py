@@ -76,6 +76,13 @@ def _emit(person: dict[str, Any], json: bool, show_contact: bool, done: Msg | No
                     (M.COL_PHONE(), row["phone"]),
                     (M.COL_SITES(), ", ".join(row["sites"])),
                     (M.COL_STATUS(), M.VOLUNTEER_STATUS_NAMES[row["status"]]()),
+                    (
+                        M.COL_AWAY(),
+                        "\n".join(
+                            f"{p['from']} – {p['to']}" + (f"  {p['reason']}" if p["reason"] else "")
+                            for p in row["away"]
+                        ),
+                    ),
                 ]
             )
         )
@@ -154,6 +161,41 @@ def edit(
             role=role.value if role else None,
         )
     _emit(person, json, show_contact, M.VOLUNTEER_EDITED)
+
+
+@command(app, "away", "@volunteer.away")
+def away(
+    ctx: typer.Context,
+    who: Who,
+    start: Annotated[str, typer.Option("--from", help="@opt.away_from", metavar="YYYY-MM-DD")],
+    end: Annotated[
+        str | None, typer.Option("--to", help="@opt.away_to", metavar="YYYY-MM-DD")
+    ] = None,
+    reason: Annotated[str | None, typer.Option("--reason", help="@opt.reason")] = None,
+    cancel: Annotated[bool, typer.Option("--cancel", help="@opt.away_cancel")] = False,
+    json: Json = False,
+) -> None:
+    from lou_library.errors import Invalid
+    from lou_library.schedule import parse_date
+
+    first = parse_date(start, "--from")
+    with state(ctx).store.write("volunteer away") as db:
+        if cancel:
+            person = network.cancel_away(db, who, first)
+            clashes: list[str] = []
+        else:
+            if end is None:
+                raise Invalid(M.AWAY_NEEDS_END)
+            person, clashes = network.add_away(db, who, first, parse_date(end, "--to"), reason)
+    if json:
+        output.emit_json({**network.volunteer_row(person), "tasks_to_hand_over": clashes})
+        return
+    if cancel:
+        output.done(M.AWAY_CANCELLED(name=person["name"], start=first))
+        return
+    output.done(M.AWAY_ADDED(name=person["name"], start=first, end=end))
+    if clashes:
+        output.warn(M.AWAY_CLASHES(name=person["name"], tasks=", ".join(clashes)))
 
 
 @command(app, "retire", "@volunteer.retire")

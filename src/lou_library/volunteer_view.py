@@ -1,0 +1,264 @@
+"""What a volunteer needs for a round: pick lists, a group-chat notice, calendar events.
+
+Everything is computed once into :class:`PickList` records; the terminal checklist, the
+printable A4 page, the notice and the ``.ics`` file all render those, so they agree.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from tinydb import TinyDB
+
+from lou_library import clock, i18n
+from lou_library import messages as M
+from lou_library.network import DEPOT
+from lou_library.records import BOOKS, BOXES, SITES, VOLUNTEERS, docs, rows
+from lou_library.rotation import ROUNDS, TASKS, last_round, task_state
+
+
+@dataclass
+class PickItem:
+    book: str
+    title: str
+    other: str  # where it goes (take out) or comes from (put in): a box code or DEPOT
+
+
+@dataclass
+class PickStop:
+    box: str
+    place: str  # building and unit
+    take_out: list[PickItem] = field(default_factory=list)
+    put_in: list[PickItem] = field(default_factory=list)
+
+
+@dataclass
+class PickList:
+    task: int
+    round: int
+    date: date
+    state: str  # open, overdue or done
+    site: str
+    site_name: str
+    volunteer: str | None
+    volunteer_name: str
+    stops: list[PickStop]
+
+    @property
+    def books(self) -> int:
+        return sum(len(s.take_out) + len(s.put_in) for s in self.stops)
+
+
+def weekday(day: date) -> str:
+    return M.WEEKDAYS().split()[day.weekday()]
+
+
+def where(code: str) -> str:
+    return M.DEPOT_NAME() if code == DEPOT else code
+
+
+def pick_lists(db: TinyDB, tasks: list[dict[str, object]]) -> list[PickList]:
+    titles = {b["code"]: b["title"] for b in docs(db, BOOKS)}
+    places = {b["code"]: f"{b['building']} {b['unit']}" for b in docs(db, BOXES)}
+    sites = {s["code"]: s["name"] for s in docs(db, SITES)}
+    people = {v["code"]: v["name"] for v in docs(db, VOLUNTEERS)}
+    today = clock.today()
+    found = []
+    for task in tasks:
+        stops = [
+            PickStop(
+                box=str(stop["box"]),
+                place=places.get(stop["box"], ""),
+                take_out=[PickItem(b, titles.get(b, ""), to) for b, to in stop["take_out"]],
+                put_in=[PickItem(b, titles.get(b, ""), src) for b, src in stop["put_in"]],
+            )
+            for stop in task["stops"]  # type: ignore[attr-defined]
+        ]
+        volunteer = task.get("volunteer")
+        found.append(
+            PickList(
+                task=int(task["id"]),  # type: ignore[call-overload]
+                round=int(task["round"]),  # type: ignore[call-overload]
+                date=date.fromisoformat(str(task["date"])),
+                state=task_state(task, today),
+                site=str(task["site"]),
+                site_name=sites.get(str(task["site"]), str(task["site"])),
+                volunteer=str(volunteer) if volunteer else None,
+                volunteer_name=people.get(str(volunteer), "") if volunteer else "",
+                stops=stops,
+            )
+        )
+    found.sort(key=lambda p: (p.date, p.task))
+    return found
+
+
+def grouped(items: list[PickItem]) -> dict[str, list[PickItem]]:
+    """Items by the box they go to or come from, in first-seen order."""
+    groups: dict[str, list[PickItem]] = defaultdict(list)
+    for item in items:
+        groups[item.other].append(item)
+    return dict(groups)
+
+
+# --------------------------------------------------------------------- the notice
+
+
+def notice(db: TinyDB, round_number: int | None = None) -> str:
+    """Plain text for the volunteers' group chat: the round's date, then one line each."""
+    from lou_library.errors import NotFound
+
+    record = (
+        next((r for r in docs(db, ROUNDS) if r["number"] == round_number), None)
+        if round_number is not None
+        else last_round(db)
+    )
+    if record is None:
+        raise NotFound(M.NO_ROUND, number=round_number if round_number is not None else "—")
+    tasks = [t for t in docs(db, TASKS) if t["round"] == record["number"]]
+    lists = pick_lists(db, tasks)
+    day = date.fromisoformat(record["date"])
+    lines = [
+        M.NOTICE_HEAD(number=record["number"]),
+        M.NOTICE_DATE(date=_day_text(day), weekday=weekday(day)),
+        M.NOTICE_INTRO(),
+    ]
+    for n, plan in enumerate(lists, start=1):
+        out = sum(len(s.take_out) for s in plan.stops)
+        into = sum(len(s.put_in) for s in plan.stops)
+        lines.append(
+            M.NOTICE_LINE(
+                n=n,
+                name=plan.volunteer_name or M.TASK_NO_VOLUNTEER(),
+                site=plan.site_name,
+                route=_route(plan),
+                out=out,
+                into=into,
+                task=plan.task,
+            )
+        )
+    lines.append(M.NOTICE_FOOT())
+    return "\n".join(lines) + "\n"
+
+
+def _day_text(day: date) -> str:
+    return f"{day.month}月{day.day}日" if i18n.current() == "zh" else day.isoformat()
+
+
+def _route(plan: PickList) -> str:
+    codes = [s.box for s in plan.stops]
+    prefix = codes[0].rsplit("-", 1)[0] + "-" if codes else ""
+    if codes and all(c.startswith(prefix) for c in codes):
+        return "→".join([codes[0], *(c[len(prefix) :] for c in codes[1:])])
+    return "→".join(codes)
+
+
+# ---------------------------------------------------------------------- calendar
+
+
+def calendar(db: TinyDB, lists: list[PickList]) -> bytes:
+    """An iCalendar file with one all-day event per task and a reminder the evening
+    before (18:00). Event UIDs are stable, so importing again updates, not duplicates."""
+    from icalendar import Alarm, Calendar, Event
+
+    meta = rows(db, "_meta")["1"]
+    identity = hashlib.sha1(str(meta.get("created_at", "")).encode()).hexdigest()[:10]
+    cal = Calendar()
+    cal.add("prodid", "-//lou-library//楼道图书角//ZH")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", M.CALENDAR_NAME())
+    stamp = clock.now()
+    for plan in lists:
+        event = Event()
+        event.add("uid", f"lou-task-{plan.task}-{identity}@lou-library")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", plan.date)
+        event.add("dtend", plan.date + timedelta(days=1))
+        event.add(
+            "summary",
+            M.CALENDAR_SUMMARY(number=plan.round, site=plan.site_name, name=plan.volunteer_name),
+        )
+        event.add("location", plan.site_name)
+        event.add(
+            "description",
+            "\n".join(
+                M.CALENDAR_STOP(box=s.box, place=s.place, out=len(s.take_out), into=len(s.put_in))
+                for s in plan.stops
+            )
+            + "\n"
+            + M.CALENDAR_DONE(task=plan.task),
+        )
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", M.CALENDAR_REMINDER(site=plan.site_name))
+        alarm.add("trigger", timedelta(hours=-6))  # all-day event: 18:00 the day before
+        event.add_component(alarm)
+        cal.add_component(event)
+    payload: bytes = cal.to_ical()
+    return payload
+
+
+# ------------------------------------------------------------ printable pick lists
+
+_PAGE_CSS = """
+@page { size: A4; margin: 14mm 12mm; }
+body { font-family: "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "WenQuanYi Micro Hei",
+       sans-serif;
+       font-size: 12pt; color: #111; margin: 0; }
+section.person { page-break-after: always; break-after: page; padding: 0 0 8mm; }
+section.person:last-child { page-break-after: auto; break-after: auto; }
+h1 { font-size: 20pt; margin: 0 0 2mm; }
+h2 { font-size: 15pt; margin: 6mm 0 2mm; border-bottom: 2px solid #333; }
+p.meta { font-size: 13pt; margin: 0 0 4mm; }
+.overdue { color: #b00; font-weight: bold; }
+table { width: 100%; border-collapse: collapse; margin: 1mm 0 3mm; table-layout: fixed; }
+col.tick { width: 10mm; } col.code { width: 48mm; }
+th, td { text-align: left; padding: 1.2mm 2mm; border-bottom: 1px solid #bbb;
+         vertical-align: top; }
+th { background: #eee; }
+td.tick { width: 8mm; font-size: 15pt; }
+.box { width: 4.5mm; height: 4.5mm; border: 1.5px solid #000; display: inline-block; }
+@media screen { body { max-width: 190mm; margin: 10mm auto; } }
+"""
+
+
+def pick_lists_html(lists: list[PickList]) -> str:
+    """A self-contained page (no network resources), one volunteer per printed page."""
+    e = html.escape
+    by_person: dict[str, list[PickList]] = defaultdict(list)
+    for plan in lists:
+        by_person[plan.volunteer_name or M.TASK_NO_VOLUNTEER()].append(plan)
+    parts = [
+        "<!DOCTYPE html>",
+        f'<html lang="{"zh-CN" if i18n.current() == "zh" else "en"}"><head><meta charset="utf-8">',
+        f"<title>{e(M.PICK_TITLE())}</title><style>{_PAGE_CSS}</style></head><body>",
+    ]
+    for person, plans in by_person.items():
+        parts.append(f'<section class="person"><h1>{e(person)}</h1>')
+        for plan in plans:
+            state = M.TASK_STATES[plan.state]()
+            css = ' class="overdue"' if plan.state == "overdue" else ""
+            parts.append(
+                f'<p class="meta"{css}>{e(M.PICK_META(task=plan.task, round=plan.round, date=plan.date.isoformat(), weekday=weekday(plan.date), site=plan.site_name, state=state))}</p>'  # noqa: E501
+            )
+            for n, stop in enumerate(plan.stops, start=1):
+                parts.append(f"<h2>{n}. {e(stop.box)} · {e(stop.place)}</h2>")
+                for label, items in ((M.PICK_OUT, stop.take_out), (M.PICK_IN, stop.put_in)):
+                    for other, batch in grouped(items).items():
+                        heading = label(n=len(batch), other=where(other))
+                        parts.append(
+                            '<table><col class="tick"><col class="code"><col>'
+                            f"<tr><th></th><th>{e(heading)}</th><th>{e(M.COL_TITLE())}</th></tr>"
+                        )
+                        for item in batch:
+                            parts.append(
+                                f'<tr><td class="tick"><span class="box"></span></td>'
+                                f"<td>{e(item.book)}</td><td>{e(item.title)}</td></tr>"
+                            )
+                        parts.append("</table>")
+        parts.append("</section>")
+    parts.append("</body></html>")
+    return "\n".join(parts) + "\n"
