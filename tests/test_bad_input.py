@@ -100,7 +100,7 @@ def test_a_hand_edited_record_gives_a_message_not_a_traceback(small: Lou, db_pat
     assert stderr.startswith("✗ Unexpected data (KeyError: 'status'); the database is unchanged.")
     check = small("db", "check", "--json")
     assert check.exit_code == 1
-    assert [p["kind"] for p in orjson.loads(check.stdout)["problems"]] == ["bad_status"]
+    assert [p["kind"] for p in orjson.loads(check.stdout)["problems"]] == ["missing_field"]
 
 
 def test_books_off_the_shelf_cannot_be_moved_by_edit(small: Lou, db_path: Path) -> None:

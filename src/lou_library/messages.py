@@ -459,6 +459,25 @@ CHECK_EVENT_BOOK = Msg(
     "有 {n} 条流转记录指向不存在的图书 {code}",
     "{n} history entries point to a book {code} that does not exist",
 )
+CHECK_MISSING_FIELD = Msg(
+    "{table} 中的记录 {code} 缺少：{fields}", "the record {code} in {table} lacks: {fields}"
+)
+CHECK_TASK_VOLUNTEER = Msg(
+    "任务 {id} 派给了不存在的志愿者 {code}",
+    "task {id} belongs to a volunteer {code} who does not exist",
+)
+CHECK_TASK_NOWHERE = Msg(
+    "任务 {id} 指向不存在的轮次 {round} 或图书箱（{boxes}）",
+    "task {id} points to a round {round} or boxes ({boxes}) that do not exist",
+)
+CHECK_REPAIRED = Msg(
+    "已修复 {n} 处（修复前已备份到 {path}）。", "Repaired {n} records (backed up first to {path})."
+)
+CHECK_NOTHING_TO_REPAIR = Msg(
+    "没有可以自动修复的问题；其余问题需要人工判断。",
+    "Nothing can be repaired automatically; the rest need a person to decide.",
+)
+COL_BOOKS_IN_BACKUP = Msg("图书", "Books")
 NO_BACKUPS = Msg("{folder} 中还没有备份。", "There are no backups in {folder} yet.")
 BACKUPS_TITLE = Msg("备份（{folder}）", "Backups in {folder}")
 RESTORE_HOW = Msg(
@@ -1227,4 +1246,7 @@ HELP: dict[str, Msg] = {
         "Write tasks as a calendar file (.ics) for phone calendars, with a reminder the evening before.\n\nExample: lou schedule ics rotation.ics --volunteer V002",
     ),
     "arg.ics_file": Msg("要写出的 .ics 文件。", "The .ics file to write."),
+    "opt.repair": Msg(
+        "修复能安全修复的问题（先自动备份）。", "Fix what can be fixed safely (backs up first)."
+    ),
 }

@@ -401,6 +401,14 @@ class Store:
             return BackupInfo(candidate, "", "file", candidate.stat().st_size)
         raise NotFound(M.BACKUP_NOT_FOUND, name=name, folder=self.backup_dir)
 
+    def backup_books(self, source: Path) -> int | None:
+        """How many books a backup holds, or None if it does not read."""
+        try:
+            data = decode(source, source.read_bytes())
+        except (OSError, StoreError):
+            return None
+        return len(data.get("books", {}))
+
     def readable_backup(self, source: Path) -> bool:
         """Would :meth:`restore` accept this backup? (A ``before-restore`` copy of a corrupt
         DB would not.)"""

@@ -16,30 +16,55 @@ app = group("@db")
 
 
 @command(app, "check", "@db.check")
-def check(ctx: typer.Context, json: Json = False) -> None:
+def check(
+    ctx: typer.Context,
+    repair: Annotated[bool, typer.Option("--repair", help="@opt.repair")] = False,
+    json: Json = False,
+) -> None:
     from lou_library import integrity
 
     store = state(ctx).store
-    with store.read() as db:
-        problems = integrity.check(db)
+    repaired, saved = 0, None
+    if repair:
+        with store.write("db check --repair") as db:
+            problems = integrity.check(db)
+            if any(p.repairable for p in problems):
+                saved = store.backup("repair")
+                repaired = integrity.repair(db, problems)
+            problems = integrity.check(db)
+    else:
+        with store.read() as db:
+            problems = integrity.check(db)
     if json:
         output.emit_json(
             {
                 "db": str(store.path),
                 "ok": not problems,
+                "repaired": repaired,
                 "problems": [
-                    {"kind": p.kind, "record": p.record, "message": p.message} for p in problems
+                    {
+                        "kind": p.kind,
+                        "record": p.record,
+                        "message": p.message,
+                        "repairable": p.repairable,
+                    }
+                    for p in problems
                 ],
             }
         )
-    elif problems:
-        output.print_table(
-            output.table(
-                [M.COL_PROBLEM(), M.COL_RECORD(), M.COL_DETAIL()],
-                [(p.kind, p.record, p.message) for p in problems],
-                title=M.CHECK_TITLE(path=store.path),
+    else:
+        if saved is not None:
+            output.done(M.CHECK_REPAIRED(n=repaired, path=saved))
+        elif repair and problems:
+            output.note(M.CHECK_NOTHING_TO_REPAIR())
+        if problems:
+            output.print_table(
+                output.table(
+                    [M.COL_PROBLEM(), M.COL_RECORD(), M.COL_DETAIL()],
+                    [(p.kind, p.record, p.message) for p in problems],
+                    title=M.CHECK_TITLE(path=store.path),
+                )
             )
-        )
     if problems:
         raise Invalid(M.CHECK_FAILED, n=len(problems))
     if not json:
@@ -87,10 +112,19 @@ def restore(
             return
         output.print_table(
             output.table(
-                [M.COL_BACKUP(), M.COL_CREATED(), M.COL_REASON(), M.COL_SIZE()],
-                [(b.path.name, b.created, b.reason, b.size) for b in reversed(backups)],
+                [
+                    M.COL_BACKUP(),
+                    M.COL_CREATED(),
+                    M.COL_REASON(),
+                    M.COL_BOOKS_IN_BACKUP(),
+                    M.COL_SIZE(),
+                ],
+                [
+                    (b.path.name, b.created, b.reason, store.backup_books(b.path) or "?", b.size)
+                    for b in reversed(backups)
+                ],
                 title=M.BACKUPS_TITLE(folder=store.backup_dir),
-                right=[3],
+                right=[3, 4],
             )
         )
         output.note(M.RESTORE_HOW())

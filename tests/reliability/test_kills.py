@@ -1,0 +1,95 @@
+"""SIGKILL in the middle of `rotate apply` and `book import`: the DB is always the state
+before or the state after, never between, and `db check` passes."""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import BASE_ENV
+from tests.reliability.network import build_network
+
+
+def _env(db: Path) -> dict[str, str]:
+    return {**os.environ, **BASE_ENV, "LOU_LIBRARY_DB": str(db), "LOU_LOCK_TIMEOUT": "60"}
+
+
+def _lou(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "lou_library", *args], env=_env(db), capture_output=True,
+        text=True, check=False,
+    )  # fmt: skip
+
+
+def _kill_loop(db: Path, args: list[str], kills: int, tally: Counter[str], seed: int) -> None:
+    before = db.read_bytes()
+    started = time.perf_counter()
+    done = _lou(db, *args)
+    duration = time.perf_counter() - started
+    assert done.returncode == 0, done.stderr
+    after = db.read_bytes()
+    assert after != before
+    rng = random.Random(seed)
+    seen: Counter[str] = Counter()
+    for n in range(kills):
+        db.write_bytes(before)
+        shutil.rmtree(db.parent / f"{db.stem}.backups", ignore_errors=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "lou_library", *args], env=_env(db),
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        time.sleep(rng.uniform(0.0, duration * 1.1))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        state = db.read_bytes()
+        tally["kills"] += 1
+        if state == before:
+            seen["before"] += 1
+        elif state == after:
+            seen["after"] += 1
+        else:
+            tally["states lost or corrupted"] += 1
+            pytest.fail(f"kill {n}: the DB is neither the state before nor after")
+        if n % 10 == 0:
+            assert _lou(db, "db", "check").returncode == 0
+    tally["kills survived"] += kills
+    tally["kills that landed after the write"] += seen["after"]
+    assert _lou(db, "book", "add", "--title", "after the kills").returncode == 0
+    assert not list(db.parent.glob(f".{db.name}.*.tmp"))  # the next writer cleaned up
+
+
+def _import_file(folder: Path, rows: int) -> Path:
+    path = folder / "batch.csv"
+    lines = ["title,author,copies"] + [f"新书{i},作者{i % 97},1" for i in range(rows)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("command", ["rotate apply", "book import"])
+def test_kills_on_the_demo_network(command: str, tmp_path: Path, tally: Counter[str]) -> None:
+    db = tmp_path / "lou.json"
+    assert _lou(db, "init", "--demo").returncode == 0
+    args = command.split()
+    if command == "book import":
+        args.append(str(_import_file(tmp_path, 300)))
+    _kill_loop(db, args, kills=15, tally=tally, seed=len(command))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("command", ["rotate apply", "book import"])
+def test_kills_on_100000_books(command: str, tmp_path: Path, tally: Counter[str]) -> None:
+    db = tmp_path / "lou.json"
+    build_network(db, 100_000)
+    args = command.split()
+    if command == "book import":
+        args.append(str(_import_file(tmp_path, 10_000)))
+    _kill_loop(db, args, kills=100, tally=tally, seed=len(command))
