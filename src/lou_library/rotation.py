@@ -16,15 +16,15 @@ How a round is planned (a newcomer's guide)
    to the depot (社区图书室).
 
 3. **The bag.** Walking the ring, the books a box sends out go into a bag that is carried
-   to the next box. There, the box takes from the bag, first in first out, as many books as
-   it needs to reach its target, skipping any book that was in this box within the last 26
-   rounds (a year). Skipped books stay in the bag for the next box. (Only when neither the
-   bag nor the depot holds a fresh book does a box take the one it had longest ago, rather
-   than stay empty.) So, when boxes are of
-   equal size, the whole content of each box moves one step along the ring every round:
-   a book comes back to a box only after it has been through every other box, which on the
-   demo network is 101 rounds, four years. Most steps stay inside one site; only the step
-   from a site's last box to the next site's first box crosses to a neighbouring site.
+   to the next box. There, the box takes from the bag, first in first out, as many books
+   as it needs to reach its target, skipping any book that was in this box within the
+   last 26 rounds (a year). Skipped books stay in the bag for the next box. So, when boxes
+   are of equal size, the whole content of each box moves one step along the ring every
+   round: a book comes back to a box only after it has been through every other box,
+   which on the demo network is 101 rounds, four years. Most steps stay inside one site;
+   only the step from a site's last box to the next site's first box crosses to a
+   neighbouring site. (Only when neither the bag nor the depot holds a fresh book does a
+   box take the one it had longest ago, rather than stay empty.)
 
 4. **The depot.** A box that the bag cannot fill (books were reported missing, a smaller
    box came before it) is topped up from the depot with books that have waited there the
@@ -37,9 +37,11 @@ How a round is planned (a newcomer's guide)
 5. **Tasks.** A *task* is one volunteer's work in one round: a walk through up to seven
    boxes of one site (bigger sites are split), with, for each box, what to take out and
    where it goes, and what to put in and where it comes from. Each task goes to the
-   active volunteer of that site who has carried the fewest books over the last 26 rounds
-   (then: who served longest ago), one task per person where possible. A site without a
-   volunteer borrows one from a neighbouring site on the route, and the plan says so.
+   volunteer who has carried the fewest books over the last 26 rounds (then: who served
+   longest ago), one task per person where possible, never to someone away that day. The
+   site's own volunteers come first; a neighbouring site's volunteer takes it only when
+   that evens the load out by more than one task's worth, or when nobody of the site is
+   available, which the plan then says.
 
 Books that are not seen, lost or withdrawn are never touched. Applying a round writes the
 moves, the round and its tasks in one write; undoing it restores every record it changed.
