@@ -17,6 +17,8 @@ from lou_library.cli import (
     cmd_book,
     cmd_box,
     cmd_db,
+    cmd_labels,
+    cmd_report,
     cmd_rotate,
     cmd_schedule,
     cmd_setup,
@@ -76,6 +78,8 @@ app.add_typer(cmd_rotate.app, name="rotate")
 app.add_typer(cmd_task.app, name="task")
 app.add_typer(cmd_schedule.app, name="schedule")
 cmd_setup.register_notice(app)
+app.add_typer(cmd_report.app, name="report")
+app.add_typer(cmd_labels.app, name="labels")
 app.add_typer(cmd_db.app, name="db")
 
 

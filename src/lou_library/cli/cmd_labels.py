@@ -1,0 +1,89 @@
+"""``lou labels books | boxes``: a printable A4 page of labels with QR codes."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from lou_library import labels as labels_rules
+from lou_library import report_messages as R
+from lou_library.cli import output
+from lou_library.cli.base import command, group, state
+from lou_library.errors import Invalid
+
+app = group("@labels")
+
+
+class Sheet(StrEnum):
+    three_by_eight = "3x8"
+    three_by_seven = "3x7"
+    two_by_eight = "2x8"
+
+
+Output = Annotated[str, typer.Option("--output", "-o", help="@opt.labels_output", metavar="FILE")]
+Only = Annotated[list[str] | None, typer.Option("--only", help="@opt.labels_only", metavar="CODE")]
+Since = Annotated[
+    str | None, typer.Option("--since", help="@opt.labels_since", metavar="YYYY-MM-DD")
+]
+SheetOption = Annotated[Sheet, typer.Option("--sheet", help="@opt.labels_sheet")]
+Skip = Annotated[int, typer.Option("--skip", help="@opt.labels_skip", min=0)]
+
+
+def run(
+    ctx: typer.Context,
+    kind: str,
+    *,
+    target: str,
+    only: list[str] | None,
+    since: str | None,
+    sheet: Sheet,
+    skip: int,
+) -> None:
+    from lou_library.cli.cmd_report import write_file
+    from lou_library.schedule import parse_date
+
+    layout = labels_rules.LAYOUTS[sheet.value]
+    labels_rules.check_skip(skip, layout)
+    first = parse_date(since, "--since") if since else None
+    file = Path(target)
+    store = state(ctx).store
+    store.guard_output(file)
+    pick = labels_rules.book_labels if kind == "books" else labels_rules.box_labels
+    with store.read() as db:
+        found = pick(db, only or (), first)
+    if not found:
+        raise Invalid(R.LABELS_NONE, what=R.LABELS_WHAT[kind]())
+    page = labels_rules.labels_html(kind, found, layout, skip)
+    write_file(file, page.encode("utf-8"), private=False)
+    output.done(
+        R.LABELS_WRITTEN(
+            n=len(found), sheets=labels_rules.sheets_needed(len(found), layout, skip), path=file
+        )
+    )
+
+
+@command(app, "books", "@labels.books")
+def books(
+    ctx: typer.Context,
+    target: Output,
+    only: Only = None,
+    since: Since = None,
+    sheet: SheetOption = Sheet.three_by_eight,
+    skip: Skip = 0,
+) -> None:
+    run(ctx, "books", target=target, only=only, since=since, sheet=sheet, skip=skip)
+
+
+@command(app, "boxes", "@labels.boxes")
+def boxes(
+    ctx: typer.Context,
+    target: Output,
+    only: Only = None,
+    since: Since = None,
+    sheet: SheetOption = Sheet.three_by_eight,
+    skip: Skip = 0,
+) -> None:
+    run(ctx, "boxes", target=target, only=only, since=since, sheet=sheet, skip=skip)

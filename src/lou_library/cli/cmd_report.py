@@ -1,0 +1,236 @@
+"""``lou report inventory | missing | donations | rotation | volunteers``.
+
+The rules module :mod:`lou_library.reports` computes a report once; this module picks the
+format, draws the screen table, or writes the bytes to stdout or to ``--output``.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from lou_library import report_messages as R
+from lou_library import reports
+from lou_library.cli import output
+from lou_library.cli.base import command, group, state
+from lou_library.cli.common import Json, ShowContact
+
+app = group("@report")
+
+
+class Format(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+    xlsx = "xlsx"
+    md = "md"
+    html = "html"
+
+
+Site = Annotated[str | None, typer.Option("--site", help="@opt.report_site", metavar="SITE")]
+From = Annotated[str | None, typer.Option("--from", help="@opt.report_from", metavar="YYYY-MM-DD")]
+To = Annotated[str | None, typer.Option("--to", help="@opt.report_to", metavar="YYYY-MM-DD")]
+FormatOption = Annotated[Format | None, typer.Option("--format", help="@opt.report_format")]
+Output = Annotated[
+    str | None, typer.Option("--output", "-o", help="@opt.report_output", metavar="FILE")
+]
+
+
+def _day(text: str | None, what: str) -> date | None:
+    from lou_library.schedule import parse_date
+
+    return parse_date(text, what) if text else None
+
+
+def write_file(file: Path, payload: bytes, *, private: bool) -> None:
+    """Write atomically; a failure names the user's file, not the temporary one."""
+    from lou_library.store import atomic_write_bytes
+
+    try:
+        atomic_write_bytes(file, payload, private=private)
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, str(file)) from exc
+
+
+def render_table(report: reports.Report) -> None:
+    console = output.stdout()
+    console.print(
+        output.key_values(
+            [(R.FIGURE_NAMES[f.key](), reports.figure_text(f)) for f in report.figures],
+            title=report.title(),
+        )
+    )
+    for section in report.sections:
+        table = output.table(
+            [c.header() for c in section.columns],
+            [reports.row_texts(section, row) for row in section.rows],
+            title=section.title(),
+            caption=None if section.rows else R.REPORT_NO_ROWS(),
+            right=[i for i, c in enumerate(section.columns) if c.numeric],
+        )
+        if section.has_total_row:
+            table.add_section()
+            table.add_row(*(output.safe(t) for t in reports.total_texts(section)), style="bold")
+        console.print(table)
+    for line in reports.meta_lines(report)[1:]:  # the site and period, when narrowed
+        output.note(line)
+
+
+def run(
+    ctx: typer.Context,
+    name: str,
+    *,
+    site: str | None,
+    start: str | None,
+    end: str | None,
+    fmt: Format | None,
+    target: str | None,
+    show_contact: bool,
+    json: bool,
+) -> None:
+    file = Path(target) if target else None
+    chosen = reports.choose_format("json" if json else (fmt.value if fmt else None), file)
+    first, last = _day(start, "--from"), _day(end, "--to")
+    store = state(ctx).store
+    if file is not None:
+        store.guard_output(file)
+    with store.read() as db:
+        report = reports.build_report(
+            db, name, site=site, start=first, end=last, show_contact=show_contact
+        )
+    if chosen == "table":
+        render_table(report)
+        return
+    payload = reports.render(report, chosen, for_file=file is not None)
+    if file is None:
+        sys.stdout.write(payload.decode("utf-8"))
+        sys.stdout.flush()
+        return
+    # contact details stay readable by their owner only, like the DB
+    write_file(file, payload, private=show_contact)
+    output.done(R.REPORT_WRITTEN(path=file, format=R.FORMAT_NAMES[chosen]()))
+
+
+@command(app, "inventory", "@report.inventory")
+def inventory(
+    ctx: typer.Context,
+    site: Site = None,
+    start: From = None,
+    end: To = None,
+    fmt: FormatOption = None,
+    target: Output = None,
+    show_contact: ShowContact = False,
+    json: Json = False,
+) -> None:
+    run(
+        ctx,
+        "inventory",
+        site=site,
+        start=start,
+        end=end,
+        fmt=fmt,
+        target=target,
+        show_contact=show_contact,
+        json=json,
+    )
+
+
+@command(app, "missing", "@report.missing")
+def missing(
+    ctx: typer.Context,
+    site: Site = None,
+    start: From = None,
+    end: To = None,
+    fmt: FormatOption = None,
+    target: Output = None,
+    show_contact: ShowContact = False,
+    json: Json = False,
+) -> None:
+    run(
+        ctx,
+        "missing",
+        site=site,
+        start=start,
+        end=end,
+        fmt=fmt,
+        target=target,
+        show_contact=show_contact,
+        json=json,
+    )
+
+
+@command(app, "donations", "@report.donations")
+def donations(
+    ctx: typer.Context,
+    site: Site = None,
+    start: From = None,
+    end: To = None,
+    fmt: FormatOption = None,
+    target: Output = None,
+    show_contact: ShowContact = False,
+    json: Json = False,
+) -> None:
+    run(
+        ctx,
+        "donations",
+        site=site,
+        start=start,
+        end=end,
+        fmt=fmt,
+        target=target,
+        show_contact=show_contact,
+        json=json,
+    )
+
+
+@command(app, "rotation", "@report.rotation")
+def rotation(
+    ctx: typer.Context,
+    site: Site = None,
+    start: From = None,
+    end: To = None,
+    fmt: FormatOption = None,
+    target: Output = None,
+    show_contact: ShowContact = False,
+    json: Json = False,
+) -> None:
+    run(
+        ctx,
+        "rotation",
+        site=site,
+        start=start,
+        end=end,
+        fmt=fmt,
+        target=target,
+        show_contact=show_contact,
+        json=json,
+    )
+
+
+@command(app, "volunteers", "@report.volunteers")
+def volunteers(
+    ctx: typer.Context,
+    site: Site = None,
+    start: From = None,
+    end: To = None,
+    fmt: FormatOption = None,
+    target: Output = None,
+    show_contact: ShowContact = False,
+    json: Json = False,
+) -> None:
+    run(
+        ctx,
+        "volunteers",
+        site=site,
+        start=start,
+        end=end,
+        fmt=fmt,
+        target=target,
+        show_contact=show_contact,
+        json=json,
+    )
