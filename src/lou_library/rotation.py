@@ -53,7 +53,7 @@ import copy
 import math
 from collections import Counter, defaultdict, deque
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from statistics import median
 from typing import Any
@@ -431,8 +431,14 @@ def _assign(
     penalty = sum(t.books for t in tasks) / len(tasks) if tasks else 0.0
     position = {site: i for i, site in enumerate(site_order)}
 
+    by_site: dict[str, list[Doc]] = defaultdict(list)
+    for person in people:
+        if not is_away(person, day):
+            for site in person["sites"]:
+                by_site[site].append(person)
+
     def available(site: str) -> list[Doc]:
-        return [p for p in people if site in p["sites"] and not is_away(p, day)]
+        return by_site.get(site, [])
 
     def cost(person: Doc, site: str) -> tuple[float, ...]:
         borrowed = site not in person["sites"]
@@ -638,7 +644,14 @@ def plan_document(plan: Plan) -> dict[str, Any]:
                 "borrowed_from": t.borrowed_from,
                 "boxes": t.boxes,
                 "books": t.books,
-                "stops": [asdict(s) for s in t.stops],
+                "stops": [
+                    {
+                        "box": s.box,
+                        "take_out": [list(x) for x in s.take_out],
+                        "put_in": [list(x) for x in s.put_in],
+                    }
+                    for s in t.stops
+                ],
             }
             for t in plan.tasks
         ],

@@ -28,7 +28,6 @@ from pathlib import Path
 from typing import Any, cast
 
 import orjson
-from filelock import FileLock, Timeout
 from tinydb import TinyDB
 from tinydb.middlewares import Middleware
 from tinydb.storages import Storage
@@ -122,7 +121,7 @@ def atomic_write_bytes(path: Path, payload: bytes, *, private: bool = True) -> N
 
 
 def encode(data: RawData) -> bytes:
-    return orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n"
+    return orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
 
 
 def decode(path: Path, payload: bytes) -> RawData:
@@ -277,6 +276,8 @@ class Store:
 
     @contextlib.contextmanager
     def lock(self, command: str) -> Iterator[None]:
+        from filelock import FileLock, Timeout  # only writers need it
+
         raw = os.environ.get(ENV_LOCK_TIMEOUT, str(DEFAULT_LOCK_TIMEOUT))
         try:
             timeout = float(raw)

@@ -12,10 +12,11 @@ import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any, TypeVar
 
 import typer
-from typer._click.exceptions import ClickException
+from typer._click.exceptions import BadParameter, ClickException
 from typer.core import TyperCommand, TyperGroup
 
 from lou_library import i18n
@@ -48,9 +49,76 @@ def _translate_command(command: Any) -> None:
 
 
 def _help_option(command: Any, option: Any) -> Any:
+    """Click makes the --help option lazily: translate it and give it the plain coercer."""
     if option is not None:
         option.help = M.HELP_OPTION()
+        if getattr(option, "_runtime_param", None) is None:
+            option._runtime_param = PlainCoercion(bool, None, None)
     return option
+
+
+class PlainCoercion:
+    """Turns a command-line value into str, int, float, bool, an Enum, or a list of str.
+
+    Typer 0.29 coerces every parameter, defaults included, through a pydantic
+    TypeAdapter, and importing pydantic costs about 0.09 s of every command's start-up.
+    Our parameters are all of these plain types, so they get this coercer instead (set
+    as the parameter's lazily built ``_runtime_param``); anything else keeps Typer's. The
+    messages are Click's, so cli/click_zh.py translates them.
+    """
+
+    SIMPLE = (str, int, float, bool)
+
+    def __init__(self, annotation: Any, minimum: Any, maximum: Any) -> None:
+        self.annotation, self.minimum, self.maximum = annotation, minimum, maximum
+
+    @classmethod
+    def fits(cls, annotation: Any) -> bool:
+        return (
+            annotation in cls.SIMPLE
+            or (isinstance(annotation, type) and issubclass(annotation, Enum))
+            or annotation == list[str]
+        )
+
+    def coerce(self, value: Any, param: Any, ctx: Any) -> Any:
+        multiple = param.multiple or param.nargs == -1
+        if value is None:
+            return () if multiple else None
+        if multiple:
+            return [str(v) for v in value]
+        kind = self.annotation
+        if isinstance(kind, type) and issubclass(kind, Enum):
+            if isinstance(value, kind):
+                return value
+            try:
+                return kind(value)
+            except ValueError:
+                choices = ", ".join(repr(m.value) for m in kind)
+                raise BadParameter(f"{value!r} is not one of {choices}.", ctx, param) from None
+        if kind in (int, float) and not isinstance(value, bool):
+            try:
+                number = kind(value)
+            except (TypeError, ValueError):
+                name = "integer" if kind is int else "float"
+                raise BadParameter(f"{value!r} is not a valid {name}.", ctx, param) from None
+            low, high = self.minimum, self.maximum
+            if (low is not None and number < low) or (high is not None and number > high):
+                bounds = (
+                    f"{low}<=x<={high}"
+                    if low is not None and high is not None
+                    else (f"x>={low}" if low is not None else f"x<={high}")
+                )
+                raise BadParameter(f"{number} is not in the range {bounds}.", ctx, param)
+            return number
+        return value
+
+
+def _plain_coercion(command: Any) -> None:
+    for param in command.params:
+        described = getattr(param, "type_descriptor", None)
+        if described is not None and PlainCoercion.fits(described.annotation):
+            info = described.parameter_info
+            param._runtime_param = PlainCoercion(described.annotation, info.min, info.max)
 
 
 class _Localised:
@@ -84,12 +152,14 @@ class LouCommand(_Localised, TyperCommand):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _translate_command(self)
+        _plain_coercion(self)
 
 
 class LouGroup(_Localised, TyperGroup):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _translate_command(self)
+        _plain_coercion(self)
 
     def invoke(self, ctx: Any) -> Any:
         """Expected problems become one line on stderr and exit 1, never a traceback."""

@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 
-from lou_library import labels as labels_rules
 from lou_library import report_messages as R
 from lou_library.cli import output
 from lou_library.cli.base import command, group, state
@@ -42,6 +41,7 @@ def run(
     sheet: Sheet,
     skip: int,
 ) -> None:
+    from lou_library import labels as labels_rules
     from lou_library.cli.cmd_report import write_file
     from lou_library.schedule import parse_date
 

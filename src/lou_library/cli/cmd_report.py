@@ -10,12 +10,14 @@ import sys
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+if TYPE_CHECKING:
+    from lou_library.reports import Report
+
 from lou_library import report_messages as R
-from lou_library import reports
 from lou_library.cli import output
 from lou_library.cli.base import command, group, state
 from lou_library.cli.common import Json, ShowContact
@@ -57,7 +59,9 @@ def write_file(file: Path, payload: bytes, *, private: bool) -> None:
         raise OSError(exc.errno, exc.strerror, str(file)) from exc
 
 
-def render_table(report: reports.Report) -> None:
+def render_table(report: Report) -> None:
+    from lou_library import reports
+
     console = output.stdout()
     console.print(
         output.key_values(
@@ -94,6 +98,8 @@ def run(
     json: bool,
 ) -> None:
     file = Path(target) if target else None
+    from lou_library import reports
+
     chosen = reports.choose_format("json" if json else (fmt.value if fmt else None), file)
     first, last = _day(start, "--from"), _day(end, "--to")
     store = state(ctx).store
