@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import orjson
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tinydb import TinyDB
@@ -318,3 +319,24 @@ def test_freshness_holds_for_as_many_rounds_as_there_are_boxes() -> None:
     plan = rotation.plan_round(db, on=day)  # a closed ring with an empty depot:
     assert (plan.fresh, plan.arrivals) == (0, 36)  # stale books rather than empty boxes
     assert set(plan.final_counts.values()) == {4}
+
+
+def test_migration_1_to_2_drops_the_stored_pick_lists(ring: Lou, db_path: Path) -> None:
+    ring.ok("rotate", "apply")
+    native = db_path.read_bytes()
+    data = orjson.loads(native)
+    shown = {t["id"]: t for t in ring.json("task", "list", "--round", "1")["tasks"]}
+    for task in data["tasks"].values():  # the way schema 1 stored a task
+        stored: dict[str, Any] = {}
+        for key, value in task.items():
+            stored[key] = value
+            if key == "boxes":
+                stored["stops"] = shown[task["id"]]["stops"]
+        task.clear()
+        task.update(stored)
+    data["_meta"]["1"]["schema_version"] = 1
+    db_path.write_bytes(encode(data))
+    assert ring("task", "list").exit_code == 1  # an older schema asks for migrate
+    ring.ok("db", "migrate")
+    assert db_path.read_bytes() == native
+    assert ring.json("task", "show", "1")["stops"] == shown[1]["stops"]

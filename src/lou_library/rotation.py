@@ -508,9 +508,13 @@ def apply_round(db: TinyDB, plan: Plan, command: str = "rotate apply") -> Doc:
     for book, _, target in plan.moves:
         if target != DEPOT:
             arrivals[target].append(book)
-    undo = {
-        "books": {book_ids[c]: dict(book_rows[book_ids[c]]) for c in sorted(changed_books)},
-        "boxes": {box_ids[c]: dict(box_rows[box_ids[c]]) for c in sorted(plan.final_counts)},
+    undo = {  # only the fields apply changes: undo puts them back, or removes them
+        "book_fields": {
+            c: _fields(book_rows[book_ids[c]], BOOK_FIELDS) for c in sorted(changed_books)
+        },
+        "box_fields": {
+            c: _fields(box_rows[box_ids[c]], BOX_FIELDS) for c in sorted(plan.final_counts)
+        },
         "meta": copy.deepcopy(rows(db, "_meta")["1"]),
         "events_after": max((int(i) for i in rows(db, EVENTS)), default=0),
         "tables": sorted(db.storage.read() or {}),  # tables that existed before
@@ -562,14 +566,6 @@ def apply_round(db: TinyDB, plan: Plan, command: str = "rotate apply") -> Doc:
                 "volunteer": task.volunteer,
                 "borrowed_from": task.borrowed_from,
                 "boxes": task.boxes,
-                "stops": [
-                    {
-                        "box": s.box,
-                        "take_out": [list(x) for x in s.take_out],
-                        "put_in": [list(x) for x in s.put_in],
-                    }
-                    for s in task.stops
-                ],
                 "books": task.books,
                 "status": "open",
                 "done_at": None,
@@ -606,6 +602,32 @@ def apply_round(db: TinyDB, plan: Plan, command: str = "rotate apply") -> Doc:
 
         db.table("_meta").update(pin_start, doc_ids=[1])
     return record
+
+
+BOOK_FIELDS = ("box", "last_box", "status", "since")
+BOX_FIELDS = ("recent",)
+
+
+def _fields(doc: Doc, names: tuple[str, ...]) -> Doc:
+    return {name: copy.deepcopy(doc[name]) for name in names if name in doc}
+
+
+def _put_fields_back(db: TinyDB, table: str, saved: dict[str, Doc], names: tuple[str, ...]) -> None:
+    """Give each document its saved fields again; a field it did not have goes away, so
+    the document (and its key order) is exactly as before."""
+    if not saved:
+        return
+    ids = [int(i) for i, doc in rows(db, table).items() if doc.get("code") in saved]
+
+    def put_back(doc: Any) -> None:
+        fields = saved[doc["code"]]
+        for name in names:
+            if name in fields:
+                doc[name] = fields[name]
+            else:
+                doc.pop(name, None)
+
+    db.table(table).update(put_back, doc_ids=ids)
 
 
 def _without_undo(doc: Any) -> None:
@@ -686,8 +708,12 @@ def undo_last(db: TinyDB) -> Doc:
     record = undoable(db)
     task_rows = {int(i): t for i, t in rows(db, TASKS).items() if t["round"] == record["number"]}
     undo = record["undo"]
-    _replace_docs(db, BOOKS, undo["books"])
-    _replace_docs(db, BOXES, undo["boxes"])
+    if "book_fields" in undo:
+        _put_fields_back(db, BOOKS, undo["book_fields"], BOOK_FIELDS)
+        _put_fields_back(db, BOXES, undo["box_fields"], BOX_FIELDS)
+    else:  # a round applied by schema 1, which kept whole documents
+        _replace_docs(db, BOOKS, undo["books"])
+        _replace_docs(db, BOXES, undo["boxes"])
     events_after = int(undo["events_after"])
     db.table(EVENTS).remove(doc_ids=[int(i) for i in rows(db, EVENTS) if int(i) > events_after])
     db.table(TASKS).remove(doc_ids=list(task_rows))
@@ -724,14 +750,48 @@ def _replace_docs(db: TinyDB, table: str, saved: dict[str, Doc], key: str = "cod
 # ---------------------------------------------------------------------- tasks report
 
 
+def with_stops(db: TinyDB, tasks: list[Doc]) -> list[Doc]:
+    """Tasks with their pick lists (``stops``), derived from their round's moves.
+
+    A task stores only its boxes; what to take out of each and put into each is in the
+    round's ``moves``, in the order the plan made them, so it is not stored twice.
+    """
+    wanted = {t["round"] for t in tasks if "stops" not in t}
+    sources: dict[int, dict[str, list[list[str]]]] = {}
+    targets: dict[int, dict[str, list[list[str]]]] = {}
+    for record in docs(db, ROUNDS):
+        if record["number"] in wanted:
+            out: dict[str, list[list[str]]] = defaultdict(list)
+            into: dict[str, list[list[str]]] = defaultdict(list)
+            for move in record["moves"]:
+                book, source, target = move.split(" ")
+                out[source].append([book, target])
+                into[target].append([book, source])
+            sources[record["number"]], targets[record["number"]] = out, into
+    found = []
+    for task in tasks:
+        if "stops" in task:  # stored by schema 1
+            found.append(task)
+            continue
+        out = sources.get(task["round"], {})
+        into = targets.get(task["round"], {})
+        stops = [
+            {"box": box, "take_out": out.get(box, []), "put_in": into.get(box, [])}
+            for box in task["boxes"]
+        ]
+        found.append({**task, "stops": stops})
+    return found
+
+
 def get_task(db: TinyDB, task_id: str | int) -> tuple[int, Doc]:
+    """A task (with its stops) by number."""
     try:
         wanted = int(str(task_id).strip().lstrip("#"))
     except ValueError:
         raise Invalid(M.BAD_TASK_ID, value=task_id) from None
     for doc_id, task in rows(db, TASKS).items():
         if task["id"] == wanted:
-            return int(doc_id), task
+            return int(doc_id), with_stops(db, [task])[0]
     raise NotFound(M.NO_TASK, id=task_id)
 
 
@@ -885,7 +945,7 @@ def list_tasks(
         and (not open_only or t["status"] == "open")
     ]
     found.sort(key=lambda t: (t["date"], t["id"]))
-    return found
+    return with_stops(db, found)
 
 
 def task_state(task: Doc, today: date) -> str:

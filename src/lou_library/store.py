@@ -36,7 +36,7 @@ from lou_library import __version__, clock
 from lou_library import messages as M
 from lou_library.errors import Conflict, Invalid, NotFound, StoreError, os_reason
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 META_TABLE = "_meta"
 ENV_DB = "LOU_LIBRARY_DB"
 ENV_LOCK_TIMEOUT = "LOU_LOCK_TIMEOUT"
@@ -46,8 +46,17 @@ BACKUPS_KEPT = 20
 RawData = dict[str, dict[str, dict[str, Any]]]
 Migration = Callable[[RawData], None]
 
+
+def _tasks_without_stops(data: RawData) -> None:
+    """1 -> 2: a task no longer keeps a copy of its pick list; the round's moves have it."""
+    rounds = {r.get("number") for r in data.get("rounds", {}).values()}
+    for task in data.get("tasks", {}).values():
+        if task.get("round") in rounds:
+            task.pop("stops", None)
+
+
 # version N -> the function that turns a version-N document into version N+1, in place.
-MIGRATIONS: dict[int, Migration] = {}
+MIGRATIONS: dict[int, Migration] = {1: _tasks_without_stops}
 
 
 def default_db_path() -> Path:

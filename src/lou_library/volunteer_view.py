@@ -18,7 +18,7 @@ from lou_library import clock, i18n
 from lou_library import messages as M
 from lou_library.network import DEPOT
 from lou_library.records import BOOKS, BOXES, SITES, VOLUNTEERS, docs, rows
-from lou_library.rotation import ROUNDS, TASKS, last_round, task_state
+from lou_library.rotation import ROUNDS, TASKS, last_round, task_state, with_stops
 
 
 @dataclass
@@ -118,7 +118,7 @@ def notice(db: TinyDB, round_number: int | None = None) -> str:
     )
     if record is None:
         raise NotFound(M.NO_ROUND, number=round_number if round_number is not None else "—")
-    tasks = [t for t in docs(db, TASKS) if t["round"] == record["number"]]
+    tasks = with_stops(db, [t for t in docs(db, TASKS) if t["round"] == record["number"]])
     lists = pick_lists(db, tasks)
     day = date.fromisoformat(record["date"])
     lines = [
