@@ -23,9 +23,12 @@ GROUPS = [
 
 
 def _walk(command: Any, path: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], Any]]:
+    """Every command under ``command``, asking each group as Click does (groups build lazily)."""
     found = [(path, command)]
-    for name, sub in getattr(command, "commands", {}).items():
-        found.extend(_walk(sub, (*path, name)))
+    if hasattr(command, "list_commands"):
+        ctx = typer.Context(command)
+        for name in command.list_commands(ctx):
+            found.extend(_walk(command.get_command(ctx, name), (*path, name)))
     return found
 
 
@@ -34,8 +37,13 @@ def test_every_command_and_option_has_help_in_both_languages(lang: i18n.Lang) ->
     prepare(["--lang", lang])
     tree = _walk(typer.main.get_command(app))
     assert len(tree) > 40
+    example = "例：lou " if lang == "zh" else "Example: lou "
     for path, command in tree:
         assert command.help and not command.help.startswith("@"), path
+        summary, _, rest = command.help.partition("\n\n")
+        assert summary.strip() and "\n" not in summary.strip(), path  # a one-line summary
+        assert (re.search(r"[\u4e00-\u9fff]", summary) is not None) == (lang == "zh"), path
+        assert example in rest, path  # and an example
         for param in command.params:
             if param.param_type_name == "option" or getattr(param, "help", None):
                 assert param.help and not param.help.startswith("@"), (path, param.name)

@@ -840,8 +840,8 @@ HELP_OPTION = Msg("显示本帮助并退出。", "Show this message and exit.")
 
 HELP: dict[str, Msg] = {
     "lou": Msg(
-        "楼道图书角：管理图书、图书箱、片区、志愿者和每半月一次的轮换。",
-        "Corridor book corners: books, boxes, sites, volunteers and the fortnightly rotation.",
+        "楼道图书角：管理图书、图书箱、片区、志愿者和每半月一次的轮换。\n\n例：lou --lang zh book find swgwsm",
+        "Corridor book corners: books, boxes, sites, volunteers and the fortnightly rotation.\n\nExample: lou --lang zh book find swgwsm",
     ),
     "opt.db": Msg(
         "数据库文件（默认：个人数据目录；也可用环境变量 LOU_LIBRARY_DB）。",
@@ -878,8 +878,8 @@ HELP: dict[str, Msg] = {
         "Where the database is, its schema version and counts.\n\nExample: lou info",
     ),
     "db": Msg(
-        "数据库维护：检查、备份、恢复、升级。",
-        "Look after the database file: check, back up, restore, migrate.",
+        "数据库维护：检查、备份、恢复、升级。\n\n例：lou db check",
+        "Look after the database file: check, back up, restore, migrate.\n\nExample: lou db check",
     ),
     "db.check": Msg(
         "检查文件和记录是否一致。\n\n例：lou db check",
@@ -902,7 +902,10 @@ HELP: dict[str, Msg] = {
         "把旧版本的数据库升级到当前结构（先自动备份）。\n\n例：lou db migrate",
         "Bring an older database to the current schema (backs up first).\n\nExample: lou db migrate",
     ),
-    "site": Msg("片区：小区和楼院。", "Sites: compounds and building yards."),
+    "site": Msg(
+        "片区：小区和楼院。\n\n例：lou site list",
+        "Sites: compounds and building yards.\n\nExample: lou site list",
+    ),
     "site.list": Msg(
         "列出片区及其图书箱、图书、志愿者数。\n\n例：lou site list",
         "List the sites with their boxes, books and volunteers.\n\nExample: lou site list",
@@ -934,7 +937,10 @@ HELP: dict[str, Msg] = {
     "opt.note": Msg("备注。", "A note."),
     "opt.name": Msg("新名称。", "The new name."),
     "opt.all": Msg("也列出已撤销/已退出的。", "Include retired ones too."),
-    "box": Msg("图书箱：放在单元楼道里的书箱。", "Boxes: the book boxes in the stairwells."),
+    "box": Msg(
+        "图书箱：放在单元楼道里的书箱。\n\n例：lou box show SHY-01",
+        "Boxes: the book boxes in the stairwells.\n\nExample: lou box show SHY-01",
+    ),
     "box.list": Msg(
         "列出图书箱及存书数/容量。\n\n例：lou box list --site SHY",
         "List the boxes with books/capacity.\n\nExample: lou box list --site SHY",
@@ -975,8 +981,8 @@ HELP: dict[str, Msg] = {
         "active, or repair (left out of rotations).",
     ),
     "volunteer": Msg(
-        "志愿者：管理小组成员和文化管理员。",
-        "Volunteers: the management group and the culture administrator.",
+        "志愿者：管理小组成员和文化管理员。\n\n例：lou volunteer list --site SHY",
+        "Volunteers: the management group and the culture administrator.\n\nExample: lou volunteer list --site SHY",
     ),
     "volunteer.list": Msg(
         "列出志愿者（电话默认隐去中间四位）。\n\n例：lou volunteer list --site SHY",
@@ -1014,8 +1020,8 @@ HELP: dict[str, Msg] = {
         "角色：administrator（文化管理员）或 member（成员）。", "Role: administrator or member."
     ),
     "book": Msg(
-        "图书：每册书一条记录，有自己的编号。",
-        "Books: one record per copy, each with its own code.",
+        "图书：每册书一条记录，有自己的编号。\n\n例：lou book find swgwsm",
+        "Books: one record per copy, each with its own code.\n\nExample: lou book find swgwsm",
     ),
     "book.list": Msg(
         "列出图书（可筛选、分页；默认 50 条）。\n\n例：lou book list --site SHY --category 历史",
@@ -1103,7 +1109,10 @@ HELP: dict[str, Msg] = {
     "opt.dry_run": Msg(
         "只检查并显示将导入什么，不写入。", "Check and show what would be imported; write nothing."
     ),
-    "category": Msg("图书分类。", "Book categories."),
+    "category": Msg(
+        "图书分类。\n\n例：lou book category list",
+        "Book categories.\n\nExample: lou book category list",
+    ),
     "category.list": Msg(
         "列出分类。\n\n例：lou book category list",
         "List the categories.\n\nExample: lou book category list",
@@ -1126,8 +1135,8 @@ HELP: dict[str, Msg] = {
         "捐赠人（默认隐去，除非 --show-contact）。", "The donor (masked unless --show-contact)."
     ),
     "rotate": Msg(
-        "每半月一次的图书轮换：预览、执行、撤销、模拟。",
-        "The fortnightly rotation: preview, apply, undo, simulate.",
+        "每半月一次的图书轮换：预览、执行、撤销、模拟。\n\n例：lou rotate plan",
+        "The fortnightly rotation: preview, apply, undo, simulate.\n\nExample: lou rotate plan",
     ),
     "rotate.plan": Msg(
         "预览下一轮：哪些书从哪个箱到哪个箱，谁来搬（不写入）。\n\n例：lou rotate plan",
@@ -1170,8 +1179,8 @@ HELP: dict[str, Msg] = {
     ),
     "opt.sim_seed": Msg("随机种子（相同种子结果相同）。", "Random seed (same seed, same result)."),
     "task": Msg(
-        "志愿者的任务：每人每轮走一条路线，按清单取书放书。",
-        "Volunteers' tasks: one walk per person per round, with pick lists.",
+        "志愿者的任务：每人每轮走一条路线，按清单取书放书。\n\n例：lou task list --volunteer 王秀兰",
+        "Volunteers' tasks: one walk per person per round, with pick lists.\n\nExample: lou task list --volunteer 王秀兰",
     ),
     "task.list": Msg(
         "列出任务（默认只列待办）。\n\n例：lou task list --volunteer 王秀兰",
@@ -1199,7 +1208,10 @@ HELP: dict[str, Msg] = {
     "opt.extra": Msg(
         "在箱中意外见到的已登记图书：编号@图书箱。", "Registered books found in a box: CODE@BOX."
     ),
-    "schedule": Msg("轮换日程：每 14 天一轮。", "The rotation schedule: a round every 14 days."),
+    "schedule": Msg(
+        "轮换日程：每 14 天一轮。\n\n例：lou schedule show --rounds 6",
+        "The rotation schedule: a round every 14 days.\n\nExample: lou schedule show --rounds 6",
+    ),
     "schedule.show": Msg(
         "列出接下来几轮的日期。\n\n例：lou schedule show --rounds 6",
         "List the coming rounds' dates.\n\nExample: lou schedule show --rounds 6",

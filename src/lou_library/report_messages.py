@@ -171,10 +171,8 @@ LABELS_BAD_SKIP = Msg(
 # ------------------------------------------------------------------- help texts
 HELP: dict[str, Msg] = {
     "report": Msg(
-        "给社区和街道的报表：盘点、未见图书、捐赠、轮换、志愿者。可显示在屏幕上，"
-        "或写成 CSV、JSON、Excel、Markdown、可打印网页。",
-        "Reports for admins: inventory, missing books, donations, rotation, volunteers. "
-        "On screen, or as CSV, JSON, Excel, Markdown or a printable web page.",
+        "给社区和街道的报表：盘点、未见图书、捐赠、轮换、志愿者。可显示在屏幕上，或写成 CSV、JSON、Excel、Markdown、可打印网页。\n\n例：lou report inventory --format xlsx --output 盘点.xlsx",
+        "Reports for admins: inventory, missing books, donations, rotation, volunteers. On screen, or as CSV, JSON, Excel, Markdown or a printable web page.\n\nExample: lou report inventory --format xlsx --output 盘点.xlsx",
     ),
     "report.inventory": Msg(
         "藏书盘点：各片区、图书箱、分类的图书数（按状态）及图书箱容量使用情况。"
@@ -229,8 +227,8 @@ HELP: dict[str, Msg] = {
         "写入这个文件（不给则输出到屏幕）。", "Write to this file (default: print it)."
     ),
     "labels": Msg(
-        "打印图书或图书箱的标签（A4 标签纸，带二维码）。",
-        "Printable labels with QR codes for books or boxes (A4 label sheets).",
+        "打印图书或图书箱的标签（A4 标签纸，带二维码）。\n\n例：lou labels books --box SHY-01 --output 标签.html",
+        "Printable labels with QR codes for books or boxes (A4 label sheets).\n\nExample: lou labels books --box SHY-01 --output 标签.html",
     ),
     "labels.books": Msg(
         "图书标签：编号、二维码、书名（不含已下架的）。\n\n"

@@ -35,10 +35,21 @@ def translate(text: str | None) -> str | None:
     return text
 
 
+def _no_type(ctx: Any) -> None:
+    return None
+
+
+def _hide_flag_type(option: Any) -> None:
+    """Typer 0.29's rich help shows a flag as ``--json <bool>``; a flag takes no value."""
+    if getattr(option, "is_flag", False):
+        option.display_type_rich = _no_type
+
+
 def _translate_params(command: Any) -> None:
     for param in command.params:
         if getattr(param, "help", None):
             param.help = translate(param.help)
+        _hide_flag_type(param)
 
 
 def _translate_command(command: Any) -> None:
@@ -52,6 +63,7 @@ def _help_option(command: Any, option: Any) -> Any:
     """Click makes the --help option lazily: translate it and give it the plain coercer."""
     if option is not None:
         option.help = M.HELP_OPTION()
+        _hide_flag_type(option)
         if getattr(option, "_runtime_param", None) is None:
             option._runtime_param = PlainCoercion(bool, None, None)
     return option
