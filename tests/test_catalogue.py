@@ -204,7 +204,7 @@ def test_donation_goes_into_the_box_even_when_full(small: Lou) -> None:
     run = small.ok("donate", "--box", "SHY-02", "--title", "平凡的世界", "--author", "路遥",
                    "--donor", "张大爷")  # fmt: skip
     assert run.stderr == (
-        "✓ Thank you! Registered 1 × '平凡的世界' (B00010) in box SHY-02\n"
+        "✓ Thank you! Registered 1 × '平凡的世界' (B00010) in box SHY-02.\n"
         "! Box SHY-02 is now over capacity; the next rotation takes the surplus back to the depot.\n"
     )
     book = small.json("book", "show", "B00010")

@@ -151,7 +151,7 @@ def test_printable_pick_lists(ring: Lou, tmp_path: Path) -> None:
     ring.ok("rotate", "apply")
     page = tmp_path / "pick.html"
     run = ring.ok("task", "list", "--output", str(page))
-    assert run.stderr == f"✓ Wrote 2 pick lists to {page} (open in a browser and print on A4).\n"
+    assert run.stderr == f"✓ Wrote {page}: pick lists: 2 (open in a browser and print on A4).\n"
     text = page.read_text(encoding="utf-8")
     assert text.count('<section class="person">') == 2
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text and "<script>" not in text

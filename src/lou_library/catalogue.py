@@ -32,6 +32,7 @@ from lou_library.records import (
     find_code,
     log,
     peek_number,
+    rows,
     set_counter,
 )
 from lou_library.text import clean, fold, pinyin_keys, require
@@ -471,9 +472,37 @@ def show_book(db: TinyDB, code: str, show_contact: bool = False) -> Doc:
 
 
 def history(db: TinyDB, code: str) -> tuple[Doc, list[Doc]]:
+    """A book's journey: its events, and the rotation moves of every applied round.
+
+    A round keeps its moves once, in the round record (one line per book), rather than an
+    event per book; they are read back here as ``rotated`` events, in time order.
+    """
     _, doc = get_book(db, code)
-    found = [e for e in docs(db, EVENTS) if e["book"] == doc["code"]]
-    return book_row(doc, boxes_by_code(db)), found
+    book = doc["code"]
+    found = [{**e, "_order": int(i)} for i, e in rows(db, EVENTS).items() if e["book"] == book]
+    prefix = book + " "
+    for record in docs(db, "rounds"):
+        order = record.get("events_before", float("inf")) + 0.5
+        for move in record.get("moves", ()):
+            if move.startswith(prefix):
+                _, source, target = move.split(" ")
+                found.append(
+                    {
+                        "at": record.get("applied_at", record["date"]),
+                        "action": "rotated",
+                        "book": book,
+                        "command": "rotate apply",
+                        "from": source,
+                        "to": target,
+                        "note": f"round {record['number']}",
+                        "_order": order,
+                    }
+                )
+    # In time order; within one moment (a pinned clock), in the order things happened.
+    found.sort(key=lambda e: (e["at"], e["_order"]))
+    return book_row(doc, boxes_by_code(db)), [
+        {k: v for k, v in e.items() if k != "_order"} for e in found
+    ]
 
 
 def _move(

@@ -120,7 +120,17 @@ BAD_CHOICE = Msg(
     "'{value}' is not a valid {what}; choose one of: {choices}.",
 )
 DUPLICATE_CODE = Msg("编号 {code} 已被使用。", "The code {code} is already taken.")
-BACKED_UP = Msg("已自动备份到 {path}", "Backed up to {path}")
+BACKED_UP = Msg("已备份到 {path}", "Backed up to {path}")
+BACKUP_REASONS = {  # why a backup was taken, as the backup list shows it
+    "manual": Msg("手动备份", "by hand"),
+    "apply": Msg("执行轮换前", "before a rotation"),
+    "undo": Msg("撤销轮换前", "before an undo"),
+    "import": Msg("导入前", "before an import"),
+    "before-init": Msg("重新建库前", "before init --force"),
+    "before-restore": Msg("恢复备份前", "before a restore"),
+    "repair": Msg("修复前", "before a repair"),
+    "before-migrate": Msg("升级结构前", "before a migration"),
+}
 DEPOT_NAME = Msg("社区图书室", "depot")
 
 # -------------------------------------------------------------------------- sites
@@ -261,8 +271,8 @@ BOOK_FOUND = Msg(
     "{code}《{title}》找回来了，现在在 {place}", "{code} '{title}' is back, at {place}"
 )
 DONATED = Msg(
-    "感谢捐赠！已登记 {n} 册《{title}》（{codes}），在图书箱 {box}",
-    "Thank you! Registered {n} × '{title}' ({codes}) in box {box}",
+    "感谢捐赠！已登记 {n} 册《{title}》（{codes}），在图书箱 {box}。",
+    "Thank you! Registered {n} × '{title}' ({codes}) in box {box}.",
 )
 DONATE_OVER_CAPACITY = Msg(
     "图书箱 {box} 现在超过容量了；下次轮换会把多出的书带回社区图书室。",
@@ -611,7 +621,7 @@ CALENDAR_DONE = Msg("完成后：lou task done {task}", "When done: lou task don
 CALENDAR_REMINDER = Msg("明天轮换图书：{site}", "Book rotation tomorrow: {site}")
 CALENDAR_WRITTEN = Msg(
     "已写出 {n} 个日程到 {path}（可导入手机日历）。",
-    "Wrote {n} events to {path} (import it into a phone calendar).",
+    "Wrote {path}: calendar events: {n} (import it into a phone calendar).",
 )
 PICK_TITLE = Msg("楼道图书角 · 取书放书清单", "Corridor book corners · pick lists")
 PICK_META = Msg(
@@ -622,7 +632,7 @@ PICK_OUT = Msg("取出 {n} 册 → {other}", "Take out {n} → {other}")
 PICK_IN = Msg("放入 {n} 册 ← {other}", "Put in {n} ← {other}")
 PICK_WRITTEN = Msg(
     "已写出 {n} 份清单到 {path}（用浏览器打开后打印，A4）。",
-    "Wrote {n} pick lists to {path} (open in a browser and print on A4).",
+    "Wrote {path}: pick lists: {n} (open in a browser and print on A4).",
 )
 PICK_NONE = Msg("{name} 目前没有待办的任务。", "{name} has no open tasks.")
 PICK_OVERDUE = Msg("已逾期", "OVERDUE")
@@ -784,7 +794,7 @@ COLUMN_NAMES = {
     "isbn": Msg("ISBN", "ISBN"),
     "category": COL_CATEGORY,
     "status": COL_STATUS,
-    "box": Msg("图书箱", "box"),
+    "box": Msg("图书箱", "Box"),
     "site": COL_SITE,
     "audience": COL_AUDIENCE,
     "condition": COL_CONDITION,
@@ -827,12 +837,18 @@ ACTION_NAMES = {
     "added": Msg("入藏", "added"),
     "donated": Msg("捐赠", "donated"),
     "moved": Msg("移动", "moved"),
+    "rotated": Msg("轮换", "rotated"),
     "to_depot": Msg("回图书室", "back to the depot"),
     "edited": Msg("修改", "edited"),
     "withdrawn": Msg("下架", "withdrawn"),
     "found": Msg("找回", "found"),
     "not_seen": Msg("未见", "not seen"),
     "lost": Msg("遗失", "lost"),
+}
+# The notes a history event keeps ("round 3", "task 12"), shown in the chosen language.
+HISTORY_NOTES = {
+    "round": Msg("第 {n} 轮", "round {n}"),
+    "task": Msg("任务 {n}", "task {n}"),
 }
 
 # ------------------------------------------------------------------- help texts

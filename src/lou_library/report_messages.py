@@ -156,7 +156,7 @@ LABELS_PRINT_HINT = Msg(
 )
 LABELS_WRITTEN = Msg(
     "已把 {n} 张标签（{sheets} 页）写入 {path}。请用浏览器打开，按实际大小打印。",
-    "Wrote {n} labels ({sheets} sheet(s)) to {path}. Open it in a browser and print at actual size.",
+    "Wrote {path}: labels: {n}, sheets: {sheets}. Open it in a browser and print at actual size.",
 )
 LABELS_NONE = Msg(
     "没有符合条件的{what}，没有写出标签。",
@@ -227,8 +227,8 @@ HELP: dict[str, Msg] = {
         "写入这个文件（不给则输出到屏幕）。", "Write to this file (default: print it)."
     ),
     "labels": Msg(
-        "打印图书或图书箱的标签（A4 标签纸，带二维码）。\n\n例：lou labels books --box SHY-01 --output 标签.html",
-        "Printable labels with QR codes for books or boxes (A4 label sheets).\n\nExample: lou labels books --box SHY-01 --output 标签.html",
+        "打印图书或图书箱的标签（A4 标签纸，带二维码）。\n\n例：lou labels boxes --only SHY-01 --output 标签.html",
+        "Printable labels with QR codes for books or boxes (A4 label sheets).\n\nExample: lou labels boxes --only SHY-01 --output 标签.html",
     ),
     "labels.books": Msg(
         "图书标签：编号、二维码、书名（不含已下架的）。\n\n"

@@ -588,6 +588,7 @@ def apply_round(db: TinyDB, plan: Plan, command: str = "rotate apply") -> Doc:
         "status": "applied",
         "applied_at": stamp,
         "moves": [f"{b} {s} {t}" for b, s, t in plan.moves],
+        "events_before": undo["events_after"],  # where the moves fall among the events
         "tasks": [t["id"] for t in task_docs],
         "figures": plan_figures(plan),
         "undo": undo,
@@ -816,7 +817,7 @@ def complete_task(
 
     doc_id, task = get_task(db, task_id)
     if task["status"] == "done":
-        raise Conflict(M.TASK_ALREADY_DONE, id=task["id"], at=task["done_at"])
+        raise Conflict(M.TASK_ALREADY_DONE, id=task["id"], at=task["done_at"].replace("T", " "))
     handled = task_books(task)
     missing_codes = [normalise_code(c) for c in missing]
     unknown = [c for c in missing_codes if c not in handled]
@@ -854,6 +855,8 @@ def complete_task(
             )
         )
     for code, box in extra_pairs:
+        before = book_rows[str(ids[code])]
+        recorded = before.get("box") or (DEPOT if before["status"] == "in_depot" else None)
         db.table(BOOKS).update(
             {"status": "in_box", "box": box, "last_box": box}, doc_ids=[ids[code]]
         )
@@ -862,6 +865,7 @@ def complete_task(
                 "found",
                 code,
                 "task done",
+                source=recorded,
                 target=box,
                 volunteer=task.get("volunteer"),
                 note=f"task {task['id']}",
@@ -902,7 +906,7 @@ def swap_task(db: TinyDB, task_id: str | int, to: str, *, force: bool = False) -
     someone away that day. The hand-over is kept in the task's history."""
     doc_id, task = get_task(db, task_id)
     if task["status"] != "open":
-        raise Conflict(M.TASK_ALREADY_DONE, id=task["id"], at=task["done_at"])
+        raise Conflict(M.TASK_ALREADY_DONE, id=task["id"], at=task["done_at"].replace("T", " "))
     _, person = find_volunteer(db, to)
     if person["status"] != "active":
         raise Conflict(M.VOLUNTEER_RETIRED, code=person["code"])

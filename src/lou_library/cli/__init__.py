@@ -54,8 +54,20 @@ ORDER = [
 class RootGroup(LouGroup):
     """The ``lou`` group: its sub-groups are built the first time they are asked for."""
 
+    listing = False
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        """``lou --help`` lists the groups by their one-line help: no need to build them."""
+        self.listing = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self.listing = False
+
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         command = super().get_command(ctx, cmd_name)
+        if command is None and cmd_name in SUBGROUPS and self.listing:
+            return LouGroup(name=cmd_name, help=SUBGROUPS[cmd_name].info.help)
         if command is None and cmd_name in SUBGROUPS:
             command = typer.main.get_group(SUBGROUPS[cmd_name])
             command.name = cmd_name

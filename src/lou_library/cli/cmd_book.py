@@ -50,6 +50,13 @@ def place(book: dict[str, Any]) -> str:
     return f"({book['last_box']})" if book.get("last_box") else ""
 
 
+def _note(note: str) -> str:
+    kind, _, number = note.partition(" ")
+    if kind in M.HISTORY_NOTES and number.isdigit():
+        return M.HISTORY_NOTES[kind](n=number)
+    return note
+
+
 def _where(code: str | None) -> str:
     return M.DEPOT_NAME() if code == "DEPOT" else (code or "")
 
@@ -272,6 +279,7 @@ def edit(
 def history(ctx: typer.Context, code: Code, json: Json = False) -> None:
     with state(ctx).store.read() as db:
         book, events = catalogue.history(db, code)
+        names = {v["code"]: v["name"] for v in db.table("volunteers").all()}
     if json:
         output.emit_json({"book": book, "events": events, "total": len(events)})
         return
@@ -284,8 +292,9 @@ def history(ctx: typer.Context, code: Code, json: Json = False) -> None:
                     M.ACTION_NAMES[e["action"]]() if e["action"] in M.ACTION_NAMES else e["action"],
                     _where(e.get("from")),
                     _where(e.get("to")),
-                    e.get("volunteer") or f"lou {e['command']}",
-                    e.get("note", ""),
+                    names.get(e.get("volunteer") or "", e.get("volunteer"))
+                    or f"lou {e['command']}",
+                    _note(e.get("note") or ""),
                 )
                 for e in events
             ],

@@ -81,6 +81,12 @@ def backup(ctx: typer.Context) -> None:
     output.done(M.BACKED_UP(path=saved))
 
 
+def _reason(reason: str) -> str:
+    """Why a backup was taken, in the user's language ("before-migrate-v1" too)."""
+    key = "before-migrate" if reason.startswith("before-migrate") else reason
+    return M.BACKUP_REASONS[key]() if key in M.BACKUP_REASONS else reason
+
+
 @command(app, "restore", "@db.restore")
 def restore(
     ctx: typer.Context,
@@ -120,7 +126,13 @@ def restore(
                     M.COL_SIZE(),
                 ],
                 [
-                    (b.path.name, b.created, b.reason, store.backup_books(b.path) or "?", b.size)
+                    (
+                        b.path.name,
+                        b.created,
+                        _reason(b.reason),
+                        store.backup_books(b.path) or "?",
+                        output.size_text(b.size),
+                    )
                     for b in reversed(backups)
                 ],
                 title=M.BACKUPS_TITLE(folder=store.backup_dir),

@@ -110,10 +110,6 @@ def summarise(store: Store) -> dict[str, Any]:
     }
 
 
-def _size(n: int) -> str:
-    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{n / 1024:.1f} KB"
-
-
 def render_info(summary: dict[str, Any]) -> None:
     books = summary["books"]
     book_parts = M.LIST_SEPARATOR().join(
@@ -125,7 +121,7 @@ def render_info(summary: dict[str, Any]) -> None:
         output.key_values(
             [
                 (M.INFO_DB(), summary["db"]),
-                (M.INFO_SIZE(), _size(summary["size"])),
+                (M.INFO_SIZE(), output.size_text(summary["size"])),
                 (M.INFO_SCHEMA(), summary["schema_version"]),
                 (
                     M.INFO_SITES(),

@@ -11,7 +11,7 @@ from lou_library import messages as M
 from lou_library.cli import output
 from lou_library.cli.base import command, group, state
 from lou_library.cli.common import Json, route_text
-from lou_library.network import find_volunteer
+from lou_library.network import DEPOT, find_volunteer
 
 app = group("@task")
 
@@ -159,6 +159,10 @@ def list_(
     )
 
 
+def _where(box: str) -> str:
+    return M.DEPOT_NAME() if box == DEPOT else box
+
+
 @command(app, "show", "@task.show")
 def show(ctx: typer.Context, task_id: TaskId, json: Json = False) -> None:
     with state(ctx).store.read() as db:
@@ -174,8 +178,8 @@ def show(ctx: typer.Context, task_id: TaskId, json: Json = False) -> None:
             [
                 (
                     stop["box"],
-                    "\n".join(f"{book} → {to}" for book, to in stop["take_out"]),
-                    "\n".join(f"{book} ← {source}" for book, source in stop["put_in"]),
+                    "\n".join(f"{book} → {_where(to)}" for book, to in stop["take_out"]),
+                    "\n".join(f"{book} ← {_where(src)}" for book, src in stop["put_in"]),
                 )
                 for stop in row["stops"]
             ],

@@ -107,3 +107,8 @@ def key_values(pairs: Sequence[tuple[str, object]], title: str | None = None) ->
     for key, value in pairs:
         result.add_row(Text(key), safe(value))
     return result
+
+
+def size_text(n: int) -> str:
+    """A file size as people read it: 1.9 MB, 12.5 KB."""
+    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{n / 1024:.1f} KB"
