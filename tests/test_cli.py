@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 import typer
+from rich.cells import cell_len
 
 from lou_library import __version__, i18n
 from lou_library import messages as M
@@ -44,6 +45,8 @@ def test_every_command_and_option_has_help_in_both_languages(lang: i18n.Lang) ->
         assert summary.strip() and "\n" not in summary.strip(), path  # a one-line summary
         assert (re.search(r"[\u4e00-\u9fff]", summary) is not None) == (lang == "zh"), path
         assert example in rest, path  # and an example
+        if path:  # listed in its group's help: Typer cuts, not wraps, a run without spaces
+            assert max(cell_len(word) for word in summary.split()) <= 60, path
         for param in command.params:
             if param.param_type_name == "option" or getattr(param, "help", None):
                 assert param.help and not param.help.startswith("@"), (path, param.name)

@@ -171,41 +171,46 @@ LABELS_BAD_SKIP = Msg(
 # ------------------------------------------------------------------- help texts
 HELP: dict[str, Msg] = {
     "report": Msg(
-        "给社区和街道的报表：盘点、未见图书、捐赠、轮换、志愿者。可显示在屏幕上，或写成 CSV、JSON、Excel、Markdown、可打印网页。\n\n例：lou report inventory --format xlsx --output 盘点.xlsx",
-        "Reports for admins: inventory, missing books, donations, rotation, volunteers. On screen, or as CSV, JSON, Excel, Markdown or a printable web page.\n\nExample: lou report inventory --format xlsx --output 盘点.xlsx",
+        "给社区和街道的报表：盘点、未见图书、捐赠、轮换、志愿者。\n\n"
+        "可显示在屏幕上，或写成 CSV、JSON、Excel、Markdown、可打印网页。\n\n"
+        "例：lou report inventory --format xlsx --output 盘点.xlsx",
+        "Reports for admins: inventory, missing books, donations, rotation, volunteers.\n\n"
+        "On screen, or as CSV, JSON, Excel, Markdown or a printable web page.\n\n"
+        "Example: lou report inventory --format xlsx --output 盘点.xlsx",
     ),
     "report.inventory": Msg(
-        "藏书盘点：各片区、图书箱、分类的图书数（按状态）及图书箱容量使用情况。"
+        "藏书盘点：按片区、图书箱、分类和状态统计，及容量使用。\n\n"
         "CSV 为“各片区图书（按状态）”一表。\n\n例：lou report inventory --format xlsx --output 盘点.xlsx",
-        "Inventory: books by site, box, category and status, and how full each box is. "
+        "Inventory: books by site, box, category and status, and how full each box is.\n\n"
         "The CSV holds 'Books by site and status'.\n\n"
         "Example: lou report inventory --format xlsx --output inventory.xlsx",
     ),
     "report.missing": Msg(
-        "未见和遗失的图书：上次所在图书箱、最后见到的日期、已过几轮。"
+        "未见和遗失的图书：上次所在图书箱、最后见到的日期、已过几轮。\n\n"
         "CSV 为图书清单。\n\n例：lou report missing --site SHY",
-        "Books not seen or lost: their last box, when they were last seen, rounds since. "
+        "Books not seen or lost: their last box, when they were last seen, rounds since.\n\n"
         "The CSV holds the list of books.\n\nExample: lou report missing --site SHY",
     ),
     "report.donations": Msg(
-        "居民捐赠：按月份、片区和捐赠人统计（捐赠人默认隐去）。CSV 为“按月份、片区和捐赠人”一表。"
+        "居民捐赠：按月份、片区和捐赠人统计（捐赠人默认隐去）。\n\nCSV 为“按月份、片区和捐赠人”一表。"
         "\n\n例：lou report donations --from 2026-01-01 --to 2026-06-30 --format html --output 捐赠.html",
-        "Donations by month, site and donor (donors masked unless --show-contact). The CSV "
-        "holds 'By month, site and donor'.\n\n"
+        "Donations by month, site and donor (donors masked unless --show-contact).\n\n"
+        "The CSV holds 'By month, site and donor'.\n\n"
         "Example: lou report donations --from 2026-01-01 --to 2026-06-30 --format html --output donations.html",
     ),
     "report.rotation": Msg(
-        "每轮轮换：换位册数、新鲜度、任务完成/待办/逾期。新鲜度等指标为全网数字，"
+        "每轮轮换：换位册数、新鲜度、任务完成/待办/逾期。\n\n新鲜度等指标为全网数字，"
         "--site 只筛选任务。CSV 为“各轮轮换”一表。\n\n例：lou report rotation --format md",
-        "Each round: books moved, freshness, tasks done/open/overdue. Freshness and moves are "
+        "Each round: books moved, freshness, tasks done/open/overdue.\n\n"
+        "Freshness and moves are "
         "for the whole network; --site narrows the tasks. The CSV holds 'Rounds'.\n\n"
         "Example: lou report rotation --format md",
     ),
     "report.volunteers": Msg(
-        "志愿者服务：每人服务轮次、完成任务、搬运册数、最近服务日期，党员人数（电话默认隐去）。"
+        "志愿者服务：轮次、任务、搬运册数、最近服务日期、党员人数。\n\n电话默认隐去。"
         "CSV 为志愿者一表。\n\n例：lou report volunteers --from 2026-01-01 --to 2026-06-30",
         "Per volunteer: rounds served, tasks done, books carried, last served; Party members "
-        "counted (phones masked unless --show-contact). The CSV holds 'Volunteers'.\n\n"
+        "counted (phones masked unless --show-contact).\n\nThe CSV holds 'Volunteers'.\n\n"
         "Example: lou report volunteers --from 2026-01-01 --to 2026-06-30",
     ),
     "opt.report_site": Msg(
