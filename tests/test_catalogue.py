@@ -270,3 +270,14 @@ def test_isbn13_accepts_exactly_the_right_check_digit(body: str, pos: int, delta
 def test_isbn10_with_x(body: str) -> None:
     good = _isbn10(body)
     assert normalise_isbn(good.lower()) == good
+
+
+def test_a_new_copy_of_a_known_title_takes_its_category(small: Lou) -> None:
+    small.ok("book", "add", "--title", "平凡的世界", "--author", "路遥", "--category", "小说")
+    donated = small.json("donate", "--box", "SHY-01", "--title", "平凡的世界")["books"]
+    added = small.json("book", "add", "--title", "平凡的世界")["books"]
+    chosen = small.json("book", "add", "--title", "平凡的世界", "--category", "history")["books"]
+    unknown = small.json("book", "add", "--title", "没见过的书")["books"]
+    assert [b["category"] for b in donated + added + chosen + unknown] == [
+        "fiction", "fiction", "history", "other",
+    ]  # fmt: skip

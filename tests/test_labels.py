@@ -66,8 +66,7 @@ def test_book_labels_have_one_qr_code_each(net: Lou, tmp_path: Path) -> None:
     target = tmp_path / "labels.html"
     run = net.ok("labels", "books", "--output", str(target))
     assert run.stderr == (
-        f"✓ Wrote {target}: labels: 25, sheets: 2. "
-        "Open it in a browser and print at actual size.\n"
+        f"✓ Wrote {target}: labels: 25, sheets: 2. Open it in a browser and print at actual size.\n"
     )
     page = target.read_text(encoding="utf-8")
     assert labels(target) == BOOKS  # all but the withdrawn B00004, in code order

@@ -123,7 +123,7 @@ def test_undo_is_refused_once_a_task_is_done(ring: Lou, db_path: Path) -> None:
     run = ring("rotate", "undo")
     assert (run.exit_code, run.stderr) == (
         1,
-        "✗ Round 1 cannot be undone: task 1 is done, books have moved.\n",
+        "✗ Round 1 cannot be undone: books have moved (tasks done: 1).\n",
     )
     assert db_path.read_bytes() == before
 
@@ -190,7 +190,7 @@ def test_schedule_skips_holidays_when_asked(ring: Lou) -> None:
     ]
     chinese = ring.ok("--lang", "zh", "schedule", "show", "--rounds", "2",
                       env={"LOU_NOW": "2026-09-01T09:00:00"}).stdout  # fmt: skip
-    assert "原定 2026-10-03，因“国庆节”顺延/提前到 2026-09-30。" in chinese
+    assert "原定 2026-10-03，因“国庆节”改到 2026-09-30。" in chinese
 
 
 def test_a_site_without_volunteers_borrows_a_neighbour_and_says_so(ring: Lou) -> None:
@@ -344,3 +344,23 @@ def test_migration_1_to_2_drops_the_stored_pick_lists(ring: Lou, db_path: Path) 
     ring.ok("db", "migrate")
     assert db_path.read_bytes() == native
     assert ring.json("task", "show", "1")["stops"] == shown[1]["stops"]
+
+
+def test_the_next_round_warns_about_walks_not_reported(ring: Lou) -> None:
+    ring.ok("rotate", "apply")
+    ring.ok("task", "done", "1")
+    run = ring.ok("rotate", "plan", env={"LOU_NOW": "2026-12-02T09:00:00"})
+    assert run.stderr.splitlines()[-2] == (
+        "! Round 1 has walks not reported done yet: 1 (tasks 2). This round assumes they "
+        "were walked as listed; ask, and report them with `lou task done`."
+    )
+    ring.ok("task", "done", "2")
+    run = ring.ok("rotate", "plan", env={"LOU_NOW": "2026-12-02T09:00:00"})
+    assert "not reported done" not in run.stderr
+
+
+def test_task_done_says_only_what_happened(ring: Lou) -> None:
+    ring.ok("rotate", "apply")
+    assert ring.ok("task", "done", "2").stderr == "✓ Task 2 done, thank you!\n"
+    run = ring.ok("--lang", "zh", "task", "done", "1", "--missing", "B00009")
+    assert run.stderr == "✓ 任务 1 已完成，谢谢！1 册未见。\n"

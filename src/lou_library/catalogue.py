@@ -343,10 +343,25 @@ def boxes_by_code(db: TinyDB) -> dict[str, Doc]:
     return {doc["code"]: doc for doc in docs(db, BOXES)}
 
 
+def known_category(db: TinyDB, title: str | None) -> str | None:
+    """The category of a copy of the same title already in the catalogue, if any: a
+    second copy of 平凡的世界 is fiction too, without the manager saying so."""
+    wanted = clean(title)
+    if not wanted:
+        return None
+    for doc in rows(db, BOOKS).values():
+        if doc["title"] == wanted:
+            category: str = doc["category"]
+            return category
+    return None
+
+
 def add_book(
     db: TinyDB, *, force: bool = False, command: str = "book add", **fields: Any
 ) -> list[Doc]:
     boxes = boxes_by_code(db)
+    if not fields.get("category"):
+        fields["category"] = known_category(db, fields.get("title"))
     spec = check_spec(categories(db), boxes, **fields)
     if not force:
         check_room(boxes, box_counts(db), [spec])
@@ -631,7 +646,7 @@ def donate(
         title=title,
         author=author,
         isbn=isbn,
-        category=category,
+        category=category or known_category(db, title),
         box=box,
         copies=copies,
         source="donation",

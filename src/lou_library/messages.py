@@ -553,8 +553,14 @@ UNDO_TOO_OLD = Msg(
     "Round {number} can no longer be undone (only the last round can).",
 )
 UNDO_TASKS_DONE = Msg(
-    "第 {number} 轮不能撤销：任务 {tasks} 已经完成，书已经搬动了。",
-    "Round {number} cannot be undone: task {tasks} is done, books have moved.",
+    "第 {number} 轮不能撤销：已有任务完成（任务 {tasks}），书已经搬动了。",
+    "Round {number} cannot be undone: books have moved (tasks done: {tasks}).",
+)
+PLAN_UNREPORTED = Msg(
+    "第 {number} 轮还有 {n} 项任务没有报告完成（任务 {tasks}）；本轮按它们已照清单搬完来排。"
+    "请先问清楚，用 `lou task done` 报告。",
+    "Round {number} has walks not reported done yet: {n} (tasks {tasks}). This round assumes "
+    "they were walked as listed; ask, and report them with `lou task done`.",
 )
 ROUND_APPLIED = Msg(
     "第 {number} 轮（{date}）已执行：{moves} 册书换位，{tasks} 项任务已分派。可用 `lou task list` 查看。",
@@ -566,7 +572,7 @@ ROUND_UNDONE = Msg(
 )
 PLAN_TITLE = Msg("第 {number} 轮 · {date}（{weekday}）", "Round {number} · {weekday} {date}")
 PLAN_MOVED = Msg(
-    "原定 {planned}，因“{reason}”顺延/提前到 {date}。", "Moved from {planned} to {date}: {reason}."
+    "原定 {planned}，因“{reason}”改到 {date}。", "Moved from {planned} to {date}: {reason}."
 )
 PLAN_SUMMARY = Msg(
     "{moves} 册书换位，其中 {inside} 在本片区内；从图书室取 {from_depot} 册，送回图书室 {to_depot} 册；新鲜度 {fresh}。",
@@ -683,9 +689,11 @@ EXTRA_UNKNOWN = Msg(
     "No book {code}; register unknown books with `lou donate`.",
 )
 TASK_DONE = Msg(
-    "任务 {id} 已完成，谢谢！{missing} 册未见，{extra} 册在箱中找到。",
-    "Task {id} done, thank you! {missing} not seen, {extra} found in the boxes.",
+    "任务 {id} 已完成，谢谢！",
+    "Task {id} done, thank you!",
 )
+TASK_DONE_MISSING = Msg("{n} 册未见。", "Not seen: {n}.")
+TASK_DONE_EXTRA = Msg("{n} 册在箱中找到。", "Found in the boxes: {n}.")
 TASKS_TITLE = Msg("任务", "Tasks")
 TASK_TITLE = Msg(
     "任务 {id} · 第 {round} 轮 · {date} · {site} · {volunteer}",
@@ -784,7 +792,7 @@ COL_DETAIL = Msg("说明", "Detail")
 COL_BACKUP = Msg("备份文件", "Backup")
 COL_CREATED = Msg("时间", "Created")
 COL_REASON = Msg("原因", "Reason")
-COL_SIZE = Msg("字节", "Bytes")
+COL_SIZE = Msg("大小", "Size")
 
 # Column names of the catalogue export, also understood by the import.
 COLUMN_NAMES = {
@@ -1068,8 +1076,13 @@ HELP: dict[str, Msg] = {
         "Import from CSV or Excel (all or nothing).\n\nExample: lou book import books.xlsx --dry-run",
     ),
     "book.export": Msg(
-        "导出全部图书为 CSV（Excel 可直接打开）或 JSON。\n\n例：lou book export 图书.csv",
-        "Export every book as CSV (opens in Excel) or JSON.\n\nExample: lou book export books.csv",
+        "导出全部图书为 CSV（Excel 可直接打开）或 JSON。\n\n"
+        "CSV 为带 BOM 的 UTF-8，Excel 和 WPS 双击打开不乱码；文件名以 .json 结尾则导出 JSON。\n\n"
+        "例：lou book export 图书.csv",
+        "Export every book as CSV (opens in Excel) or JSON.\n\n"
+        "The CSV is UTF-8 with a BOM, so Excel and WPS open it with the Chinese intact; "
+        "a name ending in .json gives JSON.\n\n"
+        "Example: lou book export books.csv",
     ),
     "book.withdraw": Msg(
         "图书下架（破损、淘汰）。\n\n例：lou book withdraw B00001 --reason 破损",

@@ -221,6 +221,17 @@ def plan_round(db: TinyDB, on: date | None = None) -> Plan:
     box_site = {b["code"]: b["site"] for b in docs(db, BOXES)}
     box_site[DEPOT] = DEPOT
     warnings: list[str] = []
+    unreported = sorted(
+        t["id"] for t in docs(db, TASKS) if t["round"] == number - 1 and t["status"] != "done"
+    )
+    if unreported:  # the plan assumes those walks happened as planned
+        warnings.append(
+            M.PLAN_UNREPORTED(
+                number=number - 1,
+                n=len(unreported),
+                tasks=M.LIST_SEPARATOR().join(map(str, unreported)),
+            )
+        )
 
     by_box: dict[str, list[Doc]] = defaultdict(list)
     depot: list[Doc] = []
@@ -700,7 +711,11 @@ def undoable(db: TinyDB) -> Doc:
         t["id"] for t in docs(db, TASKS) if t["round"] == record["number"] and t["status"] == "done"
     )
     if done:
-        raise Conflict(M.UNDO_TASKS_DONE, number=record["number"], tasks=", ".join(map(str, done)))
+        raise Conflict(
+            M.UNDO_TASKS_DONE,
+            number=record["number"],
+            tasks=M.LIST_SEPARATOR().join(map(str, done)),
+        )
     return record
 
 

@@ -39,10 +39,23 @@ def _no_type(ctx: Any) -> None:
     return None
 
 
+_METAVARS = {str: None, int: "N", float: "X", list[str]: None}
+
+
 def _hide_flag_type(option: Any) -> None:
-    """Typer 0.29's rich help shows a flag as ``--json <bool>``; a flag takes no value."""
+    """Typer 0.29's rich help shows Python types: ``--json <bool>``, ``--site <str>``,
+    ``{target}``. A flag takes no value; other values get a name, as Click gives them."""
     if getattr(option, "is_flag", False):
         option.display_type_rich = _no_type
+        return
+    described = getattr(option, "type_descriptor", None)
+    if option.metavar is not None or described is None or option.name is None:
+        return
+    annotation = described.annotation
+    if annotation in _METAVARS:
+        option.metavar = _METAVARS[annotation] or option.name.upper()
+        if option.param_type_name == "argument":  # its name says it: no "<str>" after it
+            option.display_type_rich = _no_type
 
 
 def _translate_params(command: Any) -> None:
@@ -264,6 +277,21 @@ def localise_typer() -> None:
         if zh
         else "Try [blue]'{command_path} {help_option}'[/] for help."
     )
+    if not getattr(rich_utils, "_lou_folds", False):
+        # Rich tables cut a cell's word that is wider than its column with "…", and a
+        # Chinese sentence is one long word (no spaces): fold such text instead.
+        from rich.text import Text
+
+        make_text = rich_utils._make_rich_text
+
+        def folding_text(**kwargs: Any) -> Any:
+            made = make_text(**kwargs)
+            if isinstance(made, Text) and made.overflow is None:
+                made.overflow = "fold"
+            return made
+
+        rich_utils._make_rich_text = folding_text
+        setattr(rich_utils, "_lou_folds", True)  # noqa: B010 (not a typed attribute)
 
 
 def localise_usage_error(exc: ClickException) -> None:

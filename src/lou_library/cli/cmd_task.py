@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from lou_library import clock, rotation
+from lou_library import clock, i18n, rotation
 from lou_library import messages as M
 from lou_library.cli import output
 from lou_library.cli.base import command, group, state
@@ -232,6 +232,9 @@ def done(
             }
         )
     else:
-        output.done(
-            M.TASK_DONE(id=task["id"], missing=len(task["missing"]), extra=len(task["extra"]))
-        )
+        parts = [M.TASK_DONE(id=task["id"])]
+        if task["missing"]:
+            parts.append(M.TASK_DONE_MISSING(n=len(task["missing"])))
+        if task["extra"]:
+            parts.append(M.TASK_DONE_EXTRA(n=len(task["extra"])))
+        output.done(("" if i18n.current() == "zh" else " ").join(parts))
