@@ -716,7 +716,7 @@ SCHEDULE_SET = Msg(
     "Schedule set: round 1 on {start}, every {interval} days, {holidays}.",
 )
 SCHEDULE_HOLIDAYS_ON = Msg(
-    "遇节假日和调休上班日顺延/提前", "moved off public holidays and make-up working days"
+    "避开节假日和调休上班日", "moved off public holidays and make-up working days"
 )
 SCHEDULE_HOLIDAYS_OFF = Msg("不避开节假日", "holidays not skipped")
 SCHEDULE_LOCKED = Msg(

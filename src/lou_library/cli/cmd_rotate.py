@@ -175,7 +175,10 @@ def status(ctx: typer.Context, json: Json = False) -> None:
                 (M.COL_OVERDUE(), found["overdue"]),
                 (M.COL_FRESH(), percent(found["figures"]["freshness"])),
                 (M.COL_INSIDE(), percent(found["figures"]["inside_site"])),
-                ("→", f"{found['next_round']} · {found['next_date']}"),
+                (
+                    M.INFO_NEXT_ROUND(),
+                    M.INFO_NEXT_ROUND_VALUE(number=found["next_round"], date=found["next_date"]),
+                ),
             ],
             title=M.STATUS_TITLE(),
         )

@@ -1,0 +1,126 @@
+"""Draw the pictures in docs/img/ from the real commands, so they can be redrawn.
+
+Usage::
+
+    python docs/screens.py
+
+Each terminal picture runs one ``lou`` command on the demo network (Chinese, 100
+columns, colours on), reads its ANSI output back with Rich and saves it with Rich's
+``Console.export_svg``. The printable HTML report is photographed with a headless
+Chromium when one is installed; without it that picture is left as it is (and the
+script says so). The clock is pinned as in the guides, so the pictures change only when
+the output does.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from rich.cells import cell_len
+from rich.console import Console
+from rich.text import Text
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import doctool
+
+IMG = doctool.DOCS / "img"
+# (file, window title, command line as in the guides, lines kept)
+TERMINAL = [
+    ("demo.svg", "lou demo", "lou demo", 60),
+    ("plan.svg", "lou rotate plan", "lou rotate plan", 40),
+    ("tasks.svg", "lou task list --volunteer 王秀兰", "lou task list --volunteer 王秀兰", 34),
+    ("inventory.svg", "lou report inventory", "lou report inventory", 60),
+]
+# `lou demo` works in a fresh temporary file; its random name is drawn as ******** .
+DEMO_TMP = re.compile(r"(lou-demo-)\w{8}")
+# Rich 15 sizes each <text> by len(text), not by terminal cells, so a Chinese run is
+# squeezed into half its width, and a line mixing Chinese and Latin drifts. Each text is
+# cut into runs of wide and of narrow characters, each placed at its own cell.
+SVG_TEXT = re.compile(
+    r'<text ([^>]*?)x="([0-9.]+)"([^>]*?)textLength="[0-9.]+"([^>]*)>([^<]*)</text>'
+)
+CHAR_WIDTH = 20 * 0.61  # Rich's default font size times its font aspect ratio
+
+
+def _fit_cjk(svg: str) -> str:
+    def fit(match: re.Match[str]) -> str:
+        before, x, between, after, content = match.groups()
+        cell = round(float(x) / CHAR_WIDTH)
+        runs = [run for run in re.split(r"([^\x00-\u10ff]+)", html.unescape(content)) if run]
+        tags = []
+        for run in runs:
+            cells = cell_len(run)
+            tags.append(
+                f'<text {before}x="{round(cell * CHAR_WIDTH, 1)}"{between}'
+                f'textLength="{round(cells * CHAR_WIDTH, 1)}"{after}>'
+                f"{html.escape(run, quote=False).replace(' ', '&#160;')}</text>"
+            )
+            cell += cells
+        return "".join(tags)
+
+    return SVG_TEXT.sub(fit, svg)
+
+
+def terminal_svg(session: doctool.Session, title: str, line: str, keep: int) -> str:
+    command = doctool.parse(line)
+    command.env.update(FORCE_COLOR="1", NO_COLOR="", TERM="xterm-256color")
+    output = session.run(command)
+    output = DEMO_TMP.sub(lambda m: m.group(1) + "*" * 8, output)
+    lines = output.split("\n")[:keep]
+    console = Console(record=True, width=doctool.COLUMNS, file=io.StringIO())
+    console.print(Text.from_ansi("\n".join(lines)), soft_wrap=True)
+    return _fit_cjk(console.export_svg(title=title))
+
+
+def html_png(session: doctool.Session, target: Path) -> str:
+    names = ("chromium", "chromium-browser", "google-chrome")
+    browser = next((shutil.which(b) for b in names if shutil.which(b)), None)
+    if browser is None:
+        return f"skipped {target.name}: no Chromium found; the old picture is kept"
+    page = session.home / "盘点.html"
+    session.run(doctool.parse(f"lou report inventory --format html --output {page.name}"))
+    with tempfile.TemporaryDirectory() as profile:
+        subprocess.run(
+            [
+                browser, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+                f"--user-data-dir={profile}", "--window-size=1000,1300",
+                f"--screenshot={target}", page.as_uri(),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )  # fmt: skip
+    return f"wrote {target.relative_to(doctool.ROOT)}"
+
+
+def terminal_pictures(session: doctool.Session) -> dict[str, str]:
+    """Every terminal picture as SVG, drawn in one demo session."""
+    session.run(doctool.parse("lou init --demo"))
+    pictures = {}
+    for name, title, line, keep in TERMINAL:
+        if name == "tasks.svg":  # a volunteer's tasks exist once a round is applied
+            session.run(doctool.parse("lou rotate apply"))
+        pictures[name] = terminal_svg(session, title, line, keep)
+    return pictures
+
+
+def main() -> int:
+    IMG.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="lou-screens-") as tmp:
+        session = doctool.Session(Path(tmp), "zh")
+        for name, svg in terminal_pictures(session).items():
+            (IMG / name).write_text(svg, encoding="utf-8")
+            print(f"wrote {(IMG / name).relative_to(doctool.ROOT)}")
+        print(html_png(session, IMG / "report-html.png"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
