@@ -75,7 +75,7 @@ def terminal_svg(session: doctool.Session, title: str, line: str, keep: int) -> 
     output = DEMO_TMP.sub(lambda m: m.group(1) + "*" * 8, output)
     lines = output.split("\n")[:keep]
     console = Console(record=True, width=doctool.COLUMNS, file=io.StringIO())
-    console.print(Text.from_ansi("\n".join(lines)), soft_wrap=True)
+    console.print(Text.from_ansi("\n".join(lines)))  # long lines wrap, as in a terminal
     return _fit_cjk(console.export_svg(title=title))
 
 
