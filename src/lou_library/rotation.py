@@ -799,15 +799,15 @@ def with_stops(db: TinyDB, tasks: list[Doc]) -> list[Doc]:
     return found
 
 
-def get_task(db: TinyDB, task_id: str | int) -> tuple[int, Doc]:
-    """A task (with its stops) by number."""
+def get_task(db: TinyDB, task_id: str | int, stops: bool = True) -> tuple[int, Doc]:
+    """A task (with its stops, unless ``stops`` is false) by number."""
     try:
         wanted = int(str(task_id).strip().lstrip("#"))
     except ValueError:
         raise Invalid(M.BAD_TASK_ID, value=task_id) from None
     for doc_id, task in rows(db, TASKS).items():
         if task["id"] == wanted:
-            return int(doc_id), with_stops(db, [task])[0]
+            return int(doc_id), with_stops(db, [task])[0] if stops else task
     raise NotFound(M.NO_TASK, id=task_id)
 
 
@@ -823,14 +823,23 @@ def task_books(task: Doc) -> dict[str, tuple[str, str]]:
 
 
 def complete_task(
-    db: TinyDB, task_id: str | int, missing: Iterable[str] = (), extra: Iterable[str] = ()
+    db: TinyDB,
+    task_id: str | int,
+    missing: Iterable[str] = (),
+    extra: Iterable[str] = (),
+    listed: Doc | None = None,
 ) -> Doc:
     """A volunteer reports back. Books not found become "not seen" (residents take books
     home and bring them back); registered books found where they should not be are put
-    back on the record in the box they were found in."""
+    back on the record in the box they were found in.
+
+    ``listed`` is the task as :func:`list_tasks` gave it, stops included, so a caller
+    reporting a whole round (the simulator) does not rebuild every task's pick list."""
     from lou_library.records import normalise_code
 
-    doc_id, task = get_task(db, task_id)
+    doc_id, task = get_task(db, task_id, stops=listed is None)
+    if listed is not None:
+        task = {**task, "stops": listed["stops"]}
     if task["status"] == "done":
         raise Conflict(M.TASK_ALREADY_DONE, id=task["id"], at=task["done_at"].replace("T", " "))
     handled = task_books(task)

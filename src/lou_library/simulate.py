@@ -131,7 +131,7 @@ def simulate(
             books = sorted(rotation.task_books(task))
             missing = [b for b in books if rng.random() < loss]
             missing_total += len(missing)
-            rotation.complete_task(db, task["id"], missing=missing)
+            rotation.complete_task(db, task["id"], missing=missing, listed=task)
             if task.get("volunteer"):
                 handled[task["volunteer"]] += int(task["books"])
         returned = 0
