@@ -612,6 +612,14 @@ NOTICE_LINE = Msg(
     "{n}. {name}：{site} {route}（取出 {out} 册，放入 {into} 册；任务 {task}）",
     "{n}. {name}: {site} {route} ({out} books out, {into} in; task {task})",
 )
+NOTICE_HANDOVER_HEAD = Msg(
+    "交接（两段路线之间的书，请约好时间当面交接）：",
+    "Hand-overs (books passing between two walks; agree on a time to meet):",
+)
+NOTICE_HANDOVER = Msg(
+    "· {giver}（任务 {task}）→ {taker}（任务 {other_task}）：{n} 册，放入 {boxes}",
+    "· {giver} (task {task}) → {taker} (task {other_task}): {n} books, for {boxes}",
+)
 NOTICE_FOOT = Msg(
     "完成后请运行 lou task done 任务号（没见到的书用 --missing 写上），或告诉管理员。谢谢大家！",
     "When done, run lou task done TASK (list books not found with --missing), or tell the organiser. Thank you!",
@@ -636,6 +644,9 @@ PICK_META = Msg(
 )
 PICK_OUT = Msg("取出 {n} 册 → {other}", "Take out {n} → {other}")
 PICK_IN = Msg("放入 {n} 册 ← {other}", "Put in {n} ← {other}")
+PICK_HAND_TO = Msg("交给任务 {task} {name}", "hand over to task {task}, {name}")
+PICK_HAND_FROM = Msg("由任务 {task} {name} 交来", "handed over by task {task}, {name}")
+IN_PARENS = Msg("（{text}）", " ({text})")
 PICK_WRITTEN = Msg(
     "已写出 {n} 份清单到 {path}（用浏览器打开后打印，A4）。",
     "Wrote {path}: pick lists: {n} (open in a browser and print on A4).",

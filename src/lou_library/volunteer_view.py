@@ -47,6 +47,23 @@ class PickList:
     volunteer: str | None
     volunteer_name: str
     stops: list[PickStop]
+    # boxes of the round's other walks: box -> (task, volunteer's name). Books going to
+    # or coming from one of them change hands between two volunteers.
+    others: dict[str, tuple[int, str]] = field(default_factory=dict)
+
+    def handover(self, box: str, outgoing: bool) -> str:
+        """With whom a batch going to or coming from ``box`` changes hands ("" if nobody)."""
+        owner = self.others.get(box)
+        if owner is None:
+            return ""
+        task, name = owner
+        handover = M.PICK_HAND_TO if outgoing else M.PICK_HAND_FROM
+        return handover(task=task, name=name or M.TASK_NO_VOLUNTEER())
+
+    def other_text(self, box: str, outgoing: bool) -> str:
+        """Where a batch goes or comes from, and with whom it changes hands."""
+        note = self.handover(box, outgoing)
+        return where(box) + (M.IN_PARENS(text=note) if note else "")
 
     @property
     def books(self) -> int:
@@ -66,6 +83,13 @@ def pick_lists(db: TinyDB, tasks: list[dict[str, object]]) -> list[PickList]:
     places = {b["code"]: f"{b['building']} {b['unit']}" for b in docs(db, BOXES)}
     sites = {s["code"]: s["name"] for s in docs(db, SITES)}
     people = {v["code"]: v["name"] for v in docs(db, VOLUNTEERS)}
+    rounds = {int(task["round"]) for task in tasks}  # type: ignore[call-overload]
+    walks: dict[int, dict[str, tuple[int, str]]] = defaultdict(dict)
+    for other in docs(db, TASKS):
+        if other["round"] in rounds:
+            name = people.get(other.get("volunteer") or "", "")
+            for box in other["boxes"]:
+                walks[other["round"]][box] = (int(other["id"]), name)
     today = clock.today()
     found = []
     for task in tasks:
@@ -90,6 +114,11 @@ def pick_lists(db: TinyDB, tasks: list[dict[str, object]]) -> list[PickList]:
                 volunteer=str(volunteer) if volunteer else None,
                 volunteer_name=people.get(str(volunteer), "") if volunteer else "",
                 stops=stops,
+                others={
+                    box: owner
+                    for box, owner in walks[int(task["round"])].items()  # type: ignore[call-overload]
+                    if owner[0] != int(task["id"])  # type: ignore[call-overload]
+                },
             )
         )
     found.sort(key=lambda p: (p.date, p.task))
@@ -140,6 +169,31 @@ def notice(db: TinyDB, round_number: int | None = None) -> str:
                 task=plan.task,
             )
         )
+    # one line per pair of walks: who hands how many books to whom, for which boxes
+    passing: dict[tuple[int, int], list[str]] = {}
+    names: dict[int, str] = {}
+    for plan in lists:
+        names[plan.task] = plan.volunteer_name or M.TASK_NO_VOLUNTEER()
+        for stop in plan.stops:
+            for item in stop.take_out:
+                if item.other in plan.others:
+                    passing.setdefault((plan.task, plan.others[item.other][0]), []).append(
+                        item.other
+                    )
+    handovers = [
+        M.NOTICE_HANDOVER(
+            giver=names[giver],
+            task=giver,
+            n=len(targets),
+            taker=names.get(taker) or M.TASK_NO_VOLUNTEER(),
+            other_task=taker,
+            boxes=M.LIST_SEPARATOR().join(dict.fromkeys(targets)),
+        )
+        for (giver, taker), targets in passing.items()
+    ]
+    if handovers:
+        lines.append(M.NOTICE_HANDOVER_HEAD())
+        lines.extend(handovers)
     lines.append(M.NOTICE_FOOT())
     return "\n".join(lines) + "\n"
 
@@ -246,9 +300,12 @@ def pick_lists_html(lists: list[PickList]) -> str:
             )
             for n, stop in enumerate(plan.stops, start=1):
                 parts.append(f"<h2>{n}. {e(stop.box)} · {e(stop.place)}</h2>")
-                for label, items in ((M.PICK_OUT, stop.take_out), (M.PICK_IN, stop.put_in)):
+                for label, items, out in (
+                    (M.PICK_OUT, stop.take_out, True),
+                    (M.PICK_IN, stop.put_in, False),
+                ):
                     for other, batch in grouped(items).items():
-                        heading = label(n=len(batch), other=where(other))
+                        heading = label(n=len(batch), other=plan.other_text(other, out))
                         parts.append(
                             '<table><col class="tick"><col class="code"><col>'
                             f"<tr><th></th><th>{e(heading)}</th><th>{e(M.COL_TITLE())}</th></tr>"

@@ -80,9 +80,13 @@ def render_checklist(lists: list[Any]) -> None:
         console.print(Panel(header, expand=False))
         for n, stop in enumerate(plan.stops, start=1):
             rows = []
-            for label, items in ((M.PICK_OUT, stop.take_out), (M.PICK_IN, stop.put_in)):
+            for label, items, out in (
+                (M.PICK_OUT, stop.take_out, True),
+                (M.PICK_IN, stop.put_in, False),
+            ):
                 for other, batch in grouped(items).items():
-                    rows.append(("", label(n=len(batch), other=where(other)), ""))
+                    heading = label(n=len(batch), other=where(other))
+                    rows.append(("", heading, plan.handover(other, out)))
                     rows.extend(("☐", item.book, item.title) for item in batch)
             output.print_table(
                 output.table(["", M.COL_CODE(), M.COL_TITLE()], rows,
