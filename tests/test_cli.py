@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -13,7 +14,7 @@ from rich.cells import cell_len
 
 from lou_library import __version__, i18n
 from lou_library import messages as M
-from lou_library.cli import app
+from lou_library.cli import app, hoist_lang
 from lou_library.cli.base import prepare
 from tests.conftest import BASE_ENV, Lou
 
@@ -146,3 +147,18 @@ def test_json_output_is_the_only_thing_on_stdout(small: Lou) -> None:
     data = run.json()
     assert data["total"] == 1
     assert run.stderr == ""
+
+
+def test_lang_may_come_after_the_command() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "lou_library", "task", "done", "--help", "--lang", "zh"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **BASE_ENV},
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[1].strip() == "用法: lou task done [OPTIONS] {TASK_ID}"
+    assert hoist_lang(["book", "find", "x", "--lang=en", "--lang", "zh", "--", "--lang", "y"]) == [
+        "--lang=en", "--lang", "zh", "book", "find", "x", "--", "--lang", "y",
+    ]  # fmt: skip

@@ -110,7 +110,30 @@ cmd_book.register_donate(app)
 cmd_setup.register_notice(app)
 
 
+def hoist_lang(args: list[str]) -> list[str]:
+    """``--lang`` is an option of ``lou`` itself; people also type it after the command
+    (``lou task done --help --lang zh``), so it is moved to the front (up to ``--``)."""
+    rest: list[str] = []
+    found: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            rest.extend(args[i:])
+            break
+        if arg == "--lang" and i + 1 < len(args):
+            found += args[i : i + 2]
+            i += 2
+            continue
+        if arg.startswith("--lang="):
+            found.append(arg)
+        else:
+            rest.append(arg)
+        i += 1
+    return found + rest
+
+
 def main(argv: list[str] | None = None) -> None:
-    args = sys.argv[1:] if argv is None else list(argv)
+    args = hoist_lang(sys.argv[1:] if argv is None else list(argv))
     prepare(args)
     app(args=args, prog_name="lou")
