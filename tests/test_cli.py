@@ -20,7 +20,7 @@ from tests.conftest import BASE_ENV, Lou
 
 GROUPS = [
     "demo", "init", "info", "donate", "site", "box", "book", "volunteer", "rotate", "task",
-    "schedule", "db",
+    "schedule", "notice", "report", "labels", "db",
 ]  # fmt: skip
 
 
@@ -88,6 +88,22 @@ def test_top_level_help_lists_every_group(lou: Lou) -> None:
         assert f" {name} " in chinese
     assert "Corridor book corners" in english
     assert "楼道图书角" in chinese and "命令" in chinese and "Commands" not in chinese
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_fresh_process_lists_every_group_with_its_text(lang: str) -> None:
+    """The groups load lazily: the root help must not need their modules for its text."""
+    done = subprocess.run(
+        [sys.executable, "-m", "lou_library", "--lang", lang, "--help"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **BASE_ENV},
+        check=True,
+    )
+    listed = re.findall(r"^│ (\w+) +(\S.*?) *│$", done.stdout, flags=re.M)
+    names = [name for name, _ in listed if not name.startswith("-")]
+    assert sorted(set(names) & set(GROUPS)) == sorted(GROUPS)
+    assert "@" not in done.stdout
 
 
 def test_language_follows_lou_lang_and_the_locale(lou: Lou) -> None:
