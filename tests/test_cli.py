@@ -6,6 +6,7 @@ import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -178,3 +179,24 @@ def test_lang_may_come_after_the_command() -> None:
     assert hoist_lang(["book", "find", "x", "--lang=en", "--lang", "zh", "--", "--lang", "y"]) == [
         "--lang=en", "--lang", "zh", "book", "find", "x", "--", "--lang", "y",
     ]  # fmt: skip
+
+
+def test_a_reader_that_stops_early_gets_no_error_message(tmp_path: Path) -> None:
+    """`lou book list | head`: the pipe closes mid-output; lou stops quietly (exit 1, as
+    Rich and Python's own advice have it), with no "Cannot use the file" message."""
+    env = {**os.environ, **BASE_ENV, "LOU_LIBRARY_DB": str(tmp_path / "lou.json")}
+    subprocess.run([sys.executable, "-m", "lou_library", "init", "--demo"], env=env, check=True,
+                   capture_output=True)  # fmt: skip
+    for args in (["book", "list", "--limit", "3000"], ["book", "list", "--limit", "3000", "--json"],
+                 ["book", "--help"]):  # fmt: skip
+        with subprocess.Popen(
+            [sys.executable, "-m", "lou_library", *args],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        ) as child:
+            assert child.stdout is not None and child.stderr is not None
+            child.stdout.close()  # before a line is read
+            errors = child.stderr.read().decode()
+            assert child.wait() == 1, args
+        assert errors in ("", "More: add --offset 3000 for the next page.\n"), (args, errors)

@@ -349,6 +349,9 @@ def test_migration_1_to_2_drops_the_stored_pick_lists(ring: Lou, db_path: Path) 
 def test_the_next_round_warns_about_walks_not_reported(ring: Lou) -> None:
     ring.ok("rotate", "apply")
     ring.ok("task", "done", "1")
+    assert "not reported done" not in ring.ok("rotate", "plan").stderr  # the walks are ahead
+    run = ring.ok("rotate", "plan", env={"LOU_NOW": "2027-01-20T09:00:00"})  # rounds later
+    assert "Round 1 has walks not reported done yet: 1 (tasks 2)." in run.stderr
     run = ring.ok("rotate", "plan", env={"LOU_NOW": "2026-12-02T09:00:00"})
     assert run.stderr.splitlines()[-2] == (
         "! Round 1 has walks not reported done yet: 1 (tasks 2). This round assumes they "
@@ -364,3 +367,33 @@ def test_task_done_says_only_what_happened(ring: Lou) -> None:
     assert ring.ok("task", "done", "2").stderr == "✓ Task 2 done, thank you!\n"
     run = ring.ok("--lang", "zh", "task", "done", "1", "--missing", "B00009")
     assert run.stderr == "✓ 任务 1 已完成，谢谢！1 册未见。\n"
+
+
+def test_undo_is_refused_once_anything_else_changed(ring: Lou) -> None:
+    ring.ok("rotate", "apply")
+    ring.ok("donate", "--box", "SHY-01", "--title", "新捐的书")
+    before = ring.db.read_bytes()
+    run = ring("rotate", "undo")
+    assert (run.exit_code, run.stderr) == (
+        1,
+        "✗ Round 1 cannot be undone: other changes were made after it (donations, new books, "
+        "edits, the schedule) and an undo would erase them. Correct the books one by one, or "
+        "bring back the backup taken before it with `lou db restore` (later changes are lost).\n",
+    )
+    assert ring.db.read_bytes() == before
+    ring.ok("donate", "--box", "SHY-02", "--title", "又一本")
+    codes = [b["code"] for b in ring.json("book", "list", "--limit", "100")["books"]]
+    assert len(codes) == len(set(codes))  # no code given twice
+    ring.ok("db", "check")
+
+
+def test_a_schedule_change_after_a_round_also_blocks_its_undo(ring: Lou) -> None:
+    ring.ok("rotate", "apply")
+    ring.ok("schedule", "set", "--skip-holidays")
+    assert ring("rotate", "undo").exit_code == 1
+
+
+def test_a_book_reported_missing_twice_counts_once(ring: Lou) -> None:
+    ring.ok("rotate", "apply")
+    done = ring.json("task", "done", "1", "--missing", "B00009,b00009", "--missing", "B00009")
+    assert done["missing"] == ["B00009"]

@@ -494,10 +494,11 @@ def history(db: TinyDB, code: str) -> tuple[Doc, list[Doc]]:
     """
     _, doc = get_book(db, code)
     book = doc["code"]
-    found = [{**e, "_order": int(i)} for i, e in rows(db, EVENTS).items() if e["book"] == book]
+    found = [{**e, "_order": (int(i), 0)} for i, e in rows(db, EVENTS).items() if e["book"] == book]
     prefix = book + " "
     for record in docs(db, "rounds"):
-        order = record.get("events_before", float("inf")) + 0.5
+        # records from before events_before existed go last within their moment, by number
+        order = (record.get("events_before", float("inf")) + 0.5, record["number"])
         for move in record.get("moves", ()):
             if move.startswith(prefix):
                 _, source, target = move.split(" ")

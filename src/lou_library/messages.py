@@ -562,6 +562,13 @@ PLAN_UNREPORTED = Msg(
     "Round {number} has walks not reported done yet: {n} (tasks {tasks}). This round assumes "
     "they were walked as listed; ask, and report them with `lou task done`.",
 )
+UNDO_CHANGED_SINCE = Msg(
+    "第 {number} 轮不能撤销：执行之后又有了别的改动（捐赠、新书、编辑、日程等），撤销会把它们一起抹掉。"
+    "请逐本改正，或用 `lou db restore` 恢复执行前的备份（之后的改动都会丢失）。",
+    "Round {number} cannot be undone: other changes were made after it (donations, new books, "
+    "edits, the schedule) and an undo would erase them. Correct the books one by one, or bring "
+    "back the backup taken before it with `lou db restore` (later changes are lost).",
+)
 ROUND_APPLIED = Msg(
     "第 {number} 轮（{date}）已执行：{moves} 册书换位，{tasks} 项任务已分派。可用 `lou task list` 查看。",
     "Round {number} ({date}) applied: {moves} books move, {tasks} tasks assigned. See `lou task list`.",
@@ -1187,8 +1194,13 @@ HELP: dict[str, Msg] = {
         "Apply the next round: books move, tasks go to volunteers (backs up first).\n\nExample: lou rotate apply",
     ),
     "rotate.undo": Msg(
-        "撤销最近一轮（只要它的任务都还没完成）。\n\n例：lou rotate undo",
-        "Take back the last round while none of its tasks is done.\n\nExample: lou rotate undo",
+        "撤销最近一轮（只要它的任务都还没完成）。\n\n"
+        "执行之后若有别的改动（捐赠、新书、编辑、日程），撤销会把它们抹掉，所以不予撤销。\n\n"
+        "例：lou rotate undo",
+        "Take back the last round while none of its tasks is done.\n\n"
+        "Refused once anything else changed after it (donations, new books, edits, the schedule), "
+        "which an undo would erase.\n\n"
+        "Example: lou rotate undo",
     ),
     "rotate.status": Msg(
         "最近一轮的进度：任务完成、待办、逾期。\n\n例：lou rotate status",

@@ -221,17 +221,21 @@ def plan_round(db: TinyDB, on: date | None = None) -> Plan:
     box_site = {b["code"]: b["site"] for b in docs(db, BOXES)}
     box_site[DEPOT] = DEPOT
     warnings: list[str] = []
-    unreported = sorted(
-        t["id"] for t in docs(db, TASKS) if t["round"] == number - 1 and t["status"] != "done"
-    )
-    if unreported:  # the plan assumes those walks happened as planned
-        warnings.append(
-            M.PLAN_UNREPORTED(
-                number=number - 1,
-                n=len(unreported),
-                tasks=M.LIST_SEPARATOR().join(map(str, unreported)),
-            )
+    previous = last_round(db)
+    if previous is not None and date.fromisoformat(previous["date"]) < clock.today():
+        unreported = sorted(
+            t["id"]
+            for t in docs(db, TASKS)
+            if t["round"] == previous["number"] and t["status"] != "done"
         )
+        if unreported:  # the plan assumes those walks happened as listed
+            warnings.append(
+                M.PLAN_UNREPORTED(
+                    number=previous["number"],
+                    n=len(unreported),
+                    tasks=M.LIST_SEPARATOR().join(map(str, unreported)),
+                )
+            )
 
     by_box: dict[str, list[Doc]] = defaultdict(list)
     depot: list[Doc] = []
@@ -604,7 +608,6 @@ def apply_round(db: TinyDB, plan: Plan, command: str = "rotate apply") -> Doc:
         "figures": plan_figures(plan),
         "undo": undo,
     }
-    db.table(ROUNDS).insert(record)
     if not config.get("start"):  # round 1's date is fixed once a round is applied
         interval = int(config["interval_days"])
         start = plan.planned_date - timedelta(days=interval * (plan.number - 1))
@@ -613,7 +616,18 @@ def apply_round(db: TinyDB, plan: Plan, command: str = "rotate apply") -> Doc:
             doc.setdefault("settings", {}).setdefault("rotation", {})["start"] = start.isoformat()
 
         db.table("_meta").update(pin_start, doc_ids=[1])
+    undo["after"] = _fingerprint(db)  # undo is refused once anything else has changed
+    db.table(ROUNDS).insert(record)
     return record
+
+
+def _fingerprint(db: TinyDB) -> Doc:
+    """What the commands after a round would change and an undo would wipe out: the
+    last event, and the counters and settings."""
+    return {
+        "events": max((int(i) for i in rows(db, EVENTS)), default=0),
+        "meta": copy.deepcopy(rows(db, "_meta")["1"]),
+    }
 
 
 BOOK_FIELDS = ("box", "last_box", "status", "since")
@@ -716,6 +730,9 @@ def undoable(db: TinyDB) -> Doc:
             number=record["number"],
             tasks=M.LIST_SEPARATOR().join(map(str, done)),
         )
+    after = record["undo"].get("after")  # rounds applied before this check have none
+    if after is not None and _fingerprint(db) != after:
+        raise Conflict(M.UNDO_CHANGED_SINCE, number=record["number"])
     return record
 
 
@@ -843,7 +860,7 @@ def complete_task(
     if task["status"] == "done":
         raise Conflict(M.TASK_ALREADY_DONE, id=task["id"], at=task["done_at"].replace("T", " "))
     handled = task_books(task)
-    missing_codes = [normalise_code(c) for c in missing]
+    missing_codes = list(dict.fromkeys(normalise_code(c) for c in missing))  # once each
     unknown = [c for c in missing_codes if c not in handled]
     if unknown:
         raise Invalid(M.MISSING_NOT_IN_TASK, codes=", ".join(unknown), id=task["id"])

@@ -202,6 +202,11 @@ class LouGroup(_Localised, TyperGroup):
 
             output.error(str(err), err.details)
             raise typer.Exit(1) from None
+        except BrokenPipeError:  # `lou book list --json | head`: the reader stopped early
+            # Quietly, with exit 1, as Rich does when its own write meets a closed pipe.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())  # so the exit's own flush finds no pipe
+            raise typer.Exit(1) from None
         except OSError as exc:  # a file the user named: unreadable, unwritable, missing
             from lou_library.cli import output
 
