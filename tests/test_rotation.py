@@ -397,3 +397,13 @@ def test_a_book_reported_missing_twice_counts_once(ring: Lou) -> None:
     ring.ok("rotate", "apply")
     done = ring.json("task", "done", "1", "--missing", "B00009,b00009", "--missing", "B00009")
     assert done["missing"] == ["B00009"]
+
+
+def test_simulate_follows_the_schedule_and_its_holidays(ring: Lou) -> None:
+    early = {"LOU_NOW": "2026-09-01T09:00:00"}
+    ring.ok("schedule", "set", "--start", "2026-09-19", "--skip-holidays", env=early)
+    shown = ring.json("schedule", "show", "--rounds", "3", env=early)
+    simulated = ring.json("rotate", "simulate", "--rounds", "3", env=early)
+    assert [r["date"] for r in simulated["rounds"]] == [r["date"] for r in shown["rounds"]] == [
+        "2026-09-19", "2026-09-30", "2026-10-17",
+    ]  # fmt: skip

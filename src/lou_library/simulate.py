@@ -110,8 +110,10 @@ def simulate(
     ]
     handled: Counter[str] = Counter(dict.fromkeys(eligible, 0))
     for _ in range(rounds):
+        if start is None:  # the schedule's own dates, holidays avoided as it says
+            day = rotation.next_round(db).date
         _mark_away(db, rng, away, day)
-        plan = rotation.plan_round(db, on=day)
+        plan = rotation.plan_round(db, on=None if start is None else day)
         before = _shelf(db)
         rotation.apply_round(db, plan, command="rotate simulate")
         after = _shelf(db)
