@@ -145,10 +145,13 @@ def _console(session: Session, body: str) -> str:
     return "\n".join(out) + "\n"
 
 
+LOU_LINE = re.compile(r"^(?:[A-Z_][A-Z0-9_]*=\S*\s+)*lou(?:\s|$)")
+
+
 def _sh(session: Session, body: str) -> None:
     for raw in body.split("\n"):
         line = raw.split("  #")[0].strip()  # a trailing comment after two spaces
-        if line.startswith("lou "):
+        if LOU_LINE.match(line):  # `lou ...`, or `VAR=value lou ...`
             session.run(parse(line))
 
 

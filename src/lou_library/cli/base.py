@@ -286,7 +286,7 @@ def localise_typer() -> None:
         if zh
         else "Try [blue]'{command_path} {help_option}'[/] for help."
     )
-    if not getattr(rich_utils, "_lou_folds", False):
+    if hasattr(rich_utils, "_make_rich_text") and not getattr(rich_utils, "_lou_folds", False):
         # Rich tables cut a cell's word that is wider than its column with "…", and a
         # Chinese sentence is one long word (no spaces): fold such text instead.
         from rich.text import Text
