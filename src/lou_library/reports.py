@@ -775,13 +775,14 @@ def rotation(db: TinyDB, options: Options) -> Report:
                 site,
                 net.name(site),
                 len(found),
-                states(found)["done"],
-                states(found)["open"],
-                states(found)["overdue"],
+                count["done"],
+                count["open"],
+                count["overdue"],
                 sum(int(t.get("books", 0)) for t in found),
                 len({t["volunteer"] for t in found if t.get("volunteer")}),
             ]
             for site, found in sorted(by_site.items(), key=lambda item: net.order(item[0]))
+            for count in (states(found),)
         ],
     )
     site_section.totals = _sum_columns(site_section, ["tasks", "done", "open", "overdue", "books"])

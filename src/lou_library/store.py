@@ -275,6 +275,13 @@ class Store:
             yield db
             self._commit(unit)
 
+    def _replace(self, payload: bytes) -> None:
+        """Write the whole DB file atomically; a failure is a StoreError naming it."""
+        try:
+            atomic_write_bytes(self.path, payload)
+        except OSError as exc:
+            raise StoreError(M.STORE_WRITE_FAILED, path=self.path, reason=os_reason(exc)) from exc
+
     def _commit(self, unit: UnitOfWork) -> None:
         try:
             unit.commit()
@@ -347,12 +354,7 @@ class Store:
                 if not force:
                     raise Conflict(M.STORE_EXISTS, path=self.path)
                 saved = self.backup("before-init")
-            try:
-                atomic_write_bytes(self.path, encode(data))
-            except OSError as exc:
-                raise StoreError(
-                    M.STORE_WRITE_FAILED, path=self.path, reason=os_reason(exc)
-                ) from exc
+            self._replace(encode(data))
             return saved
 
     # -- backups ------------------------------------------------------------------
@@ -442,12 +444,7 @@ class Store:
         check_schema(source, data, allow_older=True)
         with self.lock("db restore"):
             saved = self.backup("before-restore") if self.path.exists() else None
-            try:
-                atomic_write_bytes(self.path, payload)
-            except OSError as exc:
-                raise StoreError(
-                    M.STORE_WRITE_FAILED, path=self.path, reason=os_reason(exc)
-                ) from exc
+            self._replace(payload)
             return saved
 
     # -- migrations ---------------------------------------------------------------
@@ -467,12 +464,7 @@ class Store:
                     raise StoreError(M.STORE_NO_MIGRATION, path=self.path, found=version)
                 step(data)
                 meta(data)["schema_version"] = version + 1
-            try:
-                atomic_write_bytes(self.path, encode(data))
-            except OSError as exc:
-                raise StoreError(
-                    M.STORE_WRITE_FAILED, path=self.path, reason=os_reason(exc)
-                ) from exc
+            self._replace(encode(data))
             return found, SCHEMA_VERSION, saved
 
 

@@ -7,6 +7,7 @@ format, draws the screen table, or writes the bytes to stdout or to ``--output``
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -122,121 +123,33 @@ def run(
     output.done(R.REPORT_WRITTEN(path=file, format=R.FORMAT_NAMES[chosen]()))
 
 
-@command(app, "inventory", "@report.inventory")
-def inventory(
-    ctx: typer.Context,
-    site: Site = None,
-    start: From = None,
-    end: To = None,
-    fmt: FormatOption = None,
-    target: Output = None,
-    show_contact: ShowContact = False,
-    json: Json = False,
-) -> None:
-    run(
-        ctx,
-        "inventory",
-        site=site,
-        start=start,
-        end=end,
-        fmt=fmt,
-        target=target,
-        show_contact=show_contact,
-        json=json,
-    )
+def _report_command(name: str) -> Callable[..., None]:
+    """One ``lou report NAME`` command; the five reports take the same options."""
+
+    def report_command(
+        ctx: typer.Context,
+        site: Site = None,
+        start: From = None,
+        end: To = None,
+        fmt: FormatOption = None,
+        target: Output = None,
+        show_contact: ShowContact = False,
+        json: Json = False,
+    ) -> None:
+        run(
+            ctx,
+            name,
+            site=site,
+            start=start,
+            end=end,
+            fmt=fmt,
+            target=target,
+            show_contact=show_contact,
+            json=json,
+        )
+
+    return report_command
 
 
-@command(app, "missing", "@report.missing")
-def missing(
-    ctx: typer.Context,
-    site: Site = None,
-    start: From = None,
-    end: To = None,
-    fmt: FormatOption = None,
-    target: Output = None,
-    show_contact: ShowContact = False,
-    json: Json = False,
-) -> None:
-    run(
-        ctx,
-        "missing",
-        site=site,
-        start=start,
-        end=end,
-        fmt=fmt,
-        target=target,
-        show_contact=show_contact,
-        json=json,
-    )
-
-
-@command(app, "donations", "@report.donations")
-def donations(
-    ctx: typer.Context,
-    site: Site = None,
-    start: From = None,
-    end: To = None,
-    fmt: FormatOption = None,
-    target: Output = None,
-    show_contact: ShowContact = False,
-    json: Json = False,
-) -> None:
-    run(
-        ctx,
-        "donations",
-        site=site,
-        start=start,
-        end=end,
-        fmt=fmt,
-        target=target,
-        show_contact=show_contact,
-        json=json,
-    )
-
-
-@command(app, "rotation", "@report.rotation")
-def rotation(
-    ctx: typer.Context,
-    site: Site = None,
-    start: From = None,
-    end: To = None,
-    fmt: FormatOption = None,
-    target: Output = None,
-    show_contact: ShowContact = False,
-    json: Json = False,
-) -> None:
-    run(
-        ctx,
-        "rotation",
-        site=site,
-        start=start,
-        end=end,
-        fmt=fmt,
-        target=target,
-        show_contact=show_contact,
-        json=json,
-    )
-
-
-@command(app, "volunteers", "@report.volunteers")
-def volunteers(
-    ctx: typer.Context,
-    site: Site = None,
-    start: From = None,
-    end: To = None,
-    fmt: FormatOption = None,
-    target: Output = None,
-    show_contact: ShowContact = False,
-    json: Json = False,
-) -> None:
-    run(
-        ctx,
-        "volunteers",
-        site=site,
-        start=start,
-        end=end,
-        fmt=fmt,
-        target=target,
-        show_contact=show_contact,
-        json=json,
-    )
+for _name in ("inventory", "missing", "donations", "rotation", "volunteers"):
+    command(app, _name, f"@report.{_name}")(_report_command(_name))
