@@ -528,8 +528,8 @@ class Bench:
 
     def restore(self, pristine: Path, copy: Path) -> None:
         """A fresh copy of the pristine DB, with no backups or temp files (not timed)."""
-        shutil.rmtree(copy.with_name(copy.stem + ".backups"), ignore_errors=True)
-        for stale in copy.parent.glob(f".{copy.name}.*.tmp"):
+        shutil.rmtree(copy.with_name(copy.name + ".backups"), ignore_errors=True)
+        for stale in copy.parent.glob(f".{copy.name}.*tmp"):
             stale.unlink()
         shutil.copyfile(pristine, copy)
 

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lou_library.importing import clean_cell
+from lou_library.store import read_backup
 from tests.conftest import Lou
 
 HEADER_ZH = "书名,作者,ISBN,分类,数量,图书箱\n"
@@ -132,7 +133,7 @@ def test_import_takes_a_backup_first(small: Lou, db_path: Path, tmp_path: Path) 
     small.ok("book", "import", str(path))
     backups = small.json("db", "restore")["backups"]
     assert [b["reason"] for b in backups] == ["import"]
-    assert (db_path.parent / "lou.backups" / backups[0]["name"]).read_bytes() == before
+    assert read_backup(db_path.parent / "lou.json.backups" / backups[0]["name"]) == before
 
 
 def test_a_missing_file_is_a_clear_error(small: Lou, tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ import pytest
 from filelock import FileLock
 
 from lou_library import store as store_module
-from lou_library.store import SCHEMA_VERSION, Store, UnitOfWork
+from lou_library.store import SCHEMA_VERSION, Store, UnitOfWork, read_backup
 from tests.conftest import Lou
 
 WRITER = textwrap.dedent(
@@ -68,7 +68,7 @@ def test_sigkill_leaves_the_old_or_the_new_file(lou: Lou, db_path: Path) -> None
     assert kills >= 50
     lou.ok("db", "check")  # the next writer cleared the killed writers' temp files
     lou.ok("book", "add", "--title", "after the storm")
-    assert not list(db_path.parent.glob(".lou.json.*.tmp"))
+    assert not list(db_path.parent.glob(".lou.json.*tmp"))
 
 
 CHANGER = textwrap.dedent(
@@ -147,7 +147,7 @@ def test_io_failure_leaves_the_file_byte_identical(
         f"✗ Could not write the database {db_path}: No space left on device. It is unchanged.\n"
     )
     assert db_path.read_bytes() == before
-    assert not list(db_path.parent.glob(".lou.json.*.tmp"))
+    assert not list(db_path.parent.glob(".lou.json.*tmp"))
 
 
 def test_a_corrupt_db_is_refused_and_left_alone(small: Lou, db_path: Path) -> None:
@@ -215,7 +215,7 @@ def test_an_older_schema_asks_for_migrate_and_migrate_backs_up_first(
     )
     backups = Store(db_path).backups()
     assert [b.reason for b in backups] == [f"before-migrate-v{SCHEMA_VERSION}"]
-    assert backups[0].path.read_bytes() == before
+    assert read_backup(backups[0].path) == before
     data = orjson.loads(db_path.read_bytes())
     assert {box["shelf"] for box in data["boxes"].values()} == {"ground"}
     assert data["_meta"]["1"]["schema_version"] == SCHEMA_VERSION + 1
@@ -272,7 +272,7 @@ def test_init_refuses_to_overwrite_without_force(small: Lou, db_path: Path) -> N
     assert db_path.read_bytes() == before
     small.ok("init", "--force")
     assert small.json("info")["books"]["total"] == 0
-    assert [b.path.read_bytes() for b in Store(db_path).backups()] == [before]
+    assert [read_backup(b.path) for b in Store(db_path).backups()] == [before]
 
 
 def test_a_held_lock_times_out_naming_the_holder(small: Lou, db_path: Path) -> None:

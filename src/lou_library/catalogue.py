@@ -31,6 +31,7 @@ from lou_library.records import (
     event,
     find_code,
     log,
+    patch,
     peek_number,
     rows,
     set_counter,
@@ -489,19 +490,18 @@ def show_book(db: TinyDB, code: str, show_contact: bool = False) -> Doc:
 def history(db: TinyDB, code: str) -> tuple[Doc, list[Doc]]:
     """A book's journey: its events, and the rotation moves of every applied round.
 
-    A round keeps its moves once, in the round record (one line per book), rather than an
-    event per book; they are read back here as ``rotated`` events, in time order.
+    A round keeps its moves once, in the round record (as legs), rather than an event per
+    book; they are read back here as ``rotated`` events, in time order.
     """
     _, doc = get_book(db, code)
     book = doc["code"]
     found = [{**e, "_order": (int(i), 0)} for i, e in rows(db, EVENTS).items() if e["book"] == book]
-    prefix = book + " "
     for record in docs(db, "rounds"):
         # records from before events_before existed go last within their moment, by number
         order = (record.get("events_before", float("inf")) + 0.5, record["number"])
-        for move in record.get("moves", ()):
-            if move.startswith(prefix):
-                _, source, target = move.split(" ")
+        for leg in record.get("moves", ()):
+            if book in leg["books"]:
+                source, target = leg["from"], leg["to"]
                 found.append(
                     {
                         "at": record.get("applied_at", record["date"]),
@@ -528,7 +528,7 @@ def _move(
     target = changes.get("box", doc.get("box")) or (
         DEPOT if changes.get("status", doc["status"]) == "in_depot" else None
     )
-    db.table(BOOKS).update(changes, doc_ids=[doc_id])
+    patch(db, BOOKS, {doc_id: changes})
     log(db, [event(action, doc["code"], command, source=source, target=target, note=note or None)])
     return {**doc, **changes}
 

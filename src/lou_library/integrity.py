@@ -154,3 +154,102 @@ def repair(db: TinyDB, problems: list[Problem]) -> int:
     if person_ids:
         db.table(VOLUNTEERS).update(fix_person, doc_ids=person_ids)
     return len(book_ids) + len(person_ids)
+
+
+# ------------------------------------------------------------------- the file's shape
+
+# The deepest a record nests: rounds -> N -> undo -> after -> meta -> settings -> rotation
+# -> route (a list), with the document itself as level 1: 9. Schema 2 nested every
+# earlier round inside the last one's undo data, three levels a round; orjson cannot
+# write past 255 levels, which stopped `rotate apply` at round 84.
+MAX_DEPTH = 10
+# A file this much larger than its records encoded is padded (an indented or hand-edited
+# file); a command's next write makes it compact again, and so does --repair.
+PADDING_RATIO = 1.25
+PADDING_SLACK = 64 * 1024
+STRUCTURE_KINDS = {"too_deep", "stale_undo", "padded_file"}
+REPAIRABLE.update(STRUCTURE_KINDS)
+
+
+def depth(value: object) -> int:
+    """How many levels of objects and lists ``value`` nests (a scalar: 0)."""
+    deepest = 0
+    stack: list[tuple[object, int]] = [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            children: Any = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        deepest = max(deepest, level)
+        stack.extend((child, level + 1) for child in children if isinstance(child, dict | list))
+    return deepest
+
+
+def _undo_to_drop(data: dict[str, Any]) -> list[str]:
+    """Round records whose undo data is not needed: every round but the last applied one."""
+    rounds = data.get("rounds", {})
+    applied = [r.get("number") for r in rounds.values() if r.get("status") == "applied"]
+    last = max((n for n in applied if isinstance(n, int)), default=None)
+    return [
+        key
+        for key, record in rounds.items()
+        if "undo" in record and (record.get("number") != last or record.get("status") != "applied")
+    ]
+
+
+def check_shape(db: TinyDB, file_size: int) -> list[Problem]:
+    """What is wrong with the document's shape rather than its records: undo data of
+    more than the last round, nesting deeper than the schema has, a padded file."""
+    from lou_library.store import encode
+
+    data = db.storage.read() or {}
+    problems: list[Problem] = []
+    stale = _undo_to_drop(data)
+    for key in stale:
+        number = data["rounds"][key].get("number")
+        problems.append(Problem("stale_undo", str(number), M.CHECK_STALE_UNDO(number=number)))
+    for key, record in data.get("rounds", {}).items():
+        undo = record.get("undo")
+        if isinstance(undo, dict) and "rounds" in undo and key not in stale:
+            number = record.get("number")
+            problems.append(Problem("stale_undo", str(number), M.CHECK_NESTED_UNDO(number=number)))
+    found = depth(data)
+    encoded_size = len(encode(data))
+    if found > MAX_DEPTH:
+        problems.append(Problem("too_deep", "—", M.CHECK_TOO_DEEP(depth=found, limit=MAX_DEPTH)))
+    if file_size > encoded_size * PADDING_RATIO + PADDING_SLACK:
+        problems.append(
+            Problem(
+                "padded_file",
+                "—",
+                M.CHECK_PADDED(size=_mb(file_size), needed=_mb(encoded_size)),
+            )
+        )
+    return problems
+
+
+def repair_shape(db: TinyDB, problems: list[Problem]) -> int:
+    """Drop undo data no command can use (older rounds', and earlier rounds nested in the
+    last one's). Nothing any command shows is lost: the rounds themselves stay. A padded
+    file needs no change of its own: the repair's write is compact. Returns how many
+    problems were fixed."""
+    if not any(p.kind in STRUCTURE_KINDS for p in problems):
+        return 0
+    data = db.storage.read() or {}
+    changed = sum(1 for p in problems if p.kind == "padded_file")
+    for key in _undo_to_drop(data):
+        del data["rounds"][key]["undo"]
+        changed += 1
+    for record in data.get("rounds", {}).values():
+        undo = record.get("undo")
+        if isinstance(undo, dict) and undo.pop("rounds", None) is not None:
+            changed += 1
+    db.storage.write(data)  # written by the repair's unit of work, compact
+    return changed
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1e6:.1f} MB"

@@ -480,6 +480,22 @@ CHECK_TASK_NOWHERE = Msg(
     "任务 {id} 指向不存在的轮次 {round} 或图书箱（{boxes}）",
     "task {id} points to a round {round} or boxes ({boxes}) that do not exist",
 )
+CHECK_STALE_UNDO = Msg(
+    "第 {number} 轮还保存着撤销信息，但只有最近一轮可以撤销",
+    "round {number} still keeps undo data, though only the last round can be undone",
+)
+CHECK_NESTED_UNDO = Msg(
+    "第 {number} 轮的撤销信息里嵌套了更早各轮的记录（结构版本 2 的问题）",
+    "the undo data of round {number} nests the records of earlier rounds (a schema 2 problem)",
+)
+CHECK_TOO_DEEP = Msg(
+    "文件嵌套了 {depth} 层，超过数据结构允许的 {limit} 层",
+    "the file nests {depth} levels deep; the schema has at most {limit}",
+)
+CHECK_PADDED = Msg(
+    "文件有 {size}，而其中的记录只需 {needed}（多余的空白或手工编辑）",
+    "the file takes {size} while its records need {needed} (padding or a hand edit)",
+)
 CHECK_REPAIRED = Msg(
     "已修复 {n} 处（修复前已备份到 {path}）。", "Repaired {n} records (backed up first to {path})."
 )
@@ -488,6 +504,12 @@ CHECK_NOTHING_TO_REPAIR = Msg(
     "Nothing can be repaired automatically; the rest need a person to decide.",
 )
 COL_BOOKS_IN_BACKUP = Msg("图书", "Books")
+CLOCK_BEHIND_BACKUPS = Msg(
+    "注意：电脑时钟（{now}）早于最新一份备份的时间（{newest}），请检查日期和时区设置。备份按生成顺序编号保留，新备份不会因此被删除。",
+    "Note: the clock ({now}) is behind the newest backup ({newest}); check the date and "
+    "time zone. Backups are kept by the order they were made, so the new one is safe.",
+)
+BACKUP_LEGACY = Msg("（旧版备份）", " (earlier version)")
 NO_BACKUPS = Msg("{folder} 中还没有备份。", "There are no backups in {folder} yet.")
 BACKUPS_TITLE = Msg("备份（{folder}）", "Backups in {folder}")
 RESTORE_HOW = Msg(

@@ -73,8 +73,11 @@ from lou_library.records import (
     Doc,
     docs,
     event,
+    legs_of,
     log,
+    moves_of,
     next_number,
+    patch,
     rows,
     settings,
 )
@@ -507,11 +510,9 @@ def apply_round(db: TinyDB, plan: Plan, command: str = "rotate apply") -> Doc:
     book_ids = {doc["code"]: doc_id for doc_id, doc in book_rows.items()}
     box_ids = {doc["code"]: doc_id for doc_id, doc in box_rows.items()}
 
-    # Only the last round can be undone: earlier rounds lose their undo data, which is
-    # kept inside this round's, so undoing this one puts them back exactly.
-    previous = {
-        doc_id: dict(record) for doc_id, record in rows(db, ROUNDS).items() if "undo" in record
-    }
+    # Only the last round can be undone, so the round before loses its undo data, and
+    # this round's keeps nothing of it: the undo data is the size of one round's work.
+    previous = [int(doc_id) for doc_id, record in rows(db, ROUNDS).items() if "undo" in record]
     before: dict[str, list[str]] = defaultdict(list)  # box contents before the moves
     for doc in book_rows.values():
         if doc["status"] == "in_box":
@@ -523,20 +524,18 @@ def apply_round(db: TinyDB, plan: Plan, command: str = "rotate apply") -> Doc:
     for book, _, target in plan.moves:
         if target != DEPOT:
             arrivals[target].append(book)
-    undo = {  # only the fields apply changes: undo puts them back, or removes them
+    memory: dict[str, Doc] = {}  # box -> what this round changes in its memory
+    undo: Doc = {  # only the fields apply changes: undo puts them back, or removes them
         "book_fields": {
             c: _fields(book_rows[book_ids[c]], BOOK_FIELDS) for c in sorted(changed_books)
         },
-        "box_fields": {
-            c: _fields(box_rows[box_ids[c]], BOX_FIELDS) for c in sorted(plan.final_counts)
-        },
+        "memory": memory,
         "meta": copy.deepcopy(rows(db, "_meta")["1"]),
         "events_after": max((int(i) for i in rows(db, EVENTS)), default=0),
         "tables": sorted(db.storage.read() or {}),  # tables that existed before
-        "rounds": previous,
     }
     if previous:
-        db.table(ROUNDS).update(_without_undo, doc_ids=[int(i) for i in previous])
+        db.table(ROUNDS).update(_without_undo, doc_ids=previous)
 
     destination = {book: target for book, _, target in plan.moves}
 
@@ -556,13 +555,20 @@ def apply_round(db: TinyDB, plan: Plan, command: str = "rotate apply") -> Doc:
     db.table(BOOKS).update(move_book, doc_ids=[int(book_ids[c]) for c in sorted(changed_books)])
 
     def remember(doc: Any) -> None:
-        recent = {
-            n: codes for n, codes in doc.get("recent", {}).items() if int(n) > plan.number - window
-        }
+        """The box's memory: the books it received in the last ``window`` rounds. Undo
+        needs only what this round forgets (entries that fell out of the window), whether
+        the box had a memory at all, and which entries it adds."""
+        had = doc.get("recent")
+        recent = {n: codes for n, codes in (had or {}).items() if int(n) > plan.number - window}
         if not recent and before.get(doc["code"]):  # what it held before its first round
             recent["0"] = " ".join(sorted(before[doc["code"]]))
         if arrivals.get(doc["code"]):
             recent[str(plan.number)] = " ".join(arrivals[doc["code"]])
+        memory[doc["code"]] = {
+            "had": had is not None,
+            "forgot": {n: codes for n, codes in (had or {}).items() if n not in recent},
+            "added": [n for n in recent if n not in (had or {})],
+        }
         doc["recent"] = recent
 
     db.table(BOXES).update(remember, doc_ids=[int(box_ids[c]) for c in sorted(plan.final_counts)])
@@ -602,7 +608,7 @@ def apply_round(db: TinyDB, plan: Plan, command: str = "rotate apply") -> Doc:
         "planned_date": plan.planned_date.isoformat(),
         "status": "applied",
         "applied_at": stamp,
-        "moves": [f"{b} {s} {t}" for b, s, t in plan.moves],
+        "moves": legs_of(plan.moves),
         "events_before": undo["events_after"],  # where the moves fall among the events
         "tasks": [t["id"] for t in task_docs],
         "figures": plan_figures(plan),
@@ -631,7 +637,7 @@ def _fingerprint(db: TinyDB) -> Doc:
 
 
 BOOK_FIELDS = ("box", "last_box", "status", "since")
-BOX_FIELDS = ("recent",)
+BOX_FIELDS = ("recent",)  # what schema 2 kept whole for undo; see _restore_memory
 
 
 def _fields(doc: Doc, names: tuple[str, ...]) -> Doc:
@@ -743,7 +749,10 @@ def undo_last(db: TinyDB) -> Doc:
     undo = record["undo"]
     if "book_fields" in undo:
         _put_fields_back(db, BOOKS, undo["book_fields"], BOOK_FIELDS)
-        _put_fields_back(db, BOXES, undo["box_fields"], BOX_FIELDS)
+        if "memory" in undo:
+            _restore_memory(db, undo["memory"])
+        else:  # a round applied by schema 2, which kept every box's whole memory
+            _put_fields_back(db, BOXES, undo["box_fields"], BOX_FIELDS)
     else:  # a round applied by schema 1, which kept whole documents
         _replace_docs(db, BOOKS, undo["books"])
         _replace_docs(db, BOXES, undo["boxes"])
@@ -752,11 +761,12 @@ def undo_last(db: TinyDB) -> Doc:
     db.table(TASKS).remove(doc_ids=list(task_rows))
     round_ids = [int(i) for i, r in rows(db, ROUNDS).items() if r["number"] == record["number"]]
     db.table(ROUNDS).remove(doc_ids=round_ids)
-    _replace_docs(db, ROUNDS, undo.get("rounds", {}), key="number")
 
     def restore_meta(doc: Any) -> None:  # counters, and the start date pinned by apply
+        version = doc.get("schema_version")
         doc.clear()
         doc.update(undo["meta"])
+        doc["schema_version"] = version  # a migration since the apply keeps its version
 
     db.table("_meta").update(restore_meta, doc_ids=[1])
     data = db.storage.read() or {}
@@ -764,6 +774,25 @@ def undo_last(db: TinyDB) -> Doc:
         if table not in undo["tables"] and not data[table]:  # created empty by this round
             db.drop_table(table)
     return record
+
+
+def _restore_memory(db: TinyDB, memory: dict[str, Doc]) -> None:
+    """Each box's memory as before the round: its added entries go, forgotten ones come
+    back, in round order (the order ``remember`` keeps)."""
+    if not memory:
+        return
+    ids = [int(i) for i, doc in rows(db, BOXES).items() if doc.get("code") in memory]
+
+    def put_back(doc: Any) -> None:
+        change = memory[doc["code"]]
+        if not change["had"]:
+            doc.pop("recent", None)
+            return
+        kept = {n: c for n, c in doc.get("recent", {}).items() if n not in change["added"]}
+        merged = {**kept, **change["forgot"]}
+        doc["recent"] = dict(sorted(merged.items(), key=lambda item: int(item[0])))
+
+    db.table(BOXES).update(put_back, doc_ids=ids)
 
 
 def _replace_docs(db: TinyDB, table: str, saved: dict[str, Doc], key: str = "code") -> None:
@@ -796,8 +825,7 @@ def with_stops(db: TinyDB, tasks: list[Doc]) -> list[Doc]:
         if record["number"] in wanted:
             out: dict[str, list[list[str]]] = defaultdict(list)
             into: dict[str, list[list[str]]] = defaultdict(list)
-            for move in record["moves"]:
-                book, source, target = move.split(" ")
+            for book, source, target in moves_of(record):
                 out[source].append([book, target])
                 into[target].append([book, source])
             sources[record["number"]], targets[record["number"]] = out, into
@@ -867,23 +895,22 @@ def complete_task(
     extra_pairs = [_parse_extra(db, task, e) for e in extra]
     stamp = clock.stamp()
     book_rows = rows(db, BOOKS)
-    ids = {d["code"]: int(i) for i, d in book_rows.items()}
+    wanted = set(missing_codes) | {code for code, _ in extra_pairs}
+    ids = {d["code"]: i for i, d in book_rows.items() if d["code"] in wanted}
     events = []
+    updates: dict[str, Doc] = {}
     for code in missing_codes:
         if code not in ids:
             continue
-        book = book_rows[str(ids[code])]
+        book = book_rows[ids[code]]
         if book["status"] not in ("in_box", "in_depot"):
             continue
-        db.table(BOOKS).update(
-            {
-                "status": "not_seen",
-                "box": None,
-                "missing_since": task["round"],
-                "last_box": handled[code][0] if handled[code][0] != DEPOT else book.get("last_box"),
-            },
-            doc_ids=[ids[code]],
-        )
+        updates[ids[code]] = {
+            "status": "not_seen",
+            "box": None,
+            "missing_since": task["round"],
+            "last_box": handled[code][0] if handled[code][0] != DEPOT else book.get("last_box"),
+        }
         events.append(
             event(
                 "not_seen",
@@ -896,11 +923,10 @@ def complete_task(
             )
         )
     for code, box in extra_pairs:
-        before = book_rows[str(ids[code])]
+        before = book_rows[ids[code]]
         recorded = before.get("box") or (DEPOT if before["status"] == "in_depot" else None)
-        db.table(BOOKS).update(
-            {"status": "in_box", "box": box, "last_box": box}, doc_ids=[ids[code]]
-        )
+        updates[ids[code]] = {**updates.get(ids[code], {}), "status": "in_box", "box": box}
+        updates[ids[code]]["last_box"] = box
         events.append(
             event(
                 "found",
@@ -913,6 +939,7 @@ def complete_task(
                 at=stamp,
             )
         )
+    patch(db, BOOKS, updates)
     log(db, events)
     changes = {
         "status": "done",
@@ -920,7 +947,7 @@ def complete_task(
         "missing": missing_codes,
         "extra": [f"{c}@{b}" for c, b in extra_pairs],
     }
-    db.table(TASKS).update(changes, doc_ids=[doc_id])
+    patch(db, TASKS, {doc_id: changes})
     return {**task, **changes}
 
 

@@ -4,7 +4,10 @@ Every round goes through the same code as the real commands: ``plan_round``,
 ``apply_round`` and ``complete_task``; only the volunteers' reports are made up (each
 book a task handles is missing with probability ``loss``), missing books come back with
 probability ``returns`` each round, and residents donate ``donations`` books a round.
-The real DB is never written.
+The real DB is never written: the simulation keeps the document as the bytes its file
+would hold (:class:`lou_library.store.MemoryFile`), encoded after the apply and after
+the reports as the commands' writes encode it, so whatever would break the file breaks
+the simulation too, and each round reports the size the file would have.
 
 The software must never create or lose a book: after every apply, the set of book codes
 is checked against the set before (plus donations), and every book that was on a shelf
@@ -19,14 +22,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-import orjson
 from tinydb import TinyDB
-from tinydb.storages import MemoryStorage
 
 from lou_library import clock, rotation
 from lou_library.catalogue import donate, found_book
 from lou_library.records import BOOKS, BOXES, VOLUNTEERS, docs
-from lou_library.store import RawData
+from lou_library.store import MemoryFile, RawData
 
 
 @dataclass
@@ -46,6 +47,7 @@ class RoundFigures:
     returned: int
     donated: int
     short: int
+    file_bytes: int  # the size the DB file would have after the round's reports
 
 
 @dataclass
@@ -77,6 +79,7 @@ class Simulation:
             "returned": sum(r.returned for r in self.rounds),
             "donated": sum(r.donated for r in self.rounds),
             "short": sum(r.short for r in self.rounds),
+            "file_bytes": self.rounds[-1].file_bytes if self.rounds else None,
         }
 
 
@@ -96,27 +99,30 @@ def simulate(
     start: date | None = None,
 ) -> Simulation:
     rng = random.Random(seed)
-    db = TinyDB(storage=MemoryStorage)
-    db.storage.write(orjson.loads(orjson.dumps(data)))
+    document = MemoryFile(data)
     result = Simulation()
-    previous = rotation.last_round(db)
+    with document.write() as db:
+        previous = rotation.last_round(db)
+        eligible = [
+            p["code"] for p in docs(db, VOLUNTEERS) if p["status"] == "active" and p.get("sites")
+        ]
     day = (
         date.fromisoformat(previous["date"]) + timedelta(days=14)
         if previous
         else (start or clock.today())
     )
-    eligible = [
-        p["code"] for p in docs(db, VOLUNTEERS) if p["status"] == "active" and p.get("sites")
-    ]
     handled: Counter[str] = Counter(dict.fromkeys(eligible, 0))
     for _ in range(rounds):
-        if start is None:  # the schedule's own dates, holidays avoided as it says
-            day = rotation.next_round(db).date
-        _mark_away(db, rng, away, day)
-        plan = rotation.plan_round(db, on=None if start is None else day)
-        before = _shelf(db)
-        rotation.apply_round(db, plan, command="rotate simulate")
-        after = _shelf(db)
+        with document.write() as db:  # `lou rotate apply`
+            if start is None:  # the schedule's own dates, holidays avoided as it says
+                day = rotation.next_round(db).date
+            _mark_away(db, rng, away, day)
+            plan = rotation.plan_round(db, on=None if start is None else day)
+            before = _shelf(db)
+            rotation.apply_round(db, plan, command="rotate simulate")
+            after = _shelf(db)
+            counts = Counter(b["box"] for b in docs(db, BOOKS) if b["status"] == "in_box")
+            violations = sum(1 for b in docs(db, BOXES) if counts[b["code"]] > int(b["capacity"]))
         result.books_created += len(set(after) - set(before))
         lost = [c for c, s in before.items() if c not in after]
         fell_off = [
@@ -125,25 +131,11 @@ def simulate(
             if s in ("in_box", "in_depot") and after.get(c) not in ("in_box", "in_depot")
         ]
         result.books_lost_by_software += len(lost) + len(fell_off)
-        counts = Counter(b["box"] for b in docs(db, BOOKS) if b["status"] == "in_box")
-        violations = sum(1 for b in docs(db, BOXES) if counts[b["code"]] > int(b["capacity"]))
-
-        missing_total = 0
-        for task in rotation.list_tasks(db, round_number=plan.number):
-            books = sorted(rotation.task_books(task))
-            missing = [b for b in books if rng.random() < loss]
-            missing_total += len(missing)
-            rotation.complete_task(db, task["id"], missing=missing, listed=task)
-            if task.get("volunteer"):
-                handled[task["volunteer"]] += int(task["books"])
-        returned = 0
-        for book in [b["code"] for b in docs(db, BOOKS) if b["status"] == "not_seen"]:
-            if rng.random() < returns:
-                found_book(db, book, None)
-                returned += 1
-        boxes = [b["code"] for b in docs(db, BOXES) if b["status"] == "active"]
-        for n in range(donations):
-            donate(db, box=rng.choice(boxes), title=f"捐赠图书 {plan.number}-{n + 1}")
+        with document.write() as db:  # the volunteers' `lou task done`, finds, donations
+            missing_total, returned = _report_back(db, rng, plan.number, loss, returns, handled)
+            boxes = [b["code"] for b in docs(db, BOXES) if b["status"] == "active"]
+            for n in range(donations):
+                donate(db, box=rng.choice(boxes), title=f"捐赠图书 {plan.number}-{n + 1}")
         result.rounds.append(
             RoundFigures(
                 round=plan.number,
@@ -161,11 +153,38 @@ def simulate(
                 returned=returned,
                 donated=donations,
                 short=sum(plan.short.values()),
+                file_bytes=document.size,
             )
         )
         day = plan.date + timedelta(days=14)
     result.loads = {code: handled[code] for code in eligible}
     return result
+
+
+def _report_back(
+    db: TinyDB,
+    rng: random.Random,
+    number: int,
+    loss: float,
+    returns: float,
+    handled: Counter[str],
+) -> tuple[int, int]:
+    """Every task of the round reported done, a share ``loss`` of its books missing; each
+    book not seen comes back with probability ``returns``. (missing, returned)"""
+    missing_total = 0
+    for task in rotation.list_tasks(db, round_number=number):
+        books = sorted(rotation.task_books(task))
+        missing = [b for b in books if rng.random() < loss]
+        missing_total += len(missing)
+        rotation.complete_task(db, task["id"], missing=missing, listed=task)
+        if task.get("volunteer"):
+            handled[task["volunteer"]] += int(task["books"])
+    returned = 0
+    for book in [b["code"] for b in docs(db, BOOKS) if b["status"] == "not_seen"]:
+        if rng.random() < returns:
+            found_book(db, book, None)
+            returned += 1
+    return missing_total, returned
 
 
 def _mark_away(db: TinyDB, rng: random.Random, share: float, day: date) -> None:

@@ -117,12 +117,12 @@ def test_every_write_step_can_fail_without_harm(
         monkeypatch.setattr(store_module, "SCHEMA_VERSION", version + 1)
         monkeypatch.setitem(store_module.MIGRATIONS, version, lambda data: None)
         data = db_path.read_bytes().replace(
-            f'"schema_version": {version + 1}'.encode(), f'"schema_version": {version}'.encode()
+            f'"schema_version":{version + 1}'.encode(), f'"schema_version":{version}'.encode()
         )
         db_path.write_bytes(data)
     args = SETUPS[name](ring, tmp_path)
     before = db_path.read_bytes()
-    backups = db_path.parent / "lou.backups"
+    backups = db_path.parent / "lou.json.backups"
     saved_backups = {p.name: p.read_bytes() for p in backups.glob("*")} if backups.exists() else {}
 
     def reset() -> None:
@@ -161,7 +161,7 @@ def test_every_write_step_can_fail_without_harm(
                     tally["faults refused cleanly"] += 1
                 if state not in (before, success):
                     tally["states lost or corrupted"] += 1
-                assert not list(db_path.parent.glob(".lou.json.*.tmp"))
+                assert not list(db_path.parent.glob(".lou.json.*tmp"))
                 if name != "db migrate":
                     ring.ok("db", "check")
     tally["states lost or corrupted"] += 0

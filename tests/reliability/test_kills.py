@@ -42,7 +42,7 @@ def _kill_loop(db: Path, args: list[str], kills: int, tally: Counter[str], seed:
     seen: Counter[str] = Counter()
     for n in range(kills):
         db.write_bytes(before)
-        shutil.rmtree(db.parent / f"{db.stem}.backups", ignore_errors=True)
+        shutil.rmtree(db.parent / f"{db.name}.backups", ignore_errors=True)
         proc = subprocess.Popen(
             [sys.executable, "-m", "lou_library", *args], env=_env(db),
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -64,7 +64,7 @@ def _kill_loop(db: Path, args: list[str], kills: int, tally: Counter[str], seed:
     tally["kills survived"] += kills
     tally["kills that landed after the write"] += seen["after"]
     assert _lou(db, "book", "add", "--title", "after the kills").returncode == 0
-    assert not list(db.parent.glob(f".{db.name}.*.tmp"))  # the next writer cleaned up
+    assert not list(db.parent.glob(f".{db.name}.*tmp"))  # the next writer cleaned up
 
 
 def _import_file(folder: Path, rows: int) -> Path:

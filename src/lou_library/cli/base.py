@@ -257,8 +257,14 @@ class AppState:
     @property
     def store(self) -> Store:
         if self._store is None:
-            self._store = Store(resolve_db_path(self.db_option))
+            self._store = Store(resolve_db_path(self.db_option), notify=_warn)
         return self._store
+
+
+def _warn(message: str) -> None:
+    from lou_library.cli import output
+
+    output.warn(message)
 
 
 def state(ctx: typer.Context) -> AppState:

@@ -27,14 +27,15 @@ def check(
     repaired, saved = 0, None
     if repair:
         with store.write("db check --repair") as db:
-            problems = integrity.check(db)
+            problems = integrity.check(db) + integrity.check_shape(db, store.size())
             if any(p.repairable for p in problems):
                 saved = store.backup("repair")
-                repaired = integrity.repair(db, problems)
-            problems = integrity.check(db)
+                repaired = integrity.repair(db, problems) + integrity.repair_shape(db, problems)
+            # what is left once the repair's compact write is done
+            problems = integrity.check(db) + integrity.check_shape(db, 0)
     else:
         with store.read() as db:
-            problems = integrity.check(db)
+            problems = integrity.check(db) + integrity.check_shape(db, store.size())
     if json:
         output.emit_json(
             {
@@ -81,6 +82,11 @@ def backup(ctx: typer.Context) -> None:
     output.done(M.BACKED_UP(path=saved))
 
 
+def _count(books: int | None) -> str:
+    """A backup's books: 0 is a number like any other; "?" when it does not read."""
+    return "?" if books is None else str(books)
+
+
 def _reason(reason: str) -> str:
     """Why a backup was taken, in the user's language ("before-migrate-v1" too)."""
     key = "before-migrate" if reason.startswith("before-migrate") else reason
@@ -106,6 +112,8 @@ def restore(
                             "created": b.created,
                             "reason": b.reason,
                             "size": b.size,
+                            "number": b.number,
+                            "legacy": b.legacy,
                         }
                         for b in reversed(backups)
                     ],
@@ -129,23 +137,24 @@ def restore(
                     (
                         b.path.name,
                         b.created,
-                        _reason(b.reason),
-                        store.backup_books(b.path) or "?",
+                        _reason(b.reason) + (M.BACKUP_LEGACY() if b.legacy else ""),
+                        _count(store.backup_books(b.path)),
                         output.size_text(b.size),
                     )
                     for b in reversed(backups)
                 ],
                 title=M.BACKUPS_TITLE(folder=store.backup_dir),
                 right=[3, 4],
+                keep=[0, 1, 4],
             )
         )
         output.note(M.RESTORE_HOW())
         return
     if name is None:
-        usable = [b for b in backups if store.readable_backup(b.path)]
-        if not usable:
+        latest_one = store.latest_backup()
+        if latest_one is None:
             raise Invalid(M.NO_BACKUPS, folder=store.backup_dir)
-        chosen = usable[-1]
+        chosen = latest_one
     else:
         chosen = store.find_backup(name)
     saved = store.restore(chosen.path)

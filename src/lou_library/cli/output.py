@@ -77,9 +77,12 @@ def table(
     title: str | None = None,
     caption: str | None = None,
     right: Iterable[int] = (),
+    keep: Iterable[int] = (),
 ) -> Table:
-    """A table of records; ``right`` lists the columns of numbers."""
+    """A table of records; ``right`` lists the columns of numbers, ``keep`` those never
+    folded (file names, dates): the other columns fold instead."""
     numbers = set(right)
+    whole = set(keep)
     result = Table(
         title=safe(title) if title else None,
         caption=safe(caption) if caption else None,
@@ -87,7 +90,12 @@ def table(
         header_style="bold",
     )
     for i, header in enumerate(headers):
-        result.add_column(header, justify="right" if i in numbers else "left", overflow="fold")
+        result.add_column(
+            header,
+            justify="right" if i in numbers else "left",
+            overflow="fold",
+            no_wrap=i in whole,
+        )
     for row in rows:
         result.add_row(*(safe(cell) for cell in row))
     return result
