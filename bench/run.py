@@ -55,6 +55,12 @@ DEFAULT_RUNS = 7
 QUICK_RUNS = 3
 SMALL_LIMIT = 10_000  # sizes up to this are judged by the 3,000 targets, larger by 100,000's
 SIMULATE_LIMIT = 10_000  # `rotate simulate --rounds 26` runs only at sizes up to this
+AGED_ROUNDS_SMALL = 104  # four years of rounds, every 14 days
+AGED_ROUNDS_LARGE = 26  # one year at 100,000 books
+AGED_X_FRESH = 2.0  # an aged network's command takes at most this times the fresh one's
+AGED_PEAK_MB = 200  # at 3,000 books
+AGED_FILE_MB = 15  # 3,000 books after four years
+BACKUPS_X_FILE = 5.0  # the backups folder after those years, against the DB file
 FIND_QUERY = "swgwsm"  # 十万个为什么, by pinyin initials
 TIMEOUT = 600.0  # seconds one child may take before it is killed and marked failed
 ROOT = Path(__file__).resolve().parents[1]
@@ -78,7 +84,7 @@ FLOOR_CODE: dict[str, str] = {
         "path = sys.argv[1]\n"
         "with open(path, 'rb') as f:\n"
         "    data = orjson.loads(f.read())\n"
-        "payload = orjson.dumps(data, option=orjson.OPT_INDENT_2) + b'\\n'\n"
+        "payload = orjson.dumps(data) + b'\\n'\n"
         "folder = os.path.dirname(os.path.abspath(path))\n"
         "fd, tmp = tempfile.mkstemp(prefix='.floor.', suffix='.tmp', dir=folder)\n"
         "with os.fdopen(fd, 'wb') as h:\n"
@@ -171,6 +177,13 @@ class Generated:
     method: str
     file_mb: float
     cached: bool = False
+    rounds: int = 0  # rounds the network has lived (0: fresh)
+    now: str = LOU_NOW  # the clock its commands run at: the day its next round is due
+    backups_mb: float | None = None  # its backups folder after those rounds
+
+    @property
+    def network(self) -> str:
+        return f"{self.rounds} rounds" if self.rounds else "fresh"
 
 
 @contextmanager
@@ -326,6 +339,48 @@ def generate(size: int, cache_root: Path) -> Generated:
     return Generated(size, shape, db, batch, import_rows, seconds, "rules", db.stat().st_size / 1e6)
 
 
+def aged_rounds(size: int) -> int:
+    """Four years at the real network's size; one year at 100,000 books."""
+    return AGED_ROUNDS_SMALL if size <= SMALL_LIMIT else AGED_ROUNDS_LARGE
+
+
+def generate_aged(fresh: Generated, cache_root: Path) -> Generated:
+    """The fresh network after :func:`aged_rounds` rounds played through the real apply
+    and report-back paths (bench/aged.py), with its backups folder; cached beside it."""
+    from aged import Aging, age
+
+    from lou_library.rotation import next_round
+    from lou_library.store import Store
+
+    rounds = aged_rounds(fresh.size)
+    folder = fresh.db.parent
+    how = hashlib.sha256((ROOT / "bench" / "aged.py").read_bytes()).hexdigest()[:8]
+    db, meta_file = folder / f"aged-{rounds}-{how}.json", folder / f"aged-{rounds}-{how}.meta.json"
+    if meta_file.is_file() and db.is_file():
+        meta = json.loads(meta_file.read_text(encoding="utf-8"))
+        return Generated(
+            fresh.size, fresh.shape, db, fresh.import_csv, fresh.import_rows, meta["seconds"],
+            "rules + rounds", db.stat().st_size / 1e6, cached=True, rounds=rounds,
+            now=meta["now"], backups_mb=meta["backups_mb"],
+        )  # fmt: skip
+    shutil.rmtree(db.with_name(db.name + ".backups"), ignore_errors=True)
+    shutil.copyfile(fresh.db, db)
+    start = time.perf_counter()
+    with pinned_clock():
+        log(f"{fresh.size:,} books: playing {rounds} rounds for the aged network ...")
+        result = age(db, Aging(rounds=rounds))
+        with Store(db).read() as state:
+            now = f"{next_round(state).date.isoformat()}T09:00:00"
+    seconds = time.perf_counter() - start
+    meta = {"seconds": seconds, "now": now, "backups_mb": result.backups_bytes / 1e6}
+    meta_file.write_text(json.dumps(meta), encoding="utf-8")
+    return Generated(
+        fresh.size, fresh.shape, db, fresh.import_csv, fresh.import_rows, seconds,
+        "rules + rounds", result.file_bytes / 1e6, rounds=rounds, now=now,
+        backups_mb=result.backups_bytes / 1e6,
+    )  # fmt: skip
+
+
 # ------------------------------------------------------------------------------ timing
 
 
@@ -421,6 +476,7 @@ class Row:
     key: str
     command: str
     size: int
+    network: str
     median_s: float | None
     floor: str
     floor_median_s: float | None
@@ -432,6 +488,7 @@ class Row:
     met: str
     runs: int
     error: str = ""
+    x_fresh: float | None = None  # aged networks: median / the fresh network's median
 
 
 @dataclass
@@ -440,10 +497,21 @@ class Target:
     check: Callable[[Row], bool]
 
 
-def targets_for(key: str, size: int) -> list[Target]:
+def targets_for(key: str, size: int, aged: bool = False) -> list[Target]:
     small = size <= SMALL_LIMIT
     ratio = 1.5 if small else 2.0
     found: list[Target] = []
+    if aged and small:  # four years on: no slower than twice the fresh network
+        return [
+            Target(
+                f"<={AGED_X_FRESH:g}x fresh",
+                lambda r: r.x_fresh is not None and r.x_fresh <= AGED_X_FRESH,
+            ),
+            Target(
+                f"<={AGED_PEAK_MB} MB",
+                lambda r: r.peak_mb is not None and r.peak_mb <= AGED_PEAK_MB,
+            ),
+        ]
 
     def x_floor(limit: float, name: str) -> Target:
         return Target(
@@ -543,9 +611,10 @@ class Bench:
         self, gen: Generated, cmd: Command
     ) -> tuple[list[Sample], list[float], list[float]]:
         """Warm-up, then runs x (command, floor[, stock TinyDB]), interleaved."""
-        db = self.work / f"lou-{gen.size}.json"
-        floor_db = self.work / f"floor-{gen.size}.json"
+        db = self.work / f"lou-{gen.size}-{gen.rounds}.json"
+        floor_db = self.work / f"floor-{gen.size}-{gen.rounds}.json"
         argv = [sys.executable, "-m", "lou_library", "--db", str(db), *cmd.args]
+        env = {**self.env, "LOU_NOW": gen.now}
         samples: list[Sample] = []
         floors: list[float] = []
         tinydb: list[float] = []
@@ -555,7 +624,7 @@ class Bench:
                 stale.unlink(missing_ok=True)
             if cmd.writes and i:
                 self.restore(gen.db, db)
-            sample = run_child(argv, self.env, self.work)
+            sample = run_child(argv, env, self.work)
             if sample.code:
                 samples.append(sample)
                 return samples, floors, tinydb
@@ -575,15 +644,17 @@ class Bench:
 
     def row(self, gen: Generated, cmd: Command) -> Row:
         samples, floors, tinydb = self.measure(gen, cmd)
-        targets = targets_for(cmd.key, gen.size)
+        targets = targets_for(cmd.key, gen.size, aged=bool(gen.rounds))
         target_text = ", ".join(t.text for t in targets) or "-"
         failed = [s for s in samples if s.code]
         if failed:
             bad = failed[0]
             log(f"  FAILED (exit {bad.code}): {cmd.label}\n{bad.stderr.rstrip()}")
             return Row(
-                cmd.key, cmd.label, gen.size, None, cmd.floor, None, None, None, None, None,
-                target_text, "FAILED", len(samples) - len(failed), bad.stderr.strip()[-2000:],
+                key=cmd.key, command=cmd.label, size=gen.size, network=gen.network,
+                median_s=None, floor=cmd.floor, floor_median_s=None, x_floor=None,
+                x_tinydb=None, peak_mb=None, growth=None, target=target_text, met="FAILED",
+                runs=len(samples) - len(failed), error=bad.stderr.strip()[-2000:],
             )  # fmt: skip
         median = statistics.median(s.seconds for s in samples)
         floor = statistics.median(floors)
@@ -592,6 +663,7 @@ class Bench:
             key=cmd.key,
             command=cmd.label,
             size=gen.size,
+            network=gen.network,
             median_s=median,
             floor=cmd.floor,
             floor_median_s=floor,
@@ -603,14 +675,26 @@ class Bench:
             met="-",
             runs=len(samples),
         )
-        if targets:
-            missed = [t.text for t in targets if not t.check(result)]
-            result.met = "no: " + ", ".join(missed) if missed else "yes"
         log(
             f"  {cmd.label:<40} {median:7.3f} s  {result.x_floor:5.2f}x {cmd.floor}"
-            f"  {result.peak_mb:6.0f} MB  {result.met}"
+            f"  {result.peak_mb:6.0f} MB  ({gen.network})"
         )
         return result
+
+
+def judge(rows: Sequence[Row]) -> None:
+    """Each aged row's ratio to the fresh network's same command, then every target."""
+    fresh = {(r.key, r.size): r.median_s for r in rows if r.network == "fresh"}
+    for r in rows:
+        base = fresh.get((r.key, r.size))
+        if r.network != "fresh" and base and r.median_s is not None:
+            r.x_fresh = r.median_s / base
+        if r.met == "FAILED":
+            continue
+        targets = targets_for(r.key, r.size, aged=r.network != "fresh")
+        if targets:
+            missed = [t.text for t in targets if not t.check(r)]
+            r.met = "no: " + ", ".join(missed) if missed else "yes"
 
 
 # ----------------------------------------------------------------------------- output
@@ -639,14 +723,17 @@ def markdown(headers: Sequence[str], rows: Sequence[Sequence[str]], right: set[i
 
 def results_table(rows: Sequence[Row]) -> str:
     headers = [
-        "command", "books", "median s", "floor", "x floor", "x TinyDB", "peak MB", "growth",
-        "target", "met",
+        "command", "books", "network", "median s", "x fresh", "floor", "x floor", "x TinyDB",
+        "peak MB", "growth", "target", "met",
     ]  # fmt: skip
+    ordered = sorted(rows, key=lambda r: (r.size, r.key, r.network != "fresh"))
     body = [
         [
             r.command,
             f"{r.size:,}",
+            r.network,
             fmt(r.median_s, ".3f"),
+            fmt(r.x_fresh, ".2f"),
             r.floor,
             fmt(r.x_floor, ".2f"),
             fmt(r.x_tinydb, ".2f"),
@@ -655,9 +742,35 @@ def results_table(rows: Sequence[Row]) -> str:
             r.target,
             r.met,
         ]
-        for r in rows
+        for r in ordered
     ]
-    return markdown(headers, body, {1, 2, 4, 5, 6, 7})
+    return markdown(headers, body, {1, 3, 4, 6, 7, 8, 9})
+
+
+def networks_table(generated: Sequence[Generated]) -> str:
+    """Each network's file and backups, with the targets of the aged ones."""
+    body = []
+    for g in generated:
+        ratio = g.backups_mb / g.file_mb if g.backups_mb is not None and g.file_mb else None
+        targets: list[str] = []
+        met = "-"
+        if g.rounds and g.size <= SMALL_LIMIT and ratio is not None:
+            targets = [f"file <={AGED_FILE_MB} MB", f"backups <={BACKUPS_X_FILE:g}x file"]
+            ok = g.file_mb <= AGED_FILE_MB and ratio <= BACKUPS_X_FILE
+            met = "yes" if ok else "no"
+        body.append(
+            [
+                f"{g.size:,}",
+                g.network,
+                f"{g.file_mb:.1f}",
+                fmt(g.backups_mb, ".1f"),
+                fmt(ratio, ".2f", "x"),
+                ", ".join(targets) or "-",
+                met,
+            ]
+        )
+    headers = ["books", "network", "file MB", "backups MB", "backups / file", "target", "met"]
+    return markdown(headers, body, {0, 2, 3, 4})
 
 
 def floors_table(floors: Sequence[dict[str, Any]]) -> str:
@@ -685,6 +798,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=None, help="timed runs per command")
     parser.add_argument("--quick", action="store_true", help="3,000 books, 3 runs (smoke test)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    parser.add_argument(
+        "--fresh-only", action="store_true", help="skip the aged networks (years of rounds)"
+    )
     parser.add_argument(
         "--cache",
         type=Path,
@@ -724,23 +840,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not with_report:
             log("note: `lou report` does not exist yet; the inventory report is skipped")
         for size in args.size_list:
-            gen = generate(size, args.cache)
-            generated.append(gen)
-            how = "cached" if gen.cached else "generated"
-            log(
-                f"{size:,} books: {gen.shape.boxes} boxes, {gen.shape.sites} sites, "
-                f"{gen.shape.volunteers} volunteers; {gen.file_mb:.1f} MB; {how}, built through "
-                f"the rules in {gen.seconds:.1f} s"
-            )
-            for cmd in commands_for(gen, work, with_report):
-                rows.append(bench.row(gen, cmd))
+            fresh = generate(size, args.cache)
+            networks = [fresh] if args.fresh_only else [fresh, generate_aged(fresh, args.cache)]
+            for gen in networks:
+                generated.append(gen)
+                how = "cached" if gen.cached else "generated"
+                log(
+                    f"{size:,} books, {gen.network}: {gen.shape.boxes} boxes, "
+                    f"{gen.shape.sites} sites, {gen.shape.volunteers} volunteers; "
+                    f"{gen.file_mb:.1f} MB; {how}, built through the {gen.method} in "
+                    f"{gen.seconds:.1f} s"
+                )
+                for cmd in commands_for(gen, work, with_report):
+                    rows.append(bench.row(gen, cmd))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     smallest = {r.key: r.median_s for r in rows if r.size == args.size_list[0]}
     for r in rows:
         base = smallest.get(r.key)
-        if r.size != args.size_list[0] and base and r.median_s is not None:
+        if r.network == "fresh" and r.size != args.size_list[0] and base and r.median_s:
             r.growth = r.median_s / base
+    judge(rows)
     floors = [
         {
             "floor": name,
@@ -769,6 +889,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                     "seconds": round(g.seconds, 2),
                     "cached": g.cached,
                     "file_mb": round(g.file_mb, 1),
+                    "rounds": g.rounds,
+                    "backups_mb": None if g.backups_mb is None else round(g.backups_mb, 1),
                 }
                 for g in generated
             ],
@@ -790,6 +912,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         print()
         print(results_table(rows))
+        print()
+        print(networks_table(generated))
         print()
         print(floors_table(floors))
         print()

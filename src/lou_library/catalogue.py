@@ -30,6 +30,7 @@ from lou_library.records import (
     docs,
     event,
     find_code,
+    leg_books,
     log,
     patch,
     peek_number,
@@ -500,7 +501,7 @@ def history(db: TinyDB, code: str) -> tuple[Doc, list[Doc]]:
         # records from before events_before existed go last within their moment, by number
         order = (record.get("events_before", float("inf")) + 0.5, record["number"])
         for leg in record.get("moves", ()):
-            if book in leg["books"]:
+            if book in leg_books(leg):
                 source, target = leg["from"], leg["to"]
                 found.append(
                     {

@@ -162,24 +162,34 @@ def legs_of(moves: Iterable[Iterable[str]]) -> list[Doc]:
     """A round's moves as stored: legs, runs of books carried from one place to another.
 
     Consecutive moves with the same ends share a leg, so the plan's order is kept exactly
-    and a ring round of 2,400 moves takes about 120 legs (9 bytes a book instead of 24
-    as one string per move).
+    and a ring round of 2,400 moves takes about 200 legs. A leg's books are one string of
+    codes: 7 bytes a book instead of 24 as one string per move, and one object to parse
+    instead of one per book (after four years a round's moves were most of the file's
+    objects; parsing it took twice as long with a list per leg: bench/README.md).
     """
     legs: list[Doc] = []
+    books: list[list[str]] = []
     for book, source, target in moves:
         if legs and legs[-1]["from"] == source and legs[-1]["to"] == target:
-            legs[-1]["books"].append(book)
+            books[-1].append(book)
         else:
-            legs.append({"from": source, "to": target, "books": [book]})
+            legs.append({"from": source, "to": target})
+            books.append([book])
+    for leg, codes in zip(legs, books, strict=True):
+        leg["books"] = " ".join(codes)
     return legs
+
+
+def leg_books(leg: Mapping[str, Any]) -> list[str]:
+    return str(leg["books"]).split()
 
 
 def moves_of(record: Mapping[str, Any]) -> Iterable[Move]:
     """Every move of a stored round, in the plan's order."""
     for leg in record.get("moves", ()):
-        for book in leg["books"]:
+        for book in leg_books(leg):
             yield book, leg["from"], leg["to"]
 
 
 def move_count(record: Mapping[str, Any]) -> int:
-    return sum(len(leg["books"]) for leg in record.get("moves", ()))
+    return sum(len(leg_books(leg)) for leg in record.get("moves", ()))

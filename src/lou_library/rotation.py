@@ -641,7 +641,9 @@ BOX_FIELDS = ("recent",)  # what schema 2 kept whole for undo; see _restore_memo
 
 
 def _fields(doc: Doc, names: tuple[str, ...]) -> Doc:
-    return {name: copy.deepcopy(doc[name]) for name in names if name in doc}
+    """The named fields of a record, for undo. A book's (BOOK_FIELDS) are strings and
+    numbers, so no deep copy is needed (it cost a third of an apply's time)."""
+    return {name: doc[name] for name in names if name in doc}
 
 
 def _put_fields_back(db: TinyDB, table: str, saved: dict[str, Doc], names: tuple[str, ...]) -> None:

@@ -5,9 +5,9 @@ Every round goes through the same code as the real commands: ``plan_round``,
 book a task handles is missing with probability ``loss``), missing books come back with
 probability ``returns`` each round, and residents donate ``donations`` books a round.
 The real DB is never written: the simulation keeps the document as the bytes its file
-would hold (:class:`lou_library.store.MemoryFile`), encoded after the apply and after
-the reports as the commands' writes encode it, so whatever would break the file breaks
-the simulation too, and each round reports the size the file would have.
+would hold (:class:`lou_library.store.MemoryFile`), decoded at the start of each round
+and encoded at its end as the commands' writes encode it, so whatever would break the
+file breaks the simulation too, and each round reports the size the file would have.
 
 The software must never create or lose a book: after every apply, the set of book codes
 is checked against the set before (plus donations), and every book that was on a shelf
@@ -113,7 +113,7 @@ def simulate(
     )
     handled: Counter[str] = Counter(dict.fromkeys(eligible, 0))
     for _ in range(rounds):
-        with document.write() as db:  # `lou rotate apply`
+        with document.write() as db:  # `lou rotate apply`, then the volunteers' reports
             if start is None:  # the schedule's own dates, holidays avoided as it says
                 day = rotation.next_round(db).date
             _mark_away(db, rng, away, day)
@@ -123,6 +123,10 @@ def simulate(
             after = _shelf(db)
             counts = Counter(b["box"] for b in docs(db, BOOKS) if b["status"] == "in_box")
             violations = sum(1 for b in docs(db, BOXES) if counts[b["code"]] > int(b["capacity"]))
+            missing_total, returned = _report_back(db, rng, plan.number, loss, returns, handled)
+            boxes = [b["code"] for b in docs(db, BOXES) if b["status"] == "active"]
+            for n in range(donations):
+                donate(db, box=rng.choice(boxes), title=f"捐赠图书 {plan.number}-{n + 1}")
         result.books_created += len(set(after) - set(before))
         lost = [c for c, s in before.items() if c not in after]
         fell_off = [
@@ -131,11 +135,6 @@ def simulate(
             if s in ("in_box", "in_depot") and after.get(c) not in ("in_box", "in_depot")
         ]
         result.books_lost_by_software += len(lost) + len(fell_off)
-        with document.write() as db:  # the volunteers' `lou task done`, finds, donations
-            missing_total, returned = _report_back(db, rng, plan.number, loss, returns, handled)
-            boxes = [b["code"] for b in docs(db, BOXES) if b["status"] == "active"]
-            for n in range(donations):
-                donate(db, box=rng.choice(boxes), title=f"捐赠图书 {plan.number}-{n + 1}")
         result.rounds.append(
             RoundFigures(
                 round=plan.number,
