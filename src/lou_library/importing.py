@@ -247,16 +247,17 @@ def _assemble(
             continue
         width = len(cells)
         title = cells[title_index] if title_index < width else ""
-        if title and match_header(title) == "title":
+        if title and match_header(title) is not None:
             signature = _signature(cells)
             if signature == header_signature:
                 repeated.append(number)
                 continue
-            if sum(1 for _, meaning in signature if meaning in FIELDS) > 1:
+            meanings = [meaning for _, meaning in signature if meaning in FIELDS]
+            if "title" in meanings and len(meanings) > 1:
                 raise Invalid(
                     M.IMPORT_SECOND_HEADER, path=name, row=number, cell=title, first=header_row
                 )
-            # else: a book that happens to be called "Name"
+            # else: a book that happens to be called "Name" or "Author"
         for index, field_name in positions:
             if index in dates and field_name in DATE_REFUSED:
                 raise Invalid(

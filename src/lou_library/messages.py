@@ -302,8 +302,8 @@ IMPORT_DRY_RUN = Msg(
     "Nothing was written; drop --dry-run to import.",
 )
 IMPORT_DONE = Msg(
-    "已导入：新增 {new} 册（{rows} 行，编号 {first}–{last}），更新 {updated} 册，未变 {unchanged} 册",
-    "Imported: {new} new books ({rows} rows, codes {first}–{last}), {updated} updated, "
+    "已导入：新增 {new} 册（{rows} 行，编号 {codes}），更新 {updated} 册，未变 {unchanged} 册",
+    "Imported: {new} new books ({rows} rows, codes {codes}), {updated} updated, "
     "{unchanged} unchanged",
 )
 # -- imports: round trip, repeats, limits (issue 14 and 21)
@@ -318,10 +318,11 @@ IMPORT_NOTHING_TO_DO = Msg(
 IMPORT_UPDATED_TITLE = Msg("更新的图书", "Books updated")
 COL_CHANGES = Msg("改动", "Changes")
 IMPORT_ALREADY = Msg(
-    "{file} 的这份内容已在 {date} 导入过（{rows} 行，新增 {books} 册）。再导入一次会重复添加。"
-    "确实要再导入，请加 --again。",
-    "The same content as {file} was already imported on {date} ({rows} rows, {books} new "
-    "books); importing it again would add them twice. If you really mean it, add --again.",
+    "{file} 的这份内容已在 {date} 导入过（{rows} 行：新增 {books} 册，更新 {updated} 册）。"
+    "再导入一次会把这些再做一遍（新书重复添加）。确实要再导入，请加 --again。",
+    "The same content as {file} was already imported on {date} ({rows} rows: {books} new "
+    "books, {updated} updated); importing it again would do all that twice (new books "
+    "added again). If you really mean it, add --again.",
 )
 IMPORT_LARGE = Msg(
     "这个文件会新增 {n} 册，超过一次 {limit} 册：请先核对“数量”列。确实无误请加 --large。",
@@ -348,10 +349,8 @@ IMPORT_CODE_COPIES = Msg(
     "a row with a code is one copy: the copies cell must be empty or 1 (it says {value}).",
 )
 IMPORT_STATUS_CHANGE = Msg(
-    "{code} 的状态是“{now}”，文件里是“{value}”：导入不改状态。"
-    "请用 `lou book withdraw`、`lou book found` 或 `lou task done --missing`。",
-    "{code} is {now}, the file says {value}: an import does not change a status. "
-    "Use `lou book withdraw`, `lou book found` or `lou task done --missing`.",
+    "{code} 的状态是“{now}”，文件里是“{value}”：导入不改状态，请用 `{command}`。",
+    "{code} is {now}, the file says {value}: an import does not change a status; use `{command}`.",
 )
 IMPORT_PLACE_CHANGE = Msg(
     "{code} 在 {now}，文件里是 {value}：导入不搬书。请用 `lou book edit {code} --box 箱号`"

@@ -139,6 +139,7 @@ def refuse_repeat(db: TinyDB, plan: ImportPlan, file: str) -> None:
             date=record.get("on", "?"),
             rows=record.get("rows", "?"),
             books=record.get("books", "?"),
+            updated=record.get("updated", "?"),
         )
 
 
@@ -235,6 +236,19 @@ class _Context:
     columns: dict[str, str]
 
 
+def _status_command(code: str, now: str, wanted: str) -> str:
+    """The command that makes the change a file asks for."""
+    if wanted == "withdrawn":
+        return f"lou book withdraw {code}"
+    if wanted in ON_SHELF and now not in ON_SHELF:
+        return f"lou book found {code}" + (" --box BOX" if wanted == "in_box" else "")
+    if wanted == "in_box":
+        return f"lou book edit {code} --box BOX"
+    if wanted == "in_depot":
+        return f"lou book edit {code} --to-depot"
+    return "lou task done TASK --missing " + code  # not seen or lost: reported by a volunteer
+
+
 def _check_fixed(values: dict[str, str], doc: Doc, ctx: _Context) -> None:
     """Status, box, site, source and added of an existing copy: unchanged, or refused."""
     code = doc["code"]
@@ -243,7 +257,13 @@ def _check_fixed(values: dict[str, str], doc: Doc, ctx: _Context) -> None:
         key = _choice_key(status, M.STATUS_NAMES, tuple(M.STATUS_NAMES)[:5], ctx.columns["status"])
         if key != doc["status"]:
             now = M.STATUS_NAMES[doc["status"]]()
-            raise Conflict(M.IMPORT_STATUS_CHANGE, code=code, now=now, value=status)
+            raise Conflict(
+                M.IMPORT_STATUS_CHANGE,
+                code=code,
+                now=now,
+                value=status,
+                command=_status_command(code, doc["status"], key),
+            )
     if "box" in values:
         wanted = _box_cell(values["box"])
         current = doc.get("box")

@@ -410,7 +410,11 @@ def import_(
             output.table(
                 [M.COL_CODE(), M.COL_TITLE(), M.COL_CHANGES()],
                 [
-                    (u.code, u.title, ", ".join(fields[k]() for k in sorted(u.changes)))
+                    (
+                        u.code,
+                        u.changes.get("title", u.title),
+                        ", ".join(fields[k]() for k in sorted(u.changes)),
+                    )
                     for u in plan.updates
                 ],
                 title=M.IMPORT_UPDATED_TITLE(),
@@ -426,8 +430,9 @@ def import_(
             M.IMPORT_DONE(
                 new=plan.books,
                 rows=plan.new_rows,
-                first=summary["first"],
-                last=summary["last"],
+                codes=created[0]["code"]
+                if len(created) == 1
+                else f"{created[0]['code']}–{created[-1]['code']}",
                 **counts,
             )
         )
