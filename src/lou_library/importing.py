@@ -307,14 +307,19 @@ _LINE_BREAK = re.compile(rb"\r\n|\r|\n")  # the lines io.StringIO(newline="") yi
 
 
 def _utf8_line(line: bytes) -> bool | None:
-    """None for ASCII, else whether the line is valid UTF-8."""
+    """Whether a line is UTF-8 (True) or not (False); None when it cannot tell: ASCII, or
+    valid UTF-8 that reads as Latin or Cyrillic letters, as short GBK text often does
+    (路遥 in GBK bytes is valid UTF-8 for "·ң"), where UTF-8 Chinese reads as
+    Chinese."""
     if line.isascii():
         return None
     try:
-        line.decode("utf-8")
+        text = line.decode("utf-8")
     except UnicodeDecodeError:
         return False
-    return True
+    if all(ord(ch) < 0x80 or ord(ch) >= 0x2000 for ch in text):
+        return True
+    return None
 
 
 def _mixed(payload: bytes) -> _Mixed | None:
@@ -348,12 +353,17 @@ def _decode(payload: bytes, name: str) -> tuple[str, str, _Mixed | None]:
         try:
             return payload[3:].decode("utf-8"), "utf-8-sig", None
         except UnicodeDecodeError as err:
-            # a UTF-8 file (it says so) with some other encoding pasted in
-            line = len(_LINE_BREAK.findall(payload, 0, err.start + 3)) + 1
-            mixed = _mixed(payload[3:])
-            if mixed is None:
+            # a UTF-8 file (it says so) with a GBK part pasted in
+            body = payload[3:]
+            line = len(_LINE_BREAK.findall(body, 0, err.start)) + 1
+            lines = _LINE_BREAK.split(body)
+            try:
+                lines[line - 1].decode("gb18030")
+            except UnicodeDecodeError:
                 raise Invalid(M.IMPORT_BAD_ENCODING, path=name) from None
-            return payload[3:].decode("utf-8", "replace"), "utf-8-sig", _Mixed(line, "GBK", "UTF-8")
+            if not any(_utf8_line(other) for other in lines):  # GBK all through
+                raise Invalid(M.IMPORT_BAD_ENCODING, path=name) from None
+            return body.decode("utf-8", "replace"), "utf-8-sig", _Mixed(line, "GBK", "UTF-8")
     try:
         return payload.decode("utf-8"), "utf-8", None
     except UnicodeDecodeError:
