@@ -1205,8 +1205,8 @@ HELP: dict[str, Msg] = {
         "从 CSV 或 Excel 批量导入（全部成功或全部不导入）。\n\n"
         "认识的列（表头中英文均可）：书名（必需；也可叫 题名、名称、图书名称、书籍、name、title）、"
         "作者、ISBN、分类、数量、图书箱、读者对象、品相、捐赠人（带 * 的遮挡姓名不会存为姓名）、备注，"
-        "以及 `lou book export` 写出的 编号：有编号的行更新那一册书，没有编号的行是新书。"
-        "状态、片区、来源、入藏日期 只核对、不修改（改状态或位置请用 withdraw、found、edit）。\n\n"
+        "以及导出文件（book export）里的“编号”：有编号的行更新那一册书，没有编号的行是新书。"
+        "“状态”“片区”“来源”“入藏日期”只核对、不修改（改状态或位置请用 withdraw、found、edit）。\n\n"
         "同样内容的文件已导入过会被拒绝（除非加 --again）；一次新增超过 10,000 册需加 --large。\n\n"
         "例：lou book import 书目.xlsx --dry-run",
         "Import from CSV or Excel (all or nothing).\n\n"
