@@ -220,6 +220,33 @@ def test_a_round_trip_updates_the_copies_by_code(small: Lou, db_path: Path, tmp_
     small.ok("db", "check")
 
 
+def test_an_export_resaved_by_excel_still_round_trips(
+    small: Lou, db_path: Path, tmp_path: Path
+) -> None:
+    small.ok("book", "add", "--title", "活着", "--isbn", "978-7-5063-6543-7")
+    exported = tmp_path / "all.csv"
+    small.ok("--lang", "zh", "book", "export", str(exported))
+    rows = _read_export(exported)
+    assert rows[5][3] == "9787506365437"
+    # what "Save as CSV" in Excel on Chinese Windows writes: GBK, its own date format, and
+    # a 13-digit number in scientific notation
+    for row in rows[1:]:
+        row[12] = row[12].replace("-", "/")
+    rows[5][3] = "9.78751E+12"
+    rows[5][1] = "活着（精装）"
+    resaved = _csv(tmp_path / "resaved.csv", rows, encoding="gbk")
+    run = small.ok("book", "import", str(resaved), "--json")
+    assert (run.json()["updated_codes"], run.json()["unchanged"]) == (["B00005"], 4)
+    assert small.json("book", "show", "B00005")["isbn"] == "9787506365437"
+    rows[5][3] = "9.78752E+12"  # not this book's ISBN: the digits are lost, say so
+    other = _csv(tmp_path / "other.csv", rows, encoding="gbk")
+    assert _refused(small, db_path, "book", "import", str(other)).splitlines()[1] == (
+        "  row 6: the ISBN '9.78752E+12' was turned into scientific notation by Excel and lost "
+        "its last digits. Format the ISBN column as Text and type them again (or import the "
+        "file as lou exported it)."
+    )
+
+
 def test_codes_that_do_not_fit_are_errors_naming_the_row(
     small: Lou, db_path: Path, tmp_path: Path
 ) -> None:

@@ -376,6 +376,13 @@ IMPORT_BAD_VALUE = Msg(
     "“{column}”一列的“{value}”不认识，可以是：{choices}。",
     "'{value}' is not a known {column}: one of {choices}.",
 )
+IMPORT_ISBN_MANGLED = Msg(
+    "ISBN“{value}”被 Excel 显示成了科学计数法，后几位已经丢失。请把 ISBN 列设为“文本”格式后重新输入"
+    "（或直接导入 lou 导出的原文件）。",
+    "the ISBN '{value}' was turned into scientific notation by Excel and lost its last "
+    "digits. Format the ISBN column as Text and type them again (or import the file as "
+    "lou exported it).",
+)
 IMPORT_REPEATED_HEADER = Msg(
     "已跳过第 {row} 行：它重复了表头（两份表格拼在一起了？）",
     "Skipped row {row}: it repeats the header (two lists pasted together?)",

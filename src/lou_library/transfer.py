@@ -220,6 +220,21 @@ def _same_date(written: str, recorded: str) -> bool:
         return False
 
 
+_SCIENTIFIC = re.compile(r"^([0-9])(?:\.([0-9]+))?E\+?([0-9]{1,2})$", re.IGNORECASE)
+
+
+def _excel_shortened(value: str, recorded: str) -> bool | None:
+    """An ISBN Excel saved as ``9.78751E+12``: None if the cell is not in that form, else
+    whether it is the recorded ISBN as Excel shows it (then the row leaves it unchanged)."""
+    match = _SCIENTIFIC.match(value.strip())
+    if not match:
+        return None
+    if not recorded.isdigit():
+        return False
+    digits = len(match[1]) + len(match[2] or "")
+    return f"{int(recorded):.{digits - 1}e}" == f"{float(value):.{digits - 1}e}"
+
+
 def _box_cell(value: str) -> str | None:
     code = normalise_code(value)
     return None if code in ("", DEPOT, DEPOT_NAME, normalise_code(M.DEPOT_NAME.en)) else code
@@ -313,7 +328,11 @@ def _update_of(values: dict[str, str], doc: Doc, ctx: _Context) -> Doc:
     if "author" in values:
         wanted["author"] = clean(values["author"])
     if "isbn" in values:
-        wanted["isbn"] = normalise_isbn(values["isbn"])
+        shortened = _excel_shortened(values["isbn"], doc.get("isbn", ""))
+        if shortened is False:
+            raise Invalid(M.IMPORT_ISBN_MANGLED, value=values["isbn"])
+        if shortened is None:
+            wanted["isbn"] = normalise_isbn(values["isbn"])
     if values.get("category"):
         wanted["category"] = resolve_category(ctx.known, values["category"])
     if values.get("audience"):
@@ -336,6 +355,8 @@ def _update_of(values: dict[str, str], doc: Doc, ctx: _Context) -> Doc:
 
 def _new_copy(values: dict[str, str], ctx: _Context) -> BookSpec:
     """A row without a code: a new copy, checked as ``book add`` checks one."""
+    if _excel_shortened(values.get("isbn", ""), "") is not None:
+        raise Invalid(M.IMPORT_ISBN_MANGLED, value=values["isbn"])
     donor = values.get("donor", "")
     hidden = masked(donor)
     spec = check_spec(
