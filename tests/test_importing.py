@@ -740,3 +740,66 @@ def test_clean_cell_is_tidy_and_idempotent(value: str) -> None:
     assert "  " not in cleaned
     assert not any(ch.isspace() and ch != " " for ch in cleaned)
     assert not any(ord(ch) < 32 or 0x7F <= ord(ch) <= 0x9F for ch in cleaned)
+
+
+# ------------------------------------------------- files that went wrong silently
+
+
+def test_header_width_is_bounded_and_unknown_headers_are_linear(tmp_path: Path) -> None:
+    widest = ["书名", *(f"列{n}" for n in range(importing.MAX_COLUMNS - 1))]
+    path = write(tmp_path, "wide.csv", ",".join(widest) + "\n三体\n")
+    table = read_table(path)
+    assert len(table.unknown_columns) == importing.MAX_COLUMNS - 1
+    assert table.rows == [row(2, title="三体")]
+    path = write(tmp_path, "wider.csv", ",".join([*widest, "多一列"]) + "\n三体\n")
+    err = fails(Invalid, M.IMPORT_TOO_MANY_COLUMNS, lambda: read_table(path), path)
+    assert err.fields["n"] == "1,001"
+    # trailing empty cells (Excel writes them for formatted columns) do not count
+    path = write(tmp_path, "commas.csv", "书名" + "," * 5000 + "\n三体\n")
+    assert read_table(path).rows == [row(2, title="三体")]
+
+
+def test_xlsx_cells_far_right_of_the_header_are_not_read(tmp_path: Path) -> None:
+    path = xlsx(tmp_path / "stray.xlsx", {(1, 1): "书名", (2, 1): "三体", (3, 16000): "x"})
+    assert read_table(path).rows == [row(2, title="三体")]
+
+
+def test_xlsx_merges_fill_down_only(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    path = xlsx(
+        tmp_path / "merges.xlsx",
+        {(1, 1): "书名", (1, 2): "作者", (1, 3): "备注", (2, 1): "三体", (2, 2): "刘慈欣",
+         (3, 1): "球状闪电", (4, 1): "活着", (4, 3): "余华签名本"},
+    )  # fmt: skip
+    workbook = load_workbook(path)
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.merge_cells("B2:B3")  # one author for two rows
+    sheet.merge_cells("A4:B4")  # a title across two columns: not an author
+    workbook.save(path)
+    assert read_table(path).rows == [
+        row(2, title="三体", author="刘慈欣", note=""),
+        row(3, title="球状闪电", author="刘慈欣", note=""),
+        row(4, title="活着", author="", note="余华签名本"),
+    ]
+
+
+def test_a_repeated_header_is_skipped_in_xlsx_too(tmp_path: Path) -> None:
+    path = xlsx(
+        tmp_path / "twice.xlsx",
+        {(1, 1): "书名", (1, 2): "作者", (2, 1): "三体", (3, 1): "Title", (3, 2): "Author",
+         (4, 1): "活着"},
+    )  # fmt: skip
+    table = read_table(path)
+    assert table.rows == [row(2, title="三体", author=""), row(4, title="活着", author="")]
+    assert table.repeated_headers == [3]
+
+
+def test_a_cell_over_many_lines_is_taken_for_an_open_quote(tmp_path: Path) -> None:
+    note = "\n".join(f"第{n}行" for n in range(importing.MAX_CELL_LINES))
+    fine = write(tmp_path, "fine.csv", f'书名,备注\n三体,"{note}"\n')
+    assert read_table(fine).rows[0].values["note"] == note.replace("\n", " ")
+    path = write(tmp_path, "open.csv", f'书名,备注\n三体,"{note}\n多一行"\n')
+    err = fails(Invalid, M.IMPORT_UNCLOSED_QUOTE, lambda: read_table(path), path)
+    assert err.fields == {"path": str(path), "row": 2, "lines": importing.MAX_CELL_LINES + 1}

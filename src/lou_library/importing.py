@@ -4,8 +4,15 @@ A catalogue arrives as a CSV saved by Excel or WPS (UTF-8, UTF-8 with a BOM, or 
 GB18030 on Chinese Windows), a tab- or semicolon-separated text file, or an ``.xlsx``
 workbook. :func:`read_table` turns any of them into a :class:`ParsedTable`: the header row
 mapped onto canonical field names (:data:`FIELDS`), and one :class:`SourceRow` per
-non-blank record with the line a person would look at to fix it. Checking the values
-against the catalogue's rules is :mod:`lou_library.transfer`'s job.
+non-blank record with the row a person sees in Excel or WPS (a CSV record over three text
+lines is one row). Checking the values against the catalogue's rules is
+:mod:`lou_library.transfer`'s job.
+
+What would go wrong silently is refused with its row named instead: a file in two
+encodings (GBK with UTF-8 rows pasted in), a quote mark left open that swallows the rows
+below it, a second header with other columns, an .xlsx date where text was expected, a
+header wider than :data:`MAX_COLUMNS`. An .xlsx is read from its active sheet, with merged
+cells filled down (a box merged over three rows is the box of all three).
 
 Every problem is a :class:`~lou_library.errors.LouError` naming the file; this module never
 prints and never lets an ``OSError``, ``csv.Error`` or a parser's exception escape.
@@ -223,9 +230,10 @@ def _assemble(
 ) -> ParsedTable:
     """Header from the first non-blank record, then one SourceRow per non-blank record.
 
-    A later record that repeats the header (its title cell is a title header such as 书名)
-    is skipped when it means the same columns, and refused when it does not: the rows
-    below it would land in the wrong fields.
+    A later record that repeats the header (two lists pasted together) is skipped when it
+    means the same columns, and refused when it does not (its title cell and another cell
+    are header words, such as 作者 and 书名): the rows below it would land in the wrong
+    fields. A book called "Name" is still a book.
     """
     positions: list[tuple[int, str]] | None = None
     columns: dict[str, str] = {}

@@ -37,6 +37,7 @@ from lou_library.catalogue import (
     AUDIENCES,
     CONDITIONS,
     ON_SHELF,
+    STATUSES,
     BookSpec,
     book_row,
     boxes_by_code,
@@ -269,7 +270,7 @@ def _check_fixed(values: dict[str, str], doc: Doc, ctx: _Context) -> None:
     code = doc["code"]
     status = values.get("status", "")
     if status:
-        key = _choice_key(status, M.STATUS_NAMES, tuple(M.STATUS_NAMES)[:5], ctx.columns["status"])
+        key = _choice_key(status, M.STATUS_NAMES, STATUSES, ctx.columns["status"])
         if key != doc["status"]:
             now = M.STATUS_NAMES[doc["status"]]()
             raise Conflict(
@@ -381,7 +382,7 @@ def _new_copy(values: dict[str, str], ctx: _Context) -> BookSpec:
         )
     status = values.get("status", "")
     if status:
-        key = _choice_key(status, M.STATUS_NAMES, tuple(M.STATUS_NAMES)[:5], ctx.columns["status"])
+        key = _choice_key(status, M.STATUS_NAMES, STATUSES, ctx.columns["status"])
         if key not in ON_SHELF:
             raise Invalid(M.IMPORT_NEW_STATUS, value=status)
     site = values.get("site", "")
