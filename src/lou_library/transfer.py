@@ -24,6 +24,7 @@ import hashlib
 import io
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -66,6 +67,7 @@ LARGE_IMPORT = 10_000
 """New books one import may add without ``--large`` (the demo network has 3,109)."""
 MAX_IMPORT_BOOKS = 200_000
 """New books one import may add at all."""
+SOURCES = ("stock", "donation")
 IMPORTS = "imports"
 """The table of import records."""
 IMPORT_RECORDS_KEPT = 1_000
@@ -175,7 +177,7 @@ def check_size(table: ParsedTable, large: bool) -> None:
     than :data:`LARGE_IMPORT` needs ``--large``, more than :data:`MAX_IMPORT_BOOKS` never."""
     total = 0
     for row in table.rows:
-        if clean(row.values.get("code")):
+        if row.values.get("code"):
             continue
         try:
             total += _copies(row.values.get("copies", ""))
@@ -236,9 +238,13 @@ def _excel_shortened(value: str, recorded: str) -> bool | None:
     return f"{int(recorded):.{digits - 1}e}" == f"{float(value):.{digits - 1}e}"
 
 
+_DEPOT_WORDS = frozenset({"", DEPOT, DEPOT_NAME, normalise_code(M.DEPOT_NAME.en)})
+
+
 def _box_cell(value: str) -> str | None:
+    """A box as written, or None for the depot (empty, DEPOT, 社区图书室)."""
     code = normalise_code(value)
-    return None if code in ("", DEPOT, DEPOT_NAME, normalise_code(M.DEPOT_NAME.en)) else code
+    return None if code in _DEPOT_WORDS else code
 
 
 def _place_name(box: str | None) -> str:
@@ -250,6 +256,26 @@ class _Context:
     known: dict[str, tuple[str, str]]
     boxes: dict[str, Doc]
     columns: dict[str, str]
+    seen: dict[tuple[str, str], str] = field(default_factory=dict)
+    """Values already resolved (a catalogue repeats a handful of categories 100,000 times)."""
+
+    def resolve(self, kind: str, value: str, how: Callable[[str], str]) -> str:
+        found = self.seen.get((kind, value))
+        if found is None:
+            found = self.seen[kind, value] = how(value)  # an error is raised every time
+        return found
+
+    def status(self, value: str) -> str:
+        column = self.columns["status"]
+        return self.resolve(
+            "status", value, lambda v: _choice_key(v, M.STATUS_NAMES, STATUSES, column)
+        )
+
+    def source(self, value: str) -> str:
+        column = self.columns["source"]
+        return self.resolve(
+            "source", value, lambda v: _choice_key(v, M.SOURCE_NAMES, SOURCES, column)
+        )
 
 
 def _status_command(code: str, now: str, wanted: str) -> str:
@@ -270,7 +296,7 @@ def _check_fixed(values: dict[str, str], doc: Doc, ctx: _Context) -> None:
     code = doc["code"]
     status = values.get("status", "")
     if status:
-        key = _choice_key(status, M.STATUS_NAMES, STATUSES, ctx.columns["status"])
+        key = ctx.status(status)
         if key != doc["status"]:
             now = M.STATUS_NAMES[doc["status"]]()
             raise Conflict(
@@ -301,7 +327,7 @@ def _check_fixed(values: dict[str, str], doc: Doc, ctx: _Context) -> None:
             raise Conflict(M.IMPORT_PLACE_CHANGE, code=code, now=expected, value=site)
     source = values.get("source", "")
     if source:
-        key = _choice_key(source, M.SOURCE_NAMES, ("stock", "donation"), ctx.columns["source"])
+        key = ctx.source(source)
         if key != doc.get("source", "stock"):
             now = M.SOURCE_NAMES[doc.get("source", "stock")]()
             column = ctx.columns["source"]
@@ -327,7 +353,7 @@ def _update_of(values: dict[str, str], doc: Doc, ctx: _Context) -> Doc:
     if "title" in values:
         wanted["title"] = require(values["title"], M.FIELD_TITLE())
     if "author" in values:
-        wanted["author"] = clean(values["author"])
+        wanted["author"] = values["author"]  # cells arrive cleaned (importing.clean_cell)
     if "isbn" in values:
         shortened = _excel_shortened(values["isbn"], doc.get("isbn", ""))
         if shortened is False:
@@ -335,15 +361,25 @@ def _update_of(values: dict[str, str], doc: Doc, ctx: _Context) -> Doc:
         if shortened is None:
             wanted["isbn"] = normalise_isbn(values["isbn"])
     if values.get("category"):
-        wanted["category"] = resolve_category(ctx.known, values["category"])
+        wanted["category"] = ctx.resolve(
+            "category", values["category"], lambda v: resolve_category(ctx.known, v)
+        )
     if values.get("audience"):
-        wanted["audience"] = check_choice(values["audience"], AUDIENCES, M.COL_AUDIENCE(), "")
+        wanted["audience"] = ctx.resolve(
+            "audience",
+            values["audience"],
+            lambda v: check_choice(v, AUDIENCES, M.COL_AUDIENCE(), ""),
+        )
     if values.get("condition"):
-        wanted["condition"] = check_choice(values["condition"], CONDITIONS, M.COL_CONDITION(), "")
+        wanted["condition"] = ctx.resolve(
+            "condition",
+            values["condition"],
+            lambda v: check_choice(v, CONDITIONS, M.COL_CONDITION(), ""),
+        )
     if "donor" in values and not masked(values["donor"]):
-        wanted["donor"] = clean(values["donor"])
+        wanted["donor"] = values["donor"]
     if "note" in values:
-        wanted["note"] = clean(values["note"])
+        wanted["note"] = values["note"]
     defaults = {"audience": "general", "condition": "good"}
     changes: Doc = {}
     for key, value in wanted.items():
@@ -377,12 +413,10 @@ def _new_copy(values: dict[str, str], ctx: _Context) -> BookSpec:
     )
     source = values.get("source", "")
     if source:
-        spec.source = _choice_key(
-            source, M.SOURCE_NAMES, ("stock", "donation"), ctx.columns["source"]
-        )
+        spec.source = ctx.source(source)
     status = values.get("status", "")
     if status:
-        key = _choice_key(status, M.STATUS_NAMES, STATUSES, ctx.columns["status"])
+        key = ctx.status(status)
         if key not in ON_SHELF:
             raise Invalid(M.IMPORT_NEW_STATUS, value=status)
     site = values.get("site", "")
@@ -409,7 +443,7 @@ def plan_import(db: TinyDB, table: ParsedTable) -> ImportPlan:
     for row in table.rows:
         values = {k: unneutralise(v) for k, v in row.values.items()}
         try:
-            code_text = clean(values.get("code"))
+            code_text = values.get("code", "")
             if code_text:
                 code = normalise_code(code_text)
                 if code not in books:
