@@ -447,7 +447,7 @@ def test_the_active_sheet_is_read(small: Lou, tmp_path: Path) -> None:
     path = tmp_path / "two-sheets.xlsx"
     workbook.save(path)
     run = small.ok("book", "import", str(path))
-    assert "Read the sheet '书目' (the one the workbook opens on, of 2)" in run.stderr
+    assert "Read the sheet '书目', the one the workbook opens on (it has 2)" in run.stderr
     assert [b["title"] for b in _books(small)[4:]] == ["活着"]
 
 

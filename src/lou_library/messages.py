@@ -388,8 +388,8 @@ IMPORT_REPEATED_HEADER = Msg(
     "Skipped row {row}: it repeats the header (two lists pasted together?)",
 )
 IMPORT_SHEET = Msg(
-    "读取的是工作表“{sheet}”（打开时显示的那张，共 {n} 张）",
-    "Read the sheet '{sheet}' (the one the workbook opens on, of {n})",
+    "读取的是工作表“{sheet}”：打开工作簿时显示的那张（共 {n} 张）",
+    "Read the sheet '{sheet}', the one the workbook opens on (it has {n})",
 )
 EXPORT_KIND = Msg(
     "不知道如何导出为 {path}：请用 .csv 或 .json 结尾的文件名。",
