@@ -154,7 +154,7 @@ def remember_import(db: TinyDB, plan: ImportPlan, file: str) -> None:
         {
             "sha256": plan.digest,
             "on": clock.stamp()[:10],
-            "file": file[-100:],
+            "file": clean_cell(file)[-100:],
             "rows": plan.rows,
             "books": plan.books,
             "updated": len(plan.updates),
