@@ -247,6 +247,25 @@ def test_an_export_resaved_by_excel_still_round_trips(
     )
 
 
+def test_a_long_list_of_updates_is_cut_short_on_screen(
+    small: Lou, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lou_library.cli import cmd_book
+
+    monkeypatch.setattr(cmd_book, "UPDATES_SHOWN", 2)
+    exported = tmp_path / "all.csv"
+    small.ok("book", "export", str(exported))
+    rows = _read_export(exported)
+    for row in rows[1:]:
+        row[13] = "查过"
+    run = small.ok("book", "import", str(_csv(tmp_path / "notes.csv", rows)), "--dry-run")
+    lines = [line.rstrip() for line in run.stdout.splitlines()]
+    assert [line.split()[1] for line in lines if line.startswith("│ B")] == ["B00001", "B00002"]
+    bottom = max(i for i, line in enumerate(lines) if line.startswith("└"))
+    caption = " ".join(" ".join(lines[bottom + 1 :]).split())  # wrapped to the table's width
+    assert caption == "The first 2 shown; 2 more (--json lists every code)"
+
+
 def test_codes_that_do_not_fit_are_errors_naming_the_row(
     small: Lou, db_path: Path, tmp_path: Path
 ) -> None:

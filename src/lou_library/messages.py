@@ -316,6 +316,10 @@ IMPORT_NOTHING_TO_DO = Msg(
     "Nothing to change: all {n} rows match the catalogue; the database is unchanged.",
 )
 IMPORT_UPDATED_TITLE = Msg("更新的图书", "Books updated")
+IMPORT_UPDATED_MORE = Msg(
+    "只列出前 {shown} 册，另有 {n} 册（--json 列出全部编号）",
+    "The first {shown} shown; {n} more (--json lists every code)",
+)
 COL_CHANGES = Msg("改动", "Changes")
 IMPORT_ALREADY = Msg(
     "{file} 的这份内容已在 {date} 导入过（{rows} 行：新增 {books} 册，更新 {updated} 册）。"

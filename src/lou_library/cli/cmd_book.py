@@ -334,6 +334,10 @@ def found(
         output.done(M.BOOK_FOUND(code=book["code"], title=book["title"], place=place(book)))
 
 
+UPDATES_SHOWN = 100
+"""Rows of the table of updated books an import prints (``--json`` lists every code)."""
+
+
 @command(app, "import", "@book.import")
 def import_(
     ctx: typer.Context,
@@ -415,9 +419,14 @@ def import_(
                         u.changes.get("title", u.title),
                         ", ".join(fields[k]() for k in sorted(u.changes)),
                     )
-                    for u in plan.updates
+                    for u in plan.updates[:UPDATES_SHOWN]
                 ],
                 title=M.IMPORT_UPDATED_TITLE(),
+                caption=M.IMPORT_UPDATED_MORE(
+                    shown=UPDATES_SHOWN, n=len(plan.updates) - UPDATES_SHOWN
+                )
+                if len(plan.updates) > UPDATES_SHOWN
+                else None,
             )
         )
     counts = {"updated": len(plan.updates), "unchanged": plan.unchanged}
