@@ -591,10 +591,6 @@ def edit_book(db: TinyDB, code: str, **fields: str | None) -> Doc:
     return book_row({**doc, **changes}, boxes_by_code(db))
 
 
-EDITABLE = ("title", "author", "isbn", "category", "audience", "condition", "donor", "note")
-"""Fields a catalogue import may change on an existing copy (already validated)."""
-
-
 def update_books(db: TinyDB, changes: dict[int, Doc], command: str) -> None:
     """Apply validated field changes (``doc_id -> {field: value}``) in one pass, with an
     ``edited`` event per copy naming the fields, as ``book edit`` logs them."""
@@ -617,10 +613,11 @@ def update_books(db: TinyDB, changes: dict[int, Doc], command: str) -> None:
         note = ", ".join(sorted(fields))
         events.append(event("edited", doc["code"], command, note=note, at=stamp))
 
+    by_code_id = {books[str(doc_id)]["code"]: doc_id for doc_id in full}
+
     def apply(doc: Any) -> None:
         doc.update(full[by_code_id[doc["code"]]])
 
-    by_code_id = {books[str(doc_id)]["code"]: doc_id for doc_id in full}
     db.table(BOOKS).update(apply, doc_ids=list(full))
     log(db, events)
 
