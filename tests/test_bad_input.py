@@ -57,7 +57,7 @@ def test_import_copies_that_are_not_whole_numbers(
     path.write_text("title,copies\n一,inf\n二,1e400\n三,-2\n四,2.5\n", encoding="utf-8")
     stderr = _refused(small, db_path, "book", "import", str(path))
     assert [line.split(":")[0].strip() for line in stderr.splitlines()[1:]] == [
-        "line 2", "line 3", "line 4", "line 5",
+        "row 2", "row 3", "row 4", "row 5",
     ]  # fmt: skip
     assert not Store(db_path).backups()  # a refused import leaves no backup behind
 

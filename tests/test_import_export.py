@@ -34,7 +34,9 @@ def test_gbk_csv_from_excel_with_chinese_headers(small: Lou, tmp_path: Path) -> 
         "gbk",
     )
     run = small.ok("book", "import", str(path))
-    assert run.stderr == "✓ Imported 3 books (2 rows), codes B00005–B00007\n"
+    assert run.stderr == (
+        "✓ Imported: 3 new books (2 rows, codes B00005–B00007), 0 updated, 0 unchanged\n"
+    )
     assert _titles(small)[4:] == [
         ("活着", "fiction", "SHY-01"),
         ("活着", "fiction", "SHY-01"),
@@ -50,7 +52,8 @@ def test_utf8_bom_english_headers_any_case_and_spaces(small: Lou, tmp_path: Path
     )
     run = small.ok("book", "import", str(path), "--json")
     assert run.json() == {
-        "dry_run": False, "books": 1, "rows": 1, "encoding": "utf-8-sig",
+        "dry_run": False, "books": 1, "rows": 1, "new_rows": 1, "updated": 0, "unchanged": 0,
+        "updated_codes": [], "encoding": "utf-8-sig", "sheet": None, "repeated_headers": [],
         "by_box": {"GDJ-01": 1}, "by_category": {"fiction": 1},
         "ignored_columns": ["Shelf colour"], "first": "B00005", "last": "B00005",
     }  # fmt: skip
@@ -99,10 +102,10 @@ def test_one_bad_row_stops_everything_and_every_bad_row_is_listed(
     assert run.stderr == (
         "✗ Nothing was imported: problems found: 4; the database is unchanged. Fix them and "
         "import again:\n"
-        "  line 3: '9787506365438' is not a valid ISBN-10 or ISBN-13 (check digit or length).\n"
-        "  line 5: The title cannot be empty.\n"
-        "  line 6: No box SHY-99. Did you mean SHY-01, SHY-02?\n"
-        "  line 7: 'abc' copies is not possible: a whole number from 1 to 1000.\n"
+        "  row 3: '9787506365438' is not a valid ISBN-10 or ISBN-13 (check digit or length).\n"
+        "  row 4: The title cannot be empty.\n"
+        "  row 5: No box SHY-99. Did you mean SHY-01, SHY-02?\n"
+        "  row 6: 'abc' copies is not possible: a whole number from 1 to 1000.\n"
     )
     assert db_path.read_bytes() == before
 
@@ -121,8 +124,8 @@ def test_dry_run_writes_nothing(small: Lou, db_path: Path, tmp_path: Path) -> No
     before = db_path.read_bytes()
     run = small.ok("book", "import", str(path), "--dry-run")
     assert run.stderr == (
-        "Dry run: 3 books (1 rows) would be imported. Nothing was written; drop --dry-run to "
-        "import.\n"
+        "Dry run: 3 new books (1 rows), 0 updated, 0 unchanged. Nothing was written; drop "
+        "--dry-run to import.\n"
     )
     assert db_path.read_bytes() == before
 
@@ -163,7 +166,7 @@ def test_export_json(small: Lou, tmp_path: Path) -> None:
     assert data["books"][2]["title"] == "上下五千年"
 
 
-def test_export_then_import_round_trips_the_catalogue(
+def test_an_export_copies_a_catalogue_into_another_db_once_its_codes_are_cleared(
     small: Lou, tmp_path: Path, db_path: Path
 ) -> None:
     small.ok(
@@ -180,7 +183,18 @@ def test_export_then_import_round_trips_the_catalogue(
     other.ok("box", "add", "--site", "SHY", "--building", "3号楼", "--unit", "1单元")
     other.ok("box", "add", "--site", "SHY", "--building", "3号楼", "--unit", "2单元")
     other.ok("box", "add", "--site", "GDJ", "--building", "1栋", "--unit", "1单元")
-    run = other.ok("book", "import", str(exported))
+    refused = other("book", "import", str(exported))  # these codes are another DB's
+    assert refused.exit_code == 1
+    assert refused.stderr.splitlines()[1] == (
+        "  row 2: no book B00001 in this catalogue. The Code column updates books already in "
+        "lou (as `lou book export` writes them); for new books leave it empty or delete the "
+        "column."
+    )
+    rows = list(csv.reader(io.StringIO(exported.read_text(encoding="utf-8-sig"))))
+    cleared = tmp_path / "no-codes.csv"
+    with cleared.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([rows[0]] + [["", *r[1:]] for r in rows[1:]])
+    run = other.ok("book", "import", str(cleared))
     assert "Ignored" not in run.stderr  # our own export columns are understood
     copied = other.json("book", "list")["books"]
     keys = ("code", "title", "author", "isbn", "category", "status", "box", "audience", "condition")

@@ -592,6 +592,37 @@ def edit_book(db: TinyDB, code: str, **fields: str | None) -> Doc:
     return book_row({**doc, **changes}, boxes_by_code(db))
 
 
+def update_books(db: TinyDB, changes: dict[int, Doc], command: str) -> None:
+    """Apply validated field changes (``doc_id -> {field: value}``) in one pass, with an
+    ``edited`` event per copy naming the fields, as ``book edit`` logs them."""
+    if not changes:
+        return
+    books = rows(db, BOOKS)
+    full: dict[int, Doc] = {}
+    events: list[Doc] = []
+    stamp = clock.stamp()
+    for doc_id, fields in changes.items():
+        doc = books[str(doc_id)]
+        record = dict(fields)
+        if "title" in record or "author" in record:
+            title_py, title_in = pinyin_keys(record.get("title", doc["title"]))
+            author = record.get("author", doc.get("author", ""))
+            author_py, author_in = pinyin_keys(author) if author else ("", "")
+            record["py"] = f"{title_py}|{author_py}"
+            record["pyi"] = f"{title_in}|{author_in}"
+        full[doc_id] = record
+        note = ", ".join(sorted(fields))
+        events.append(event("edited", doc["code"], command, note=note, at=stamp))
+
+    by_code_id = {books[str(doc_id)]["code"]: doc_id for doc_id in full}
+
+    def apply(doc: Any) -> None:
+        doc.update(full[by_code_id[doc["code"]]])
+
+    db.table(BOOKS).update(apply, doc_ids=list(full))
+    log(db, events)
+
+
 def withdraw_book(db: TinyDB, code: str, reason: str | None) -> Doc:
     doc_id, doc = get_book(db, code)
     if doc["status"] == "withdrawn":

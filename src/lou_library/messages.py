@@ -287,7 +287,7 @@ FIND_TITLE = Msg("查找“{query}”", "Search: {query}")
 HISTORY_TITLE = Msg("{code}《{title}》的流转记录", "History of {code} '{title}'")
 
 # ------------------------------------------------------------------ import/export
-IMPORT_ROW_PROBLEM = Msg("第 {line} 行：{reason}", "line {line}: {reason}")
+IMPORT_ROW_PROBLEM = Msg("第 {row} 行：{reason}", "row {row}: {reason}")
 IMPORT_REJECTED = Msg(
     "导入未进行：发现 {n} 处问题，数据库没有任何改动。请改正后重新导入：",
     "Nothing was imported: problems found: {n}; the database is unchanged. Fix them and import again:",
@@ -296,12 +296,104 @@ IMPORT_EMPTY = Msg("文件里没有可导入的图书。", "The file has no book
 IMPORT_IGNORED_COLUMN = Msg("已忽略不认识的列“{column}”", "Ignored the unknown column '{column}'")
 IMPORT_TITLE = Msg("导入 {file}", "Import of {file}")
 IMPORT_DRY_RUN = Msg(
-    "试运行：将导入 {n} 册（{rows} 行）。数据库未改动；去掉 --dry-run 即正式导入。",
-    "Dry run: {n} books ({rows} rows) would be imported. Nothing was written; drop --dry-run to import.",
+    "试运行：新增 {new} 册（{rows} 行），更新 {updated} 册，未变 {unchanged} 册。"
+    "数据库未改动；去掉 --dry-run 即正式导入。",
+    "Dry run: {new} new books ({rows} rows), {updated} updated, {unchanged} unchanged. "
+    "Nothing was written; drop --dry-run to import.",
 )
 IMPORT_DONE = Msg(
-    "已导入 {n} 册（{rows} 行），编号 {first}–{last}",
-    "Imported {n} books ({rows} rows), codes {first}–{last}",
+    "已导入：新增 {new} 册（{rows} 行，编号 {codes}），更新 {updated} 册，未变 {unchanged} 册",
+    "Imported: {new} new books ({rows} rows, codes {codes}), {updated} updated, "
+    "{unchanged} unchanged",
+)
+# -- imports: round trip, repeats, limits (issue 14 and 21)
+IMPORT_DONE_UPDATES = Msg(
+    "已导入：新增 0 册，更新 {updated} 册，未变 {unchanged} 册",
+    "Imported: 0 new books, {updated} updated, {unchanged} unchanged",
+)
+IMPORT_NOTHING_TO_DO = Msg(
+    "没有要改的：文件的 {n} 行与目录完全一致，数据库未改动。",
+    "Nothing to change: all {n} rows match the catalogue; the database is unchanged.",
+)
+IMPORT_UPDATED_TITLE = Msg("更新的图书", "Books updated")
+IMPORT_UPDATED_MORE = Msg(
+    "只列出前 {shown} 册，另有 {n} 册（--json 列出全部编号）",
+    "The first {shown} shown; {n} more (--json lists every code)",
+)
+COL_CHANGES = Msg("改动", "Changes")
+IMPORT_ALREADY = Msg(
+    "{file} 的这份内容已在 {date} 导入过（{rows} 行：新增 {books} 册，更新 {updated} 册）。"
+    "再导入一次会把这些再做一遍（新书重复添加）。确实要再导入，请加 --again。",
+    "The same content as {file} was already imported on {date} ({rows} rows: {books} new "
+    "books, {updated} updated); importing it again would do all that twice (new books "
+    "added again). If you really mean it, add --again.",
+)
+IMPORT_LARGE = Msg(
+    "这个文件会新增 {n} 册，超过一次 {limit} 册：请先核对“数量”列。确实无误请加 --large。",
+    "This file would add {n} books, more than {limit} at once: check its copies column. "
+    "If it is right, add --large.",
+)
+IMPORT_TOO_LARGE = Msg(
+    "这个文件会新增 {n} 册，超过一次导入的上限 {limit} 册。请拆成几个文件分批导入。",
+    "This file would add {n} books, over the limit of {limit} per import. "
+    "Split it into several files.",
+)
+IMPORT_UNKNOWN_CODE = Msg(
+    "目录里没有编号为 {code} 的图书。“编号”列用来更新已在 lou 里的图书（`lou book export` 导出的那样）；"
+    "新书请让编号留空，或删掉这一列。",
+    "no book {code} in this catalogue. The Code column updates books already in lou (as "
+    "`lou book export` writes them); for new books leave it empty or delete the column.",
+)
+IMPORT_CODE_TWICE = Msg(
+    "{code} 在第 {other} 行已出现过：一册书只能有一行。",
+    "{code} is also in row {other}: one row per copy.",
+)
+IMPORT_CODE_COPIES = Msg(
+    "有编号的一行就是一册书，“数量”只能留空或填 1（这里是 {value}）。",
+    "a row with a code is one copy: the copies cell must be empty or 1 (it says {value}).",
+)
+IMPORT_STATUS_CHANGE = Msg(
+    "{code} 的状态是“{now}”，文件里是“{value}”：导入不改状态，请用 `{command}`。",
+    "{code} is {now}, the file says {value}: an import does not change a status; use `{command}`.",
+)
+IMPORT_PLACE_CHANGE = Msg(
+    "{code} 在 {now}，文件里是 {value}：导入不搬书。请用 `lou book edit {code} --box 箱号`"
+    "（或 --to-depot）。",
+    "{code} is at {now}, the file says {value}: an import does not move books. "
+    "Use `lou book edit {code} --box BOX` (or --to-depot).",
+)
+IMPORT_FIXED_CHANGE = Msg(
+    "{code} 的“{column}”是“{now}”，文件里是“{value}”：这一项登记后不能改。",
+    "{code} has {column} '{now}', the file says '{value}': it is kept as recorded and "
+    "cannot be changed.",
+)
+IMPORT_NEW_STATUS = Msg(
+    "新书只能放进图书箱或图书室，状态不能是“{value}”。请清空“状态”格，或去掉这一行。",
+    "a new book goes into a box or the depot; its status cannot be '{value}'. Clear the "
+    "Status cell or leave the row out.",
+)
+IMPORT_NEW_SITE = Msg(
+    "片区“{value}”与图书箱 {box} 所在的片区 {site} 不一致：片区由图书箱决定。",
+    "the site '{value}' does not match {box}, which is in {site}: the site follows the box.",
+)
+IMPORT_BAD_VALUE = Msg(
+    "“{column}”一列的“{value}”不认识，可以是：{choices}。",
+    "'{value}' is not a known {column}: one of {choices}.",
+)
+IMPORT_ISBN_MANGLED = Msg(
+    "ISBN“{value}”被 Excel 显示成了科学计数法，后几位已经丢失。请把 ISBN 列设为“文本”格式后重新输入"
+    "（或直接导入 lou 导出的原文件）。",
+    "the ISBN '{value}' was turned into scientific notation by Excel and lost its last "
+    "digits. Format the ISBN column as Text and type them again (or import the file as "
+    "lou exported it).",
+)
+IMPORT_REPEATED_HEADER = Msg(
+    "已跳过第 {row} 行：它重复了表头（两份表格拼在一起了？）",
+    "Skipped row {row}: it repeats the header (two lists pasted together?)",
+)
+IMPORT_SHEET = Msg(
+    "读取的是工作表“{sheet}”：打开工作簿时显示的那张（共 {n} 张）",
+    "Read the sheet '{sheet}', the one the workbook opens on (it has {n})",
 )
 EXPORT_KIND = Msg(
     "不知道如何导出为 {path}：请用 .csv 或 .json 结尾的文件名。",
@@ -338,9 +430,9 @@ IMPORT_TOO_MANY_ROWS = Msg(
     "The file {path} has more than {limit} data rows, the limit. Split it into several files.",
 )
 IMPORT_FIELD_TOO_LONG = Msg(
-    "文件 {path} 第 {line} 行有一个单元格超过 {limit} 个字，不像图书目录"
+    "文件 {path} 第 {row} 行有一个单元格超过 {limit} 个字，不像图书目录"
     "（常见原因是某个引号没有配对）。",
-    "Line {line} of {path} has a cell longer than {limit} characters, which does not look "
+    "Row {row} of {path} has a cell longer than {limit} characters, which does not look "
     "like a book list (an unmatched quote mark is the usual cause).",
 )
 IMPORT_BAD_ENCODING = Msg(
@@ -373,17 +465,17 @@ IMPORT_BAD_XLSX = Msg(
     "Open it in Excel/WPS and save it as .xlsx again.",
 )
 IMPORT_BAD_CSV = Msg(
-    "无法解析文件 {path} 第 {line} 行：{reason}。",
-    "Cannot parse line {line} of {path}: {reason}.",
+    "无法解析文件 {path} 第 {row} 行：{reason}。",
+    "Cannot parse row {row} of {path}: {reason}.",
 )
 IMPORT_EMPTY_FILE = Msg(
     "文件 {path} 是空的，连表头行都没有。",
     "The file {path} is empty: it does not even have a header row.",
 )
 IMPORT_NO_TITLE = Msg(
-    "文件 {path} 的表头（第 {line} 行）里没有书名列。表头必须是第一个非空行，"
+    "文件 {path} 的表头（第 {row} 行）里没有书名列。表头必须是第一个非空行，"
     "书名列可以叫：{accepted}。找到的表头：{found}。",
-    "The header row of {path} (line {line}) has no title column. The header must be the "
+    "The header row of {path} (row {row}) has no title column. The header must be the "
     "first non-empty row, and the title column may be called: {accepted}. "
     "Headers found: {found}.",
 )
@@ -391,6 +483,37 @@ IMPORT_DUPLICATE_COLUMN = Msg(
     "文件 {path} 中“{first}”和“{second}”两列指的是同一项（{field}），请只保留其中一列。",
     "In {path}, the columns “{first}” and “{second}” both mean the same field ({field}); "
     "keep only one of them.",
+)
+# -- reading import files: what went wrong silently before (issue 21)
+IMPORT_TOO_MANY_COLUMNS = Msg(
+    "文件 {path} 的表头（第 {row} 行）有 {n} 列，不像图书目录（最多 {limit} 列）。",
+    "The header of {path} (row {row}) has {n} columns, which is not a book list (at most {limit}).",
+)
+IMPORT_SECOND_HEADER = Msg(
+    "文件 {path} 第 {row} 行又是一个表头（“{cell}”），但各列与第 {first} 行的表头不同："
+    "两份表格拼在一起了？请分成两个文件分别导入。",
+    "Row {row} of {path} is a second header ('{cell}') with other columns than the header "
+    "in row {first}: two lists pasted together? Split them into two files.",
+)
+IMPORT_MIXED_ENCODING = Msg(
+    "文件 {path} 第 {row} 行是 {odd} 编码，而文件其余部分是 {main}（两个文件拼在一起了？）。"
+    "请统一另存为一种编码（Excel/WPS 里选“CSV UTF-8”）后再导入。",
+    "Row {row} of {path} is in {odd} while the rest of the file is {main} (two files pasted "
+    "together?). Save it again in one encoding (“CSV UTF-8” in Excel/WPS) and import that.",
+)
+IMPORT_UNCLOSED_QUOTE = Msg(
+    "文件 {path} 第 {row} 行有一个单元格跨了 {lines} 行，把下面的行也吞了进去："
+    '这里多半有一个没有配对的引号（"）。请在 Excel/WPS 或文本编辑器里改正。',
+    "Row {row} of {path} has a cell running over {lines} lines that takes in the rows "
+    'below it: a quote mark (") there is probably not closed. Fix it in Excel/WPS or a '
+    "text editor.",
+)
+IMPORT_DATE_CELL = Msg(
+    "文件 {path} 第 {row} 行“{column}”列是一个日期（{value}）：Excel 把输入的文字当成了日期。"
+    "请把这一列设为“文本”格式后重新输入。",
+    "Row {row} of {path}, column '{column}', holds a date ({value}) where text was "
+    "expected: Excel took what was typed for a date. Format the column as Text and type "
+    "it again.",
 )
 
 # ----------------------------------------------------------------- init and info
@@ -1112,8 +1235,23 @@ HELP: dict[str, Msg] = {
         "A book's journey.\n\nExample: lou book history B00001",
     ),
     "book.import": Msg(
-        "从 CSV 或 Excel 批量导入（全部成功或全部不导入）。\n\n例：lou book import 书目.xlsx --dry-run",
-        "Import from CSV or Excel (all or nothing).\n\nExample: lou book import books.xlsx --dry-run",
+        "从 CSV 或 Excel 批量导入（全部成功或全部不导入）。\n\n"
+        "认识的列（表头中英文均可）：书名（必需；也可叫 题名、名称、图书名称、书籍、name、title）、"
+        "作者、ISBN、分类、数量、图书箱、读者对象、品相、捐赠人（带 * 的遮挡姓名不会存为姓名）、备注，"
+        "以及导出文件（book export）里的“编号”：有编号的行更新那一册书，没有编号的行是新书。"
+        "“状态”“片区”“来源”“入藏日期”只核对、不修改（改状态或位置请用 withdraw、found、edit）。\n\n"
+        "同样内容的文件已导入过会被拒绝（除非加 --again）；一次新增超过 10,000 册需加 --large。\n\n"
+        "例：lou book import 书目.xlsx --dry-run",
+        "Import from CSV or Excel (all or nothing).\n\n"
+        "Columns recognised (Chinese or English headers): Title (required; also name, book "
+        "name, 书名, 题名, 名称, 图书名称, 书籍), Author, ISBN, Category, Copies, Box, Audience, "
+        "Condition, Donor (a masked name with * is never stored as a name), Note, and the Code "
+        "that `lou book export` writes: a row with a code updates that copy, a row without "
+        "one is a new copy. Status, Site, Source and Added are checked, never changed (use "
+        "withdraw, found or edit for those).\n\n"
+        "A file with the same content as an earlier import is refused unless --again; more "
+        "than 10,000 new books at once needs --large.\n\n"
+        "Example: lou book import books.xlsx --dry-run",
     ),
     "book.export": Msg(
         "导出全部图书为 CSV（Excel 可直接打开）或 JSON。\n\n"
@@ -1174,6 +1312,13 @@ HELP: dict[str, Msg] = {
     "opt.found_box": Msg(
         "在哪个图书箱找到的（默认：送回图书室）。",
         "The box it turned up in (default: back in the depot).",
+    ),
+    "opt.again": Msg(
+        "同样内容的文件已导入过，仍要再导入一次。",
+        "Import a file whose content was already imported, once more.",
+    ),
+    "opt.large": Msg(
+        "确认一次新增超过 10,000 册。", "Confirm an import that adds more than 10,000 books."
     ),
     "opt.dry_run": Msg(
         "只检查并显示将导入什么，不写入。", "Check and show what would be imported; write nothing."

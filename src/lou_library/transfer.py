@@ -1,44 +1,86 @@
-"""Catalogue files in and out: import is all or nothing, export is safe to open in Excel.
+"""Catalogue files in and out: import is all or nothing, export comes back as the same books.
 
 Reading a file (encodings, headers, xlsx) is :mod:`lou_library.importing`'s job; here each
 row is checked against the catalogue's rules and the DB (boxes, capacity). One bad row
-stops the whole import, and the error lists every bad row with its line number.
+stops the whole import, and the error lists every bad row with its spreadsheet row number.
+
+An export is a real round trip: a row whose Code names a copy updates that copy (title,
+author, ISBN, category, audience, condition, donor, note); a row without a code is a new
+copy; a code the catalogue does not have is an error. Status, Box, Site, Source and Added
+are set by other commands (``book withdraw``, ``book found``, ``book edit --box``...), so an
+import only checks them: unchanged they are read past, changed they are refused with the
+command to use. Last box is history and is read past. Importing an unchanged export changes
+nothing and writes nothing.
+
+Every import that writes keeps a small record (a content hash, the date, the file name and
+the counts) so that the same content imported again is refused unless ``--again``: an
+import of new books run twice would otherwise double them.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import orjson
 from tinydb import TinyDB
 
-from lou_library import i18n
+from lou_library import clock, i18n
 from lou_library import messages as M
 from lou_library.catalogue import (
+    AUDIENCES,
+    CONDITIONS,
+    ON_SHELF,
+    STATUSES,
     BookSpec,
     book_row,
     boxes_by_code,
     categories,
+    check_choice,
     check_room,
     check_spec,
     code_order,
     create_books,
+    normalise_isbn,
+    resolve_category,
+    site_of,
+    update_books,
 )
-from lou_library.errors import Invalid, LouError
-from lou_library.importing import ParsedTable
-from lou_library.network import box_counts
-from lou_library.records import BOOKS, Doc, docs
+from lou_library.errors import Conflict, Invalid, LouError
+from lou_library.i18n import Msg
+from lou_library.importing import ParsedTable, clean_cell
+from lou_library.network import DEPOT, DEPOT_NAME, box_counts
+from lou_library.records import BOOKS, Doc, by_code, docs, normalise_code, rows
+from lou_library.text import clean, fold, require
 
 MAX_DETAILS = 50
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
-# Columns our own export writes that an import reads past without a warning.
-EXPORT_ONLY = ("code", "status", "site", "source", "added_on", "last_box")
+LARGE_IMPORT = 10_000
+"""New books one import may add without ``--large`` (the demo network has 3,109)."""
+MAX_IMPORT_BOOKS = 200_000
+"""New books one import may add at all."""
+SOURCES = ("stock", "donation")
+IMPORTS = "imports"
+"""The table of import records."""
+IMPORT_RECORDS_KEPT = 1_000
+"""Import records kept (about 150 bytes each); the oldest go first."""
+
+
+@dataclass
+class BookUpdate:
+    code: str
+    doc_id: int
+    title: str
+    changes: Doc
+    row: int
 
 
 @dataclass
@@ -49,6 +91,15 @@ class ImportPlan:
     by_category: Counter[str] = field(default_factory=Counter)
     ignored_columns: list[str] = field(default_factory=list)
     encoding: str = ""
+    updates: list[BookUpdate] = field(default_factory=list)
+    unchanged: int = 0
+    rows: int = 0
+    new_rows: int = 0
+    digest: str = ""
+
+    @property
+    def changes_nothing(self) -> bool:
+        return not self.specs and not self.updates
 
 
 def unneutralise(value: str) -> str:
@@ -58,64 +109,392 @@ def unneutralise(value: str) -> str:
     return value
 
 
+def masked(donor: str) -> bool:
+    """``***``, ``王**``: a name hidden by an export or a report, never a name to store."""
+    return "*" in donor or "＊" in donor
+
+
+# ----------------------------------------------------------------- repeats and size
+
+
+def content_digest(table: ParsedTable) -> str:
+    """What "the same file" means: the same fields and the same rows, whatever the
+    encoding, the column order, blank rows or the format (CSV or xlsx)."""
+    fields = sorted(table.columns)
+    payload = orjson.dumps([fields, [[r.values[f] for f in fields] for r in table.rows]])
+    return hashlib.sha256(payload).hexdigest()[:32]
+
+
+def earlier_import(db: TinyDB, digest: str) -> Doc | None:
+    for record in docs(db, IMPORTS):
+        if record.get("sha256") == digest:
+            return record
+    return None
+
+
+def refuse_repeat(db: TinyDB, plan: ImportPlan, file: str) -> None:
+    """The same content was imported before: refuse, naming when (unless ``--again``)."""
+    record = earlier_import(db, plan.digest)
+    if record is not None:
+        raise Conflict(
+            M.IMPORT_ALREADY,
+            file=file,
+            date=record.get("on", "?"),
+            rows=record.get("rows", "?"),
+            books=record.get("books", "?"),
+            updated=record.get("updated", "?"),
+        )
+
+
+def remember_import(db: TinyDB, plan: ImportPlan, file: str) -> None:
+    """Keep a compact record of an import that wrote something; the oldest go beyond
+    :data:`IMPORT_RECORDS_KEPT`."""
+    table = db.table(IMPORTS)
+    table.insert(
+        {
+            "sha256": plan.digest,
+            "on": clock.stamp()[:10],
+            "file": clean_cell(file)[-100:],
+            "rows": plan.rows,
+            "books": plan.books,
+            "updated": len(plan.updates),
+        }
+    )
+    ids = sorted(int(i) for i in rows(db, IMPORTS))
+    if len(ids) > IMPORT_RECORDS_KEPT:
+        table.remove(doc_ids=ids[: len(ids) - IMPORT_RECORDS_KEPT])
+
+
+def _copies(text: str) -> int:
+    copies_text = text.strip()
+    if copies_text and not re.fullmatch(r"[0-9]{1,6}(\.0*)?", copies_text):
+        raise Invalid(M.BAD_COPIES, value=copies_text, limit=1000)
+    return int(float(copies_text)) if copies_text else 1
+
+
+def check_size(table: ParsedTable, large: bool) -> None:
+    """Refuse an absurd number of new books before any work (and before the lock): more
+    than :data:`LARGE_IMPORT` needs ``--large``, more than :data:`MAX_IMPORT_BOOKS` never."""
+    total = 0
+    for row in table.rows:
+        if row.values.get("code"):
+            continue
+        try:
+            total += _copies(row.values.get("copies", ""))
+        except LouError:
+            continue  # reported with its row by the plan
+    if total > MAX_IMPORT_BOOKS:
+        raise Invalid(M.IMPORT_TOO_LARGE, n=f"{total:,}", limit=f"{MAX_IMPORT_BOOKS:,}")
+    if total > LARGE_IMPORT and not large:
+        raise Invalid(M.IMPORT_LARGE, n=f"{total:,}", limit=f"{LARGE_IMPORT:,}")
+
+
+# -------------------------------------------------------------------- the columns
+
+
+def _choice_key(value: str, names: dict[str, Msg], keys: tuple[str, ...], column: str) -> str:
+    """A status or source as written: its key, or its name in either language."""
+    wanted = fold(value)
+    for key in keys:
+        msg = names[key]
+        if wanted in (key, fold(key.replace("_", " ")), fold(msg.zh), fold(msg.en)):
+            return key
+    raise Invalid(
+        M.IMPORT_BAD_VALUE,
+        column=column,
+        value=value,
+        choices=", ".join(f"{names[k].zh} / {names[k].en}" for k in keys),
+    )
+
+
+_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T].*)?$")
+
+
+def _same_date(written: str, recorded: str) -> bool:
+    """Excel re-saves 2026-11-24 as 2026/11/24 (or 2026年11月24日): the same date."""
+    if written == recorded:
+        return True
+    match = _DATE.match(written)
+    if not match:
+        return False
+    try:
+        return date(*map(int, match.groups())).isoformat() == recorded
+    except ValueError:
+        return False
+
+
+_SCIENTIFIC = re.compile(r"^([0-9])(?:\.([0-9]+))?E\+?([0-9]{1,2})$", re.IGNORECASE)
+
+
+def _excel_shortened(value: str, recorded: str) -> bool | None:
+    """An ISBN Excel saved as ``9.78751E+12``: None if the cell is not in that form, else
+    whether it is the recorded ISBN as Excel shows it (then the row leaves it unchanged)."""
+    match = _SCIENTIFIC.match(value.strip())
+    if not match:
+        return None
+    if not recorded.isdigit():
+        return False
+    digits = len(match[1]) + len(match[2] or "")
+    return f"{int(recorded):.{digits - 1}e}" == f"{float(value):.{digits - 1}e}"
+
+
+_DEPOT_WORDS = frozenset({"", DEPOT, DEPOT_NAME, normalise_code(M.DEPOT_NAME.en)})
+
+
+def _box_cell(value: str) -> str | None:
+    """A box as written, or None for the depot (empty, DEPOT, 社区图书室)."""
+    code = normalise_code(value)
+    return None if code in _DEPOT_WORDS else code
+
+
+def _place_name(box: str | None) -> str:
+    return box or M.DEPOT_NAME()
+
+
+@dataclass
+class _Context:
+    known: dict[str, tuple[str, str]]
+    boxes: dict[str, Doc]
+    columns: dict[str, str]
+    seen: dict[tuple[str, str], str] = field(default_factory=dict)
+    """Values already resolved (a catalogue repeats a handful of categories 100,000 times)."""
+
+    def resolve(self, kind: str, value: str, how: Callable[[str], str]) -> str:
+        found = self.seen.get((kind, value))
+        if found is None:
+            found = self.seen[kind, value] = how(value)  # an error is raised every time
+        return found
+
+    def status(self, value: str) -> str:
+        column = self.columns["status"]
+        return self.resolve(
+            "status", value, lambda v: _choice_key(v, M.STATUS_NAMES, STATUSES, column)
+        )
+
+    def source(self, value: str) -> str:
+        column = self.columns["source"]
+        return self.resolve(
+            "source", value, lambda v: _choice_key(v, M.SOURCE_NAMES, SOURCES, column)
+        )
+
+
+def _status_command(code: str, now: str, wanted: str) -> str:
+    """The command that makes the change a file asks for."""
+    if wanted == "withdrawn":
+        return f"lou book withdraw {code}"
+    if wanted in ON_SHELF and now not in ON_SHELF:
+        return f"lou book found {code}" + (" --box BOX" if wanted == "in_box" else "")
+    if wanted == "in_box":
+        return f"lou book edit {code} --box BOX"
+    if wanted == "in_depot":
+        return f"lou book edit {code} --to-depot"
+    return "lou task done TASK --missing " + code  # not seen or lost: reported by a volunteer
+
+
+def _check_fixed(values: dict[str, str], doc: Doc, ctx: _Context) -> None:
+    """Status, box, site, source and added of an existing copy: unchanged, or refused."""
+    code = doc["code"]
+    status = values.get("status", "")
+    if status:
+        key = ctx.status(status)
+        if key != doc["status"]:
+            now = M.STATUS_NAMES[doc["status"]]()
+            raise Conflict(
+                M.IMPORT_STATUS_CHANGE,
+                code=code,
+                now=now,
+                value=status,
+                command=_status_command(code, doc["status"], key),
+            )
+    if "box" in values:
+        wanted = _box_cell(values["box"])
+        current = doc.get("box")
+        # a copy off the shelf has no box: an export may show its last place instead
+        if wanted != current and not (current is None and doc["status"] not in ON_SHELF):
+            raise Conflict(
+                M.IMPORT_PLACE_CHANGE,
+                code=code,
+                now=_place_name(current),
+                value=_place_name(wanted),
+            )
+    site = values.get("site", "")
+    if site:
+        expected = site_of(ctx.boxes, doc.get("box")) or (
+            DEPOT if doc["status"] == "in_depot" else None
+        )
+        wanted_site = DEPOT if _box_cell(site) is None else normalise_code(site)
+        if expected is not None and wanted_site != expected:
+            raise Conflict(M.IMPORT_PLACE_CHANGE, code=code, now=expected, value=site)
+    source = values.get("source", "")
+    if source:
+        key = ctx.source(source)
+        if key != doc.get("source", "stock"):
+            now = M.SOURCE_NAMES[doc.get("source", "stock")]()
+            column = ctx.columns["source"]
+            raise Conflict(M.IMPORT_FIXED_CHANGE, code=code, column=column, now=now, value=source)
+    added = values.get("added_on", "")
+    if added and not _same_date(added, doc.get("added_on", "")):
+        raise Conflict(
+            M.IMPORT_FIXED_CHANGE,
+            code=code,
+            column=ctx.columns["added_on"],
+            now=doc.get("added_on", ""),
+            value=added,
+        )
+
+
+def _update_of(values: dict[str, str], doc: Doc, ctx: _Context) -> Doc:
+    """The fields of an existing copy that the row changes (validated)."""
+    copies = values.get("copies", "").strip()
+    if copies and _copies(copies) != 1:
+        raise Invalid(M.IMPORT_CODE_COPIES, value=copies)
+    _check_fixed(values, doc, ctx)
+    wanted: Doc = {}
+    if "title" in values:
+        wanted["title"] = require(values["title"], M.FIELD_TITLE())
+    if "author" in values:
+        wanted["author"] = values["author"]  # cells arrive cleaned (importing.clean_cell)
+    if "isbn" in values:
+        shortened = _excel_shortened(values["isbn"], doc.get("isbn", ""))
+        if shortened is False:
+            raise Invalid(M.IMPORT_ISBN_MANGLED, value=values["isbn"])
+        if shortened is None:
+            wanted["isbn"] = normalise_isbn(values["isbn"])
+    if values.get("category"):
+        wanted["category"] = ctx.resolve(
+            "category", values["category"], lambda v: resolve_category(ctx.known, v)
+        )
+    if values.get("audience"):
+        wanted["audience"] = ctx.resolve(
+            "audience",
+            values["audience"],
+            lambda v: check_choice(v, AUDIENCES, M.COL_AUDIENCE(), ""),
+        )
+    if values.get("condition"):
+        wanted["condition"] = ctx.resolve(
+            "condition",
+            values["condition"],
+            lambda v: check_choice(v, CONDITIONS, M.COL_CONDITION(), ""),
+        )
+    if "donor" in values and not masked(values["donor"]):
+        wanted["donor"] = values["donor"]
+    if "note" in values:
+        wanted["note"] = values["note"]
+    defaults = {"audience": "general", "condition": "good"}
+    changes: Doc = {}
+    for key, value in wanted.items():
+        recorded = doc.get(key, defaults.get(key, ""))
+        # a cell is read with its control characters dropped and spaces folded
+        if value != recorded and value != clean_cell(str(recorded)):
+            changes[key] = value
+    return changes
+
+
+def _new_copy(values: dict[str, str], ctx: _Context) -> BookSpec:
+    """A row without a code: a new copy, checked as ``book add`` checks one."""
+    if _excel_shortened(values.get("isbn", ""), "") is not None:
+        raise Invalid(M.IMPORT_ISBN_MANGLED, value=values["isbn"])
+    donor = values.get("donor", "")
+    hidden = masked(donor)
+    spec = check_spec(
+        ctx.known,
+        ctx.boxes,
+        title=values.get("title"),
+        author=values.get("author"),
+        isbn=values.get("isbn"),
+        category=values.get("category"),
+        audience=values.get("audience"),
+        condition=values.get("condition"),
+        box=values.get("box"),
+        copies=_copies(values.get("copies", "")),
+        source="donation" if clean(donor) else "stock",
+        donor=None if hidden else donor,
+        note=values.get("note"),
+    )
+    source = values.get("source", "")
+    if source:
+        spec.source = ctx.source(source)
+    status = values.get("status", "")
+    if status:
+        key = ctx.status(status)
+        if key not in ON_SHELF:
+            raise Invalid(M.IMPORT_NEW_STATUS, value=status)
+    site = values.get("site", "")
+    if site:
+        expected = ctx.boxes[spec.box]["site"] if spec.box else DEPOT
+        wanted_site = DEPOT if _box_cell(site) is None else normalise_code(site)
+        if wanted_site != expected:
+            raise Invalid(M.IMPORT_NEW_SITE, value=site, box=_place_name(spec.box), site=expected)
+    return spec
+
+
+# ------------------------------------------------------------------------- the plan
+
+
 def plan_import(db: TinyDB, table: ParsedTable) -> ImportPlan:
-    """Check every row; raise one error listing all bad rows, or return what would be added."""
-    known = categories(db)
-    boxes = boxes_by_code(db)
+    """Check every row; raise one error listing all bad rows, or return what would change."""
+    ctx = _Context(categories(db), boxes_by_code(db), table.columns)
+    books = by_code(db, BOOKS)
     specs: list[BookSpec] = []
-    lines: list[int] = []
+    updates: list[BookUpdate] = []
+    unchanged = 0
+    seen: dict[str, int] = {}
     problems: list[str] = []
     for row in table.rows:
         values = {k: unneutralise(v) for k, v in row.values.items()}
         try:
-            copies_text = values.get("copies", "").strip()
-            if copies_text and not re.fullmatch(r"[0-9]{1,6}(\.0*)?", copies_text):
-                raise Invalid(M.BAD_COPIES, value=copies_text, limit=1000)
-            copies = int(float(copies_text)) if copies_text else 1
-            spec = check_spec(
-                known,
-                boxes,
-                title=values.get("title"),
-                author=values.get("author"),
-                isbn=values.get("isbn"),
-                category=values.get("category"),
-                audience=values.get("audience"),
-                condition=values.get("condition"),
-                box=values.get("box"),
-                copies=copies,
-                source="donation" if values.get("donor") else "stock",
-                donor=values.get("donor"),
-                note=values.get("note"),
-            )
+            code_text = values.get("code", "")
+            if code_text:
+                code = normalise_code(code_text)
+                if code not in books:
+                    raise Invalid(M.IMPORT_UNKNOWN_CODE, code=code_text)
+                if code in seen:
+                    raise Invalid(M.IMPORT_CODE_TWICE, code=code, other=seen[code])
+                seen[code] = row.row
+                doc_id, doc = books[code]
+                changes = _update_of(values, doc, ctx)
+                if changes:
+                    updates.append(BookUpdate(code, doc_id, doc["title"], changes, row.row))
+                else:
+                    unchanged += 1
+            else:
+                specs.append(_new_copy(values, ctx))
         except LouError as err:
-            problems.append(M.IMPORT_ROW_PROBLEM(line=row.line, reason=str(err)))
-            continue
-        specs.append(spec)
-        lines.append(row.line)
+            problems.append(M.IMPORT_ROW_PROBLEM(row=row.row, reason=str(err)))
     try:  # capacity is checked on the good rows too, so one run lists every problem
-        check_room(boxes, box_counts(db), specs, line=M.IMPORT_OVER_CAPACITY_LINE)
+        check_room(ctx.boxes, box_counts(db), specs, line=M.IMPORT_OVER_CAPACITY_LINE)
     except LouError as err:
         problems.extend(err.details)
-    if not specs and not problems:
+    if not table.rows and not problems:
         raise Invalid(M.IMPORT_EMPTY)
     if problems:
         shown = problems[:MAX_DETAILS]
         if len(problems) > MAX_DETAILS:
             shown.append(M.AND_MORE(n=len(problems) - MAX_DETAILS))
         raise Invalid(M.IMPORT_REJECTED, details=shown, n=len(problems))
-    plan = ImportPlan(specs=specs, books=sum(s.copies for s in specs), encoding=table.encoding)
+    plan = ImportPlan(
+        specs=specs,
+        books=sum(s.copies for s in specs),
+        encoding=table.encoding,
+        updates=updates,
+        unchanged=unchanged,
+        rows=len(table.rows),
+        new_rows=len(specs),
+        digest=content_digest(table),
+    )
     for spec in specs:
         plan.by_box[spec.box or "DEPOT"] += spec.copies
         plan.by_category[spec.category] += spec.copies
-    export_names = {name for key in EXPORT_ONLY for name in (key, *export_headers_for(key))}
-    plan.ignored_columns = [
-        c for c in table.unknown_columns if c.strip().lower() not in export_names
-    ]
+    plan.ignored_columns = list(table.unknown_columns)
     return plan
 
 
-def apply_import(db: TinyDB, plan: ImportPlan) -> list[Doc]:
-    return create_books(db, plan.specs, "book import")
+def apply_import(db: TinyDB, plan: ImportPlan, file: str) -> list[Doc]:
+    """Update the copies the file changes, create the new ones, remember the import."""
+    update_books(db, {u.doc_id: u.changes for u in plan.updates}, "book import")
+    created = create_books(db, plan.specs, "book import") if plan.specs else []
+    remember_import(db, plan, file)
+    return created
 
 
 # --------------------------------------------------------------------------- export

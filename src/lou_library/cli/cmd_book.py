@@ -334,36 +334,58 @@ def found(
         output.done(M.BOOK_FOUND(code=book["code"], title=book["title"], place=place(book)))
 
 
+UPDATES_SHOWN = 100
+"""Rows of the table of updated books an import prints (``--json`` lists every code)."""
+
+
 @command(app, "import", "@book.import")
 def import_(
     ctx: typer.Context,
     source: Annotated[str, typer.Argument(help="@arg.import_file", show_default=False)],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="@opt.dry_run")] = False,
+    again: Annotated[bool, typer.Option("--again", help="@opt.again")] = False,
+    large: Annotated[bool, typer.Option("--large", help="@opt.large")] = False,
     json: Json = False,
 ) -> None:
     from lou_library import importing, transfer
 
     file = Path(source)
     table = importing.read_table(file)  # read and parsed before the DB is locked
+    transfer.check_size(table, large)  # an absurd size is refused before any work
     store = state(ctx).store
+    created: list[dict[str, Any]] = []
     if dry_run:
         with store.read() as db:
             plan = transfer.plan_import(db, table)
+            if not again:
+                transfer.refuse_repeat(db, plan, file.name)
             names = catalogue.categories(db)
-        created: list[dict[str, Any]] = []
     else:
         with store.write("book import") as db:
             plan = transfer.plan_import(db, table)
-            store.backup("import")  # only once the import is known to go through
+            if not again:
+                transfer.refuse_repeat(db, plan, file.name)
             names = catalogue.categories(db)
-            created = transfer.apply_import(db, plan)
+            if not plan.changes_nothing:
+                store.backup("import")  # only once the import is known to go through
+                created = transfer.apply_import(db, plan, file.name)
     for column in plan.ignored_columns:
         output.warn(M.IMPORT_IGNORED_COLUMN(column=column))
+    for row in table.repeated_headers:
+        output.warn(M.IMPORT_REPEATED_HEADER(row=row))
+    if table.sheets > 1:
+        output.note(M.IMPORT_SHEET(sheet=table.sheet, n=table.sheets))
     summary = {
         "dry_run": dry_run,
         "books": plan.books,
-        "rows": len(plan.specs),
+        "rows": plan.rows,
+        "new_rows": plan.new_rows,
+        "updated": len(plan.updates),
+        "unchanged": plan.unchanged,
+        "updated_codes": [u.code for u in plan.updates],
         "encoding": plan.encoding,
+        "sheet": table.sheet or None,
+        "repeated_headers": table.repeated_headers,
         "by_box": dict(sorted(plan.by_box.items())),
         "by_category": dict(sorted(plan.by_category.items())),
         "ignored_columns": plan.ignored_columns,
@@ -373,22 +395,58 @@ def import_(
     if json:
         output.emit_json(summary)
         return
-    output.print_table(
-        output.table(
-            [M.COL_CATEGORY(), M.COL_BOOKS()],
-            [(category_name(names, k), n) for k, n in sorted(plan.by_category.items())],
-            title=M.IMPORT_TITLE(file=file.name),
-            right=[1],
-        )
-    )
-    if dry_run:
-        output.note(M.IMPORT_DRY_RUN(n=plan.books, rows=len(plan.specs)))
-    else:
-        output.done(
-            M.IMPORT_DONE(
-                n=plan.books, rows=len(plan.specs), first=summary["first"], last=summary["last"]
+    if plan.specs:
+        output.print_table(
+            output.table(
+                [M.COL_CATEGORY(), M.COL_BOOKS()],
+                [(category_name(names, k), n) for k, n in sorted(plan.by_category.items())],
+                title=M.IMPORT_TITLE(file=file.name),
+                right=[1],
             )
         )
+    if plan.updates:
+        fields = {
+            "title": M.COL_TITLE, "author": M.COL_AUTHOR, "isbn": M.COLUMN_NAMES["isbn"],
+            "category": M.COL_CATEGORY, "audience": M.COL_AUDIENCE,
+            "condition": M.COL_CONDITION, "donor": M.COL_DONOR, "note": M.COL_NOTE,
+        }  # fmt: skip
+        output.print_table(
+            output.table(
+                [M.COL_CODE(), M.COL_TITLE(), M.COL_CHANGES()],
+                [
+                    (
+                        u.code,
+                        u.changes.get("title", u.title),
+                        ", ".join(fields[k]() for k in sorted(u.changes)),
+                    )
+                    for u in plan.updates[:UPDATES_SHOWN]
+                ],
+                title=M.IMPORT_UPDATED_TITLE(),
+                caption=M.IMPORT_UPDATED_MORE(
+                    shown=UPDATES_SHOWN, n=len(plan.updates) - UPDATES_SHOWN
+                )
+                if len(plan.updates) > UPDATES_SHOWN
+                else None,
+            )
+        )
+    counts = {"updated": len(plan.updates), "unchanged": plan.unchanged}
+    if plan.changes_nothing:
+        output.note(M.IMPORT_NOTHING_TO_DO(n=plan.rows))
+    elif dry_run:
+        output.note(M.IMPORT_DRY_RUN(new=plan.books, rows=plan.new_rows, **counts))
+    elif created:
+        output.done(
+            M.IMPORT_DONE(
+                new=plan.books,
+                rows=plan.new_rows,
+                codes=created[0]["code"]
+                if len(created) == 1
+                else f"{created[0]['code']}–{created[-1]['code']}",
+                **counts,
+            )
+        )
+    else:
+        output.done(M.IMPORT_DONE_UPDATES(**counts))
 
 
 @command(app, "export", "@book.export")
