@@ -354,6 +354,17 @@ IMPORT_REJECTED = Msg(
     "Nothing was imported: problems found: {n}; the database is unchanged. Fix them and import again:",
 )
 IMPORT_EMPTY = Msg("文件里没有可导入的图书。", "The file has no books to import.")
+# -- absurd imports are refused before any work (issue 21)
+IMPORT_TOO_MANY = Msg(
+    "这个文件要新增 {n} 册图书，超过一次导入的上限 {limit} 册；未做任何更改。请检查“数量”列，或分成几个文件导入。",
+    "The file would add {n} books, more than the {limit} one import may add; nothing was "
+    "changed. Check the copies column, or split the file.",
+)
+IMPORT_CONFIRM_LARGE = Msg(
+    "这个文件要新增 {n} 册图书（超过 {limit} 册）；未做任何更改。请先用 --dry-run 核对，确认无误后加 --large 再导入。",
+    "The file would add {n} books (more than {limit}); nothing was changed. Check it with "
+    "--dry-run, then add --large to import it.",
+)
 IMPORT_IGNORED_COLUMN = Msg("已忽略不认识的列“{column}”", "Ignored the unknown column '{column}'")
 IMPORT_TITLE = Msg("导入 {file}", "Import of {file}")
 IMPORT_DRY_RUN = Msg(
@@ -547,6 +558,25 @@ CHECK_REPAIRED = Msg(
 CHECK_NOTHING_TO_REPAIR = Msg(
     "没有可以自动修复的问题；其余问题需要人工判断。",
     "Nothing can be repaired automatically; the rest need a person to decide.",
+)
+# -- db check --repair tells what it left, and why (issue 21)
+CHECK_MAYBE_TYPO = Msg(
+    "可能是 {codes} 的笔误，请人工改正（不自动修复）",
+    "it may be a typo for {codes}: fix it by hand (not repaired automatically)",
+)
+CHECK_SITE_STILL_USED = Msg(
+    "但仍有图书箱属于片区 {site}，请人工判断（不自动修复）",
+    "yet boxes still belong to {site}: a person must decide (not repaired automatically)",
+)
+CHECK_LEFT = Msg(
+    "修复已保存；还有 {n} 处问题需要人工处理（见上表），再运行 `lou db check` 复查。",
+    "The repairs were saved; {n} problems are left for a person to fix (see above). "
+    "Run `lou db check` again afterwards.",
+)
+CHECK_BAD_TEXT = Msg(
+    "{table} 中的记录 {code} 的 {field} 含有控制字符或方向控制符（{chars}），Excel 报表无法保存它们",
+    "the record {code} in {table} has control or direction characters ({chars}) in {field}, "
+    "which an Excel report cannot hold",
 )
 COL_BOOKS_IN_BACKUP = Msg("图书", "Books")
 NO_BACKUPS = Msg("{folder} 中还没有备份。", "There are no backups in {folder} yet.")
@@ -1216,6 +1246,10 @@ HELP: dict[str, Msg] = {
     ),
     "opt.dry_run": Msg(
         "只检查并显示将导入什么，不写入。", "Check and show what would be imported; write nothing."
+    ),
+    "opt.import_large": Msg(
+        "确认导入超过 20000 册的大文件（上限 200000 册）。",
+        "Confirm an import of more than 20,000 books (at most 200,000).",
     ),
     "category": Msg(
         "图书分类。\n\n例：lou book category list",

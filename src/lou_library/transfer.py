@@ -58,8 +58,17 @@ def unneutralise(value: str) -> str:
     return value
 
 
-def plan_import(db: TinyDB, table: ParsedTable) -> ImportPlan:
-    """Check every row; raise one error listing all bad rows, or return what would be added."""
+# An import adds at most MAX_IMPORT_BOOKS copies (a county network is ~100,000); above
+# CONFIRM_IMPORT_BOOKS it needs --large. A 3.5 KB file once added 300,000 books.
+MAX_IMPORT_BOOKS = 200_000
+CONFIRM_IMPORT_BOOKS = 20_000
+
+
+def plan_import(db: TinyDB, table: ParsedTable, *, large: bool = False) -> ImportPlan:
+    """Check every row; raise one error listing all bad rows, or return what would be added.
+
+    An absurd total is refused before any book is made; a large one needs ``large``.
+    """
     known = categories(db)
     boxes = boxes_by_code(db)
     specs: list[BookSpec] = []
@@ -103,7 +112,12 @@ def plan_import(db: TinyDB, table: ParsedTable) -> ImportPlan:
         if len(problems) > MAX_DETAILS:
             shown.append(M.AND_MORE(n=len(problems) - MAX_DETAILS))
         raise Invalid(M.IMPORT_REJECTED, details=shown, n=len(problems))
-    plan = ImportPlan(specs=specs, books=sum(s.copies for s in specs), encoding=table.encoding)
+    total = sum(s.copies for s in specs)
+    if total > MAX_IMPORT_BOOKS:
+        raise Invalid(M.IMPORT_TOO_MANY, n=total, limit=MAX_IMPORT_BOOKS)
+    if total > CONFIRM_IMPORT_BOOKS and not large:
+        raise Invalid(M.IMPORT_CONFIRM_LARGE, n=total, limit=CONFIRM_IMPORT_BOOKS)
+    plan = ImportPlan(specs=specs, books=total, encoding=table.encoding)
     for spec in specs:
         plan.by_box[spec.box or "DEPOT"] += spec.copies
         plan.by_category[spec.category] += spec.copies

@@ -237,6 +237,10 @@ def _saved(ctx: Any) -> str:
     return str(store.path) if store is not None and store.committed else ""
 
 
+# What a record the rules did not expect raises (an OverflowError: a date near 9999).
+UNEXPECTED_DATA = (KeyError, TypeError, ValueError, AttributeError, IndexError, OverflowError)
+
+
 def _fail(exc: Exception) -> None:
     """Turn an expected problem into one line on stderr and exit 1 (nothing was saved)."""
     from lou_library.cli import output
@@ -255,7 +259,9 @@ def _fail(exc: Exception) -> None:
         else:
             output.error(M.FILE_ERROR_UNNAMED(reason=os_reason(exc)))
         raise typer.Exit(1) from None
-    if isinstance(exc, (KeyError, TypeError, ValueError, AttributeError, IndexError)):
+    if isinstance(
+        exc, (KeyError, TypeError, ValueError, AttributeError, IndexError, OverflowError)
+    ):
         # A record the rules did not expect (a hand-edited DB, most likely). Nothing
         # was written: a unit of work writes only when its body succeeds.
         if os.environ.get("LOU_DEBUG"):

@@ -340,6 +340,7 @@ def import_(
     ctx: typer.Context,
     source: Annotated[str, typer.Argument(help="@arg.import_file", show_default=False)],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="@opt.dry_run")] = False,
+    large: Annotated[bool, typer.Option("--large", help="@opt.import_large")] = False,
     json: Json = False,
 ) -> None:
     from lou_library import importing, transfer
@@ -349,12 +350,12 @@ def import_(
     store = state(ctx).store
     if dry_run:
         with store.read() as db:
-            plan = transfer.plan_import(db, table)
+            plan = transfer.plan_import(db, table, large=True)  # a dry run writes nothing
             names = catalogue.categories(db)
         created: list[dict[str, Any]] = []
     else:
         with store.write("book import") as db:
-            plan = transfer.plan_import(db, table)
+            plan = transfer.plan_import(db, table, large=large)
             store.backup("import")  # only once the import is known to go through
             names = catalogue.categories(db)
             created = transfer.apply_import(db, plan)

@@ -8,7 +8,7 @@ import typer
 
 from lou_library import messages as M
 from lou_library.cli import output
-from lou_library.cli.base import command, group, state
+from lou_library.cli.base import EXIT_SAVED_BUT_FAILED, command, group, state
 from lou_library.cli.common import Json
 from lou_library.errors import Invalid
 
@@ -65,6 +65,11 @@ def check(
                     title=M.CHECK_TITLE(path=store.path),
                 )
             )
+    # Exit codes: 0 the file is sound (after the repairs, if any were saved); 1 problems
+    # and nothing changed; 3 repairs were saved but problems are left for a person.
+    if problems and saved is not None:
+        output.error(M.CHECK_LEFT(n=len(problems)))
+        raise typer.Exit(EXIT_SAVED_BUT_FAILED)
     if problems:
         raise Invalid(M.CHECK_FAILED, n=len(problems))
     if not json:
@@ -79,6 +84,11 @@ def backup(ctx: typer.Context) -> None:
             pass  # refuse to back up a file that is missing, corrupt or from the future
         saved = store.backup("manual")
     output.done(M.BACKED_UP(path=saved))
+
+
+def _books_text(n: int | None) -> str:
+    """A backup's book count; "?" only for one that does not read (0 is a count)."""
+    return "?" if n is None else str(n)
 
 
 def _reason(reason: str) -> str:
@@ -130,7 +140,7 @@ def restore(
                         b.path.name,
                         b.created,
                         _reason(b.reason),
-                        store.backup_books(b.path) or "?",
+                        _books_text(store.backup_books(b.path)),
                         output.size_text(b.size),
                     )
                     for b in reversed(backups)
