@@ -98,7 +98,12 @@ def test_waiters_are_served_in_the_order_they_came(tmp_path: Path, tally: Counte
         for i in range(5):
             waiters.append(subprocess.Popen([*lou, "book", "add", "--title", f"第{i}位"], env=env,
                                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE))  # fmt: skip
-            _wait_for(lambda n=i: len(_tickets(db)) == n + 2)  # its ticket is in the queue
+            queued = i + 2  # the test's ticket and one per writer so far
+
+            def in_queue(n: int = queued) -> bool:
+                return len(_tickets(db)) == n
+
+            _wait_for(in_queue)  # its ticket is in the queue before the next one starts
     for waiter in waiters:
         assert waiter.wait(timeout=120) == 0
     books = subprocess.run([*lou, "book", "list", "--json"], env=env, check=True,
