@@ -7,9 +7,18 @@ print a Python traceback, so the import happens here, inside the handler.
 from __future__ import annotations
 
 import sys
+from typing import Any
+
+
+def _quiet_interrupts(unraisable: Any) -> None:
+    """A Ctrl-C that lands in a callback Python cannot raise from (the import system's
+    locks) is lost anyway; do not print its traceback either."""
+    if not isinstance(unraisable.exc_value, KeyboardInterrupt):
+        sys.__unraisablehook__(unraisable)
 
 
 def main() -> None:
+    sys.unraisablehook = _quiet_interrupts
     try:
         from lou_library.cli import main as run
 
