@@ -216,3 +216,26 @@ def test_a_full_disk_names_the_file(
         assert run.stderr == f"✗ Cannot use the file {named}: No space left on device.\n"
     assert not target.exists()
     assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_a_database_link_another_user_planted_is_not_used(
+    small: Lou, db_path: Path, tmp_path: Path
+) -> None:
+    if os.geteuid() != 0:
+        pytest.skip("giving a link to another user needs root")
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o1777)
+    planted = shared / "lou.json"
+    planted.symlink_to(db_path)
+    os.lchown(planted, 65534, 65534)
+    before = db_path.read_bytes()
+    for args in (("info",), ("book", "add", "--title", "x")):
+        run = small("--db", str(planted), *args)
+        assert run.exit_code == 1
+        assert run.stderr == (
+            f"✗ Will not use {planted}: it is a symbolic link another user put in a shared "
+            "folder, and it may lead to someone else's data. Give the database file's own "
+            "path.\n"
+        )
+    assert db_path.read_bytes() == before

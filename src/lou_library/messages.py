@@ -133,6 +133,11 @@ STORE_NOT_REGULAR = Msg(
     "The database path {path} is not a regular file (a pipe, a device or a socket); lou "
     "will not open it.",
 )
+STORE_FOREIGN_LINK = Msg(
+    "不会使用 {path}：它是别的用户放在共享文件夹里的符号链接，可能指向别人的数据。请直接给出数据库文件的路径。",
+    "Will not use {path}: it is a symbolic link another user put in a shared folder, and it "
+    "may lead to someone else's data. Give the database file's own path.",
+)
 FILE_READ_ONLY = Msg(
     "不会替换 {path}：它是只读的，或属于别的用户，你不能直接改写它。请换一个文件名。",
     "Will not replace {path}: it is read-only or another user's, and you could not write it "

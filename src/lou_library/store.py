@@ -288,7 +288,10 @@ class Store:
     """A DB file and its companions: ``<db>.lock`` and the ``<stem>.backups/`` folder."""
 
     def __init__(self, path: Path) -> None:
-        path = follow_link(path)  # the lock and the backups belong beside the real file
+        try:  # the lock and the backups belong beside the real file
+            path = follow_link(path)
+        except Conflict:
+            raise StoreError(M.STORE_FOREIGN_LINK, path=path) from None
         if not path.name or path.is_dir():
             raise StoreError(M.STORE_NOT_A_FILE, path=path)
         if path.exists() and not path.is_file():  # a FIFO would hang the first read
