@@ -225,6 +225,8 @@ class LouGroup(_Localised, TyperGroup):
 
                 detail = str(exc) if isinstance(exc, LouError) else f"{type(exc).__name__}: {exc}"
                 output.error(M.SAVED_BUT_FAILED(path=saved, detail=detail))
+                if isinstance(exc, BrokenPipeError):
+                    _quiet_stdout()
                 raise typer.Exit(EXIT_SAVED_BUT_FAILED) from None
             _fail(exc)
             raise
@@ -241,6 +243,12 @@ def _saved(ctx: Any) -> str:
 UNEXPECTED_DATA = (KeyError, TypeError, ValueError, AttributeError, IndexError, OverflowError)
 
 
+def _quiet_stdout() -> None:
+    """After a closed pipe, so that the exit's own flush of stdout finds no pipe."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
 def _fail(exc: Exception) -> None:
     """Turn an expected problem into one line on stderr and exit 1 (nothing was saved)."""
     from lou_library.cli import output
@@ -250,8 +258,7 @@ def _fail(exc: Exception) -> None:
         raise typer.Exit(1) from None
     if isinstance(exc, BrokenPipeError):  # `lou book list --json | head`: the reader stopped
         # Quietly, with exit 1, as Rich does when its own write meets a closed pipe.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())  # so the exit's own flush finds no pipe
+        _quiet_stdout()
         raise typer.Exit(1) from None
     if isinstance(exc, OSError):  # a file the user named: unreadable, unwritable, missing
         if exc.filename:
@@ -259,9 +266,7 @@ def _fail(exc: Exception) -> None:
         else:
             output.error(M.FILE_ERROR_UNNAMED(reason=os_reason(exc)))
         raise typer.Exit(1) from None
-    if isinstance(
-        exc, (KeyError, TypeError, ValueError, AttributeError, IndexError, OverflowError)
-    ):
+    if isinstance(exc, UNEXPECTED_DATA):
         # A record the rules did not expect (a hand-edited DB, most likely). Nothing
         # was written: a unit of work writes only when its body succeeds.
         if os.environ.get("LOU_DEBUG"):
