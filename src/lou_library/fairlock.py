@@ -13,7 +13,9 @@ ticket) and only the holder of the lowest live ticket tries the real lock.
   so the order does not depend on clocks.
 * The real lock is still ``<db>.lock`` through filelock, so a program that does not
   queue (an older ``lou``) still excludes and is excluded; it is only not served in order.
-* The whole wait, in the queue and for the real lock, is bounded by one timeout.
+* The whole wait, in the queue and for the real lock, is bounded by one timeout. After
+  half of it, a waiter also tries the real lock directly, so one stuck waiter ahead (a
+  command stopped with Ctrl-Z) cannot hold everyone behind it until they give up.
 
 On platforms without ``fcntl`` (Windows) the queue is skipped and the lock is filelock's.
 """
@@ -130,7 +132,9 @@ class FairLock:
         if fcntl is None:  # pragma: no cover - Windows: filelock's order
             self.lock.acquire()
             return
-        deadline = time.monotonic() + self.timeout
+        started = time.monotonic()
+        deadline = started + self.timeout
+        impatient = started + self.timeout / 2
         self._take_ticket()
         try:
             while True:
@@ -139,12 +143,25 @@ class FairLock:
                     left = max(0.0, deadline - time.monotonic())
                     self.lock.acquire(timeout=left, poll_interval=POLL_SECONDS)
                     return
+                if time.monotonic() >= impatient and self._try_lock():
+                    return
                 if time.monotonic() >= deadline:
                     raise Timeout(str(self.lock.lock_file))
                 time.sleep(POLL_SECONDS)
         except BaseException:
             self._drop_ticket()
             raise
+
+    def _try_lock(self) -> bool:
+        """Half the wait gone and still not first: a waiter ahead may be stuck (stopped
+        with Ctrl-Z), so compete for the lock too rather than wait past the bound."""
+        from filelock import Timeout
+
+        try:
+            self.lock.acquire(timeout=0)
+        except Timeout:
+            return False
+        return True
 
     def release(self) -> None:
         try:

@@ -177,3 +177,27 @@ def test_a_volunteer_is_not_starved_by_a_loop_of_donations(
     )
     assert max(waits) < 30, waits
     subprocess.run([*lou, "db", "check"], env=env, check=True, capture_output=True)
+
+
+def test_a_stopped_waiter_does_not_hold_the_queue_past_half_the_wait(
+    tmp_path: Path, tally: Counter[str]
+) -> None:
+    import signal
+
+    db = tmp_path / "lou.json"
+    env = {**os.environ, **BASE_ENV, "LOU_LIBRARY_DB": str(db), "LOU_LOCK_TIMEOUT": "120"}
+    lou = [sys.executable, "-m", "lou_library"]
+    subprocess.run([*lou, "init"], env=env, check=True, capture_output=True)
+    with Store(db).lock("test"):
+        stuck = subprocess.Popen([*lou, "book", "add", "--title", "x"], env=env)
+        _wait_for(lambda: len(_tickets(db)) == 2)
+        stuck.send_signal(signal.SIGSTOP)  # Ctrl-Z while queued: its ticket stays alive
+    try:
+        started = time.monotonic()
+        subprocess.run([*lou, "book", "add", "--title", "y"],
+                       env={**env, "LOU_LOCK_TIMEOUT": "4"}, check=True, capture_output=True)  # fmt: skip
+        assert time.monotonic() - started < 4
+    finally:
+        stuck.send_signal(signal.SIGCONT)
+        assert stuck.wait(timeout=120) == 0
+    tally["stopped waiters passed"] += 1
