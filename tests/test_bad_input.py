@@ -169,3 +169,75 @@ def test_writes_keep_the_files_mode_and_follow_a_symlink(
 def test_a_page_past_the_end_says_so(small: Lou) -> None:
     run = small.ok("book", "list", "--offset", "10")
     assert "Nothing after row 10 (there are 4)." in run.stdout
+
+
+# -- issue 21: failures that say the right thing ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "what", "value"),
+    [
+        (("rotate", "apply", "--date", "9999-12-31"), "--date", "9999-12-31"),
+        (("rotate", "plan", "--date", "1999-12-31"), "--date", "1999-12-31"),
+        (("schedule", "set", "--start", "9999-12-30"), "--start", "9999-12-30"),
+        (("volunteer", "away", "王秀兰", "--from", "2026-12-01", "--to", "9999-12-31"), "--to",
+         "9999-12-31"),
+    ],
+)  # fmt: skip
+def test_dates_far_out_are_refused_where_they_enter(
+    small: Lou, db_path: Path, args: tuple[str, ...], what: str, value: str
+) -> None:
+    assert _refused(small, db_path, *args) == (
+        f"✗ The date {value} for {what} is out of range: give a date from the year 2000 to 2200.\n"
+    )
+    small.ok("info")  # and nothing was stored that would crash later
+    small.ok("rotate", "plan")
+    small.ok("schedule", "show")
+
+
+def test_a_clock_pinned_near_9999_is_refused(small: Lou, db_path: Path) -> None:
+    for args in (("info",), ("book", "add", "--title", "x")):
+        assert _refused(small, db_path, *args, env={"LOU_NOW": "9999-12-30T10:00:00"}) == (
+            "✗ The date 9999-12-30T10:00:00 for LOU_NOW is out of range: give a date from the "
+            "year 2000 to 2200.\n"
+        )
+
+
+def test_c1_controls_in_arguments_never_reach_the_terminal(small: Lou, db_path: Path) -> None:
+    # U+009B is a one-byte CSI: "\x9b2J" clears a VT220-style terminal without any ESC
+    stderr = _refused(small, db_path, "book", "show", "B\x9b2J\x1b[31m")
+    assert stderr.startswith("✗ No book B\ufffd2J\ufffd[31m")
+    assert not any(0x80 <= ord(ch) < 0xA0 or ord(ch) < 0x0A for ch in stderr)
+
+
+def test_bidi_overrides_are_not_stored_in_names(small: Lou, db_path: Path) -> None:
+    small.ok("volunteer", "add", "王\u202e秀\u2066英")
+    small.ok("site", "add", "\u202b紫荆\u200f花园", "--kind", "compound", "--code", "ZJH")
+    small.ok("book", "add", "--title", "\u202e三体", "--author", "刘\u2069慈欣")
+    text = db_path.read_text(encoding="utf-8")
+    assert not any(ch in text for ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2069\u200f")
+    names = [v["name"] for v in small.json("volunteer", "list")["volunteers"]]
+    assert "王秀英" in names
+    assert small.json("book", "find", "三体")["books"][0]["author"] == "刘慈欣"
+
+
+def test_an_answer_that_cannot_be_built_stops_before_the_write(small: Lou, db_path: Path) -> None:
+    """These commands used to build their answer after saving, so a record they could not
+    show made them say "unchanged" over a saved change (three retries: three donations)."""
+    data = orjson.loads(db_path.read_bytes())
+    for person in data["volunteers"].values():
+        del person["role"]  # a hand edit
+    for box in data["boxes"].values():
+        if box["code"] == "SHY-01":
+            del box["site"]
+    db_path.write_bytes(orjson.dumps(data))
+    for args in (
+        ("donate", "--box", "SHY-01", "--title", "活着"),
+        ("book", "add", "--title", "活着", "--box", "SHY-01"),
+        ("volunteer", "edit", "王秀兰", "--name", "王秀英"),
+        ("volunteer", "away", "王秀兰", "--from", "2026-12-01", "--to", "2026-12-09"),
+        ("volunteer", "retire", "李建国"),
+    ):
+        stderr = _refused(small, db_path, *args)
+        assert stderr.startswith("✗ Unexpected data (KeyError: "), stderr
+        assert "the database is unchanged" in stderr

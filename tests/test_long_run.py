@@ -203,7 +203,7 @@ def test_two_databases_with_one_stem_keep_their_own_backups(lou: Lou, tmp_path: 
     assert [b["name"] for b in test.json("db", "restore")["backups"]] == [
         "000001.20261124-093000.manual.json.gz"
     ]
-    assert sorted(p.name for p in tmp_path.iterdir() if p.is_dir()) == [
+    assert sorted(p.name for p in tmp_path.glob("*.backups")) == [
         "lou.json.backups",
         "lou.test.backups",
     ]

@@ -9,17 +9,33 @@ from __future__ import annotations
 import os
 from datetime import date, datetime
 
+# Dates the programme can mean. A year like 9999 is accepted by Python but leaves no room
+# for "14 days later" (rounds, schedules, backup names overflow), so dates are bounded
+# where they enter: options, LOU_NOW.
+FIRST_YEAR = 2000
+LAST_YEAR = 2200
+
+
+def check_year(day: date, what: str, value: str) -> None:
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        from lou_library import messages as M
+        from lou_library.errors import Invalid
+
+        raise Invalid(M.BAD_DATE_RANGE, what=what, value=value, low=FIRST_YEAR, high=LAST_YEAR)
+
 
 def now() -> datetime:
     pinned = os.environ.get("LOU_NOW")
     if pinned:
         try:
-            return datetime.fromisoformat(pinned).replace(microsecond=0)
+            moment = datetime.fromisoformat(pinned).replace(microsecond=0)
         except ValueError:
             from lou_library import messages as M
             from lou_library.errors import Invalid
 
             raise Invalid(M.BAD_ENV, name="LOU_NOW", value=pinned) from None
+        check_year(moment.date(), "LOU_NOW", pinned)
+        return moment
     return datetime.now().replace(microsecond=0)
 
 

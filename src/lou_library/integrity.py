@@ -3,14 +3,18 @@
 Every problem comes with a sentence a manager can act on. ``--repair`` fixes, after a
 backup, only what has one safe answer: a book recorded in a box that no longer exists (or
 is retired) goes back to the depot, a box named on a book that is not in a box is
-cleared, a site that does not exist is taken off a volunteer's list. Duplicated codes,
-unknown statuses and records missing fields need a person to decide, so they are only
-reported.
+cleared, a site that does not exist is taken off a volunteer's list, control and bidi
+characters (which an .xlsx cannot hold or which make a table lie) are taken out of a
+name. A missing box or site code that looks like an existing one (a typo made by hand),
+or a site that boxes still name, is only reported: dropping it would lose where books or
+people are. Duplicated codes, unknown statuses and records missing fields need a person
+to decide, so they are only reported too.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +24,7 @@ from lou_library import clock
 from lou_library import messages as M
 from lou_library.network import DEPOT
 from lou_library.records import BOOKS, BOXES, EVENTS, SITES, VOLUNTEERS, docs, event, log, rows
+from lou_library.text import strip_unsafe, unsafe_chars
 
 REQUIRED = {
     SITES: ("code", "name", "kind"),
@@ -27,7 +32,7 @@ REQUIRED = {
     BOOKS: ("code", "title", "category", "status"),
     VOLUNTEERS: ("code", "name", "role", "status"),
 }
-REPAIRABLE = {"orphan_book", "retired_box", "stray_box", "orphan_site"}
+REPAIRABLE = {"orphan_book", "retired_box", "stray_box", "orphan_site", "bad_text"}
 
 
 @dataclass(frozen=True)
@@ -35,18 +40,38 @@ class Problem:
     kind: str
     record: str
     message: str
+    safe: bool = True  # False: a kind we repair, but here the answer is not clear
 
     @property
     def repairable(self) -> bool:
-        return self.kind in REPAIRABLE
+        return self.kind in REPAIRABLE and self.safe
+
+
+def _mistyped(missing: object, candidates: Iterable[str]) -> list[str]:
+    """Existing codes that ``missing`` looks like a one-key slip of (SHX for SHY)."""
+    import difflib
+
+    if not isinstance(missing, str) or not missing:
+        return []
+    return sorted(difflib.get_close_matches(missing, list(candidates), n=3, cutoff=0.6))
+
+
+def _site_doubt(site: object, box_sites: set[Any], site_codes: list[str]) -> str:
+    """Why dropping a missing site from a volunteer is not safe, or '' if it is."""
+    if site in box_sites:
+        return M.CHECK_SITE_STILL_USED(site=site)
+    like = _mistyped(site, site_codes)
+    return M.CHECK_MAYBE_TYPO(codes=", ".join(like)) if like else ""
 
 
 def check(db: TinyDB) -> list[Problem]:
     """Every inconsistency found."""
     problems: list[Problem] = []
 
-    def add(kind: str, record: object, message: str) -> None:
-        problems.append(Problem(kind, str(record), message))
+    def add(kind: str, record: object, message: str, doubt: str = "") -> None:
+        if doubt:
+            message = f"{message}; {doubt}"
+        problems.append(Problem(kind, str(record), message, safe=not doubt))
 
     for table, fields in REQUIRED.items():
         for doc in docs(db, table):
@@ -59,6 +84,17 @@ def check(db: TinyDB) -> list[Problem]:
                     code,
                     M.CHECK_MISSING_FIELD(table=table, code=code, fields=fields_text),
                 )
+        for doc in docs(db, table):  # what a terminal or an .xlsx cannot show truly
+            for name, value in doc.items():
+                bad = unsafe_chars(value) if isinstance(value, str) else ""
+                if bad:
+                    code = doc.get("code", "?")
+                    chars = ", ".join(dict.fromkeys(f"U+{ord(ch):04X}" for ch in bad))
+                    add(
+                        "bad_text",
+                        code,
+                        M.CHECK_BAD_TEXT(table=table, code=code, field=name, chars=chars),
+                    )
         counts = Counter(doc.get("code") for doc in docs(db, table) if doc.get("code"))
         for code, n in sorted(counts.items(), key=lambda kv: str(kv[0])):
             if n > 1:
@@ -70,11 +106,26 @@ def check(db: TinyDB) -> list[Problem]:
     for code, record in sorted(boxes.items(), key=lambda kv: str(kv[0])):
         if record.get("site") not in sites:
             add("orphan_box", code, M.CHECK_BOX_SITE(code=code, site=record.get("site")))
+    # A box or site code changed by hand leaves its books or volunteers pointing at the
+    # old code: moving them to the depot or dropping the site would lose where they are.
+    # So a missing code that looks like an existing one is reported, never repaired.
+    filled = {b.get("box") for b in docs(db, BOOKS) if b.get("status") == "in_box"}
+    empty_boxes = [c for c in boxes if isinstance(c, str) and c not in filled]
+    box_sites = {b.get("site") for b in boxes.values()}
+    site_codes = [c for c in sites if isinstance(c, str)]
+
+    def box_doubt(box: object) -> str:
+        like = _mistyped(box, empty_boxes)
+        return M.CHECK_MAYBE_TYPO(codes=", ".join(like)) if like else ""
+
+    def site_doubt(site: object) -> str:
+        return _site_doubt(site, box_sites, site_codes)
+
     for book in docs(db, BOOKS):
         code, status, box = book.get("code"), book.get("status"), book.get("box")
         if status == "in_box":
             if box not in boxes:
-                add("orphan_book", code, M.CHECK_BOOK_BOX(code=code, box=box))
+                add("orphan_book", code, M.CHECK_BOOK_BOX(code=code, box=box), box_doubt(box))
             elif boxes[box].get("status") == "retired":
                 add("retired_box", code, M.CHECK_BOOK_RETIRED(code=code, box=box))
         elif status in ("in_depot", "not_seen", "lost", "withdrawn"):
@@ -89,6 +140,7 @@ def check(db: TinyDB) -> list[Problem]:
                     "orphan_site",
                     person.get("code"),
                     M.CHECK_VOLUNTEER_SITE(code=person.get("code"), site=site),
+                    site_doubt(site),
                 )
     people = {p.get("code") for p in docs(db, VOLUNTEERS)}
     rounds = {r.get("number") for r in docs(db, "rounds")}
@@ -118,7 +170,8 @@ def check(db: TinyDB) -> list[Problem]:
 
 
 def repair(db: TinyDB, problems: list[Problem]) -> int:
-    """Fix the repairable problems; return how many were fixed."""
+    """Fix the repairable problems (only those with one safe answer); return how many."""
+    problems = [p for p in problems if p.repairable]
     books = {p.record for p in problems if p.kind in ("orphan_book", "retired_box")}
     strays = {p.record for p in problems if p.kind == "stray_box"}
     stamp = clock.stamp()
@@ -143,17 +196,36 @@ def repair(db: TinyDB, problems: list[Problem]) -> int:
 
     if book_ids:
         db.table(BOOKS).update(fix_book, doc_ids=book_ids)
+    texts = {p.record for p in problems if p.kind == "bad_text"}
+    fixed_texts = 0
+    for table in REQUIRED:
+        ids = [int(i) for i, doc in rows(db, table).items() if doc.get("code", "?") in texts]
+
+        def fix_text(doc: Any) -> None:
+            for name, value in list(doc.items()):
+                if isinstance(value, str):
+                    doc[name] = strip_unsafe(value)
+
+        if ids:
+            db.table(table).update(fix_text, doc_ids=ids)
+            fixed_texts += len(ids)
     log(db, events)
-    site_codes = {s.get("code") for s in docs(db, SITES)}
+    site_codes = [c for c in (s.get("code") for s in docs(db, SITES)) if isinstance(c, str)]
+    box_sites = {b.get("site") for b in docs(db, BOXES)}
     people = {p.record for p in problems if p.kind == "orphan_site"}
     person_ids = [int(i) for i, v in rows(db, VOLUNTEERS).items() if v.get("code") in people]
 
     def fix_person(doc: Any) -> None:
-        doc["sites"] = [s for s in doc.get("sites", []) if s in site_codes]
+        # a doubtful site (boxes still name it, or it looks like a typo) stays to be decided
+        doc["sites"] = [
+            s
+            for s in doc.get("sites", [])
+            if s in site_codes or _site_doubt(s, box_sites, site_codes)
+        ]
 
     if person_ids:
         db.table(VOLUNTEERS).update(fix_person, doc_ids=person_ids)
-    return len(book_ids) + len(person_ids)
+    return len(book_ids) + len(person_ids) + fixed_texts
 
 
 # ------------------------------------------------------------------- the file's shape
@@ -168,7 +240,8 @@ MAX_DEPTH = 10
 PADDING_RATIO = 1.25
 PADDING_SLACK = 64 * 1024
 STRUCTURE_KINDS = {"too_deep", "stale_undo", "padded_file"}
-REPAIRABLE.update(STRUCTURE_KINDS)
+# Nesting that is not undo data (a hand edit) needs a person: it is only reported.
+REPAIRABLE.update({"stale_undo", "padded_file"})
 
 
 def depth(value: object) -> int:

@@ -92,6 +92,72 @@ OS_ERRORS = {
 }
 FILE_ERROR = Msg("无法访问文件 {path}：{reason}。", "Cannot use the file {path}: {reason}.")
 
+# -- failures that tell the truth; files, permissions and the lock (issue 21)
+FILE_ERROR_UNNAMED = Msg(
+    "无法读写文件：{reason}。未做任何更改。",
+    "Could not read or write a file: {reason}. Nothing was changed.",
+)
+SAVED_BUT_FAILED = Msg(
+    "更改已保存到 {path}，但之后的一步失败了（{detail}）。请不要重复这条命令；可用 `lou info` 或 `lou db check` 查看。",
+    "The change was saved to {path}, but a later step failed ({detail}). Do not run the "
+    "command again; `lou info` or `lou db check` shows the result.",
+)
+INTERRUPTED = Msg("已中断（Ctrl-C），未做任何更改。", "Interrupted (Ctrl-C); nothing was changed.")
+SAVED_THEN_INTERRUPTED = Msg(
+    "已中断（Ctrl-C），但更改已经保存到 {path}。请不要重复这条命令。",
+    "Interrupted (Ctrl-C) after the change was saved to {path}. Do not run the command again.",
+)
+BAD_LOCK_TIMEOUT = Msg(
+    "环境变量 {name} 的值“{value}”无效：应为 0 到 {limit} 之间的秒数。",
+    "The environment variable {name} has an invalid value '{value}': give a number of "
+    "seconds from 0 to {limit}.",
+)
+STORE_NO_PERMISSION = Msg(
+    "无权读取数据库 {path}（{reason}）。文件未做改动；请检查文件的所有者和权限（ls -l），或换用有权限的账户。",
+    "No permission to read the database {path} ({reason}). It was left untouched; check the "
+    "file's owner and permissions (ls -l), or use the account that owns it.",
+)
+STORE_READ_ONLY = Msg(
+    "数据库 {path} 是只读的（或属于别的用户），lou 不会改写它；未做任何更改。确需修改，请先让它可写（chmod u+w）。",
+    "The database {path} is read-only (or another user's), so lou will not rewrite it; "
+    "nothing was changed. Make it writable (chmod u+w) if you mean to change it.",
+)
+STORE_HARD_LINKED = Msg(
+    "数据库 {path} 有 {n} 个名字（硬链接）。lou 按文件名加锁，两个名字会得到两把锁，写入会把它分成两个文件；未做任何更改。请只保留一个名字（删掉另一个链接，或改用复制）。",
+    "The database {path} has {n} names (hard links). lou locks a file by its name, so two "
+    "names would get two locks and a write would split it in two; nothing was changed. Keep "
+    "one name (remove the other link, or copy the file instead).",
+)
+STORE_NOT_REGULAR = Msg(
+    "数据库路径 {path} 不是普通文件（是管道、设备或套接字），lou 不会打开它。",
+    "The database path {path} is not a regular file (a pipe, a device or a socket); lou "
+    "will not open it.",
+)
+STORE_FOREIGN_LINK = Msg(
+    "不会使用 {path}：它是别的用户放在共享文件夹里的符号链接，可能指向别人的数据。请直接给出数据库文件的路径。",
+    "Will not use {path}: it is a symbolic link another user put in a shared folder, and it "
+    "may lead to someone else's data. Give the database file's own path.",
+)
+FILE_READ_ONLY = Msg(
+    "不会替换 {path}：它是只读的，或属于别的用户，你不能直接改写它。请换一个文件名。",
+    "Will not replace {path}: it is read-only or another user's, and you could not write it "
+    "in place. Choose another name.",
+)
+FILE_NOT_REGULAR = Msg(
+    "不会写入 {path}：它不是普通文件（是管道、设备或套接字）。请换一个文件名。",
+    "Will not write {path}: it is not a regular file (a pipe, a device or a socket). Choose "
+    "another name.",
+)
+FILE_FOREIGN_LINK = Msg(
+    "不会写入 {path}：它是别的用户放在共享文件夹里的符号链接，可能指向你的其他文件。请换一个文件名。",
+    "Will not write through {path}: it is a symbolic link another user put in a shared "
+    "folder, and it may point at one of your files. Choose another name.",
+)
+BAD_DATE_RANGE = Msg(
+    "{what} 的日期 {value} 超出范围：只接受 {low} 年到 {high} 年之间的日期。",
+    "The date {value} for {what} is out of range: give a date from the year {low} to {high}.",
+)
+
 # ------------------------------------------------------------------ general words
 YES = Msg("是", "yes")
 NO = Msg("否", "no")
@@ -293,6 +359,7 @@ IMPORT_REJECTED = Msg(
     "Nothing was imported: problems found: {n}; the database is unchanged. Fix them and import again:",
 )
 IMPORT_EMPTY = Msg("文件里没有可导入的图书。", "The file has no books to import.")
+# -- absurd imports are refused before any work (issue 21)
 IMPORT_IGNORED_COLUMN = Msg("已忽略不认识的列“{column}”", "Ignored the unknown column '{column}'")
 IMPORT_TITLE = Msg("导入 {file}", "Import of {file}")
 IMPORT_DRY_RUN = Msg(
@@ -625,6 +692,25 @@ CHECK_REPAIRED = Msg(
 CHECK_NOTHING_TO_REPAIR = Msg(
     "没有可以自动修复的问题；其余问题需要人工判断。",
     "Nothing can be repaired automatically; the rest need a person to decide.",
+)
+# -- db check --repair tells what it left, and why (issue 21)
+CHECK_MAYBE_TYPO = Msg(
+    "可能是 {codes} 的笔误，请人工改正（不自动修复）",
+    "it may be a typo for {codes}: fix it by hand (not repaired automatically)",
+)
+CHECK_SITE_STILL_USED = Msg(
+    "但仍有图书箱属于片区 {site}，请人工判断（不自动修复）",
+    "yet boxes still belong to {site}: a person must decide (not repaired automatically)",
+)
+CHECK_LEFT = Msg(
+    "修复已保存；还有 {n} 处问题需要人工处理（见上表），再运行 `lou db check` 复查。",
+    "The repairs were saved; {n} problems are left for a person to fix (see above). "
+    "Run `lou db check` again afterwards.",
+)
+CHECK_BAD_TEXT = Msg(
+    "{table} 中的记录 {code} 的 {field} 含有控制字符或方向控制符（{chars}），Excel 报表无法保存它们",
+    "the record {code} in {table} has control or direction characters ({chars}) in {field}, "
+    "which an Excel report cannot hold",
 )
 COL_BOOKS_IN_BACKUP = Msg("图书", "Books")
 CLOCK_BEHIND_BACKUPS = Msg(

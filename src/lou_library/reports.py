@@ -27,6 +27,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -1020,6 +1021,15 @@ def sheet_title(title: str, used: set[str]) -> str:
     return name
 
 
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def xml_safe(text: str) -> str:
+    """Text an .xlsx (XML 1.0) can hold: a control character a hand-edited or old record
+    may carry becomes U+FFFD, as on the terminal, instead of crashing the whole report."""
+    return _XML_ILLEGAL.sub("\ufffd", text)
+
+
 def _xlsx_value(column: Column, value: Value) -> tuple[Any, str | None]:
     """(cell value, number format): numbers stay numbers, dates become dates."""
     if value is None:
@@ -1048,7 +1058,7 @@ def to_xlsx(report: Report) -> bytes:
 
     book = Workbook()
     book.remove(book.active)
-    book.properties.title = report.title()
+    book.properties.title = xml_safe(report.title())
     book.properties.creator = "lou-library"
     bold = Font(bold=True)
     header_fill = PatternFill("solid", fgColor="F3ECE4")
@@ -1056,6 +1066,8 @@ def to_xlsx(report: Report) -> bytes:
 
     def put(sheet: Any, row: int, col: int, value: Any, number_format: str | None) -> Any:
         cell = sheet.cell(row=row, column=col)
+        if isinstance(value, str):
+            value = xml_safe(value)
         cell.value = value if value != "" else None
         if isinstance(value, str):
             cell.data_type = "s"  # "=..." stays text: a string cell is never evaluated
@@ -1066,7 +1078,7 @@ def to_xlsx(report: Report) -> bytes:
         return cell
 
     for section in report.sections:
-        sheet = book.create_sheet(sheet_title(section.title(), used))
+        sheet = book.create_sheet(sheet_title(xml_safe(section.title()), used))
         widths = [display_width(c.header()) for c in section.columns]
         for col, column in enumerate(section.columns, start=1):
             cell = put(sheet, 1, col, column.header(), None)

@@ -35,10 +35,13 @@ class RoundDate:
 
 
 def parse_date(text: str, what: str = "--date") -> date:
+    """A date from the command line, in the years :mod:`lou_library.clock` allows."""
     try:
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip())
     except ValueError:
         raise Invalid(M.BAD_DATE, what=what, value=text) from None
+    clock.check_year(day, what, text)
+    return day
 
 
 def first_saturday(on_or_after: date) -> date:

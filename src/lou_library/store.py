@@ -28,6 +28,7 @@ import contextlib
 import gzip
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -48,6 +49,7 @@ META_TABLE = "_meta"
 ENV_DB = "LOU_LIBRARY_DB"
 ENV_LOCK_TIMEOUT = "LOU_LOCK_TIMEOUT"
 DEFAULT_LOCK_TIMEOUT = 10.0
+MAX_LOCK_TIMEOUT = 3600.0
 BACKUPS_KEPT = 20
 BACKUP_SUFFIX = ".backups"
 TEMP_SUFFIX = ".lou-tmp"  # temp files of an atomic write: .<name>.<random>.lou-tmp
@@ -107,6 +109,24 @@ def default_db_path() -> Path:
     return user_data_path("lou-library", appauthor=False) / "lou.json"
 
 
+def lock_timeout() -> float:
+    """``LOU_LOCK_TIMEOUT``: how long a writer waits for the lock, 0 to an hour."""
+    import math
+
+    raw = os.environ.get(ENV_LOCK_TIMEOUT, "").strip()
+    if not raw:
+        return DEFAULT_LOCK_TIMEOUT
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = math.nan
+    if not 0 <= seconds <= MAX_LOCK_TIMEOUT:  # also refuses nan and inf
+        raise Invalid(
+            M.BAD_LOCK_TIMEOUT, name=ENV_LOCK_TIMEOUT, value=raw, limit=f"{MAX_LOCK_TIMEOUT:g}"
+        )
+    return seconds
+
+
 def resolve_db_path(option: str | os.PathLike[str] | None) -> Path:
     """``--db``, else ``LOU_LIBRARY_DB``, else the per-user data folder."""
     if option is not None:
@@ -145,17 +165,54 @@ def _mode_for(path: Path, private: bool) -> int:
         return 0o666 & ~umask
 
 
+def follow_link(path: Path) -> Path:
+    """The file a symbolic link points to, if the link can be trusted; else refuse it.
+
+    As Linux's ``protected_symlinks`` does for sticky folders, and here for any folder
+    others may write (a shared office folder, /tmp): a link is followed only if it is the
+    user's own or its folder's owner's, or if nobody else could have put it there.
+    """
+    if not path.is_symlink():
+        return path
+    link = path.lstat()
+    folder = path.absolute().parent.stat()
+    others_write = folder.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+    if link.st_uid not in (os.geteuid(), folder.st_uid) and others_write:
+        raise Conflict(M.FILE_FOREIGN_LINK, path=path)
+    return Path(os.path.realpath(path))
+
+
+def refuse_unwritable(path: Path) -> None:
+    """Refuse to replace what the user could not overwrite in place: a read-only file (even
+    for root, who may write anything: 0444 says "leave me"), another user's file in a
+    shared folder, a FIFO or a device."""
+    try:
+        found = path.stat()
+    except FileNotFoundError:
+        return
+    if not stat.S_ISREG(found.st_mode):
+        raise Conflict(M.FILE_NOT_REGULAR, path=path)
+    if not found.st_mode & 0o222 or not os.access(path, os.W_OK):
+        raise Conflict(M.FILE_READ_ONLY, path=path)
+
+
 def atomic_write_bytes(path: Path, payload: bytes, *, private: bool = True) -> None:
     """Replace ``path`` by ``payload`` so that a crash leaves the old file or the new one.
 
     The temp file is created owner-only by ``mkstemp`` and gets the old file's mode (a new
     DB or backup stays owner-only; ``private=False`` gives an export the usual mode); on
     any failure it is removed and the original is untouched. A symbolic link is followed,
-    so the file it points to is the one replaced.
+    so the file it points to is the one replaced, unless another user may have planted it
+    (:func:`follow_link`). A file the user could not write in place, or that is not a
+    regular file, is refused: the rename alone would only ask the folder.
     """
-    path = Path(os.path.realpath(path)) if path.is_symlink() else path
+    path = follow_link(path)
+    refuse_unwritable(path)
     folder = path.parent
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=folder)
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=folder)
+    except OSError as exc:
+        raise _naming(exc, path) from exc
     tmp = Path(tmp_name)
     try:
         tmp.chmod(_mode_for(path, private))
@@ -164,11 +221,19 @@ def atomic_write_bytes(path: Path, payload: bytes, *, private: bool = True) -> N
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)  # noqa: PTH105 - os.replace is what fault tests patch
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             tmp.unlink()
+        if isinstance(exc, OSError):
+            raise _naming(exc, path) from exc
         raise
     _fsync_dir(folder)
+
+
+def _naming(exc: OSError, path: Path) -> OSError:
+    """The same error, naming the file the user asked for, not the temp file (a full disk
+    used to say "Cannot use the file : No space left on device")."""
+    return OSError(exc.errno, exc.strerror or os_reason(exc), str(path))
 
 
 def encode(data: RawData) -> bytes:
@@ -333,15 +398,23 @@ class Store:
     """
 
     def __init__(self, path: Path, notify: Callable[[str], None] | None = None) -> None:
-        if path.is_symlink():  # the lock and the backups belong beside the real file
-            path = Path(os.path.realpath(path))
+        try:  # the lock and the backups belong beside the real file
+            path = follow_link(path)
+        except Conflict:
+            raise StoreError(M.STORE_FOREIGN_LINK, path=path) from None
         if not path.name or path.is_dir():
             raise StoreError(M.STORE_NOT_A_FILE, path=path)
+        if path.exists() and not path.is_file():  # a FIFO would hang the first read
+            raise StoreError(M.STORE_NOT_REGULAR, path=path)
         if path.parent.exists() and not path.parent.is_dir():
             raise StoreError(M.STORE_PARENT_NOT_FOLDER, path=path, parent=path.parent)
         self.path = path
         self.lock_path = path.with_name(path.name + ".lock")
         self.owner_path = path.with_name(path.name + ".lock-owner")
+        self.queue_dir = path.with_name(path.name + ".lock-queue")
+        # True once this process has replaced the DB file: from then on, a failure must
+        # not be reported as "nothing changed" (see cli/base.py).
+        self.committed = False
         self.backup_dir = path.with_name(path.name + BACKUP_SUFFIX)
         self.legacy_backup_dir = path.with_name(path.stem + BACKUP_SUFFIX)
         self.notify = notify or (lambda _message: None)
@@ -365,8 +438,10 @@ class Store:
         unit = cast(UnitOfWork, db.storage)
         try:
             data = unit.read()
+        except PermissionError as exc:
+            raise StoreError(M.STORE_NO_PERMISSION, path=self.path, reason=os_reason(exc)) from exc
         except OSError as exc:
-            raise StoreError(M.STORE_CORRUPT, path=self.path, reason=exc.strerror or exc) from exc
+            raise StoreError(M.STORE_CORRUPT, path=self.path, reason=os_reason(exc)) from exc
         assert data is not None  # the file exists; an empty one raised above
         check_schema(self.path, data)
         return db, unit
@@ -387,6 +462,7 @@ class Store:
         taken (under the lock) before the body runs.
         """
         with self.lock(command):
+            self._require_writable()
             self._remove_stale_temp_files()
             db, unit = self._open()
             if backup:
@@ -396,31 +472,53 @@ class Store:
 
     def _replace(self, payload: bytes) -> None:
         """Write the whole DB file atomically; a failure is a StoreError naming it."""
-        try:
-            atomic_write_bytes(self.path, payload)
-        except OSError as exc:
-            raise StoreError(M.STORE_WRITE_FAILED, path=self.path, reason=os_reason(exc)) from exc
+        with self._saving():
+            try:
+                atomic_write_bytes(self.path, payload)
+            except OSError as exc:
+                raise StoreError(
+                    M.STORE_WRITE_FAILED, path=self.path, reason=os_reason(exc)
+                ) from exc
+            self.committed = True
 
     def _commit(self, unit: UnitOfWork) -> None:
+        with self._saving():
+            try:
+                unit.commit()
+            except OSError as exc:
+                raise StoreError(
+                    M.STORE_WRITE_FAILED, path=self.path, reason=os_reason(exc)
+                ) from exc
+            self.committed = self.committed or unit.writes_to_disk > 0
+
+    @contextlib.contextmanager
+    def _saving(self) -> Iterator[None]:
+        """Ctrl-C waits until the file is replaced and :attr:`committed` says so, so what
+        the CLI then tells the user (saved, or nothing changed) is true."""
+        import signal
+
+        if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - Windows
+            yield
+            return
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
         try:
-            unit.commit()
-        except OSError as exc:
-            raise StoreError(M.STORE_WRITE_FAILED, path=self.path, reason=os_reason(exc)) from exc
+            yield
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
     # -- the lock -----------------------------------------------------------------
 
     @contextlib.contextmanager
     def lock(self, command: str) -> Iterator[None]:
-        from filelock import FileLock, Timeout  # only writers need it
+        """The exclusive lock, waiters served in turn (see :mod:`lou_library.fairlock`)."""
+        from filelock import Timeout  # only writers need it
 
-        raw = os.environ.get(ENV_LOCK_TIMEOUT, str(DEFAULT_LOCK_TIMEOUT))
-        try:
-            timeout = float(raw)
-        except ValueError:
-            raise Invalid(M.BAD_ENV, name=ENV_LOCK_TIMEOUT, value=raw) from None
+        from lou_library.fairlock import FairLock
+
+        timeout = lock_timeout()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            lock = FileLock(self.lock_path, timeout=timeout)
+            lock = FairLock(self.lock_path, self.queue_dir, timeout)
             lock.acquire()
         except Timeout:
             raise StoreError(
@@ -429,6 +527,7 @@ class Store:
         except OSError as exc:
             raise StoreError(M.STORE_WRITE_FAILED, path=self.path, reason=os_reason(exc)) from exc
         try:
+            self._refuse_linked()
             with contextlib.suppress(OSError):
                 self.owner_path.write_text(
                     f"pid {os.getpid()}, `lou {command}`, {clock.stamp()}", encoding="utf-8"
@@ -438,6 +537,25 @@ class Store:
             with contextlib.suppress(OSError):
                 self.owner_path.unlink()
             lock.release()
+
+    def _require_writable(self) -> None:
+        """Checked before any work: a DB its owner made read-only stays as it is."""
+        try:
+            refuse_unwritable(self.path)
+        except Conflict as err:
+            if err.msg is not M.FILE_READ_ONLY:
+                raise
+            raise StoreError(M.STORE_READ_ONLY, path=self.path) from None
+
+    def _refuse_linked(self) -> None:
+        """A DB with two names (hard links) would get two locks, one per name, and the
+        first atomic replace would split it into two files: refuse it."""
+        try:
+            links = self.path.stat().st_nlink
+        except OSError:
+            return
+        if links > 1:
+            raise StoreError(M.STORE_HARD_LINKED, path=self.path, n=links)
 
     def _remove_stale_temp_files(self) -> None:
         """Temp files of writers that were killed mid-write, beside the DB and among its
@@ -462,7 +580,10 @@ class Store:
         """Is ``other`` this DB, one of its companions, or inside its backup folder?"""
         target = Path(os.path.realpath(other))
         own = {Path(os.path.realpath(p)) for p in (self.path, self.lock_path, self.owner_path)}
-        folders = {Path(os.path.realpath(f)) for f in (self.backup_dir, self.legacy_backup_dir)}
+        folders = {
+            Path(os.path.realpath(f))
+            for f in (self.backup_dir, self.legacy_backup_dir, self.queue_dir)
+        }
         return target in own or any(f == target or f in target.parents for f in folders)
 
     def guard_output(self, other: Path) -> None:
@@ -475,6 +596,7 @@ class Store:
     def create(self, data: RawData, *, force: bool, command: str = "init") -> Path | None:
         """Write a brand-new DB; an existing one is refused unless ``force`` (then backed up)."""
         with self.lock(command):
+            self._require_writable()
             saved = None
             if self.path.exists():
                 if not force:
@@ -591,6 +713,7 @@ class Store:
         data = decode(source, payload)
         check_schema(source, data, allow_older=True)
         with self.lock("db restore"):
+            self._require_writable()
             saved = self.backup("before-restore") if self.path.exists() else None
             self._replace(payload)
             return saved
@@ -601,6 +724,7 @@ class Store:
         """Bring an older DB to :data:`SCHEMA_VERSION`, after an fsynced backup."""
         with self.lock("db migrate"):
             self._require_file()
+            self._require_writable()
             data = decode(self.path, self.path.read_bytes())
             found = check_schema(self.path, data, allow_older=True)
             if found == SCHEMA_VERSION:

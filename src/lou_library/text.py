@@ -13,13 +13,33 @@ from lou_library.errors import Invalid
 _SPACES = re.compile(r"\s+")
 
 
+# Unicode's Bidi_Control characters: an override (U+202E) stored in a name makes every
+# table that shows it read backwards from there ("<U+202E>ABC-01" shows as "10-CBA").
+BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+
+
+def unsafe_chars(value: str) -> str:
+    """The characters :func:`clean` would drop (controls, bidi controls), in order."""
+    return "".join(
+        ch
+        for ch in value
+        if ch in BIDI_CONTROLS or (ch not in "\t\n" and unicodedata.category(ch) == "Cc")
+    )
+
+
+def strip_unsafe(value: str) -> str:
+    """``value`` without those characters, nothing else changed (``db check --repair``)."""
+    bad = set(unsafe_chars(value))
+    return "".join(ch for ch in value if ch not in bad) if bad else value
+
+
 def clean(value: str | None) -> str:
-    """Trim, fold full-width and repeated spaces, drop control characters."""
+    """Trim, fold full-width and repeated spaces, drop control and bidi characters."""
     if not value:
         return ""
     if any("\ud800" <= ch <= "\udfff" for ch in value):  # bytes that were not UTF-8
         raise Invalid(M.BAD_TEXT, value=value.encode("utf-8", "backslashreplace").decode())
-    value = "".join(ch for ch in value if ch in "\t\n" or unicodedata.category(ch) != "Cc")
+    value = strip_unsafe(value)
     return _SPACES.sub(" ", value.replace("\u3000", " ")).strip()
 
 

@@ -557,5 +557,6 @@ def export_books(db: TinyDB, path: Path, show_contact: bool = False) -> int:
             shown["source"] = M.SOURCE_NAMES[record["source"]]()
             writer.writerow([neutralise(shown[k]) for k in EXPORT_COLUMNS])
         payload = ("\ufeff" + buffer.getvalue()).encode("utf-8")
-    atomic_write_bytes(path, payload, private=False)
+    # donors' names stay readable by their owner only, like reports with contacts
+    atomic_write_bytes(path, payload, private=show_contact)
     return len(records)

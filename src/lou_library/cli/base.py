@@ -24,6 +24,9 @@ from lou_library import messages as M
 from lou_library.errors import LouError, os_reason
 from lou_library.store import Store, resolve_db_path
 
+EXIT_SAVED_BUT_FAILED = 3  # the change was saved, then the command failed: do not repeat it
+EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report it (128 + SIGINT)
+
 
 def translate(text: str | None) -> str | None:
     """``@key`` -> the help text in the current language; anything else unchanged."""
@@ -191,37 +194,85 @@ class LouGroup(_Localised, TyperGroup):
         _plain_coercion(self)
 
     def invoke(self, ctx: Any) -> Any:
-        """Expected problems become one line on stderr and exit 1, never a traceback."""
+        """Expected problems become one line on stderr and exit 1, never a traceback.
+
+        Exit 1 promises that nothing changed. Once the command has saved the DB (its
+        store says ``committed``), any later failure, expected or not, says that the
+        change *was* saved and exits :data:`EXIT_SAVED_BUT_FAILED` instead, so nobody
+        repeats a donation that went through.
+        """
         try:
             return super().invoke(ctx)
         except ClickException as exc:
             localise_usage_error(exc)
             raise
-        except LouError as err:
+        except (typer.Exit, typer.Abort):
+            raise
+        except KeyboardInterrupt:
             from lou_library.cli import output
 
-            output.error(str(err), err.details)
-            raise typer.Exit(1) from None
-        except BrokenPipeError:  # `lou book list --json | head`: the reader stopped early
-            # Quietly, with exit 1, as Rich does when its own write meets a closed pipe.
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())  # so the exit's own flush finds no pipe
-            raise typer.Exit(1) from None
-        except OSError as exc:  # a file the user named: unreadable, unwritable, missing
-            from lou_library.cli import output
+            if not _saved(ctx):
+                output.error(M.INTERRUPTED())
+            else:
+                output.error(M.SAVED_THEN_INTERRUPTED(path=_saved(ctx)))
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+        except Exception as exc:
+            saved = _saved(ctx)
+            if saved:
+                if os.environ.get("LOU_DEBUG") and not isinstance(exc, LouError):
+                    raise
+                from lou_library.cli import output
 
-            target = exc.filename or ""
-            output.error(M.FILE_ERROR(path=target, reason=os_reason(exc)))
-            raise typer.Exit(1) from None
-        except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
-            # A record the rules did not expect (a hand-edited DB, most likely). Nothing
-            # was written: a unit of work writes only when its body succeeds.
-            if os.environ.get("LOU_DEBUG"):
-                raise
-            from lou_library.cli import output
+                detail = str(exc) if isinstance(exc, LouError) else f"{type(exc).__name__}: {exc}"
+                output.error(M.SAVED_BUT_FAILED(path=saved, detail=detail))
+                if isinstance(exc, BrokenPipeError):
+                    _quiet_stdout()
+                raise typer.Exit(EXIT_SAVED_BUT_FAILED) from None
+            _fail(exc)
+            raise
 
-            output.error(M.UNEXPECTED(kind=type(exc).__name__, detail=exc))
-            raise typer.Exit(1) from None
+
+def _saved(ctx: Any) -> str:
+    """The DB path if this command already saved it, else ''."""
+    obj = ctx.find_root().obj
+    store = getattr(obj, "_store", None)
+    return str(store.path) if store is not None and store.committed else ""
+
+
+# What a record the rules did not expect raises (an OverflowError: a date near 9999).
+UNEXPECTED_DATA = (KeyError, TypeError, ValueError, AttributeError, IndexError, OverflowError)
+
+
+def _quiet_stdout() -> None:
+    """After a closed pipe, so that the exit's own flush of stdout finds no pipe."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
+def _fail(exc: Exception) -> None:
+    """Turn an expected problem into one line on stderr and exit 1 (nothing was saved)."""
+    from lou_library.cli import output
+
+    if isinstance(exc, LouError):
+        output.error(str(exc), exc.details)
+        raise typer.Exit(1) from None
+    if isinstance(exc, BrokenPipeError):  # `lou book list --json | head`: the reader stopped
+        # Quietly, with exit 1, as Rich does when its own write meets a closed pipe.
+        _quiet_stdout()
+        raise typer.Exit(1) from None
+    if isinstance(exc, OSError):  # a file the user named: unreadable, unwritable, missing
+        if exc.filename:
+            output.error(M.FILE_ERROR(path=exc.filename, reason=os_reason(exc)))
+        else:
+            output.error(M.FILE_ERROR_UNNAMED(reason=os_reason(exc)))
+        raise typer.Exit(1) from None
+    if isinstance(exc, UNEXPECTED_DATA):
+        # A record the rules did not expect (a hand-edited DB, most likely). Nothing
+        # was written: a unit of work writes only when its body succeeds.
+        if os.environ.get("LOU_DEBUG"):
+            return
+        output.error(M.UNEXPECTED(kind=type(exc).__name__, detail=exc))
+        raise typer.Exit(1) from None
 
 
 def group(help_key: str) -> typer.Typer:

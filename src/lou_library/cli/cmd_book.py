@@ -210,8 +210,9 @@ def add(
             copies=copies,
             note=note,
         )
+        # the answer is built before the change is saved: if it fails, nothing changed
         boxes = catalogue.boxes_by_code(db)
-    rows = [catalogue.book_row(doc, boxes) for doc in created]
+        rows = [catalogue.book_row(doc, boxes) for doc in created]
     if json:
         output.emit_json({"books": rows, "total": len(rows)})
         return
@@ -526,8 +527,9 @@ def donate(
             donor=donor,
             copies=copies,
         )
+        # the answer is built before the change is saved: if it fails, nothing changed
         boxes = catalogue.boxes_by_code(db)
-    rows = [catalogue.book_row(doc, boxes, show_contact) for doc in created]
+        rows = [catalogue.book_row(doc, boxes, show_contact) for doc in created]
     if json:
         output.emit_json({"books": rows, "total": len(rows), "over_capacity": over})
         return

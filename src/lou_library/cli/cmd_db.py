@@ -8,7 +8,7 @@ import typer
 
 from lou_library import messages as M
 from lou_library.cli import output
-from lou_library.cli.base import command, group, state
+from lou_library.cli.base import EXIT_SAVED_BUT_FAILED, command, group, state
 from lou_library.cli.common import Json
 from lou_library.errors import Invalid
 
@@ -66,6 +66,11 @@ def check(
                     title=M.CHECK_TITLE(path=store.path),
                 )
             )
+    # Exit codes: 0 the file is sound (after the repairs, if any were saved); 1 problems
+    # and nothing changed; 3 repairs were saved but problems are left for a person.
+    if problems and saved is not None:
+        output.error(M.CHECK_LEFT(n=len(problems)))
+        raise typer.Exit(EXIT_SAVED_BUT_FAILED)
     if problems:
         raise Invalid(M.CHECK_FAILED, n=len(problems))
     if not json:
@@ -82,9 +87,9 @@ def backup(ctx: typer.Context) -> None:
     output.done(M.BACKED_UP(path=saved))
 
 
-def _count(books: int | None) -> str:
-    """A backup's books: 0 is a number like any other; "?" when it does not read."""
-    return "?" if books is None else str(books)
+def _books_text(n: int | None) -> str:
+    """A backup's book count; "?" only for one that does not read (0 is a count)."""
+    return "?" if n is None else str(n)
 
 
 def _reason(reason: str) -> str:
@@ -138,7 +143,7 @@ def restore(
                         b.path.name,
                         b.created,
                         _reason(b.reason) + (M.BACKUP_LEGACY() if b.legacy else ""),
-                        _count(store.backup_books(b.path)),
+                        _books_text(store.backup_books(b.path)),
                         output.size_text(b.size),
                     )
                     for b in reversed(backups)

@@ -59,8 +59,9 @@ def render_volunteers(people: list[dict[str, Any]]) -> None:
     )
 
 
-def _emit(person: dict[str, Any], json: bool, show_contact: bool, done: Msg | None) -> None:
-    row = network.volunteer_row(person, show_contact)
+def _emit(row: dict[str, Any], json: bool, done: Msg | None) -> None:
+    """Show a volunteer's row; writers build it before their change is saved, so a record
+    that cannot be shown stops the command while nothing has changed yet."""
     if json:
         output.emit_json(row)
     elif done is not None:
@@ -122,7 +123,8 @@ def add(
         person = network.add_volunteer(
             db, name, phone=phone, party_member=party_member, sites=site or [], role=role.value
         )
-    _emit(person, json, show_contact, M.VOLUNTEER_ADDED)
+        row = network.volunteer_row(person, show_contact)
+    _emit(row, json, M.VOLUNTEER_ADDED)
 
 
 @command(app, "show", "@volunteer.show")
@@ -131,7 +133,7 @@ def show(
 ) -> None:
     with state(ctx).store.read() as db:
         _, person = network.find_volunteer(db, who)
-    _emit(person, json, show_contact, None)
+    _emit(network.volunteer_row(person, show_contact), json, None)
 
 
 @command(app, "edit", "@volunteer.edit")
@@ -160,7 +162,8 @@ def edit(
             sites=site,
             role=role.value if role else None,
         )
-    _emit(person, json, show_contact, M.VOLUNTEER_EDITED)
+        row = network.volunteer_row(person, show_contact)
+    _emit(row, json, M.VOLUNTEER_EDITED)
 
 
 @command(app, "away", "@volunteer.away")
@@ -187,19 +190,20 @@ def away(
             if end is None:
                 raise Invalid(M.AWAY_NEEDS_END)
             person, clashes = network.add_away(db, who, first, parse_date(end, "--to"), reason)
+        row = network.volunteer_row(person)
     if json:
-        output.emit_json({**network.volunteer_row(person), "tasks_to_hand_over": clashes})
+        output.emit_json({**row, "tasks_to_hand_over": clashes})
         return
     if cancel:
-        output.done(M.AWAY_CANCELLED(name=person["name"], start=first))
+        output.done(M.AWAY_CANCELLED(name=row["name"], start=first))
         return
-    output.done(M.AWAY_ADDED(name=person["name"], start=first, end=end))
+    output.done(M.AWAY_ADDED(name=row["name"], start=first, end=end))
     if clashes:
-        output.warn(M.AWAY_CLASHES(name=person["name"], tasks=", ".join(clashes)))
+        output.warn(M.AWAY_CLASHES(name=row["name"], tasks=", ".join(clashes)))
 
 
 @command(app, "retire", "@volunteer.retire")
 def retire(ctx: typer.Context, who: Who, json: Json = False) -> None:
     with state(ctx).store.write("volunteer retire") as db:
-        person = network.retire_volunteer(db, who)
-    _emit(person, json, False, M.VOLUNTEER_RETIRED_DONE)
+        row = network.volunteer_row(network.retire_volunteer(db, who))
+    _emit(row, json, M.VOLUNTEER_RETIRED_DONE)

@@ -17,7 +17,13 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-_CONTROL = dict.fromkeys((*range(0, 9), 11, 12, *range(14, 32), 127), "�")
+from lou_library.text import BIDI_CONTROLS
+
+# C0 and C1 controls (U+009B is a one-byte CSI: an escape sequence without ESC) and the
+# bidi controls that can make a table say something else than its data.
+_CONTROL = dict.fromkeys(
+    (*range(0, 9), 11, 12, *range(14, 32), *range(0x7F, 0xA0), *map(ord, BIDI_CONTROLS)), "�"
+)
 
 
 def stdout() -> Console:
