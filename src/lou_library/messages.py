@@ -458,9 +458,6 @@ CHECK_BOOK_RETIRED = Msg(
 CHECK_BOOK_STRAY = Msg(
     "图书 {code} 不在箱中，却仍记着图书箱 {box}", "book {code} is not in a box yet names box {box}"
 )
-CHECK_BOOK_STATUS = Msg(
-    "图书 {code} 的状态“{status}”无效", "book {code} has an unknown status '{status}'"
-)
 CHECK_VOLUNTEER_SITE = Msg(
     "志愿者 {code} 负责的片区 {site} 不存在",
     "volunteer {code} serves a site {site} that does not exist",
@@ -468,9 +465,6 @@ CHECK_VOLUNTEER_SITE = Msg(
 CHECK_EVENT_BOOK = Msg(
     "有 {n} 条流转记录指向不存在的图书 {code}",
     "{n} history entries point to a book {code} that does not exist",
-)
-CHECK_MISSING_FIELD = Msg(
-    "{table} 中的记录 {code} 缺少：{fields}", "the record {code} in {table} lacks: {fields}"
 )
 CHECK_TASK_VOLUNTEER = Msg(
     "任务 {id} 派给了不存在的志愿者 {code}",
@@ -503,6 +497,41 @@ MIGRATED = Msg(
     "数据库已从结构版本 {old} 升级到 {new}。",
     "Migrated the database from schema version {old} to {new}.",
 )
+
+# issue 14 (records validated on read): what a field should hold
+STORE_BAD_RECORD = Msg(
+    "数据库 {path} 中有一条记录不合格式：{problem}。数据库未做改动；运行 `lou db check` 查看所有问题。",
+    "The database {path} has a record that does not fit: {problem}. Nothing was changed; "
+    "`lou db check` lists every such record.",
+)
+CHECK_BAD_FIELD = Msg(
+    "{table} 中的记录 {record}，字段 {field}：应为{expected}；实为 {found}",
+    "record {record} in {table}, field {field}: expected {expected}; found {found}",
+)
+FOUND_NOTHING = Msg("空（缺少此字段）", "nothing (the field is missing)")
+EXPECT_TEXT = Msg("文字", "text")
+EXPECT_CODE = Msg("非空的编号", "a code (non-empty text)")
+EXPECT_TEXT_OR_NONE = Msg("文字或 null", "text or null")
+EXPECT_WHOLE = Msg("整数", "a whole number")
+EXPECT_POSITIVE = Msg("正整数", "a whole number of at least 1")
+EXPECT_FLAG = Msg("true 或 false", "true or false")
+EXPECT_DATE = Msg("日期（如 2026-12-05）", "a date such as 2026-12-05")
+EXPECT_TEXTS = Msg("文字列表", "a list of texts")
+EXPECT_LIST = Msg("列表", "a list")
+EXPECT_MAPPING = Msg("键值表", "a mapping")
+EXPECT_COUNTERS = Msg("名称到整数的键值表", "a mapping of names to whole numbers")
+EXPECT_SETTINGS = Msg(
+    "设置键值表（rotation 中 start 为日期、interval_days 为整数……）",
+    "a mapping of settings (rotation: start a date, interval_days a whole number, ...)",
+)
+EXPECT_RECENT = Msg(
+    "轮次号到图书编号（空格分隔）的键值表",
+    "a mapping of round numbers to book codes (space-separated)",
+)
+EXPECT_AWAY = Msg(
+    "外出时段列表（每段有 from 和 to 日期）", "a list of periods away, each with dates from and to"
+)
+EXPECT_ONE_OF = Msg("以下之一：{values}", "one of: {values}")
 
 # ---------------------------------------------------------------------- rotation
 BAD_DATE = Msg(
