@@ -108,6 +108,21 @@ def test_a_hand_edited_record_gives_a_message_not_a_traceback(small: Lou, db_pat
     assert [p["kind"] for p in orjson.loads(check.stdout)["problems"]] == ["bad_field"]
 
 
+def test_a_bad_optional_field_of_a_book_is_named_too(small: Lou, db_path: Path) -> None:
+    """The quick check on read covers a book's required fields; an optional one that a
+    command trips over is named as well, not reported as a bug."""
+    data = orjson.loads(db_path.read_bytes())
+    data["books"]["1"]["since"] = "three"
+    db_path.write_bytes(orjson.dumps(data))
+    assert small("info").exit_code == 0
+    stderr = _refused(small, db_path, "rotate", "plan")
+    assert stderr == (
+        f"✗ The database {db_path} has a record that does not fit: record B00001 in books, "
+        "field since: expected a whole number; found 'three'. Nothing was changed; "
+        "`lou db check` lists every such record.\n"
+    )
+
+
 def test_db_check_lists_every_bad_record_and_never_crashes(small: Lou, db_path: Path) -> None:
     """Table, record, field and what was expected, for each record that does not fit; the
     relations between the other records are still checked."""

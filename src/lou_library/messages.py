@@ -607,6 +607,17 @@ ROUND_UNDONE = Msg(
     "Round {number} ({date}) undone; the catalogue is back as it was.",
 )
 PLAN_TITLE = Msg("第 {number} 轮 · {date}（{weekday}）", "Round {number} · {weekday} {date}")
+# issue 14 (rounds are never skipped)
+PLAN_LATE = Msg(
+    "第 {number} 轮原定 {due}，已晚了 {days} 天；不跳过它，按今天（{date}）安排。",
+    "Round {number} was due on {due} (late by {days} d); it is not skipped: it is planned "
+    "for today ({date}).",
+)
+SCHEDULE_START_PAST = Msg(
+    "第 1 轮的日期 {date} 已经过去：这一轮已经晚了，会按应用那天安排（不会跳过）。",
+    "Round 1's date, {date}, is in the past: the round is late already; it will be planned "
+    "for the day it is applied (never skipped).",
+)
 PLAN_MOVED = Msg(
     "原定 {planned}，因“{reason}”改到 {date}。", "Moved from {planned} to {date}: {reason}."
 )
@@ -761,6 +772,11 @@ SCHEDULE_TITLE = Msg("轮换日程", "Rotation schedule")
 SCHEDULE_SET = Msg(
     "日程已更新：第 1 轮 {start}，每 {interval} 天一轮，{holidays}。",
     "Schedule set: round 1 on {start}, every {interval} days, {holidays}.",
+)
+SCHEDULE_SET_MOVED = Msg(
+    "日程已更新：第 1 轮原定 {start}，因“{reason}”改到 {date}；每 {interval} 天一轮，{holidays}。",
+    "Schedule set: round 1 falls on {date} (moved from {start}: {reason}), every {interval} "
+    "days, {holidays}.",
 )
 SCHEDULE_HOLIDAYS_ON = Msg(
     "避开节假日和调休上班日", "moved off public holidays and make-up working days"

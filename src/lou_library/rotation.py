@@ -190,7 +190,11 @@ def last_round(db: TinyDB) -> Doc | None:
 
 
 def next_round(db: TinyDB, on: date | None = None) -> schedule.RoundDate:
-    """The round to plan: after the last applied one, and not in the past."""
+    """The round to plan: the first one not applied, never skipped.
+
+    A round whose date has passed is planned for today, with ``due`` saying when it was
+    due: a season applied a day late each time still reads rounds 1, 2, 3, 4, ...
+    """
     current = settings(db)
     previous = last_round(db)
     number = previous["number"] + 1 if previous else 1
@@ -205,9 +209,8 @@ def next_round(db: TinyDB, on: date | None = None) -> schedule.RoundDate:
         return schedule.RoundDate(number, on, on)
     today = clock.today()
     found = schedule.round_date(current, number)
-    while found.date < today:
-        number += 1
-        found = schedule.round_date(current, number)
+    if found.date < today:
+        return schedule.RoundDate(number, found.planned, today, found.reason, due=found.date)
     return found
 
 
@@ -221,6 +224,9 @@ def plan_round(db: TinyDB, on: date | None = None) -> Plan:
     box_site = {b["code"]: b["site"] for b in docs(db, BOXES)}
     box_site[DEPOT] = DEPOT
     warnings: list[str] = []
+    if when.due is not None:
+        late = (when.date - when.due).days
+        warnings.append(M.PLAN_LATE(number=number, due=when.due, days=late, date=when.date))
     previous = last_round(db)
     if previous is not None and date.fromisoformat(previous["date"]) < clock.today():
         unreported = sorted(

@@ -32,6 +32,7 @@ class RoundDate:
     planned: date  # the regular date, every 14 days
     date: date  # the date the round really falls on
     reason: str = ""  # why it moved (a holiday's name), empty if it did not
+    due: date | None = None  # a late round: the date it was due (``date`` is then today)
 
 
 def parse_date(text: str, what: str = "--date") -> date:

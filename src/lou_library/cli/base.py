@@ -214,14 +214,34 @@ class LouGroup(_Localised, TyperGroup):
             output.error(M.FILE_ERROR(path=target, reason=os_reason(exc)))
             raise typer.Exit(1) from None
         except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
-            # A record the rules did not expect (a hand-edited DB, most likely). Nothing
-            # was written: a unit of work writes only when its body succeeds.
-            if os.environ.get("LOU_DEBUG"):
-                raise
+            # Nothing was written: a unit of work writes only when its body succeeds. A
+            # record that does not fit its spec (a large table's optional field, which the
+            # quick check on read leaves to this) is named; anything else is a bug.
             from lou_library.cli import output
 
+            misfit = _misfit(ctx)
+            if misfit is not None:
+                output.error(misfit)
+                raise typer.Exit(1) from None
+            if os.environ.get("LOU_DEBUG"):
+                raise
             output.error(M.UNEXPECTED(kind=type(exc).__name__, detail=exc))
             raise typer.Exit(1) from None
+
+
+def _misfit(ctx: Any) -> str | None:
+    """The first record of the DB that does not fit its spec, as a message, or None."""
+    from lou_library import schema
+
+    store = state(ctx).store
+    try:
+        with store.read(validate=False) as db:
+            found = schema.problems(db.storage.read() or {})
+    except (LouError, OSError):
+        return None
+    if not found:
+        return None
+    return M.STORE_BAD_RECORD(path=store.path, problem=found[0].message())
 
 
 def group(help_key: str) -> typer.Typer:
