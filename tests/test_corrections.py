@@ -52,3 +52,169 @@ def test_schedule_set_in_the_past_warns_and_names_round_1s_real_date(ring: Lou) 
     )
     assert ring.json("rotate", "plan")["round"] == 1
     ring.ok("db", "check")
+
+
+# ------------------------------------------------------------------------ corrections
+
+
+def _refused(lou: Lou, *args: str) -> str:
+    """The command fails with exit 1, changes nothing, and says why in one line."""
+    before = lou.db.read_bytes()
+    run = lou(*args)
+    assert run.exit_code == 1, (args, run.stdout, run.stderr)
+    assert lou.db.read_bytes() == before
+    return run.stderr
+
+
+def test_a_copy_withdrawn_by_mistake_comes_back_with_book_found(ring: Lou) -> None:
+    ring.ok("book", "withdraw", "B00001", "--reason", "damaged")
+    run = ring.ok("book", "found", "B00001", "--box", "SHY-01")
+    assert run.stderr == "✓ B00001 '书SHY-01' is back, at SHY-01\n"
+    book = ring.json("book", "show", "B00001")
+    assert (book["status"], book["box"]) == ("in_box", "SHY-01")
+    last = ring.json("book", "history", "B00001")["events"][-1]
+    assert (last["action"], last["command"], last.get("from"), last["to"]) == (
+        "restored", "book found", None, "SHY-01",
+    )  # fmt: skip
+    history = ring.ok("book", "history", "B00001").stdout
+    assert "withdrawal undone" in history
+    ring.ok("book", "withdraw", "B00002")
+    ring.ok("book", "found", "B00002")  # no box: back in the depot
+    assert ring.json("book", "show", "B00002")["status"] == "in_depot"
+    ring.ok("db", "check")
+
+
+def test_a_done_task_can_be_amended_and_the_records_follow(ring: Lou) -> None:
+    ring.ok("rotate", "apply")
+    ring.ok("task", "done", "1", "--missing", "B00005")
+    run = ring.ok("task", "done", "1", "--amend", "--missing", "B00006", "--extra", "B00013@SHY-01")
+    assert run.stderr == "✓ Task 1's report corrected: Not seen: 1. Found in the boxes: 1.\n"
+    task = ring.json("task", "show", "1")
+    assert (task["missing"], task["extra"]) == (["B00005", "B00006"], ["B00013@SHY-01"])
+    lost = ring.json("book", "show", "B00006")
+    assert (lost["status"], lost["box"], lost["last_box"]) == ("not_seen", None, "SHY-02")
+    found = ring.json("book", "show", "B00013")
+    assert (found["status"], found["box"]) == ("in_box", "SHY-01")
+    event = ring.json("book", "history", "B00006")["events"][-1]
+    assert (event["action"], event["command"], event["from"], event["note"]) == (
+        "not_seen", "task done --amend", "SHY-02", "task 1",
+    )  # fmt: skip
+    missing = ring.json("report", "missing")["sections"]["books"]["rows"]
+    assert [(r["code"], r["last_box"]) for r in missing] == [
+        ("B00005", "SHY-02"), ("B00006", "SHY-02"),
+    ]  # fmt: skip
+    assert _refused(ring, "task", "done", "1", "--amend", "--missing", "B00006") == (
+        "✗ Task 1's report already lists these books; nothing to add.\n"
+    )
+    assert _refused(ring, "task", "done", "1", "--missing", "B00007") == (
+        "✗ Task 1 was reported done at 2026-11-24 09:30:00; to add a forgotten book, "
+        "`lou task done 1 --amend --missing CODE`.\n"
+    )
+    assert _refused(ring, "task", "done", "2", "--amend", "--missing", "B00009") == (
+        "✗ Task 2 is not reported done yet, so there is nothing to amend: `lou task done 2`.\n"
+    )
+    ring.ok("db", "check")
+
+
+def test_amending_leaves_a_book_seen_since_as_it_is(ring: Lou) -> None:
+    ring.ok("rotate", "apply")
+    ring.ok("task", "done", "1")
+    later = {"LOU_NOW": "2026-11-29T10:00:00"}
+    ring.ok("book", "edit", "B00006", "--box", "SHY-01", env=later)  # someone had it in hand
+    amend = {"LOU_NOW": "2026-11-30T10:00:00"}
+    run = ring.ok("task", "done", "1", "--amend", "--missing", "B00006", env=amend)
+    assert run.stderr == (
+        "✓ Task 1's report corrected: Not seen: 1.\n"
+        "! B00006 was seen after this task (found, moved, or walked by a later task): its "
+        "record stays as it is; only the task's report lists it as not seen.\n"
+    )
+    book = ring.json("book", "show", "B00006")
+    assert (book["status"], book["box"]) == ("in_box", "SHY-01")
+    assert ring.json("task", "show", "1")["missing"] == ["B00006"]
+    ring.ok("db", "check")
+
+
+def test_a_retired_volunteer_is_found_by_code_only_and_can_come_back(ring: Lou) -> None:
+    ring.ok("volunteer", "retire", "王秀兰")
+    added = ring.ok("volunteer", "add", "王秀兰", "--site", "SHY")
+    assert added.stderr == "✓ Added volunteer V003 (王秀兰)\n"  # the other one is retired
+    assert ring.json("volunteer", "show", "王秀兰")["code"] == "V003"
+    assert ring.json("volunteer", "show", "V001")["status"] == "retired"
+    assert _refused(ring, "volunteer", "show", "李建") == (
+        "✗ No volunteer 李建. Did you mean 李建国?\n"
+    )
+    back = ring.ok("volunteer", "reactivate", "王秀兰")  # among the retired: V001
+    assert back.stderr == (
+        "✓ Volunteer V001 (王秀兰) is active again\n"
+        "! Note: an active volunteer of the same name already exists: V003 王秀兰; use codes "
+        "to tell them apart.\n"
+    )
+    assert _refused(ring, "volunteer", "show", "王秀兰") == (
+        "✗ '王秀兰' matches more than one volunteer: V001 王秀兰, V003 王秀兰. Use the code "
+        "instead.\n"
+    )
+    ring.ok("volunteer", "edit", "V003", "--name", "王秀兰（二）")
+    assert ring.json("volunteer", "show", "王秀兰")["code"] == "V001"
+    third = ring.ok("volunteer", "add", "王秀兰")
+    assert third.stderr == (
+        "✓ Added volunteer V004 (王秀兰)\n"
+        "! Note: an active volunteer of the same name already exists: V001 王秀兰; use codes "
+        "to tell them apart.\n"
+    )
+    assert _refused(ring, "volunteer", "reactivate", "V002") == (
+        "✗ V002 is not retired; it is in use.\n"
+    )
+    ring.ok("db", "check")
+
+
+def test_a_retired_name_is_pointed_to_by_code(ring: Lou) -> None:
+    ring.ok("volunteer", "retire", "李建国")
+    assert _refused(ring, "volunteer", "show", "李建国") == (
+        "✗ No volunteer 李建国. A retired volunteer has this name: V002; use the code to mean "
+        "them.\n"
+    )
+    assert ring.json("volunteer", "show", "V002")["name"] == "李建国"
+
+
+def test_retired_boxes_and_sites_come_back_and_can_be_renamed(ring: Lou) -> None:
+    ring.ok("box", "retire", "GDJ-01")
+    ring.ok("site", "retire", "GDJ")
+    assert _refused(ring, "box", "reactivate", "GDJ-01") == (
+        "✗ Box GDJ-01 belongs to site GDJ, which is retired: `lou site reactivate GDJ` first.\n"
+    )
+    assert ring.ok("site", "reactivate", "GDJ").stderr == (
+        "✓ Site GDJ (供电局家属院) is in use again\n"
+    )
+    ring.ok("site", "edit", "GDJ", "--name", "供电局小区")
+    assert ring.ok("box", "reactivate", "GDJ-01").stderr == (
+        "✓ Box GDJ-01 is in use again (1栋 1单元, empty for now)\n"
+    )
+    ring.ok("box", "edit", "GDJ-01", "--building", "2栋")
+    box = ring.json("box", "show", "GDJ-01")
+    assert (box["status"], box["building"], box["books"]) == ("active", "2栋", 0)
+    assert ring.json("site", "show", "GDJ")["name"] == "供电局小区"
+    assert _refused(ring, "site", "reactivate", "GDJ") == "✗ GDJ is not retired; it is in use.\n"
+    ring.ok("db", "check")
+
+
+def test_what_an_open_walk_holds_cannot_be_retired(ring: Lou) -> None:
+    ring.ok("rotate", "apply")
+    assert _refused(ring, "box", "retire", "SHY-02") == (
+        "✗ Box SHY-02 is on task 1 of round 1 (2026-11-28), not reported done yet. Finish it "
+        "first (`lou task done 1`) or take the round back (`lou rotate undo`); nothing was "
+        "changed.\n"
+    )
+    assert _refused(ring, "box", "edit", "SHY-02", "--status", "repair") == (
+        "✗ Box SHY-02 is on task 1 of round 1 (2026-11-28), not reported done yet. Finish it "
+        "first (`lou task done 1`) or take the round back (`lou rotate undo`); nothing was "
+        "changed.\n"
+    )
+    assert _refused(ring, "volunteer", "retire", "王秀兰") == (
+        "✗ 王秀兰 (V001) still has task 1 of round 1 (2026-11-28), not reported done. Hand it "
+        "to someone else (`lou task swap 1 --to NAME`), report it done (`lou task done 1`), "
+        "or take the round back (`lou rotate undo`); nothing was changed.\n"
+    )
+    ring.ok("task", "done", "1")
+    ring.ok("box", "edit", "SHY-02", "--status", "repair")
+    ring.ok("volunteer", "retire", "王秀兰")
+    ring.ok("db", "check")

@@ -169,7 +169,8 @@ CAPACITY_BELOW_CONTENTS = Msg(
     "Box {code} holds {n} books; its capacity cannot become {value}. Move the surplus out first.",
 )
 BOX_RETIRED = Msg(
-    "图书箱 {code} 已撤销，不能再修改。", "Box {code} is retired and cannot be changed."
+    "图书箱 {code} 已撤销，不能修改；`lou box reactivate {code}` 可恢复使用。",
+    "Box {code} is retired and cannot be changed; `lou box reactivate {code}` brings it back.",
 )
 BOX_NOT_ACTIVE = Msg(
     "图书箱 {code} 当前不可用（{status}）。", "Box {code} is not in use ({status})."
@@ -206,12 +207,58 @@ BAD_PHONE = Msg(
     "电话号码“{value}”不对：应为 5 到 15 位数字。",
     "'{value}' is not a phone number: 5 to 15 digits.",
 )
-VOLUNTEER_RETIRED = Msg("志愿者 {code} 已退出。", "Volunteer {code} has retired.")
+VOLUNTEER_RETIRED = Msg(
+    "志愿者 {code} 已退出（`lou volunteer reactivate {code}` 可恢复在岗）。",
+    "Volunteer {code} has retired (`lou volunteer reactivate {code}` brings them back).",
+)
 VOLUNTEER_ADDED = Msg("已登记志愿者 {code}（{name}）", "Added volunteer {code} ({name})")
 VOLUNTEER_EDITED = Msg("已修改志愿者 {code}（{name}）", "Updated volunteer {code} ({name})")
 VOLUNTEER_RETIRED_DONE = Msg("志愿者 {code}（{name}）已退出", "Volunteer {code} ({name}) retired")
 VOLUNTEERS_TITLE = Msg(
     "志愿者（{n} 人，其中党员 {party} 人）", "Volunteers ({n}, {party} Party members)"
+)
+
+# issue 14 (corrections): bringing back what was retired, walks that hold a box or a person
+NOT_RETIRED = Msg("{code} 没有撤销，仍在使用。", "{code} is not retired; it is in use.")
+SITE_REACTIVATED = Msg("片区 {code}（{name}）恢复使用", "Site {code} ({name}) is in use again")
+BOX_REACTIVATED = Msg(
+    "图书箱 {code} 恢复使用（{building} {unit}，目前是空的）",
+    "Box {code} is in use again ({building} {unit}, empty for now)",
+)
+BOX_SITE_RETIRED = Msg(
+    "图书箱 {code} 所在的片区 {site} 已撤销：请先 `lou site reactivate {site}`。",
+    "Box {code} belongs to site {site}, which is retired: `lou site reactivate {site}` first.",
+)
+VOLUNTEER_REACTIVATED = Msg(
+    "志愿者 {code}（{name}）重新在岗", "Volunteer {code} ({name}) is active again"
+)
+VOLUNTEER_OTHER_STATUS = {
+    "active": Msg(
+        "同名的志愿者 {codes} 已退出；要找退出的志愿者请用编号。",
+        " A retired volunteer has this name: {codes}; use the code to mean them.",
+    ),
+    "retired": Msg(
+        "同名的志愿者 {codes} 在岗，并没有退出。", " The volunteer {codes} of this name is active."
+    ),
+}
+VOLUNTEER_NAMESAKE = Msg(
+    "注意：已有同名的在岗志愿者 {others}；按姓名查找时请改用编号。",
+    "Note: an active volunteer of the same name already exists: {others}; use codes to tell "
+    "them apart.",
+)
+BOX_ON_OPEN_TASK = Msg(
+    "图书箱 {code} 在第 {round} 轮的任务 {id}（{date}）中，该任务还没报告完成。"
+    "请先完成它（`lou task done {id}`），或撤回这一轮（`lou rotate undo`）；未做任何更改。",
+    "Box {code} is on task {id} of round {round} ({date}), not reported done yet. Finish it "
+    "first (`lou task done {id}`) or take the round back (`lou rotate undo`); nothing was changed.",
+)
+VOLUNTEER_ON_OPEN_TASK = Msg(
+    "{name}（{code}）还有第 {round} 轮的任务 {id}（{date}）没报告完成。请先把它交给别人"
+    "（`lou task swap {id} --to 姓名`）、报告完成（`lou task done {id}`），或撤回这一轮"
+    "（`lou rotate undo`）；未做任何更改。",
+    "{name} ({code}) still has task {id} of round {round} ({date}), not reported done. Hand it "
+    "to someone else (`lou task swap {id} --to NAME`), report it done (`lou task done {id}`), "
+    "or take the round back (`lou rotate undo`); nothing was changed.",
 )
 
 # -------------------------------------------------------------------------- books
@@ -252,8 +299,8 @@ PAGE_PAST_END = Msg(
 )
 BOOK_ALREADY_WITHDRAWN = Msg("{code} 已经下架了。", "{code} is already withdrawn.")
 BOOK_NOT_MISSING = Msg(
-    "{code} 当前状态是“{status}”，并未登记为未见或遗失。",
-    "{code} is '{status}', not reported missing or lost.",
+    "{code} 当前状态是“{status}”，并未登记为未见、遗失或下架。",
+    "{code} is '{status}', not reported missing, lost or withdrawn.",
 )
 DONATE_NEEDS_BOX = Msg(
     "捐赠登记需要写明是在哪个图书箱发现的（--box）。",
@@ -734,7 +781,27 @@ BAD_TASK_ID = Msg(
 NO_TASK = Msg(
     "没有编号为 {id} 的任务。可用 `lou task list` 查看。", "No task {id}. See `lou task list`."
 )
-TASK_ALREADY_DONE = Msg("任务 {id} 已于 {at} 报告完成。", "Task {id} was reported done at {at}.")
+TASK_ALREADY_DONE = Msg(
+    "任务 {id} 已于 {at} 报告完成；要补报漏掉的书，用 `lou task done {id} --amend --missing 编号`。",
+    "Task {id} was reported done at {at}; to add a forgotten book, "
+    "`lou task done {id} --amend --missing CODE`.",
+)
+# issue 14 (corrections): amending a task reported done
+AMEND_NOT_DONE = Msg(
+    "任务 {id} 还没报告完成，不需要 --amend：直接 `lou task done {id}`。",
+    "Task {id} is not reported done yet, so there is nothing to amend: `lou task done {id}`.",
+)
+AMEND_NOTHING_NEW = Msg(
+    "任务 {id} 的报告里已经有这些书了，没有要补的。",
+    "Task {id}'s report already lists these books; nothing to add.",
+)
+AMEND_BOTH = Msg("{codes} 不能既是未见又是找到。", "{codes} cannot be both not seen and found.")
+TASK_AMENDED = Msg("任务 {id} 的报告已更正：", "Task {id}'s report corrected:")
+AMEND_SEEN_SINCE = Msg(
+    "{codes} 在这次任务之后又被见到过（找回、移动或后来的任务），其记录保持不变；只在任务报告中记为未见。",
+    "{codes} was seen after this task (found, moved, or walked by a later task): its record "
+    "stays as it is; only the task's report lists it as not seen.",
+)
 MISSING_NOT_IN_TASK = Msg(
     "{codes} 不在任务 {id} 的清单里。", "{codes} is not on the list of task {id}."
 )
@@ -913,6 +980,8 @@ ACTION_NAMES = {
     "edited": Msg("修改", "edited"),
     "withdrawn": Msg("下架", "withdrawn"),
     "found": Msg("找回", "found"),
+    "restored": Msg("撤销下架", "withdrawal undone"),
+    "amended": Msg("更正报告", "report corrected"),
     "not_seen": Msg("未见", "not seen"),
     "lost": Msg("遗失", "lost"),
 }
@@ -1009,8 +1078,14 @@ HELP: dict[str, Msg] = {
         "Change a site's name, kind or note.\n\nExample: lou site edit SHY --note 'east gate'",
     ),
     "site.retire": Msg(
-        "撤销片区（须先撤销其图书箱）。\n\n例：lou site retire SHY",
-        "Retire a site (its boxes first).\n\nExample: lou site retire SHY",
+        "撤销片区（须先撤销其图书箱）。\n\n撤错了用 `lou site reactivate`。\n\n例：lou site retire SHY",
+        "Retire a site (its boxes first); `lou site reactivate` takes it back.\n\n"
+        "Example: lou site retire SHY",
+    ),
+    "site.reactivate": Msg(
+        "已撤销的片区恢复使用。\n\n改名用 `lou site edit --name`。\n\n例：lou site reactivate SHY",
+        "Bring a retired site back into use (rename it with `lou site edit --name`).\n\n"
+        "Example: lou site reactivate SHY",
     ),
     "arg.site": Msg("片区编号，如 SHY。", "The site's code, such as SHY."),
     "arg.site_name": Msg("片区名称，如 尚和园。", "The site's name, such as 尚和园."),
@@ -1045,8 +1120,18 @@ HELP: dict[str, Msg] = {
         "Change a box (place, capacity, repair).\n\nExample: lou box edit SHY-01 --capacity 40",
     ),
     "box.retire": Msg(
-        "撤销图书箱；箱内的书记为回到社区图书室。\n\n例：lou box retire SHY-01",
-        "Retire a box; its books are recorded back in the depot.\n\nExample: lou box retire SHY-01",
+        "撤销图书箱；箱内的书记为回到社区图书室。\n\n本轮还没完成的任务经过它时不能撤销"
+        "（维修也一样）。撤错了用 `lou box reactivate`。\n\n例：lou box retire SHY-01",
+        "Retire a box; its books are recorded back in the depot. Refused while an open task "
+        "of the current round walks to it; `lou box reactivate` takes it back.\n\n"
+        "Example: lou box retire SHY-01",
+    ),
+    "box.reactivate": Msg(
+        "已撤销的图书箱恢复使用（空箱，原位置）。\n\n之后可用 `lou box edit` 改位置。"
+        "维修完的箱子用 `lou box edit --status active`。\n\n例：lou box reactivate SHY-01",
+        "Bring a retired box back into use (empty, at its place); `lou box edit` then changes "
+        "its place. A box back from repair: `lou box edit --status active`.\n\n"
+        "Example: lou box reactivate SHY-01",
     ),
     "arg.box": Msg("图书箱编号，如 SHY-01。", "The box's code, such as SHY-01."),
     "opt.site": Msg("所属片区编号。", "The site's code."),
@@ -1088,8 +1173,17 @@ HELP: dict[str, Msg] = {
         "Change a volunteer's details.\n\nExample: lou volunteer edit V002 --phone 13800001111",
     ),
     "volunteer.retire": Msg(
-        "志愿者退出。\n\n例：lou volunteer retire V002",
-        "Retire a volunteer.\n\nExample: lou volunteer retire V002",
+        "志愿者退出。\n\n本轮还有没完成的任务时不能退出：先交给别人。退出的志愿者按姓名查不到，"
+        "请用编号；撤错了用 `lou volunteer reactivate`。\n\n例：lou volunteer retire V002",
+        "Retire a volunteer (refused while they have an open task of the current round: hand "
+        "it over first). Retired volunteers are found by code, not by name; `lou volunteer "
+        "reactivate` takes it back.\n\nExample: lou volunteer retire V002",
+    ),
+    "volunteer.reactivate": Msg(
+        "退出的志愿者重新在岗。\n\n按编号，或按退出者中的姓名查找；改名用 "
+        "`lou volunteer edit --name`。\n\n例：lou volunteer reactivate V002",
+        "Bring a retired volunteer back (by code, or by name among the retired); rename with "
+        "`lou volunteer edit --name`.\n\nExample: lou volunteer reactivate V002",
     ),
     "arg.volunteer": Msg(
         "志愿者的姓名、编号（如 V002）或拼音首字母。",
@@ -1152,8 +1246,9 @@ HELP: dict[str, Msg] = {
         "Withdraw a book (damaged, discarded).\n\nExample: lou book withdraw B00001 --reason damaged",
     ),
     "book.found": Msg(
-        "登记未见/遗失的书找回了。\n\n例：lou book found B00001 --box SHY-01",
-        "A missing book is back.\n\nExample: lou book found B00001 --box SHY-01",
+        "登记未见/遗失的书找回了；误下架的书也用它恢复。\n\n例：lou book found B00001 --box SHY-01",
+        "A missing book is back; also takes back a withdrawal made by mistake.\n\n"
+        "Example: lou book found B00001 --box SHY-01",
     ),
     "arg.book": Msg("图书编号，如 B00001。", "The book's code, such as B00001."),
     "arg.query": Msg(
@@ -1288,8 +1383,17 @@ HELP: dict[str, Msg] = {
         "Show a task's pick list: what to take out and put in.\n\nExample: lou task show 3",
     ),
     "task.done": Msg(
-        "报告任务完成，并说明哪些书没见到。\n\n例：lou task done 3 --missing B00012,B00345",
-        "Report a task done, and which books were not there.\n\nExample: lou task done 3 --missing B00012,B00345",
+        "报告任务完成，并说明哪些书没见到。报告后发现漏报了，加 --amend 补报。"
+        "\n\n例：lou task done 3 --missing B00012,B00345\n\n"
+        "补报：lou task done 3 --amend --missing B00077",
+        "Report a task done, and which books were not there. Forgot one? Add it with --amend."
+        "\n\nExample: lou task done 3 --missing B00012,B00345\n\n"
+        "Correction: lou task done 3 --amend --missing B00077",
+    ),
+    "opt.amend": Msg(
+        "更正已报告完成的任务：补上漏报的 --missing / --extra，记录随之更正。",
+        "Correct a task already reported done: add forgotten --missing / --extra books; the "
+        "records follow.",
     ),
     "arg.task": Msg("任务编号（见 lou task list）。", "The task number (see lou task list)."),
     "opt.task_volunteer": Msg(

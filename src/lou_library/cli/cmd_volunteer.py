@@ -122,7 +122,15 @@ def add(
         person = network.add_volunteer(
             db, name, phone=phone, party_member=party_member, sites=site or [], role=role.value
         )
+        others = network.namesakes(db, person)
     _emit(person, json, show_contact, M.VOLUNTEER_ADDED)
+    _warn_namesakes(others)
+
+
+def _warn_namesakes(others: list[dict[str, Any]]) -> None:
+    if others:
+        listed = M.LIST_SEPARATOR().join(f"{p['code']} {p['name']}" for p in others)
+        output.warn(M.VOLUNTEER_NAMESAKE(others=listed))
 
 
 @command(app, "show", "@volunteer.show")
@@ -160,7 +168,9 @@ def edit(
             sites=site,
             role=role.value if role else None,
         )
+        others = network.namesakes(db, person) if name is not None else []
     _emit(person, json, show_contact, M.VOLUNTEER_EDITED)
+    _warn_namesakes(others)
 
 
 @command(app, "away", "@volunteer.away")
@@ -203,3 +213,12 @@ def retire(ctx: typer.Context, who: Who, json: Json = False) -> None:
     with state(ctx).store.write("volunteer retire") as db:
         person = network.retire_volunteer(db, who)
     _emit(person, json, False, M.VOLUNTEER_RETIRED_DONE)
+
+
+@command(app, "reactivate", "@volunteer.reactivate")
+def reactivate(ctx: typer.Context, who: Who, json: Json = False) -> None:
+    with state(ctx).store.write("volunteer reactivate") as db:
+        person = network.reactivate_volunteer(db, who)
+        others = network.namesakes(db, person)
+    _emit(person, json, False, M.VOLUNTEER_REACTIVATED)
+    _warn_namesakes(others)
