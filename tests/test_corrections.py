@@ -5,6 +5,10 @@ Each test runs the real commands on a network built here, and ends with `lou db 
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import orjson
+
 from tests.conftest import Lou
 
 DAY_AFTER_ROUND_2 = {"LOU_NOW": "2026-12-13T09:00:00"}  # round 2 was due on 2026-12-12
@@ -217,4 +221,60 @@ def test_what_an_open_walk_holds_cannot_be_retired(ring: Lou) -> None:
     ring.ok("task", "done", "1")
     ring.ok("box", "edit", "SHY-02", "--status", "repair")
     ring.ok("volunteer", "retire", "王秀兰")
+    ring.ok("db", "check")
+
+
+# -------------------------------------------------------------------- figures agree
+
+
+def test_info_parts_add_up_to_the_total(ring: Lou) -> None:
+    ring.ok("book", "withdraw", "B00001")
+    info = ring.json("info")
+    books = info["books"]
+    assert books["total"] == sum(books[s] for s in ("in_box", "in_depot", "not_seen", "lost"))
+    assert (books["total"], info["withdrawn"]) == (13, 1)
+    inventory = ring.ok("report", "inventory", "--format", "json").json()["totals"]
+    assert (inventory["books"], inventory["withdrawn"]) == (13, 1)
+    line = next(x for x in ring.ok("info").stdout.splitlines() if x.startswith("Books"))
+    assert line.split(maxsplit=1)[1].rstrip() == (
+        "13 (in a box 11, in the depot 2, not seen 0, lost 0); withdrawn 1, not counted"
+    )
+
+
+def test_books_carried_is_the_same_figure_in_both_reports(ring: Lou) -> None:
+    ring.ok("rotate", "apply")
+    # Task 1 walks SHY-01 → SHY-02: 12 distinct books (B00001-04 from box to box on the
+    # walk, B00005-08 out to GDJ-01, B00009-12 in from it); one was not there.
+    ring.ok("task", "done", "1", "--missing", "B00009")
+    rotation = ring.ok("report", "rotation", "--format", "json").json()
+    people = ring.ok("report", "volunteers", "--format", "json").json()
+    assert rotation["sections"]["rounds"]["rows"][0]["books"] == 11
+    assert rotation["totals"]["books_carried"] == 11
+    assert people["totals"]["books_carried"] == 11
+    carried = {r["code"]: r["books_carried"] for r in people["sections"]["volunteers"]["rows"]}
+    assert carried == {"V001": 11, "V002": 0}  # task 2 is not reported done yet
+    ring.ok("task", "done", "2")
+    rotation = ring.ok("report", "rotation", "--format", "json").json()
+    people = ring.ok("report", "volunteers", "--format", "json").json()
+    assert rotation["totals"]["books_carried"] == people["totals"]["books_carried"] == 11 + 8
+
+
+def test_a_not_seen_copy_has_one_last_place_everywhere(ring: Lou, tmp_path: Path) -> None:
+    ring.ok(
+        "box", "add", "--site", "SHY", "--building", "3号楼", "--unit", "1单元", "--capacity", "5"
+    )
+    ring.ok("rotate", "apply")  # the new box is short: GDJ-01 gets B00013 from the depot
+    ring.ok("task", "done", "2", "--missing", "B00013,B00009")
+    missing = ring.ok("report", "missing", "--format", "json").json()["sections"]["books"]
+    places = {r["code"]: (r["last_box"], r["site"]) for r in missing["rows"]}
+    history = {
+        code: ring.json("book", "history", code)["events"][-1]["from"]
+        for code in ("B00009", "B00013")
+    }
+    export = tmp_path / "books.json"
+    ring.ok("book", "export", str(export))
+    exported = {b["code"]: b["last_box"] for b in orjson.loads(export.read_bytes())["books"]}
+    assert places == {"B00009": ("GDJ-01", "GDJ"), "B00013": ("DEPOT", "DEPOT")}
+    assert history == {"B00009": "GDJ-01", "B00013": "DEPOT"}
+    assert {c: exported[c] for c in ("B00009", "B00013")} == history
     ring.ok("db", "check")

@@ -100,7 +100,7 @@ def amend_task(
                 "status": "not_seen",
                 "box": None,
                 "missing_since": task["round"],
-                "last_box": source if source != DEPOT else book.get("last_box"),
+                "last_box": source,  # as `task done` records it: a box, or DEPOT
             },
             doc_ids=[ids[code]],
         )

@@ -472,7 +472,10 @@ INFO_SITES_VALUE = Msg(
     "{total} ({compound} {compound_name}, {yard} {yard_name})",
 )
 INFO_BOXES = Msg("图书箱", "Boxes")
-INFO_BOOKS_VALUE = Msg("{total}（{parts}）", "{total} ({parts})")
+INFO_BOOKS_VALUE = Msg(
+    "{total}（{parts}）；另有已下架 {withdrawn} 册，不计入",
+    "{total} ({parts}); withdrawn {withdrawn}, not counted",
+)
 INFO_NEXT_ROUND = Msg("下一轮", "Next round")
 INFO_NEXT_ROUND_VALUE = Msg("第 {number} 轮，{date}", "round {number}, {date}")
 LIST_SEPARATOR = Msg("，", ", ")
@@ -703,8 +706,8 @@ NOTICE_INTRO = Msg(
     "请各位志愿者按以下安排轮换图书：", "Volunteers, here is who rotates which boxes:"
 )
 NOTICE_LINE = Msg(
-    "{n}. {name}：{site} {route}（取出 {out} 册，放入 {into} 册；任务 {task}）",
-    "{n}. {name}: {site} {route} ({out} books out, {into} in; task {task})",
+    "任务 {task}｜{name}：{site} {route}（取出 {out} 册，放入 {into} 册）",
+    "Task {task} | {name}: {site} {route} ({out} books out, {into} in)",
 )
 NOTICE_HANDOVER_HEAD = Msg(
     "交接（两段路线之间的书，请约好时间当面交接）：",
@@ -781,7 +784,8 @@ BAD_TASK_ID = Msg(
 NO_TASK = Msg(
     "没有编号为 {id} 的任务。可用 `lou task list` 查看。", "No task {id}. See `lou task list`."
 )
-TASK_ALREADY_DONE = Msg(
+TASK_ALREADY_DONE = Msg("任务 {id} 已于 {at} 报告完成。", "Task {id} was reported done at {at}.")
+TASK_ALREADY_DONE_AMEND = Msg(
     "任务 {id} 已于 {at} 报告完成；要补报漏掉的书，用 `lou task done {id} --amend --missing 编号`。",
     "Task {id} was reported done at {at}; to add a forgotten book, "
     "`lou task done {id} --amend --missing CODE`.",

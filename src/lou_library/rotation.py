@@ -864,7 +864,8 @@ def complete_task(
     if listed is not None:
         task = {**task, "stops": listed["stops"]}
     if task["status"] == "done":
-        raise Conflict(M.TASK_ALREADY_DONE, id=task["id"], at=task["done_at"].replace("T", " "))
+        at = task["done_at"].replace("T", " ")
+        raise Conflict(M.TASK_ALREADY_DONE_AMEND, id=task["id"], at=at)
     handled = task_books(task)
     missing_codes = list(dict.fromkeys(normalise_code(c) for c in missing))  # once each
     unknown = [c for c in missing_codes if c not in handled]
@@ -886,7 +887,9 @@ def complete_task(
                 "status": "not_seen",
                 "box": None,
                 "missing_since": task["round"],
-                "last_box": handled[code][0] if handled[code][0] != DEPOT else book.get("last_box"),
+                # where the walk should have found it, as its history event says: a box,
+                # or DEPOT for a book that was to come from the library room
+                "last_box": handled[code][0],
             },
             doc_ids=[ids[code]],
         )
