@@ -49,6 +49,17 @@ def test_schedule_set_in_the_past_warns_and_names_round_1s_real_date(ring: Lou) 
         "! Round 1's date, 2026-09-30, is in the past: the round is late already; it will be "
         "planned for the day it is applied (never skipped).\n"
     )
+    shown = ring.ok("schedule", "show", "--rounds", "2").stdout
+    cells = [
+        [cell.strip() for cell in line.strip("│ ").split("│")]
+        for line in shown.splitlines()
+        if "2026-" in line
+    ]
+    assert cells == [
+        ["1", "2026-09-30", "Wed", "Moved from 2026-10-03 to 2026-09-30: National Day. late: "
+         "not applied yet (never skipped)"],
+        ["2", "2026-10-17", "Sat", "late: not applied yet (never skipped)"],
+    ]  # fmt: skip
     ahead = ring("schedule", "set", "--start", "2026-12-05")
     assert ahead.stderr == (
         "✓ Schedule set: round 1 on 2026-12-05, every 14 days, moved off public holidays and "
@@ -239,6 +250,7 @@ def test_info_parts_add_up_to_the_total(ring: Lou) -> None:
     assert line.split(maxsplit=1)[1].rstrip() == (
         "13 (in a box 11, in the depot 2, not seen 0, lost 0); withdrawn 1, not counted"
     )
+    ring.ok("db", "check")
 
 
 def test_books_carried_is_the_same_figure_in_both_reports(ring: Lou) -> None:
@@ -257,6 +269,7 @@ def test_books_carried_is_the_same_figure_in_both_reports(ring: Lou) -> None:
     rotation = ring.ok("report", "rotation", "--format", "json").json()
     people = ring.ok("report", "volunteers", "--format", "json").json()
     assert rotation["totals"]["books_carried"] == people["totals"]["books_carried"] == 11 + 8
+    ring.ok("db", "check")
 
 
 def test_a_not_seen_copy_has_one_last_place_everywhere(ring: Lou, tmp_path: Path) -> None:

@@ -663,6 +663,7 @@ PLAN_LATE = Msg(
     "Round {number} was due on {due} (late by {days} d); it is not skipped: it is planned "
     "for today ({date}).",
 )
+SCHEDULE_LATE_NOTE = Msg("已过日子，尚未应用（不会跳过）", "late: not applied yet (never skipped)")
 SCHEDULE_START_PAST = Msg(
     "第 1 轮的日期 {date} 已经过去：这一轮已经晚了，会按应用那天安排（不会跳过）。",
     "Round 1's date, {date}, is in the past: the round is late already; it will be planned "

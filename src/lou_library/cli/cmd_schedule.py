@@ -41,6 +41,7 @@ def show(
     if json:
         output.emit_json({"rounds": records, "total": len(records)})
         return
+    today = clock.today()  # a round still to apply whose date has passed is late, not skipped
     output.print_table(
         output.table(
             [M.COL_ROUND(), M.COL_DATE(), M.COL_WEEKDAY(), M.COL_NOTE_MOVED()],
@@ -49,9 +50,16 @@ def show(
                     r.number,
                     r.date.isoformat(),
                     weekday(r.date),
-                    M.PLAN_MOVED(planned=r.planned, date=r.date, reason=r.reason)
-                    if r.reason
-                    else "",
+                    " ".join(
+                        note
+                        for note in (
+                            M.PLAN_MOVED(planned=r.planned, date=r.date, reason=r.reason)
+                            if r.reason
+                            else "",
+                            M.SCHEDULE_LATE_NOTE() if r.date < today else "",
+                        )
+                        if note
+                    ),
                 )
                 for r in found
             ],
