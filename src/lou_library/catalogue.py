@@ -35,12 +35,13 @@ from lou_library.records import (
     rows,
     set_counter,
 )
+from lou_library.schema import Audience, BookStatus, Condition, vocabulary_of
 from lou_library.text import clean, fold, pinyin_keys, require
 
-STATUSES = ("in_box", "in_depot", "not_seen", "lost", "withdrawn")
-ON_SHELF = ("in_box", "in_depot")
-AUDIENCES = ("general", "children")
-CONDITIONS = ("good", "worn", "damaged")
+STATUSES = vocabulary_of(BookStatus)  # the vocabularies live in lou_library.schema
+ON_SHELF = (BookStatus.in_box.value, BookStatus.in_depot.value)
+AUDIENCES = vocabulary_of(Audience)
+CONDITIONS = vocabulary_of(Condition)
 MAX_COPIES = 1000
 
 BUILTIN_CATEGORIES: dict[str, tuple[str, str]] = {

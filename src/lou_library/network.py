@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from tinydb import TinyDB
 
-from lou_library import clock
+from lou_library import clock, schema
 from lou_library import messages as M
 from lou_library.errors import Conflict, Invalid, NotFound
 from lou_library.records import (
@@ -37,9 +37,10 @@ from lou_library.text import clean, fold, initials_code, mask_phone, pinyin_keys
 
 DEPOT = "DEPOT"
 DEPOT_NAME = "社区图书室"
-SITE_KINDS = ("compound", "yard")
-BOX_STATUSES = ("active", "repair", "retired")
-ROLES = ("administrator", "member")
+# The vocabularies live in lou_library.schema; a site added by hand is never the depot.
+SITE_KINDS = (schema.SiteKind.compound.value, schema.SiteKind.yard.value)
+BOX_STATUSES = schema.vocabulary_of(schema.BoxStatus)
+ROLES = schema.vocabulary_of(schema.Role)
 DEFAULT_CAPACITY = 30
 MAX_CAPACITY = 1000
 

@@ -279,6 +279,9 @@ SPECS: dict[str, tuple[Field, ...]] = {
         optional("missing", TEXTS),
         optional("extra", TEXTS),
         optional("done_at", TEXT_OR_NONE),
+        optional("borrowed_from", TEXT_OR_NONE),
+        optional("handovers", LIST),
+        optional("amended", LIST),
     ),
     "rounds": (
         Field("number", WHOLE),
@@ -292,6 +295,11 @@ SPECS: dict[str, tuple[Field, ...]] = {
         Field("book", TEXT),
         Field("action", TEXT),
         Field("at", TEXT),
+        optional("command", TEXT),
+        optional("from", TEXT_OR_NONE),
+        optional("to", TEXT_OR_NONE),
+        optional("volunteer", TEXT),
+        optional("note", TEXT),
     ),
 }
 
