@@ -8,6 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import orjson
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import Lou
 
@@ -291,3 +293,39 @@ def test_a_not_seen_copy_has_one_last_place_everywhere(ring: Lou, tmp_path: Path
     assert history == {"B00009": "GDJ-01", "B00013": "DEPOT"}
     assert {c: exported[c] for c in ("B00009", "B00013")} == history
     ring.ok("db", "check")
+
+
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    reports=st.lists(st.tuples(st.booleans(), st.integers(0, 3)), min_size=4, max_size=4),
+    withdraw=st.integers(0, 3),
+)
+def test_the_figures_agree_whatever_is_reported(
+    ring: Lou, reports: list[tuple[bool, int]], withdraw: int
+) -> None:
+    """Two rounds; each walk reported done or not, with some books not seen, some copies
+    withdrawn: info's parts add up, both reports count the same books carried."""
+    original = ring.db.read_bytes()
+    days = ("2026-11-28T09:00:00", "2026-12-12T09:00:00")
+    for number, day in enumerate(days):
+        ring.ok("rotate", "apply", env={"LOU_NOW": day})
+        tasks = ring.json("task", "list", "--round", str(number + 1))["tasks"]
+        for task, (done, n_missing) in zip(tasks, reports[2 * number :], strict=False):
+            if done:
+                books = sorted({b for s in task["stops"] for b, _ in s["take_out"]})
+                missing = ",".join(books[:n_missing])
+                args = ("--missing", missing) if missing else ()
+                ring.ok("task", "done", str(task["id"]), *args, env={"LOU_NOW": day})
+    for code in ("B00001", "B00002", "B00003")[:withdraw]:
+        ring.ok("book", "withdraw", code)
+    info = ring.json("info")
+    held = ("in_box", "in_depot", "not_seen", "lost")
+    assert info["books"]["total"] == sum(info["books"][s] for s in held)
+    assert info["books"]["total"] + info["withdrawn"] == 14
+    rotation = ring.ok("report", "rotation", "--format", "json").json()
+    people = ring.ok("report", "volunteers", "--format", "json").json()
+    assert rotation["totals"]["books_carried"] == people["totals"]["books_carried"]
+    ring.ok("db", "check")
+    ring.db.write_bytes(original)
