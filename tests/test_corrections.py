@@ -32,7 +32,8 @@ def test_a_round_applied_late_is_not_skipped(ring: Lou) -> None:
         "today (2026-12-13)." in plan.stderr.splitlines()
     )
     document = ring.json("rotate", "plan", env=DAY_AFTER_ROUND_2)
-    assert (document["round"], document["date"]) == (2, "2026-12-13")
+    assert (document["round"], document["date"], document["due"]) == (2, "2026-12-13", "2026-12-12")
+    assert ring.json("rotate", "plan", env={"LOU_NOW": "2026-12-12T09:00:00"})["due"] is None
     ring.ok("rotate", "apply", env=DAY_AFTER_ROUND_2)
     rounds = ring.json("rotate", "history")["rounds"]
     assert [(r["round"], r["date"]) for r in rounds] == [(1, "2026-11-28"), (2, "2026-12-13")]

@@ -150,6 +150,7 @@ class Plan:
     warnings: list[str]
     box_site: dict[str, str]
     final_counts: dict[str, int] = field(default_factory=dict)
+    due: Day | None = None  # a late round: the date it was due (it is planned for today)
 
     @property
     def freshness(self) -> float:
@@ -373,6 +374,7 @@ def plan_round(db: TinyDB, on: date | None = None) -> Plan:
         warnings=warnings,
         box_site=box_site,
         final_counts=final_counts,
+        due=when.due,
     )
 
 
@@ -689,6 +691,7 @@ def plan_document(plan: Plan) -> dict[str, Any]:
         "date": plan.date.isoformat(),
         "planned_date": plan.planned_date.isoformat(),
         "moved_because": plan.moved_because,
+        "due": plan.due.isoformat() if plan.due else None,
         "figures": plan_figures(plan),
         "tasks": [
             {
