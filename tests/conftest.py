@@ -16,7 +16,27 @@ from lou_library.cli import app
 from lou_library.cli.base import prepare
 
 NOW = "2026-11-24T09:30:00"
-BASE_ENV = {"LOU_NOW": NOW, "COLUMNS": "120", "NO_COLOR": "1", "LANG": "en_US.UTF-8"}
+# LOU_DEBUG=1: a programming error (KeyError, TypeError...) raises instead of becoming the
+# clean "Unexpected data" exit 1, so it fails the test that met it.
+BASE_ENV = {
+    "LOU_NOW": NOW,
+    "COLUMNS": "120",
+    "NO_COLOR": "1",
+    "LANG": "en_US.UTF-8",
+    "LOU_DEBUG": "1",
+}
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _debug_switch() -> Iterator[None]:
+    """The debug switch for the whole session, subprocesses included (they inherit it)."""
+    saved = os.environ.get("LOU_DEBUG")
+    os.environ["LOU_DEBUG"] = "1"
+    yield
+    if saved is None:
+        os.environ.pop("LOU_DEBUG", None)
+    else:
+        os.environ["LOU_DEBUG"] = saved
 
 
 @dataclass

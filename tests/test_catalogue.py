@@ -169,9 +169,9 @@ def test_capacity_is_respected_unless_forced(small: Lou) -> None:
 
 def test_withdraw_found_and_history(small: Lou) -> None:
     small.ok("book", "withdraw", "B00001", "--reason", "破损")
-    run = small("book", "found", "B00001")
+    run = small("book", "found", "B00002")
     assert run.exit_code == 1
-    assert run.stderr == "✗ B00001 is 'withdrawn', not reported missing or lost.\n"
+    assert run.stderr == "✗ B00002 is 'in a box', not reported missing, lost or withdrawn.\n"
     small.ok("book", "edit", "B00004", "--box", "SHY-02")
     small.ok("book", "edit", "B00004", "--to-depot")
     history = small.json("book", "history", "B00004")["events"]

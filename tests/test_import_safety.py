@@ -167,12 +167,13 @@ def test_a_round_trip_updates_the_copies_by_code(small: Lou, db_path: Path, tmp_
     small.ok("book", "export", str(exported))
     rows = _read_export(exported)
     assert rows[0] == ["Code", "Title", "Author", "ISBN", "Category", "Status", "Box", "Site",
-                       "Audience", "Condition", "Source", "Donor", "Added", "Note"]  # fmt: skip
+                       "Last box", "Audience", "Condition", "Source", "Donor", "Added",
+                       "Note"]  # fmt: skip
     rows[1][1] = "十万个为什么（少儿版）"  # a title fix
-    rows[2][4], rows[2][8], rows[2][9] = "儿童读物", "儿童", "较旧"
-    rows[4][13] = "缺封底"
-    assert rows[5][11] == "***"  # the export masks the donor: kept as it is
-    rows.append(["", "新来的书", "", "", "", "", "", "", "", "", "", "", "", ""])
+    rows[2][4], rows[2][9], rows[2][10] = "儿童读物", "儿童", "较旧"
+    rows[4][14] = "缺封底"
+    assert rows[5][12] == "***"  # the export masks the donor: kept as it is
+    rows.append(["", "新来的书", "", "", "", "", "", "", "", "", "", "", "", "", ""])
     edited = _csv(tmp_path / "edited.csv", rows)
     before = _books(small)
 
@@ -231,7 +232,7 @@ def test_an_export_resaved_by_excel_still_round_trips(
     # what "Save as CSV" in Excel on Chinese Windows writes: GBK, its own date format, and
     # a 13-digit number in scientific notation
     for row in rows[1:]:
-        row[12] = row[12].replace("-", "/")
+        row[13] = row[13].replace("-", "/")
     rows[5][3] = "9.78751E+12"
     rows[5][1] = "活着（精装）"
     resaved = _csv(tmp_path / "resaved.csv", rows, encoding="gbk")
@@ -257,7 +258,7 @@ def test_a_long_list_of_updates_is_cut_short_on_screen(
     small.ok("book", "export", str(exported))
     rows = _read_export(exported)
     for row in rows[1:]:
-        row[13] = "查过"
+        row[14] = "查过"
     run = small.ok("book", "import", str(_csv(tmp_path / "notes.csv", rows)), "--dry-run")
     lines = [line.rstrip() for line in run.stdout.splitlines()]
     assert [line.split()[1] for line in lines if line.startswith("│ B")] == ["B00001", "B00002"]
@@ -302,9 +303,9 @@ def test_columns_an_import_cannot_set_are_refused_when_changed(
     rows[2][6] = "GDJ-01"  # box of B00002
     rows[3][7] = "SHY"  # site of B00003 (in GDJ-01)
     rows[4][5] = "在图书室"  # withdrawn B00004 back on the shelf
-    rows[5][10] = "donation"  # source of B00005
-    rows[1][12] = "2026/11/24"  # Excel re-saved the date: the same day, accepted
-    rows[2][12] = "2025-01-01"
+    rows[5][11] = "donation"  # source of B00005
+    rows[1][13] = "2026/11/24"  # Excel re-saved the date: the same day, accepted
+    rows[2][13] = "2025-01-01"
     path = _csv(tmp_path / "edited.csv", rows)
     assert _refused(small, db_path, "book", "import", str(path)) == (
         "✗ Nothing was imported: problems found: 5; the database is unchanged. Fix them and "
@@ -320,9 +321,9 @@ def test_columns_an_import_cannot_set_are_refused_when_changed(
         "  row 6: B00005 has Source 'library stock', the file says 'donation': it is kept as "
         "recorded and cannot be changed.\n"
     )
-    rows[2][12] = rows[3][12]
+    rows[2][13] = rows[3][13]
     for row, column, value in ((1, 5, "in a box"), (2, 6, "SHY-01"), (3, 7, "GDJ"),
-                               (4, 5, "withdrawn"), (5, 10, "馆藏")):  # fmt: skip
+                               (4, 5, "withdrawn"), (5, 11, "馆藏")):  # fmt: skip
         rows[row][column] = value
     fixed = _csv(tmp_path / "fixed.csv", rows)
     assert "Nothing to change: all 5 rows" in small.ok("book", "import", str(fixed)).stderr

@@ -29,6 +29,16 @@ def _expected(name: str) -> Any:
     return orjson.loads((SCHEMA2 / name).read_bytes())
 
 
+def _without_books(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {
+            k: _without_books(v) for k, v in value.items() if k not in ("books", "books_carried")
+        }
+    if isinstance(value, list):
+        return [_without_books(v) for v in value if v not in ("books", "books_carried")]
+    return value
+
+
 # ------------------------------------------------------------------ the migration
 
 
@@ -75,9 +85,13 @@ def test_migrate_flattens_the_rounds_and_keeps_every_history(schema2: Lou, db_pa
     assert schema2.json("rotate", "history") == _expected("rh.json")
     assert schema2.json("task", "show", "5") == _expected("t5.json")
     assert schema2.json("task", "show", "6") == _expected("t6.json")
-    assert schema2.json("rotate", "plan") == _expected("plan.json")  # the same fresh books
+    plan = schema2.json("rotate", "plan")
+    assert plan.pop("due") is None  # a key added since (a late round says when it was due)
+    assert plan == _expected("plan.json")  # the same fresh books
     report = schema2.ok("report", "rotation", "--format", "json").json()
-    assert report == _expected("rot.json")
+    # "books carried" was redefined since schema 2 (issue 14: each book once, minus those
+    # not seen): every other figure is the same
+    assert _without_books(report) == _without_books(_expected("rot.json"))
     schema2.ok("db", "check")
 
 

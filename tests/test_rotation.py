@@ -174,7 +174,10 @@ def test_task_done_twice_is_refused(ring: Lou) -> None:
     ring.ok("rotate", "apply")
     ring.ok("task", "done", "2")
     run = ring("task", "done", "2")
-    assert run.stderr == "✗ Task 2 was reported done at 2026-11-24 09:30:00.\n"
+    assert run.stderr == (
+        "✗ Task 2 was reported done at 2026-11-24 09:30:00; to add a forgotten book, "
+        "`lou task done 2 --amend --missing CODE`.\n"
+    )
 
 
 def test_status_and_history(ring: Lou) -> None:

@@ -37,12 +37,13 @@ from lou_library.records import (
     rows,
     set_counter,
 )
+from lou_library.schema import Audience, BookStatus, Condition, vocabulary_of
 from lou_library.text import clean, fold, pinyin_keys, require
 
-STATUSES = ("in_box", "in_depot", "not_seen", "lost", "withdrawn")
-ON_SHELF = ("in_box", "in_depot")
-AUDIENCES = ("general", "children")
-CONDITIONS = ("good", "worn", "damaged")
+STATUSES = vocabulary_of(BookStatus)  # the vocabularies live in lou_library.schema
+ON_SHELF = (BookStatus.in_box.value, BookStatus.in_depot.value)
+AUDIENCES = vocabulary_of(Audience)
+CONDITIONS = vocabulary_of(Condition)
 MAX_COPIES = 1000
 
 BUILTIN_CATEGORIES: dict[str, tuple[str, str]] = {
@@ -637,9 +638,10 @@ def withdraw_book(db: TinyDB, code: str, reason: str | None) -> Doc:
 
 
 def found_book(db: TinyDB, code: str, box: str | None, *, force: bool = False) -> Doc:
-    """A book reported not seen or lost is back: in ``box`` if given, else in the depot."""
+    """A book reported not seen or lost is back, or one withdrawn by mistake is taken back
+    into the catalogue: in ``box`` if given, else in the depot. Its history says which."""
     doc_id, doc = get_book(db, code)
-    if doc["status"] not in ("not_seen", "lost"):
+    if doc["status"] not in ("not_seen", "lost", "withdrawn"):
         raise Conflict(M.BOOK_NOT_MISSING, code=doc["code"], status=M.STATUS_NAMES[doc["status"]]())
     changes: Doc
     if box is None:
@@ -655,7 +657,8 @@ def found_book(db: TinyDB, code: str, box: str | None, *, force: bool = False) -
                 {box_doc["code"]: box_doc}, box_counts(db), [BookSpec("", box=box_doc["code"])]
             )
         changes = {"status": "in_box", "box": box_doc["code"], "last_box": box_doc["code"]}
-    moved = _move(db, doc_id, doc, changes, "found", "book found")
+    action = "restored" if doc["status"] == "withdrawn" else "found"
+    moved = _move(db, doc_id, doc, changes, action, "book found")
     return book_row(moved, boxes_by_code(db))
 
 

@@ -20,18 +20,12 @@ from typing import Any
 
 from tinydb import TinyDB
 
-from lou_library import clock
+from lou_library import clock, schema
 from lou_library import messages as M
 from lou_library.network import DEPOT
-from lou_library.records import BOOKS, BOXES, EVENTS, SITES, VOLUNTEERS, docs, event, log, rows
+from lou_library.records import BOOKS, BOXES, EVENTS, SITES, VOLUNTEERS, Doc, event, log, rows
 from lou_library.text import strip_unsafe, unsafe_chars
 
-REQUIRED = {
-    SITES: ("code", "name", "kind"),
-    BOXES: ("code", "site", "building", "unit", "capacity", "status"),
-    BOOKS: ("code", "title", "category", "status"),
-    VOLUNTEERS: ("code", "name", "role", "status"),
-}
 REPAIRABLE = {"orphan_book", "retired_box", "stray_box", "orphan_site", "bad_text"}
 
 
@@ -65,7 +59,9 @@ def _site_doubt(site: object, box_sites: set[Any], site_codes: list[str]) -> str
 
 
 def check(db: TinyDB) -> list[Problem]:
-    """Every inconsistency found."""
+    """Every inconsistency found: first each record that does not fit its spec (table,
+    record, field, what was expected), then text a terminal or an .xlsx cannot show
+    truly, then how the well-formed records relate."""
     problems: list[Problem] = []
 
     def add(kind: str, record: object, message: str, doubt: str = "") -> None:
@@ -73,17 +69,17 @@ def check(db: TinyDB) -> list[Problem]:
             message = f"{message}; {doubt}"
         problems.append(Problem(kind, str(record), message, safe=not doubt))
 
-    for table, fields in REQUIRED.items():
-        for doc in docs(db, table):
-            missing = [f for f in fields if doc.get(f) in (None, "")]
-            if missing:
-                code = doc.get("code", "?")
-                fields_text = ", ".join(missing)
-                add(
-                    "missing_field",
-                    code,
-                    M.CHECK_MISSING_FIELD(table=table, code=code, fields=fields_text),
-                )
+    data = db.storage.read() or {}
+    misfits = schema.problems(data)
+    for misfit in misfits:
+        add("bad_field", f"{misfit.table} {misfit.record}", misfit.message())
+    skipped = schema.bad_records(misfits)
+
+    def docs(db: TinyDB, table: str) -> list[Doc]:  # the well-formed records only
+        bad = skipped.get(table, set())
+        return [doc for doc_id, doc in rows(db, table).items() if doc_id not in bad]
+
+    for table in (SITES, BOXES, BOOKS, VOLUNTEERS):
         for doc in docs(db, table):  # what a terminal or an .xlsx cannot show truly
             for name, value in doc.items():
                 bad = unsafe_chars(value) if isinstance(value, str) else ""
@@ -99,13 +95,23 @@ def check(db: TinyDB) -> list[Problem]:
         for code, n in sorted(counts.items(), key=lambda kv: str(kv[0])):
             if n > 1:
                 add("duplicate_code", code, M.CHECK_DUPLICATE(code=code, n=n))
-    sites = {doc.get("code"): doc for doc in docs(db, SITES)}
+
+    def everything(table: str, key: str = "code") -> dict[Any, Doc]:
+        """Every record by its key, well-formed or not: what others may point to."""
+        return {
+            doc.get(key): doc
+            for doc in rows(db, table).values()
+            if type(doc.get(key)) in (str, int)
+        }
+
+    sites = everything(SITES)
     if sites.get(DEPOT, {}).get("kind") != "depot":
         add("no_depot", DEPOT, M.CHECK_NO_DEPOT())
-    boxes = {doc.get("code"): doc for doc in docs(db, BOXES)}
-    for code, record in sorted(boxes.items(), key=lambda kv: str(kv[0])):
-        if record.get("site") not in sites:
-            add("orphan_box", code, M.CHECK_BOX_SITE(code=code, site=record.get("site")))
+    boxes = everything(BOXES)
+    for record in sorted(docs(db, BOXES), key=lambda doc: str(doc["code"])):
+        if record["site"] not in sites:
+            code = record["code"]
+            add("orphan_box", code, M.CHECK_BOX_SITE(code=code, site=record["site"]))
     # A box or site code changed by hand leaves its books or volunteers pointing at the
     # old code: moving them to the depot or dropping the site would lose where they are.
     # So a missing code that looks like an existing one is reported, never repaired.
@@ -118,9 +124,6 @@ def check(db: TinyDB) -> list[Problem]:
         like = _mistyped(box, empty_boxes)
         return M.CHECK_MAYBE_TYPO(codes=", ".join(like)) if like else ""
 
-    def site_doubt(site: object) -> str:
-        return _site_doubt(site, box_sites, site_codes)
-
     for book in docs(db, BOOKS):
         code, status, box = book.get("code"), book.get("status"), book.get("box")
         if status == "in_box":
@@ -128,11 +131,8 @@ def check(db: TinyDB) -> list[Problem]:
                 add("orphan_book", code, M.CHECK_BOOK_BOX(code=code, box=box), box_doubt(box))
             elif boxes[box].get("status") == "retired":
                 add("retired_box", code, M.CHECK_BOOK_RETIRED(code=code, box=box))
-        elif status in ("in_depot", "not_seen", "lost", "withdrawn"):
-            if box is not None:
-                add("stray_box", code, M.CHECK_BOOK_STRAY(code=code, box=box))
-        elif status is not None:
-            add("bad_status", code, M.CHECK_BOOK_STATUS(code=code, status=status))
+        elif box is not None:  # in the depot, not seen, lost or withdrawn
+            add("stray_box", code, M.CHECK_BOOK_STRAY(code=code, box=box))
     for person in docs(db, VOLUNTEERS):
         for site in person.get("sites", []):
             if site not in sites:
@@ -140,10 +140,10 @@ def check(db: TinyDB) -> list[Problem]:
                     "orphan_site",
                     person.get("code"),
                     M.CHECK_VOLUNTEER_SITE(code=person.get("code"), site=site),
-                    site_doubt(site),
+                    _site_doubt(site, box_sites, site_codes),
                 )
-    people = {p.get("code") for p in docs(db, VOLUNTEERS)}
-    rounds = {r.get("number") for r in docs(db, "rounds")}
+    people = everything(VOLUNTEERS)
+    rounds = everything("rounds", "number")
     for task in docs(db, "tasks"):
         where = [b for b in task.get("boxes", []) if b not in boxes]
         if task.get("volunteer") and task["volunteer"] not in people:
@@ -162,7 +162,7 @@ def check(db: TinyDB) -> list[Problem]:
                     boxes=", ".join(map(str, where)) or "—",
                 ),
             )
-    codes = {book.get("code") for book in docs(db, BOOKS)}
+    codes = everything(BOOKS)
     unknown = Counter(e.get("book") for e in docs(db, EVENTS) if e.get("book") not in codes)
     for code, n in sorted(unknown.items(), key=lambda kv: str(kv[0])):
         add("orphan_event", code, M.CHECK_EVENT_BOOK(code=code, n=n))
@@ -198,7 +198,7 @@ def repair(db: TinyDB, problems: list[Problem]) -> int:
         db.table(BOOKS).update(fix_book, doc_ids=book_ids)
     texts = {p.record for p in problems if p.kind == "bad_text"}
     fixed_texts = 0
-    for table in REQUIRED:
+    for table in (SITES, BOXES, BOOKS, VOLUNTEERS):
         ids = [int(i) for i, doc in rows(db, table).items() if doc.get("code", "?") in texts]
 
         def fix_text(doc: Any) -> None:
@@ -210,8 +210,10 @@ def repair(db: TinyDB, problems: list[Problem]) -> int:
             db.table(table).update(fix_text, doc_ids=ids)
             fixed_texts += len(ids)
     log(db, events)
-    site_codes = [c for c in (s.get("code") for s in docs(db, SITES)) if isinstance(c, str)]
-    box_sites = {b.get("site") for b in docs(db, BOXES)}
+    site_codes = [
+        c for c in (s.get("code") for s in rows(db, SITES).values()) if isinstance(c, str)
+    ]
+    box_sites = {b.get("site") for b in rows(db, BOXES).values()}
     people = {p.record for p in problems if p.kind == "orphan_site"}
     person_ids = [int(i) for i, v in rows(db, VOLUNTEERS).items() if v.get("code") in people]
 

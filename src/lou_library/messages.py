@@ -235,7 +235,8 @@ CAPACITY_BELOW_CONTENTS = Msg(
     "Box {code} holds {n} books; its capacity cannot become {value}. Move the surplus out first.",
 )
 BOX_RETIRED = Msg(
-    "图书箱 {code} 已撤销，不能再修改。", "Box {code} is retired and cannot be changed."
+    "图书箱 {code} 已撤销，不能修改；`lou box reactivate {code}` 可恢复使用。",
+    "Box {code} is retired and cannot be changed; `lou box reactivate {code}` brings it back.",
 )
 BOX_NOT_ACTIVE = Msg(
     "图书箱 {code} 当前不可用（{status}）。", "Box {code} is not in use ({status})."
@@ -272,12 +273,58 @@ BAD_PHONE = Msg(
     "电话号码“{value}”不对：应为 5 到 15 位数字。",
     "'{value}' is not a phone number: 5 to 15 digits.",
 )
-VOLUNTEER_RETIRED = Msg("志愿者 {code} 已退出。", "Volunteer {code} has retired.")
+VOLUNTEER_RETIRED = Msg(
+    "志愿者 {code} 已退出（`lou volunteer reactivate {code}` 可恢复在岗）。",
+    "Volunteer {code} has retired (`lou volunteer reactivate {code}` brings them back).",
+)
 VOLUNTEER_ADDED = Msg("已登记志愿者 {code}（{name}）", "Added volunteer {code} ({name})")
 VOLUNTEER_EDITED = Msg("已修改志愿者 {code}（{name}）", "Updated volunteer {code} ({name})")
 VOLUNTEER_RETIRED_DONE = Msg("志愿者 {code}（{name}）已退出", "Volunteer {code} ({name}) retired")
 VOLUNTEERS_TITLE = Msg(
     "志愿者（{n} 人，其中党员 {party} 人）", "Volunteers ({n}, {party} Party members)"
+)
+
+# issue 14 (corrections): bringing back what was retired, walks that hold a box or a person
+NOT_RETIRED = Msg("{code} 没有撤销，仍在使用。", "{code} is not retired; it is in use.")
+SITE_REACTIVATED = Msg("片区 {code}（{name}）恢复使用", "Site {code} ({name}) is in use again")
+BOX_REACTIVATED = Msg(
+    "图书箱 {code} 恢复使用（{building} {unit}，目前是空的）",
+    "Box {code} is in use again ({building} {unit}, empty for now)",
+)
+BOX_SITE_RETIRED = Msg(
+    "图书箱 {code} 所在的片区 {site} 已撤销：请先 `lou site reactivate {site}`。",
+    "Box {code} belongs to site {site}, which is retired: `lou site reactivate {site}` first.",
+)
+VOLUNTEER_REACTIVATED = Msg(
+    "志愿者 {code}（{name}）重新在岗", "Volunteer {code} ({name}) is active again"
+)
+VOLUNTEER_OTHER_STATUS = {
+    "active": Msg(
+        "同名的志愿者 {codes} 已退出；要找退出的志愿者请用编号。",
+        " A retired volunteer has this name: {codes}; use the code to mean them.",
+    ),
+    "retired": Msg(
+        "同名的志愿者 {codes} 在岗，并没有退出。", " The volunteer {codes} of this name is active."
+    ),
+}
+VOLUNTEER_NAMESAKE = Msg(
+    "注意：已有同名的在岗志愿者 {others}；按姓名查找时请改用编号。",
+    "Note: an active volunteer of the same name already exists: {others}; use codes to tell "
+    "them apart.",
+)
+BOX_ON_OPEN_TASK = Msg(
+    "图书箱 {code} 在第 {round} 轮的任务 {id}（{date}）中，该任务还没报告完成。"
+    "请先完成它（`lou task done {id}`），或撤回这一轮（`lou rotate undo`）；未做任何更改。",
+    "Box {code} is on task {id} of round {round} ({date}), not reported done yet. Finish it "
+    "first (`lou task done {id}`) or take the round back (`lou rotate undo`); nothing was changed.",
+)
+VOLUNTEER_ON_OPEN_TASK = Msg(
+    "{name}（{code}）还有第 {round} 轮的任务 {id}（{date}）没报告完成。请先把它交给别人"
+    "（`lou task swap {id} --to 姓名`）、报告完成（`lou task done {id}`），或撤回这一轮"
+    "（`lou rotate undo`）；未做任何更改。",
+    "{name} ({code}) still has task {id} of round {round} ({date}), not reported done. Hand it "
+    "to someone else (`lou task swap {id} --to NAME`), report it done (`lou task done {id}`), "
+    "or take the round back (`lou rotate undo`); nothing was changed.",
 )
 
 # -------------------------------------------------------------------------- books
@@ -318,8 +365,8 @@ PAGE_PAST_END = Msg(
 )
 BOOK_ALREADY_WITHDRAWN = Msg("{code} 已经下架了。", "{code} is already withdrawn.")
 BOOK_NOT_MISSING = Msg(
-    "{code} 当前状态是“{status}”，并未登记为未见或遗失。",
-    "{code} is '{status}', not reported missing or lost.",
+    "{code} 当前状态是“{status}”，并未登记为未见、遗失或下架。",
+    "{code} is '{status}', not reported missing, lost or withdrawn.",
 )
 DONATE_NEEDS_BOX = Msg(
     "捐赠登记需要写明是在哪个图书箱发现的（--box）。",
@@ -615,7 +662,10 @@ INFO_SITES_VALUE = Msg(
     "{total} ({compound} {compound_name}, {yard} {yard_name})",
 )
 INFO_BOXES = Msg("图书箱", "Boxes")
-INFO_BOOKS_VALUE = Msg("{total}（{parts}）", "{total} ({parts})")
+INFO_BOOKS_VALUE = Msg(
+    "{total}（{parts}）；另有已下架 {withdrawn} 册，不计入",
+    "{total} ({parts}); withdrawn {withdrawn}, not counted",
+)
 INFO_NEXT_ROUND = Msg("下一轮", "Next round")
 INFO_NEXT_ROUND_VALUE = Msg("第 {number} 轮，{date}", "round {number}, {date}")
 LIST_SEPARATOR = Msg("，", ", ")
@@ -648,9 +698,6 @@ CHECK_BOOK_RETIRED = Msg(
 CHECK_BOOK_STRAY = Msg(
     "图书 {code} 不在箱中，却仍记着图书箱 {box}", "book {code} is not in a box yet names box {box}"
 )
-CHECK_BOOK_STATUS = Msg(
-    "图书 {code} 的状态“{status}”无效", "book {code} has an unknown status '{status}'"
-)
 CHECK_VOLUNTEER_SITE = Msg(
     "志愿者 {code} 负责的片区 {site} 不存在",
     "volunteer {code} serves a site {site} that does not exist",
@@ -658,9 +705,6 @@ CHECK_VOLUNTEER_SITE = Msg(
 CHECK_EVENT_BOOK = Msg(
     "有 {n} 条流转记录指向不存在的图书 {code}",
     "{n} history entries point to a book {code} that does not exist",
-)
-CHECK_MISSING_FIELD = Msg(
-    "{table} 中的记录 {code} 缺少：{fields}", "the record {code} in {table} lacks: {fields}"
 )
 CHECK_TASK_VOLUNTEER = Msg(
     "任务 {id} 派给了不存在的志愿者 {code}",
@@ -734,6 +778,45 @@ MIGRATED = Msg(
     "数据库已从结构版本 {old} 升级到 {new}。",
     "Migrated the database from schema version {old} to {new}.",
 )
+
+# issue 14 (records validated on read): what a field should hold
+STORE_BAD_RECORD = Msg(
+    "数据库 {path} 中有一条记录不合格式：{problem}。数据库未做改动；运行 `lou db check` 查看所有问题。",
+    "The database {path} has a record that does not fit: {problem}. Nothing was changed; "
+    "`lou db check` lists every such record.",
+)
+CHECK_BAD_FIELD = Msg(
+    "{table} 中的记录 {record}，字段 {field}：应为{expected}；实为 {found}",
+    "record {record} in {table}, field {field}: expected {expected}; found {found}",
+)
+FOUND_NOTHING = Msg("空（缺少此字段）", "nothing (the field is missing)")
+EXPECT_TEXT = Msg("文字", "text")
+EXPECT_CODE = Msg("非空的编号", "a code (non-empty text)")
+EXPECT_TEXT_OR_NONE = Msg("文字或 null", "text or null")
+EXPECT_WHOLE = Msg("整数", "a whole number")
+EXPECT_POSITIVE = Msg("正整数", "a whole number of at least 1")
+EXPECT_FLAG = Msg("true 或 false", "true or false")
+EXPECT_DATE = Msg("日期（如 2026-12-05）", "a date such as 2026-12-05")
+EXPECT_LEGS = Msg(
+    "一组“起点、终点、图书编号”的搬运段（from、to、books）",
+    "a list of legs, each with from, to and books (codes separated by spaces)",
+)
+EXPECT_TEXTS = Msg("文字列表", "a list of texts")
+EXPECT_LIST = Msg("列表", "a list")
+EXPECT_MAPPING = Msg("键值表", "a mapping")
+EXPECT_COUNTERS = Msg("名称到整数的键值表", "a mapping of names to whole numbers")
+EXPECT_SETTINGS = Msg(
+    "设置键值表（rotation 中 start 为日期、interval_days 为整数……）",
+    "a mapping of settings (rotation: start a date, interval_days a whole number, ...)",
+)
+EXPECT_RECENT = Msg(
+    "轮次号到图书编号（空格分隔）的键值表",
+    "a mapping of round numbers to book codes (space-separated)",
+)
+EXPECT_AWAY = Msg(
+    "外出时段列表（每段有 from 和 to 日期）", "a list of periods away, each with dates from and to"
+)
+EXPECT_ONE_OF = Msg("以下之一：{values}", "one of: {values}")
 
 # ---------------------------------------------------------------------- rotation
 BAD_DATE = Msg(
@@ -809,6 +892,18 @@ ROUND_UNDONE = Msg(
     "Round {number} ({date}) undone; the catalogue is back as it was.",
 )
 PLAN_TITLE = Msg("第 {number} 轮 · {date}（{weekday}）", "Round {number} · {weekday} {date}")
+# issue 14 (rounds are never skipped)
+PLAN_LATE = Msg(
+    "第 {number} 轮原定 {due}，已晚了 {days} 天；不跳过它，按今天（{date}）安排。",
+    "Round {number} was due on {due} (late by {days} d); it is not skipped: it is planned "
+    "for today ({date}).",
+)
+SCHEDULE_LATE_NOTE = Msg("已过日子，尚未应用（不会跳过）", "late: not applied yet (never skipped)")
+SCHEDULE_START_PAST = Msg(
+    "第 1 轮的日期 {date} 已经过去：这一轮已经晚了，会按应用那天安排（不会跳过）。",
+    "Round 1's date, {date}, is in the past: the round is late already; it will be planned "
+    "for the day it is applied (never skipped).",
+)
 PLAN_MOVED = Msg(
     "原定 {planned}，因“{reason}”改到 {date}。", "Moved from {planned} to {date}: {reason}."
 )
@@ -847,8 +942,8 @@ NOTICE_INTRO = Msg(
     "请各位志愿者按以下安排轮换图书：", "Volunteers, here is who rotates which boxes:"
 )
 NOTICE_LINE = Msg(
-    "{n}. {name}：{site} {route}（取出 {out} 册，放入 {into} 册；任务 {task}）",
-    "{n}. {name}: {site} {route} ({out} books out, {into} in; task {task})",
+    "任务 {task}｜{name}：{site} {route}（取出 {out} 册，放入 {into} 册）",
+    "Task {task} | {name}: {site} {route} ({out} books out, {into} in)",
 )
 NOTICE_HANDOVER_HEAD = Msg(
     "交接（两段路线之间的书，请约好时间当面交接）：",
@@ -926,6 +1021,27 @@ NO_TASK = Msg(
     "没有编号为 {id} 的任务。可用 `lou task list` 查看。", "No task {id}. See `lou task list`."
 )
 TASK_ALREADY_DONE = Msg("任务 {id} 已于 {at} 报告完成。", "Task {id} was reported done at {at}.")
+TASK_ALREADY_DONE_AMEND = Msg(
+    "任务 {id} 已于 {at} 报告完成；要补报漏掉的书，用 `lou task done {id} --amend --missing 编号`。",
+    "Task {id} was reported done at {at}; to add a forgotten book, "
+    "`lou task done {id} --amend --missing CODE`.",
+)
+# issue 14 (corrections): amending a task reported done
+AMEND_NOT_DONE = Msg(
+    "任务 {id} 还没报告完成，不需要 --amend：直接 `lou task done {id}`。",
+    "Task {id} is not reported done yet, so there is nothing to amend: `lou task done {id}`.",
+)
+AMEND_NOTHING_NEW = Msg(
+    "任务 {id} 的报告里已经有这些书了，没有要补的。",
+    "Task {id}'s report already lists these books; nothing to add.",
+)
+AMEND_BOTH = Msg("{codes} 不能既是未见又是找到。", "{codes} cannot be both not seen and found.")
+TASK_AMENDED = Msg("任务 {id} 的报告已更正：", "Task {id}'s report corrected:")
+AMEND_SEEN_SINCE = Msg(
+    "{codes} 在这次任务之后又被见到过（找回、移动或后来的任务），其记录保持不变；只在任务报告中记为未见。",
+    "{codes} was seen after this task (found, moved, or walked by a later task): its record "
+    "stays as it is; only the task's report lists it as not seen.",
+)
 MISSING_NOT_IN_TASK = Msg(
     "{codes} 不在任务 {id} 的清单里。", "{codes} is not on the list of task {id}."
 )
@@ -963,6 +1079,11 @@ SCHEDULE_TITLE = Msg("轮换日程", "Rotation schedule")
 SCHEDULE_SET = Msg(
     "日程已更新：第 1 轮 {start}，每 {interval} 天一轮，{holidays}。",
     "Schedule set: round 1 on {start}, every {interval} days, {holidays}.",
+)
+SCHEDULE_SET_MOVED = Msg(
+    "日程已更新：第 1 轮原定 {start}，因“{reason}”改到 {date}；每 {interval} 天一轮，{holidays}。",
+    "Schedule set: round 1 falls on {date} (moved from {start}: {reason}), every {interval} "
+    "days, {holidays}.",
 )
 SCHEDULE_HOLIDAYS_ON = Msg(
     "避开节假日和调休上班日", "moved off public holidays and make-up working days"
@@ -1099,6 +1220,8 @@ ACTION_NAMES = {
     "edited": Msg("修改", "edited"),
     "withdrawn": Msg("下架", "withdrawn"),
     "found": Msg("找回", "found"),
+    "restored": Msg("撤销下架", "withdrawal undone"),
+    "amended": Msg("更正报告", "report corrected"),
     "not_seen": Msg("未见", "not seen"),
     "lost": Msg("遗失", "lost"),
 }
@@ -1195,8 +1318,14 @@ HELP: dict[str, Msg] = {
         "Change a site's name, kind or note.\n\nExample: lou site edit SHY --note 'east gate'",
     ),
     "site.retire": Msg(
-        "撤销片区（须先撤销其图书箱）。\n\n例：lou site retire SHY",
-        "Retire a site (its boxes first).\n\nExample: lou site retire SHY",
+        "撤销片区（须先撤销其图书箱）。\n\n撤错了用 `lou site reactivate`。\n\n例：lou site retire SHY",
+        "Retire a site (its boxes first); `lou site reactivate` takes it back.\n\n"
+        "Example: lou site retire SHY",
+    ),
+    "site.reactivate": Msg(
+        "已撤销的片区恢复使用。\n\n改名用 `lou site edit --name`。\n\n例：lou site reactivate SHY",
+        "Bring a retired site back into use (rename it with `lou site edit --name`).\n\n"
+        "Example: lou site reactivate SHY",
     ),
     "arg.site": Msg("片区编号，如 SHY。", "The site's code, such as SHY."),
     "arg.site_name": Msg("片区名称，如 尚和园。", "The site's name, such as 尚和园."),
@@ -1231,8 +1360,18 @@ HELP: dict[str, Msg] = {
         "Change a box (place, capacity, repair).\n\nExample: lou box edit SHY-01 --capacity 40",
     ),
     "box.retire": Msg(
-        "撤销图书箱；箱内的书记为回到社区图书室。\n\n例：lou box retire SHY-01",
-        "Retire a box; its books are recorded back in the depot.\n\nExample: lou box retire SHY-01",
+        "撤销图书箱；箱内的书记为回到社区图书室。\n\n本轮还没完成的任务经过它时不能撤销"
+        "（维修也一样）。撤错了用 `lou box reactivate`。\n\n例：lou box retire SHY-01",
+        "Retire a box; its books are recorded back in the depot. Refused while an open task "
+        "of the current round walks to it; `lou box reactivate` takes it back.\n\n"
+        "Example: lou box retire SHY-01",
+    ),
+    "box.reactivate": Msg(
+        "已撤销的图书箱恢复使用（空箱，原位置）。\n\n之后可用 `lou box edit` 改位置。"
+        "维修完的箱子用 `lou box edit --status active`。\n\n例：lou box reactivate SHY-01",
+        "Bring a retired box back into use (empty, at its place); `lou box edit` then changes "
+        "its place. A box back from repair: `lou box edit --status active`.\n\n"
+        "Example: lou box reactivate SHY-01",
     ),
     "arg.box": Msg("图书箱编号，如 SHY-01。", "The box's code, such as SHY-01."),
     "opt.site": Msg("所属片区编号。", "The site's code."),
@@ -1274,8 +1413,17 @@ HELP: dict[str, Msg] = {
         "Change a volunteer's details.\n\nExample: lou volunteer edit V002 --phone 13800001111",
     ),
     "volunteer.retire": Msg(
-        "志愿者退出。\n\n例：lou volunteer retire V002",
-        "Retire a volunteer.\n\nExample: lou volunteer retire V002",
+        "志愿者退出。\n\n本轮还有没完成的任务时不能退出：先交给别人。退出的志愿者按姓名查不到，"
+        "请用编号；撤错了用 `lou volunteer reactivate`。\n\n例：lou volunteer retire V002",
+        "Retire a volunteer (refused while they have an open task of the current round: hand "
+        "it over first). Retired volunteers are found by code, not by name; `lou volunteer "
+        "reactivate` takes it back.\n\nExample: lou volunteer retire V002",
+    ),
+    "volunteer.reactivate": Msg(
+        "退出的志愿者重新在岗。\n\n按编号，或按退出者中的姓名查找；改名用 "
+        "`lou volunteer edit --name`。\n\n例：lou volunteer reactivate V002",
+        "Bring a retired volunteer back (by code, or by name among the retired); rename with "
+        "`lou volunteer edit --name`.\n\nExample: lou volunteer reactivate V002",
     ),
     "arg.volunteer": Msg(
         "志愿者的姓名、编号（如 V002）或拼音首字母。",
@@ -1353,8 +1501,9 @@ HELP: dict[str, Msg] = {
         "Withdraw a book (damaged, discarded).\n\nExample: lou book withdraw B00001 --reason damaged",
     ),
     "book.found": Msg(
-        "登记未见/遗失的书找回了。\n\n例：lou book found B00001 --box SHY-01",
-        "A missing book is back.\n\nExample: lou book found B00001 --box SHY-01",
+        "登记未见/遗失的书找回了；误下架的书也用它恢复。\n\n例：lou book found B00001 --box SHY-01",
+        "A missing book is back; also takes back a withdrawal made by mistake.\n\n"
+        "Example: lou book found B00001 --box SHY-01",
     ),
     "arg.book": Msg("图书编号，如 B00001。", "The book's code, such as B00001."),
     "arg.query": Msg(
@@ -1496,8 +1645,17 @@ HELP: dict[str, Msg] = {
         "Show a task's pick list: what to take out and put in.\n\nExample: lou task show 3",
     ),
     "task.done": Msg(
-        "报告任务完成，并说明哪些书没见到。\n\n例：lou task done 3 --missing B00012,B00345",
-        "Report a task done, and which books were not there.\n\nExample: lou task done 3 --missing B00012,B00345",
+        "报告任务完成，并说明哪些书没见到。报告后发现漏报了，加 --amend 补报。"
+        "\n\n例：lou task done 3 --missing B00012,B00345\n\n"
+        "补报：lou task done 3 --amend --missing B00077",
+        "Report a task done, and which books were not there. Forgot one? Add it with --amend."
+        "\n\nExample: lou task done 3 --missing B00012,B00345\n\n"
+        "Correction: lou task done 3 --amend --missing B00077",
+    ),
+    "opt.amend": Msg(
+        "更正已报告完成的任务：补上漏报的 --missing / --extra，记录随之更正。",
+        "Correct a task already reported done: add forgotten --missing / --extra books; the "
+        "records follow.",
     ),
     "arg.task": Msg("任务编号（见 lou task list）。", "The task number (see lou task list)."),
     "opt.task_volunteer": Msg(

@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from tinydb import TinyDB
 
-from lou_library import clock
+from lou_library import clock, schema
 from lou_library import messages as M
 from lou_library.errors import Conflict, Invalid, NotFound
 from lou_library.records import (
@@ -37,9 +37,10 @@ from lou_library.text import clean, fold, initials_code, mask_phone, pinyin_keys
 
 DEPOT = "DEPOT"
 DEPOT_NAME = "社区图书室"
-SITE_KINDS = ("compound", "yard")
-BOX_STATUSES = ("active", "repair", "retired")
-ROLES = ("administrator", "member")
+# The vocabularies live in lou_library.schema; a site added by hand is never the depot.
+SITE_KINDS = (schema.SiteKind.compound.value, schema.SiteKind.yard.value)
+BOX_STATUSES = schema.vocabulary_of(schema.BoxStatus)
+ROLES = schema.vocabulary_of(schema.Role)
 DEFAULT_CAPACITY = 30
 MAX_CAPACITY = 1000
 
@@ -188,6 +189,34 @@ def retire_site(db: TinyDB, code: str) -> Doc:
     return site_row(db, {**doc, "status": "retired"})
 
 
+def reactivate_site(db: TinyDB, code: str) -> Doc:
+    """Bring a retired site back into use (its boxes stay retired until reactivated)."""
+    doc_id, doc = get_site(db, code)
+    if doc.get("status", "active") != "retired":
+        raise Conflict(M.NOT_RETIRED, code=doc["code"])
+    db.table(SITES).update({"status": "active"}, doc_ids=[doc_id])
+    return site_row(db, {**doc, "status": "active"})
+
+
+def open_tasks_of_current_round(db: TinyDB) -> list[Doc]:
+    """The tasks of the last applied round not reported done yet, by id."""
+    applied = [r["number"] for r in docs(db, "rounds") if r["status"] == "applied"]
+    if not applied:
+        return []
+    current = max(applied)
+    found = [t for t in docs(db, "tasks") if t["round"] == current and t["status"] == "open"]
+    return sorted(found, key=lambda t: t["id"])
+
+
+def _refuse_if_box_walked(db: TinyDB, code: str) -> None:
+    """A box on an open walk of the current round keeps its state until the walk is done."""
+    for task in open_tasks_of_current_round(db):
+        if code in task["boxes"]:
+            raise Conflict(
+                M.BOX_ON_OPEN_TASK, code=code, id=task["id"], round=task["round"], date=task["date"]
+            )
+
+
 # ---------------------------------------------------------------------------- boxes
 
 
@@ -325,6 +354,8 @@ def edit_box(
     if status is not None:
         if status not in ("active", "repair"):
             raise Invalid(M.BAD_CHOICE, what="--status", value=status, choices="active, repair")
+        if status == "repair" and doc["status"] != "repair":
+            _refuse_if_box_walked(db, doc["code"])
         changes["status"] = status
     if not changes:
         raise Invalid(M.NOTHING_TO_CHANGE)
@@ -337,6 +368,7 @@ def retire_box(db: TinyDB, code: str) -> tuple[Doc, list[str]]:
     doc_id, doc = get_box(db, code)
     if doc["status"] == "retired":
         raise Conflict(M.ALREADY_RETIRED, code=doc["code"])
+    _refuse_if_box_walked(db, doc["code"])
     moved = []
     for book_id, book in rows(db, BOOKS).items():
         if book.get("box") == doc["code"] and book["status"] == "in_box":
@@ -355,6 +387,29 @@ def retire_box(db: TinyDB, code: str) -> tuple[Doc, list[str]]:
     )
     db.table(BOXES).update({"status": "retired"}, doc_ids=[doc_id])
     return box_row({**doc, "status": "retired"}, Counter()), [book for _, book in moved]
+
+
+def reactivate_box(db: TinyDB, code: str) -> Doc:
+    """Bring a retired box back into use, empty, at its place (which must still be free)."""
+    doc_id, doc = get_box(db, code)
+    if doc["status"] != "retired":
+        raise Conflict(M.NOT_RETIRED, code=doc["code"])
+    _, site_doc = get_site(db, doc["site"])
+    if site_doc.get("status") == "retired":
+        raise Conflict(M.BOX_SITE_RETIRED, code=doc["code"], site=site_doc["code"])
+    for other in docs(db, BOXES):
+        if (
+            other["code"] != doc["code"]
+            and other["site"] == doc["site"]
+            and other["status"] != "retired"
+            and fold(other["building"]) == fold(doc["building"])
+            and fold(other["unit"]) == fold(doc["unit"])
+        ):
+            raise Conflict(
+                M.DUPLICATE_PLACE, code=other["code"], building=doc["building"], unit=doc["unit"]
+            )
+    db.table(BOXES).update({"status": "active"}, doc_ids=[doc_id])
+    return box_row({**doc, "status": "active"}, box_counts(db))
 
 
 # ----------------------------------------------------------------------- volunteers
@@ -393,25 +448,53 @@ def check_sites(db: TinyDB, sites: list[str]) -> list[str]:
     return sorted(set(codes), key=codes.index)
 
 
-def find_volunteer(db: TinyDB, who: str) -> tuple[int, Doc]:
-    """By code (``V007``), by exact name, or by pinyin initials when they are unique."""
+def _by_name(table: dict[str, Doc], wanted: str, status: str) -> list[tuple[int, Doc]]:
+    """Volunteers of this status with this exact name, else with these pinyin initials."""
+    pool = [(int(i), d) for i, d in table.items() if d["status"] == status]
+    named = [(i, d) for i, d in pool if d["name"] == wanted]
+    if not named and wanted.isascii():
+        key = wanted.lower().replace(" ", "")
+        named = [(i, d) for i, d in pool if key in pinyin_keys(d["name"])]
+    return named
+
+
+def find_volunteer(db: TinyDB, who: str, status: str = "active") -> tuple[int, Doc]:
+    """By code (``V007``, whatever their status), or by exact name or pinyin initials among
+    the volunteers of ``status`` (the active ones: a retired 王秀兰 never makes the active
+    王秀兰 ambiguous; ``volunteer reactivate`` looks among the retired ones)."""
     wanted = clean(who)
-    table = rows(db, VOLUNTEERS)
+    table = dict(rows(db, VOLUNTEERS))
     code = normalise_code(wanted)
     for doc_id, doc in table.items():
         if doc["code"] == code:
             return int(doc_id), doc
-    named = [(int(i), d) for i, d in table.items() if d["name"] == wanted]
-    if not named and wanted.isascii():
-        key = wanted.lower().replace(" ", "")
-        named = [(int(i), d) for i, d in table.items() if key in pinyin_keys(d["name"])]
+    named = _by_name(table, wanted, status)
     if len(named) == 1:
         return named[0]
     if len(named) > 1:
         choices = ", ".join(f"{d['code']} {d['name']}" for _, d in named)
         raise Conflict(M.AMBIGUOUS_VOLUNTEER, name=who, choices=choices)
-    names = [d["name"] for d in table.values()]
+    others = _by_name(table, wanted, "retired" if status == "active" else "active")
+    if others:
+        codes = ", ".join(d["code"] for _, d in others)
+        hint = M.VOLUNTEER_OTHER_STATUS[status](codes=codes)
+        raise NotFound(M.NO_VOLUNTEER, code=who, hint=hint)
+    names = [d["name"] for d in table.values() if d["status"] == status]
     raise NotFound(M.NO_VOLUNTEER, code=who, hint=suggest(wanted, names))
+
+
+def namesakes(db: TinyDB, person: Doc) -> list[Doc]:
+    """Other active volunteers with the same name (adding one warns, naming them)."""
+    return sorted(
+        (
+            d
+            for d in docs(db, VOLUNTEERS)
+            if d["name"] == person["name"]
+            and d["code"] != person["code"]
+            and d["status"] == "active"
+        ),
+        key=lambda d: d["code"],
+    )
 
 
 def add_volunteer(
@@ -524,8 +607,28 @@ def cancel_away(db: TinyDB, who: str, start: date) -> Doc:
 
 
 def retire_volunteer(db: TinyDB, who: str) -> Doc:
+    """Retire a volunteer; refused while a walk of the current round is still theirs."""
     doc_id, doc = find_volunteer(db, who)
     if doc["status"] == "retired":
         raise Conflict(M.ALREADY_RETIRED, code=doc["code"])
+    for task in open_tasks_of_current_round(db):
+        if task.get("volunteer") == doc["code"]:
+            raise Conflict(
+                M.VOLUNTEER_ON_OPEN_TASK,
+                name=doc["name"],
+                code=doc["code"],
+                id=task["id"],
+                round=task["round"],
+                date=task["date"],
+            )
     db.table(VOLUNTEERS).update({"status": "retired"}, doc_ids=[doc_id])
     return {**doc, "status": "retired"}
+
+
+def reactivate_volunteer(db: TinyDB, who: str) -> Doc:
+    """Bring a retired volunteer back (by code, or by name among the retired ones)."""
+    doc_id, doc = find_volunteer(db, who, status="retired")
+    if doc["status"] != "retired":
+        raise Conflict(M.NOT_RETIRED, code=doc["code"])
+    db.table(VOLUNTEERS).update({"status": "active"}, doc_ids=[doc_id])
+    return {**doc, "status": "active"}

@@ -199,18 +199,24 @@ HELP: dict[str, Msg] = {
         "Example: lou report donations --from 2026-01-01 --to 2026-06-30 --format html --output donations.html",
     ),
     "report.rotation": Msg(
-        "每轮轮换：换位册数、新鲜度、任务完成/待办/逾期。\n\n新鲜度等指标为全网数字，"
-        "--site 只筛选任务。CSV 为“各轮轮换”一表。\n\n例：lou report rotation --format md",
-        "Each round: books moved, freshness, tasks done/open/overdue.\n\n"
+        "每轮轮换：换位册数、新鲜度、任务完成/待办/逾期、搬运册数。\n\n新鲜度等指标为全网数字，"
+        "--site 只筛选任务。搬运册数：已报告完成的每段路线实际搬动的不同图书，每册只算一次"
+        "（未见的不算），与志愿者报表一致。CSV 为“各轮轮换”一表。\n\n例：lou report rotation --format md",
+        "Each round: books moved, freshness, tasks done/open/overdue, books carried.\n\n"
         "Freshness and moves are "
-        "for the whole network; --site narrows the tasks. The CSV holds 'Rounds'.\n\n"
+        "for the whole network; --site narrows the tasks. Books carried: per walk reported "
+        "done, the distinct books it moved, each counted once (not those reported not seen); "
+        "the volunteers report counts the same. The CSV holds 'Rounds'.\n\n"
         "Example: lou report rotation --format md",
     ),
     "report.volunteers": Msg(
         "志愿者服务：轮次、任务、搬运册数、最近服务日期、党员人数。\n\n电话默认隐去。"
-        "CSV 为志愿者一表。\n\n例：lou report volunteers --from 2026-01-01 --to 2026-06-30",
+        "搬运册数：已报告完成的每段路线实际搬动的不同图书，每册只算一次（未见的不算），"
+        "与轮换报表一致。CSV 为志愿者一表。\n\n例：lou report volunteers --from 2026-01-01 --to 2026-06-30",
         "Per volunteer: rounds served, tasks done, books carried, last served; Party members "
-        "counted (phones masked unless --show-contact).\n\nThe CSV holds 'Volunteers'.\n\n"
+        "counted (phones masked unless --show-contact).\n\nBooks carried: per walk reported "
+        "done, the distinct books it moved, each counted once (not those reported not seen); "
+        "the rotation report counts the same. The CSV holds 'Volunteers'.\n\n"
         "Example: lou report volunteers --from 2026-01-01 --to 2026-06-30",
     ),
     "opt.report_site": Msg(

@@ -47,7 +47,7 @@ from lou_library.errors import Invalid
 from lou_library.i18n import Msg
 from lou_library.network import DEPOT, get_site
 from lou_library.records import BOOKS, BOXES, EVENTS, SITES, VOLUNTEERS, Doc, docs
-from lou_library.rotation import ROUNDS, TASKS, task_state
+from lou_library.rotation import ROUNDS, TASKS, task_books, task_state, with_stops
 from lou_library.text import mask_phone
 from lou_library.transfer import neutralise
 
@@ -704,6 +704,8 @@ def rotation(db: TinyDB, options: Options) -> Report:
     def states(found: list[Doc]) -> Counter[str]:
         return Counter(task_state(t, today) for t in found)
 
+    carried = books_carried(db, tasks)
+
     round_rows: list[list[Value]] = []
     arrivals = fresh = moves = inside = 0
     for record in rounds:
@@ -728,7 +730,7 @@ def rotation(db: TinyDB, options: Options) -> Report:
                 count["done"],
                 count["open"],
                 count["overdue"],
-                sum(int(t.get("books", 0)) for t in mine),
+                sum(carried.get(int(t["id"]), 0) for t in mine),
             ]
         )
     round_section = Section(
@@ -779,7 +781,7 @@ def rotation(db: TinyDB, options: Options) -> Report:
                 count["done"],
                 count["open"],
                 count["overdue"],
-                sum(int(t.get("books", 0)) for t in found),
+                sum(carried.get(int(t["id"]), 0) for t in found),
                 len({t["volunteer"] for t in found if t.get("volunteer")}),
             ]
             for site, found in sorted(by_site.items(), key=lambda item: net.order(item[0]))
@@ -794,6 +796,7 @@ def rotation(db: TinyDB, options: Options) -> Report:
         Figure("moves", totals["moves"]),
         Figure("freshness", freshness, "percent"),
         *(Figure(k, totals[k]) for k in ("tasks", "done", "open", "overdue")),
+        Figure("books_carried", totals["books"]),
     ]
     charts = [
         Chart(
@@ -811,6 +814,19 @@ def rotation(db: TinyDB, options: Options) -> Report:
     return Report("rotation", "", [round_section, site_section], figures, charts)
 
 
+def books_carried(db: TinyDB, tasks: Iterable[Doc]) -> dict[int, int]:
+    """What "books carried" means in every report: per walk reported done, the distinct
+    books its pick list moves, each counted once (a book taken out of one box and put into
+    another on the same walk counts once), less the books it reported not seen. A book
+    handed from one walk to another counts for each walk that carried it. Walks not
+    reported done have carried nothing yet."""
+    done = [t for t in tasks if t["status"] == "done"]
+    return {
+        int(task["id"]): len(set(task_books(task)) - set(task.get("missing", [])))
+        for task in with_stops(db, done)
+    }
+
+
 def volunteers(db: TinyDB, options: Options) -> Report:
     """Per volunteer: rounds served, tasks done, books carried; Party members counted."""
     today = clock.today()
@@ -820,6 +836,7 @@ def volunteers(db: TinyDB, options: Options) -> Report:
         if _in_period(t.get("date"), options.start, options.end)
         and options.site in (None, t.get("site"))
     ]
+    carried = books_carried(db, tasks)
     per_person: dict[str, list[Doc]] = defaultdict(list)
     for task in tasks:
         if task.get("volunteer"):
@@ -845,7 +862,7 @@ def volunteers(db: TinyDB, options: Options) -> Report:
                 len({t["round"] for t in done}),
                 len(done),
                 sum(1 for t in mine if task_state(t, today) != "done"),
-                sum(int(t.get("books", 0)) for t in done),
+                sum(carried[int(t["id"])] for t in done),
                 max((str(t["date"]) for t in done), default=None),
             ]
         )
@@ -880,7 +897,7 @@ def volunteers(db: TinyDB, options: Options) -> Report:
                 len(members),
                 len({t["round"] for t in done_tasks}),
                 len(done_tasks),
-                sum(int(t.get("books", 0)) for t in done_tasks),
+                sum(carried[int(t["id"])] for t in done_tasks),
             ]
         )
     party = Section(

@@ -153,6 +153,7 @@ class Plan:
     warnings: list[str]
     box_site: dict[str, str]
     final_counts: dict[str, int] = field(default_factory=dict)
+    due: Day | None = None  # a late round: the date it was due (it is planned for today)
 
     @property
     def freshness(self) -> float:
@@ -193,7 +194,11 @@ def last_round(db: TinyDB) -> Doc | None:
 
 
 def next_round(db: TinyDB, on: date | None = None) -> schedule.RoundDate:
-    """The round to plan: after the last applied one, and not in the past."""
+    """The round to plan: the first one not applied, never skipped.
+
+    A round whose date has passed is planned for today, with ``due`` saying when it was
+    due: a season applied a day late each time still reads rounds 1, 2, 3, 4, ...
+    """
     current = settings(db)
     previous = last_round(db)
     number = previous["number"] + 1 if previous else 1
@@ -208,9 +213,8 @@ def next_round(db: TinyDB, on: date | None = None) -> schedule.RoundDate:
         return schedule.RoundDate(number, on, on)
     today = clock.today()
     found = schedule.round_date(current, number)
-    while found.date < today:
-        number += 1
-        found = schedule.round_date(current, number)
+    if found.date < today:
+        return schedule.RoundDate(number, found.planned, today, found.reason, due=found.date)
     return found
 
 
@@ -224,6 +228,9 @@ def plan_round(db: TinyDB, on: date | None = None) -> Plan:
     box_site = {b["code"]: b["site"] for b in docs(db, BOXES)}
     box_site[DEPOT] = DEPOT
     warnings: list[str] = []
+    if when.due is not None:
+        late = (when.date - when.due).days
+        warnings.append(M.PLAN_LATE(number=number, due=when.due, days=late, date=when.date))
     previous = last_round(db)
     if previous is not None and date.fromisoformat(previous["date"]) < clock.today():
         unreported = sorted(
@@ -370,6 +377,7 @@ def plan_round(db: TinyDB, on: date | None = None) -> Plan:
         warnings=warnings,
         box_site=box_site,
         final_counts=final_counts,
+        due=when.due,
     )
 
 
@@ -691,6 +699,7 @@ def plan_document(plan: Plan) -> dict[str, Any]:
         "date": plan.date.isoformat(),
         "planned_date": plan.planned_date.isoformat(),
         "moved_because": plan.moved_because,
+        "due": plan.due.isoformat() if plan.due else None,
         "figures": plan_figures(plan),
         "tasks": [
             {
@@ -888,7 +897,8 @@ def complete_task(
     if listed is not None:
         task = {**task, "stops": listed["stops"]}
     if task["status"] == "done":
-        raise Conflict(M.TASK_ALREADY_DONE, id=task["id"], at=task["done_at"].replace("T", " "))
+        at = task["done_at"].replace("T", " ")
+        raise Conflict(M.TASK_ALREADY_DONE_AMEND, id=task["id"], at=at)
     handled = task_books(task)
     missing_codes = list(dict.fromkeys(normalise_code(c) for c in missing))  # once each
     unknown = [c for c in missing_codes if c not in handled]
@@ -911,7 +921,9 @@ def complete_task(
             "status": "not_seen",
             "box": None,
             "missing_since": task["round"],
-            "last_box": handled[code][0] if handled[code][0] != DEPOT else book.get("last_box"),
+            # where the walk should have found it, as its history event says: a box,
+            # or DEPOT for a book that was to come from the library room
+            "last_box": handled[code][0],
         }
         events.append(
             event(

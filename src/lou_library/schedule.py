@@ -26,12 +26,16 @@ DEFAULT_WEEKDAY = 5  # Saturday
 _SUBSTITUTED = re.compile(r"substituted from (\d{2})/(\d{2})/(\d{4})")
 
 
+Day = date  # a field of RoundDate is called "date"
+
+
 @dataclass(frozen=True)
 class RoundDate:
     number: int
     planned: date  # the regular date, every 14 days
     date: date  # the date the round really falls on
     reason: str = ""  # why it moved (a holiday's name), empty if it did not
+    due: Day | None = None  # a late round: the date it was due (``date`` is then today)
 
 
 def parse_date(text: str, what: str = "--date") -> date:

@@ -432,7 +432,7 @@ class Store:
         if not self.path.exists():
             raise StoreError(M.STORE_MISSING, path=self.path)
 
-    def _open(self) -> tuple[TinyDB, UnitOfWork]:
+    def _open(self, validate: bool = True) -> tuple[TinyDB, UnitOfWork]:
         self._require_file()
         db = TinyDB(self.path, storage=UnitOfWork(AtomicJSONStorage))
         unit = cast(UnitOfWork, db.storage)
@@ -444,18 +444,26 @@ class Store:
             raise StoreError(M.STORE_CORRUPT, path=self.path, reason=os_reason(exc)) from exc
         assert data is not None  # the file exists; an empty one raised above
         check_schema(self.path, data)
+        if validate:
+            check_records(self.path, data)
         return db, unit
 
     @contextlib.contextmanager
-    def read(self) -> Iterator[TinyDB]:
-        """A read-only view: no lock, one parse, any write is a programming error."""
-        db, unit = self._open()
+    def read(self, *, validate: bool = True) -> Iterator[TinyDB]:
+        """A read-only view: no lock, one parse, any write is a programming error.
+
+        Every record is checked against :mod:`lou_library.schema` first; only ``lou db
+        check`` reads without (``validate=False``), to list what does not fit.
+        """
+        db, unit = self._open(validate)
         yield db
         if unit.dirty:  # pragma: no cover - guards against a rule writing in a read unit
             raise RuntimeError("a read-only unit of work changed the database")
 
     @contextlib.contextmanager
-    def write(self, command: str, backup: str | None = None) -> Iterator[TinyDB]:
+    def write(
+        self, command: str, backup: str | None = None, *, validate: bool = True
+    ) -> Iterator[TinyDB]:
         """One read-modify-write under the exclusive lock, written once at the end.
 
         If the body raises, nothing is written. ``backup`` names an automatic backup
@@ -464,7 +472,7 @@ class Store:
         with self.lock(command):
             self._require_writable()
             self._remove_stale_temp_files()
-            db, unit = self._open()
+            db, unit = self._open(validate)
             if backup:
                 self.backup(backup)
             yield db
@@ -765,6 +773,15 @@ def check_schema(path: Path, data: RawData, *, allow_older: bool = False) -> int
     if version < SCHEMA_VERSION and not allow_older:
         raise StoreError(M.STORE_OLDER, path=path, found=version, supported=SCHEMA_VERSION)
     return version
+
+
+def check_records(path: Path, data: RawData) -> None:
+    """Refuse a file with a record the rules cannot use, naming it (see lou_library.schema)."""
+    from lou_library import schema
+
+    problem = schema.first_problem(data)
+    if problem is not None:
+        raise StoreError(M.STORE_BAD_RECORD, path=path, problem=problem.message())
 
 
 def new_document(settings: dict[str, Any] | None = None) -> RawData:

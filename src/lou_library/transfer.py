@@ -508,6 +508,7 @@ EXPORT_COLUMNS = (
     "status",
     "box",
     "site",
+    "last_box",  # where a copy not in a box was last: as `report missing` and its history say
     "audience",
     "condition",
     "source",

@@ -155,12 +155,11 @@ def notice(db: TinyDB, round_number: int | None = None) -> str:
         M.NOTICE_DATE(date=_day_text(day), weekday=weekday(day)),
         M.NOTICE_INTRO(),
     ]
-    for n, plan in enumerate(lists, start=1):
+    for plan in sorted(lists, key=lambda p: p.task):  # numbered by task, never 1., 2., ...
         out = sum(len(s.take_out) for s in plan.stops)
         into = sum(len(s.put_in) for s in plan.stops)
         lines.append(
             M.NOTICE_LINE(
-                n=n,
                 name=plan.volunteer_name or M.TASK_NO_VOLUNTEER(),
                 site=plan.site_name,
                 route=_route(plan),

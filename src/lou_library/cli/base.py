@@ -219,7 +219,7 @@ class LouGroup(_Localised, TyperGroup):
         except Exception as exc:
             saved = _saved(ctx)
             if saved:
-                if os.environ.get("LOU_DEBUG") and not isinstance(exc, LouError):
+                if os.environ.get("LOU_DEBUG") and not isinstance(exc, LouError | OSError):
                     raise
                 from lou_library.cli import output
 
@@ -228,7 +228,7 @@ class LouGroup(_Localised, TyperGroup):
                 if isinstance(exc, BrokenPipeError):
                     _quiet_stdout()
                 raise typer.Exit(EXIT_SAVED_BUT_FAILED) from None
-            _fail(exc)
+            _fail(ctx, exc)
             raise
 
 
@@ -249,7 +249,7 @@ def _quiet_stdout() -> None:
     os.dup2(devnull, sys.stdout.fileno())
 
 
-def _fail(exc: Exception) -> None:
+def _fail(ctx: Any, exc: Exception) -> None:
     """Turn an expected problem into one line on stderr and exit 1 (nothing was saved)."""
     from lou_library.cli import output
 
@@ -267,12 +267,32 @@ def _fail(exc: Exception) -> None:
             output.error(M.FILE_ERROR_UNNAMED(reason=os_reason(exc)))
         raise typer.Exit(1) from None
     if isinstance(exc, UNEXPECTED_DATA):
-        # A record the rules did not expect (a hand-edited DB, most likely). Nothing
-        # was written: a unit of work writes only when its body succeeds.
+        # Nothing was written: a unit of work writes only when its body succeeds. A
+        # record that does not fit its spec (a large table's optional field, which the
+        # quick check on read leaves to this) is named; anything else is a bug.
+        misfit = _misfit(ctx)
+        if misfit is not None:
+            output.error(misfit)
+            raise typer.Exit(1) from None
         if os.environ.get("LOU_DEBUG"):
             return
         output.error(M.UNEXPECTED(kind=type(exc).__name__, detail=exc))
         raise typer.Exit(1) from None
+
+
+def _misfit(ctx: Any) -> str | None:
+    """The first record of the DB that does not fit its spec, as a message, or None."""
+    from lou_library import schema
+
+    store = state(ctx).store
+    try:
+        with store.read(validate=False) as db:
+            found = schema.problems(db.storage.read() or {})
+    except (LouError, OSError):
+        return None
+    if not found:
+        return None
+    return M.STORE_BAD_RECORD(path=store.path, problem=found[0].message())
 
 
 def group(help_key: str) -> typer.Typer:

@@ -168,3 +168,13 @@ def retire(ctx: typer.Context, code: Code, json: Json = False) -> None:
         output.emit_json({**box, "moved_to_depot": moved})
     else:
         output.done(M.BOX_RETIRED_DONE(code=box["code"], n=len(moved)))
+
+
+@command(app, "reactivate", "@box.reactivate")
+def reactivate(ctx: typer.Context, code: Code, json: Json = False) -> None:
+    with state(ctx).store.write("box reactivate") as db:
+        box = network.reactivate_box(db, code)
+    if json:
+        output.emit_json(box)
+    else:
+        output.done(M.BOX_REACTIVATED(code=box["code"], building=box["building"], unit=box["unit"]))

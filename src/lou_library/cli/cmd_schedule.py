@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
+from lou_library import clock, rotation, schedule
 from lou_library import messages as M
-from lou_library import rotation, schedule
 from lou_library.cli import output
 from lou_library.cli.base import command, group, state
 from lou_library.cli.cmd_rotate import weekday
@@ -41,6 +41,7 @@ def show(
     if json:
         output.emit_json({"rounds": records, "total": len(records)})
         return
+    today = clock.today()  # a round still to apply whose date has passed is late, not skipped
     output.print_table(
         output.table(
             [M.COL_ROUND(), M.COL_DATE(), M.COL_WEEKDAY(), M.COL_NOTE_MOVED()],
@@ -49,9 +50,16 @@ def show(
                     r.number,
                     r.date.isoformat(),
                     weekday(r.date),
-                    M.PLAN_MOVED(planned=r.planned, date=r.date, reason=r.reason)
-                    if r.reason
-                    else "",
+                    " ".join(
+                        note
+                        for note in (
+                            M.PLAN_MOVED(planned=r.planned, date=r.date, reason=r.reason)
+                            if r.reason
+                            else "",
+                            M.SCHEDULE_LATE_NOTE() if r.date < today else "",
+                        )
+                        if note
+                    ),
                 )
                 for r in found
             ],
@@ -115,14 +123,28 @@ def set_(
 
         db.table(META).update(update, doc_ids=[1])
         final = schedule.rotation_settings({"rotation": rotation_config})
+        first = schedule.round_date({"rotation": rotation_config}, 1)  # off a holiday too
+        applied = rotation.last_round(db) is not None
     holidays = M.SCHEDULE_HOLIDAYS_ON if final["skip_holidays"] else M.SCHEDULE_HOLIDAYS_OFF
+    late = not applied and first.date < clock.today()
     if json:
-        output.emit_json(final)
-    else:
+        output.emit_json({**final, "round_1": first.date.isoformat(), "late": late})
+        return
+    if first.reason:
         output.done(
-            M.SCHEDULE_SET(
+            M.SCHEDULE_SET_MOVED(
                 start=final["start"],
+                date=first.date,
+                reason=first.reason,
                 interval=final["interval_days"],
                 holidays=holidays(),
             )
         )
+    else:
+        output.done(
+            M.SCHEDULE_SET(
+                start=final["start"], interval=final["interval_days"], holidays=holidays()
+            )
+        )
+    if late:
+        output.warn(M.SCHEDULE_START_PAST(date=first.date))

@@ -72,6 +72,9 @@ def _counts(summary: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+HELD = ("in_box", "in_depot", "not_seen", "lost")  # the statuses a total counts
+
+
 def summarise(store: Store) -> dict[str, Any]:
     """What ``lou info`` shows: where the DB is and what it holds."""
     from collections import Counter
@@ -96,10 +99,13 @@ def summarise(store: Store) -> dict[str, Any]:
             "yard": sum(s["kind"] == "yard" for s in sites),
         },
         "boxes": {"total": boxes["active"] + boxes["repair"], **dict(sorted(boxes.items()))},
+        # The books held, as the inventory report counts them: the parts add up to the
+        # total; withdrawn copies are counted apart, never in a total.
         "books": {
-            "total": sum(n for s, n in books.items() if s != "withdrawn"),
-            **{s: books.get(s, 0) for s in ("in_box", "in_depot", "not_seen", "lost", "withdrawn")},
+            "total": sum(books.get(s, 0) for s in HELD),
+            **{s: books.get(s, 0) for s in HELD},
         },
+        "withdrawn": books.get("withdrawn", 0),
         "volunteers": {
             "total": len(people),
             "party_members": sum(bool(v["party_member"]) for v in people),
@@ -112,10 +118,7 @@ def summarise(store: Store) -> dict[str, Any]:
 
 def render_info(summary: dict[str, Any]) -> None:
     books = summary["books"]
-    book_parts = M.LIST_SEPARATOR().join(
-        f"{status_name(s)} {books[s]}"
-        for s in ("in_box", "in_depot", "not_seen", "lost", "withdrawn")
-    )
+    book_parts = M.LIST_SEPARATOR().join(f"{status_name(s)} {books[s]}" for s in HELD)
     people = summary["volunteers"]
     output.stdout().print(
         output.key_values(
@@ -134,7 +137,12 @@ def render_info(summary: dict[str, Any]) -> None:
                     ),
                 ),
                 (M.INFO_BOXES(), summary["boxes"]["total"]),
-                (M.INFO_BOOKS(), M.INFO_BOOKS_VALUE(total=books["total"], parts=book_parts)),
+                (
+                    M.INFO_BOOKS(),
+                    M.INFO_BOOKS_VALUE(
+                        total=books["total"], parts=book_parts, withdrawn=summary["withdrawn"]
+                    ),
+                ),
                 (
                     M.INFO_VOLUNTEERS(),
                     M.INFO_VOLUNTEERS_VALUE(total=people["total"], party=people["party_members"]),

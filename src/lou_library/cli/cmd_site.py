@@ -136,3 +136,13 @@ def retire(ctx: typer.Context, code: Code, json: Json = False) -> None:
         output.emit_json(site)
     else:
         output.done(M.SITE_RETIRED_DONE(code=site["code"], name=site["name"]))
+
+
+@command(app, "reactivate", "@site.reactivate")
+def reactivate(ctx: typer.Context, code: Code, json: Json = False) -> None:
+    with state(ctx).store.write("site reactivate") as db:
+        site = network.reactivate_site(db, code)
+    if json:
+        output.emit_json(site)
+    else:
+        output.done(M.SITE_REACTIVATED(code=site["code"], name=site["name"]))

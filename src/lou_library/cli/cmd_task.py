@@ -222,8 +222,12 @@ def done(
     task_id: TaskId,
     missing: Annotated[list[str] | None, typer.Option("--missing", help="@opt.missing")] = None,
     extra: Annotated[list[str] | None, typer.Option("--extra", help="@opt.extra")] = None,
+    amend: Annotated[bool, typer.Option("--amend", help="@opt.amend")] = False,
     json: Json = False,
 ) -> None:
+    if amend:
+        _amend(ctx, task_id, _codes(missing), _codes(extra), json)
+        return
     with state(ctx).store.write("task done") as db:
         task = rotation.complete_task(db, task_id, _codes(missing), _codes(extra))
     if json:
@@ -242,3 +246,34 @@ def done(
         if task["extra"]:
             parts.append(M.TASK_DONE_EXTRA(n=len(task["extra"])))
         output.done(("" if i18n.current() == "zh" else " ").join(parts))
+
+
+def _amend(
+    ctx: typer.Context, task_id: str, missing: list[str], extra: list[str], json: bool
+) -> None:
+    from lou_library.corrections import amend_task
+
+    with state(ctx).store.write("task done --amend") as db:
+        found = amend_task(db, task_id, missing, extra)
+    task = found.task
+    if json:
+        output.emit_json(
+            {
+                "id": task["id"],
+                "status": task["status"],
+                "missing": task["missing"],
+                "extra": task["extra"],
+                "added_missing": found.missing,
+                "added_extra": found.extra,
+                "seen_since": found.seen_since,
+            }
+        )
+        return
+    parts = [M.TASK_AMENDED(id=task["id"])]
+    if found.missing:
+        parts.append(M.TASK_DONE_MISSING(n=len(found.missing)))
+    if found.extra:
+        parts.append(M.TASK_DONE_EXTRA(n=len(found.extra)))
+    output.done(("" if i18n.current() == "zh" else " ").join(parts))
+    if found.seen_since:
+        output.warn(M.AMEND_SEEN_SINCE(codes=", ".join(found.seen_since)))

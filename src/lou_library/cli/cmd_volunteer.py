@@ -124,7 +124,15 @@ def add(
             db, name, phone=phone, party_member=party_member, sites=site or [], role=role.value
         )
         row = network.volunteer_row(person, show_contact)
+        others = network.namesakes(db, person)
     _emit(row, json, M.VOLUNTEER_ADDED)
+    _warn_namesakes(others)
+
+
+def _warn_namesakes(others: list[dict[str, Any]]) -> None:
+    if others:
+        listed = M.LIST_SEPARATOR().join(f"{p['code']} {p['name']}" for p in others)
+        output.warn(M.VOLUNTEER_NAMESAKE(others=listed))
 
 
 @command(app, "show", "@volunteer.show")
@@ -163,7 +171,9 @@ def edit(
             role=role.value if role else None,
         )
         row = network.volunteer_row(person, show_contact)
+        others = network.namesakes(db, person) if name is not None else []
     _emit(row, json, M.VOLUNTEER_EDITED)
+    _warn_namesakes(others)
 
 
 @command(app, "away", "@volunteer.away")
@@ -207,3 +217,13 @@ def retire(ctx: typer.Context, who: Who, json: Json = False) -> None:
     with state(ctx).store.write("volunteer retire") as db:
         row = network.volunteer_row(network.retire_volunteer(db, who))
     _emit(row, json, M.VOLUNTEER_RETIRED_DONE)
+
+
+@command(app, "reactivate", "@volunteer.reactivate")
+def reactivate(ctx: typer.Context, who: Who, json: Json = False) -> None:
+    with state(ctx).store.write("volunteer reactivate") as db:
+        person = network.reactivate_volunteer(db, who)
+        row = network.volunteer_row(person)
+        others = network.namesakes(db, person)
+    _emit(row, json, M.VOLUNTEER_REACTIVATED)
+    _warn_namesakes(others)

@@ -1,0 +1,156 @@
+"""Correcting a task reported done: ``lou task done ID --amend --missing ... --extra ...``.
+
+A volunteer forgets a book they did not see, or one they found in a box; the manager adds
+it afterwards. The records follow as if it had been reported at the time: a book not seen
+becomes "not seen" (from the box the task's list had it in), a registered book found in a
+box is recorded there. Each change is a history event of the command ``task done
+--amend``, and the task keeps every amendment.
+
+A book the programme has seen since the task (found, moved by hand, or walked by a later
+task that did not report it missing) keeps its record: only the task's report lists it
+as not seen, and the command says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from tinydb import TinyDB
+
+from lou_library import clock
+from lou_library import messages as M
+from lou_library.errors import Conflict, Invalid
+from lou_library.network import DEPOT
+from lou_library.records import (
+    BOOKS,
+    EVENTS,
+    Doc,
+    docs,
+    event,
+    log,
+    moves_of,
+    normalise_code,
+    rows,
+)
+from lou_library.rotation import ROUNDS, TASKS, _parse_extra, get_task, task_books
+
+COMMAND = "task done --amend"
+SEEN_ACTIONS = frozenset({"found", "restored", "moved"})  # someone had the book in hand
+
+
+@dataclass
+class Amendment:
+    task: Doc
+    missing: list[str]  # newly reported not seen
+    extra: list[str]  # newly reported found, as CODE@BOX
+    seen_since: list[str]  # not seen by this task, but seen after it: their records stay
+
+
+def _seen_since(db: TinyDB, task: Doc, codes: set[str]) -> set[str]:
+    """Which of ``codes`` the programme saw after ``task`` was done."""
+    done_at = str(task.get("done_at") or "")
+    seen = {
+        e["book"]
+        for e in docs(db, EVENTS)
+        if e["book"] in codes and e["action"] in SEEN_ACTIONS and e["at"] > done_at
+    }
+    later = {r["number"]: r for r in docs(db, ROUNDS) if r["number"] > task["round"]}
+    if not later:
+        return seen
+    for other in docs(db, TASKS):
+        if other["round"] not in later or other["status"] != "done":
+            continue
+        boxes = set(other["boxes"])
+        reported = set(other.get("missing", []))
+        for book, source, target in moves_of(later[other["round"]]):
+            if book in codes and book not in reported and (source in boxes or target in boxes):
+                seen.add(book)
+    return seen
+
+
+def amend_task(
+    db: TinyDB, task_id: str | int, missing: Iterable[str] = (), extra: Iterable[str] = ()
+) -> Amendment:
+    """Add forgotten books to a done task's report; the records follow."""
+    doc_id, task = get_task(db, task_id)
+    if task["status"] != "done":
+        raise Conflict(M.AMEND_NOT_DONE, id=task["id"])
+    handled = task_books(task)
+    wanted = list(dict.fromkeys(normalise_code(c) for c in missing))
+    unknown = [c for c in wanted if c not in handled]
+    if unknown:
+        raise Invalid(M.MISSING_NOT_IN_TASK, codes=", ".join(unknown), id=task["id"])
+    already_missing = set(task.get("missing", []))
+    new_missing = [c for c in wanted if c not in already_missing]
+    already_extra = {e.partition("@")[0] for e in task.get("extra", [])}
+    new_extra = [
+        (code, box) for code, box in (_parse_extra(db, task, e) for e in extra)
+        if code not in already_extra
+    ]  # fmt: skip
+    clash = sorted(set(new_missing) & {code for code, _ in new_extra})
+    if clash:
+        raise Invalid(M.AMEND_BOTH, codes=", ".join(clash))
+    if not new_missing and not new_extra:
+        raise Invalid(M.AMEND_NOTHING_NEW, id=task["id"])
+
+    stamp = clock.stamp()
+    book_rows = rows(db, BOOKS)
+    ids = {d["code"]: int(i) for i, d in book_rows.items()}
+    seen = _seen_since(db, task, set(new_missing))
+    events: list[Doc] = []
+    for code in new_missing:
+        book = book_rows[str(ids[code])] if code in ids else None
+        if code in seen or book is None or book["status"] not in ("in_box", "in_depot"):
+            continue
+        source = handled[code][0]
+        db.table(BOOKS).update(
+            {
+                "status": "not_seen",
+                "box": None,
+                "missing_since": task["round"],
+                "last_box": source,  # as `task done` records it: a box, or DEPOT
+            },
+            doc_ids=[ids[code]],
+        )
+        events.append(
+            event(
+                "not_seen",
+                code,
+                COMMAND,
+                source=source,  # where the walk should have found it, as `task done` says
+                volunteer=task.get("volunteer"),
+                note=f"task {task['id']}",
+                at=stamp,
+            )
+        )
+    for code, box in new_extra:
+        before = book_rows[str(ids[code])]
+        recorded = before.get("box") or (DEPOT if before["status"] == "in_depot" else None)
+        db.table(BOOKS).update(  # after reading ``recorded``: the update changes ``before``
+            {"status": "in_box", "box": box, "last_box": box}, doc_ids=[ids[code]]
+        )
+        events.append(
+            event(
+                "found",
+                code,
+                COMMAND,
+                source=recorded,
+                target=box,
+                volunteer=task.get("volunteer"),
+                note=f"task {task['id']}",
+                at=stamp,
+            )
+        )
+    log(db, events)
+    extra_texts = [f"{c}@{b}" for c, b in new_extra]
+    changes = {
+        "missing": [*task.get("missing", []), *new_missing],
+        "extra": [*task.get("extra", []), *extra_texts],
+        "amended": [
+            *task.get("amended", []),
+            {"at": stamp, "missing": new_missing, "extra": extra_texts},
+        ],
+    }
+    db.table(TASKS).update(changes, doc_ids=[doc_id])
+    return Amendment({**task, **changes}, new_missing, extra_texts, sorted(seen))

@@ -1,0 +1,466 @@
+"""The shape of every record, in one place: which fields each table's records carry,
+of which type, and the vocabularies (statuses, kinds, roles) as enums.
+
+The store checks every record against these specs when it reads the file
+(:func:`first_problem`), so a hand-edited record that the rules cannot use stops the
+command with a sentence naming the table, the record, the field and what was expected,
+instead of surfacing later as a ``KeyError`` deep in a rule. ``lou db check`` lists every
+such record (:func:`problems`) and never crashes on them.
+
+Only what the rules rely on is checked: required fields and their types, the
+vocabularies, and optional fields' types when present. Fields the rules do not know are
+left alone. Relations between records (a book's box exists, a code is unique) are
+``lou db check``'s business (:mod:`lou_library.integrity`): the rules tolerate them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from itertools import chain
+from operator import itemgetter, methodcaller
+from typing import Any
+
+from lou_library import messages as M
+
+
+class BookStatus(StrEnum):
+    in_box = "in_box"
+    in_depot = "in_depot"
+    not_seen = "not_seen"
+    lost = "lost"
+    withdrawn = "withdrawn"
+
+
+class BoxStatus(StrEnum):
+    active = "active"
+    repair = "repair"
+    retired = "retired"
+
+
+class Status(StrEnum):
+    """Sites and volunteers."""
+
+    active = "active"
+    retired = "retired"
+
+
+class SiteKind(StrEnum):
+    depot = "depot"
+    compound = "compound"
+    yard = "yard"
+
+
+class Role(StrEnum):
+    administrator = "administrator"
+    member = "member"
+
+
+class TaskStatus(StrEnum):
+    open = "open"
+    done = "done"
+
+
+class Audience(StrEnum):
+    general = "general"
+    children = "children"
+
+
+class Condition(StrEnum):
+    good = "good"
+    worn = "worn"
+    damaged = "damaged"
+
+
+class Source(StrEnum):
+    stock = "stock"
+    donation = "donation"
+
+
+# ------------------------------------------------------------------------ value checks
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What a field may hold, and what it expects, said to a person.
+
+    ``types`` are the value's allowed Python types; ``values``, if given, the allowed
+    values (a vocabulary); ``deep``, if given, a further test of each value (the items of
+    a list, a date's format). The store checks a whole column at once with ``types`` and
+    ``values``, in C-level loops; only ``deep`` runs Python code per record, and the kinds
+    that have one are used by the small tables.
+    """
+
+    types: frozenset[type]
+    expected: Callable[[], str]
+    values: frozenset[str] | None = None
+    deep: Callable[[Any], bool] | None = None
+
+    def test(self, value: Any) -> bool:
+        if type(value) not in self.types:
+            return False
+        if self.values is not None and value not in self.values:
+            return False
+        return self.deep is None or self.deep(value)
+
+
+def kind(
+    types: Iterable[type],
+    expected: Callable[[], str],
+    *,
+    values: Iterable[str] | None = None,
+    deep: Callable[[Any], bool] | None = None,
+) -> Kind:
+    return Kind(frozenset(types), expected, frozenset(values) if values else None, deep)
+
+
+def _is_date(value: Any) -> bool:
+    if type(value) is not str:
+        return False
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_texts(value: Any) -> bool:
+    return type(value) is list and all(type(v) is str for v in value)
+
+
+def _is_legs(value: Any) -> bool:
+    """A round's moves: legs of books carried from one place to another (records.legs_of)."""
+    return type(value) is list and all(
+        type(leg) is dict
+        and type(leg.get("from")) is str
+        and type(leg.get("to")) is str
+        and type(leg.get("books")) is str
+        for leg in value
+    )
+
+
+def _is_counters(value: Any) -> bool:
+    return type(value) is dict and all(type(v) is int for v in value.values())
+
+
+def _is_recent(value: Any) -> bool:
+    """A box's memory: round number (as text) -> the codes it received, space-separated."""
+    return type(value) is dict and all(
+        type(v) is str and k.isascii() and k.isdigit() for k, v in value.items()
+    )
+
+
+def _is_away(value: Any) -> bool:
+    return type(value) is list and all(
+        type(p) is dict and _is_date(p.get("from")) and _is_date(p.get("to")) for p in value
+    )
+
+
+def _is_number(value: Any) -> bool:
+    return type(value) in (int, float)
+
+
+def _is_rotation(value: Any) -> bool:
+    """The schedule and planning settings (``lou schedule set``, ``lou rotate settings``)."""
+    if type(value) is not dict:
+        return False
+    checks: dict[str, Callable[[Any], bool]] = {
+        "start": lambda v: v is None or _is_date(v),
+        "interval_days": lambda v: type(v) is int and 1 <= v <= 366,
+        "skip_holidays": lambda v: type(v) is bool,
+        "fill": _is_number,
+        "exchange": _is_number,
+        "window": lambda v: type(v) is int and v >= 1,
+        "lost_after": lambda v: type(v) is int and v >= 1,
+        "max_boxes_per_task": lambda v: type(v) is int and v >= 1,
+        "route": _is_texts,
+    }
+    return all(check(value[key]) for key, check in checks.items() if key in value)
+
+
+def _is_settings(value: Any) -> bool:
+    return type(value) is dict and ("rotation" not in value or _is_rotation(value["rotation"]))
+
+
+def _choice(vocabulary: type[StrEnum]) -> Kind:
+    listed = ", ".join(member.value for member in vocabulary)
+    return kind((str,), lambda: M.EXPECT_ONE_OF(values=listed), values=vocabulary_of(vocabulary))
+
+
+def vocabulary_of(vocabulary: type[StrEnum]) -> tuple[str, ...]:
+    return tuple(member.value for member in vocabulary)
+
+
+TEXT = kind((str,), M.EXPECT_TEXT)
+CODE = kind((str,), M.EXPECT_CODE, deep=bool)  # not empty
+TEXT_OR_NONE = kind((str, type(None)), M.EXPECT_TEXT_OR_NONE)
+WHOLE = kind((int,), M.EXPECT_WHOLE)
+POSITIVE = kind((int,), M.EXPECT_POSITIVE, deep=lambda v: v >= 1)
+FLAG = kind((bool,), M.EXPECT_FLAG)
+DATE = kind((str,), M.EXPECT_DATE, deep=_is_date)
+TEXTS = kind((list,), M.EXPECT_TEXTS, deep=_is_texts)
+LIST = kind((list,), M.EXPECT_LIST)
+MAPPING = kind((dict,), M.EXPECT_MAPPING)
+COUNTERS = kind((dict,), M.EXPECT_COUNTERS, deep=_is_counters)
+SETTINGS = kind((dict,), M.EXPECT_SETTINGS, deep=_is_settings)
+RECENT = kind((dict,), M.EXPECT_RECENT, deep=_is_recent)
+LEGS = kind((list,), M.EXPECT_LEGS, deep=_is_legs)
+AWAY = kind((list,), M.EXPECT_AWAY, deep=_is_away)
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    kind: Kind
+    required: bool = True
+
+
+def optional(name: str, kind: Kind) -> Field:
+    return Field(name, kind, required=False)
+
+
+# Table -> its records' fields. The key field (how a record is named in a message) first.
+SPECS: dict[str, tuple[Field, ...]] = {
+    "_meta": (
+        optional("settings", SETTINGS),
+        optional("counters", COUNTERS),
+    ),
+    "sites": (
+        Field("code", CODE),
+        Field("name", TEXT),
+        Field("kind", _choice(SiteKind)),
+        optional("status", _choice(Status)),
+        optional("note", TEXT),
+    ),
+    "boxes": (
+        Field("code", CODE),
+        Field("site", TEXT),
+        Field("building", TEXT),
+        Field("unit", TEXT),
+        Field("capacity", POSITIVE),
+        Field("status", _choice(BoxStatus)),
+        optional("note", TEXT),
+        optional("recent", RECENT),
+    ),
+    "books": (
+        Field("code", CODE),
+        Field("title", TEXT),
+        Field("category", TEXT),
+        Field("status", _choice(BookStatus)),
+        optional("box", TEXT_OR_NONE),
+        optional("last_box", TEXT_OR_NONE),
+        optional("author", TEXT),
+        optional("isbn", TEXT),
+        optional("audience", _choice(Audience)),
+        optional("condition", _choice(Condition)),
+        optional("source", _choice(Source)),
+        optional("donor", TEXT),
+        optional("added_on", TEXT),
+        optional("note", TEXT),
+        optional("py", TEXT),
+        optional("pyi", TEXT),
+        optional("since", WHOLE),
+        optional("missing_since", WHOLE),
+    ),
+    "volunteers": (
+        Field("code", CODE),
+        Field("name", TEXT),
+        Field("role", _choice(Role)),
+        Field("party_member", FLAG),
+        Field("status", _choice(Status)),
+        optional("phone", TEXT),
+        optional("sites", TEXTS),
+        optional("away", AWAY),
+    ),
+    "categories": (
+        Field("key", CODE),
+        Field("zh", TEXT),
+        Field("en", TEXT),
+    ),
+    "tasks": (
+        Field("id", WHOLE),
+        Field("round", WHOLE),
+        Field("date", DATE),
+        Field("site", TEXT),
+        optional("volunteer", TEXT_OR_NONE),
+        Field("boxes", TEXTS),
+        Field("books", WHOLE),
+        Field("status", _choice(TaskStatus)),
+        optional("missing", TEXTS),
+        optional("extra", TEXTS),
+        optional("done_at", TEXT_OR_NONE),
+        optional("borrowed_from", TEXT_OR_NONE),
+        optional("handovers", LIST),
+        optional("amended", LIST),
+    ),
+    "rounds": (
+        Field("number", WHOLE),
+        Field("date", DATE),
+        Field("status", TEXT),
+        optional("moves", LEGS),
+        optional("tasks", LIST),
+        optional("figures", MAPPING),
+    ),
+    "events": (
+        Field("book", TEXT),
+        Field("action", TEXT),
+        Field("at", TEXT),
+        optional("command", TEXT),
+        optional("from", TEXT_OR_NONE),
+        optional("to", TEXT_OR_NONE),
+        optional("volunteer", TEXT),
+        optional("note", TEXT),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class RecordProblem:
+    """One field of one record that does not fit its spec."""
+
+    table: str
+    record: str  # the record's code (or id, number), else its position in the table
+    doc_id: str
+    field: str
+    expected: str
+    found: str
+
+    def message(self) -> str:
+        return M.CHECK_BAD_FIELD(
+            table=self.table,
+            record=self.record,
+            field=self.field,
+            expected=self.expected,
+            found=self.found,
+        )
+
+
+def _name(table: str, doc_id: str, doc: Mapping[str, Any]) -> str:
+    specs = SPECS.get(table)
+    key = specs[0].name if specs and specs[0].required else None
+    value = doc.get(key) if key else None
+    return str(value) if type(value) in (str, int) and value != "" else f"#{doc_id}"
+
+
+def _shown(value: Any) -> str:
+    if value is _ABSENT:
+        return M.FOUND_NOTHING()
+    text = repr(value)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+class _Absent:
+    """Stands for a field a record does not have."""
+
+
+_ABSENT = _Absent()
+
+
+def _column_fits(records: Mapping[str, Any], spec: Field) -> bool:
+    """Does every record's value of this field fit? One C-level pass over the column."""
+    getter = methodcaller("get", spec.name, _ABSENT)
+    allowed = spec.kind.types if spec.required else spec.kind.types | {_Absent}
+    if not set(map(type, map(getter, records.values()))) <= allowed:
+        return False
+    present: Iterable[Any] = map(getter, records.values())
+    if not spec.required:
+        present = (v for v in present if v is not _ABSENT)
+    if spec.kind.values is not None and not set(present) <= spec.kind.values:
+        return False
+    if spec.kind.deep is not None:
+        present = map(getter, records.values())
+        if not spec.required:
+            present = (v for v in present if v is not _ABSENT)
+        return all(map(spec.kind.deep, present))
+    return True
+
+
+# Tables that grow with the years (100,000 books, 250,000 history entries): on every
+# read they get the quick check; ``lou db check`` checks them in full.
+LARGE = frozenset({"books", "events"})
+
+
+def _quick_fits(records: Mapping[str, Any], specs: tuple[Field, ...]) -> bool:
+    """The required fields (present, of their type) in one C-level pass, and the
+    vocabularies of the required fields: what a large table gets on every read."""
+    required = [s for s in specs if s.required]
+    allowed = frozenset().union(*(s.kind.types for s in required))
+    if any(s.kind.types != allowed for s in required):  # mixed types: field by field
+        return all(_column_fits(records, s) for s in required)
+    values = records.values()
+    try:
+        if len(required) == 1:
+            found = set(map(type, map(itemgetter(required[0].name), values)))
+        else:
+            getter = itemgetter(*(s.name for s in required))
+            found = set(map(type, chain.from_iterable(map(getter, values))))
+    except KeyError:
+        return False
+    if not found <= allowed:
+        return False
+    return all(
+        set(map(itemgetter(spec.name), values)) <= spec.kind.values
+        for spec in required
+        if spec.kind.values is not None
+    )
+
+
+def _scan(data: Mapping[str, Any], stop_at_first: bool) -> list[RecordProblem]:
+    found: list[RecordProblem] = []
+    for table, all_specs in SPECS.items():
+        records = data.get(table)
+        if not records:
+            continue
+        specs = all_specs
+        if stop_at_first and table in LARGE:
+            if _quick_fits(records, specs):
+                continue
+            specs = tuple(s for s in specs if s.required)  # name what the quick check saw
+        for spec in specs:
+            if _column_fits(records, spec):
+                continue
+            name, test = spec.name, spec.kind.test
+            if spec.required:
+                bad = [i for i, d in records.items() if not test(d.get(name, _ABSENT))]
+            else:
+                bad = [i for i, d in records.items() if name in d and not test(d[name])]
+            for doc_id in bad:
+                doc = records[doc_id]
+                found.append(
+                    RecordProblem(
+                        table,
+                        _name(table, doc_id, doc),
+                        doc_id,
+                        name,
+                        spec.kind.expected(),
+                        _shown(doc.get(name, _ABSENT)),
+                    )
+                )
+                if stop_at_first:
+                    return found
+    return found
+
+
+def first_problem(data: Mapping[str, Any]) -> RecordProblem | None:
+    """The first record that does not fit, or None: what the store checks on every read.
+
+    The large tables get the quick check (:func:`_quick_fits`); their optional fields are
+    checked in full by :func:`problems`, which the CLI also runs when a command meets a
+    record it cannot use (``cli/base.py``), so that too is named, never hidden."""
+    found = _scan(data, stop_at_first=True)
+    return found[0] if found else None
+
+
+def problems(data: Mapping[str, Any]) -> list[RecordProblem]:
+    """Every field of every record that does not fit, table by table."""
+    return _scan(data, stop_at_first=False)
+
+
+def bad_records(found: Iterable[RecordProblem]) -> dict[str, set[str]]:
+    """Table -> the ids of its records with a problem (the relational checks skip them)."""
+    tables: dict[str, set[str]] = {}
+    for problem in found:
+        tables.setdefault(problem.table, set()).add(problem.doc_id)
+    return tables

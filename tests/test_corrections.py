@@ -1,0 +1,332 @@
+"""Issue 14: every ordinary mistake has a way back, and nothing drifts silently.
+
+Each test runs the real commands on a network built here, and ends with `lou db check`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import orjson
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import Lou
+
+DAY_AFTER_ROUND_2 = {"LOU_NOW": "2026-12-13T09:00:00"}  # round 2 was due on 2026-12-12
+
+
+# ------------------------------------------------------------- rounds are never skipped
+
+
+def test_a_round_applied_late_is_not_skipped(ring: Lou) -> None:
+    ring.ok("schedule", "set", "--start", "2026-11-28")
+    ring.ok("rotate", "apply", env={"LOU_NOW": "2026-11-28T09:00:00"})
+    ring.ok("task", "done", "1", env={"LOU_NOW": "2026-11-28T10:00:00"})
+    ring.ok("task", "done", "2", env={"LOU_NOW": "2026-11-28T10:00:00"})
+    plan = ring("rotate", "plan", env=DAY_AFTER_ROUND_2)
+    assert plan.exit_code == 0
+    assert plan.stdout.splitlines()[0].strip() == "Round 2 · Sun 2026-12-13"
+    assert (
+        "! Round 2 was due on 2026-12-12 (late by 1 d); it is not skipped: it is planned for "
+        "today (2026-12-13)." in plan.stderr.splitlines()
+    )
+    document = ring.json("rotate", "plan", env=DAY_AFTER_ROUND_2)
+    assert (document["round"], document["date"], document["due"]) == (2, "2026-12-13", "2026-12-12")
+    assert ring.json("rotate", "plan", env={"LOU_NOW": "2026-12-12T09:00:00"})["due"] is None
+    ring.ok("rotate", "apply", env=DAY_AFTER_ROUND_2)
+    rounds = ring.json("rotate", "history")["rounds"]
+    assert [(r["round"], r["date"]) for r in rounds] == [(1, "2026-11-28"), (2, "2026-12-13")]
+    # The next one keeps the schedule: round 3 on 2026-12-26.
+    status = ring.json("rotate", "status", env={"LOU_NOW": "2026-12-20T09:00:00"})
+    assert (status["next_round"], status["next_date"]) == (3, "2026-12-26")
+    ring.ok("db", "check")
+
+
+def test_schedule_set_in_the_past_warns_and_names_round_1s_real_date(ring: Lou) -> None:
+    run = ring("schedule", "set", "--start", "2026-10-03", "--skip-holidays")
+    assert run.exit_code == 0
+    assert run.stderr == (
+        "✓ Schedule set: round 1 falls on 2026-09-30 (moved from 2026-10-03: National Day), "
+        "every 14 days, moved off public holidays and make-up working days.\n"
+        "! Round 1's date, 2026-09-30, is in the past: the round is late already; it will be "
+        "planned for the day it is applied (never skipped).\n"
+    )
+    shown = ring.ok("schedule", "show", "--rounds", "2").stdout
+    cells = [
+        [cell.strip() for cell in line.strip("│ ").split("│")]
+        for line in shown.splitlines()
+        if "2026-" in line
+    ]
+    assert cells == [
+        ["1", "2026-09-30", "Wed", "Moved from 2026-10-03 to 2026-09-30: National Day. late: "
+         "not applied yet (never skipped)"],
+        ["2", "2026-10-17", "Sat", "late: not applied yet (never skipped)"],
+    ]  # fmt: skip
+    ahead = ring("schedule", "set", "--start", "2026-12-05")
+    assert ahead.stderr == (
+        "✓ Schedule set: round 1 on 2026-12-05, every 14 days, moved off public holidays and "
+        "make-up working days.\n"
+    )
+    assert ring.json("rotate", "plan")["round"] == 1
+    ring.ok("db", "check")
+
+
+# ------------------------------------------------------------------------ corrections
+
+
+def _refused(lou: Lou, *args: str) -> str:
+    """The command fails with exit 1, changes nothing, and says why in one line."""
+    before = lou.db.read_bytes()
+    run = lou(*args)
+    assert run.exit_code == 1, (args, run.stdout, run.stderr)
+    assert lou.db.read_bytes() == before
+    return run.stderr
+
+
+def test_a_copy_withdrawn_by_mistake_comes_back_with_book_found(ring: Lou) -> None:
+    ring.ok("book", "withdraw", "B00001", "--reason", "damaged")
+    run = ring.ok("book", "found", "B00001", "--box", "SHY-01")
+    assert run.stderr == "✓ B00001 '书SHY-01' is back, at SHY-01\n"
+    book = ring.json("book", "show", "B00001")
+    assert (book["status"], book["box"]) == ("in_box", "SHY-01")
+    last = ring.json("book", "history", "B00001")["events"][-1]
+    assert (last["action"], last["command"], last.get("from"), last["to"]) == (
+        "restored", "book found", None, "SHY-01",
+    )  # fmt: skip
+    history = ring.ok("book", "history", "B00001").stdout
+    assert "withdrawal undone" in history
+    ring.ok("book", "withdraw", "B00002")
+    ring.ok("book", "found", "B00002")  # no box: back in the depot
+    assert ring.json("book", "show", "B00002")["status"] == "in_depot"
+    ring.ok("db", "check")
+
+
+def test_a_done_task_can_be_amended_and_the_records_follow(ring: Lou) -> None:
+    ring.ok("rotate", "apply")
+    ring.ok("task", "done", "1", "--missing", "B00005")
+    run = ring.ok("task", "done", "1", "--amend", "--missing", "B00006", "--extra", "B00013@SHY-01")
+    assert run.stderr == "✓ Task 1's report corrected: Not seen: 1. Found in the boxes: 1.\n"
+    task = ring.json("task", "show", "1")
+    assert (task["missing"], task["extra"]) == (["B00005", "B00006"], ["B00013@SHY-01"])
+    lost = ring.json("book", "show", "B00006")
+    assert (lost["status"], lost["box"], lost["last_box"]) == ("not_seen", None, "SHY-02")
+    found = ring.json("book", "show", "B00013")
+    assert (found["status"], found["box"]) == ("in_box", "SHY-01")
+    event = ring.json("book", "history", "B00006")["events"][-1]
+    assert (event["action"], event["command"], event["from"], event["note"]) == (
+        "not_seen", "task done --amend", "SHY-02", "task 1",
+    )  # fmt: skip
+    missing = ring.json("report", "missing")["sections"]["books"]["rows"]
+    assert [(r["code"], r["last_box"]) for r in missing] == [
+        ("B00005", "SHY-02"), ("B00006", "SHY-02"),
+    ]  # fmt: skip
+    assert _refused(ring, "task", "done", "1", "--amend", "--missing", "B00006") == (
+        "✗ Task 1's report already lists these books; nothing to add.\n"
+    )
+    assert _refused(ring, "task", "done", "1", "--missing", "B00007") == (
+        "✗ Task 1 was reported done at 2026-11-24 09:30:00; to add a forgotten book, "
+        "`lou task done 1 --amend --missing CODE`.\n"
+    )
+    assert _refused(ring, "task", "done", "2", "--amend", "--missing", "B00009") == (
+        "✗ Task 2 is not reported done yet, so there is nothing to amend: `lou task done 2`.\n"
+    )
+    ring.ok("db", "check")
+
+
+def test_amending_leaves_a_book_seen_since_as_it_is(ring: Lou) -> None:
+    ring.ok("rotate", "apply")
+    ring.ok("task", "done", "1")
+    later = {"LOU_NOW": "2026-11-29T10:00:00"}
+    ring.ok("book", "edit", "B00006", "--box", "SHY-01", env=later)  # someone had it in hand
+    amend = {"LOU_NOW": "2026-11-30T10:00:00"}
+    run = ring.ok("task", "done", "1", "--amend", "--missing", "B00006", env=amend)
+    assert run.stderr == (
+        "✓ Task 1's report corrected: Not seen: 1.\n"
+        "! B00006 was seen after this task (found, moved, or walked by a later task): its "
+        "record stays as it is; only the task's report lists it as not seen.\n"
+    )
+    book = ring.json("book", "show", "B00006")
+    assert (book["status"], book["box"]) == ("in_box", "SHY-01")
+    assert ring.json("task", "show", "1")["missing"] == ["B00006"]
+    ring.ok("db", "check")
+
+
+def test_a_retired_volunteer_is_found_by_code_only_and_can_come_back(ring: Lou) -> None:
+    ring.ok("volunteer", "retire", "王秀兰")
+    added = ring.ok("volunteer", "add", "王秀兰", "--site", "SHY")
+    assert added.stderr == "✓ Added volunteer V003 (王秀兰)\n"  # the other one is retired
+    assert ring.json("volunteer", "show", "王秀兰")["code"] == "V003"
+    assert ring.json("volunteer", "show", "V001")["status"] == "retired"
+    assert _refused(ring, "volunteer", "show", "李建") == (
+        "✗ No volunteer 李建. Did you mean 李建国?\n"
+    )
+    back = ring.ok("volunteer", "reactivate", "王秀兰")  # among the retired: V001
+    assert back.stderr == (
+        "✓ Volunteer V001 (王秀兰) is active again\n"
+        "! Note: an active volunteer of the same name already exists: V003 王秀兰; use codes "
+        "to tell them apart.\n"
+    )
+    assert _refused(ring, "volunteer", "show", "王秀兰") == (
+        "✗ '王秀兰' matches more than one volunteer: V001 王秀兰, V003 王秀兰. Use the code "
+        "instead.\n"
+    )
+    ring.ok("volunteer", "edit", "V003", "--name", "王秀兰（二）")
+    assert ring.json("volunteer", "show", "王秀兰")["code"] == "V001"
+    third = ring.ok("volunteer", "add", "王秀兰")
+    assert third.stderr == (
+        "✓ Added volunteer V004 (王秀兰)\n"
+        "! Note: an active volunteer of the same name already exists: V001 王秀兰; use codes "
+        "to tell them apart.\n"
+    )
+    assert _refused(ring, "volunteer", "reactivate", "V002") == (
+        "✗ V002 is not retired; it is in use.\n"
+    )
+    ring.ok("db", "check")
+
+
+def test_a_retired_name_is_pointed_to_by_code(ring: Lou) -> None:
+    ring.ok("volunteer", "retire", "李建国")
+    assert _refused(ring, "volunteer", "show", "李建国") == (
+        "✗ No volunteer 李建国. A retired volunteer has this name: V002; use the code to mean "
+        "them.\n"
+    )
+    assert ring.json("volunteer", "show", "V002")["name"] == "李建国"
+
+
+def test_retired_boxes_and_sites_come_back_and_can_be_renamed(ring: Lou) -> None:
+    ring.ok("box", "retire", "GDJ-01")
+    ring.ok("site", "retire", "GDJ")
+    assert _refused(ring, "box", "reactivate", "GDJ-01") == (
+        "✗ Box GDJ-01 belongs to site GDJ, which is retired: `lou site reactivate GDJ` first.\n"
+    )
+    assert ring.ok("site", "reactivate", "GDJ").stderr == (
+        "✓ Site GDJ (供电局家属院) is in use again\n"
+    )
+    ring.ok("site", "edit", "GDJ", "--name", "供电局小区")
+    assert ring.ok("box", "reactivate", "GDJ-01").stderr == (
+        "✓ Box GDJ-01 is in use again (1栋 1单元, empty for now)\n"
+    )
+    ring.ok("box", "edit", "GDJ-01", "--building", "2栋")
+    box = ring.json("box", "show", "GDJ-01")
+    assert (box["status"], box["building"], box["books"]) == ("active", "2栋", 0)
+    assert ring.json("site", "show", "GDJ")["name"] == "供电局小区"
+    assert _refused(ring, "site", "reactivate", "GDJ") == "✗ GDJ is not retired; it is in use.\n"
+    ring.ok("db", "check")
+
+
+def test_what_an_open_walk_holds_cannot_be_retired(ring: Lou) -> None:
+    ring.ok("rotate", "apply")
+    assert _refused(ring, "box", "retire", "SHY-02") == (
+        "✗ Box SHY-02 is on task 1 of round 1 (2026-11-28), not reported done yet. Finish it "
+        "first (`lou task done 1`) or take the round back (`lou rotate undo`); nothing was "
+        "changed.\n"
+    )
+    assert _refused(ring, "box", "edit", "SHY-02", "--status", "repair") == (
+        "✗ Box SHY-02 is on task 1 of round 1 (2026-11-28), not reported done yet. Finish it "
+        "first (`lou task done 1`) or take the round back (`lou rotate undo`); nothing was "
+        "changed.\n"
+    )
+    assert _refused(ring, "volunteer", "retire", "王秀兰") == (
+        "✗ 王秀兰 (V001) still has task 1 of round 1 (2026-11-28), not reported done. Hand it "
+        "to someone else (`lou task swap 1 --to NAME`), report it done (`lou task done 1`), "
+        "or take the round back (`lou rotate undo`); nothing was changed.\n"
+    )
+    ring.ok("task", "done", "1")
+    ring.ok("box", "edit", "SHY-02", "--status", "repair")
+    ring.ok("volunteer", "retire", "王秀兰")
+    ring.ok("db", "check")
+
+
+# -------------------------------------------------------------------- figures agree
+
+
+def test_info_parts_add_up_to_the_total(ring: Lou) -> None:
+    ring.ok("book", "withdraw", "B00001")
+    info = ring.json("info")
+    books = info["books"]
+    assert books["total"] == sum(books[s] for s in ("in_box", "in_depot", "not_seen", "lost"))
+    assert (books["total"], info["withdrawn"]) == (13, 1)
+    inventory = ring.ok("report", "inventory", "--format", "json").json()["totals"]
+    assert (inventory["books"], inventory["withdrawn"]) == (13, 1)
+    line = next(x for x in ring.ok("info").stdout.splitlines() if x.startswith("Books"))
+    assert line.split(maxsplit=1)[1].rstrip() == (
+        "13 (in a box 11, in the depot 2, not seen 0, lost 0); withdrawn 1, not counted"
+    )
+    ring.ok("db", "check")
+
+
+def test_books_carried_is_the_same_figure_in_both_reports(ring: Lou) -> None:
+    ring.ok("rotate", "apply")
+    # Task 1 walks SHY-01 → SHY-02: 12 distinct books (B00001-04 from box to box on the
+    # walk, B00005-08 out to GDJ-01, B00009-12 in from it); one was not there.
+    ring.ok("task", "done", "1", "--missing", "B00009")
+    rotation = ring.ok("report", "rotation", "--format", "json").json()
+    people = ring.ok("report", "volunteers", "--format", "json").json()
+    assert rotation["sections"]["rounds"]["rows"][0]["books"] == 11
+    assert rotation["totals"]["books_carried"] == 11
+    assert people["totals"]["books_carried"] == 11
+    carried = {r["code"]: r["books_carried"] for r in people["sections"]["volunteers"]["rows"]}
+    assert carried == {"V001": 11, "V002": 0}  # task 2 is not reported done yet
+    ring.ok("task", "done", "2")
+    rotation = ring.ok("report", "rotation", "--format", "json").json()
+    people = ring.ok("report", "volunteers", "--format", "json").json()
+    assert rotation["totals"]["books_carried"] == people["totals"]["books_carried"] == 11 + 8
+    ring.ok("db", "check")
+
+
+def test_a_not_seen_copy_has_one_last_place_everywhere(ring: Lou, tmp_path: Path) -> None:
+    ring.ok(
+        "box", "add", "--site", "SHY", "--building", "3号楼", "--unit", "1单元", "--capacity", "5"
+    )
+    ring.ok("rotate", "apply")  # the new box is short: GDJ-01 gets B00013 from the depot
+    ring.ok("task", "done", "2", "--missing", "B00013,B00009")
+    missing = ring.ok("report", "missing", "--format", "json").json()["sections"]["books"]
+    places = {r["code"]: (r["last_box"], r["site"]) for r in missing["rows"]}
+    history = {
+        code: ring.json("book", "history", code)["events"][-1]["from"]
+        for code in ("B00009", "B00013")
+    }
+    export = tmp_path / "books.json"
+    ring.ok("book", "export", str(export))
+    exported = {b["code"]: b["last_box"] for b in orjson.loads(export.read_bytes())["books"]}
+    assert places == {"B00009": ("GDJ-01", "GDJ"), "B00013": ("DEPOT", "DEPOT")}
+    assert history == {"B00009": "GDJ-01", "B00013": "DEPOT"}
+    assert {c: exported[c] for c in ("B00009", "B00013")} == history
+    ring.ok("db", "check")
+
+
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    reports=st.lists(st.tuples(st.booleans(), st.integers(0, 3)), min_size=4, max_size=4),
+    withdraw=st.integers(0, 3),
+)
+def test_the_figures_agree_whatever_is_reported(
+    ring: Lou, reports: list[tuple[bool, int]], withdraw: int
+) -> None:
+    """Two rounds; each walk reported done or not, with some books not seen, some copies
+    withdrawn: info's parts add up, both reports count the same books carried."""
+    original = ring.db.read_bytes()
+    days = ("2026-11-28T09:00:00", "2026-12-12T09:00:00")
+    for number, day in enumerate(days):
+        ring.ok("rotate", "apply", env={"LOU_NOW": day})
+        tasks = ring.json("task", "list", "--round", str(number + 1))["tasks"]
+        for task, (done, n_missing) in zip(tasks, reports[2 * number :], strict=False):
+            if done:
+                books = sorted({b for s in task["stops"] for b, _ in s["take_out"]})
+                missing = ",".join(books[:n_missing])
+                args = ("--missing", missing) if missing else ()
+                ring.ok("task", "done", str(task["id"]), *args, env={"LOU_NOW": day})
+    for code in ("B00001", "B00002", "B00003")[:withdraw]:
+        ring.ok("book", "withdraw", code)
+    info = ring.json("info")
+    held = ("in_box", "in_depot", "not_seen", "lost")
+    assert info["books"]["total"] == sum(info["books"][s] for s in held)
+    assert info["books"]["total"] + info["withdrawn"] == 14
+    rotation = ring.ok("report", "rotation", "--format", "json").json()
+    people = ring.ok("report", "volunteers", "--format", "json").json()
+    assert rotation["totals"]["books_carried"] == people["totals"]["books_carried"]
+    ring.ok("db", "check")
+    ring.db.write_bytes(original)
