@@ -592,7 +592,7 @@ class Bench:
         self.runs = runs
         self.work = work
         self.env = child_env(pycache)
-        self.floor_samples: dict[tuple[int, str], list[Sample]] = {}
+        self.floor_samples: dict[tuple[int, int, str], list[Sample]] = {}
 
     def restore(self, pristine: Path, copy: Path) -> None:
         """A fresh copy of the pristine DB, with no backups or temp files (not timed)."""
@@ -636,10 +636,11 @@ class Bench:
                 continue  # the warm-up
             samples.append(sample)
             floors.append(floor.seconds)
-            self.floor_samples.setdefault((gen.size, cmd.floor), []).append(floor)
+            self.floor_samples.setdefault((gen.size, gen.rounds, cmd.floor), []).append(floor)
             if stock is not None:
                 tinydb.append(stock.seconds)
-                self.floor_samples.setdefault((gen.size, TINYDB_FLOOR), []).append(stock)
+                key = (gen.size, gen.rounds, TINYDB_FLOOR)
+                self.floor_samples.setdefault(key, []).append(stock)
         return samples, floors, tinydb
 
     def row(self, gen: Generated, cmd: Command) -> Row:
@@ -778,13 +779,15 @@ def floors_table(floors: Sequence[dict[str, Any]]) -> str:
         [
             f["floor"],
             f"{f['books']:,}",
+            f"{f['rounds']} rounds" if f["rounds"] else "fresh",
             fmt(f["median_s"], ".3f"),
             fmt(f["peak_mb"], ".0f"),
             str(f["samples"]),
         ]
         for f in floors
     ]
-    return markdown(["floor", "books", "median s", "peak MB", "samples"], body, {1, 2, 3, 4})
+    headers = ["floor", "books", "network", "median s", "peak MB", "samples"]
+    return markdown(headers, body, {1, 3, 4, 5})
 
 
 # -------------------------------------------------------------------------------- main
@@ -865,11 +868,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         {
             "floor": name,
             "books": size,
+            "rounds": rounds,
             "median_s": statistics.median(s.seconds for s in values),
             "peak_mb": max(s.peak_mb for s in values),
             "samples": len(values),
         }
-        for (size, name), values in sorted(bench.floor_samples.items())
+        for (size, rounds, name), values in sorted(bench.floor_samples.items())
     ]
     elapsed = time.perf_counter() - started
     load = f"load average {load_before:.2f} at the start, {os.getloadavg()[0]:.2f} at the end"

@@ -140,6 +140,18 @@ def patch(db: TinyDB, table: str, changes: Changes) -> None:
     db.storage.write(data)
 
 
+def last_event(db: TinyDB) -> int:
+    """The number of the newest history entry (0: none). Entries are added in order, so
+    it is the last key, unless a hand edit shuffled them: then the largest."""
+    table = (db.storage.read() or {}).get(EVENTS, {})
+    if not table:
+        return 0
+    last = int(next(reversed(table)))
+    if str(last + 1) in table:
+        last = max(int(i) for i in table)
+    return last
+
+
 def log(db: TinyDB, events: list[Doc]) -> None:
     """Append history entries, numbered after the last one (in place, like :func:`patch`;
     only this function adds events, so TinyDB's own id counter never goes stale)."""
@@ -147,10 +159,7 @@ def log(db: TinyDB, events: list[Doc]) -> None:
         return
     data = db.storage.read() or {}
     table = data.setdefault(EVENTS, {})
-    last = int(next(reversed(table))) if table else 0
-    if str(last + 1) in table:  # ids out of order (a hand-edited file): take the largest
-        last = max(int(i) for i in table)
-    for number, entry in enumerate(events, start=last + 1):
+    for number, entry in enumerate(events, start=last_event(db) + 1):
         table[str(number)] = entry
     db.storage.write(data)
 

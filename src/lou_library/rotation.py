@@ -73,6 +73,7 @@ from lou_library.records import (
     Doc,
     docs,
     event,
+    last_event,
     legs_of,
     log,
     moves_of,
@@ -539,7 +540,7 @@ def apply_round(db: TinyDB, plan: Plan, command: str = "rotate apply") -> Doc:
         },
         "memory": memory,
         "meta": copy.deepcopy(rows(db, "_meta")["1"]),
-        "events_after": max((int(i) for i in rows(db, EVENTS)), default=0),
+        "events_after": last_event(db),
         "tables": sorted(db.storage.read() or {}),  # tables that existed before
     }
     if previous:
@@ -639,7 +640,7 @@ def _fingerprint(db: TinyDB) -> Doc:
     """What the commands after a round would change and an undo would wipe out: the
     last event, and the counters and settings."""
     return {
-        "events": max((int(i) for i in rows(db, EVENTS)), default=0),
+        "events": last_event(db),
         "meta": copy.deepcopy(rows(db, "_meta")["1"]),
     }
 

@@ -5,9 +5,10 @@ Every round goes through the same code as the real commands: ``plan_round``,
 book a task handles is missing with probability ``loss``), missing books come back with
 probability ``returns`` each round, and residents donate ``donations`` books a round.
 The real DB is never written: the simulation keeps the document as the bytes its file
-would hold (:class:`lou_library.store.MemoryFile`), decoded at the start of each round
-and encoded at its end as the commands' writes encode it, so whatever would break the
-file breaks the simulation too, and each round reports the size the file would have.
+would hold (:class:`lou_library.store.MemoryFile`), encoded at the end of each round as
+the commands' writes encode it, so whatever would break the file breaks the simulation
+too, each round reports the size the file would have, and at the end the document must
+be exactly what those bytes decode to.
 
 The software must never create or lose a book: after every apply, the set of book codes
 is checked against the set before (plus donations), and every book that was on a shelf
@@ -156,6 +157,7 @@ def simulate(
             )
         )
         day = plan.date + timedelta(days=14)
+    document.verify()
     result.loads = {code: handled[code] for code in eligible}
     return result
 
