@@ -3,7 +3,6 @@ before or the state after, never between, and `db check` passes."""
 
 from __future__ import annotations
 
-import os
 import random
 import shutil
 import signal
@@ -15,25 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import BASE_ENV
 from tests.reliability.network import build_network
-
-
-def _env(db: Path) -> dict[str, str]:
-    return {**os.environ, **BASE_ENV, "LOU_LIBRARY_DB": str(db), "LOU_LOCK_TIMEOUT": "60"}
-
-
-def _lou(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "lou_library", *args], env=_env(db), capture_output=True,
-        text=True, check=False,
-    )  # fmt: skip
+from tests.reliability.processes import lou_env, run_lou
 
 
 def _kill_loop(db: Path, args: list[str], kills: int, tally: Counter[str], seed: int) -> None:
     before = db.read_bytes()
     started = time.perf_counter()
-    done = _lou(db, *args)
+    done = run_lou(db, *args)
     duration = time.perf_counter() - started
     assert done.returncode == 0, done.stderr
     after = db.read_bytes()
@@ -44,7 +32,7 @@ def _kill_loop(db: Path, args: list[str], kills: int, tally: Counter[str], seed:
         db.write_bytes(before)
         shutil.rmtree(db.parent / f"{db.name}.backups", ignore_errors=True)
         proc = subprocess.Popen(
-            [sys.executable, "-m", "lou_library", *args], env=_env(db),
+            [sys.executable, "-m", "lou_library", *args], env=lou_env(db),
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         time.sleep(rng.uniform(0.0, duration * 1.1))
@@ -60,10 +48,10 @@ def _kill_loop(db: Path, args: list[str], kills: int, tally: Counter[str], seed:
             tally["states lost or corrupted"] += 1
             pytest.fail(f"kill {n}: the DB is neither the state before nor after")
         if n % 10 == 0:
-            assert _lou(db, "db", "check").returncode == 0
+            assert run_lou(db, "db", "check").returncode == 0
     tally["kills survived"] += kills
     tally["kills that landed after the write"] += seen["after"]
-    assert _lou(db, "book", "add", "--title", "after the kills").returncode == 0
+    assert run_lou(db, "book", "add", "--title", "after the kills").returncode == 0
     assert not list(db.parent.glob(f".{db.name}.*tmp"))  # the next writer cleaned up
 
 
@@ -77,7 +65,7 @@ def _import_file(folder: Path, rows: int) -> Path:
 @pytest.mark.parametrize("command", ["rotate apply", "book import"])
 def test_kills_on_the_demo_network(command: str, tmp_path: Path, tally: Counter[str]) -> None:
     db = tmp_path / "lou.json"
-    assert _lou(db, "init", "--demo").returncode == 0
+    assert run_lou(db, "init", "--demo").returncode == 0
     args = command.split()
     if command == "book import":
         args.append(str(_import_file(tmp_path, 300)))

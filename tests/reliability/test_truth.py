@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-import os
 import random
 import signal
 import subprocess
@@ -20,31 +19,20 @@ from pathlib import Path
 
 import orjson
 
-from tests.conftest import BASE_ENV
+from tests.reliability.processes import lou_env, run_lou
 
 NOTHING = "✗ Interrupted (Ctrl-C); nothing was changed.\n"
 
 
-def _env(db: Path) -> dict[str, str]:
-    return {**os.environ, **BASE_ENV, "LOU_LIBRARY_DB": str(db), "LOU_LOCK_TIMEOUT": "60"}
-
-
-def _lou(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "lou_library", *args], env=_env(db), capture_output=True,
-        text=True, check=False,
-    )  # fmt: skip
-
-
 def test_ctrl_c_during_a_write_says_what_happened(tmp_path: Path, tally: Counter[str]) -> None:
     db = tmp_path / "lou.json"
-    assert _lou(db, "init", "--demo").returncode == 0
+    assert run_lou(db, "init", "--demo").returncode == 0
     rows = tmp_path / "rows.csv"
     rows.write_text("书名,作者\n" + "".join(f"书{i},作者{i}\n" for i in range(3000)), "utf-8")
     args = ["book", "import", str(rows)]
     before = db.read_bytes()
     started = time.perf_counter()
-    assert _lou(db, *args).returncode == 0
+    assert run_lou(db, *args).returncode == 0
     duration = time.perf_counter() - started
     after = db.read_bytes()
     rng = random.Random(21)
@@ -52,7 +40,7 @@ def test_ctrl_c_during_a_write_says_what_happened(tmp_path: Path, tally: Counter
     for _ in range(8):
         db.write_bytes(before)
         proc = subprocess.Popen(
-            [sys.executable, "-m", "lou_library", *args], env=_env(db),
+            [sys.executable, "-m", "lou_library", *args], env=lou_env(db),
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
         )  # fmt: skip
         time.sleep(rng.uniform(0.1, duration * 1.1))
@@ -88,12 +76,12 @@ def test_ctrl_c_during_a_write_says_what_happened(tmp_path: Path, tally: Counter
 def test_ctrl_c_during_start_up_is_one_line(tmp_path: Path, tally: Counter[str]) -> None:
     db = tmp_path / "lou.json"
     started = time.perf_counter()
-    _lou(db, "info")
+    run_lou(db, "info")
     duration = time.perf_counter() - started  # most of it is importing Typer and Rich
     # (the first ~15 % is Python's own start, before any of lou's code can run)
     for delay in (duration * f for f in (0.35, 0.5, 0.65, 0.8)):
         proc = subprocess.Popen(
-            [sys.executable, "-m", "lou_library", "info"], env=_env(db),
+            [sys.executable, "-m", "lou_library", "info"], env=lou_env(db),
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )  # fmt: skip
         time.sleep(delay)
@@ -114,10 +102,10 @@ def test_a_failure_after_the_commit_says_saved_not_unchanged(
     tmp_path: Path, tally: Counter[str]
 ) -> None:
     db = tmp_path / "lou.json"
-    assert _lou(db, "init", "--demo").returncode == 0
+    assert run_lou(db, "init", "--demo").returncode == 0
     proc = subprocess.Popen(
         [sys.executable, "-m", "lou_library", "donate", "--box", "SHY-01", "--title", "一个新书名",
-         "--json"], env=_env(db), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+         "--json"], env=lou_env(db), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     assert proc.stdout is not None
     proc.stdout.close()  # the reader went away (`| head -0`): the answer cannot be written
@@ -128,6 +116,6 @@ def test_a_failure_after_the_commit_says_saved_not_unchanged(
         "Broken pipe). Do not run the command again; `lou info` or `lou db check` shows the "
         "result.\n"
     )
-    found = orjson.loads(_lou(db, "book", "find", "一个新书名", "--json").stdout)
+    found = orjson.loads(run_lou(db, "book", "find", "一个新书名", "--json").stdout)
     assert [b["box"] for b in found["books"]] == ["SHY-01"]  # saved, once
     tally["failures after a commit"] += 1
