@@ -253,12 +253,16 @@ def networks(draw: st.DrawFn) -> dict[str, Any]:
         "volunteers": [draw(st.integers(0, 2)) for _ in range(sites)],
         "missing": draw(st.lists(st.floats(0, 0.3), min_size=3, max_size=3)),
         "repair": draw(st.booleans()),
+        # a short memory, so that rounds also forget (and undo must bring it back)
+        "window": draw(st.sampled_from([1, 2, 26])),
     }
 
 
 def _build(spec: dict[str, Any]) -> TinyDB:
     db = TinyDB(storage=MemoryStorage)
-    db.storage.write(empty_document())
+    document = empty_document()
+    document["_meta"]["1"]["settings"] = {"rotation": {"window": spec.get("window", 26)}}
+    db.storage.write(document)
     for s, (caps, fills) in enumerate(zip(spec["boxes"], spec["fills"], strict=True)):
         site = add_site(db, f"片区{s}", "compound" if s % 2 == 0 else "yard", code=f"S{s}")
         for b, (cap, fill) in enumerate(zip(caps, fills, strict=True)):

@@ -565,8 +565,9 @@ def apply_round(db: TinyDB, plan: Plan, command: str = "rotate apply") -> Doc:
 
     def remember(doc: Any) -> None:
         """The box's memory: the books it received in the last ``window`` rounds. Undo
-        needs only what this round forgets (entries that fell out of the window), whether
-        the box had a memory at all, and which entries it adds."""
+        needs only what this round forgets or rewrites (entries that fell out of the
+        window; "0" is written again when the window empties), whether the box had a
+        memory at all, and which entries it adds."""
         had = doc.get("recent")
         recent = {n: codes for n, codes in (had or {}).items() if int(n) > plan.number - window}
         if not recent and before.get(doc["code"]):  # what it held before its first round
@@ -575,7 +576,8 @@ def apply_round(db: TinyDB, plan: Plan, command: str = "rotate apply") -> Doc:
             recent[str(plan.number)] = " ".join(arrivals[doc["code"]])
         memory[doc["code"]] = {
             "had": had is not None,
-            "forgot": {n: codes for n, codes in (had or {}).items() if n not in recent},
+            # entries it drops or rewrites ("0" is rewritten when the window empties)
+            "forgot": {n: codes for n, codes in (had or {}).items() if recent.get(n) != codes},
             "added": [n for n in recent if n not in (had or {})],
         }
         doc["recent"] = recent
