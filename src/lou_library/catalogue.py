@@ -27,6 +27,7 @@ from lou_library.records import (
     CATEGORIES,
     EVENTS,
     Doc,
+    append,
     docs,
     event,
     find_code,
@@ -320,7 +321,7 @@ def create_books(db: TinyDB, specs: Sequence[BookSpec], command: str) -> list[Do
                     at=stamp,
                 )
             )
-    db.table(BOOKS).insert_multiple(created)
+    append(db, BOOKS, created)
     log(db, events)
     set_counter(db, "book", number)
     return created

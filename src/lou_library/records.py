@@ -1,9 +1,9 @@
 """Table access shared by the rules: raw reads, code look-ups with suggestions, events.
 
 Reads go straight to the unit of work's in-memory document (``db.storage.read()``),
-which is cheap; writes go through TinyDB's batch calls (``insert_multiple``, ``update``
-with ``doc_ids``) so that even a 100,000-book change is one pass and, at commit, one
-file write.
+which is cheap. Records are changed and added in place (:func:`patch`, :func:`append`,
+:func:`log`): TinyDB's own ``update`` and ``insert`` rebuild the whole table on every
+call. Either way a command's changes reach the disk in one write, at commit.
 """
 
 from __future__ import annotations
@@ -140,28 +140,39 @@ def patch(db: TinyDB, table: str, changes: Changes) -> None:
     db.storage.write(data)
 
 
-def last_event(db: TinyDB) -> int:
-    """The number of the newest history entry (0: none). Entries are added in order, so
-    it is the last key, unless a hand edit shuffled them: then the largest."""
-    table = (db.storage.read() or {}).get(EVENTS, {})
-    if not table:
+def last_id(db: TinyDB, table: str) -> int:
+    """The largest doc id of a table (0: empty). Records are added in order, so it is the
+    last key, unless a hand edit shuffled them: then the largest."""
+    records = (db.storage.read() or {}).get(table, {})
+    if not records:
         return 0
-    last = int(next(reversed(table)))
-    if str(last + 1) in table:
-        last = max(int(i) for i in table)
+    last = int(next(reversed(records)))
+    if str(last + 1) in records:
+        last = max(int(i) for i in records)
     return last
 
 
-def log(db: TinyDB, events: list[Doc]) -> None:
-    """Append history entries, numbered after the last one (in place, like :func:`patch`;
-    only this function adds events, so TinyDB's own id counter never goes stale)."""
-    if not events:
+def last_event(db: TinyDB) -> int:
+    """The number of the newest history entry (0: none)."""
+    return last_id(db, EVENTS)
+
+
+def append(db: TinyDB, table: str, records: list[Doc]) -> None:
+    """Add records after the last one, in place in the unit of work (TinyDB's insert
+    rebuilds the whole table: 0.06 s per `book add` at 100,000 books). Only this function
+    adds books and history entries, so TinyDB's own id counter for them never goes stale."""
+    if not records:
         return
     data = db.storage.read() or {}
-    table = data.setdefault(EVENTS, {})
-    for number, entry in enumerate(events, start=last_event(db) + 1):
-        table[str(number)] = entry
+    target = data.setdefault(table, {})
+    for number, record in enumerate(records, start=last_id(db, table) + 1):
+        target[str(number)] = record
     db.storage.write(data)
+
+
+def log(db: TinyDB, events: list[Doc]) -> None:
+    """Append history entries, numbered after the last one."""
+    append(db, EVENTS, events)
 
 
 Move = tuple[str, str, str]  # (book, from, to); DEPOT for the library room

@@ -245,8 +245,13 @@ def encode(data: RawData) -> bytes:
     in bench/README.md). So the file is compact, and a person who wants to read it uses
     ``python3 -m json.tool lou.json`` (the README says so).
     """
-    lines = [orjson.dumps(name) + b":" + orjson.dumps(table) for name, table in data.items()]
-    return b"{\n" + b",\n".join(lines) + b"\n}\n"
+    if not data:
+        return b"{}\n"
+    parts = [b"{\n"]
+    for name, table in data.items():
+        parts += (orjson.dumps(name), b":", orjson.dumps(table), b",\n")
+    parts[-1] = b"\n}\n"  # one join: a single copy of a payload that may be 100 MB
+    return b"".join(parts)
 
 
 def decode(path: Path, payload: bytes) -> RawData:
