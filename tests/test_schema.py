@@ -4,6 +4,7 @@ value of the wrong kind is named, with its table and record."""
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -64,3 +65,14 @@ def test_a_wrong_value_is_named(
         assert [(p.field, p.found) for p in missing] == [
             (spec.name, "nothing (the field is missing)")
         ]
+
+
+def test_an_empty_code_in_a_large_table_is_caught_on_read(lou: Lou, db_path: Path) -> None:
+    """Found by Hypothesis: the quick check of the books looked at types only."""
+    lou.ok("init", "--demo")
+    data = orjson.loads(db_path.read_bytes())
+    data["books"]["7"]["code"] = ""
+    db_path.write_bytes(orjson.dumps(data))
+    run = lou("info")
+    assert run.exit_code == 1
+    assert "record #7 in books, field code" in run.stderr

@@ -383,8 +383,9 @@ LARGE = frozenset({"books", "events"})
 
 
 def _quick_fits(records: Mapping[str, Any], specs: tuple[Field, ...]) -> bool:
-    """The required fields (present, of their type) in one C-level pass, and the
-    vocabularies of the required fields: what a large table gets on every read."""
+    """The required fields (present, of their type) in one C-level pass, then their
+    vocabularies and their own tests (a code is not empty): what a large table gets on
+    every read."""
     required = [s for s in specs if s.required]
     allowed = frozenset().union(*(s.kind.types for s in required))
     if any(s.kind.types != allowed for s in required):  # mixed types: field by field
@@ -400,10 +401,17 @@ def _quick_fits(records: Mapping[str, Any], specs: tuple[Field, ...]) -> bool:
         return False
     if not found <= allowed:
         return False
-    return all(
+    if not all(
         set(map(itemgetter(spec.name), values)) <= spec.kind.values
         for spec in required
         if spec.kind.values is not None
+    ):
+        return False
+    # and what a required field's type alone does not say (a code must not be empty)
+    return all(
+        all(map(spec.kind.deep, map(itemgetter(spec.name), values)))
+        for spec in required
+        if spec.kind.deep is not None
     )
 
 
