@@ -1231,6 +1231,43 @@ HISTORY_NOTES = {
     "task": Msg("任务 {n}", "task {n}"),
 }
 
+# ------------------------------------------ issue 19: choices typed in Chinese (helper D)
+# The words a user may type for a choice besides its English value (matched after NFKC
+# normalisation and case folding). The first word of each is the one help texts show.
+CHOICE_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
+    "kind": {"compound": ("小区",), "yard": ("楼院", "院")},
+    "role": {
+        "administrator": ("管理员", "文化管理员"),
+        "member": ("成员", "管理小组成员", "组员"),
+    },
+    "book_status": {
+        "in_box": ("在箱", "箱中"),
+        "in_depot": ("在图书室", "在库"),
+        "not_seen": ("未见",),
+        "lost": ("遗失", "丢失"),
+        "withdrawn": ("已下架", "下架"),
+    },
+    "box_status": {
+        "active": ("在用", "使用中"),
+        "repair": ("维修中", "维修"),
+        "retired": ("已撤销", "撤销"),
+    },
+    "format": {
+        "table": ("表格",),
+        "csv": (),
+        "json": (),
+        "xlsx": ("excel",),
+        "md": ("markdown",),
+        "html": ("网页",),
+    },
+    "lang": {"zh": ("中文", "汉语", "cn", "chinese"), "en": ("英文", "英语", "english")},
+}
+
+UNKNOWN_LANG = Msg(
+    "LOU_LANG={value} 不是可用的界面语言（可写 zh、中文、cn 或 en）；按系统语言显示。",
+    "LOU_LANG={value} is not a language lou has (use zh, 中文, cn or en); following the locale.",
+)
+
 # ------------------------------------------------------------------- help texts
 HELP_OPTION = Msg("显示本帮助并退出。", "Show this message and exit.")
 
@@ -1244,8 +1281,8 @@ HELP: dict[str, Msg] = {
         "The database file (default: your data folder; or LOU_LIBRARY_DB).",
     ),
     "opt.lang": Msg(
-        "界面语言 zh 或 en（默认跟随系统语言；也可用 LOU_LANG）。",
-        "Interface language, zh or en (default: the locale; or LOU_LANG).",
+        "界面语言：zh（中文）或 en（英文）（默认跟随系统语言；也可用 LOU_LANG）。",
+        "Interface language, zh (中文) or en (English) (default: the locale; or LOU_LANG).",
     ),
     "opt.version": Msg("显示版本号并退出。", "Show the version and exit."),
     "opt.json": Msg("输出 JSON（供脚本使用）。", "Print JSON (for scripts)."),
@@ -1330,7 +1367,8 @@ HELP: dict[str, Msg] = {
     "arg.site": Msg("片区编号，如 SHY。", "The site's code, such as SHY."),
     "arg.site_name": Msg("片区名称，如 尚和园。", "The site's name, such as 尚和园."),
     "opt.kind": Msg(
-        "类型：compound（小区）或 yard（楼院）。", "Kind: compound (小区) or yard (楼院)."
+        "类型：小区（compound）或 楼院（yard），中英文均可。",
+        "Kind: compound (小区) or yard (楼院); either word works.",
     ),
     "opt.site_code": Msg(
         "自定编号（默认取名称拼音首字母）。",
@@ -1386,11 +1424,12 @@ HELP: dict[str, Msg] = {
     ),
     "opt.filter_site": Msg("只看这个片区。", "Only this site."),
     "opt.box_status": Msg(
-        "按状态筛选：active、repair、retired。", "Filter by status: active, repair, retired."
+        "按状态筛选：在用（active）、维修中（repair）、已撤销（retired），中英文均可。",
+        "Filter by status: active (在用), repair (维修中), retired (已撤销).",
     ),
     "opt.box_edit_status": Msg(
-        "active（在用）或 repair（维修中，不参与轮换）。",
-        "active, or repair (left out of rotations).",
+        "在用（active）或 维修中（repair，不参与轮换），中英文均可。",
+        "active (在用), or repair (维修中: left out of rotations).",
     ),
     "volunteer": Msg(
         "志愿者：管理小组成员和文化管理员。\n\n例：lou volunteer list --site SHY",
@@ -1438,7 +1477,8 @@ HELP: dict[str, Msg] = {
         "负责的片区（可重复；替换原有的）。", "Sites served (repeatable; replaces the old list)."
     ),
     "opt.role": Msg(
-        "角色：administrator（文化管理员）或 member（成员）。", "Role: administrator or member."
+        "角色：管理员（administrator，文化管理员）或 成员（member），中英文均可。",
+        "Role: administrator (管理员) or member (成员); either word works.",
     ),
     "book": Msg(
         "图书：每册书一条记录，有自己的编号。\n\n例：lou book find swgwsm",
@@ -1537,7 +1577,12 @@ HELP: dict[str, Msg] = {
         "即使超过图书箱容量也放进去。", "Put it in even if the box is over capacity."
     ),
     "opt.filter_box": Msg("只看这个图书箱。", "Only this box."),
-    "opt.book_status": Msg("按状态筛选。", "Filter by status."),
+    "opt.book_status": Msg(
+        "按状态筛选：在箱（in_box）、在图书室（in_depot）、未见（not_seen）、遗失（lost）、"
+        "已下架（withdrawn），中英文均可。",
+        "Filter by status: in_box (在箱), in_depot (在图书室), not_seen (未见), lost (遗失), "
+        "withdrawn (已下架).",
+    ),
     "opt.text": Msg("书名/作者/拼音中含有这些字。", "Title, author or pinyin contains this."),
     "opt.limit": Msg("每页条数。", "Rows per page."),
     "opt.offset": Msg("从第几条开始（用于翻页）。", "Rows to skip (for the next page)."),

@@ -20,12 +20,13 @@ if TYPE_CHECKING:
 
 from lou_library import report_messages as R
 from lou_library.cli import output
-from lou_library.cli.base import command, group, state
+from lou_library.cli.base import command, group, state, typed_words
 from lou_library.cli.common import Json, ShowContact
 
 app = group("@report")
 
 
+@typed_words("format")
 class Format(StrEnum):
     table = "table"
     csv = "csv"

@@ -10,7 +10,7 @@ import typer
 from lou_library import messages as M
 from lou_library import network
 from lou_library.cli import output
-from lou_library.cli.base import command, group, state
+from lou_library.cli.base import command, group, state, typed_words
 from lou_library.cli.common import Json, ShowContact, yes_no
 from lou_library.i18n import Msg
 
@@ -19,6 +19,7 @@ app = group("@volunteer")
 Who = Annotated[str, typer.Argument(help="@arg.volunteer", show_default=False)]
 
 
+@typed_words("role")
 class Role(StrEnum):
     administrator = "administrator"
     member = "member"

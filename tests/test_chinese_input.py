@@ -1,0 +1,58 @@
+"""Input the way Chinese users write it (issue 19): Chinese words for choices, lists with
+、 and ，, dates such as 2026年12月5日, sites by name or pinyin, LOU_LANG=cn, full-width text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import Lou
+
+
+def test_chinese_words_for_every_choice(small: Lou) -> None:
+    site = small.json("site", "add", "东风里", "--kind", "楼院")
+    assert site["kind"] == "yard"
+    assert small.json("site", "edit", site["code"], "--kind", "小区")["kind"] == "compound"
+    person = small.json("volunteer", "add", "赵六", "--role", "管理员", "--site", "SHY")
+    assert person["role"] == "administrator"
+    assert small.json("volunteer", "edit", person["code"], "--role", "成员")["role"] == "member"
+    small.ok("box", "edit", "SHY-02", "--status", "维修中")
+    repairs = small.json("box", "list", "--status", "维修中")
+    assert [b["code"] for b in repairs["boxes"]] == ["SHY-02"]
+    in_boxes = small.json("book", "list", "--status", "在箱")
+    assert {b["code"] for b in in_boxes["books"]} == {"B00001", "B00002", "B00003"}
+    # English values still work, in any case, and full-width letters too
+    assert small.json("site", "add", "西风里", "--kind", "ＹＡＲＤ")["kind"] == "yard"
+
+
+def test_a_wrong_choice_names_the_chinese_words_too(small: Lou, db_path: Path) -> None:
+    before = db_path.read_bytes()
+    run = small("site", "add", "东风里", "--kind", "大院", env={"COLUMNS": "200"})
+    assert run.exit_code == 2
+    assert "'大院' is not one of 'compound' (小区), 'yard' (楼院)." in run.stderr
+    run = small("--lang", "zh", "site", "add", "东风里", "--kind", "大院", env={"COLUMNS": "200"})
+    assert "'大院' 不是 'compound' (小区), 'yard' (楼院) 之一。" in run.stderr
+    assert db_path.read_bytes() == before
+
+
+def test_the_help_names_both_words(lou: Lou) -> None:
+    wide = {"COLUMNS": "300"}
+    assert "compound (小区) or yard (楼院)" in lou.ok("site", "add", "--help", env=wide).stdout
+    zh = lou.ok("--lang", "zh", "volunteer", "add", "--help", env=wide).stdout
+    assert "管理员（administrator，文化管理员）或 成员（member）" in zh
+    en = lou.ok("book", "list", "--help", env=wide).stdout
+    assert "lost (遗失)" in en
+
+
+def test_lou_lang_takes_what_people_write(lou: Lou) -> None:
+    lou.ok("init")
+    for value in ("cn", "中文", "zh_CN", "zh_CN.UTF-8", "CN", "chinese"):
+        run = lou.ok("site", "list", env={"LOU_LANG": value})
+        assert "编号" in run.stdout, value
+        assert run.stderr == ""
+    assert "编号" in lou.ok("--lang", "中文", "site", "list").stdout
+    run = lou.ok("site", "list", env={"LOU_LANG": "klingon"})
+    assert "Code" in run.stdout
+    assert run.stderr == (
+        "! LOU_LANG=klingon is not a language lou has (use zh, 中文, cn or en); "
+        "following the locale.\n"
+    )
