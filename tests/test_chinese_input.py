@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.conftest import Lou
+from tests.test_labels import labels
 
 
 def test_chinese_words_for_every_choice(small: Lou) -> None:
@@ -56,3 +57,44 @@ def test_lou_lang_takes_what_people_write(lou: Lou) -> None:
         "! LOU_LANG=klingon is not a language lou has (use zh, 中文, cn or en); "
         "following the locale.\n"
     )
+
+
+def test_lists_take_every_separator_people_type(ring: Lou, tmp_path: Path) -> None:
+    ring.ok("rotate", "apply")
+    run = ring.ok("task", "done", "1", "--missing", "B00005、B00006")
+    assert run.stderr == "✓ Task 1 done, thank you! Not seen: 2.\n"
+    assert ring.json("task", "show", "1")["missing"] == ["B00005", "B00006"]
+    target = tmp_path / "labels.html"
+    ring.ok("labels", "books", "-o", str(target), "--only", "B00001、B00002；B00003;B00004 B00005")
+    assert labels(target) == ["B00001", "B00002", "B00003", "B00004", "B00005"]
+    person = ring.json("volunteer", "add", "赵六", "--site", "SHY,GDJ")
+    assert person["sites"] == ["SHY", "GDJ"]
+    for typed in ("SHY、GDJ", "SHY，GDJ", "SHY；GDJ", "SHY GDJ", "尚和园、供电局家属院"):
+        assert ring.json("volunteer", "edit", person["code"], "--site", typed)["sites"] == [
+            "SHY",
+            "GDJ",
+        ], typed
+
+
+def test_sites_by_name_and_pinyin_everywhere(ring: Lou, db_path: Path) -> None:
+    boxes = ring.json("box", "list", "--site", "尚和园")["boxes"]
+    assert [b["code"] for b in boxes] == ["SHY-01", "SHY-02"]
+    for typed in ("shy", "尚和园", "shangheyuan", "gdjjsy", "供电局家属院", "ＳＨＹ"):
+        assert ring.json("box", "list", "--site", typed)["total"] >= 1, typed
+    box = ring.json("box", "add", "--site", "供电局家属院", "--building", "2栋", "--unit", "1单元")
+    assert box["code"] == "GDJ-02"
+    assert ring.json("site", "show", "尚和园")["code"] == "SHY"
+    books = ring.json("book", "list", "--site", "shy")["books"]
+    assert {b["box"] for b in books} == {"SHY-01", "SHY-02"}
+    people = ring.json("volunteer", "list", "--site", "尚和园")["volunteers"]
+    assert [p["name"] for p in people] == ["王秀兰"]
+    assert (
+        ring.ok("report", "missing", "--site", "尚和园").stdout
+        == ring.ok("report", "missing", "--site", "SHY").stdout
+    )
+    before = db_path.read_bytes()
+    run = ring("box", "add", "--site", "尚和", "--building", "2栋", "--unit", "1单元")
+    assert (run.exit_code, run.stderr) == (1, "✗ No site 尚和. Did you mean 尚和园?\n")
+    run = ring("--lang", "zh", "box", "list", "--site", "shg")
+    assert (run.exit_code, run.stderr) == (1, "✗ 没有片区 shg。您是不是要找 SHY？\n")
+    assert db_path.read_bytes() == before

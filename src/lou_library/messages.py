@@ -1268,6 +1268,11 @@ UNKNOWN_LANG = Msg(
     "LOU_LANG={value} is not a language lou has (use zh, 中文, cn or en); following the locale.",
 )
 
+AMBIGUOUS_SITE = Msg(
+    "“{name}”对应不止一个片区：{choices}。请改用编号。",
+    "'{name}' matches more than one site: {choices}. Use the code instead.",
+)
+
 # ------------------------------------------------------------------- help texts
 HELP_OPTION = Msg("显示本帮助并退出。", "Show this message and exit.")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 
 from lou_library import messages as M
@@ -41,6 +42,19 @@ def clean(value: str | None) -> str:
         raise Invalid(M.BAD_TEXT, value=value.encode("utf-8", "backslashreplace").decode())
     value = strip_unsafe(value)
     return _SPACES.sub(" ", value.replace("\u3000", " ")).strip()
+
+
+# What separates the items of a list as people type it: commas (half- and full-width),
+# the enumeration comma 、, semicolons (half- and full-width) and any spaces.
+_LIST_SEPARATORS = re.compile(r"[\s,，、;；]+")
+
+
+def split_list(values: Iterable[str] | None) -> list[str]:
+    """``["B1、B2", "B3；B4", "B5 B6"]`` -> the six items, in order, none empty."""
+    found: list[str] = []
+    for value in values or ():
+        found.extend(part for part in _LIST_SEPARATORS.split(value.replace("\u3000", " ")) if part)
+    return found
 
 
 def require(value: str | None, what: str) -> str:
