@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import Lou
 from tests.test_labels import labels
 
@@ -97,4 +99,38 @@ def test_sites_by_name_and_pinyin_everywhere(ring: Lou, db_path: Path) -> None:
     assert (run.exit_code, run.stderr) == (1, "✗ No site 尚和. Did you mean 尚和园?\n")
     run = ring("--lang", "zh", "box", "list", "--site", "shg")
     assert (run.exit_code, run.stderr) == (1, "✗ 没有片区 shg。您是不是要找 SHY？\n")
+    assert db_path.read_bytes() == before
+
+
+DEC_5 = ("2026/12/5", "2026-12-5", "2026年12月5日", "12月5日", "２０２６－１２－０５", "１２月５号")
+
+
+@pytest.mark.parametrize("typed", DEC_5)
+def test_dates_as_people_write_them_mean_one_day(ring: Lou, typed: str) -> None:
+    plan = ring.json("rotate", "plan", "--date", typed)
+    assert plan["date"] == "2026-12-05"
+    run = ring.ok("volunteer", "away", "王秀兰", "--from", typed, "--to", "２０２６年１２月１９日")
+    assert run.stderr == "✓ Noted: 王秀兰 is away from 2026-12-05 to 2026-12-19.\n"
+
+
+def test_a_month_and_day_already_past_is_next_year(ring: Lou) -> None:
+    # the clock says 2026-11-24: 11月24日 is today, 11月23日 is next year's
+    assert ring.json("rotate", "plan", "--date", "11月24日")["date"] == "2026-11-24"
+    run = ring.ok("volunteer", "away", "王秀兰", "--from", "11月23日", "--to", "2027/12/1")
+    assert run.stderr == "✓ Noted: 王秀兰 is away from 2027-11-23 to 2027-12-01.\n"
+
+
+def test_dates_that_are_not_dates_are_refused(ring: Lou, db_path: Path) -> None:
+    before = db_path.read_bytes()
+    run = ring("volunteer", "away", "王秀兰", "--from", "2026年2月30日", "--to", "2026-3-5")
+    assert (run.exit_code, run.stderr) == (
+        1,
+        "✗ --from: '2026年2月30日' is not a date; "
+        "write it as 2026-12-05, 2026/12/5, 2026年12月5日 or 12月5日.\n",
+    )
+    run = ring("--lang", "zh", "rotate", "plan", "--date", "1999/12/5")
+    assert (run.exit_code, run.stderr) == (
+        1,
+        "✗ --date 的日期 1999/12/5 超出范围：只接受 2000 年到 2200 年之间的日期。\n",
+    )
     assert db_path.read_bytes() == before

@@ -820,8 +820,8 @@ EXPECT_ONE_OF = Msg("以下之一：{values}", "one of: {values}")
 
 # ---------------------------------------------------------------------- rotation
 BAD_DATE = Msg(
-    "{what} 的日期“{value}”看不懂：请写成 2026-12-05 这样。",
-    "{what}: '{value}' is not a date; write it as 2026-12-05.",
+    "{what} 的日期“{value}”看不懂：请写成 2026-12-05、2026/12/5、2026年12月5日 或 12月5日 这样。",
+    "{what}: '{value}' is not a date; write it as 2026-12-05, 2026/12/5, 2026年12月5日 or 12月5日.",
 )
 BAD_SHARE = Msg(
     "{what} 的值 {value} 不合理：应在 0 到 1 之间（如 0.02 表示 2%）。",

@@ -193,14 +193,15 @@ def away(
     from lou_library.schedule import parse_date
 
     first = parse_date(start, "--from")
+    last = parse_date(end, "--to") if end is not None and not cancel else None
     with state(ctx).store.write("volunteer away") as db:
         if cancel:
             person = network.cancel_away(db, who, first)
             clashes: list[str] = []
         else:
-            if end is None:
+            if last is None:
                 raise Invalid(M.AWAY_NEEDS_END)
-            person, clashes = network.add_away(db, who, first, parse_date(end, "--to"), reason)
+            person, clashes = network.add_away(db, who, first, last, reason)
         row = network.volunteer_row(person)
     if json:
         output.emit_json({**row, "tasks_to_hand_over": clashes})
@@ -208,7 +209,7 @@ def away(
     if cancel:
         output.done(M.AWAY_CANCELLED(name=row["name"], start=first))
         return
-    output.done(M.AWAY_ADDED(name=row["name"], start=first, end=end))
+    output.done(M.AWAY_ADDED(name=row["name"], start=first, end=last))
     if clashes:
         output.warn(M.AWAY_CLASHES(name=row["name"], tasks=", ".join(clashes)))
 
