@@ -134,3 +134,14 @@ def test_dates_that_are_not_dates_are_refused(ring: Lou, db_path: Path) -> None:
         "✗ --date 的日期 1999/12/5 超出范围：只接受 2000 年到 2200 年之间的日期。\n",
     )
     assert db_path.read_bytes() == before
+
+
+def test_full_width_names_are_stored_folded(ring: Lou) -> None:
+    box = ring.json("box", "add", "--site", "SHY", "--building", "７号楼", "--unit", "１单元")
+    assert (box["building"], box["unit"]) == ("7号楼", "1单元")
+    site = ring.json("site", "add", "Ａ区　花园（东）", "--kind", "小区")
+    assert site["name"] == "A区 花园（东）"  # full-width brackets of Chinese text stay
+    person = ring.json("volunteer", "add", "Ｌｉｓａ 王", "--site", "SHY")
+    assert person["name"] == "Lisa 王"
+    book = ring.json("book", "add", "--title", "１９８４", "--author", "奥威尔")
+    assert book["books"][0]["title"] == "1984"
