@@ -1273,6 +1273,24 @@ AMBIGUOUS_SITE = Msg(
     "'{name}' matches more than one site: {choices}. Use the code instead.",
 )
 
+# ------------------------------------ issue 19: files that open right (helper D)
+WRONG_SUFFIX = Msg(
+    "不写入 {path}：{format}文件的扩展名应是 {suffix}，请改名为 {fixed}。",
+    "Will not write {path}: a {format} file ends in {suffix}. Name it {fixed}.",
+)
+FORMAT_SUFFIX_MISMATCH = Msg(
+    "不写入 {path}：--format {fmt} 写出的是{format}，扩展名应是 {suffix}。"
+    "请改名为 {fixed}，或按扩展名选 --format {other}。",
+    "Will not write {path}: --format {fmt} writes a {format}, which ends in {suffix}. "
+    "Name it {fixed}, or choose --format {other} for this extension.",
+)
+CALENDAR_FORMAT = Msg("日历（iCalendar）", "calendar (iCalendar)")
+CALENDAR_EMPTY = Msg(
+    "没有要放进日历的任务{who}：没有写入文件。",
+    "No open tasks{who} to put in a calendar: no file written.",
+)
+CALENDAR_EMPTY_WHO = Msg("（{name}）", " for {name}")
+
 # ------------------------------------------------------------------- help texts
 HELP_OPTION = Msg("显示本帮助并退出。", "Show this message and exit.")
 

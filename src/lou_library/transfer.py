@@ -48,10 +48,13 @@ from lou_library.catalogue import (
     check_spec,
     code_order,
     create_books,
+    isbn13,
     normalise_isbn,
     resolve_category,
+    same_isbn,
     site_of,
     update_books,
+    zero_restored,
 )
 from lou_library.errors import Conflict, Invalid, LouError
 from lou_library.i18n import Msg
@@ -355,11 +358,14 @@ def _update_of(values: dict[str, str], doc: Doc, ctx: _Context) -> Doc:
     if "author" in values:
         wanted["author"] = values["author"]  # cells arrive cleaned (importing.clean_cell)
     if "isbn" in values:
-        shortened = _excel_shortened(values["isbn"], doc.get("isbn", ""))
+        shortened = _excel_shortened(values["isbn"], isbn13(doc.get("isbn", "")))
         if shortened is False:
             raise Invalid(M.IMPORT_ISBN_MANGLED, value=values["isbn"])
         if shortened is None:
-            wanted["isbn"] = normalise_isbn(values["isbn"])
+            isbn = normalise_isbn(zero_restored(values["isbn"]))
+            # the export writes ISBN-13: the ISBN-10 on record is the same book
+            same = isbn and same_isbn(isbn, doc.get("isbn", ""))
+            wanted["isbn"] = doc["isbn"] if same else isbn
     if values.get("category"):
         wanted["category"] = ctx.resolve(
             "category", values["category"], lambda v: resolve_category(ctx.known, v)
@@ -401,7 +407,7 @@ def _new_copy(values: dict[str, str], ctx: _Context) -> BookSpec:
         ctx.boxes,
         title=values.get("title"),
         author=values.get("author"),
-        isbn=values.get("isbn"),
+        isbn=zero_restored(values.get("isbn", "")),
         category=values.get("category"),
         audience=values.get("audience"),
         condition=values.get("condition"),
@@ -540,7 +546,13 @@ def export_books(db: TinyDB, path: Path, show_contact: bool = False) -> int:
     records = [book_row(doc, boxes, show_contact) for doc in books]
     if suffix == ".json":
         payload = orjson.dumps(
-            {"books": [{k: r[k] for k in EXPORT_COLUMNS} for r in records], "total": len(records)},
+            {
+                "books": [
+                    {k: isbn13(r[k]) if k == "isbn" else r[k] for k in EXPORT_COLUMNS}
+                    for r in records
+                ],
+                "total": len(records),
+            },
             option=orjson.OPT_INDENT_2,
         )
     else:
@@ -556,6 +568,7 @@ def export_books(db: TinyDB, path: Path, show_contact: bool = False) -> int:
             shown["audience"] = M.AUDIENCE_NAMES[record["audience"]]()
             shown["condition"] = M.CONDITION_NAMES[record["condition"]]()
             shown["source"] = M.SOURCE_NAMES[record["source"]]()
+            shown["isbn"] = isbn13(record["isbn"])
             writer.writerow([neutralise(shown[k]) for k in EXPORT_COLUMNS])
         payload = ("\ufeff" + buffer.getvalue()).encode("utf-8")
     # donors' names stay readable by their owner only, like reports with contacts

@@ -119,7 +119,11 @@ def list_(
     if target:
         path = Path(target)
         store.guard_output(path)
+        from lou_library import report_messages as R
+        from lou_library.filetypes import HTML, require_suffix
         from lou_library.store import atomic_write_bytes
+
+        require_suffix(path, HTML, R.FORMAT_NAMES["html"])
 
         atomic_write_bytes(path, volunteer_view.pick_lists_html(lists).encode(), private=False)
         output.done(M.PICK_WRITTEN(n=len(lists), path=path))
