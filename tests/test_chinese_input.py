@@ -3,10 +3,17 @@
 
 from __future__ import annotations
 
+import unicodedata
+from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from lou_library.catalogue import isbn13, normalise_isbn, same_isbn, zero_restored
+from lou_library.schedule import parse_date
+from lou_library.text import split_list
 from tests.conftest import Lou
 from tests.test_labels import labels
 
@@ -145,3 +152,37 @@ def test_full_width_names_are_stored_folded(ring: Lou) -> None:
     assert person["name"] == "Lisa 王"
     book = ring.json("book", "add", "--title", "１９８４", "--author", "奥威尔")
     assert book["books"][0]["title"] == "1984"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dates(min_value=date(2000, 1, 1), max_value=date(2200, 12, 31)))
+def test_every_written_form_of_a_date_reads_back_as_that_date(day: date) -> None:
+    y, m, d = day.year, day.month, day.day
+    forms = [f"{y}-{m}-{d}", f"{y}/{m}/{d}", f"{y}.{m:02}.{d}", f"{y}年{m}月{d}日", day.isoformat()]
+    for form in forms + [unicodedata.normalize("NFKC", f).translate(_WIDE) for f in forms]:
+        assert parse_date(form) == day, form
+
+
+_WIDE = {code: code + 0xFEE0 for code in range(0x21, 0x7F)}  # ASCII -> full-width forms
+
+
+@given(
+    st.lists(st.from_regex(r"B[0-9]{5}", fullmatch=True), min_size=1, max_size=6),
+    st.lists(st.sampled_from([",", "，", "、", ";", "；", " ", " 、 ", "\u3000"]), min_size=6),
+)
+def test_any_separators_split_a_list_into_its_items(codes: list[str], seps: list[str]) -> None:
+    typed = "".join(code + sep for code, sep in zip(codes, seps, strict=False))
+    assert split_list([typed]) == codes
+
+
+@given(st.from_regex(r"[0-9]{9}", fullmatch=True))
+def test_an_eaten_zero_comes_back_only_when_the_check_digit_says_so(digits: str) -> None:
+    body = "0" + digits[:8]
+    check = sum((10 - i) * int(ch) for i, ch in enumerate(body)) * 10 % 11  # makes total % 11 == 0
+    if check == 10:
+        return  # the check "digit" would be X; covered by the X case in the CLI test
+    isbn10 = body + str(check)
+    assert zero_restored(isbn10[1:]) == isbn10
+    assert normalise_isbn(isbn13(isbn10)) == isbn13(isbn10) and same_isbn(isbn10, isbn13(isbn10))
+    wrong = isbn10[1:-1] + str((check + 1) % 10)
+    assert zero_restored(wrong) == wrong

@@ -1235,7 +1235,7 @@ HISTORY_NOTES = {
 # The words a user may type for a choice besides its English value (matched after NFKC
 # normalisation and case folding). The first word of each is the one help texts show.
 CHOICE_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
-    "kind": {"compound": ("小区",), "yard": ("楼院", "院")},
+    "kind": {"compound": ("小区",), "yard": ("楼院",)},
     "role": {
         "administrator": ("管理员", "文化管理员"),
         "member": ("成员", "管理小组成员", "组员"),
@@ -1253,7 +1253,7 @@ CHOICE_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
         "retired": ("已撤销", "撤销"),
     },
     "format": {
-        "table": ("表格",),
+        "table": ("屏幕",),
         "csv": (),
         "json": (),
         "xlsx": ("excel",),
