@@ -59,7 +59,9 @@ def test_lou_lang_takes_what_people_write(lou: Lou) -> None:
         run = lou.ok("site", "list", env={"LOU_LANG": value})
         assert "编号" in run.stdout, value
         assert run.stderr == ""
-    assert "编号" in lou.ok("--lang", "中文", "site", "list").stdout
+    for value in ("中文", "cn", "zh_CN.UTF-8"):
+        assert "编号" in lou.ok("--lang", value, "site", "list").stdout, value
+    assert "Code" in lou.ok("--lang", "英文", "site", "list", env={"LOU_LANG": "zh"}).stdout
     run = lou.ok("site", "list", env={"LOU_LANG": "klingon"})
     assert "Code" in run.stdout
     assert run.stderr == (

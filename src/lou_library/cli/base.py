@@ -114,10 +114,14 @@ def choice_member(kind: type[Enum], value: str) -> Enum | None:
     for member in kind:
         if typed == str(member.value).casefold():
             return member
-    words = M.CHOICE_WORDS.get(_CHOICE_TOPIC.get(kind, ""), {})
+    topic = _CHOICE_TOPIC.get(kind, "")
+    words = M.CHOICE_WORDS.get(topic, {})
     for member in kind:
         if typed in (w.casefold() for w in words.get(str(member.value), ())):
             return member
+    if topic == "lang":  # --lang zh_CN.UTF-8, as LOU_LANG and the locale take it
+        lang = i18n.parse_lang(typed)
+        return kind(lang) if lang else None
     return None
 
 
