@@ -229,10 +229,11 @@ HELP: dict[str, Msg] = {
         "时段的最后一天（含），如 2026-06-30。", "The last day of the period (included)."
     ),
     "opt.report_format": Msg(
-        "table（屏幕，默认）、csv（主表）、json、xlsx（须 --output）、md、html（可打印，含图表）；"
-        "有 --output 时按扩展名。",
-        "table (screen, default), csv (main section), json, xlsx (needs --output), md, "
-        "html (printable, with charts); with --output, from the file's extension.",
+        "屏幕（table，默认）、csv（主表）、json、excel（xlsx，须 --output）、md、"
+        "网页（html，可打印，含图表）；有 --output 时按扩展名，两者须一致。",
+        "table (屏幕, screen, default), csv (main section), json, xlsx (excel; needs --output), "
+        "md, html (网页, printable, with charts); with --output, from the file's extension, "
+        "which must agree.",
     ),
     "opt.report_output": Msg(
         "写入这个文件（不给则输出到屏幕）。", "Write to this file (default: print it)."
