@@ -188,3 +188,16 @@ def test_an_eaten_zero_comes_back_only_when_the_check_digit_says_so(digits: str)
     assert normalise_isbn(isbn13(isbn10)) == isbn13(isbn10) and same_isbn(isbn10, isbn13(isbn10))
     wrong = isbn10[1:-1] + str((check + 1) % 10)
     assert zero_restored(wrong) == wrong
+
+
+def test_an_import_takes_the_site_by_its_name(small: Lou, tmp_path: Path) -> None:
+    exported = tmp_path / "books.csv"
+    small.ok("book", "export", str(exported))
+    text = exported.read_text(encoding="utf-8-sig")
+    assert ",SHY," in text and ",GDJ," in text
+    named = tmp_path / "named.csv"
+    named.write_text(text.replace(",SHY,", ",尚和园,").replace(",GDJ,", ",供电局家属院,"), "utf-8")
+    run = small.ok("book", "import", str(named))
+    assert run.stderr == (
+        "Nothing to change: all 4 rows match the catalogue; the database is unchanged.\n"
+    )

@@ -60,7 +60,7 @@ from lou_library.errors import Conflict, Invalid, LouError
 from lou_library.i18n import Msg
 from lou_library.importing import ParsedTable, clean_cell
 from lou_library.network import DEPOT, DEPOT_NAME, box_counts
-from lou_library.records import BOOKS, Doc, by_code, docs, normalise_code, rows
+from lou_library.records import BOOKS, SITES, Doc, by_code, docs, normalise_code, rows
 from lou_library.text import clean, fold, require
 
 MAX_DETAILS = 50
@@ -259,6 +259,7 @@ class _Context:
     known: dict[str, tuple[str, str]]
     boxes: dict[str, Doc]
     columns: dict[str, str]
+    site_names: dict[str, str] = field(default_factory=dict)  # folded name -> code
     seen: dict[tuple[str, str], str] = field(default_factory=dict)
     """Values already resolved (a catalogue repeats a handful of categories 100,000 times)."""
 
@@ -326,6 +327,7 @@ def _check_fixed(values: dict[str, str], doc: Doc, ctx: _Context) -> None:
             DEPOT if doc["status"] == "in_depot" else None
         )
         wanted_site = DEPOT if _box_cell(site) is None else normalise_code(site)
+        wanted_site = ctx.site_names.get(fold(site), wanted_site)  # 尚和园 is SHY
         if expected is not None and wanted_site != expected:
             raise Conflict(M.IMPORT_PLACE_CHANGE, code=code, now=expected, value=site)
     source = values.get("source", "")
@@ -439,7 +441,8 @@ def _new_copy(values: dict[str, str], ctx: _Context) -> BookSpec:
 
 def plan_import(db: TinyDB, table: ParsedTable) -> ImportPlan:
     """Check every row; raise one error listing all bad rows, or return what would change."""
-    ctx = _Context(categories(db), boxes_by_code(db), table.columns)
+    site_names = {fold(d["name"]): d["code"] for d in docs(db, SITES) if d.get("name")}
+    ctx = _Context(categories(db), boxes_by_code(db), table.columns, site_names)
     books = by_code(db, BOOKS)
     specs: list[BookSpec] = []
     updates: list[BookUpdate] = []
