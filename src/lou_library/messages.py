@@ -1387,7 +1387,10 @@ HELP: dict[str, Msg] = {
         "Bring a retired site back into use (rename it with `lou site edit --name`).\n\n"
         "Example: lou site reactivate SHY",
     ),
-    "arg.site": Msg("片区编号，如 SHY。", "The site's code, such as SHY."),
+    "arg.site": Msg(
+        "片区：编号、名称或拼音首字母，如 SHY、尚和园、shy。",
+        "The site: its code, name or pinyin initials, such as SHY, 尚和园, shy.",
+    ),
     "arg.site_name": Msg("片区名称，如 尚和园。", "The site's name, such as 尚和园."),
     "opt.kind": Msg(
         "类型：小区（compound）或 楼院（yard），中英文均可。",
@@ -1435,7 +1438,9 @@ HELP: dict[str, Msg] = {
         "Example: lou box reactivate SHY-01",
     ),
     "arg.box": Msg("图书箱编号，如 SHY-01。", "The box's code, such as SHY-01."),
-    "opt.site": Msg("所属片区编号。", "The site's code."),
+    "opt.site": Msg(
+        "所属片区（编号、名称或拼音首字母）。", "The site (its code, name or pinyin initials)."
+    ),
     "opt.building": Msg("楼栋，如 3号楼。", "The building, such as 3号楼."),
     "opt.unit": Msg("单元，如 1单元。", "The unit (stairwell), such as 1单元."),
     "opt.capacity": Msg(
@@ -1445,7 +1450,10 @@ HELP: dict[str, Msg] = {
     "opt.box_code": Msg(
         "自定编号（默认：片区编号-序号）。", "Your own code (default: site code-number)."
     ),
-    "opt.filter_site": Msg("只看这个片区。", "Only this site."),
+    "opt.filter_site": Msg(
+        "只看这个片区（编号、名称或拼音首字母）。",
+        "Only this site (code, name or pinyin initials).",
+    ),
     "opt.box_status": Msg(
         "按状态筛选：在用（active）、维修中（repair）、已撤销（retired），中英文均可。",
         "Filter by status: active (在用), repair (维修中), retired (已撤销).",
@@ -1495,9 +1503,13 @@ HELP: dict[str, Msg] = {
     "opt.phone": Msg("手机号（显示时隐去中间四位）。", "Phone number (shown masked)."),
     "opt.party": Msg("是党员。", "Is a Party member."),
     "opt.party_edit": Msg("是否党员。", "Party member or not."),
-    "opt.volunteer_site": Msg("负责的片区（可重复）。", "A site served (repeat for several)."),
+    "opt.volunteer_site": Msg(
+        "负责的片区（编号或名称；可重复，或用 、，, 隔开）。",
+        "A site served (code or name; repeat, or separate with , 、 or ；).",
+    ),
     "opt.volunteer_site_edit": Msg(
-        "负责的片区（可重复；替换原有的）。", "Sites served (repeatable; replaces the old list)."
+        "负责的片区（可重复，或用 、，, 隔开；替换原有的）。",
+        "Sites served (repeat, or separate with , 、 or ；; replaces the old list).",
     ),
     "opt.role": Msg(
         "角色：管理员（administrator，文化管理员）或 成员（member），中英文均可。",
@@ -1733,8 +1745,8 @@ HELP: dict[str, Msg] = {
     "opt.task_round": Msg("只看这一轮的（含已完成）。", "Only this round's (done ones included)."),
     "opt.task_all": Msg("也列出已完成的。", "Include done tasks."),
     "opt.missing": Msg(
-        "没见到的书的编号（可重复，或用逗号隔开）。",
-        "Codes of books that were not there (repeat, or separate with commas).",
+        "没见到的书的编号（可重复，或用 、，, ； 或空格隔开）。",
+        "Codes of books that were not there (repeat, or separate with , 、 ; or spaces).",
     ),
     "opt.extra": Msg(
         "在箱中意外见到的已登记图书：编号@图书箱。", "Registered books found in a box: CODE@BOX."

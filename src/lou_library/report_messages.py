@@ -220,7 +220,8 @@ HELP: dict[str, Msg] = {
         "Example: lou report volunteers --from 2026-01-01 --to 2026-06-30",
     ),
     "opt.report_site": Msg(
-        "只统计这个片区（编号，如 SHY）。", "Only this site (its code, such as SHY)."
+        "只统计这个片区（编号、名称或拼音首字母，如 SHY、尚和园）。",
+        "Only this site (its code, name or pinyin initials, such as SHY, 尚和园).",
     ),
     "opt.report_from": Msg(
         "时段的第一天（含），如 2026-01-01。", "The first day of the period (included)."
@@ -259,8 +260,8 @@ HELP: dict[str, Msg] = {
         "The web page (.html) to write; open it in a browser and print.",
     ),
     "opt.labels_only": Msg(
-        "只打印这些编号（可重复，或用逗号隔开）。",
-        "Only these codes (repeat, or separate with commas).",
+        "只打印这些编号（可重复，或用 、，, ； 或空格隔开）。",
+        "Only these codes (repeat, or separate with , 、 ; or spaces).",
     ),
     "opt.labels_since": Msg(
         "只打印这天及以后入藏的图书/新设的图书箱，如 2026-11-01。",
