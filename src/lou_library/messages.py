@@ -1697,7 +1697,8 @@ HELP: dict[str, Msg] = {
         "Play N rounds on a copy and print the quality figures (the DB is not changed).\n\nExample: lou rotate simulate --rounds 26 --loss 0.02",
     ),
     "opt.round_date": Msg(
-        "新一轮的日期（默认按日程）。", "The round's date (default: the schedule's)."
+        "新一轮的日期，如 2026-12-05 或 12月5日（默认按日程）。",
+        "The round's date, such as 2026-12-05 or 12月5日 (default: the schedule's).",
     ),
     "opt.sim_rounds": Msg("模拟多少轮。", "How many rounds to play."),
     "opt.sim_loss": Msg(
@@ -1764,7 +1765,10 @@ HELP: dict[str, Msg] = {
         "Set round 1's date and whether to avoid holidays.\n\nExample: lou schedule set --start 2026-12-05 --skip-holidays",
     ),
     "opt.schedule_rounds": Msg("列出几轮。", "How many rounds to list."),
-    "opt.schedule_start": Msg("第 1 轮的日期。", "The date of round 1."),
+    "opt.schedule_start": Msg(
+        "第 1 轮的日期，如 2026-12-05、2026年12月5日。",
+        "The date of round 1, such as 2026-12-05 or 2026年12月5日.",
+    ),
     "opt.skip_holidays": Msg(
         "遇法定节假日或调休上班日时改到最近的空闲日。",
         "Move a round off public holidays and make-up working days.",
@@ -1791,8 +1795,12 @@ HELP: dict[str, Msg] = {
         "登记志愿者哪几天不在（轮换不会派给他/她）。\n\n例：lou volunteer away 王秀兰 --from 2026-12-01 --to 2026-12-20 --reason 探亲",
         "Record days a volunteer is away (no task is given then).\n\nExample: lou volunteer away V002 --from 2026-12-01 --to 2026-12-20",
     ),
-    "opt.away_from": Msg("第一天。", "The first day."),
-    "opt.away_to": Msg("最后一天。", "The last day."),
+    "opt.away_from": Msg(
+        "第一天，如 2026-12-05、12月5日。", "The first day, such as 2026-12-05 or 12月5日."
+    ),
+    "opt.away_to": Msg(
+        "最后一天，如 2026-12-19、12月19日。", "The last day, such as 2026-12-19 or 12月19日."
+    ),
     "opt.away_cancel": Msg(
         "取消从 --from 那天开始的请假。", "Remove the time away that starts on --from."
     ),

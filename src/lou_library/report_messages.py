@@ -224,10 +224,12 @@ HELP: dict[str, Msg] = {
         "Only this site (its code, name or pinyin initials, such as SHY, 尚和园).",
     ),
     "opt.report_from": Msg(
-        "时段的第一天（含），如 2026-01-01。", "The first day of the period (included)."
+        "时段的第一天（含），如 2026-01-01、2026年1月1日。",
+        "The first day of the period (included), such as 2026-01-01 or 2026/1/1.",
     ),
     "opt.report_to": Msg(
-        "时段的最后一天（含），如 2026-06-30。", "The last day of the period (included)."
+        "时段的最后一天（含），如 2026-06-30、2026年6月30日。",
+        "The last day of the period (included), such as 2026-06-30 or 2026/6/30.",
     ),
     "opt.report_format": Msg(
         "屏幕（table，默认）、csv（主表）、json、excel（xlsx，须 --output）、md、"
