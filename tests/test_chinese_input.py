@@ -201,3 +201,17 @@ def test_an_import_takes_the_site_by_its_name(small: Lou, tmp_path: Path) -> Non
     assert run.stderr == (
         "Nothing to change: all 4 rows match the catalogue; the database is unchanged.\n"
     )
+
+
+def test_a_pinyin_that_fits_two_sites_asks_for_the_code(ring: Lou, db_path: Path) -> None:
+    ring.ok("site", "add", "上河园", "--kind", "小区", "--code", "SHE")
+    before = db_path.read_bytes()
+    run = ring("box", "list", "--site", "shangheyuan")
+    assert (run.exit_code, run.stderr) == (
+        1,
+        "✗ 'shangheyuan' matches more than one site: SHY 尚和园, SHE 上河园. Use the code instead.\n",
+    )
+    run = ring("--lang", "zh", "box", "list", "--site", "shangheyuan")
+    assert run.stderr == "✗ “shangheyuan”对应不止一个片区：SHY 尚和园, SHE 上河园。请改用编号。\n"
+    assert ring.json("box", "list", "--site", "上河园")["total"] == 0  # the name is exact
+    assert db_path.read_bytes() == before
