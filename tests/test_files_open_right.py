@@ -48,12 +48,10 @@ def test_a_format_that_disagrees_with_the_extension_is_refused(
         f"✗ Will not write {pdf}: a JSON data file ends in .json. Name it labels.json.\n"
     )
     assert _refused(ring, db_path, "labels", "books", "-o", str(pdf)) == (
-        f"✗ Will not write {pdf}: a printable web page file ends in .html, .htm. "
-        "Name it labels.html.\n"
+        f"✗ Will not write {pdf}: a printable web page file ends in .html. Name it labels.html.\n"
     )
     assert _refused(ring, db_path, "task", "list", "--output", str(pdf)) == (
-        f"✗ Will not write {pdf}: a printable web page file ends in .html, .htm. "
-        "Name it labels.html.\n"
+        f"✗ Will not write {pdf}: a printable web page file ends in .html. Name it labels.html.\n"
     )
     assert _refused(ring, db_path, "schedule", "ics", str(txt)) == (
         f"✗ Will not write {txt}: a calendar (iCalendar) file ends in .ics. Name it cal.ics.\n"

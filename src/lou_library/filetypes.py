@@ -30,6 +30,6 @@ def require_suffix(path: Path, allowed: tuple[str, ...], what: Msg) -> None:
             M.WRONG_SUFFIX,
             path=path,
             format=what(),
-            suffix=M.LIST_SEPARATOR().join(allowed),
+            suffix=allowed[0],
             fixed=fixed_name(path, allowed[0]),
         )

@@ -235,8 +235,8 @@ def _check_suffix(wanted: str, output: Path) -> None:
     if (found is None or found == wanted) and suffix not in _OTHER_SUFFIXES:
         return  # no extension, or one that says nothing else (.txt, .tsv...)
     own = [s for s, fmt in SUFFIXES.items() if fmt == wanted]
-    name, suffix = R.FORMAT_NAMES[wanted](), M.LIST_SEPARATOR().join(own)
-    fixed = fixed_name(output, own[0])
+    name, suffix = R.FORMAT_NAMES[wanted](), own[0]
+    fixed = fixed_name(output, suffix)
     if found is None:
         raise Invalid(M.WRONG_SUFFIX, path=output, format=name, suffix=suffix, fixed=fixed)
     raise Invalid(
