@@ -126,15 +126,18 @@ def test_a_symlink_another_user_planted_in_a_shared_folder_is_not_followed(
     planted = shared / "report.csv"
     planted.symlink_to(victim)
     os.lchown(planted, 65534, 65534)  # nobody's link
+    page = shared / "labels.html"  # labels are a web page: a .csv name is refused anyway
+    page.symlink_to(victim)
+    os.lchown(page, 65534, 65534)
     for args in (
         ("book", "export", str(planted)),
         ("report", "inventory", "--output", str(planted)),
-        ("labels", "boxes", "--output", str(planted)),
+        ("labels", "boxes", "--output", str(page)),
     ):
         run = small(*args)
         assert run.exit_code == 1, (args, run.stdout)
         assert run.stderr == (
-            f"✗ Will not write through {planted}: it is a symbolic link another user put in a "
+            f"✗ Will not write through {args[-1]}: it is a symbolic link another user put in a "
             "shared folder, and it may point at one of your files. Choose another name.\n"
         )
     assert victim.read_text(encoding="utf-8") == "mine\n"
@@ -192,6 +195,7 @@ def test_a_database_the_user_may_not_read_says_permissions_not_restore(
 def test_a_full_disk_names_the_file(
     small: Lou, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    small.ok("rotate", "apply")  # a calendar with no events is refused before any writing
     real_fdopen = os.fdopen
 
     class Full:

@@ -157,6 +157,39 @@ def normalise_isbn(text: str | None) -> str:
     raise Invalid(M.BAD_ISBN, value=raw)
 
 
+def _isbn10_valid(value: str) -> bool:
+    if not re.fullmatch(r"[0-9]{9}[0-9X]", value):
+        return False
+    return sum((10 - i) * (10 if ch == "X" else int(ch)) for i, ch in enumerate(value)) % 11 == 0
+
+
+def isbn13(isbn: str) -> str:
+    """The ISBN-13 of a normalised ISBN: an ISBN-10 gains ``978`` and a new check digit.
+
+    Exports write this form: it never starts with 0, so a spreadsheet that reads the cell
+    as a number cannot drop a leading zero.
+    """
+    if len(isbn) != 10:
+        return isbn
+    core = "978" + isbn[:9]
+    total = sum((1 if i % 2 == 0 else 3) * int(ch) for i, ch in enumerate(core))
+    return core + str((10 - total % 10) % 10)
+
+
+def zero_restored(cell: str) -> str:
+    """An ISBN-10 whose leading 0 a spreadsheet ate: ``306406152`` gives ``0306406152``
+    when that is a valid ISBN-10 (its check digit says so), else the cell unchanged."""
+    value = re.sub(r"[\s\-]", "", unicodedata.normalize("NFKC", cell)).upper()
+    if len(value) == 9 and _isbn10_valid("0" + value):
+        return "0" + value
+    return cell
+
+
+def same_isbn(a: str, b: str) -> bool:
+    """Two normalised ISBNs of one book (an ISBN-10 and its ISBN-13)."""
+    return isbn13(a) == isbn13(b)
+
+
 # ---------------------------------------------------------------------------- books
 
 

@@ -12,6 +12,7 @@ Chinese), else English.
 from __future__ import annotations
 
 import os
+import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Literal, get_args
 
@@ -31,14 +32,29 @@ def set_language(lang: Lang) -> None:
 
 
 def parse_lang(value: str | None) -> Lang | None:
-    """``zh``, ``zh_CN.UTF-8``, ``zh-Hans`` give Chinese; ``en``, ``C``, ``POSIX`` English."""
+    """``zh``, ``zh_CN.UTF-8``, ``zh-Hans``, ``cn``, ``中文`` give Chinese; ``en``, ``C``,
+    ``POSIX``, ``英文`` English."""
     if not value:
         return None
-    low = value.strip().lower()
-    if low.startswith("zh"):
+    low = unicodedata.normalize("NFKC", value).strip().lower()
+    if low.startswith(("zh", "cn")) or low in _CHINESE:
         return "zh"
-    if low.startswith("en") or low in {"c", "posix"} or low.startswith("c."):
+    if low.startswith("en") or low in _ENGLISH or low.startswith("c."):
         return "en"
+    return None
+
+
+# What people type for the language besides a locale name: LOU_LANG=cn, --lang 中文.
+_CHINESE = {"chinese", "中文", "汉语", "简体中文", "简体", "chs", "sc"}
+_ENGLISH = {"c", "posix", "english", "英文", "英语"}
+
+
+def unknown_lang(environ: Mapping[str, str] | None = None) -> str | None:
+    """``LOU_LANG`` when it is set but names no language we have, to warn about once."""
+    env = os.environ if environ is None else environ
+    value = env.get("LOU_LANG")
+    if value and value.strip() and parse_lang(value) is None:
+        return value
     return None
 
 

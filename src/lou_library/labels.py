@@ -25,6 +25,7 @@ from lou_library.catalogue import code_order
 from lou_library.errors import Invalid
 from lou_library.i18n import Msg
 from lou_library.records import BOOKS, BOXES, SITES, Doc, docs, find_code
+from lou_library.text import split_list
 
 PAGE_WIDTH = 210.0  # A4, millimetres
 PAGE_HEIGHT = 297.0
@@ -69,11 +70,8 @@ class Label:
 
 
 def _codes(only: Iterable[str]) -> list[str]:
-    """``--only`` values: repeated, or separated by commas or spaces."""
-    found: list[str] = []
-    for value in only:
-        found.extend(part for part in value.replace("，", ",").replace(",", " ").split() if part)
-    return found
+    """``--only`` values: repeated, or separated by commas, 、, semicolons or spaces."""
+    return split_list(only)
 
 
 def _pick(

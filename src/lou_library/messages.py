@@ -820,8 +820,8 @@ EXPECT_ONE_OF = Msg("以下之一：{values}", "one of: {values}")
 
 # ---------------------------------------------------------------------- rotation
 BAD_DATE = Msg(
-    "{what} 的日期“{value}”看不懂：请写成 2026-12-05 这样。",
-    "{what}: '{value}' is not a date; write it as 2026-12-05.",
+    "{what} 的日期“{value}”看不懂：请写成 2026-12-05、2026/12/5、2026年12月5日 或 12月5日 这样。",
+    "{what}: '{value}' is not a date; write it as 2026-12-05, 2026/12/5, 2026年12月5日 or 12月5日.",
 )
 BAD_SHARE = Msg(
     "{what} 的值 {value} 不合理：应在 0 到 1 之间（如 0.02 表示 2%）。",
@@ -1231,6 +1231,66 @@ HISTORY_NOTES = {
     "task": Msg("任务 {n}", "task {n}"),
 }
 
+# ------------------------------------------ issue 19: choices typed in Chinese (helper D)
+# The words a user may type for a choice besides its English value (matched after NFKC
+# normalisation and case folding). The first word of each is the one help texts show.
+CHOICE_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
+    "kind": {"compound": ("小区",), "yard": ("楼院",)},
+    "role": {
+        "administrator": ("管理员", "文化管理员"),
+        "member": ("成员", "管理小组成员", "组员"),
+    },
+    "book_status": {
+        "in_box": ("在箱", "箱中"),
+        "in_depot": ("在图书室", "在库"),
+        "not_seen": ("未见",),
+        "lost": ("遗失", "丢失"),
+        "withdrawn": ("已下架", "下架"),
+    },
+    "box_status": {
+        "active": ("在用", "使用中"),
+        "repair": ("维修中", "维修"),
+        "retired": ("已撤销", "撤销"),
+    },
+    "format": {
+        "table": ("屏幕",),
+        "csv": (),
+        "json": (),
+        "xlsx": ("excel",),
+        "md": ("markdown",),
+        "html": ("网页",),
+    },
+    "lang": {"zh": ("中文", "汉语", "cn", "chinese"), "en": ("英文", "英语", "english")},
+}
+
+UNKNOWN_LANG = Msg(
+    "LOU_LANG={value} 不是可用的界面语言（可写 zh、中文、cn 或 en）；按系统语言显示。",
+    "LOU_LANG={value} is not a language lou has (use zh, 中文, cn or en); following the locale.",
+)
+
+AMBIGUOUS_SITE = Msg(
+    "“{name}”对应不止一个片区：{choices}。请改用编号。",
+    "'{name}' matches more than one site: {choices}. Use the code instead.",
+)
+
+# ------------------------------------ issue 19: files that open right (helper D)
+WRONG_SUFFIX = Msg(
+    "不写入 {path}：{format}文件的扩展名应是 {suffix}，请改名为 {fixed}。",
+    "Will not write {path}: a {format} file ends in {suffix}. Name it {fixed}.",
+)
+FORMAT_SUFFIX_MISMATCH = Msg(
+    "不写入 {path}：--format {fmt} 写出的是{format}，扩展名应是 {suffix}。"
+    "请改名为 {fixed}，或按扩展名选 --format {other}。",
+    "Will not write {path}: --format {fmt} writes a {format}, which ends in {suffix}. "
+    "Name it {fixed}, or choose --format {other} for this extension.",
+)
+CALENDAR_FORMAT = Msg("日历（iCalendar）", "calendar (iCalendar)")
+CALENDAR_EMPTY = Msg(
+    "没有要放进日历的任务{who}：没有写入文件。",
+    "No open tasks{who} to put in a calendar: no file written.",
+)
+CALENDAR_EMPTY_WHO = Msg("（{name}）", " for {name}")
+
 # ------------------------------------------------------------------- help texts
 HELP_OPTION = Msg("显示本帮助并退出。", "Show this message and exit.")
 
@@ -1244,8 +1304,8 @@ HELP: dict[str, Msg] = {
         "The database file (default: your data folder; or LOU_LIBRARY_DB).",
     ),
     "opt.lang": Msg(
-        "界面语言 zh 或 en（默认跟随系统语言；也可用 LOU_LANG）。",
-        "Interface language, zh or en (default: the locale; or LOU_LANG).",
+        "界面语言：zh（中文）或 en（英文）（默认跟随系统语言；也可用 LOU_LANG）。",
+        "Interface language, zh (中文) or en (English) (default: the locale; or LOU_LANG).",
     ),
     "opt.version": Msg("显示版本号并退出。", "Show the version and exit."),
     "opt.json": Msg("输出 JSON（供脚本使用）。", "Print JSON (for scripts)."),
@@ -1327,10 +1387,14 @@ HELP: dict[str, Msg] = {
         "Bring a retired site back into use (rename it with `lou site edit --name`).\n\n"
         "Example: lou site reactivate SHY",
     ),
-    "arg.site": Msg("片区编号，如 SHY。", "The site's code, such as SHY."),
+    "arg.site": Msg(
+        "片区：编号、名称或拼音首字母，如 SHY、尚和园、shy。",
+        "The site: its code, name or pinyin initials, such as SHY, 尚和园, shy.",
+    ),
     "arg.site_name": Msg("片区名称，如 尚和园。", "The site's name, such as 尚和园."),
     "opt.kind": Msg(
-        "类型：compound（小区）或 yard（楼院）。", "Kind: compound (小区) or yard (楼院)."
+        "类型：小区（compound）或 楼院（yard），中英文均可。",
+        "Kind: compound (小区) or yard (楼院); either word works.",
     ),
     "opt.site_code": Msg(
         "自定编号（默认取名称拼音首字母）。",
@@ -1374,7 +1438,9 @@ HELP: dict[str, Msg] = {
         "Example: lou box reactivate SHY-01",
     ),
     "arg.box": Msg("图书箱编号，如 SHY-01。", "The box's code, such as SHY-01."),
-    "opt.site": Msg("所属片区编号。", "The site's code."),
+    "opt.site": Msg(
+        "所属片区（编号、名称或拼音首字母）。", "The site (its code, name or pinyin initials)."
+    ),
     "opt.building": Msg("楼栋，如 3号楼。", "The building, such as 3号楼."),
     "opt.unit": Msg("单元，如 1单元。", "The unit (stairwell), such as 1单元."),
     "opt.capacity": Msg(
@@ -1384,13 +1450,17 @@ HELP: dict[str, Msg] = {
     "opt.box_code": Msg(
         "自定编号（默认：片区编号-序号）。", "Your own code (default: site code-number)."
     ),
-    "opt.filter_site": Msg("只看这个片区。", "Only this site."),
+    "opt.filter_site": Msg(
+        "只看这个片区（编号、名称或拼音首字母）。",
+        "Only this site (code, name or pinyin initials).",
+    ),
     "opt.box_status": Msg(
-        "按状态筛选：active、repair、retired。", "Filter by status: active, repair, retired."
+        "按状态筛选：在用（active）、维修中（repair）、已撤销（retired），中英文均可。",
+        "Filter by status: active (在用), repair (维修中), retired (已撤销).",
     ),
     "opt.box_edit_status": Msg(
-        "active（在用）或 repair（维修中，不参与轮换）。",
-        "active, or repair (left out of rotations).",
+        "在用（active）或 维修中（repair，不参与轮换），中英文均可。",
+        "active (在用), or repair (维修中: left out of rotations).",
     ),
     "volunteer": Msg(
         "志愿者：管理小组成员和文化管理员。\n\n例：lou volunteer list --site SHY",
@@ -1433,12 +1503,17 @@ HELP: dict[str, Msg] = {
     "opt.phone": Msg("手机号（显示时隐去中间四位）。", "Phone number (shown masked)."),
     "opt.party": Msg("是党员。", "Is a Party member."),
     "opt.party_edit": Msg("是否党员。", "Party member or not."),
-    "opt.volunteer_site": Msg("负责的片区（可重复）。", "A site served (repeat for several)."),
+    "opt.volunteer_site": Msg(
+        "负责的片区（编号或名称；可重复，或用 、，, 隔开）。",
+        "A site served (code or name; repeat, or separate with , 、 or ；).",
+    ),
     "opt.volunteer_site_edit": Msg(
-        "负责的片区（可重复；替换原有的）。", "Sites served (repeatable; replaces the old list)."
+        "负责的片区（可重复，或用 、，, 隔开；替换原有的）。",
+        "Sites served (repeat, or separate with , 、 or ；; replaces the old list).",
     ),
     "opt.role": Msg(
-        "角色：administrator（文化管理员）或 member（成员）。", "Role: administrator or member."
+        "角色：管理员（administrator，文化管理员）或 成员（member），中英文均可。",
+        "Role: administrator (管理员) or member (成员); either word works.",
     ),
     "book": Msg(
         "图书：每册书一条记录，有自己的编号。\n\n例：lou book find swgwsm",
@@ -1537,7 +1612,12 @@ HELP: dict[str, Msg] = {
         "即使超过图书箱容量也放进去。", "Put it in even if the box is over capacity."
     ),
     "opt.filter_box": Msg("只看这个图书箱。", "Only this box."),
-    "opt.book_status": Msg("按状态筛选。", "Filter by status."),
+    "opt.book_status": Msg(
+        "按状态筛选：在箱（in_box）、在图书室（in_depot）、未见（not_seen）、遗失（lost）、"
+        "已下架（withdrawn），中英文均可。",
+        "Filter by status: in_box (在箱), in_depot (在图书室), not_seen (未见), lost (遗失), "
+        "withdrawn (已下架).",
+    ),
     "opt.text": Msg("书名/作者/拼音中含有这些字。", "Title, author or pinyin contains this."),
     "opt.limit": Msg("每页条数。", "Rows per page."),
     "opt.offset": Msg("从第几条开始（用于翻页）。", "Rows to skip (for the next page)."),
@@ -1617,7 +1697,8 @@ HELP: dict[str, Msg] = {
         "Play N rounds on a copy and print the quality figures (the DB is not changed).\n\nExample: lou rotate simulate --rounds 26 --loss 0.02",
     ),
     "opt.round_date": Msg(
-        "新一轮的日期（默认按日程）。", "The round's date (default: the schedule's)."
+        "新一轮的日期，如 2026-12-05 或 12月5日（默认按日程）。",
+        "The round's date, such as 2026-12-05 or 12月5日 (default: the schedule's).",
     ),
     "opt.sim_rounds": Msg("模拟多少轮。", "How many rounds to play."),
     "opt.sim_loss": Msg(
@@ -1665,8 +1746,8 @@ HELP: dict[str, Msg] = {
     "opt.task_round": Msg("只看这一轮的（含已完成）。", "Only this round's (done ones included)."),
     "opt.task_all": Msg("也列出已完成的。", "Include done tasks."),
     "opt.missing": Msg(
-        "没见到的书的编号（可重复，或用逗号隔开）。",
-        "Codes of books that were not there (repeat, or separate with commas).",
+        "没见到的书的编号（可重复，或用 、，, ； 或空格隔开）。",
+        "Codes of books that were not there (repeat, or separate with , 、 ; or spaces).",
     ),
     "opt.extra": Msg(
         "在箱中意外见到的已登记图书：编号@图书箱。", "Registered books found in a box: CODE@BOX."
@@ -1684,7 +1765,10 @@ HELP: dict[str, Msg] = {
         "Set round 1's date and whether to avoid holidays.\n\nExample: lou schedule set --start 2026-12-05 --skip-holidays",
     ),
     "opt.schedule_rounds": Msg("列出几轮。", "How many rounds to list."),
-    "opt.schedule_start": Msg("第 1 轮的日期。", "The date of round 1."),
+    "opt.schedule_start": Msg(
+        "第 1 轮的日期，如 2026-12-05、2026年12月5日。",
+        "The date of round 1, such as 2026-12-05 or 2026年12月5日.",
+    ),
     "opt.skip_holidays": Msg(
         "遇法定节假日或调休上班日时改到最近的空闲日。",
         "Move a round off public holidays and make-up working days.",
@@ -1711,8 +1795,12 @@ HELP: dict[str, Msg] = {
         "登记志愿者哪几天不在（轮换不会派给他/她）。\n\n例：lou volunteer away 王秀兰 --from 2026-12-01 --to 2026-12-20 --reason 探亲",
         "Record days a volunteer is away (no task is given then).\n\nExample: lou volunteer away V002 --from 2026-12-01 --to 2026-12-20",
     ),
-    "opt.away_from": Msg("第一天。", "The first day."),
-    "opt.away_to": Msg("最后一天。", "The last day."),
+    "opt.away_from": Msg(
+        "第一天，如 2026-12-05、12月5日。", "The first day, such as 2026-12-05 or 12月5日."
+    ),
+    "opt.away_to": Msg(
+        "最后一天，如 2026-12-19、12月19日。", "The last day, such as 2026-12-19 or 12月19日."
+    ),
     "opt.away_cancel": Msg(
         "取消从 --from 那天开始的请假。", "Remove the time away that starts on --from."
     ),

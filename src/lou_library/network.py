@@ -33,7 +33,15 @@ from lou_library.records import (
     rows,
     suggest,
 )
-from lou_library.text import clean, fold, initials_code, mask_phone, pinyin_keys, require
+from lou_library.text import (
+    clean,
+    fold,
+    initials_code,
+    mask_phone,
+    pinyin_keys,
+    require,
+    split_list,
+)
 
 DEPOT = "DEPOT"
 DEPOT_NAME = "社区图书室"
@@ -107,7 +115,25 @@ def network_counts(db: TinyDB) -> dict[str, Counter[str]]:
 
 
 def get_site(db: TinyDB, code: str) -> tuple[int, Doc]:
-    return find_code(db, SITES, code, M.NO_SITE)
+    """By code (``SHY``, ``shy``), else by name (``尚和园``), else by the pinyin of the
+    name (``shy``, ``shangheyuan``) when that names exactly one site."""
+    wanted = normalise_code(code)
+    table = rows(db, SITES)
+    for doc_id, doc in table.items():
+        if doc.get("code") == wanted:
+            return int(doc_id), doc
+    typed = fold(clean(code))
+    named = [(int(i), d) for i, d in table.items() if fold(d.get("name", "")) == typed]
+    if not named and typed.isascii() and typed.isalnum():
+        named = [(int(i), d) for i, d in table.items() if typed in pinyin_keys(d.get("name", ""))]
+    if len(named) == 1:
+        return named[0]
+    if len(named) > 1:
+        choices = ", ".join(f"{d['code']} {d['name']}" for _, d in named)
+        raise Conflict(M.AMBIGUOUS_SITE, name=code, choices=choices)
+    candidates = [d["code"] for d in table.values()] + [d["name"] for d in table.values()]
+    hint = suggest(wanted if code.isascii() else typed, candidates)
+    raise NotFound(M.NO_SITE, code=code, hint=hint)
 
 
 def add_site(
@@ -435,10 +461,24 @@ def check_phone(phone: str | None) -> str:
     return cleaned
 
 
+def _named_sites(db: TinyDB, sites: list[str]) -> list[Doc]:
+    """Each value names a site, or several separated by ``,`` ``，`` ``、`` ``;`` or spaces
+    (``SHY、ZHQH``); a whole value that names a site is never split."""
+    found = []
+    for value in sites:
+        try:
+            found.append(get_site(db, value)[1])
+        except NotFound:
+            parts = split_list([value])
+            if len(parts) < 2:
+                raise
+            found.extend(get_site(db, part)[1] for part in parts)
+    return found
+
+
 def check_sites(db: TinyDB, sites: list[str]) -> list[str]:
     codes = []
-    for site in sites:
-        _, doc = get_site(db, site)
+    for doc in _named_sites(db, sites):
         if doc["kind"] == "depot":
             codes.append(doc["code"])
         elif doc.get("status") == "retired":

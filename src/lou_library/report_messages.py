@@ -220,19 +220,23 @@ HELP: dict[str, Msg] = {
         "Example: lou report volunteers --from 2026-01-01 --to 2026-06-30",
     ),
     "opt.report_site": Msg(
-        "只统计这个片区（编号，如 SHY）。", "Only this site (its code, such as SHY)."
+        "只统计这个片区（编号、名称或拼音首字母，如 SHY、尚和园）。",
+        "Only this site (its code, name or pinyin initials, such as SHY, 尚和园).",
     ),
     "opt.report_from": Msg(
-        "时段的第一天（含），如 2026-01-01。", "The first day of the period (included)."
+        "时段的第一天（含），如 2026-01-01、2026年1月1日。",
+        "The first day of the period (included), such as 2026-01-01 or 2026/1/1.",
     ),
     "opt.report_to": Msg(
-        "时段的最后一天（含），如 2026-06-30。", "The last day of the period (included)."
+        "时段的最后一天（含），如 2026-06-30、2026年6月30日。",
+        "The last day of the period (included), such as 2026-06-30 or 2026/6/30.",
     ),
     "opt.report_format": Msg(
-        "table（屏幕，默认）、csv（主表）、json、xlsx（须 --output）、md、html（可打印，含图表）；"
-        "有 --output 时按扩展名。",
-        "table (screen, default), csv (main section), json, xlsx (needs --output), md, "
-        "html (printable, with charts); with --output, from the file's extension.",
+        "屏幕（table，默认）、csv（主表）、json、excel（xlsx，须 --output）、md、"
+        "网页（html，可打印，含图表）；有 --output 时按扩展名，两者须一致。",
+        "table (屏幕, screen, default), csv (main section), json, xlsx (excel; needs --output), "
+        "md, html (网页, printable, with charts); with --output, from the file's extension, "
+        "which must agree.",
     ),
     "opt.report_output": Msg(
         "写入这个文件（不给则输出到屏幕）。", "Write to this file (default: print it)."
@@ -258,8 +262,8 @@ HELP: dict[str, Msg] = {
         "The web page (.html) to write; open it in a browser and print.",
     ),
     "opt.labels_only": Msg(
-        "只打印这些编号（可重复，或用逗号隔开）。",
-        "Only these codes (repeat, or separate with commas).",
+        "只打印这些编号（可重复，或用 、，, ； 或空格隔开）。",
+        "Only these codes (repeat, or separate with , 、 ; or spaces).",
     ),
     "opt.labels_since": Msg(
         "只打印这天及以后入藏的图书/新设的图书箱，如 2026-11-01。",

@@ -216,7 +216,38 @@ def choose_format(wanted: str | None, output: Path | None) -> str:
         raise Invalid(R.REPORT_XLSX_NEEDS_OUTPUT)
     if wanted == "table" and output is not None:
         raise Invalid(R.REPORT_TABLE_NOT_A_FILE)
+    if output is not None:
+        _check_suffix(wanted, output)
     return wanted
+
+
+# Extensions that promise some other kind of file: CSV text named .xls or .pdf is broken.
+_OTHER_SUFFIXES = (".xls", ".ods", ".pdf", ".doc", ".docx", ".odt", ".ics", ".png", ".jpg")
+
+
+def _check_suffix(wanted: str, output: Path) -> None:
+    """``--format csv --output inv.xlsx`` is refused: the extension says another format."""
+    from lou_library import messages as M
+    from lou_library.filetypes import fixed_name
+
+    suffix = output.suffix.lower()
+    found = SUFFIXES.get(suffix)
+    if (found is None or found == wanted) and suffix not in _OTHER_SUFFIXES:
+        return  # no extension, or one that says nothing else (.txt, .tsv...)
+    own = [s for s, fmt in SUFFIXES.items() if fmt == wanted]
+    name, suffix = R.FORMAT_NAMES[wanted](), own[0]
+    fixed = fixed_name(output, suffix)
+    if found is None:
+        raise Invalid(M.WRONG_SUFFIX, path=output, format=name, suffix=suffix, fixed=fixed)
+    raise Invalid(
+        M.FORMAT_SUFFIX_MISMATCH,
+        path=output,
+        format=name,
+        suffix=suffix,
+        fixed=fixed,
+        fmt=wanted,
+        other=found,
+    )
 
 
 # ----------------------------------------------------------------- shared reading

@@ -12,6 +12,7 @@ on a tie, and says why. The ``holidays`` package knows both, imported only when 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -38,14 +39,51 @@ class RoundDate:
     due: Day | None = None  # a late round: the date it was due (``date`` is then today)
 
 
+# Dates as people write them: 2026-12-5, 2026/12/5, 2026.12.5, 2026年12月5日 (or 号),
+# and 12月5日 without a year; full-width digits and marks are folded (NFKC) first.
+_YEAR_MONTH_DAY = re.compile(
+    r"(\d{4})(?:[-/.](\d{1,2})[-/.](\d{1,2})|年(\d{1,2})月(\d{1,2})[日号]?)"
+)
+_MONTH_DAY = re.compile(r"(\d{1,2})月(\d{1,2})[日号]?")
+
+
 def parse_date(text: str, what: str = "--date") -> date:
-    """A date from the command line, in the years :mod:`lou_library.clock` allows."""
+    """A date from the command line, in the years :mod:`lou_library.clock` allows.
+
+    ``12月5日`` is the next 5 December: this year's, or next year's once it has passed.
+    """
+    typed = unicodedata.normalize("NFKC", text).strip().replace(" ", "")
     try:
-        day = date.fromisoformat(text.strip())
+        day = _read_date(typed)
     except ValueError:
         raise Invalid(M.BAD_DATE, what=what, value=text) from None
     clock.check_year(day, what, text)
     return day
+
+
+def _read_date(typed: str) -> date:
+    full = _YEAR_MONTH_DAY.fullmatch(typed)
+    if full:
+        year, *rest = full.groups()
+        month, day = (rest[0], rest[1]) if rest[0] is not None else (rest[2], rest[3])
+        return date(int(year), int(month), int(day))
+    short = _MONTH_DAY.fullmatch(typed)
+    if short:
+        today = clock.today()
+        month, day = int(short.group(1)), int(short.group(2))
+        try:
+            this_year = date(today.year, month, day)
+        except ValueError:  # 2月29日 outside a leap year: the next year that has one
+            this_year = today.replace(month=1, day=1) - timedelta(days=1)
+        if this_year >= today:
+            return this_year
+        for year in range(today.year + 1, today.year + 9):
+            try:
+                return date(year, month, day)
+            except ValueError:
+                continue
+        raise ValueError(typed)
+    return date.fromisoformat(typed)
 
 
 def first_saturday(on_or_after: date) -> date:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 
 from lou_library import messages as M
@@ -33,14 +34,38 @@ def strip_unsafe(value: str) -> str:
     return "".join(ch for ch in value if ch not in bad) if bad else value
 
 
+# Full-width digits and Latin letters (``７号楼``, ``Ａ座``) typed by a Chinese input method
+# fold to ASCII, as NFKC would. Only these: NFKC would also turn the full-width （ ） ， ：
+# of Chinese titles into ASCII punctuation, and ① or ½ into other text.
+_FULL_WIDTH_ALNUM = {
+    code: code - 0xFEE0
+    for first, last in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A))
+    for code in range(first, last + 1)
+}
+
+
 def clean(value: str | None) -> str:
-    """Trim, fold full-width and repeated spaces, drop control and bidi characters."""
+    """Trim, fold full-width spaces, digits and letters and repeated spaces, drop control
+    and bidi characters."""
     if not value:
         return ""
     if any("\ud800" <= ch <= "\udfff" for ch in value):  # bytes that were not UTF-8
         raise Invalid(M.BAD_TEXT, value=value.encode("utf-8", "backslashreplace").decode())
-    value = strip_unsafe(value)
+    value = strip_unsafe(value).translate(_FULL_WIDTH_ALNUM)
     return _SPACES.sub(" ", value.replace("\u3000", " ")).strip()
+
+
+# What separates the items of a list as people type it: commas (half- and full-width),
+# the enumeration comma 、, semicolons (half- and full-width) and any spaces.
+_LIST_SEPARATORS = re.compile(r"[\s,，、;；]+")
+
+
+def split_list(values: Iterable[str] | None) -> list[str]:
+    """``["B1、B2", "B3；B4", "B5 B6"]`` -> the six items, in order, none empty."""
+    found: list[str] = []
+    for value in values or ():
+        found.extend(part for part in _LIST_SEPARATORS.split(value.replace("\u3000", " ")) if part)
+    return found
 
 
 def require(value: str | None, what: str) -> str:

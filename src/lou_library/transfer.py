@@ -48,16 +48,19 @@ from lou_library.catalogue import (
     check_spec,
     code_order,
     create_books,
+    isbn13,
     normalise_isbn,
     resolve_category,
+    same_isbn,
     site_of,
     update_books,
+    zero_restored,
 )
 from lou_library.errors import Conflict, Invalid, LouError
 from lou_library.i18n import Msg
 from lou_library.importing import ParsedTable, clean_cell
 from lou_library.network import DEPOT, DEPOT_NAME, box_counts
-from lou_library.records import BOOKS, Doc, by_code, docs, normalise_code, rows
+from lou_library.records import BOOKS, SITES, Doc, by_code, docs, normalise_code, rows
 from lou_library.text import clean, fold, require
 
 MAX_DETAILS = 50
@@ -256,6 +259,7 @@ class _Context:
     known: dict[str, tuple[str, str]]
     boxes: dict[str, Doc]
     columns: dict[str, str]
+    site_names: dict[str, str] = field(default_factory=dict)  # folded name -> code
     seen: dict[tuple[str, str], str] = field(default_factory=dict)
     """Values already resolved (a catalogue repeats a handful of categories 100,000 times)."""
 
@@ -323,6 +327,7 @@ def _check_fixed(values: dict[str, str], doc: Doc, ctx: _Context) -> None:
             DEPOT if doc["status"] == "in_depot" else None
         )
         wanted_site = DEPOT if _box_cell(site) is None else normalise_code(site)
+        wanted_site = ctx.site_names.get(fold(site), wanted_site)  # 尚和园 is SHY
         if expected is not None and wanted_site != expected:
             raise Conflict(M.IMPORT_PLACE_CHANGE, code=code, now=expected, value=site)
     source = values.get("source", "")
@@ -355,11 +360,14 @@ def _update_of(values: dict[str, str], doc: Doc, ctx: _Context) -> Doc:
     if "author" in values:
         wanted["author"] = values["author"]  # cells arrive cleaned (importing.clean_cell)
     if "isbn" in values:
-        shortened = _excel_shortened(values["isbn"], doc.get("isbn", ""))
+        shortened = _excel_shortened(values["isbn"], isbn13(doc.get("isbn", "")))
         if shortened is False:
             raise Invalid(M.IMPORT_ISBN_MANGLED, value=values["isbn"])
         if shortened is None:
-            wanted["isbn"] = normalise_isbn(values["isbn"])
+            isbn = normalise_isbn(zero_restored(values["isbn"]))
+            # the export writes ISBN-13: the ISBN-10 on record is the same book
+            same = isbn and same_isbn(isbn, doc.get("isbn", ""))
+            wanted["isbn"] = doc["isbn"] if same else isbn
     if values.get("category"):
         wanted["category"] = ctx.resolve(
             "category", values["category"], lambda v: resolve_category(ctx.known, v)
@@ -401,7 +409,7 @@ def _new_copy(values: dict[str, str], ctx: _Context) -> BookSpec:
         ctx.boxes,
         title=values.get("title"),
         author=values.get("author"),
-        isbn=values.get("isbn"),
+        isbn=zero_restored(values.get("isbn", "")),
         category=values.get("category"),
         audience=values.get("audience"),
         condition=values.get("condition"),
@@ -433,7 +441,8 @@ def _new_copy(values: dict[str, str], ctx: _Context) -> BookSpec:
 
 def plan_import(db: TinyDB, table: ParsedTable) -> ImportPlan:
     """Check every row; raise one error listing all bad rows, or return what would change."""
-    ctx = _Context(categories(db), boxes_by_code(db), table.columns)
+    site_names = {fold(d["name"]): d["code"] for d in docs(db, SITES) if d.get("name")}
+    ctx = _Context(categories(db), boxes_by_code(db), table.columns, site_names)
     books = by_code(db, BOOKS)
     specs: list[BookSpec] = []
     updates: list[BookUpdate] = []
@@ -540,7 +549,13 @@ def export_books(db: TinyDB, path: Path, show_contact: bool = False) -> int:
     records = [book_row(doc, boxes, show_contact) for doc in books]
     if suffix == ".json":
         payload = orjson.dumps(
-            {"books": [{k: r[k] for k in EXPORT_COLUMNS} for r in records], "total": len(records)},
+            {
+                "books": [
+                    {k: isbn13(r[k]) if k == "isbn" else r[k] for k in EXPORT_COLUMNS}
+                    for r in records
+                ],
+                "total": len(records),
+            },
             option=orjson.OPT_INDENT_2,
         )
     else:
@@ -556,6 +571,7 @@ def export_books(db: TinyDB, path: Path, show_contact: bool = False) -> int:
             shown["audience"] = M.AUDIENCE_NAMES[record["audience"]]()
             shown["condition"] = M.CONDITION_NAMES[record["condition"]]()
             shown["source"] = M.SOURCE_NAMES[record["source"]]()
+            shown["isbn"] = isbn13(record["isbn"])
             writer.writerow([neutralise(shown[k]) for k in EXPORT_COLUMNS])
         payload = ("\ufeff" + buffer.getvalue()).encode("utf-8")
     # donors' names stay readable by their owner only, like reports with contacts

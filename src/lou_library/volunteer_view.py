@@ -10,7 +10,7 @@ import hashlib
 import html
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 
 from tinydb import TinyDB
 
@@ -223,7 +223,8 @@ def calendar(db: TinyDB, lists: list[PickList]) -> bytes:
     cal.add("prodid", "-//lou-library//楼道图书角//ZH")
     cal.add("version", "2.0")
     cal.add("x-wr-calname", M.CALENDAR_NAME())
-    stamp = clock.now()
+    # DTSTAMP is UTC by the standard (RFC 5545): the local clock, converted, not relabelled
+    stamp = clock.now().astimezone(UTC)
     for plan in lists:
         event = Event()
         event.add("uid", f"lou-task-{plan.task}-{identity}@lou-library")

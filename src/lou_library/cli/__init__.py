@@ -15,7 +15,7 @@ import typer
 
 from lou_library import __version__, i18n
 from lou_library.cli import cmd_book, cmd_setup
-from lou_library.cli.base import AppState, LouGroup, prepare
+from lou_library.cli.base import AppState, LouGroup, prepare, typed_words
 from lou_library.store import ENV_DB
 
 # The command groups (each the ``app`` of its module), in the order help lists them
@@ -67,6 +67,7 @@ class RootGroup(LouGroup):
         return super().resolve_command(ctx, args)
 
 
+@typed_words("lang")
 class LangChoice(StrEnum):
     zh = "zh"
     en = "en"
@@ -103,6 +104,13 @@ def root(
     ctx.obj = AppState(db_option=db)
     if lang is not None:
         i18n.set_language(lang.value)
+    else:
+        unknown = i18n.unknown_lang()
+        if unknown is not None:
+            from lou_library import messages as M
+            from lou_library.cli import output
+
+            output.warn(M.UNKNOWN_LANG(value=unknown))
 
 
 cmd_setup.register(app)

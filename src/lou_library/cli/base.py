@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
@@ -89,6 +90,51 @@ def _help_option(command: Any, option: Any) -> Any:
     return option
 
 
+E = TypeVar("E", bound=type[Enum])
+
+_CHOICE_TOPIC: dict[type[Enum], str] = {}
+
+
+def typed_words(topic: str) -> Callable[[E], E]:
+    """Lets a choice be typed as one of its words in :data:`messages.CHOICE_WORDS`.
+
+    ``--kind 楼院`` is ``--kind yard``; the English values keep working, in any case.
+    """
+
+    def register(enum: E) -> E:
+        _CHOICE_TOPIC[enum] = topic
+        return enum
+
+    return register
+
+
+def choice_member(kind: type[Enum], value: str) -> Enum | None:
+    """The member of ``kind`` that ``value`` names by its value or one of its words."""
+    typed = unicodedata.normalize("NFKC", value).strip().casefold()
+    for member in kind:
+        if typed == str(member.value).casefold():
+            return member
+    topic = _CHOICE_TOPIC.get(kind, "")
+    words = M.CHOICE_WORDS.get(topic, {})
+    for member in kind:
+        if typed in (w.casefold() for w in words.get(str(member.value), ())):
+            return member
+    if topic == "lang":  # --lang zh_CN.UTF-8, as LOU_LANG and the locale take it
+        lang = i18n.parse_lang(typed)
+        return kind(lang) if lang else None
+    return None
+
+
+def _choices_text(kind: type[Enum]) -> str:
+    words = M.CHOICE_WORDS.get(_CHOICE_TOPIC.get(kind, ""), {})
+    shown = []
+    for member in kind:
+        value = str(member.value)
+        own = words.get(value, ())
+        shown.append(f"{value!r} ({own[0]})" if own else repr(value))
+    return ", ".join(shown)
+
+
 class PlainCoercion:
     """Turns a command-line value into str, int, float, bool, an Enum, or a list of str.
 
@@ -122,11 +168,11 @@ class PlainCoercion:
         if isinstance(kind, type) and issubclass(kind, Enum):
             if isinstance(value, kind):
                 return value
-            try:
-                return kind(value)
-            except ValueError:
-                choices = ", ".join(repr(m.value) for m in kind)
-                raise BadParameter(f"{value!r} is not one of {choices}.", ctx, param) from None
+            member = choice_member(kind, str(value))
+            if member is None:
+                choices = _choices_text(kind)
+                raise BadParameter(f"{value!r} is not one of {choices}.", ctx, param)
+            return member
         if kind in (int, float) and not isinstance(value, bool):
             try:
                 number = kind(value)

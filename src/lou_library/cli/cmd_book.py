@@ -11,7 +11,7 @@ import typer
 from lou_library import catalogue, i18n
 from lou_library import messages as M
 from lou_library.cli import output
-from lou_library.cli.base import command, group, state
+from lou_library.cli.base import command, group, state, typed_words
 from lou_library.cli.common import Json, ShowContact, status_name
 
 app = group("@book")
@@ -29,6 +29,7 @@ Note = Annotated[str | None, typer.Option("--note", help="@opt.note")]
 Force = Annotated[bool, typer.Option("--force", help="@opt.force_capacity")]
 
 
+@typed_words("book_status")
 class Status(StrEnum):
     in_box = "in_box"
     in_depot = "in_depot"

@@ -10,7 +10,7 @@ import typer
 from lou_library import messages as M
 from lou_library import network
 from lou_library.cli import output
-from lou_library.cli.base import command, group, state
+from lou_library.cli.base import command, group, state, typed_words
 from lou_library.cli.common import Json, status_name
 
 app = group("@box")
@@ -18,11 +18,13 @@ app = group("@box")
 Code = Annotated[str, typer.Argument(help="@arg.box", show_default=False)]
 
 
+@typed_words("box_status")
 class EditableStatus(StrEnum):
     active = "active"
     repair = "repair"
 
 
+@typed_words("box_status")
 class ListStatus(StrEnum):
     active = "active"
     repair = "repair"

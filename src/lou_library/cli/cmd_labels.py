@@ -43,6 +43,7 @@ def run(
 ) -> None:
     from lou_library import labels as labels_rules
     from lou_library.cli.cmd_report import write_file
+    from lou_library.filetypes import HTML, require_suffix
     from lou_library.schedule import parse_date
 
     layout = labels_rules.LAYOUTS[sheet.value]
@@ -51,6 +52,7 @@ def run(
     file = Path(target)
     store = state(ctx).store
     store.guard_output(file)
+    require_suffix(file, HTML, R.FORMAT_NAMES["html"])
     pick = labels_rules.book_labels if kind == "books" else labels_rules.box_labels
     with store.read() as db:
         found = pick(db, only or (), first)

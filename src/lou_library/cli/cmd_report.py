@@ -6,6 +6,8 @@ format, draws the screen table, or writes the bytes to stdout or to ``--output``
 
 from __future__ import annotations
 
+import os
+import stat
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -20,12 +22,13 @@ if TYPE_CHECKING:
 
 from lou_library import report_messages as R
 from lou_library.cli import output
-from lou_library.cli.base import command, group, state
+from lou_library.cli.base import command, group, state, typed_words
 from lou_library.cli.common import Json, ShowContact
 
 app = group("@report")
 
 
+@typed_words("format")
 class Format(StrEnum):
     table = "table"
     csv = "csv"
@@ -48,6 +51,14 @@ def _day(text: str | None, what: str) -> date | None:
     from lou_library.schedule import parse_date
 
     return parse_date(text, what) if text else None
+
+
+def stdout_is_a_file() -> bool:
+    """Standard output is a regular file (``> out.csv``), not a terminal or a pipe."""
+    try:
+        return stat.S_ISREG(os.fstat(sys.stdout.fileno()).st_mode)
+    except (OSError, ValueError):  # no file descriptor (a test's captured stream)
+        return False
 
 
 def write_file(file: Path, payload: bytes, *, private: bool) -> None:
@@ -113,8 +124,16 @@ def run(
     if chosen == "table":
         render_table(report)
         return
-    payload = reports.render(report, chosen, for_file=file is not None)
+    # `> m.csv` makes a file as surely as --output does: Excel on a Chinese Windows needs
+    # the BOM to read it as UTF-8, while a terminal or a pipe to a script gets none.
+    redirected = file is None and stdout_is_a_file()
+    payload = reports.render(report, chosen, for_file=file is not None or redirected)
     if file is None:
+        if redirected:  # bytes as they are, whatever the console's encoding
+            sys.stdout.flush()
+            sys.stdout.buffer.write(payload)
+            sys.stdout.buffer.flush()
+            return
         sys.stdout.write(payload.decode("utf-8"))
         sys.stdout.flush()
         return

@@ -10,12 +10,13 @@ import typer
 from lou_library import messages as M
 from lou_library import network
 from lou_library.cli import output
-from lou_library.cli.base import command, group, state
+from lou_library.cli.base import command, group, state, typed_words
 from lou_library.cli.common import Json, kind_name, status_name
 
 app = group("@site")
 
 
+@typed_words("kind")
 class Kind(StrEnum):
     compound = "compound"
     yard = "yard"

@@ -12,6 +12,7 @@ from lou_library.cli import output
 from lou_library.cli.base import command, group, state
 from lou_library.cli.common import Json, route_text
 from lou_library.network import DEPOT, find_volunteer
+from lou_library.text import split_list
 
 app = group("@task")
 
@@ -19,11 +20,8 @@ TaskId = Annotated[str, typer.Argument(help="@arg.task", show_default=False)]
 
 
 def _codes(values: list[str] | None) -> list[str]:
-    """``--missing B1 --missing B2`` or ``--missing B1,B2`` or ``--missing "B1 B2"``."""
-    found: list[str] = []
-    for value in values or []:
-        found.extend(part for part in value.replace("，", ",").replace(",", " ").split() if part)
-    return found
+    """``--missing B1 --missing B2`` or ``--missing B1,B2``, ``B1、B2``, ``"B1 B2"``..."""
+    return split_list(values)
 
 
 def task_row(task: dict[str, Any], names: dict[str, str], people: dict[str, str]) -> dict[str, Any]:
@@ -121,7 +119,11 @@ def list_(
     if target:
         path = Path(target)
         store.guard_output(path)
+        from lou_library import report_messages as R
+        from lou_library.filetypes import HTML, require_suffix
         from lou_library.store import atomic_write_bytes
+
+        require_suffix(path, HTML, R.FORMAT_NAMES["html"])
 
         atomic_write_bytes(path, volunteer_view.pick_lists_html(lists).encode(), private=False)
         output.done(M.PICK_WRITTEN(n=len(lists), path=path))

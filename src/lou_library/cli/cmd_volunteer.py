@@ -10,7 +10,7 @@ import typer
 from lou_library import messages as M
 from lou_library import network
 from lou_library.cli import output
-from lou_library.cli.base import command, group, state
+from lou_library.cli.base import command, group, state, typed_words
 from lou_library.cli.common import Json, ShowContact, yes_no
 from lou_library.i18n import Msg
 
@@ -19,6 +19,7 @@ app = group("@volunteer")
 Who = Annotated[str, typer.Argument(help="@arg.volunteer", show_default=False)]
 
 
+@typed_words("role")
 class Role(StrEnum):
     administrator = "administrator"
     member = "member"
@@ -192,14 +193,15 @@ def away(
     from lou_library.schedule import parse_date
 
     first = parse_date(start, "--from")
+    last = parse_date(end, "--to") if end is not None and not cancel else None
     with state(ctx).store.write("volunteer away") as db:
         if cancel:
             person = network.cancel_away(db, who, first)
             clashes: list[str] = []
         else:
-            if end is None:
+            if last is None:
                 raise Invalid(M.AWAY_NEEDS_END)
-            person, clashes = network.add_away(db, who, first, parse_date(end, "--to"), reason)
+            person, clashes = network.add_away(db, who, first, last, reason)
         row = network.volunteer_row(person)
     if json:
         output.emit_json({**row, "tasks_to_hand_over": clashes})
@@ -207,7 +209,7 @@ def away(
     if cancel:
         output.done(M.AWAY_CANCELLED(name=row["name"], start=first))
         return
-    output.done(M.AWAY_ADDED(name=row["name"], start=first, end=end))
+    output.done(M.AWAY_ADDED(name=row["name"], start=first, end=last))
     if clashes:
         output.warn(M.AWAY_CLASHES(name=row["name"], tasks=", ".join(clashes)))
 
