@@ -1183,6 +1183,12 @@ COLUMN_NAMES = {
     "note": COL_NOTE,
 }
 
+# Screens and terminals (issue 19): narrow screens, empty lists, consoles
+COLUMNS_HIDDEN = Msg(
+    "窗口太窄，未显示：{columns}（加宽窗口或用 --json 查看全部）",
+    "Too narrow to show: {columns} (widen the window or use --json)",
+)
+
 # ------------------------------------------------------------- names of values
 STATUS_NAMES = {
     "in_box": Msg("在箱", "in a box"),

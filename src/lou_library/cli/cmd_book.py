@@ -95,6 +95,7 @@ def render_books(
             rows,
             title=title,
             caption=caption,
+            drop=[3, 2, 5],  # category, author, status
         )
     )
     if shown_to < page.total:
@@ -300,6 +301,7 @@ def history(ctx: typer.Context, code: Code, json: Json = False) -> None:
                 for e in events
             ],
             title=M.HISTORY_TITLE(code=book["code"], title=book["title"]),
+            drop=[4, 2, 5],  # by whom, from where, the note
         )
     )
 
@@ -423,6 +425,7 @@ def import_(
                     for u in plan.updates[:UPDATES_SHOWN]
                 ],
                 title=M.IMPORT_UPDATED_TITLE(),
+                drop=[1],  # the title
                 caption=M.IMPORT_UPDATED_MORE(
                     shown=UPDATES_SHOWN, n=len(plan.updates) - UPDATES_SHOWN
                 )
@@ -484,6 +487,7 @@ def category_list(ctx: typer.Context, json: Json = False) -> None:
             [M.COL_CODE(), "中文", "English", M.COL_BOOKS()],
             [(r["key"], r["zh"], r["en"], r["books"]) for r in records],
             right=[3],
+            drop=[2],  # the English name
         )
     )
 

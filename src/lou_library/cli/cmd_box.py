@@ -55,6 +55,7 @@ def render_boxes(boxes: list[dict[str, Any]], title: str) -> None:
             ],
             title=title,
             right=[4],
+            drop=[1, 6, 5],  # the site (its code begins the box's), the note, the status
         )
     )
 
@@ -127,6 +128,7 @@ def show(ctx: typer.Context, code: Code, json: Json = False) -> None:
             output.table(
                 [M.COL_CODE(), M.COL_TITLE(), M.COL_AUTHOR()],
                 [(b["code"], b["title"], b["author"]) for b in page.items],
+                drop=[2],  # the author
             )
         )
 

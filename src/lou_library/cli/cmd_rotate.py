@@ -63,6 +63,7 @@ def render_plan(plan: dict[str, Any], names: dict[str, str]) -> None:
             rows,
             title=title,
             right=[0, 4, 5],
+            drop=[1, 5, 4],  # the site (the route names it), books in, books out
         )
     )
     if plan["moved_because"]:
@@ -222,6 +223,7 @@ def history(ctx: typer.Context, json: Json = False) -> None:
             ],
             title=M.HISTORY_ROUNDS_TITLE(),
             right=[0, 2, 3, 4, 5, 6, 7, 8],
+            drop=[4, 3, 5, 6, 7, 2],  # keep the round, its date and what is overdue
         )
     )
 
@@ -291,6 +293,7 @@ def simulate(
             ],
             title=M.SIM_TITLE(rounds=rounds),
             right=list(range(10)),
+            drop=[8, 7, 6, 5, 4, 2],  # keep the round, date, freshness and violations
         )
     )
     ratio = totals["max_min_load"]

@@ -159,6 +159,7 @@ def list_(
             ],
             title=M.TASKS_TITLE(),
             right=[0, 5],
+            drop=[3, 5, 1],  # the site (the route names it), books, date
         )
     )
 

@@ -55,6 +55,7 @@ def render_volunteers(people: list[dict[str, Any]]) -> None:
             title=M.VOLUNTEERS_TITLE(
                 n=len(people), party=sum(bool(p["party_member"]) for p in people)
             ),
+            drop=[3, 2, 6, 5, 4],  # party member, role, status, sites, phone
         )
     )
 

@@ -8,12 +8,15 @@ else; messages always go to stderr.
 
 from __future__ import annotations
 
+import io
+import re
 import sys
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 import orjson
-from rich.console import Console
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, RenderResult
 from rich.table import Table
 from rich.text import Text
 
@@ -76,6 +79,159 @@ def emit_json(document: Any) -> None:
     sys.stdout.flush()
 
 
+# Columns narrower than this fold; wider ones keep their width.
+FOLD_WIDTH = 8
+# An ASCII run longer than this (a URL, a pasted note) may fold; codes, dates and numbers
+# are far shorter and never do.
+LONGEST_TOKEN = 24
+_TOKEN = re.compile(r"[!-~]+")  # printable ASCII without spaces: codes, dates, numbers
+
+
+class FittedTable:
+    """A table of records that fits the screen it is printed on.
+
+    Numbers, codes and dates (any run of ASCII without spaces) never break over two lines;
+    text folds instead. When even that is too wide, the columns named in ``drop`` are
+    left out, the least useful first, and the caption says which ones (``--json`` and the
+    file formats always have every column). The layout is made when the table is printed,
+    for the width of that console.
+    """
+
+    def __init__(
+        self,
+        headers: Sequence[str],
+        *,
+        title: str | None,
+        caption: str | None,
+        right: Iterable[int],
+        keep: Iterable[int],
+        drop: Sequence[int],
+    ) -> None:
+        self.headers = list(headers)
+        self.title = title
+        self.caption = caption
+        self.right = set(right)
+        self.keep = set(keep)
+        self.drop = list(drop)
+        self.rows: list[tuple[list[Text], str | None, bool]] = []  # cells, style, new section
+
+    def add_row(self, *cells: Text, style: str | None = None) -> None:
+        self.rows.append((list(cells), style, False))
+
+    def add_section(self) -> None:
+        if self.rows:
+            cells, style, _ = self.rows[-1]
+            self.rows[-1] = (cells, style, True)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        shown, widths = self.layout(console, options.max_width)
+        hidden = [self.headers[i] for i in range(len(self.headers)) if i not in shown]
+        caption = self.caption
+        if hidden:
+            from lou_library import messages as M
+
+            note = M.COLUMNS_HIDDEN(columns=M.LIST_SEPARATOR().join(hidden))
+            caption = f"{caption}\n{note}" if caption else note
+        result = Table(
+            title=safe(self.title) if self.title else None,
+            caption=safe(caption) if caption else None,
+            show_lines=False,
+            header_style="bold",
+        )
+        for i in shown:
+            result.add_column(
+                self.headers[i],
+                justify="right" if i in self.right else "left",
+                overflow="fold",
+                no_wrap=i in self.keep,
+                width=widths[i],
+            )
+        for cells, style, section in self.rows:
+            result.add_row(*(cells[i] for i in shown), style=style, end_section=section)
+        yield result
+
+    def layout(self, console: Console, width: int) -> tuple[list[int], dict[int, int]]:
+        """The columns shown and their widths (without padding) for a screen ``width``."""
+        count = len(self.headers)
+        heads = [_header_width(h) for h in self.headers]
+        natural = [_width(Text(h)) for h in self.headers]
+        widest = [0] * count  # the widest cell
+        token = [0] * count  # the widest code, date or number
+        for cells, _, _ in self.rows:
+            for i, cell in enumerate(cells):
+                widest[i] = max(widest[i], _width(cell))
+                token[i] = max(token[i], _token_width(cell))
+        natural = [max(n, w) for n, w in zip(natural, widest, strict=True)]
+        least = [
+            max(heads[i], widest[i])
+            if i in self.keep or i in self.right
+            else max(heads[i], token[i], min(widest[i], FOLD_WIDTH))
+            for i in range(count)
+        ]
+        shown = list(range(count))
+
+        def room() -> int:  # width for the cells: borders and padding take 3 a column, +1
+            return width - 3 * len(shown) - 1
+
+        for i in self.drop:
+            if sum(least[j] for j in shown) <= room():
+                break
+            if i in shown and len(shown) > 1:
+                shown.remove(i)
+        if sum(least[j] for j in shown) > room():  # still too wide: text folds further,
+            for i in shown:  # then headers fold to a character a line
+                if i not in self.keep and i not in self.right:
+                    least[i] = min(least[i], max(heads[i], token[i]))
+        if sum(least[j] for j in shown) > room():
+            for i in shown:
+                chars = max((cell_len(ch) for ch in self.headers[i]), default=1)
+                least[i] = max(chars, widest[i] if i in self.keep or i in self.right else token[i])
+        for i in reversed(shown[1:]):  # a last resort: a number never breaks
+            if sum(least[j] for j in shown) <= room():
+                break
+            shown.remove(i)
+        # Level the widest columns down until the table fits (Rich's own way), never
+        # below a column's least width.
+        widths = {i: natural[i] for i in shown}
+        level = max(widths.values(), default=0)
+        while sum(widths.values()) > room() and level > 0:
+            level -= 1
+            widths = {i: max(least[i], min(natural[i], level)) for i in shown}
+            if all(widths[i] == least[i] for i in shown):
+                break
+        spare = room() - sum(widths.values())
+        for i in shown:  # the integer remainder, left to right
+            if spare <= 0:
+                break
+            grow = min(spare, natural[i] - widths[i])
+            widths[i] += grow
+            spare -= grow
+        return shown, widths
+
+
+def _width(text: Text) -> int:
+    return max((cell_len(line) for line in text.plain.split("\n")), default=0)
+
+
+def _token_width(text: Text) -> int:
+    return min(max((cell_len(t) for t in _TOKEN.findall(text.plain)), default=0), LONGEST_TOKEN)
+
+
+def _header_width(header: str) -> int:
+    """The narrowest a header may be: two lines at most, its English words whole, and
+    never narrower than one of its characters (a Chinese character is two cells wide)."""
+    full = cell_len(header)
+    least = max((cell_len(ch) for ch in header), default=1)
+    least = max(least, _token_width(Text(header)))  # English words stay whole
+    for candidate in range(least, full + 1):
+        if len(Text(header).wrap(_MEASURE, candidate, overflow="fold")) <= 2:
+            return candidate
+    return full
+
+
+_MEASURE = Console(width=1000, file=io.StringIO())
+
+
 def table(
     headers: Sequence[str],
     rows: Iterable[Sequence[object]],
@@ -84,30 +240,18 @@ def table(
     caption: str | None = None,
     right: Iterable[int] = (),
     keep: Iterable[int] = (),
-) -> Table:
-    """A table of records; ``right`` lists the columns of numbers, ``keep`` those never
-    folded (file names, dates): the other columns fold instead."""
-    numbers = set(right)
-    whole = set(keep)
-    result = Table(
-        title=safe(title) if title else None,
-        caption=safe(caption) if caption else None,
-        show_lines=False,
-        header_style="bold",
-    )
-    for i, header in enumerate(headers):
-        result.add_column(
-            header,
-            justify="right" if i in numbers else "left",
-            overflow="fold",
-            no_wrap=i in whole,
-        )
+    drop: Sequence[int] = (),
+) -> FittedTable:
+    """A table of records; ``right`` lists the columns of numbers (never folded), ``keep``
+    other columns never folded, ``drop`` the columns a narrow screen may leave out, the
+    least useful first. Numbers, codes and dates inside any column never break."""
+    result = FittedTable(headers, title=title, caption=caption, right=right, keep=keep, drop=drop)
     for row in rows:
         result.add_row(*(safe(cell) for cell in row))
     return result
 
 
-def print_table(renderable: Table) -> None:
+def print_table(renderable: FittedTable) -> None:
     stdout().print(renderable)
 
 

@@ -1,0 +1,118 @@
+"""Screens and terminals (issue 19): narrow windows, empty results, consoles that are not
+UTF-8, progress on stderr."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from rich.cells import cell_len
+
+from tests.conftest import Lou
+
+# Numbers, codes and dates: runs of ASCII holding a digit (640, 2026-11-28, DFXD-01, 24/30)
+ATOM = re.compile(r"[0-9A-Za-z/.:%*+-]*[0-9][0-9A-Za-z/.:%*+-]*")
+
+# Read-only commands that print tables of records.
+TABLES = [
+    ("book", "list", "--limit", "12"),
+    ("book", "history", "B00001"),
+    ("box", "list"),
+    ("box", "show", "DFXD-01"),
+    ("site", "list"),
+    ("volunteer", "list"),
+    ("task", "list"),
+    ("task", "show", "2"),
+    ("rotate", "plan"),
+    ("rotate", "history"),
+    ("rotate", "simulate", "--rounds", "3"),
+    ("schedule", "show"),
+    ("report", "inventory"),
+    ("report", "missing"),
+    ("report", "donations"),
+    ("report", "rotation"),
+    ("report", "volunteers"),
+]
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Lou:
+    """The demo network after one round, two of its books not seen."""
+    lou = Lou(tmp_path_factory.mktemp("screens") / "lou.json")
+    lou.ok("init", "--demo")
+    lou.ok("rotate", "apply")
+    lou.ok("task", "done", "1", "--missing", "B00001,B00002")
+    return lou
+
+
+def screen(lou: Lou, width: int, lang: str, *args: str) -> str:
+    return lou.ok("--lang", lang, *args, env={"COLUMNS": str(width)}).stdout
+
+
+def atoms(text: str) -> set[str]:
+    return set(ATOM.findall(text))
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("args", TABLES, ids=" ".join)
+def test_numbers_codes_and_dates_never_break(demo: Lou, args: tuple[str, ...], lang: str) -> None:
+    """At 40, 60 and 80 columns every number, code and date printed is one printed whole
+    on a wide screen (a broken "640" would print "64" and "0"), and no line is wider
+    than the screen."""
+    wide = atoms(screen(demo, 250, lang, *args))
+    for width in (40, 60, 80):
+        narrow = screen(demo, width, lang, *args)
+        broken = atoms(narrow) - wide
+        assert not broken, (width, broken, narrow)
+        too_wide = [line for line in narrow.splitlines() if cell_len(line) > width]
+        assert not too_wide, (width, narrow)
+
+
+def headers(text: str) -> list[str]:
+    """The column headers of the first table in ``text``, lines of a header joined."""
+    lines = text.splitlines()
+    top = next(i for i, line in enumerate(lines) if line.lstrip().startswith("┏"))
+    bottom = next(i for i in range(top, len(lines)) if lines[i].lstrip().startswith("┡"))
+    columns: list[str] = []
+    for line in lines[top + 1 : bottom]:
+        cells = line.strip().strip("┃").split("┃")
+        if not columns:
+            columns = [""] * len(cells)
+        for i, cell in enumerate(cells):
+            columns[i] = (columns[i] + " " + cell.strip()).strip()
+    return columns
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("report", "volunteers"), ("report", "rotation"), ("report", "missing"), ("task", "list")],
+    ids=" ".join,
+)
+def test_chinese_headers_stay_readable_at_40_columns(demo: Lou, args: tuple[str, ...]) -> None:
+    shown = headers(screen(demo, 40, "zh", *args))
+    assert len(shown) >= 3
+    for header in shown:
+        assert re.fullmatch(r"[\u4e00-\u9fff（）]+( [\u4e00-\u9fff（）]+)?", header), shown
+
+
+def test_a_narrow_screen_leaves_out_the_least_useful_columns_and_says_which(demo: Lou) -> None:
+    assert screen(demo, 40, "en", "box", "list", "--site", "DYJ") == (
+        "              Boxes (7)              \n"
+        "┏━━━━━━━━┳━━━━━━━━━━┳━━━━━━━┳━━━━━━━┓\n"
+        "┃ Code   ┃ Building ┃ Unit  ┃ Books ┃\n"
+        "┡━━━━━━━━╇━━━━━━━━━━╇━━━━━━━╇━━━━━━━┩\n"
+        "│ DYJ-01 │ 1号楼    │ 1单元 │ 24/30 │\n"
+        "│ DYJ-02 │ 1号楼    │ 2单元 │ 24/30 │\n"
+        "│ DYJ-03 │ 1号楼    │ 3单元 │ 24/30 │\n"
+        "│ DYJ-04 │ 2号楼    │ 1单元 │ 24/30 │\n"
+        "│ DYJ-05 │ 2号楼    │ 2单元 │ 24/30 │\n"
+        "│ DYJ-06 │ 3号楼    │ 1单元 │ 24/30 │\n"
+        "│ DYJ-07 │ 3号楼    │ 2单元 │ 24/30 │\n"
+        "└────────┴──────────┴───────┴───────┘\n"
+        "  Too narrow to show: Site, Status,  \n"
+        "Note (widen the window or use --json)\n"
+    )
+    # the same at 120 columns: every column, no note
+    wide = screen(demo, 120, "en", "box", "list", "--site", "DYJ")
+    assert headers(wide) == ["Code", "Site", "Building", "Unit", "Books", "Status", "Note"]
+    assert "Too narrow" not in wide
