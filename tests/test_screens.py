@@ -116,3 +116,43 @@ def test_a_narrow_screen_leaves_out_the_least_useful_columns_and_says_which(demo
     wide = screen(demo, 120, "en", "box", "list", "--site", "DYJ")
     assert headers(wide) == ["Code", "Site", "Building", "Unit", "Books", "Status", "Note"]
     assert "Too narrow" not in wide
+
+
+# ------------------------------------------------------------------- empty results
+
+
+@pytest.mark.parametrize(
+    ("args", "zh", "en"),
+    [
+        (("task", "list", "--round", "2"), "第 2 轮没有任务。", "No tasks in round 2."),
+        (("task", "list"), "没有待办的任务。", "No open tasks."),
+        (("task", "list", "--all"), "还没有任务。", "No tasks yet."),
+        (("box", "list", "--site", "GDJ"), "没有图书箱。", "No boxes."),
+        (("volunteer", "list"), "没有志愿者。", "No volunteers."),
+        (("rotate", "history"), "还没有执行过轮换。", "No round has been applied yet."),
+        (("book", "list"), "没有找到符合条件的记录", "Nothing matches"),
+        (("book", "find", "hlm"), "没有找到“hlm”。", "Nothing matches “hlm”."),
+    ],
+    ids=lambda v: " ".join(v) if isinstance(v, tuple) else "",
+)
+def test_an_empty_list_is_a_sentence_not_an_empty_table(
+    lou: Lou, args: tuple[str, ...], zh: str, en: str
+) -> None:
+    lou.ok("init")
+    if args[:2] == ("box", "list"):
+        lou.ok("site", "add", "供电局家属院", "--kind", "yard", "--code", "GDJ")
+    for lang, sentence in (("zh", zh), ("en", en)):
+        run = lou.ok("--lang", lang, *args)
+        assert (run.stdout, run.stderr) == (sentence + "\n", "")
+
+
+def test_an_empty_report_section_is_a_sentence(lou: Lou) -> None:
+    lou.ok("init", "--demo")
+    assert lou.ok("report", "missing").stdout == (
+        "Missing books\n"
+        "Missing   0  \n"
+        "Not seen  0  \n"
+        "Lost      0  \n"
+        "Books not seen or lost (nothing to report)\n"
+        "Missing books by site (nothing to report)\n"
+    )

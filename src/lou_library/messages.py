@@ -1188,6 +1188,13 @@ COLUMNS_HIDDEN = Msg(
     "窗口太窄，未显示：{columns}（加宽窗口或用 --json 查看全部）",
     "Too narrow to show: {columns} (widen the window or use --json)",
 )
+NO_TASKS_IN_ROUND = Msg("第 {round} 轮没有任务。", "No tasks in round {round}.")
+NO_OPEN_TASKS = Msg("没有待办的任务。", "No open tasks.")
+NO_TASKS = Msg("还没有任务。", "No tasks yet.")
+NO_BOXES = Msg("没有图书箱。", "No boxes.")
+NO_VOLUNTEERS = Msg("没有志愿者。", "No volunteers.")
+FIND_NOTHING = Msg("没有找到“{query}”。", "Nothing matches “{query}”.")
+NO_ROUNDS = Msg("还没有执行过轮换。", "No round has been applied yet.")
 
 # ------------------------------------------------------------- names of values
 STATUS_NAMES = {

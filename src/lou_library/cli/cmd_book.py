@@ -62,7 +62,10 @@ def _where(code: str | None) -> str:
 
 
 def render_books(
-    page: catalogue.BookPage, names: dict[str, tuple[str, str]], title: str | None = None
+    page: catalogue.BookPage,
+    names: dict[str, tuple[str, str]],
+    title: str | None = None,
+    nothing: str | None = None,
 ) -> None:
     rows = [
         (
@@ -81,7 +84,7 @@ def render_books(
     elif page.total:
         caption = M.PAGE_PAST_END(offset=page.offset, total=page.total)
     else:
-        caption = M.NOTHING_FOUND()
+        caption = nothing or M.NOTHING_FOUND()
     output.print_table(
         output.table(
             [
@@ -96,6 +99,7 @@ def render_books(
             title=title,
             caption=caption,
             drop=[3, 2, 5],  # category, author, status
+            empty=caption,
         )
     )
     if shown_to < page.total:
@@ -179,7 +183,9 @@ def find(
     if json:
         output.emit_json(_page_json(page))
     else:
-        render_books(page, names, title=M.FIND_TITLE(query=query))
+        render_books(
+            page, names, title=M.FIND_TITLE(query=query), nothing=M.FIND_NOTHING(query=query)
+        )
 
 
 @command(app, "add", "@book.add")

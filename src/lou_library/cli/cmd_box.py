@@ -55,6 +55,7 @@ def render_boxes(boxes: list[dict[str, Any]], title: str) -> None:
             ],
             title=title,
             right=[4],
+            empty=M.NO_BOXES(),
             drop=[1, 6, 5],  # the site (its code begins the box's), the note, the status
         )
     )

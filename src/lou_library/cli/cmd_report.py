@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.text import Text
 
 if TYPE_CHECKING:
     from lou_library.reports import Report, Section
@@ -103,11 +104,13 @@ def render_table(report: Report) -> None:
         )
     )
     for section in report.sections:
+        if not section.rows:  # a sentence, not an empty table
+            console.print(Text.assemble((section.title(), "bold"), " ", R.REPORT_NO_ROWS()))
+            continue
         table = output.table(
             [c.header() for c in section.columns],
             [reports.row_texts(section, row) for row in section.rows],
             title=section.title(),
-            caption=None if section.rows else R.REPORT_NO_ROWS(),
             right=[i for i, c in enumerate(section.columns) if c.numeric],
             drop=narrow_drop(report.name, section),
         )

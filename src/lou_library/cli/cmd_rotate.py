@@ -222,6 +222,7 @@ def history(ctx: typer.Context, json: Json = False) -> None:
                 for r in found
             ],
             title=M.HISTORY_ROUNDS_TITLE(),
+            empty=M.NO_ROUNDS(),
             right=[0, 2, 3, 4, 5, 6, 7, 8],
             drop=[4, 3, 5, 6, 7, 2],  # keep the round, its date and what is overdue
         )

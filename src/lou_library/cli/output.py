@@ -106,8 +106,10 @@ class FittedTable:
         right: Iterable[int],
         keep: Iterable[int],
         drop: Sequence[int],
+        empty: str | None = None,
     ) -> None:
         self.headers = list(headers)
+        self.empty = empty
         self.title = title
         self.caption = caption
         self.right = set(right)
@@ -241,18 +243,29 @@ def table(
     right: Iterable[int] = (),
     keep: Iterable[int] = (),
     drop: Sequence[int] = (),
+    empty: str | None = None,
 ) -> FittedTable:
     """A table of records; ``right`` lists the columns of numbers (never folded), ``keep``
     other columns never folded, ``drop`` the columns a narrow screen may leave out, the
-    least useful first. Numbers, codes and dates inside any column never break."""
-    result = FittedTable(headers, title=title, caption=caption, right=right, keep=keep, drop=drop)
+    least useful first. Numbers, codes and dates inside any column never break. A table
+    without rows prints the sentence ``empty`` instead (by default: nothing matches)."""
+    result = FittedTable(
+        headers, title=title, caption=caption, right=right, keep=keep, drop=drop, empty=empty
+    )
     for row in rows:
         result.add_row(*(safe(cell) for cell in row))
     return result
 
 
 def print_table(renderable: FittedTable) -> None:
-    stdout().print(renderable)
+    """The table, or when it has no rows a sentence saying so in its place (on stdout,
+    like the table): never an empty table."""
+    if renderable.rows:
+        stdout().print(renderable)
+    else:
+        from lou_library import messages as M
+
+        stdout().print(safe(renderable.empty or M.NOTHING_FOUND()))
 
 
 def key_values(pairs: Sequence[tuple[str, object]], title: str | None = None) -> Table:
