@@ -3,8 +3,12 @@ UTF-8, progress on stderr."""
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 
+import orjson
 import pytest
 from rich.cells import cell_len
 
@@ -156,3 +160,51 @@ def test_an_empty_report_section_is_a_sentence(lou: Lou) -> None:
         "Books not seen or lost (nothing to report)\n"
         "Missing books by site (nothing to report)\n"
     )
+
+
+# ------------------------------------------------------- consoles that are not UTF-8
+
+
+def run_in_console(lou: Lou, encoding: str, *args: str) -> subprocess.CompletedProcess[bytes]:
+    """``lou ARGS`` in a real process whose console speaks ``encoding``."""
+    env = {**os.environ, **lou.env, "PYTHONIOENCODING": encoding, "COLUMNS": "100"}
+    return subprocess.run(
+        [sys.executable, "-m", "lou_library", *args], env=env, capture_output=True, check=False
+    )
+
+
+ESCAPED_EN = (
+    "This console's encoding (latin-1) cannot show some characters; they are written as "
+    "\\uXXXX. Use a UTF-8 terminal, or set PYTHONIOENCODING=utf-8.\n"
+)
+
+
+def test_a_latin1_console_gets_escapes_and_one_note_not_a_failure(small: Lou) -> None:
+    run = run_in_console(small, "latin-1", "--lang", "zh", "site", "list")
+    assert run.returncode == 0, run.stderr
+    out = run.stdout.decode("latin-1")
+    assert "\\u5c1a\\u548c\\u56ed" in out  # 尚和园, escaped
+    assert "| SHY   |" in out  # what the console can show is shown
+    assert run.stderr.decode("latin-1") == ESCAPED_EN  # once, in words it can show
+    # an error still says what is wrong, with a mark the console has
+    run = run_in_console(small, "latin-1", "--lang", "en", "task", "done", "99")
+    assert run.returncode == 1
+    assert run.stderr.decode("latin-1").startswith("× No task 99.")
+    assert "Unexpected" not in run.stderr.decode("latin-1")
+
+
+def test_json_in_a_latin1_console_is_the_same_document(small: Lou) -> None:
+    run = run_in_console(small, "latin-1", "site", "list", "--json")
+    assert (run.returncode, run.stderr) == (0, b"")
+    assert orjson.loads(run.stdout) == small.json("site", "list")
+    assert max(run.stdout) < 0x80
+
+
+def test_a_gbk_console_shows_chinese_and_its_own_check_marks(small: Lou) -> None:
+    run = run_in_console(small, "gbk", "--lang", "zh", "book", "withdraw", "B00001")
+    assert run.returncode == 0, run.stderr
+    assert run.stderr.decode("gbk").startswith("√ ")
+    run = run_in_console(small, "gbk", "--lang", "zh", "box", "show", "GDJ-01")
+    assert "\\u" not in run.stdout.decode("gbk") + run.stderr.decode("gbk")
+    run = run_in_console(small, "gbk", "--lang", "zh", "task", "done", "99")
+    assert (run.returncode, run.stderr.decode("gbk")[:2]) == (1, "× ")

@@ -1193,6 +1193,12 @@ NO_OPEN_TASKS = Msg("没有待办的任务。", "No open tasks.")
 NO_TASKS = Msg("还没有任务。", "No tasks yet.")
 NO_BOXES = Msg("没有图书箱。", "No boxes.")
 NO_VOLUNTEERS = Msg("没有志愿者。", "No volunteers.")
+CONSOLE_ESCAPED = Msg(
+    "此终端的编码（{encoding}）显示不了部分字符，已写成 \\uXXXX；请用 UTF-8 终端，"
+    "或设置 PYTHONIOENCODING=utf-8。",
+    "This console's encoding ({encoding}) cannot show some characters; they are written "
+    "as \\uXXXX. Use a UTF-8 terminal, or set PYTHONIOENCODING=utf-8.",
+)
 FIND_NOTHING = Msg("没有找到“{query}”。", "Nothing matches “{query}”.")
 NO_ROUNDS = Msg("还没有执行过轮换。", "No round has been applied yet.")
 

@@ -8,6 +8,7 @@ else; messages always go to stderr.
 
 from __future__ import annotations
 
+import codecs
 import io
 import re
 import sys
@@ -27,6 +28,78 @@ from lou_library.text import BIDI_CONTROLS
 _CONTROL = dict.fromkeys(
     (*range(0, 9), 11, 12, *range(14, 32), *range(0x7F, 0xA0), *map(ord, BIDI_CONTROLS)), "�"
 )
+
+
+# ------------------------------------------------- consoles that are not UTF-8
+
+# Characters a console's encoding may lack, and stand-ins tried in turn (GBK has √ and ×).
+STAND_INS = {
+    "✓": ("√", "v"),
+    "✗": ("×", "x"),
+    "☐": ("□", "[ ]"),
+    "⚠": ("※", "!"),
+    "→": ("->",),
+    "←": ("<-",),
+    "…": ("...",),
+    "·": ("-",),
+}
+_escaped: set[str] = set()  # the encodings that could not show some characters
+
+
+def _stand_in(exc: UnicodeError) -> tuple[str, int]:
+    """Encode-error handler: a stand-in the encoding has, else a ``\\uXXXX`` escape."""
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+    out = []
+    for ch in exc.object[exc.start : exc.end]:
+        for candidate in STAND_INS.get(ch, ()):
+            try:
+                candidate.encode(exc.encoding)
+            except UnicodeEncodeError:
+                continue
+            out.append(candidate)
+            break
+        else:
+            _escaped.add(exc.encoding)
+            out.append(ch.encode("ascii", "backslashreplace").decode("ascii"))
+    return "".join(out), exc.end
+
+
+codecs.register_error("lou.stand_in", _stand_in)
+
+
+def adapt_streams() -> None:
+    """On a console that is not UTF-8 (``PYTHONIOENCODING=latin-1``, a GBK Windows
+    console), print what it can show instead of failing on the first Chinese character:
+    stand-ins for a few symbols, ``\\uXXXX`` for the rest (see :func:`say_escaped`)."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = getattr(stream, "encoding", None)
+        reconfigure = getattr(stream, "reconfigure", None)
+        if not encoding or reconfigure is None:
+            continue
+        try:
+            utf = codecs.lookup(encoding).name.startswith("utf")
+        except LookupError:
+            utf = False
+        if not utf:
+            reconfigure(errors="lou.stand_in")
+
+
+def say_escaped() -> None:
+    """Once per run: some characters were written as escapes, and what to do about it."""
+    if not _escaped:
+        return
+    from lou_library import messages as M
+
+    encoding = ", ".join(sorted(_escaped))
+    _escaped.clear()
+    text = M.CONSOLE_ESCAPED(encoding=encoding)
+    try:
+        text.encode(getattr(sys.stderr, "encoding", None) or "utf-8")
+    except (UnicodeEncodeError, LookupError):
+        text = M.CONSOLE_ESCAPED.text("en").format(encoding=encoding)
+    note(text)
+    _escaped.clear()  # the note itself escapes nothing worth a second note
 
 
 def stdout() -> Console:
@@ -75,7 +148,10 @@ def note(message: str) -> None:
 
 def emit_json(document: Any) -> None:
     payload = orjson.dumps(document, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS)
-    sys.stdout.write(payload.decode("utf-8") + "\n")
+    text = payload.decode("utf-8")
+    if not _can_encode(sys.stdout, text):  # JSON's own escapes: the same document
+        text = _NON_ASCII.sub(_json_escape, text)
+    sys.stdout.write(text + "\n")
     sys.stdout.flush()
 
 
@@ -232,6 +308,25 @@ def _header_width(header: str) -> int:
 
 
 _MEASURE = Console(width=1000, file=io.StringIO())
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+
+
+def _can_encode(stream: Any, text: str) -> bool:
+    try:
+        text.encode(getattr(stream, "encoding", None) or "utf-8")
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
 
 
 def table(
