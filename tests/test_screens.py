@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import orjson
 import pytest
@@ -208,3 +209,49 @@ def test_a_gbk_console_shows_chinese_and_its_own_check_marks(small: Lou) -> None
     assert "\\u" not in run.stdout.decode("gbk") + run.stderr.decode("gbk")
     run = run_in_console(small, "gbk", "--lang", "zh", "task", "done", "99")
     assert (run.returncode, run.stderr.decode("gbk")[:2]) == (1, "× ")
+
+
+# ----------------------------------------------------------- progress on stderr
+
+QUIET = {"LOU_PROGRESS": ""}  # as when stderr is a pipe or a file (CliRunner's is)
+FORCED = {"LOU_PROGRESS": "1"}  # as when stderr is a terminal
+
+
+def long_work(tmp_path: Path) -> list[tuple[tuple[str, ...], str]]:
+    """Commands that take long on a big network, and what their progress says."""
+    books = tmp_path / "books.csv"
+    books.write_text("书名,作者\n呐喊,鲁迅\n边城,沈从文\n围城,钱锺书\n", encoding="utf-8")
+    return [
+        (("labels", "books", "--output", str(tmp_path / "labels.html")), "Making labels"),
+        (("rotate", "simulate", "--rounds", "2"), "Simulating rounds"),
+        (("book", "import", str(books)), "Reading books.csv"),
+        (
+            ("report", "inventory", "--format", "csv", "--output", str(tmp_path / "i.csv")),
+            "Preparing the report",
+        ),
+    ]
+
+
+def test_long_work_shows_progress_on_a_terminal(small: Lou, tmp_path: Path) -> None:
+    assert "4/4" in small.ok("labels", "books", "-o", str(tmp_path / "l.html"), env=FORCED).stderr
+    for args, words in long_work(tmp_path):
+        run = small.ok(*args, env=FORCED)
+        assert words in run.stderr, args
+        # it goes away at the end: the command's own message is what stays
+        last = run.stderr.rstrip().splitlines()[-1]
+        assert last.startswith("\x1b[1A\x1b[2K"), run.stderr  # the bar is erased
+        assert last.split("\x1b[2K")[-1].startswith(("✓ ", "Totals: ")), run.stderr
+
+
+def test_no_progress_when_piped_or_with_json(small: Lou, tmp_path: Path) -> None:
+    for args, words in long_work(tmp_path):
+        run = small.ok(*args, env=QUIET)
+        assert words not in run.stderr
+        assert "\x1b" not in run.stderr
+        assert run.stderr.startswith("✓ ") or run.stderr.startswith("Totals"), run.stderr
+    books = tmp_path / "more.csv"
+    books.write_text("书名\n朝花夕拾\n", encoding="utf-8")
+    for args in (("rotate", "simulate", "--rounds", "2"), ("book", "import", str(books))):
+        run = small.ok(*args, "--json", env=FORCED)
+        assert run.stderr == ""
+        run.json()

@@ -1199,6 +1199,10 @@ CONSOLE_ESCAPED = Msg(
     "This console's encoding ({encoding}) cannot show some characters; they are written "
     "as \\uXXXX. Use a UTF-8 terminal, or set PYTHONIOENCODING=utf-8.",
 )
+PROGRESS_IMPORT_READ = Msg("读取 {file}", "Reading {file}")
+PROGRESS_IMPORT_CHECK = Msg("检查 {rows} 行", "Checking {rows} rows")
+PROGRESS_IMPORT_SAVE = Msg("登记 {books} 册并保存", "Adding {books} books and saving")
+PROGRESS_SIMULATE = Msg("模拟轮换", "Simulating rounds")
 FIND_NOTHING = Msg("没有找到“{query}”。", "Nothing matches “{query}”.")
 NO_ROUNDS = Msg("还没有执行过轮换。", "No round has been applied yet.")
 

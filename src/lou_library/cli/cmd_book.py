@@ -359,25 +359,28 @@ def import_(
     from lou_library import importing, transfer
 
     file = Path(source)
-    table = importing.read_table(file)  # read and parsed before the DB is locked
-    transfer.check_size(table, large)  # an absurd size is refused before any work
-    store = state(ctx).store
-    created: list[dict[str, Any]] = []
-    if dry_run:
-        with store.read() as db:
-            plan = transfer.plan_import(db, table)
-            if not again:
-                transfer.refuse_repeat(db, plan, file.name)
-            names = catalogue.categories(db)
-    else:
-        with store.write("book import") as db:
-            plan = transfer.plan_import(db, table)
-            if not again:
-                transfer.refuse_repeat(db, plan, file.name)
-            names = catalogue.categories(db)
-            if not plan.changes_nothing:
-                store.backup("import")  # only once the import is known to go through
-                created = transfer.apply_import(db, plan, file.name)
+    with output.Progress(M.PROGRESS_IMPORT_READ(file=file.name), json=json) as progress:
+        table = importing.read_table(file)  # read and parsed before the DB is locked
+        transfer.check_size(table, large)  # an absurd size is refused before any work
+        store = state(ctx).store
+        created: list[dict[str, Any]] = []
+        progress.stage(M.PROGRESS_IMPORT_CHECK(rows=len(table.rows)))
+        if dry_run:
+            with store.read() as db:
+                plan = transfer.plan_import(db, table)
+                if not again:
+                    transfer.refuse_repeat(db, plan, file.name)
+                names = catalogue.categories(db)
+        else:
+            with store.write("book import") as db:
+                plan = transfer.plan_import(db, table)
+                if not again:
+                    transfer.refuse_repeat(db, plan, file.name)
+                names = catalogue.categories(db)
+                if not plan.changes_nothing:
+                    progress.stage(M.PROGRESS_IMPORT_SAVE(books=plan.books))
+                    store.backup("import")  # only once the import is known to go through
+                    created = transfer.apply_import(db, plan, file.name)
     for column in plan.ignored_columns:
         output.warn(M.IMPORT_IGNORED_COLUMN(column=column))
     for row in table.repeated_headers:

@@ -142,14 +142,19 @@ def run(
     store = state(ctx).store
     if file is not None:
         store.guard_output(file)
-    with store.read() as db:
+    with (
+        output.Progress(R.PROGRESS_REPORT(), json=chosen == "json") as progress,
+        store.read() as db,
+    ):
         report = reports.build_report(
             db, name, site=site, start=first, end=last, show_contact=show_contact
         )
+        if chosen != "table":
+            progress.stage(R.PROGRESS_REPORT_FORMAT(format=R.FORMAT_NAMES[chosen]()))
+            payload = reports.render(report, chosen, for_file=file is not None)
     if chosen == "table":
         render_table(report)
         return
-    payload = reports.render(report, chosen, for_file=file is not None)
     if file is None:
         sys.stdout.write(payload.decode("utf-8"))
         sys.stdout.flush()

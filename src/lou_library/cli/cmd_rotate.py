@@ -254,9 +254,17 @@ def simulate(
     with store.read() as db:
         data = db.storage.read()
     assert data is not None
-    result = sim.simulate(
-        data, rounds, loss=loss, returns=returns, donations=donations, away=away, seed=seed
-    )
+    with output.Progress(M.PROGRESS_SIMULATE(), rounds, json=json) as progress:
+        result = sim.simulate(
+            data,
+            rounds,
+            loss=loss,
+            returns=returns,
+            donations=donations,
+            away=away,
+            seed=seed,
+            done=progress.advance,
+        )
     totals = result.totals()
     if json:
         output.emit_json(

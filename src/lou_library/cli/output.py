@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import os
 import re
 import sys
 from collections.abc import Iterable, Sequence
@@ -144,6 +145,73 @@ def done(message: str) -> None:
 
 def note(message: str) -> None:
     stderr().print(Text(plain(message), style="dim"))
+
+
+# ---------------------------------------------------------------- progress
+
+PROGRESS_ENV = "LOU_PROGRESS"
+"""``LOU_PROGRESS=1`` shows progress even when stderr is not a terminal (tests, a
+terminal that is not detected), ``0`` never shows it; unset: when stderr is a terminal."""
+
+
+class Progress:
+    """Progress of long work on stderr, only when stderr is a terminal and never with
+    ``--json``; it disappears when the work ends, so what stays is the command's output.
+
+    ``advance()`` once an item is done (a label, a round), ``stage()`` for work done in
+    steps without a count (reading a file, saving).
+    """
+
+    def __init__(self, description: str, total: int | None = None, *, json: bool = False):
+        self.description = description
+        self.total = total
+        self.shown = progress_wanted(json)
+        self._bar: Any = None
+        self._task: Any = None
+
+    def __enter__(self) -> Progress:
+        if self.shown:
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                SpinnerColumn,
+                TextColumn,
+                TimeElapsedColumn,
+            )
+            from rich.progress import Progress as Bar
+
+            forced = os.environ.get(PROGRESS_ENV) == "1"
+            console = Console(stderr=True, highlight=False, force_terminal=forced or None)
+            columns: list[Any] = [SpinnerColumn(), TextColumn("{task.description}")]
+            if self.total is not None:
+                columns += [BarColumn(), MofNCompleteColumn()]
+            self._bar = Bar(*columns, TimeElapsedColumn(), console=console, transient=True)
+            self._bar.start()
+            self._task = self._bar.add_task(plain(self.description), total=self.total)
+        return self
+
+    def advance(self, n: int = 1) -> None:
+        if self._bar is not None:
+            self._bar.advance(self._task, n)
+
+    def stage(self, description: str) -> None:
+        if self._bar is not None:
+            self._bar.update(self._task, description=plain(description))
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+            self._bar = None
+
+
+def progress_wanted(json: bool = False) -> bool:
+    if json:
+        return False
+    forced = os.environ.get(PROGRESS_ENV, "").strip()
+    if forced in ("0", "1"):
+        return forced == "1"
+    isatty = getattr(sys.stderr, "isatty", None)
+    return bool(isatty and isatty())
 
 
 def emit_json(document: Any) -> None:
