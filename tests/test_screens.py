@@ -28,6 +28,7 @@ TABLES = [
     ("volunteer", "list"),
     ("task", "list"),
     ("task", "show", "2"),
+    ("task", "list", "--volunteer", "王秀兰"),
     ("rotate", "plan"),
     ("rotate", "history"),
     ("rotate", "simulate", "--rounds", "3"),
