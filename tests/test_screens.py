@@ -152,6 +152,12 @@ def test_an_empty_list_is_a_sentence_not_an_empty_table(
         assert (run.stdout, run.stderr) == (sentence + "\n", "")
 
 
+def test_a_notice_before_any_round_says_so(lou: Lou) -> None:
+    lou.ok("init")
+    run = lou("notice")
+    assert (run.exit_code, run.stdout, run.stderr) == (1, "", "✗ No round has been applied yet.\n")
+
+
 def test_an_empty_report_section_is_a_sentence(lou: Lou) -> None:
     lou.ok("init", "--demo")
     assert lou.ok("report", "missing").stdout == (
