@@ -95,10 +95,11 @@ def headers(text: str) -> list[str]:
     ids=" ".join,
 )
 def test_chinese_headers_stay_readable_at_40_columns(demo: Lou, args: tuple[str, ...]) -> None:
-    shown = headers(screen(demo, 40, "zh", *args))
-    assert len(shown) >= 3
-    for header in shown:
-        assert re.fullmatch(r"[\u4e00-\u9fff（）]+( [\u4e00-\u9fff（）]+)?", header), shown
+    for width in (40, 60, 80):
+        shown = headers(screen(demo, width, "zh", *args))
+        assert len(shown) >= 3
+        for header in shown:  # whole characters, two lines at most
+            assert re.fullmatch(r"[\u4e00-\u9fff（）]+( [\u4e00-\u9fff（）]+)?", header), shown
 
 
 def test_a_narrow_screen_leaves_out_the_least_useful_columns_and_says_which(demo: Lou) -> None:

@@ -352,6 +352,9 @@ class FittedTable:
             grow = min(spare, natural[i] - widths[i])
             widths[i] += grow
             spare -= grow
+        for i in shown:  # a folded header over numbers: lines as even as they go
+            if widths[i] < natural[i] and (i in self.keep or i in self.right):
+                widths[i] = _even(self.headers[i], widths[i], max(widest[i], heads[i]))
         return shown, widths
 
 
@@ -376,6 +379,17 @@ def _header_width(header: str) -> int:
 
 
 _MEASURE = Console(width=1000, file=io.StringIO())
+
+
+def _lines(header: str, width: int) -> int:
+    return len(Text(header).wrap(_MEASURE, width, overflow="fold"))
+
+
+def _even(header: str, width: int, least: int) -> int:
+    """The narrowest width from ``least`` up to ``width`` at which ``header`` takes no more
+    lines than at ``width`` ("已过/轮次" rather than "已过轮/次")."""
+    lines = _lines(header, width)
+    return next((w for w in range(max(least, 1), width) if _lines(header, w) <= lines), width)
 
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
