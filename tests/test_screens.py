@@ -3,6 +3,7 @@ UTF-8, progress on stderr."""
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import subprocess
@@ -11,8 +12,12 @@ from pathlib import Path
 
 import orjson
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rich.cells import cell_len
+from rich.console import Console
 
+from lou_library.cli import output
 from tests.conftest import Lou
 
 # Numbers, codes and dates: runs of ASCII holding a digit (640, 2026-11-28, DFXD-01, 24/30)
@@ -263,3 +268,43 @@ def test_no_progress_when_piped_or_with_json(small: Lou, tmp_path: Path) -> None
         run = small.ok(*args, "--json", env=FORCED)
         assert run.stderr == ""
         run.json()
+
+
+# ------------------------------------------------------- the layout, any table
+
+CELL = st.one_of(
+    st.from_regex(r"[A-Z]{2,4}-[0-9]{2}", fullmatch=True),  # box codes
+    st.from_regex(r"B[0-9]{5}", fullmatch=True),  # book codes
+    st.integers(0, 100_000).map(str),
+    st.dates().map(lambda d: d.isoformat()),
+    st.text("东方现代城尚和园红楼梦曹雪芹、高鹗 ", min_size=0, max_size=20),
+    st.from_regex(r"[a-z]{1,9}( [a-z]{1,9}){0,4}", fullmatch=True),
+)
+HEADER = st.sampled_from(
+    ["编号", "书名", "已过轮次", "Last seen", "Books", "上次所在图书箱", "Note"]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    columns=st.integers(1, 9).flatmap(
+        lambda n: st.tuples(
+            st.lists(HEADER, min_size=n, max_size=n),
+            st.lists(st.lists(CELL, min_size=n, max_size=n), min_size=1, max_size=6),
+            st.sets(st.integers(0, n - 1)),
+        )
+    ),
+    width=st.integers(30, 140),
+)
+def test_any_table_keeps_its_numbers_codes_and_dates_whole(
+    columns: tuple[list[str], list[list[str]], set[int]], width: int
+) -> None:
+    heads, rows, right = columns
+    drop = list(range(len(heads) - 1, 0, -1))
+    table = output.table(heads, rows, right=right, drop=drop)
+    console = Console(width=width, file=io.StringIO(), legacy_windows=False)
+    console.print(table)
+    printed = console.file.getvalue()  # type: ignore[attr-defined]
+    whole = {atom for row in rows for cell in row for atom in ATOM.findall(cell)}
+    assert atoms(printed) <= whole, printed
+    assert all(cell_len(line) <= width for line in printed.splitlines()), printed
