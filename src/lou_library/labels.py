@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -191,8 +191,15 @@ body {{ background: #e8e8e8; color: #000;
 """
 
 
-def labels_html(kind: str, labels: Sequence[Label], layout: Layout, skip: int = 0) -> str:
-    """The page: one ``.sheet`` per A4 sheet, ``skip`` blank places at the start."""
+def labels_html(
+    kind: str,
+    labels: Sequence[Label],
+    layout: Layout,
+    skip: int = 0,
+    done: Callable[[], None] | None = None,
+) -> str:
+    """The page: one ``.sheet`` per A4 sheet, ``skip`` blank places at the start;
+    ``done()`` is called after each label (the QR codes take the time)."""
     e = html.escape
     check_skip(skip, layout)
     title = R.LABELS_TITLE[kind]()
@@ -206,6 +213,8 @@ def labels_html(kind: str, labels: Sequence[Label], layout: Layout, skip: int = 
             f'<div class="heading">{e(label.heading)}</div>{detail}'
             f'<div class="foot">{e(label.footer)}</div></div></div>'
         )
+        if done is not None:
+            done()
     hint = R.LABELS_PRINT_HINT(
         n=len(labels),
         sheets=sheets,

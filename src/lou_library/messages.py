@@ -1183,6 +1183,29 @@ COLUMN_NAMES = {
     "note": COL_NOTE,
 }
 
+# Screens and terminals (issue 19): narrow screens, empty lists, consoles
+COLUMNS_HIDDEN = Msg(
+    "窗口太窄，未显示：{columns}（加宽窗口或用 --json 查看全部）",
+    "Too narrow to show: {columns} (widen the window or use --json)",
+)
+NO_TASKS_IN_ROUND = Msg("第 {round} 轮没有任务。", "No tasks in round {round}.")
+NO_OPEN_TASKS = Msg("没有待办的任务。", "No open tasks.")
+NO_TASKS = Msg("还没有任务。", "No tasks yet.")
+NO_BOXES = Msg("没有图书箱。", "No boxes.")
+NO_VOLUNTEERS = Msg("没有志愿者。", "No volunteers.")
+CONSOLE_ESCAPED = Msg(
+    "此终端的编码（{encoding}）显示不了部分字符，已写成 \\uXXXX；请用 UTF-8 终端，"
+    "或设置 PYTHONIOENCODING=utf-8。",
+    "This console's encoding ({encoding}) cannot show some characters; they are written "
+    "as \\uXXXX. Use a UTF-8 terminal, or set PYTHONIOENCODING=utf-8.",
+)
+PROGRESS_IMPORT_READ = Msg("读取 {file}", "Reading {file}")
+PROGRESS_IMPORT_CHECK = Msg("检查 {rows} 行", "Checking {rows} rows")
+PROGRESS_IMPORT_SAVE = Msg("登记 {books} 册并保存", "Adding {books} books and saving")
+PROGRESS_SIMULATE = Msg("模拟轮换", "Simulating rounds")
+FIND_NOTHING = Msg("没有找到“{query}”。", "Nothing matches “{query}”.")
+NO_ROUNDS = Msg("还没有执行过轮换。", "No round has been applied yet.")
+
 # ------------------------------------------------------------- names of values
 STATUS_NAMES = {
     "in_box": Msg("在箱", "in a box"),

@@ -154,6 +154,11 @@ LABELS_PRINT_HINT = Msg(
     "{n} labels on {sheets} A4 label sheet(s) ({columns}×{rows} per sheet, {width}×{height} mm each). "
     "Print at actual size (100 %) with no margins. This note is not printed.",
 )
+# Screens and terminals (issue 19): progress on stderr
+PROGRESS_REPORT = Msg("整理报表", "Preparing the report")
+PROGRESS_REPORT_FORMAT = Msg("生成{format}", "Writing the {format}")
+PROGRESS_LABELS = Msg("生成标签", "Making labels")
+
 LABELS_WRITTEN = Msg(
     "已把 {n} 张标签（{sheets} 页）写入 {path}。请用浏览器打开，按实际大小打印。",
     "Wrote {path}: labels: {n}, sheets: {sheets}. Open it in a browser and print at actual size.",

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -98,7 +99,9 @@ def simulate(
     away: float = 0.0,
     seed: int = 2020,
     start: date | None = None,
+    done: Callable[[], None] | None = None,
 ) -> Simulation:
+    """Play ``rounds`` rounds on a copy of ``data``; ``done()`` after each round."""
     rng = random.Random(seed)
     document = MemoryFile(data)
     result = Simulation()
@@ -157,6 +160,8 @@ def simulate(
             )
         )
         day = plan.date + timedelta(days=14)
+        if done is not None:
+            done()
     document.verify()
     result.loads = {code: handled[code] for code in eligible}
     return result

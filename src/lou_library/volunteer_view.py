@@ -145,8 +145,10 @@ def notice(db: TinyDB, round_number: int | None = None) -> str:
         if round_number is not None
         else last_round(db)
     )
+    if record is None and round_number is None:
+        raise NotFound(M.NO_ROUNDS)
     if record is None:
-        raise NotFound(M.NO_ROUND, number=round_number if round_number is not None else "—")
+        raise NotFound(M.NO_ROUND, number=round_number)
     tasks = with_stops(db, [t for t in docs(db, TASKS) if t["round"] == record["number"]])
     lists = pick_lists(db, tasks)
     day = date.fromisoformat(record["date"])

@@ -88,7 +88,12 @@ def test_ctrl_c_during_start_up_is_one_line(tmp_path: Path, tally: Counter[str])
         proc.send_signal(signal.SIGINT)
         _, err = proc.communicate(timeout=60)
         tally["Ctrl-C during start-up"] += 1
-        assert "Traceback" not in err, (delay, err)
+        if "Traceback" in err:  # in Python's own start-up (site, the venv's .pth files),
+            # before any code of lou's runs: out of its reach. On a loaded machine a
+            # fraction of a run can still land there.
+            assert "lou_library" not in err and err.rstrip().endswith("KeyboardInterrupt"), err
+            tally["Ctrl-C before lou's code ran"] += 1
+            continue
         # -2: Python ends by the signal itself when Ctrl-C comes as it shuts down (the
         # command had finished); a shell shows both as 130
         if err == NOTHING:

@@ -142,6 +142,12 @@ def hoist_lang(args: list[str]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> None:
+    from lou_library.cli import output
+
+    output.adapt_streams()
     args = hoist_lang(sys.argv[1:] if argv is None else list(argv))
     prepare(args)
-    app(args=args, prog_name="lou")
+    try:
+        app(args=args, prog_name="lou")
+    finally:
+        output.say_escaped()

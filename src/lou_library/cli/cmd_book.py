@@ -63,7 +63,10 @@ def _where(code: str | None) -> str:
 
 
 def render_books(
-    page: catalogue.BookPage, names: dict[str, tuple[str, str]], title: str | None = None
+    page: catalogue.BookPage,
+    names: dict[str, tuple[str, str]],
+    title: str | None = None,
+    nothing: str | None = None,
 ) -> None:
     rows = [
         (
@@ -82,7 +85,7 @@ def render_books(
     elif page.total:
         caption = M.PAGE_PAST_END(offset=page.offset, total=page.total)
     else:
-        caption = M.NOTHING_FOUND()
+        caption = nothing or M.NOTHING_FOUND()
     output.print_table(
         output.table(
             [
@@ -96,6 +99,8 @@ def render_books(
             rows,
             title=title,
             caption=caption,
+            drop=[3, 2, 5],  # category, author, status
+            empty=caption,
         )
     )
     if shown_to < page.total:
@@ -179,7 +184,9 @@ def find(
     if json:
         output.emit_json(_page_json(page))
     else:
-        render_books(page, names, title=M.FIND_TITLE(query=query))
+        render_books(
+            page, names, title=M.FIND_TITLE(query=query), nothing=M.FIND_NOTHING(query=query)
+        )
 
 
 @command(app, "add", "@book.add")
@@ -301,6 +308,7 @@ def history(ctx: typer.Context, code: Code, json: Json = False) -> None:
                 for e in events
             ],
             title=M.HISTORY_TITLE(code=book["code"], title=book["title"]),
+            drop=[4, 2, 5],  # by whom, from where, the note
         )
     )
 
@@ -352,25 +360,28 @@ def import_(
     from lou_library import importing, transfer
 
     file = Path(source)
-    table = importing.read_table(file)  # read and parsed before the DB is locked
-    transfer.check_size(table, large)  # an absurd size is refused before any work
-    store = state(ctx).store
-    created: list[dict[str, Any]] = []
-    if dry_run:
-        with store.read() as db:
-            plan = transfer.plan_import(db, table)
-            if not again:
-                transfer.refuse_repeat(db, plan, file.name)
-            names = catalogue.categories(db)
-    else:
-        with store.write("book import") as db:
-            plan = transfer.plan_import(db, table)
-            if not again:
-                transfer.refuse_repeat(db, plan, file.name)
-            names = catalogue.categories(db)
-            if not plan.changes_nothing:
-                store.backup("import")  # only once the import is known to go through
-                created = transfer.apply_import(db, plan, file.name)
+    with output.Progress(M.PROGRESS_IMPORT_READ(file=file.name), json=json) as progress:
+        table = importing.read_table(file)  # read and parsed before the DB is locked
+        transfer.check_size(table, large)  # an absurd size is refused before any work
+        store = state(ctx).store
+        created: list[dict[str, Any]] = []
+        progress.stage(M.PROGRESS_IMPORT_CHECK(rows=len(table.rows)))
+        if dry_run:
+            with store.read() as db:
+                plan = transfer.plan_import(db, table)
+                if not again:
+                    transfer.refuse_repeat(db, plan, file.name)
+                names = catalogue.categories(db)
+        else:
+            with store.write("book import") as db:
+                plan = transfer.plan_import(db, table)
+                if not again:
+                    transfer.refuse_repeat(db, plan, file.name)
+                names = catalogue.categories(db)
+                if not plan.changes_nothing:
+                    progress.stage(M.PROGRESS_IMPORT_SAVE(books=plan.books))
+                    store.backup("import")  # only once the import is known to go through
+                    created = transfer.apply_import(db, plan, file.name)
     for column in plan.ignored_columns:
         output.warn(M.IMPORT_IGNORED_COLUMN(column=column))
     for row in table.repeated_headers:
@@ -424,6 +435,7 @@ def import_(
                     for u in plan.updates[:UPDATES_SHOWN]
                 ],
                 title=M.IMPORT_UPDATED_TITLE(),
+                drop=[1],  # the title
                 caption=M.IMPORT_UPDATED_MORE(
                     shown=UPDATES_SHOWN, n=len(plan.updates) - UPDATES_SHOWN
                 )
@@ -485,6 +497,7 @@ def category_list(ctx: typer.Context, json: Json = False) -> None:
             [M.COL_CODE(), "中文", "English", M.COL_BOOKS()],
             [(r["key"], r["zh"], r["en"], r["books"]) for r in records],
             right=[3],
+            drop=[2],  # the English name
         )
     )
 

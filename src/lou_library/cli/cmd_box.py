@@ -57,6 +57,8 @@ def render_boxes(boxes: list[dict[str, Any]], title: str) -> None:
             ],
             title=title,
             right=[4],
+            empty=M.NO_BOXES(),
+            drop=[1, 6, 5],  # the site (its code begins the box's), the note, the status
         )
     )
 
@@ -129,6 +131,7 @@ def show(ctx: typer.Context, code: Code, json: Json = False) -> None:
             output.table(
                 [M.COL_CODE(), M.COL_TITLE(), M.COL_AUTHOR()],
                 [(b["code"], b["title"], b["author"]) for b in page.items],
+                drop=[2],  # the author
             )
         )
 

@@ -151,6 +151,7 @@ def restore(
                 title=M.BACKUPS_TITLE(folder=store.backup_dir),
                 right=[3, 4],
                 keep=[0, 1, 4],
+                drop=[3, 2, 4],  # books, reason, size
             )
         )
         output.note(M.RESTORE_HOW())

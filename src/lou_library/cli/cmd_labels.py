@@ -58,7 +58,8 @@ def run(
         found = pick(db, only or (), first)
     if not found:
         raise Invalid(R.LABELS_NONE, what=R.LABELS_WHAT[kind]())
-    page = labels_rules.labels_html(kind, found, layout, skip)
+    with output.Progress(R.PROGRESS_LABELS(), len(found)) as progress:
+        page = labels_rules.labels_html(kind, found, layout, skip, done=progress.advance)
     write_file(file, page.encode("utf-8"), private=False)
     output.done(
         R.LABELS_WRITTEN(

@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.text import Text
 
 if TYPE_CHECKING:
-    from lou_library.reports import Report
+    from lou_library.reports import Report, Section
 
 from lou_library import report_messages as R
 from lou_library.cli import output
@@ -71,6 +72,38 @@ def write_file(file: Path, payload: bytes, *, private: bool) -> None:
         raise OSError(exc.errno, exc.strerror, str(file)) from exc
 
 
+# Columns a narrow screen leaves out of a report's sections, the least useful first (the
+# first column, which labels the total row, stays); a section not named here loses its
+# columns from the right, keeping the first two.
+NARROW_DROP: dict[str, tuple[str, ...]] = {
+    "inventory.sites": ("kind", "withdrawn", "in_depot", "not_seen", "lost", "name"),
+    "inventory.categories": ("withdrawn", "in_depot", "not_seen", "lost"),
+    "inventory.boxes": ("site", "status", "capacity", "free", "unit", "use"),
+    "missing.books": ("category", "author", "site", "rounds_since", "status", "last_box"),
+    "missing.sites": ("name",),
+    "donations.summary": ("name", "titles", "site"),
+    "donations.months": ("sites", "donors", "titles"),
+    "donations.books": ("category", "site", "donor", "status", "author", "box"),
+    "rotation.rounds": (
+        "inside_site", "freshness", "from_depot", "to_depot", "books", "tasks", "moves", "done",
+    ),
+    "rotation.sites": ("name", "volunteers", "books", "tasks", "done"),
+    "volunteers.volunteers": (
+        "party_member", "role", "phone", "sites", "rounds_served", "tasks_open",
+        "books_carried", "tasks_done",
+    ),
+    "volunteers.party": ("rounds_served", "books_carried"),
+}  # fmt: skip
+
+
+def narrow_drop(report: str, section: Section) -> list[int]:
+    keys = [c.key for c in section.columns]
+    order = NARROW_DROP.get(f"{report}.{section.key}")
+    if order is None:
+        return list(range(len(keys) - 1, 1, -1))
+    return [keys.index(k) for k in order if k in keys]
+
+
 def render_table(report: Report) -> None:
     from lou_library import reports
 
@@ -82,12 +115,15 @@ def render_table(report: Report) -> None:
         )
     )
     for section in report.sections:
+        if not section.rows:  # a sentence, not an empty table
+            console.print(Text.assemble((section.title(), "bold"), " ", R.REPORT_NO_ROWS()))
+            continue
         table = output.table(
             [c.header() for c in section.columns],
             [reports.row_texts(section, row) for row in section.rows],
             title=section.title(),
-            caption=None if section.rows else R.REPORT_NO_ROWS(),
             right=[i for i, c in enumerate(section.columns) if c.numeric],
+            drop=narrow_drop(report.name, section),
         )
         if section.has_total_row:
             table.add_section()
@@ -117,17 +153,22 @@ def run(
     store = state(ctx).store
     if file is not None:
         store.guard_output(file)
-    with store.read() as db:
+    with (
+        output.Progress(R.PROGRESS_REPORT(), json=chosen == "json") as progress,
+        store.read() as db,
+    ):
         report = reports.build_report(
             db, name, site=site, start=first, end=last, show_contact=show_contact
         )
+        if chosen != "table":
+            progress.stage(R.PROGRESS_REPORT_FORMAT(format=R.FORMAT_NAMES[chosen]()))
+            # `> m.csv` makes a file as surely as --output does: Excel on a Chinese
+            # Windows needs the BOM to read it as UTF-8; a terminal or a pipe gets none.
+            redirected = file is None and stdout_is_a_file()
+            payload = reports.render(report, chosen, for_file=file is not None or redirected)
     if chosen == "table":
         render_table(report)
         return
-    # `> m.csv` makes a file as surely as --output does: Excel on a Chinese Windows needs
-    # the BOM to read it as UTF-8, while a terminal or a pipe to a script gets none.
-    redirected = file is None and stdout_is_a_file()
-    payload = reports.render(report, chosen, for_file=file is not None or redirected)
     if file is None:
         if redirected:  # bytes as they are, whatever the console's encoding
             sys.stdout.flush()

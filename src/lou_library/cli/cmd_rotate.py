@@ -63,6 +63,7 @@ def render_plan(plan: dict[str, Any], names: dict[str, str]) -> None:
             rows,
             title=title,
             right=[0, 4, 5],
+            drop=[1, 5, 4],  # the site (the route names it), books in, books out
         )
     )
     if plan["moved_because"]:
@@ -221,7 +222,9 @@ def history(ctx: typer.Context, json: Json = False) -> None:
                 for r in found
             ],
             title=M.HISTORY_ROUNDS_TITLE(),
+            empty=M.NO_ROUNDS(),
             right=[0, 2, 3, 4, 5, 6, 7, 8],
+            drop=[4, 3, 5, 6, 7, 2],  # keep the round, its date and what is overdue
         )
     )
 
@@ -251,9 +254,17 @@ def simulate(
     with store.read() as db:
         data = db.storage.read()
     assert data is not None
-    result = sim.simulate(
-        data, rounds, loss=loss, returns=returns, donations=donations, away=away, seed=seed
-    )
+    with output.Progress(M.PROGRESS_SIMULATE(), rounds, json=json) as progress:
+        result = sim.simulate(
+            data,
+            rounds,
+            loss=loss,
+            returns=returns,
+            donations=donations,
+            away=away,
+            seed=seed,
+            done=progress.advance,
+        )
     totals = result.totals()
     if json:
         output.emit_json(
@@ -291,6 +302,7 @@ def simulate(
             ],
             title=M.SIM_TITLE(rounds=rounds),
             right=list(range(10)),
+            drop=[8, 7, 6, 5, 4, 2],  # keep the round, date, freshness and violations
         )
     )
     ratio = totals["max_min_load"]

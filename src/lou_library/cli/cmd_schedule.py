@@ -65,6 +65,7 @@ def show(
             ],
             title=M.SCHEDULE_TITLE(),
             right=[0],
+            drop=[2],  # the weekday
         )
     )
 

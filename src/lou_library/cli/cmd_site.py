@@ -50,6 +50,7 @@ def render_sites(sites: list[dict[str, Any]]) -> None:
             ],
             title=M.SITES_TITLE(),
             right=[3, 4, 5],
+            drop=[2, 5, 3],  # kind, volunteers, boxes
         )
     )
 

@@ -161,6 +161,10 @@ def list_(
             ],
             title=M.TASKS_TITLE(),
             right=[0, 5],
+            empty=M.NO_TASKS_IN_ROUND(round=round_)
+            if round_ is not None
+            else (M.NO_TASKS() if all_ else M.NO_OPEN_TASKS()),
+            drop=[3, 5, 1],  # the site (the route names it), books, date
         )
     )
 

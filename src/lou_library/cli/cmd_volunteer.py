@@ -56,6 +56,8 @@ def render_volunteers(people: list[dict[str, Any]]) -> None:
             title=M.VOLUNTEERS_TITLE(
                 n=len(people), party=sum(bool(p["party_member"]) for p in people)
             ),
+            drop=[3, 2, 6, 5, 4],
+            empty=M.NO_VOLUNTEERS(),  # party member, role, status, sites, phone
         )
     )
 
