@@ -239,11 +239,12 @@ def _naming(exc: OSError, path: Path) -> OSError:
 def encode(data: RawData) -> bytes:
     """The DB document as bytes: compact JSON, each table on a line of its own.
 
-    Indented JSON was 1.4 times larger on a fresh network and, with nested undo data,
-    four times larger after a year; orjson writes one record per line only at 6 to 9
-    times the cost of one compact dump (0.4 s more per write at 100,000 books, measured
-    in bench/README.md). So the file is compact, and a person who wants to read it uses
-    ``python3 -m json.tool lou.json`` (the README says so).
+    Chosen by measurement (``python bench/encoding.py``, in bench/README.md): indented
+    JSON is 1.4 times larger than compact, and was four times larger with schema 2's
+    nested undo data; one record per line is as small as compact but takes 2.7 times as
+    long to write (0.11 s more per write at 100,000 books, 0.23 s after a year). So the
+    file is compact, and a person who wants to read it runs
+    ``python3 -m json.tool --no-ensure-ascii lou.json`` (the README says so).
     """
     if not data:
         return b"{}\n"
