@@ -109,6 +109,27 @@ def test_the_last_round_of_a_migrated_file_can_still_be_undone(schema2: Lou, db_
     schema2.ok("db", "check")
 
 
+def test_a_round_applied_before_undo_checked_for_later_work_is_not_undone(
+    schema2: Lou, db_path: Path
+) -> None:
+    """Found in review: a file from before undo recorded the state after the apply (schema
+    1, early schema 2) was undone over later work after migrating, and book codes were
+    handed out again. Its last round now loses its undo data in the migration."""
+    data = _document(db_path)
+    del data["rounds"]["3"]["undo"]["after"]
+    db_path.write_bytes(orjson.dumps(data))
+    schema2.ok("db", "migrate")
+    assert all("undo" not in r for r in _document(db_path)["rounds"].values())
+    run = schema2("rotate", "undo")
+    assert (run.exit_code, run.stderr) == (
+        1,
+        "✗ Round 3 can no longer be undone: lou keeps undo data for the last round applied "
+        "only, and this round's is gone (a later round was applied, or the file comes from an "
+        "older version).\n",
+    )
+    schema2.ok("db", "check")
+
+
 # ------------------------------------------------------------ the file's own shape
 
 

@@ -124,7 +124,9 @@ def test_undo_of_a_second_round_restores_the_first_round_without_its_undo_data(
     run = ring("rotate", "undo", env=later)
     assert (run.exit_code, run.stderr) == (
         1,
-        "✗ Round 1 can no longer be undone (only the last round can).\n",
+        "✗ Round 1 can no longer be undone: lou keeps undo data for the last round applied "
+        "only, and this round's is gone (a later round was applied, or the file comes from an "
+        "older version).\n",
     )
 
 

@@ -863,8 +863,10 @@ UNDO_NOTHING = Msg(
     "还没有执行过任何一轮，无可撤销。", "No round has been applied; there is nothing to undo."
 )
 UNDO_TOO_OLD = Msg(
-    "第 {number} 轮的撤销信息已不在（只能撤销最近一轮）。",
-    "Round {number} can no longer be undone (only the last round can).",
+    "第 {number} 轮已无法撤销：lou 只保留最近应用的一轮的撤销信息，这一轮的已经删除（之后又应用过一轮，或文件来自旧版本）。",
+    "Round {number} can no longer be undone: lou keeps undo data for the last round applied "
+    "only, and this round's is gone (a later round was applied, or the file comes from an "
+    "older version).",
 )
 UNDO_TASKS_DONE = Msg(
     "第 {number} 轮不能撤销：已有任务完成（任务 {tasks}），书已经搬动了。",

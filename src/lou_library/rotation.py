@@ -750,8 +750,10 @@ def undoable(db: TinyDB) -> Doc:
             number=record["number"],
             tasks=M.LIST_SEPARATOR().join(map(str, done)),
         )
-    after = record["undo"].get("after")  # rounds applied before this check have none
-    if after is not None and _fingerprint(db) != after:
+    after = record["undo"].get("after")
+    if after is None:  # nothing tells whether work was done since (the migration drops these)
+        raise Conflict(M.UNDO_TOO_OLD, number=record["number"])
+    if _fingerprint(db) != after:
         raise Conflict(M.UNDO_CHANGED_SINCE, number=record["number"])
     return record
 

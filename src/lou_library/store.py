@@ -76,7 +76,10 @@ def _flat_rounds(data: RawData) -> None:
     round; the earlier rounds themselves (their moves, tasks and figures, which
     ``book history`` and the reports read) stay in the ``rounds`` table as they were.
     Each round's moves, one string per book (``"B00001 SHY-01 SHY-02"``), become legs:
-    runs of books carried from one place to another, in the plan's order.
+    runs of books carried from one place to another, in the plan's order. A last round
+    applied before undo recorded the state after the apply (schema 1, early schema 2)
+    loses its undo data too: nothing could tell whether work was done since, which an
+    undo would wipe out.
     """
     from lou_library.records import legs_of
 
@@ -92,6 +95,9 @@ def _flat_rounds(data: RawData) -> None:
             continue
         if record.get("number") != last or record.get("status") != "applied":
             del record["undo"]
+            continue
+        if "after" not in undo:  # applied before undo checked for later work: an undo
+            del record["undo"]  # could wipe that work out, and nothing can tell
             continue
         undo.pop("rounds", None)
         for saved in (undo.get("meta"), (undo.get("after") or {}).get("meta")):
