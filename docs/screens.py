@@ -8,8 +8,9 @@ Each terminal picture runs one ``lou`` command on the demo network (Chinese, 100
 columns, colours on), reads its ANSI output back with Rich and saves it with Rich's
 ``Console.export_svg``. The printable HTML report is photographed with a headless
 Chromium when one is installed; without it that picture is left as it is (and the
-script says so). The clock is pinned as in the guides, so the pictures change only when
-the output does.
+script says so). So is a label sheet: printed to PDF by Chromium and turned into a PNG
+by pdftoppm (poppler-utils), to show that the labels' text stays in its box on paper.
+The clock is pinned as in the guides, so the pictures change only when the output does.
 """
 
 from __future__ import annotations
@@ -100,6 +101,37 @@ def html_png(session: doctool.Session, target: Path) -> str:
     return f"wrote {target.relative_to(doctool.ROOT)}"
 
 
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+
+
+def labels_png(session: doctool.Session, target: Path) -> str:
+    """The top of a printed sheet of book labels: a long title, a short one, box labels."""
+    names = ("chromium", "chromium-browser", "google-chrome")
+    browser = next((shutil.which(b) for b in names if shutil.which(b)), None)
+    if browser is None or shutil.which("pdftoppm") is None:
+        return f"skipped {target.name}: needs Chromium and pdftoppm; the old picture is kept"
+    title = "中华人民共和国社区图书角建设与管理实务手册（修订第三版）"
+    session.run(doctool.parse(f"lou book add --title {title} --author 社区图书角编写组"))
+    page = session.home / "标签.html"
+    session.run(doctool.parse(f"lou labels books --only B00001,B00002,B03110 -o {page.name}"))
+    with tempfile.TemporaryDirectory() as profile:
+        pdf = Path(profile) / "labels.pdf"
+        subprocess.run(
+            [browser, *CHROMIUM_FLAGS, f"--user-data-dir={profile}/p", "--no-pdf-header-footer",
+             f"--print-to-pdf={pdf}", page.as_uri()],
+            check=True, capture_output=True, timeout=120,
+        )  # fmt: skip
+        subprocess.run(  # the first row of labels, at 200 dpi
+            ["pdftoppm", "-png", "-singlefile", "-r", "200", "-f", "1", "-l", "1", "-x", "0",
+             "-y", "0", "-W", "1654", "-H", "320", str(pdf), str(target.with_suffix(""))],
+            check=True, capture_output=True, timeout=120,
+        )  # fmt: skip
+    return f"wrote {target.relative_to(doctool.ROOT)}"
+
+
 def terminal_pictures(session: doctool.Session) -> dict[str, str]:
     """Every terminal picture as SVG, drawn in one demo session."""
     session.run(doctool.parse("lou init --demo"))
@@ -119,6 +151,7 @@ def main() -> int:
             (IMG / name).write_text(svg, encoding="utf-8")
             print(f"wrote {(IMG / name).relative_to(doctool.ROOT)}")
         print(html_png(session, IMG / "report-html.png"))
+        print(labels_png(session, IMG / "labels-print.png"))
     return 0
 
 

@@ -152,6 +152,10 @@ def _mm(value: float) -> str:
 
 
 def _css(layout: Layout) -> str:
+    """The sheet's style. A title or a detail takes at most two lines, cut by line-clamp:
+    in Chromium's print-to-PDF a box's ``max-height`` with ``overflow: hidden`` alone let
+    a long Chinese title's third line run over the author and the footer, and a detail on
+    one line cut "holds 30 books" short."""
     pad = 2.5
     qr = min(layout.height - 2 * pad, 27.0)
     return f"""
@@ -176,10 +180,12 @@ body {{ background: #e8e8e8; color: #000;
 .text {{ flex: 1; min-width: 0; display: flex; flex-direction: column; justify-content: center; }}
 .code {{ font: 700 13pt/1.15 "DejaVu Sans Mono", Consolas, "Courier New", monospace;
   letter-spacing: .3px; }}
+.heading, .detail {{ display: -webkit-box; -webkit-box-orient: vertical; overflow: hidden;
+  overflow-wrap: anywhere; flex: none; }}
 .heading {{ margin-top: 1mm; font-size: 10pt; font-weight: 700; line-height: 1.25;
-  max-height: 2.5em; overflow: hidden; overflow-wrap: anywhere; }}
+  max-height: 2.5em; -webkit-line-clamp: 2; line-clamp: 2; }}
 .detail {{ margin-top: .6mm; font-size: 7.5pt; line-height: 1.3; color: #222;
-  white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }}
+  max-height: 2.6em; -webkit-line-clamp: 2; line-clamp: 2; }}
 .foot {{ margin-top: 1mm; font-size: 6pt; color: #555; white-space: nowrap; overflow: hidden;
   text-overflow: ellipsis; }}
 @media print {{

@@ -145,8 +145,8 @@ LABELS_TITLE = {
     "books": Msg("图书标签", "Book labels"),
     "boxes": Msg("图书箱标签", "Box labels"),
 }
-LABEL_BOOK_FOOTER = Msg("楼道图书角 · 读完请放回", "Corridor book corner · please put it back")
-LABEL_BOX_FOOTER = Msg("楼道图书角 · 欢迎取阅", "Corridor book corner · help yourself")
+LABEL_BOOK_FOOTER = Msg("楼道图书角 · 读完请放回", "Book corner · please put it back")
+LABEL_BOX_FOOTER = Msg("楼道图书角 · 欢迎取阅", "Book corner · help yourself")
 LABEL_CAPACITY = Msg("可放 {n} 册", "holds {n} books")
 LABELS_PRINT_HINT = Msg(
     "共 {n} 张标签，{sheets} 页 A4 标签纸（每页 {columns}×{rows}，每张 {width}×{height} mm）。"
