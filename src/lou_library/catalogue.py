@@ -615,16 +615,22 @@ def edit_book(db: TinyDB, code: str, **fields: str | None) -> Doc:
         changes["note"] = clean(fields["note"])
     if not changes:
         raise Invalid(M.NOTHING_TO_CHANGE)
-    if "title" in changes or "author" in changes:
-        title_py, title_in = pinyin_keys(changes.get("title", doc["title"]))
-        author = changes.get("author", doc.get("author", ""))
-        author_py, author_in = pinyin_keys(author) if author else ("", "")
-        changes["py"] = f"{title_py}|{author_py}"
-        changes["pyi"] = f"{title_in}|{author_in}"
-    db.table(BOOKS).update(changes, doc_ids=[doc_id])
+    changes.update(search_keys(doc, changes))
+    patch(db, BOOKS, {doc_id: changes})
     described = ", ".join(sorted(k for k in changes if k not in ("py", "pyi")))
     log(db, [event("edited", doc["code"], "book edit", note=described)])
     return book_row({**doc, **changes}, boxes_by_code(db))
+
+
+def search_keys(doc: Doc, changes: Doc) -> Doc:
+    """The pinyin search keys (``py``, ``pyi``) again when a change touches the title or
+    the author, else nothing."""
+    if "title" not in changes and "author" not in changes:
+        return {}
+    title_py, title_in = pinyin_keys(changes.get("title", doc["title"]))
+    author = changes.get("author", doc.get("author", ""))
+    author_py, author_in = pinyin_keys(author) if author else ("", "")
+    return {"py": f"{title_py}|{author_py}", "pyi": f"{title_in}|{author_in}"}
 
 
 def update_books(db: TinyDB, changes: dict[int, Doc], command: str) -> None:
@@ -638,23 +644,10 @@ def update_books(db: TinyDB, changes: dict[int, Doc], command: str) -> None:
     stamp = clock.stamp()
     for doc_id, fields in changes.items():
         doc = books[str(doc_id)]
-        record = dict(fields)
-        if "title" in record or "author" in record:
-            title_py, title_in = pinyin_keys(record.get("title", doc["title"]))
-            author = record.get("author", doc.get("author", ""))
-            author_py, author_in = pinyin_keys(author) if author else ("", "")
-            record["py"] = f"{title_py}|{author_py}"
-            record["pyi"] = f"{title_in}|{author_in}"
-        full[doc_id] = record
+        full[doc_id] = {**fields, **search_keys(doc, fields)}
         note = ", ".join(sorted(fields))
         events.append(event("edited", doc["code"], command, note=note, at=stamp))
-
-    by_code_id = {books[str(doc_id)]["code"]: doc_id for doc_id in full}
-
-    def apply(doc: Any) -> None:
-        doc.update(full[by_code_id[doc["code"]]])
-
-    db.table(BOOKS).update(apply, doc_ids=list(full))
+    patch(db, BOOKS, full)
     log(db, events)
 
 

@@ -21,19 +21,22 @@ from tinydb import TinyDB
 from lou_library import clock
 from lou_library import messages as M
 from lou_library.errors import Conflict, Invalid
-from lou_library.network import DEPOT
 from lou_library.records import (
-    BOOKS,
     EVENTS,
     Doc,
     docs,
-    event,
-    log,
     moves_of,
     normalise_code,
-    rows,
+    patch,
 )
-from lou_library.rotation import ROUNDS, TASKS, _parse_extra, get_task, task_books
+from lou_library.rotation import (
+    ROUNDS,
+    TASKS,
+    _parse_extra,
+    get_task,
+    record_report,
+    task_books,
+)
 
 COMMAND = "task done --amend"
 SEEN_ACTIONS = frozenset({"found", "restored", "moved"})  # someone had the book in hand
@@ -95,54 +98,8 @@ def amend_task(
         raise Invalid(M.AMEND_NOTHING_NEW, id=task["id"])
 
     stamp = clock.stamp()
-    book_rows = rows(db, BOOKS)
-    ids = {d["code"]: int(i) for i, d in book_rows.items()}
     seen = _seen_since(db, task, set(new_missing))
-    events: list[Doc] = []
-    for code in new_missing:
-        book = book_rows[str(ids[code])] if code in ids else None
-        if code in seen or book is None or book["status"] not in ("in_box", "in_depot"):
-            continue
-        source = handled[code][0]
-        db.table(BOOKS).update(
-            {
-                "status": "not_seen",
-                "box": None,
-                "missing_since": task["round"],
-                "last_box": source,  # as `task done` records it: a box, or DEPOT
-            },
-            doc_ids=[ids[code]],
-        )
-        events.append(
-            event(
-                "not_seen",
-                code,
-                COMMAND,
-                source=source,  # where the walk should have found it, as `task done` says
-                volunteer=task.get("volunteer"),
-                note=f"task {task['id']}",
-                at=stamp,
-            )
-        )
-    for code, box in new_extra:
-        before = book_rows[str(ids[code])]
-        recorded = before.get("box") or (DEPOT if before["status"] == "in_depot" else None)
-        db.table(BOOKS).update(  # after reading ``recorded``: the update changes ``before``
-            {"status": "in_box", "box": box, "last_box": box}, doc_ids=[ids[code]]
-        )
-        events.append(
-            event(
-                "found",
-                code,
-                COMMAND,
-                source=recorded,
-                target=box,
-                volunteer=task.get("volunteer"),
-                note=f"task {task['id']}",
-                at=stamp,
-            )
-        )
-    log(db, events)
+    record_report(db, task, new_missing, new_extra, COMMAND, stamp, skip=seen)
     extra_texts = [f"{c}@{b}" for c, b in new_extra]
     changes = {
         "missing": [*task.get("missing", []), *new_missing],
@@ -152,5 +109,5 @@ def amend_task(
             {"at": stamp, "missing": new_missing, "extra": extra_texts},
         ],
     }
-    db.table(TASKS).update(changes, doc_ids=[doc_id])
+    patch(db, TASKS, {doc_id: changes})
     return Amendment({**task, **changes}, new_missing, extra_texts, sorted(seen))

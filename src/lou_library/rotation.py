@@ -52,7 +52,7 @@ from __future__ import annotations
 import copy
 import math
 from collections import Counter, defaultdict, deque
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from statistics import median
@@ -911,37 +911,61 @@ def complete_task(
         raise Invalid(M.MISSING_NOT_IN_TASK, codes=", ".join(unknown), id=task["id"])
     extra_pairs = [_parse_extra(db, task, e) for e in extra]
     stamp = clock.stamp()
+    record_report(db, task, missing_codes, extra_pairs, "task done", stamp)
+    changes = {
+        "status": "done",
+        "done_at": stamp,
+        "missing": missing_codes,
+        "extra": [f"{c}@{b}" for c, b in extra_pairs],
+    }
+    patch(db, TASKS, {doc_id: changes})
+    return {**task, **changes}
+
+
+def record_report(
+    db: TinyDB,
+    task: Doc,
+    missing: Iterable[str],
+    extra: Iterable[tuple[str, str]],
+    command: str,
+    stamp: str,
+    skip: Collection[str] = (),
+) -> None:
+    """What a walk's report changes in the catalogue, for ``task done`` and its
+    ``--amend``: books not found (on the shelf, and not in ``skip``) become "not seen",
+    last seen where the walk should have found them; books found elsewhere (``extra``:
+    code and box) are back on the record in that box. Each gets its history event; the
+    records are changed in place, in one pass."""
+    handled = task_books(task)
+    missing = [code for code in missing if code not in skip]
+    extra = list(extra)
     book_rows = rows(db, BOOKS)
-    wanted = set(missing_codes) | {code for code, _ in extra_pairs}
+    wanted = set(missing) | {code for code, _ in extra}
     ids = {d["code"]: i for i, d in book_rows.items() if d["code"] in wanted}
     events = []
     updates: dict[str, Doc] = {}
-    for code in missing_codes:
-        if code not in ids:
+    for code in missing:
+        if code not in ids or book_rows[ids[code]]["status"] not in ("in_box", "in_depot"):
             continue
-        book = book_rows[ids[code]]
-        if book["status"] not in ("in_box", "in_depot"):
-            continue
+        source = handled[code][0]  # a box, or DEPOT for a book to come from the library room
         updates[ids[code]] = {
             "status": "not_seen",
             "box": None,
             "missing_since": task["round"],
-            # where the walk should have found it, as its history event says: a box,
-            # or DEPOT for a book that was to come from the library room
-            "last_box": handled[code][0],
+            "last_box": source,
         }
         events.append(
             event(
                 "not_seen",
                 code,
-                "task done",
-                source=handled[code][0],
+                command,
+                source=source,
                 volunteer=task.get("volunteer"),
                 note=f"task {task['id']}",
                 at=stamp,
             )
         )
-    for code, box in extra_pairs:
+    for code, box in extra:
         before = book_rows[ids[code]]
         recorded = before.get("box") or (DEPOT if before["status"] == "in_depot" else None)
         updates[ids[code]] = {**updates.get(ids[code], {}), "status": "in_box", "box": box}
@@ -950,7 +974,7 @@ def complete_task(
             event(
                 "found",
                 code,
-                "task done",
+                command,
                 source=recorded,
                 target=box,
                 volunteer=task.get("volunteer"),
@@ -960,14 +984,6 @@ def complete_task(
         )
     patch(db, BOOKS, updates)
     log(db, events)
-    changes = {
-        "status": "done",
-        "done_at": stamp,
-        "missing": missing_codes,
-        "extra": [f"{c}@{b}" for c, b in extra_pairs],
-    }
-    patch(db, TASKS, {doc_id: changes})
-    return {**task, **changes}
 
 
 def _parse_extra(db: TinyDB, task: Doc, text: str) -> tuple[str, str]:
