@@ -100,9 +100,10 @@ def test_ctrl_c_during_start_up_is_one_line(tmp_path: Path, tally: Counter[str])
             continue
         # -2: Python ends by the signal itself when Ctrl-C comes as it shuts down (the
         # command had finished); a shell shows both as 130
-        if not err:  # before Python installed its Ctrl-C handler: ended by the signal
-            assert proc.returncode == -signal.SIGINT
-            tally["Ctrl-C before lou's code ran"] += 1
+        if not err:  # ended by the signal before Python's handler was in place (-2), and
+            # once in CI (exit 130) with nothing said: never a false word, never a traceback
+            assert proc.returncode in (130, -signal.SIGINT)
+            tally["Ctrl-C with nothing said"] += 1
         elif err == NOTHING:
             assert proc.returncode in (130, -signal.SIGINT)
         else:  # it got as far as saying there is no database
