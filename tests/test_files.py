@@ -11,6 +11,7 @@ import errno
 import os
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -174,14 +175,14 @@ def test_a_lock_timeout_must_be_a_bounded_number(small: Lou, db_path: Path, valu
 def test_a_database_the_user_may_not_read_says_permissions_not_restore(
     small: Lou, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = Path.read_bytes
+    real_open = Path.open
 
-    def read_bytes(self: Path) -> bytes:
+    def open_(self: Path, *args: Any, **kwargs: Any) -> Any:
         if self == db_path:  # as for a user who is not the file's owner (root reads all)
             raise PermissionError(errno.EACCES, "Permission denied", str(self))
-        return real(self)
+        return real_open(self, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(Path, "open", open_)
     run = small("info")
     assert run.exit_code == 1
     assert run.stderr == (

@@ -54,7 +54,7 @@ def test_a_schema_2_file_asks_for_migrate(schema2: Lou, db_path: Path) -> None:
     run = schema2("info")
     assert (run.exit_code, run.stderr) == (
         1,
-        f"✗ The database {db_path} has schema version 2; this program needs 3. "
+        f"✗ The database {db_path} has schema version 2; this program needs 4. "
         "Run `lou db migrate` (it takes a backup first).\n",
     )
 
@@ -67,14 +67,20 @@ def test_migrate_flattens_the_rounds_and_keeps_every_history(schema2: Lou, db_pa
     assert integrity.depth(after) <= integrity.MAX_DEPTH
     assert [("undo" in r) for r in after["rounds"].values()] == [False, False, True]
     assert "rounds" not in after["rounds"]["3"]["undo"]
-    # every move is still there, in the plan's order, now as legs
-    for key, record in before["rounds"].items():
+    # every move is still there, in the plan's order, now as legs in a table of their own
+    legs = {m["round"]: m["legs"] for m in after["moves"].values()}
+    assert all("moves" not in r for r in after["rounds"].values())
+    for record in before["rounds"].values():
         moves = [
             f"{book} {leg['from']} {leg['to']}"
-            for leg in after["rounds"][key]["moves"]
+            for leg in legs[record["number"]]
             for book in leg["books"].split()
         ]
         assert moves == record["moves"]
+    # the last round's undo data keeps its books' fields grouped by value
+    groups = after["rounds"]["3"]["undo"]["book_groups"]
+    saved = before["rounds"]["3"]["undo"]["book_fields"]
+    assert sorted(code for _, codes in groups for code in codes.split()) == sorted(saved)
     # the memory of what each box held is the same
     assert [b.get("recent") for b in after["boxes"].values()] == [
         b.get("recent") for b in before["boxes"].values()
@@ -101,10 +107,12 @@ def test_the_last_round_of_a_migrated_file_can_still_be_undone(schema2: Lou, db_
     schema2.ok("rotate", "undo")
     after = _document(db_path)
     assert sorted(after["rounds"]) == ["1", "2"]
-    assert after["_meta"]["1"]["schema_version"] == 3
+    assert after["_meta"]["1"]["schema_version"] == 4
+    assert [m["round"] for m in after["moves"].values()] == [1, 2]
     for box in after["boxes"].values():  # round 3's arrivals are forgotten again
         assert "3" not in box.get("recent", {})
-    moved_back = {leg["from"] for leg in migrated["rounds"]["3"]["moves"] if leg["from"] != "DEPOT"}
+    (legs,) = [m["legs"] for m in migrated["moves"].values() if m["round"] == 3]
+    moved_back = {leg["from"] for leg in legs if leg["from"] != "DEPOT"}
     assert moved_back <= {b["box"] for b in after["books"].values() if b["box"]}
     schema2.ok("db", "check")
 

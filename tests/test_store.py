@@ -124,6 +124,9 @@ class _FullDisk:
     def write(self, payload: bytes) -> int:
         raise OSError(errno.ENOSPC, "No space left on device")
 
+    def writelines(self, parts: Any) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
     def __enter__(self) -> _FullDisk:
         return self
 

@@ -35,6 +35,7 @@ from lou_library.records import (
     log,
     patch,
     peek_number,
+    round_legs,
     rows,
     set_counter,
 )
@@ -526,16 +527,17 @@ def show_book(db: TinyDB, code: str, show_contact: bool = False) -> Doc:
 def history(db: TinyDB, code: str) -> tuple[Doc, list[Doc]]:
     """A book's journey: its events, and the rotation moves of every applied round.
 
-    A round keeps its moves once, in the round record (as legs), rather than an event per
+    A round keeps its moves once, as legs in the ``moves`` table, rather than an event per
     book; they are read back here as ``rotated`` events, in time order.
     """
     _, doc = get_book(db, code)
     book = doc["code"]
     found = [{**e, "_order": (int(i), 0)} for i, e in rows(db, EVENTS).items() if e["book"] == book]
+    legs_of_round = round_legs(db)
     for record in docs(db, "rounds"):
         # records from before events_before existed go last within their moment, by number
         order = (record.get("events_before", float("inf")) + 0.5, record["number"])
-        for leg in record.get("moves", ()):
+        for leg in legs_of_round.get(record["number"], ()):
             if book in leg_books(leg):
                 source, target = leg["from"], leg["to"]
                 found.append(

@@ -28,6 +28,7 @@ from lou_library.records import (
     moves_of,
     normalise_code,
     patch,
+    round_legs,
 )
 from lou_library.rotation import (
     ROUNDS,
@@ -58,15 +59,16 @@ def _seen_since(db: TinyDB, task: Doc, codes: set[str]) -> set[str]:
         for e in docs(db, EVENTS)
         if e["book"] in codes and e["action"] in SEEN_ACTIONS and e["at"] > done_at
     }
-    later = {r["number"]: r for r in docs(db, ROUNDS) if r["number"] > task["round"]}
+    later = {r["number"] for r in docs(db, ROUNDS) if r["number"] > task["round"]}
     if not later:
         return seen
+    legs = round_legs(db, later)
     for other in docs(db, TASKS):
         if other["round"] not in later or other["status"] != "done":
             continue
         boxes = set(other["boxes"])
         reported = set(other.get("missing", []))
-        for book, source, target in moves_of(later[other["round"]]):
+        for book, source, target in moves_of(legs.get(other["round"], ())):
             if book in codes and book not in reported and (source in boxes or target in boxes):
                 seen.add(book)
     return seen

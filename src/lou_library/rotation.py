@@ -68,9 +68,11 @@ from lou_library.records import (
     BOOKS,
     BOXES,
     EVENTS,
+    MOVES,
     SITES,
     VOLUNTEERS,
     Doc,
+    append,
     docs,
     event,
     last_event,
@@ -79,6 +81,7 @@ from lou_library.records import (
     moves_of,
     next_number,
     patch,
+    round_legs,
     rows,
     settings,
 )
@@ -535,9 +538,9 @@ def apply_round(db: TinyDB, plan: Plan, command: str = "rotate apply") -> Doc:
             arrivals[target].append(book)
     memory: dict[str, Doc] = {}  # box -> what this round changes in its memory
     undo: Doc = {  # only the fields apply changes: undo puts them back, or removes them
-        "book_fields": {
-            c: _fields(book_rows[book_ids[c]], BOOK_FIELDS) for c in sorted(changed_books)
-        },
+        "book_groups": _grouped(
+            (c, _fields(book_rows[book_ids[c]], BOOK_FIELDS)) for c in sorted(changed_books)
+        ),
         "memory": memory,
         "meta": copy.deepcopy(rows(db, "_meta")["1"]),
         "events_after": last_event(db),
@@ -619,7 +622,6 @@ def apply_round(db: TinyDB, plan: Plan, command: str = "rotate apply") -> Doc:
         "planned_date": plan.planned_date.isoformat(),
         "status": "applied",
         "applied_at": stamp,
-        "moves": legs_of(plan.moves),
         "events_before": undo["events_after"],  # where the moves fall among the events
         "tasks": [t["id"] for t in task_docs],
         "figures": plan_figures(plan),
@@ -635,6 +637,7 @@ def apply_round(db: TinyDB, plan: Plan, command: str = "rotate apply") -> Doc:
         db.table("_meta").update(pin_start, doc_ids=[1])
     undo["after"] = _fingerprint(db)  # undo is refused once anything else has changed
     db.table(ROUNDS).insert(record)
+    append(db, MOVES, [{"round": plan.number, "legs": legs_of(plan.moves)}])
     return record
 
 
@@ -649,6 +652,20 @@ def _fingerprint(db: TinyDB) -> Doc:
 
 BOOK_FIELDS = ("box", "last_box", "status", "since")
 BOX_FIELDS = ("recent",)  # what schema 2 kept whole for undo; see _restore_memory
+
+
+def _grouped(fields: Iterable[tuple[str, Doc]]) -> list[list[Any]]:
+    """Books' saved fields, grouped: ``[[fields, "B00001 B00002 ..."], ...]``. The books of
+    one box share them, so a round of 100,000 moves keeps a few thousand groups, not
+    100,000 small records (70 MB in memory for every command that read the rounds)."""
+    groups: dict[tuple[tuple[str, Any], ...], list[str]] = defaultdict(list)
+    for code, saved in fields:
+        groups[tuple(saved.items())].append(code)
+    return [[dict(key), " ".join(codes)] for key, codes in groups.items()]
+
+
+def _ungrouped(groups: list[list[Any]]) -> dict[str, Doc]:
+    return {code: fields for fields, codes in groups for code in str(codes).split()}
 
 
 def _fields(doc: Doc, names: tuple[str, ...]) -> Doc:
@@ -763,8 +780,9 @@ def undo_last(db: TinyDB) -> Doc:
     record = undoable(db)
     task_rows = {int(i): t for i, t in rows(db, TASKS).items() if t["round"] == record["number"]}
     undo = record["undo"]
-    if "book_fields" in undo:
-        _put_fields_back(db, BOOKS, undo["book_fields"], BOOK_FIELDS)
+    if "book_groups" in undo or "book_fields" in undo:
+        saved = _ungrouped(undo["book_groups"]) if "book_groups" in undo else undo["book_fields"]
+        _put_fields_back(db, BOOKS, saved, BOOK_FIELDS)
         if "memory" in undo:
             _restore_memory(db, undo["memory"])
         else:  # a round applied by schema 2, which kept every box's whole memory
@@ -777,6 +795,8 @@ def undo_last(db: TinyDB) -> Doc:
     db.table(TASKS).remove(doc_ids=list(task_rows))
     round_ids = [int(i) for i, r in rows(db, ROUNDS).items() if r["number"] == record["number"]]
     db.table(ROUNDS).remove(doc_ids=round_ids)
+    legs_ids = [int(i) for i, r in rows(db, MOVES).items() if r["round"] == record["number"]]
+    db.table(MOVES).remove(doc_ids=legs_ids)
 
     def restore_meta(doc: Any) -> None:  # counters, and the start date pinned by apply
         version = doc.get("schema_version")
@@ -837,14 +857,13 @@ def with_stops(db: TinyDB, tasks: list[Doc]) -> list[Doc]:
     wanted = {t["round"] for t in tasks if "stops" not in t}
     sources: dict[int, dict[str, list[list[str]]]] = {}
     targets: dict[int, dict[str, list[list[str]]]] = {}
-    for record in docs(db, ROUNDS):
-        if record["number"] in wanted:
-            out: dict[str, list[list[str]]] = defaultdict(list)
-            into: dict[str, list[list[str]]] = defaultdict(list)
-            for book, source, target in moves_of(record):
-                out[source].append([book, target])
-                into[target].append([book, source])
-            sources[record["number"]], targets[record["number"]] = out, into
+    for number, legs in round_legs(db, wanted).items() if wanted else ():
+        out: dict[str, list[list[str]]] = defaultdict(list)
+        into: dict[str, list[list[str]]] = defaultdict(list)
+        for book, source, target in moves_of(legs):
+            out[source].append([book, target])
+            into[target].append([book, source])
+        sources[number], targets[number] = out, into
     found = []
     for task in tasks:
         if "stops" in task:  # stored by schema 1

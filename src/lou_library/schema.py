@@ -299,9 +299,12 @@ SPECS: dict[str, tuple[Field, ...]] = {
         Field("number", WHOLE),
         Field("date", DATE),
         Field("status", TEXT),
-        optional("moves", LEGS),
         optional("tasks", LIST),
         optional("figures", MAPPING),
+    ),
+    "moves": (
+        Field("round", WHOLE),
+        Field("legs", LEGS),
     ),
     "events": (
         Field("book", TEXT),

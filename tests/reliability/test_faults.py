@@ -6,7 +6,7 @@ from __future__ import annotations
 import errno
 import os
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +52,10 @@ class Injector:
             def write(self, payload: bytes) -> int:
                 injector._hit("write")
                 return int(self.inner.write(payload))
+
+            def writelines(self, parts: Iterable[bytes]) -> None:  # a document in pieces
+                for part in parts:
+                    self.write(part)
 
             def __getattr__(self, name: str) -> Any:
                 return getattr(self.inner, name)

@@ -13,7 +13,6 @@ from lou_library.cli import output
 from lou_library.cli.base import command, group, state
 from lou_library.cli.common import Json, route_text
 from lou_library.errors import Conflict
-from lou_library.records import move_count
 
 app = group("@rotate")
 
@@ -137,7 +136,7 @@ def apply(ctx: typer.Context, on: DateOption = None, json: Json = False) -> None
         M.ROUND_APPLIED(
             number=record["number"],
             date=record["date"],
-            moves=move_count(record),
+            moves=record["figures"]["moves"],
             tasks=len(record["tasks"]),
         )
     )
