@@ -1,6 +1,6 @@
 """``lou report inventory | missing | donations | rotation | volunteers``.
 
-The rules module :mod:`lou_library.reports` computes a report once; this module picks the
+The rules package :mod:`lou_library.reports` computes a report once; this module picks the
 format, draws the screen table, or writes the bytes to stdout or to ``--output``.
 """
 

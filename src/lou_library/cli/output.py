@@ -300,62 +300,85 @@ class FittedTable:
         """The columns shown and their widths (without padding) for a screen ``width``."""
         count = len(self.headers)
         heads = [_header_width(h) for h in self.headers]
-        natural = [_width(Text(h)) for h in self.headers]
         widest = [0] * count  # the widest cell
         token = [0] * count  # the widest code, date or number
         for cells, _, _ in self.rows:
             for i, cell in enumerate(cells):
                 widest[i] = max(widest[i], _width(cell))
                 token[i] = max(token[i], _token_width(cell))
-        natural = [max(n, w) for n, w in zip(natural, widest, strict=True)]
+        natural = [max(_width(Text(h)), w) for h, w in zip(self.headers, widest, strict=True)]
         least = [
             max(heads[i], widest[i])
-            if i in self.keep or i in self.right
+            if self._unbroken(i)
             else max(heads[i], token[i], min(widest[i], FOLD_WIDTH))
             for i in range(count)
         ]
-        shown = list(range(count))
+        shown = self._columns_shown(least, heads, widest, token, width)
+        widths = _level(shown, natural, least, _room(width, shown))
+        for i in shown:  # a folded header over numbers: lines as even as they go
+            if widths[i] < natural[i] and self._unbroken(i):
+                widths[i] = _even(self.headers[i], widths[i], max(widest[i], heads[i]))
+        return shown, widths
 
-        def room() -> int:  # width for the cells: borders and padding take 3 a column, +1
-            return width - 3 * len(shown) - 1
+    def _unbroken(self, i: int) -> bool:
+        """Column ``i`` never folds its cells (numbers, or a column kept whole)."""
+        return i in self.keep or i in self.right
+
+    def _columns_shown(
+        self, least: list[int], heads: list[int], widest: list[int], token: list[int], width: int
+    ) -> list[int]:
+        """The columns that fit ``width``: the ``drop`` columns go first, then text folds
+        further (``least`` narrows in place), then the last columns go."""
+        shown = list(range(len(self.headers)))
+
+        def fits() -> bool:
+            return sum(least[j] for j in shown) <= _room(width, shown)
 
         for i in self.drop:
-            if sum(least[j] for j in shown) <= room():
+            if fits():
                 break
             if i in shown and len(shown) > 1:
                 shown.remove(i)
-        if sum(least[j] for j in shown) > room():  # still too wide: text folds further,
+        if not fits():  # still too wide: text folds further,
             for i in shown:  # then headers fold to a character a line
-                if i not in self.keep and i not in self.right:
+                if not self._unbroken(i):
                     least[i] = min(least[i], max(heads[i], token[i]))
-        if sum(least[j] for j in shown) > room():
+        if not fits():
             for i in shown:
                 chars = max((cell_len(ch) for ch in self.headers[i]), default=1)
-                least[i] = max(chars, widest[i] if i in self.keep or i in self.right else token[i])
+                least[i] = max(chars, widest[i] if self._unbroken(i) else token[i])
         for i in reversed(shown[1:]):  # a last resort: a number never breaks
-            if sum(least[j] for j in shown) <= room():
+            if fits():
                 break
             shown.remove(i)
-        # Level the widest columns down until the table fits (Rich's own way), never
-        # below a column's least width.
-        widths = {i: natural[i] for i in shown}
-        level = max(widths.values(), default=0)
-        while sum(widths.values()) > room() and level > 0:
-            level -= 1
-            widths = {i: max(least[i], min(natural[i], level)) for i in shown}
-            if all(widths[i] == least[i] for i in shown):
-                break
-        spare = room() - sum(widths.values())
-        for i in shown:  # the integer remainder, left to right
-            if spare <= 0:
-                break
-            grow = min(spare, natural[i] - widths[i])
-            widths[i] += grow
-            spare -= grow
-        for i in shown:  # a folded header over numbers: lines as even as they go
-            if widths[i] < natural[i] and (i in self.keep or i in self.right):
-                widths[i] = _even(self.headers[i], widths[i], max(widest[i], heads[i]))
-        return shown, widths
+        return shown
+
+
+def _room(width: int, shown: Sequence[int]) -> int:
+    """Width for the cells: borders and padding take 3 a column, plus 1."""
+    return width - 3 * len(shown) - 1
+
+
+def _level(
+    shown: Sequence[int], natural: Sequence[int], least: Sequence[int], room: int
+) -> dict[int, int]:
+    """Level the widest columns down until the table fits (Rich's own way), never below a
+    column's least width; then hand out what is left, left to right."""
+    widths = {i: natural[i] for i in shown}
+    level = max(widths.values(), default=0)
+    while sum(widths.values()) > room and level > 0:
+        level -= 1
+        widths = {i: max(least[i], min(natural[i], level)) for i in shown}
+        if all(widths[i] == least[i] for i in shown):
+            break
+    spare = room - sum(widths.values())
+    for i in shown:  # the integer remainder, left to right
+        if spare <= 0:
+            break
+        grow = min(spare, natural[i] - widths[i])
+        widths[i] += grow
+        spare -= grow
+    return widths
 
 
 def _width(text: Text) -> int:

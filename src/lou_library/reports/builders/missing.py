@@ -1,0 +1,115 @@
+"""Missing books: not seen or lost, where they were last, since when."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from tinydb import TinyDB
+
+from lou_library import messages as M
+from lou_library import report_messages as R
+from lou_library.catalogue import code_order
+from lou_library.records import BOOKS, EVENTS, docs
+from lou_library.reports.builders.common import (
+    Options,
+    book_site,
+    category_labels,
+    in_period,
+    read_network,
+    sum_columns,
+)
+from lou_library.reports.model import Column, Figure, Report, Section, Value
+from lou_library.rotation import ROUNDS
+
+
+def _last_seen(db: TinyDB) -> dict[str, str]:
+    """Book code -> day of its latest ``not_seen`` event."""
+    found: dict[str, str] = {}
+    for record in docs(db, EVENTS):
+        if record.get("action") == "not_seen":
+            day = str(record["at"])[:10]
+            if day > found.get(record["book"], ""):
+                found[record["book"]] = day
+    return found
+
+
+def missing(db: TinyDB, options: Options) -> Report:
+    """Books not seen or lost: where they were last, since when, how many rounds ago."""
+    net = read_network(db)
+    labels = category_labels(db)
+    seen_events = _last_seen(db)
+    round_dates = {int(r["number"]): str(r["date"]) for r in docs(db, ROUNDS)}
+    found: list[list[Value]] = []
+    per_site: dict[str, Counter[str]] = defaultdict(Counter)
+    for book in docs(db, BOOKS):
+        if book["status"] not in ("not_seen", "lost"):
+            continue
+        where = book_site(book, net.box_site)
+        if options.site and where != options.site:
+            continue
+        since = book.get("missing_since")
+        seen = seen_events.get(book["code"]) or (
+            round_dates.get(since) if isinstance(since, int) else None
+        )
+        if not in_period(seen, options.start, options.end):
+            continue
+        if isinstance(since, int):  # rounds applied since (numbers skip missed dates)
+            rounds_since: int | None = sum(1 for n in round_dates if n > since)
+        elif seen:
+            rounds_since = sum(1 for day in round_dates.values() if day > seen)
+        else:
+            rounds_since = None
+        per_site[where][book["status"]] += 1
+        found.append(
+            [
+                book["code"],
+                book["title"],
+                book.get("author", ""),
+                book["category"],
+                book["status"],
+                book.get("last_box"),
+                where,
+                seen,
+                rounds_since,
+            ]
+        )
+    found.sort(key=lambda r: (str(r[7] or ""), code_order(str(r[0]))))
+    books = Section(
+        "books",
+        R.SECTION_TITLES["missing.books"],
+        [
+            Column("code", M.COL_CODE),
+            Column("title", M.COL_TITLE),
+            Column("author", M.COL_AUTHOR),
+            Column("category", M.COL_CATEGORY, "label", labels),
+            Column("status", M.COL_STATUS, "label", M.STATUS_NAMES),
+            Column("last_box", M.COLUMN_NAMES["last_box"]),
+            Column("site", M.COL_SITE),
+            Column("last_seen", R.COL_LAST_SEEN, "date"),
+            Column("rounds_since", R.COL_ROUNDS_SINCE, "int"),
+        ],
+        found,
+        counted=True,
+    )
+    sites = Section(
+        "sites",
+        R.SECTION_TITLES["missing.sites"],
+        [
+            Column("site", M.COL_SITE),
+            Column("name", R.COL_SITE_NAME),
+            Column("not_seen", R.FIGURE_NAMES["not_seen"], "int"),
+            Column("lost", R.FIGURE_NAMES["lost"], "int"),
+            Column("total", R.REPORT_TOTAL, "int"),
+        ],
+        [
+            [code, net.name(code), c["not_seen"], c["lost"], c["not_seen"] + c["lost"]]
+            for code, c in sorted(per_site.items(), key=lambda item: net.order(item[0]))
+        ],
+    )
+    sites.totals = sum_columns(sites, ["not_seen", "lost", "total"])
+    figures = [
+        Figure("missing", len(found)),
+        Figure("not_seen", sites.totals["not_seen"]),
+        Figure("lost", sites.totals["lost"]),
+    ]
+    return Report("missing", "", [books, sites], figures)
