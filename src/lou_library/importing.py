@@ -260,12 +260,13 @@ def _assemble(
             if signature == header_signature:
                 repeated.append(number)
                 continue
-            meanings = [meaning for _, meaning in signature if meaning in FIELDS]
+            meanings = {meaning for _, meaning in signature if meaning in FIELDS}
             if "title" in meanings and len(meanings) > 1:
                 raise Invalid(
                     M.IMPORT_SECOND_HEADER, path=name, row=number, cell=title, first=header_row
                 )
-            # else: a book that happens to be called "Name" or "Author"
+            # else: a book that happens to be called "Name" or "Author", or whose other
+            # cells also name a title ("Book", with "Book" in its note)
         for index, field_name in positions:
             if index in dates and field_name in DATE_REFUSED:
                 raise Invalid(
