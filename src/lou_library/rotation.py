@@ -416,7 +416,8 @@ def _assign(
 # ----------------------------------------------------------------------------- apply
 
 
-def apply_round(db: TinyDB, plan: Plan, command: str = "rotate apply") -> Doc:
+# split by the lead (issue 15): the noqa goes when the split lands
+def apply_round(db: TinyDB, plan: Plan, command: str = "rotate apply") -> Doc:  # noqa: C901, PLR0915
     """Carry a plan out: move the books, store the round and its tasks; one write."""
     if any(r["number"] == plan.number and r["status"] == "applied" for r in docs(db, ROUNDS)):
         raise Conflict(M.ROUND_ALREADY_APPLIED, number=plan.number)
