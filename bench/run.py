@@ -41,7 +41,10 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # imported where used: the bench starts without the project
+    from tinydb import TinyDB
 
 # --------------------------------------------------------------------------- constants
 
@@ -199,6 +202,30 @@ def pinned_clock() -> Iterator[None]:
             os.environ["LOU_NOW"] = old
 
 
+def _add_volunteers(db: TinyDB, shape: Shape, site_codes: list[str], given: list[str]) -> None:
+    """The administrator (no site), then members of one site each, every tenth also of
+    the next site."""
+    from lou_library.network import add_volunteer
+
+    for v in range(shape.volunteers):
+        name = _SURNAMES[v % len(_SURNAMES)] + given[(v // len(_SURNAMES)) % len(given)]
+        if v == 0:
+            sites: list[str] = []
+        else:
+            own = (v - 1) % shape.sites
+            sites = [site_codes[own]]
+            if v % 10 == 0 and shape.sites > 1:
+                sites.append(site_codes[(own + 1) % shape.sites])
+        add_volunteer(
+            db,
+            name,
+            phone=f"139{v:08d}",
+            party_member=v % 6 != 0,
+            sites=sites,
+            role="administrator" if v == 0 else "member",
+        )
+
+
 def build_document(shape: Shape) -> dict[str, Any]:
     """The network, built in memory through the same rules as the commands (like demo.py)."""
     from tinydb import TinyDB
@@ -206,7 +233,7 @@ def build_document(shape: Shape) -> dict[str, Any]:
 
     from lou_library.catalogue import BookSpec, categories, check_spec, create_books
     from lou_library.demo import empty_document
-    from lou_library.network import add_box, add_site, add_volunteer
+    from lou_library.network import add_box, add_site
 
     demo_sites = _read_csv("sites.csv")
     demo_people = _read_csv("volunteers.csv")
@@ -231,24 +258,7 @@ def build_document(shape: Shape) -> dict[str, Any]:
         record = add_box(db, site, f"{k // 2 + 1}号楼", f"{k % 2 + 1}单元", capacity=BOX_CAPACITY)
         boxes[record["code"]] = {"code": record["code"], "status": "active", "capacity": 30}
 
-    given = [row["name"][1:] for row in demo_people]
-    for v in range(shape.volunteers):
-        name = _SURNAMES[v % len(_SURNAMES)] + given[(v // len(_SURNAMES)) % len(given)]
-        if v == 0:
-            sites: list[str] = []
-        else:
-            own = (v - 1) % shape.sites
-            sites = [site_codes[own]]
-            if v % 10 == 0 and shape.sites > 1:
-                sites.append(site_codes[(own + 1) % shape.sites])
-        add_volunteer(
-            db,
-            name,
-            phone=f"139{v:08d}",
-            party_member=v % 6 != 0,
-            sites=sites,
-            role="administrator" if v == 0 else "member",
-        )
+    _add_volunteers(db, shape, site_codes, [row["name"][1:] for row in demo_people])
 
     # Copies are dealt to the boxes like cards, in title order, 24 (80 %) per box; the
     # rest stays in the depot. (title index, box) -> copies, one spec each.
@@ -823,6 +833,38 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return args
 
 
+def print_summary(
+    args: argparse.Namespace,
+    rows: list[Row],
+    generated: list[Generated],
+    floors: list[dict[str, Any]],
+    load: str,
+    elapsed: float,
+) -> None:
+    """The run as text: the results, the networks, the floors and the targets met."""
+    from lou_library import __version__ as version
+
+    data_ratio = args.size_list[-1] / args.size_list[0] if len(args.size_list) > 1 else None
+    print(
+        f"lou-library {version}, Python {sys.version.split()[0]}, "
+        f"median of {args.runs} runs after a warm-up; peak MB = max ru_maxrss (/usr/bin/time)"
+    )
+    if data_ratio:
+        print(f"growth = median / median at {args.size_list[0]:,} books ({data_ratio:.1f}x data)")
+    print()
+    print(results_table(rows))
+    print()
+    print(networks_table(generated))
+    print()
+    print(floors_table(floors))
+    print()
+    met = sum(1 for r in rows if r.met == "yes")
+    judged = sum(1 for r in rows if r.met != "-")
+    print(
+        f"targets met: {met} of {judged}; whole run {elapsed:.0f} s; {load} ({os.cpu_count()} CPUs)"
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     try:
@@ -906,27 +948,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         }
         print(json.dumps(document, ensure_ascii=False, indent=2))
     else:
-        print(
-            f"lou-library {lou_library.__version__}, Python {sys.version.split()[0]}, "
-            f"median of {args.runs} runs after a warm-up; peak MB = max ru_maxrss (/usr/bin/time)"
-        )
-        if data_ratio:
-            print(
-                f"growth = median / median at {args.size_list[0]:,} books ({data_ratio:.1f}x data)"
-            )
-        print()
-        print(results_table(rows))
-        print()
-        print(networks_table(generated))
-        print()
-        print(floors_table(floors))
-        print()
-        met = sum(1 for r in rows if r.met == "yes")
-        judged = sum(1 for r in rows if r.met != "-")
-        print(
-            f"targets met: {met} of {judged}; whole run {elapsed:.0f} s; "
-            f"{load} ({os.cpu_count()} CPUs)"
-        )
+        print_summary(args, rows, generated, floors, load, elapsed)
     return 1 if any(r.met == "FAILED" for r in rows) else 0
 
 

@@ -517,6 +517,14 @@ def test_a_header_repeated_mid_file(small: Lou, db_path: Path, tmp_path: Path) -
     assert _books(small)[-1]["title"] == "Name"
 
 
+def test_a_book_whose_cells_all_read_as_title_headers_is_a_book(small: Lou, tmp_path: Path) -> None:
+    # found by Hypothesis: a title "BOOK" with "BOOK" in its note was taken for a second
+    # header, as if two cells naming a title were two columns
+    named = _csv(tmp_path / "book.csv", [["书名", "备注"], ["BOOK", "BOOK"]])
+    small.ok("book", "import", str(named))
+    assert (_books(small)[-1]["title"], _books(small)[-1]["note"]) == ("BOOK", "BOOK")
+
+
 def test_an_unmatched_quote_that_swallows_rows_is_refused(
     small: Lou, db_path: Path, tmp_path: Path
 ) -> None:

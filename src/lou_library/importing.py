@@ -260,12 +260,13 @@ def _assemble(
             if signature == header_signature:
                 repeated.append(number)
                 continue
-            meanings = [meaning for _, meaning in signature if meaning in FIELDS]
+            meanings = {meaning for _, meaning in signature if meaning in FIELDS}
             if "title" in meanings and len(meanings) > 1:
                 raise Invalid(
                     M.IMPORT_SECOND_HEADER, path=name, row=number, cell=title, first=header_row
                 )
-            # else: a book that happens to be called "Name" or "Author"
+            # else: a book that happens to be called "Name" or "Author", or whose other
+            # cells also name a title ("Book", with "Book" in its note)
         for index, field_name in positions:
             if index in dates and field_name in DATE_REFUSED:
                 raise Invalid(
@@ -528,26 +529,31 @@ def cell_text(value: object) -> str:
         return value
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
-    if isinstance(value, int):
-        return str(value)
     if isinstance(value, float):
-        if not math.isfinite(value):
-            return str(value)
-        if value.is_integer():
-            return str(int(value))
-        try:
-            return format(Decimal(repr(value)), "f")  # 1e-05 -> 0.00001, never 1e-05
-        except InvalidOperation:  # pragma: no cover - repr of a finite float always parses
-            return repr(value)
+        return _number_text(value)
+    if isinstance(value, date | time):  # datetime is a date
+        return _moment_text(value)
+    return str(value)  # int, timedelta, anything else: as Python writes it
+
+
+def _number_text(value: float) -> str:
+    if not math.isfinite(value):
+        return str(value)
+    if value.is_integer():
+        return str(int(value))
+    try:
+        return format(Decimal(repr(value)), "f")  # 1e-05 -> 0.00001, never 1e-05
+    except InvalidOperation:  # pragma: no cover - repr of a finite float always parses
+        return repr(value)
+
+
+def _moment_text(value: date | time) -> str:
+    """A date, a time, or a date and time; a datetime at midnight is its date."""
     if isinstance(value, datetime):
         if value.time() == time() and value.tzinfo is None:
             return value.date().isoformat()
         return value.isoformat(sep=" ")
-    if isinstance(value, date | time):
-        return value.isoformat()
-    if isinstance(value, timedelta):
-        return str(value)
-    return str(value)
+    return value.isoformat()
 
 
 def _failure(err: BaseException) -> str:

@@ -62,98 +62,133 @@ def check(db: TinyDB) -> list[Problem]:
     """Every inconsistency found: first each record that does not fit its spec (table,
     record, field, what was expected), then text a terminal or an .xlsx cannot show
     truly, then how the well-formed records relate."""
-    problems: list[Problem] = []
+    found = _Findings(db)
+    for table in (SITES, BOXES, BOOKS, VOLUNTEERS):
+        _check_text(found, table)
+        _check_codes(found, table)
+    sites, boxes = found.everything(SITES), found.everything(BOXES)
+    _check_boxes(found, sites, boxes)
+    _check_books(found, boxes)
+    _check_volunteers(found, sites, boxes)
+    _check_tasks(found, boxes)
+    _check_events(found)
+    return found.problems
 
-    def add(kind: str, record: object, message: str, doubt: str = "") -> None:
+
+class _Findings:
+    """The problems found so far, and the records the relational checks look at."""
+
+    def __init__(self, db: TinyDB) -> None:
+        self.db = db
+        self.problems: list[Problem] = []
+        misfits = schema.problems(db.storage.read() or {})
+        for misfit in misfits:
+            self.add("bad_field", f"{misfit.table} {misfit.record}", misfit.message())
+        self.skipped = schema.bad_records(misfits)
+
+    def add(self, kind: str, record: object, message: str, doubt: str = "") -> None:
         if doubt:
             message = f"{message}; {doubt}"
-        problems.append(Problem(kind, str(record), message, safe=not doubt))
+        self.problems.append(Problem(kind, str(record), message, safe=not doubt))
 
-    data = db.storage.read() or {}
-    misfits = schema.problems(data)
-    for misfit in misfits:
-        add("bad_field", f"{misfit.table} {misfit.record}", misfit.message())
-    skipped = schema.bad_records(misfits)
+    def docs(self, table: str) -> list[Doc]:
+        """The well-formed records only."""
+        bad = self.skipped.get(table, set())
+        return [doc for doc_id, doc in rows(self.db, table).items() if doc_id not in bad]
 
-    def docs(db: TinyDB, table: str) -> list[Doc]:  # the well-formed records only
-        bad = skipped.get(table, set())
-        return [doc for doc_id, doc in rows(db, table).items() if doc_id not in bad]
-
-    for table in (SITES, BOXES, BOOKS, VOLUNTEERS):
-        for doc in docs(db, table):  # what a terminal or an .xlsx cannot show truly
-            for name, value in doc.items():
-                bad = unsafe_chars(value) if isinstance(value, str) else ""
-                if bad:
-                    code = doc.get("code", "?")
-                    chars = ", ".join(dict.fromkeys(f"U+{ord(ch):04X}" for ch in bad))
-                    add(
-                        "bad_text",
-                        code,
-                        M.CHECK_BAD_TEXT(table=table, code=code, field=name, chars=chars),
-                    )
-        counts = Counter(doc.get("code") for doc in docs(db, table) if doc.get("code"))
-        for code, n in sorted(counts.items(), key=lambda kv: str(kv[0])):
-            if n > 1:
-                add("duplicate_code", code, M.CHECK_DUPLICATE(code=code, n=n))
-
-    def everything(table: str, key: str = "code") -> dict[Any, Doc]:
+    def everything(self, table: str, key: str = "code") -> dict[Any, Doc]:
         """Every record by its key, well-formed or not: what others may point to."""
         return {
             doc.get(key): doc
-            for doc in rows(db, table).values()
+            for doc in rows(self.db, table).values()
             if type(doc.get(key)) in (str, int)
         }
 
-    sites = everything(SITES)
+
+def _check_text(found: _Findings, table: str) -> None:
+    """Text a terminal or an .xlsx cannot show truly."""
+    for doc in found.docs(table):
+        for name, value in doc.items():
+            bad = unsafe_chars(value) if isinstance(value, str) else ""
+            if bad:
+                code = doc.get("code", "?")
+                chars = ", ".join(dict.fromkeys(f"U+{ord(ch):04X}" for ch in bad))
+                found.add(
+                    "bad_text",
+                    code,
+                    M.CHECK_BAD_TEXT(table=table, code=code, field=name, chars=chars),
+                )
+
+
+def _check_codes(found: _Findings, table: str) -> None:
+    counts = Counter(doc.get("code") for doc in found.docs(table) if doc.get("code"))
+    for code, n in sorted(counts.items(), key=lambda kv: str(kv[0])):
+        if n > 1:
+            found.add("duplicate_code", code, M.CHECK_DUPLICATE(code=code, n=n))
+
+
+def _check_boxes(found: _Findings, sites: dict[Any, Doc], boxes: dict[Any, Doc]) -> None:
     if sites.get(DEPOT, {}).get("kind") != "depot":
-        add("no_depot", DEPOT, M.CHECK_NO_DEPOT())
-    boxes = everything(BOXES)
-    for record in sorted(docs(db, BOXES), key=lambda doc: str(doc["code"])):
+        found.add("no_depot", DEPOT, M.CHECK_NO_DEPOT())
+    for record in sorted(found.docs(BOXES), key=lambda doc: str(doc["code"])):
         if record["site"] not in sites:
             code = record["code"]
-            add("orphan_box", code, M.CHECK_BOX_SITE(code=code, site=record["site"]))
-    # A box or site code changed by hand leaves its books or volunteers pointing at the
-    # old code: moving them to the depot or dropping the site would lose where they are.
-    # So a missing code that looks like an existing one is reported, never repaired.
-    filled = {b.get("box") for b in docs(db, BOOKS) if b.get("status") == "in_box"}
+            found.add("orphan_box", code, M.CHECK_BOX_SITE(code=code, site=record["site"]))
+
+
+def _check_books(found: _Findings, boxes: dict[Any, Doc]) -> None:
+    """Books in a box that is gone or retired, books out of a box that still name one.
+
+    A box or site code changed by hand leaves its books (or volunteers) pointing at the
+    old code: moving them to the depot (or dropping the site) would lose where they are.
+    So a missing code that looks like an existing one is reported, never repaired."""
+    filled = {b.get("box") for b in found.docs(BOOKS) if b.get("status") == "in_box"}
     empty_boxes = [c for c in boxes if isinstance(c, str) and c not in filled]
-    box_sites = {b.get("site") for b in boxes.values()}
-    site_codes = [c for c in sites if isinstance(c, str)]
 
     def box_doubt(box: object) -> str:
         like = _mistyped(box, empty_boxes)
         return M.CHECK_MAYBE_TYPO(codes=", ".join(like)) if like else ""
 
-    for book in docs(db, BOOKS):
+    for book in found.docs(BOOKS):
         code, status, box = book.get("code"), book.get("status"), book.get("box")
         if status == "in_box":
             if box not in boxes:
-                add("orphan_book", code, M.CHECK_BOOK_BOX(code=code, box=box), box_doubt(box))
+                found.add("orphan_book", code, M.CHECK_BOOK_BOX(code=code, box=box), box_doubt(box))
             elif boxes[box].get("status") == "retired":
-                add("retired_box", code, M.CHECK_BOOK_RETIRED(code=code, box=box))
+                found.add("retired_box", code, M.CHECK_BOOK_RETIRED(code=code, box=box))
         elif box is not None:  # in the depot, not seen, lost or withdrawn
-            add("stray_box", code, M.CHECK_BOOK_STRAY(code=code, box=box))
-    for person in docs(db, VOLUNTEERS):
+            found.add("stray_box", code, M.CHECK_BOOK_STRAY(code=code, box=box))
+
+
+def _check_volunteers(found: _Findings, sites: dict[Any, Doc], boxes: dict[Any, Doc]) -> None:
+    """Volunteers of a site that does not exist (kept when boxes name it or it looks like
+    a typo: see :func:`_check_books`)."""
+    box_sites = {b.get("site") for b in boxes.values()}
+    site_codes = [c for c in sites if isinstance(c, str)]
+    for person in found.docs(VOLUNTEERS):
         for site in person.get("sites", []):
             if site not in sites:
-                add(
+                found.add(
                     "orphan_site",
                     person.get("code"),
                     M.CHECK_VOLUNTEER_SITE(code=person.get("code"), site=site),
                     _site_doubt(site, box_sites, site_codes),
                 )
-    people = everything(VOLUNTEERS)
-    rounds = everything("rounds", "number")
-    for task in docs(db, "tasks"):
+
+
+def _check_tasks(found: _Findings, boxes: dict[Any, Doc]) -> None:
+    people = found.everything(VOLUNTEERS)
+    rounds = found.everything("rounds", "number")
+    for task in found.docs("tasks"):
         where = [b for b in task.get("boxes", []) if b not in boxes]
         if task.get("volunteer") and task["volunteer"] not in people:
-            add(
+            found.add(
                 "task_volunteer",
                 task.get("id"),
                 M.CHECK_TASK_VOLUNTEER(id=task.get("id"), code=task["volunteer"]),
             )
         if where or task.get("round") not in rounds:
-            add(
+            found.add(
                 "task_nowhere",
                 task.get("id"),
                 M.CHECK_TASK_NOWHERE(
@@ -162,11 +197,13 @@ def check(db: TinyDB) -> list[Problem]:
                     boxes=", ".join(map(str, where)) or "—",
                 ),
             )
-    codes = everything(BOOKS)
-    unknown = Counter(e.get("book") for e in docs(db, EVENTS) if e.get("book") not in codes)
+
+
+def _check_events(found: _Findings) -> None:
+    codes = found.everything(BOOKS)
+    unknown = Counter(e.get("book") for e in found.docs(EVENTS) if e.get("book") not in codes)
     for code, n in sorted(unknown.items(), key=lambda kv: str(kv[0])):
-        add("orphan_event", code, M.CHECK_EVENT_BOOK(code=code, n=n))
-    return problems
+        found.add("orphan_event", code, M.CHECK_EVENT_BOOK(code=code, n=n))
 
 
 def repair(db: TinyDB, problems: list[Problem]) -> int:

@@ -300,14 +300,7 @@ def add_box(
         while f"{site_doc['code']}-{n:02d}" in existing:
             n += 1
         code = f"{site_doc['code']}-{n:02d}"
-    for other in docs(db, BOXES):
-        if (
-            other["site"] == site_doc["code"]
-            and other["status"] != "retired"
-            and fold(other["building"]) == fold(building)
-            and fold(other["unit"]) == fold(unit)
-        ):
-            raise Conflict(M.DUPLICATE_PLACE, code=other["code"], building=building, unit=unit)
+    _refuse_taken_place(db, site_doc["code"], building, unit)
     record = {
         "code": code,
         "site": site_doc["code"],
@@ -337,6 +330,21 @@ def list_boxes(db: TinyDB, site: str | None = None, status: str | None = None) -
     return found
 
 
+def _refuse_taken_place(
+    db: TinyDB, site: str, building: str, unit: str, besides: str | None = None
+) -> None:
+    """One box in use per stairwell: refuse a place another box of the site holds."""
+    for other in docs(db, BOXES):
+        if (
+            other["code"] != besides
+            and other["site"] == site
+            and other["status"] != "retired"
+            and fold(other["building"]) == fold(building)
+            and fold(other["unit"]) == fold(unit)
+        ):
+            raise Conflict(M.DUPLICATE_PLACE, code=other["code"], building=building, unit=unit)
+
+
 def edit_box(
     db: TinyDB,
     code: str,
@@ -360,21 +368,9 @@ def edit_box(
         if capacity < holds:
             raise Conflict(M.CAPACITY_BELOW_CONTENTS, code=doc["code"], n=holds, value=capacity)
     if "building" in changes or "unit" in changes:
-        building_, unit_ = (
-            changes.get("building", doc["building"]),
-            changes.get("unit", doc["unit"]),
-        )
-        for other in docs(db, BOXES):
-            if (
-                other["code"] != doc["code"]
-                and other["site"] == doc["site"]
-                and other["status"] != "retired"
-                and fold(other["building"]) == fold(str(building_))
-                and fold(other["unit"]) == fold(str(unit_))
-            ):
-                raise Conflict(
-                    M.DUPLICATE_PLACE, code=other["code"], building=building_, unit=unit_
-                )
+        building_ = str(changes.get("building", doc["building"]))
+        unit_ = str(changes.get("unit", doc["unit"]))
+        _refuse_taken_place(db, doc["site"], building_, unit_, besides=doc["code"])
     if note is not None:
         changes["note"] = clean(note)
     if status is not None:
@@ -423,17 +419,7 @@ def reactivate_box(db: TinyDB, code: str) -> Doc:
     _, site_doc = get_site(db, doc["site"])
     if site_doc.get("status") == "retired":
         raise Conflict(M.BOX_SITE_RETIRED, code=doc["code"], site=site_doc["code"])
-    for other in docs(db, BOXES):
-        if (
-            other["code"] != doc["code"]
-            and other["site"] == doc["site"]
-            and other["status"] != "retired"
-            and fold(other["building"]) == fold(doc["building"])
-            and fold(other["unit"]) == fold(doc["unit"])
-        ):
-            raise Conflict(
-                M.DUPLICATE_PLACE, code=other["code"], building=doc["building"], unit=doc["unit"]
-            )
+    _refuse_taken_place(db, doc["site"], doc["building"], doc["unit"], besides=doc["code"])
     db.table(BOXES).update({"status": "active"}, doc_ids=[doc_id])
     return box_row({**doc, "status": "active"}, box_counts(db))
 

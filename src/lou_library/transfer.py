@@ -28,6 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import NoReturn
 
 import orjson
 from tinydb import TinyDB
@@ -348,6 +349,19 @@ def _check_fixed(values: dict[str, str], doc: Doc, ctx: _Context) -> None:
         )
 
 
+def _isbn_of(cell: str, recorded: str) -> str | None:
+    """The ISBN a row gives a copy on record, or None when the cell is the recorded one as
+    Excel shows it (``9.78751E+12``); a number Excel shortened from another is refused."""
+    shortened = _excel_shortened(cell, isbn13(recorded))
+    if shortened is False:
+        raise Invalid(M.IMPORT_ISBN_MANGLED, value=cell)
+    if shortened:
+        return None
+    isbn = normalise_isbn(zero_restored(cell))
+    # the export writes ISBN-13: the ISBN-10 on record is the same book
+    return recorded if isbn and same_isbn(isbn, recorded) else isbn
+
+
 def _update_of(values: dict[str, str], doc: Doc, ctx: _Context) -> Doc:
     """The fields of an existing copy that the row changes (validated)."""
     copies = values.get("copies", "").strip()
@@ -360,30 +374,17 @@ def _update_of(values: dict[str, str], doc: Doc, ctx: _Context) -> Doc:
     if "author" in values:
         wanted["author"] = values["author"]  # cells arrive cleaned (importing.clean_cell)
     if "isbn" in values:
-        shortened = _excel_shortened(values["isbn"], isbn13(doc.get("isbn", "")))
-        if shortened is False:
-            raise Invalid(M.IMPORT_ISBN_MANGLED, value=values["isbn"])
-        if shortened is None:
-            isbn = normalise_isbn(zero_restored(values["isbn"]))
-            # the export writes ISBN-13: the ISBN-10 on record is the same book
-            same = isbn and same_isbn(isbn, doc.get("isbn", ""))
-            wanted["isbn"] = doc["isbn"] if same else isbn
-    if values.get("category"):
-        wanted["category"] = ctx.resolve(
-            "category", values["category"], lambda v: resolve_category(ctx.known, v)
-        )
-    if values.get("audience"):
-        wanted["audience"] = ctx.resolve(
-            "audience",
-            values["audience"],
-            lambda v: check_choice(v, AUDIENCES, M.COL_AUDIENCE(), ""),
-        )
-    if values.get("condition"):
-        wanted["condition"] = ctx.resolve(
-            "condition",
-            values["condition"],
-            lambda v: check_choice(v, CONDITIONS, M.COL_CONDITION(), ""),
-        )
+        isbn = _isbn_of(values["isbn"], doc.get("isbn", ""))
+        if isbn is not None:
+            wanted["isbn"] = isbn
+    choices: tuple[tuple[str, Callable[[str], str]], ...] = (
+        ("category", lambda v: resolve_category(ctx.known, v)),
+        ("audience", lambda v: check_choice(v, AUDIENCES, M.COL_AUDIENCE(), "")),
+        ("condition", lambda v: check_choice(v, CONDITIONS, M.COL_CONDITION(), "")),
+    )
+    for key, how in choices:
+        if values.get(key):
+            wanted[key] = ctx.resolve(key, values[key], how)
     if "donor" in values and not masked(values["donor"]):
         wanted["donor"] = values["donor"]
     if "note" in values:
@@ -439,6 +440,33 @@ def _new_copy(values: dict[str, str], ctx: _Context) -> BookSpec:
 # ------------------------------------------------------------------------- the plan
 
 
+def _update_row(
+    values: dict[str, str],
+    row: int,
+    books: dict[str, tuple[int, Doc]],
+    seen: dict[str, int],
+    ctx: _Context,
+) -> BookUpdate | None:
+    """A row with a code: what it changes in that copy on record (None: nothing)."""
+    code = normalise_code(values["code"])
+    if code not in books:
+        raise Invalid(M.IMPORT_UNKNOWN_CODE, code=values["code"])
+    if code in seen:
+        raise Invalid(M.IMPORT_CODE_TWICE, code=code, other=seen[code])
+    seen[code] = row
+    doc_id, doc = books[code]
+    changes = _update_of(values, doc, ctx)
+    return BookUpdate(code, doc_id, doc["title"], changes, row) if changes else None
+
+
+def _reject(problems: list[str]) -> NoReturn:
+    """One error listing the bad rows (the first ``MAX_DETAILS`` of them)."""
+    shown = problems[:MAX_DETAILS]
+    if len(problems) > MAX_DETAILS:
+        shown.append(M.AND_MORE(n=len(problems) - MAX_DETAILS))
+    raise Invalid(M.IMPORT_REJECTED, details=shown, n=len(problems))
+
+
 def plan_import(db: TinyDB, table: ParsedTable) -> ImportPlan:
     """Check every row; raise one error listing all bad rows, or return what would change."""
     site_names = {fold(d["name"]): d["code"] for d in docs(db, SITES) if d.get("name")}
@@ -452,22 +480,12 @@ def plan_import(db: TinyDB, table: ParsedTable) -> ImportPlan:
     for row in table.rows:
         values = {k: unneutralise(v) for k, v in row.values.items()}
         try:
-            code_text = values.get("code", "")
-            if code_text:
-                code = normalise_code(code_text)
-                if code not in books:
-                    raise Invalid(M.IMPORT_UNKNOWN_CODE, code=code_text)
-                if code in seen:
-                    raise Invalid(M.IMPORT_CODE_TWICE, code=code, other=seen[code])
-                seen[code] = row.row
-                doc_id, doc = books[code]
-                changes = _update_of(values, doc, ctx)
-                if changes:
-                    updates.append(BookUpdate(code, doc_id, doc["title"], changes, row.row))
-                else:
-                    unchanged += 1
-            else:
+            if not values.get("code", ""):
                 specs.append(_new_copy(values, ctx))
+            elif update := _update_row(values, row.row, books, seen, ctx):
+                updates.append(update)
+            else:
+                unchanged += 1
         except LouError as err:
             problems.append(M.IMPORT_ROW_PROBLEM(row=row.row, reason=str(err)))
     try:  # capacity is checked on the good rows too, so one run lists every problem
@@ -477,10 +495,7 @@ def plan_import(db: TinyDB, table: ParsedTable) -> ImportPlan:
     if not table.rows and not problems:
         raise Invalid(M.IMPORT_EMPTY)
     if problems:
-        shown = problems[:MAX_DETAILS]
-        if len(problems) > MAX_DETAILS:
-            shown.append(M.AND_MORE(n=len(problems) - MAX_DETAILS))
-        raise Invalid(M.IMPORT_REJECTED, details=shown, n=len(problems))
+        _reject(problems)
     plan = ImportPlan(
         specs=specs,
         books=sum(s.copies for s in specs),

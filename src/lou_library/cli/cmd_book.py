@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -13,6 +13,9 @@ from lou_library import messages as M
 from lou_library.cli import output
 from lou_library.cli.base import command, group, state, typed_words
 from lou_library.cli.common import Json, ShowContact, status_name
+
+if TYPE_CHECKING:  # imported when an import runs (start-up time)
+    from lou_library.transfer import ImportPlan
 
 app = group("@book")
 categories_app = group("@category")
@@ -366,22 +369,15 @@ def import_(
         store = state(ctx).store
         created: list[dict[str, Any]] = []
         progress.stage(M.PROGRESS_IMPORT_CHECK(rows=len(table.rows)))
-        if dry_run:
-            with store.read() as db:
-                plan = transfer.plan_import(db, table)
-                if not again:
-                    transfer.refuse_repeat(db, plan, file.name)
-                names = catalogue.categories(db)
-        else:
-            with store.write("book import") as db:
-                plan = transfer.plan_import(db, table)
-                if not again:
-                    transfer.refuse_repeat(db, plan, file.name)
-                names = catalogue.categories(db)
-                if not plan.changes_nothing:
-                    progress.stage(M.PROGRESS_IMPORT_SAVE(books=plan.books))
-                    store.backup("import")  # only once the import is known to go through
-                    created = transfer.apply_import(db, plan, file.name)
+        with store.read() if dry_run else store.write("book import") as db:
+            plan = transfer.plan_import(db, table)
+            if not again:
+                transfer.refuse_repeat(db, plan, file.name)
+            names = catalogue.categories(db)
+            if not dry_run and not plan.changes_nothing:
+                progress.stage(M.PROGRESS_IMPORT_SAVE(books=plan.books))
+                store.backup("import")  # only once the import is known to go through
+                created = transfer.apply_import(db, plan, file.name)
     for column in plan.ignored_columns:
         output.warn(M.IMPORT_IGNORED_COLUMN(column=column))
     for row in table.repeated_headers:
@@ -408,6 +404,29 @@ def import_(
     if json:
         output.emit_json(summary)
         return
+    _show_import_tables(plan, names, file)
+    counts = {"updated": len(plan.updates), "unchanged": plan.unchanged}
+    if plan.changes_nothing:
+        output.note(M.IMPORT_NOTHING_TO_DO(n=plan.rows))
+    elif dry_run:
+        output.note(M.IMPORT_DRY_RUN(new=plan.books, rows=plan.new_rows, **counts))
+    elif created:
+        output.done(
+            M.IMPORT_DONE(
+                new=plan.books,
+                rows=plan.new_rows,
+                codes=created[0]["code"]
+                if len(created) == 1
+                else f"{created[0]['code']}–{created[-1]['code']}",
+                **counts,
+            )
+        )
+    else:
+        output.done(M.IMPORT_DONE_UPDATES(**counts))
+
+
+def _show_import_tables(plan: ImportPlan, names: dict[str, tuple[str, str]], file: Path) -> None:
+    """The new books by category, and the first ``UPDATES_SHOWN`` copies the file updates."""
     if plan.specs:
         output.print_table(
             output.table(
@@ -443,24 +462,6 @@ def import_(
                 else None,
             )
         )
-    counts = {"updated": len(plan.updates), "unchanged": plan.unchanged}
-    if plan.changes_nothing:
-        output.note(M.IMPORT_NOTHING_TO_DO(n=plan.rows))
-    elif dry_run:
-        output.note(M.IMPORT_DRY_RUN(new=plan.books, rows=plan.new_rows, **counts))
-    elif created:
-        output.done(
-            M.IMPORT_DONE(
-                new=plan.books,
-                rows=plan.new_rows,
-                codes=created[0]["code"]
-                if len(created) == 1
-                else f"{created[0]['code']}–{created[-1]['code']}",
-                **counts,
-            )
-        )
-    else:
-        output.done(M.IMPORT_DONE_UPDATES(**counts))
 
 
 @command(app, "export", "@book.export")
