@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict, deque
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from statistics import median
 
@@ -205,13 +205,14 @@ def walk(
     ring: list[Doc],
     books: Shelves,
     targets: dict[str, int],
-    recent: dict[str, dict[str, int]],
+    recent: Mapping[str, dict[str, int]],
     exchange: float,
 ) -> Walk:
     """Walk the ring once (steps 2 to 4 of the guide) and return the round's moves.
 
     ``ring`` holds the active boxes in route order, ``targets`` each box's target and
-    ``recent`` each box's memory (book -> the last round it had the book)."""
+    ``recent`` each box's memory (book -> the last round it had the book), read once per
+    box in ring order, so it may be computed as the walk reaches each box."""
     leaving = what_leaves(ring, books.in_boxes, targets, batch_size(targets))
     swap_in, swap_out = exchanges(ring, targets, exchange)
     depot = Depot(books.depot)
@@ -222,8 +223,9 @@ def walk(
         code = box["code"]
         kept = leaving.keep[code]
         need = targets[code] - kept
-        placed, bag = fill(need, swap_in.get(code, 0), bag, depot, recent[code])
-        result.arrive(code, placed, need, kept, recent[code])
+        memory = recent[code]
+        placed, bag = fill(need, swap_in.get(code, 0), bag, depot, memory)
+        result.arrive(code, placed, need, kept, memory)
         if index < len(ring) - 1:
             bag.extend((b, code) for b in leaving.outgoing[code])
         home = min(swap_out.get(code, 0), len(bag))  # the longest-travelled books go home

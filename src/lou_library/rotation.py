@@ -52,7 +52,7 @@ from __future__ import annotations
 import copy
 import math
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -191,6 +191,23 @@ def recent_books(box: Doc, current: int, window: int) -> dict[str, int]:
     return found
 
 
+class _Memories(Mapping[str, dict[str, int]]):
+    """Each box's memory (:func:`recent_books`), made when the walk reaches the box: all of
+    them at once held 2 million codes after a year at 100,000 books (140 MB)."""
+
+    def __init__(self, boxes: dict[str, Doc], current: int, window: int) -> None:
+        self.boxes, self.current, self.window = boxes, current, window
+
+    def __getitem__(self, code: str) -> dict[str, int]:
+        return recent_books(self.boxes[code], self.current, self.window)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.boxes)
+
+    def __len__(self) -> int:
+        return len(self.boxes)
+
+
 def last_round(db: TinyDB) -> Doc | None:
     applied = [r for r in docs(db, ROUNDS) if r["status"] == "applied"]
     return max(applied, key=lambda r: r["number"]) if applied else None
@@ -239,7 +256,7 @@ def plan_round(db: TinyDB, on: date | None = None) -> Plan:
         raise Conflict(M.ROTATE_NO_BOXES)
     fill, window = float(config["fill"]), int(config["window"])
     targets = {b["code"]: target_of(b, fill) for b in ring}
-    recent = {b["code"]: recent_books(b, number, window) for b in ring}
+    recent = _Memories({b["code"]: b for b in ring}, number, window)
     walk = planner.walk(ring, books, targets, recent, float(config["exchange"]))
     moves = walk.moves
     over = [b["code"] for b in ring if walk.final_counts.get(b["code"], 0) > int(b["capacity"])]
