@@ -16,6 +16,7 @@ that each patch still has its effect, naming the patch when a Typer upgrade brea
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass
 from enum import Enum
@@ -190,6 +191,7 @@ def localise_typer() -> None:
 
         make_text = rich_utils._make_rich_text
 
+        @functools.wraps(make_text)  # its signature stays readable (tests check it)
         def folding_text(**kwargs: Any) -> Any:
             made = make_text(**kwargs)
             if isinstance(made, Text) and made.overflow is None:
