@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from lou_library.cli import completion, main, typer_compat
+from lou_library.cli.base import prepare
 from tests.conftest import BASE_ENV, Lou
 
 
@@ -160,6 +161,14 @@ def test_without_a_shell_the_current_one_is_used(
     assert capsys.readouterr().err == (
         "✗ Cannot tell which shell this is; name it, for example --show-completion bash.\n"
     )
+    monkeypatch.setattr(typer_compat, "detect_shell", lambda: "tcsh")
+    with pytest.raises(SystemExit) as done:
+        main(["--lang", "zh", "--install-completion"])
+    assert done.value.code == 1
+    assert capsys.readouterr().err == (
+        "✗ lou 不支持为 tcsh 补全命令；可选：bash, zsh, fish, powershell, pwsh。\n"
+    )
+    prepare([])  # main() chose Chinese for this process
 
 
 def test_an_option_left_without_a_shell_gets_an_empty_one() -> None:

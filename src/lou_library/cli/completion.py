@@ -40,15 +40,18 @@ def _shell(value: str, param: Any, ctx: Any) -> str:
     """The shell named by ``value``, or the one lou runs under when ``value`` is empty."""
     from lou_library.cli import output
 
+    shells = ", ".join(typer_compat.SHELLS)
     name = value.strip().casefold()
     if not name:
         detected = typer_compat.detect_shell()
         if detected is None:
             output.error(M.COMPLETION_NO_SHELL(option=param.opts[0]))
             raise typer.Exit(1)
+        if detected not in typer_compat.SHELLS:  # lou runs under tcsh, say
+            output.error(M.COMPLETION_UNKNOWN_SHELL(shell=detected, shells=shells))
+            raise typer.Exit(1)
         return detected
     if name not in typer_compat.SHELLS:
-        shells = ", ".join(typer_compat.SHELLS)
         raise BadParameter(M.COMPLETION_UNKNOWN_SHELL(shell=value, shells=shells), ctx, param)
     return name
 

@@ -5,9 +5,10 @@ Typer is used as it comes everywhere else: the command groups subclass Typer's
 (``get_help_option``, ``format_help``, ``make_context``, ``get_usage``, ``invoke``,
 ``get_command``, ``list_commands``). What is here relies on names that Typer or the Click
 it vendors (``typer._click``) do not promise to keep. Each patch states why it stays: a
-start-up time it saves, measured, or a behaviour a test asserts. Timings are medians of 7
-runs of ``lou info`` / ``lou --help`` on the demo DB (3,109 books) on the 2-core machine
-while others worked on it; read them as differences, not as absolute figures.
+start-up time it saves, measured, or a behaviour a test asserts. Timings are of ``lou info``
+on the demo DB (3,109 books), the patch on and off, runs interleaved: the median wall time
+of 7 runs on the 2-core machine at load 1, confirmed by the median CPU time of 11 runs at
+load 4 to 7 (others were working); read them as differences, not as absolute figures.
 
 :data:`PATCHES` lists, per patch, the internals it relies on;
 ``tests/test_typer_compat.py`` checks that they still exist with the parameters used, and
@@ -59,7 +60,7 @@ class PlainCoercion:
     """Turns a command-line value into str, int, float, bool, an Enum, or a list of str.
 
     Typer 0.29 coerces every parameter, defaults included, through a pydantic
-    TypeAdapter, and importing pydantic costs every command its start-up: ``lou info``
+    TypeAdapter, and importing pydantic costs every command 0.07 to 0.09 s: ``lou info``
     takes 0.121 s with this coercer and 0.191 s without it. Our parameters are all of
     these plain types, so they get this coercer instead (set as the parameter's lazily
     built ``_runtime_param``); anything else keeps Typer's. The messages are Click's, so
@@ -126,7 +127,8 @@ def plain_coercion(command: Any) -> None:
 
 def plain_help_option(option: Any) -> None:
     """Click builds ``--help`` lazily, so :func:`plain_coercion` never sees it; its value
-    is coerced on every run, which alone imports pydantic (``lou info`` 0.190 s)."""
+    is coerced on every run, which alone imports pydantic (``lou info`` 0.190 s, not
+    0.121 s)."""
     if getattr(option, "_runtime_param", None) is None:
         option._runtime_param = PlainCoercion(bool, None, None)
 
@@ -164,8 +166,8 @@ def localise_typer() -> None:
     """Typer's own words (panel titles, [default: ...]) in the chosen language.
 
     They are module constants of ``typer.rich_utils``, which is imported only when help or
-    a usage error is printed: setting them on every run would cost ``lou info`` 0.031 s
-    (0.152 s instead of 0.121 s), so this runs just before Typer prints.
+    a usage error is printed: setting them on every run would cost ``lou info`` 0.03 to
+    0.04 s (0.152 s instead of 0.121 s), so this runs just before Typer prints.
 
     Also, Rich tables cut a cell's word that is wider than its column with "…", and a
     Chinese sentence is one long word (no spaces): Typer's ``_make_rich_text`` is wrapped
@@ -230,11 +232,10 @@ def install_completion(prog_name: str, shell: str) -> str:
 
 
 def detect_shell() -> str | None:
-    """The shell lou runs under (Typer asks shellingham), or None."""
+    """The name of the shell lou runs under (Typer asks shellingham), or None."""
     from typer._completion_shared import _get_shell_name
 
-    name = _get_shell_name()
-    return name if name in SHELLS else None
+    return _get_shell_name()
 
 
 class CompletionReady:
@@ -242,9 +243,12 @@ class CompletionReady:
 
     Typer registers its classes (plain candidates for bash, candidates with their help for
     zsh and fish) only when it adds its own ``--install-completion``/``--show-completion``
-    flags, whose ``bool`` values it coerces through pydantic on every run (0.077 s of
-    import) and which ignore a shell named after them. ``lou`` declares its own two
-    options (cli/__init__.py) and registers Typer's classes here, only when the shell asks.
+    flags, whose ``bool`` values it coerces through pydantic on every run (``lou info``
+    0.08 to 0.09 s more CPU time) and which ignore a shell named after them. ``lou``
+    declares its own two options (cli/completion.py) and registers Typer's classes here,
+    only when a completion script asks (``_LOU_COMPLETE`` is set). With them, ``lou info``
+    and ``lou --help`` take the time they took before completion was on (CPU time medians
+    0.130/0.129 s and 0.145/0.147 s, 15 runs each).
     """
 
     def _main_shell_completion(
@@ -260,7 +264,7 @@ class CompletionReady:
 PATCHES: tuple[Patch, ...] = (
     Patch(
         "plain coercion",
-        "lou info 0.121 s with it, 0.191 s without: Typer's coercion imports pydantic",
+        "lou info 0.121 s with it, 0.191 s without (pydantic's import)",
         (
             Needs("typer.core:_TyperParameter", attrs=("_runtime_param", "type_descriptor")),
             Needs("typer.core:_TyperParameter.get_runtime_param", params=("self",)),
@@ -288,7 +292,7 @@ PATCHES: tuple[Patch, ...] = (
     ),
     Patch(
         "localised help words",
-        "panel titles and [default: ...] in Chinese; set lazily: 0.031 s of lou info if eager",
+        "panel titles and [default: ...] in Chinese; set lazily: 0.03 s of lou info if eager",
         (
             Needs(
                 "typer.rich_utils",
