@@ -172,11 +172,19 @@ def test_without_a_shell_the_current_one_is_used(
 
 
 def test_an_option_left_without_a_shell_gets_an_empty_one() -> None:
-    assert completion.optional_shell(["--install-completion"]) == ["--install-completion="]
-    assert completion.optional_shell(["--show-completion", "--lang", "zh"]) == [
-        "--show-completion=", "--lang", "zh",
+    fill = completion.optional_shell
+    assert fill(["--install-completion"]) == ["--install-completion="]
+    assert fill(["--show-completion", "--lang", "zh"]) == ["--show-completion=", "--lang", "zh"]
+    assert fill(["--show-completion", "zsh"]) == ["--show-completion", "zsh"]
+    assert fill(["--show-completion", "--install-completion"]) == [
+        "--show-completion=", "--install-completion=",
     ]  # fmt: skip
-    assert completion.optional_shell(["--show-completion", "zsh"]) == ["--show-completion", "zsh"]
-    assert completion.optional_shell(["task", "done", "--", "--show-completion"]) == [
-        "task", "done", "--", "--show-completion",
+    assert fill(["--db", "--x.json", "--show-completion"]) == [
+        "--db", "--x.json", "--show-completion=",
     ]  # fmt: skip
+    for args in (
+        ["task", "done", "--", "--show-completion"],
+        ["book", "add", "--title", "--show-completion"],  # a title, not lou's option
+        ["--", "--show-completion"],
+    ):
+        assert fill(args) == args

@@ -18,21 +18,27 @@ from lou_library.cli.typer_compat import BadParameter
 from lou_library.errors import os_reason
 
 OPTIONS = ("--install-completion", "--show-completion")
+ROOT_OPTIONS_WITH_VALUE = ("--db", "--lang", *OPTIONS)
 
 
 def optional_shell(args: list[str]) -> list[str]:
     """``lou --install-completion`` alone means "for the shell I am in".
 
-    The Click that Typer vendors has no options with an optional value, so an option left
-    without one (at the end, or before another option) gets an empty one here:
-    ``--install-completion=``, which :func:`_shell` reads as "detect".
+    The Click that Typer vendors has no options with an optional value, so an option of
+    ``lou`` itself left without one (at the end, or before another option) gets an empty
+    one here: ``--install-completion=``, which :func:`_shell` reads as "detect". Only the
+    options before the command are looked at: what follows it is the command's.
     """
-    filled: list[str] = []
-    for i, arg in enumerate(args):
-        if arg == "--":
-            return filled + args[i:]
-        following = args[i + 1] if i + 1 < len(args) else "-"
-        filled.append(f"{arg}=" if arg in OPTIONS and following.startswith("-") else arg)
+    filled = list(args)
+    i = 0
+    while i < len(filled) and filled[i].startswith("-") and filled[i] != "--":
+        arg = filled[i]
+        following = filled[i + 1] if i + 1 < len(filled) else "-"
+        if arg in OPTIONS and following.startswith("-"):
+            filled[i] = f"{arg}="
+            i += 1
+        else:
+            i += 2 if arg in ROOT_OPTIONS_WITH_VALUE else 1
     return filled
 
 
