@@ -1316,6 +1316,20 @@ CALENDAR_EMPTY = Msg(
 )
 CALENDAR_EMPTY_WHO = Msg("（{name}）", " for {name}")
 
+# ------------------------------------------- issue 15: shell completion (helper A)
+COMPLETION_UNKNOWN_SHELL = Msg(
+    "lou 不支持为 {shell} 补全命令；可选：{shells}。",
+    "lou has no completion for {shell}; choose one of {shells}.",
+)
+COMPLETION_NO_SHELL = Msg(
+    "无法判断当前使用的 shell；请写明，例如 {option} bash。",
+    "Cannot tell which shell this is; name it, for example {option} bash.",
+)
+COMPLETION_INSTALLED = Msg(
+    "已为 {shell} 安装命令补全：{path}。新开的终端里生效。",
+    "Installed {shell} completion in {path}. It works in terminals opened from now on.",
+)
+
 # ------------------------------------------------------------------- help texts
 HELP_OPTION = Msg("显示本帮助并退出。", "Show this message and exit.")
 
@@ -1333,6 +1347,15 @@ HELP: dict[str, Msg] = {
         "Interface language, zh (中文) or en (English) (default: the locale; or LOU_LANG).",
     ),
     "opt.version": Msg("显示版本号并退出。", "Show the version and exit."),
+    # issue 15: shell completion (helper A)
+    "opt.install_completion": Msg(
+        "为 SHELL（bash、zsh、fish、powershell；不写则自动识别）安装命令补全。",
+        "Install tab completion for SHELL (bash, zsh, fish, powershell; detected if left out).",
+    ),
+    "opt.show_completion": Msg(
+        "显示 SHELL 的补全脚本（不写则自动识别），可复制或自行安装。",
+        "Print the completion script for SHELL (detected if left out), to copy or install.",
+    ),
     "opt.json": Msg("输出 JSON（供脚本使用）。", "Print JSON (for scripts)."),
     "opt.show_contact": Msg(
         "显示完整电话号码和捐赠人姓名（默认隐去）。",

@@ -14,8 +14,9 @@ from typing import Annotated, Any
 import typer
 
 from lou_library import __version__, i18n
-from lou_library.cli import cmd_book, cmd_setup
+from lou_library.cli import cmd_book, cmd_setup, completion
 from lou_library.cli.base import AppState, LouGroup, prepare, typed_words
+from lou_library.cli.typer_compat import CompletionReady
 from lou_library.store import ENV_DB
 
 # The command groups (each the ``app`` of its module), in the order help lists them
@@ -33,8 +34,12 @@ ORDER = [
 ]  # fmt: skip
 
 
-class RootGroup(LouGroup):
-    """The ``lou`` group: its sub-groups are built the first time they are asked for."""
+class RootGroup(CompletionReady, LouGroup):
+    """The ``lou`` group: its sub-groups are built the first time they are asked for.
+
+    It also answers a completion script's request for candidates (see
+    :class:`~lou_library.cli.typer_compat.CompletionReady`).
+    """
 
     listing = False
 
@@ -100,6 +105,28 @@ def root(
     version: Annotated[
         bool, typer.Option("--version", help="@opt.version", is_eager=True, callback=_version)
     ] = False,
+    install_completion: Annotated[
+        str | None,
+        typer.Option(
+            "--install-completion",
+            help="@opt.install_completion",
+            metavar="[SHELL]",
+            is_eager=True,
+            expose_value=False,
+            callback=completion.install,
+        ),
+    ] = None,
+    show_completion: Annotated[
+        str | None,
+        typer.Option(
+            "--show-completion",
+            help="@opt.show_completion",
+            metavar="[SHELL]",
+            is_eager=True,
+            expose_value=False,
+            callback=completion.show,
+        ),
+    ] = None,
 ) -> None:
     ctx.obj = AppState(db_option=db)
     if lang is not None:
@@ -145,7 +172,7 @@ def main(argv: list[str] | None = None) -> None:
     from lou_library.cli import output
 
     output.adapt_streams()
-    args = hoist_lang(sys.argv[1:] if argv is None else list(argv))
+    args = completion.optional_shell(hoist_lang(sys.argv[1:] if argv is None else list(argv)))
     prepare(args)
     try:
         app(args=args, prog_name="lou")

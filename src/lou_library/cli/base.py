@@ -10,23 +10,30 @@ from __future__ import annotations
 
 import os
 import sys
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from enum import Enum
 from typing import Any, TypeVar
 
 import typer
-from typer._click.exceptions import BadParameter, ClickException
 from typer.core import TyperCommand, TyperGroup
 
 from lou_library import i18n
 from lou_library import messages as M
+from lou_library.cli.choices import choice_member, typed_words
+from lou_library.cli.typer_compat import (
+    ClickException,
+    bare_help_types,
+    localise_typer,
+    plain_coercion,
+    plain_help_option,
+)
 from lou_library.errors import LouError, os_reason
 from lou_library.store import Store, resolve_db_path
 
 EXIT_SAVED_BUT_FAILED = 3  # the change was saved, then the command failed: do not repeat it
 EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report it (128 + SIGINT)
+
+__all__ = ["choice_member", "typed_words"]  # where the command modules have them from
 
 
 def translate(text: str | None) -> str | None:
@@ -43,34 +50,11 @@ def translate(text: str | None) -> str | None:
     return text
 
 
-def _no_type(ctx: Any) -> None:
-    return None
-
-
-_METAVARS = {str: None, int: "N", float: "X", list[str]: None}
-
-
-def _hide_flag_type(option: Any) -> None:
-    """Typer 0.29's rich help shows Python types: ``--json <bool>``, ``--site <str>``,
-    ``{target}``. A flag takes no value; other values get a name, as Click gives them."""
-    if getattr(option, "is_flag", False):
-        option.display_type_rich = _no_type
-        return
-    described = getattr(option, "type_descriptor", None)
-    if option.metavar is not None or described is None or option.name is None:
-        return
-    annotation = described.annotation
-    if annotation in _METAVARS:
-        option.metavar = _METAVARS[annotation] or option.name.upper()
-        if option.param_type_name == "argument":  # its name says it: no "<str>" after it
-            option.display_type_rich = _no_type
-
-
 def _translate_params(command: Any) -> None:
     for param in command.params:
         if getattr(param, "help", None):
             param.help = translate(param.help)
-        _hide_flag_type(param)
+        bare_help_types(param)
 
 
 def _translate_command(command: Any) -> None:
@@ -80,133 +64,23 @@ def _translate_command(command: Any) -> None:
     _translate_params(command)
 
 
-def _help_option(command: Any, option: Any) -> Any:
+def _help_option(option: Any) -> Any:
     """Click makes the --help option lazily: translate it and give it the plain coercer."""
     if option is not None:
         option.help = M.HELP_OPTION()
-        _hide_flag_type(option)
-        if getattr(option, "_runtime_param", None) is None:
-            option._runtime_param = PlainCoercion(bool, None, None)
+        bare_help_types(option)
+        plain_help_option(option)
     return option
-
-
-E = TypeVar("E", bound=type[Enum])
-
-_CHOICE_TOPIC: dict[type[Enum], str] = {}
-
-
-def typed_words(topic: str) -> Callable[[E], E]:
-    """Lets a choice be typed as one of its words in :data:`messages.CHOICE_WORDS`.
-
-    ``--kind 楼院`` is ``--kind yard``; the English values keep working, in any case.
-    """
-
-    def register(enum: E) -> E:
-        _CHOICE_TOPIC[enum] = topic
-        return enum
-
-    return register
-
-
-def choice_member(kind: type[Enum], value: str) -> Enum | None:
-    """The member of ``kind`` that ``value`` names by its value or one of its words."""
-    typed = unicodedata.normalize("NFKC", value).strip().casefold()
-    for member in kind:
-        if typed == str(member.value).casefold():
-            return member
-    topic = _CHOICE_TOPIC.get(kind, "")
-    words = M.CHOICE_WORDS.get(topic, {})
-    for member in kind:
-        if typed in (w.casefold() for w in words.get(str(member.value), ())):
-            return member
-    if topic == "lang":  # --lang zh_CN.UTF-8, as LOU_LANG and the locale take it
-        lang = i18n.parse_lang(typed)
-        return kind(lang) if lang else None
-    return None
-
-
-def _choices_text(kind: type[Enum]) -> str:
-    words = M.CHOICE_WORDS.get(_CHOICE_TOPIC.get(kind, ""), {})
-    shown = []
-    for member in kind:
-        value = str(member.value)
-        own = words.get(value, ())
-        shown.append(f"{value!r} ({own[0]})" if own else repr(value))
-    return ", ".join(shown)
-
-
-class PlainCoercion:
-    """Turns a command-line value into str, int, float, bool, an Enum, or a list of str.
-
-    Typer 0.29 coerces every parameter, defaults included, through a pydantic
-    TypeAdapter, and importing pydantic costs about 0.09 s of every command's start-up.
-    Our parameters are all of these plain types, so they get this coercer instead (set
-    as the parameter's lazily built ``_runtime_param``); anything else keeps Typer's. The
-    messages are Click's, so cli/click_zh.py translates them.
-    """
-
-    SIMPLE = (str, int, float, bool)
-
-    def __init__(self, annotation: Any, minimum: Any, maximum: Any) -> None:
-        self.annotation, self.minimum, self.maximum = annotation, minimum, maximum
-
-    @classmethod
-    def fits(cls, annotation: Any) -> bool:
-        return (
-            annotation in cls.SIMPLE
-            or (isinstance(annotation, type) and issubclass(annotation, Enum))
-            or annotation == list[str]
-        )
-
-    def coerce(self, value: Any, param: Any, ctx: Any) -> Any:
-        multiple = param.multiple or param.nargs == -1
-        if value is None:
-            return () if multiple else None
-        if multiple:
-            return [str(v) for v in value]
-        kind = self.annotation
-        if isinstance(kind, type) and issubclass(kind, Enum):
-            if isinstance(value, kind):
-                return value
-            member = choice_member(kind, str(value))
-            if member is None:
-                choices = _choices_text(kind)
-                raise BadParameter(f"{value!r} is not one of {choices}.", ctx, param)
-            return member
-        if kind in (int, float) and not isinstance(value, bool):
-            try:
-                number = kind(value)
-            except (TypeError, ValueError):
-                name = "integer" if kind is int else "float"
-                raise BadParameter(f"{value!r} is not a valid {name}.", ctx, param) from None
-            low, high = self.minimum, self.maximum
-            if (low is not None and number < low) or (high is not None and number > high):
-                bounds = (
-                    f"{low}<=x<={high}"
-                    if low is not None and high is not None
-                    else (f"x>={low}" if low is not None else f"x<={high}")
-                )
-                raise BadParameter(f"{number} is not in the range {bounds}.", ctx, param)
-            return number
-        return value
-
-
-def _plain_coercion(command: Any) -> None:
-    for param in command.params:
-        described = getattr(param, "type_descriptor", None)
-        if described is not None and PlainCoercion.fits(described.annotation):
-            info = described.parameter_info
-            param._runtime_param = PlainCoercion(described.annotation, info.min, info.max)
 
 
 class _Localised:
     """Typer's own words are set just before Typer prints help or a usage error.
 
-    ``typer.rich_utils`` costs about 0.1 s to import, so it is only touched then.
+    ``typer.rich_utils`` is imported only then (see :func:`typer_compat.localise_typer`).
     """
 
     def get_help_option(self, ctx: Any) -> Any:
-        return _help_option(self, super().get_help_option(ctx))  # type: ignore[misc]
+        return _help_option(super().get_help_option(ctx))  # type: ignore[misc]
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
         localise_typer()
@@ -230,14 +104,14 @@ class LouCommand(_Localised, TyperCommand):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _translate_command(self)
-        _plain_coercion(self)
+        plain_coercion(self)
 
 
 class LouGroup(_Localised, TyperGroup):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _translate_command(self)
-        _plain_coercion(self)
+        plain_coercion(self)
 
     def invoke(self, ctx: Any) -> Any:
         """Expected problems become one line on stderr and exit 1, never a traceback.
@@ -390,40 +264,6 @@ def state(ctx: typer.Context) -> AppState:
         obj = AppState()
         ctx.find_root().obj = obj
     return obj
-
-
-def localise_typer() -> None:
-    """Typer's own words (panel titles, [default: ...]) in the chosen language."""
-    from typer import rich_utils
-
-    zh = i18n.current() == "zh"
-    rich_utils.ARGUMENTS_PANEL_TITLE = "参数" if zh else "Arguments"
-    rich_utils.OPTIONS_PANEL_TITLE = "选项" if zh else "Options"
-    rich_utils.COMMANDS_PANEL_TITLE = "命令" if zh else "Commands"
-    rich_utils.ERRORS_PANEL_TITLE = "错误" if zh else "Error"
-    rich_utils.DEFAULT_STRING = "[默认: {}]" if zh else "[default: {}]"
-    rich_utils.ENVVAR_STRING = "[环境变量: {}]" if zh else "[env var: {}]"
-    rich_utils.REQUIRED_LONG_STRING = "[必填]" if zh else "[required]"
-    rich_utils.RICH_HELP = (
-        "运行 [blue]'{command_path} {help_option}'[/] 查看帮助。"
-        if zh
-        else "Try [blue]'{command_path} {help_option}'[/] for help."
-    )
-    if hasattr(rich_utils, "_make_rich_text") and not getattr(rich_utils, "_lou_folds", False):
-        # Rich tables cut a cell's word that is wider than its column with "…", and a
-        # Chinese sentence is one long word (no spaces): fold such text instead.
-        from rich.text import Text
-
-        make_text = rich_utils._make_rich_text
-
-        def folding_text(**kwargs: Any) -> Any:
-            made = make_text(**kwargs)
-            if isinstance(made, Text) and made.overflow is None:
-                made.overflow = "fold"
-            return made
-
-        rich_utils._make_rich_text = folding_text
-        setattr(rich_utils, "_lou_folds", True)  # noqa: B010 (not a typed attribute)
 
 
 def localise_usage_error(exc: ClickException) -> None:
