@@ -4,15 +4,16 @@ value of the wrong kind is named, with its table and record."""
 from __future__ import annotations
 
 import copy
+from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args, get_type_hints
 
 import orjson
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lou_library import schema
+from lou_library import schema, store
 from tests.conftest import Lou
 
 WRONG = [None, True, 0, -3, 2.5, "", "x", "2026-13-40", [], [1], ["B1"], {}, {"a": 1}, {"1": 2}]
@@ -76,3 +77,112 @@ def test_an_empty_code_in_a_large_table_is_caught_on_read(lou: Lou, db_path: Pat
     run = lou("info")
     assert run.exit_code == 1
     assert "record #7 in books, field code" in run.stderr
+
+
+# ------------------------------------------------------------------ one schema, typed
+
+VOCABULARIES = [
+    v
+    for v in vars(schema).values()
+    if isinstance(v, type) and issubclass(v, StrEnum) and v is not StrEnum
+]
+
+
+def test_the_typed_records_and_the_specs_agree() -> None:
+    """A TypedDict per table: its required keys are the spec's required fields, and it
+    names every field the spec checks, with the spec's vocabulary."""
+    assert set(schema.SPECS) <= set(schema.RECORDS)
+    for table, specs in schema.SPECS.items():
+        record = schema.RECORDS[table]
+        hints = get_type_hints(record)
+        assert record.__required_keys__ == {s.name for s in specs if s.required}, table
+        assert {s.name for s in specs} <= set(hints), table
+        for spec in specs:
+            if spec.kind.members is not None:
+                assert spec.kind.members in (*get_args(hints[spec.name]), hints[spec.name])
+
+
+def test_what_lou_writes_has_the_keys_of_its_typed_record(lived: dict[str, Any]) -> None:
+    """No key beyond what the TypedDict declares, every required one, and each
+    vocabulary-typed value one of its enum's."""
+    for table, records in lived.items():
+        typed = schema.RECORDS[table]
+        hints = get_type_hints(typed)
+        enums = {k: h for k, h in hints.items() if isinstance(h, type) and issubclass(h, StrEnum)}
+        for record in records.values():
+            assert typed.__required_keys__ <= set(record) <= set(hints), (table, record)
+            for key, enum in enums.items():
+                if key in record:
+                    assert record[key] in set(enum), (table, key, record[key])
+
+
+def test_every_vocabulary_member_is_named_as_its_value() -> None:
+    """Enum hashes a member by its name: a member equal to its string must hash like it
+    too, or a set of stored strings would not find it."""
+    assert {v.__name__ for v in VOCABULARIES} >= {
+        "BookStatus", "BoxStatus", "Status", "SiteKind", "Role", "TaskStatus",
+        "RoundStatus", "EventKind", "Audience", "Condition", "Source",
+    }  # fmt: skip
+    for vocabulary in VOCABULARIES:
+        for member in vocabulary:
+            assert member.name == member.value
+            assert member == member.value and hash(member) == hash(member.value)
+            assert member.value in {member} and member in {member.value}
+
+
+def _as_members(data: dict[str, Any]) -> tuple[dict[str, Any], int]:
+    """The document with every vocabulary value replaced by its enum member."""
+    changed = copy.deepcopy(data)
+    swapped = 0
+    for table, specs in schema.SPECS.items():
+        for spec in specs:
+            members = spec.kind.members
+            if members is None:
+                continue
+            for record in changed.get(table, {}).values():
+                if spec.name in record:
+                    record[spec.name] = members(record[spec.name])
+                    swapped += 1
+    return changed, swapped
+
+
+def test_members_are_stored_as_their_strings(lived: dict[str, Any]) -> None:
+    """orjson writes a StrEnum member as its value: a record built with members gives the
+    same file bytes, which read back as plain strings; the validator accepts records
+    holding members (what the rules build in memory) as it accepts the strings."""
+    with_members, swapped = _as_members(lived)
+    assert swapped > 20
+    assert type(with_members["books"]["1"]["status"]) is schema.BookStatus
+    assert store.encode(with_members) == store.encode(lived)
+    back = store.decode(Path("x.json"), store.encode(with_members))
+    assert back == lived
+    assert type(back["books"]["1"]["status"]) is str
+    assert type(back["events"]["1"]["action"]) is str
+    assert schema.problems(with_members) == []
+    assert schema.first_problem(with_members) is None
+
+
+def test_an_unknown_history_action_or_round_status_is_named(ring: Lou) -> None:
+    """History actions and round statuses are vocabularies too, checked on read."""
+    ring.ok("rotate", "apply")
+    data = orjson.loads(ring.db.read_bytes())
+    data["events"]["3"]["action"] = "borrowed"
+    ring.db.write_bytes(orjson.dumps(data))
+    run = ring("info")
+    assert (run.exit_code, run.stdout) == (1, "")
+    assert run.stderr == (
+        f"✗ The database {ring.db} has a record that does not fit: record B00003 in events,"
+        " field action: expected one of: added, donated, moved, rotated, to_depot, edited,"
+        " withdrawn, found, restored, not_seen, lost; found 'borrowed'. Nothing was changed;"
+        " `lou db check` lists every such record.\n"
+    )
+    data["events"]["3"]["action"] = "added"
+    data["rounds"]["1"]["status"] = "planned"
+    ring.db.write_bytes(orjson.dumps(data))
+    run = ring("info")
+    assert (run.exit_code, run.stdout) == (1, "")
+    assert run.stderr == (
+        f"✗ The database {ring.db} has a record that does not fit: record 1 in rounds,"
+        " field status: expected one of: applied; found 'planned'. Nothing was changed;"
+        " `lou db check` lists every such record.\n"
+    )
