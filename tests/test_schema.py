@@ -186,3 +186,21 @@ def test_an_unknown_history_action_or_round_status_is_named(ring: Lou) -> None:
         " field status: expected one of: applied; found 'planned'. Nothing was changed;"
         " `lou db check` lists every such record.\n"
     )
+
+
+def test_the_command_line_choices_are_the_schema_vocabularies() -> None:
+    """The options' choices (with their Chinese words) are the stored values, or a part
+    of them: a value added to a vocabulary cannot be forgotten on one side."""
+    from lou_library.cli import cmd_book, cmd_box, cmd_site, cmd_volunteer
+
+    def values(vocabulary: type[StrEnum]) -> list[str]:
+        return [member.value for member in vocabulary]
+
+    assert values(cmd_book.Status) == values(schema.BookStatus)
+    assert values(cmd_box.ListStatus) == values(schema.BoxStatus)
+    retired, depot = schema.BoxStatus.retired, schema.SiteKind.depot
+    # retiring is a command of its own; the depot comes with the DB
+    assert values(cmd_box.EditableStatus) == [v for v in values(schema.BoxStatus) if v != retired]
+    assert values(cmd_site.Kind) == [v for v in values(schema.SiteKind) if v != depot]
+
+    assert values(cmd_volunteer.Role) == values(schema.Role)

@@ -37,9 +37,11 @@ from lou_library.rotation import (
     record_report,
     task_books,
 )
+from lou_library.schema import EventKind, TaskStatus
 
 COMMAND = "task done --amend"
-SEEN_ACTIONS = frozenset({"found", "restored", "moved"})  # someone had the book in hand
+# someone had the book in hand
+SEEN_ACTIONS = frozenset({EventKind.found, EventKind.restored, EventKind.moved})
 
 
 @dataclass
@@ -62,7 +64,7 @@ def _seen_since(db: TinyDB, task: Doc, codes: set[str]) -> set[str]:
     if not later:
         return seen
     for other in docs(db, TASKS):
-        if other["round"] not in later or other["status"] != "done":
+        if other["round"] not in later or other["status"] != TaskStatus.done:
             continue
         boxes = set(other["boxes"])
         reported = set(other.get("missing", []))
@@ -77,7 +79,7 @@ def amend_task(
 ) -> Amendment:
     """Add forgotten books to a done task's report; the records follow."""
     doc_id, task = get_task(db, task_id)
-    if task["status"] != "done":
+    if task["status"] != TaskStatus.done:
         raise Conflict(M.AMEND_NOT_DONE, id=task["id"])
     handled = task_books(task)
     wanted = list(dict.fromkeys(normalise_code(c) for c in missing))

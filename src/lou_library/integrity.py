@@ -24,6 +24,7 @@ from lou_library import clock, schema
 from lou_library import messages as M
 from lou_library.network import DEPOT
 from lou_library.records import BOOKS, BOXES, EVENTS, SITES, VOLUNTEERS, Doc, event, log, rows
+from lou_library.schema import BookStatus, BoxStatus, EventKind, RoundStatus, SiteKind
 from lou_library.text import strip_unsafe, unsafe_chars
 
 REPAIRABLE = {"orphan_book", "retired_box", "stray_box", "orphan_site", "bad_text"}
@@ -105,7 +106,7 @@ def check(db: TinyDB) -> list[Problem]:
         }
 
     sites = everything(SITES)
-    if sites.get(DEPOT, {}).get("kind") != "depot":
+    if sites.get(DEPOT, {}).get("kind") != SiteKind.depot:
         add("no_depot", DEPOT, M.CHECK_NO_DEPOT())
     boxes = everything(BOXES)
     for record in sorted(docs(db, BOXES), key=lambda doc: str(doc["code"])):
@@ -115,7 +116,7 @@ def check(db: TinyDB) -> list[Problem]:
     # A box or site code changed by hand leaves its books or volunteers pointing at the
     # old code: moving them to the depot or dropping the site would lose where they are.
     # So a missing code that looks like an existing one is reported, never repaired.
-    filled = {b.get("box") for b in docs(db, BOOKS) if b.get("status") == "in_box"}
+    filled = {b.get("box") for b in docs(db, BOOKS) if b.get("status") == BookStatus.in_box}
     empty_boxes = [c for c in boxes if isinstance(c, str) and c not in filled]
     box_sites = {b.get("site") for b in boxes.values()}
     site_codes = [c for c in sites if isinstance(c, str)]
@@ -126,10 +127,10 @@ def check(db: TinyDB) -> list[Problem]:
 
     for book in docs(db, BOOKS):
         code, status, box = book.get("code"), book.get("status"), book.get("box")
-        if status == "in_box":
+        if status == BookStatus.in_box:
             if box not in boxes:
                 add("orphan_book", code, M.CHECK_BOOK_BOX(code=code, box=box), box_doubt(box))
-            elif boxes[box].get("status") == "retired":
+            elif boxes[box].get("status") == BoxStatus.retired:
                 add("retired_box", code, M.CHECK_BOOK_RETIRED(code=code, box=box))
         elif box is not None:  # in the depot, not seen, lost or withdrawn
             add("stray_box", code, M.CHECK_BOOK_STRAY(code=code, box=box))
@@ -182,7 +183,7 @@ def repair(db: TinyDB, problems: list[Problem]) -> int:
         if doc.get("code") in books:
             events.append(
                 event(
-                    "to_depot",
+                    EventKind.to_depot,
                     doc["code"],
                     "db check --repair",
                     source=doc.get("box"),
@@ -191,7 +192,7 @@ def repair(db: TinyDB, problems: list[Problem]) -> int:
                 )
             )
             doc["last_box"] = doc.get("box")
-            doc["status"] = "in_depot"
+            doc["status"] = BookStatus.in_depot
         doc["box"] = None
 
     if book_ids:
@@ -266,12 +267,13 @@ def depth(value: object) -> int:
 def _undo_to_drop(data: dict[str, Any]) -> list[str]:
     """Round records whose undo data is not needed: every round but the last applied one."""
     rounds = data.get("rounds", {})
-    applied = [r.get("number") for r in rounds.values() if r.get("status") == "applied"]
+    applied = [r.get("number") for r in rounds.values() if r.get("status") == RoundStatus.applied]
     last = max((n for n in applied if isinstance(n, int)), default=None)
     return [
         key
         for key, record in rounds.items()
-        if "undo" in record and (record.get("number") != last or record.get("status") != "applied")
+        if "undo" in record
+        and (record.get("number") != last or record.get("status") != RoundStatus.applied)
     ]
 
 
