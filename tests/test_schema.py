@@ -204,3 +204,23 @@ def test_the_command_line_choices_are_the_schema_vocabularies() -> None:
     assert values(cmd_site.Kind) == [v for v in values(schema.SiteKind) if v != depot]
 
     assert values(cmd_volunteer.Role) == values(schema.Role)
+
+
+def test_a_command_writing_members_leaves_the_bytes_plain_strings_would(ring: Lou) -> None:
+    """``book withdraw`` and ``box retire`` put members into the records (BookStatus,
+    BoxStatus, EventKind); the file holds the same bytes the strings would give."""
+
+    ring.ok("book", "withdraw", "B00002")
+    ring.ok("box", "retire", "GDJ-01")
+    payload = ring.db.read_bytes()
+    data = orjson.loads(payload)
+    assert store.encode(data) == payload  # what the plain strings give
+    book = next(b for b in data["books"].values() if b["code"] == "B00002")
+    box = next(b for b in data["boxes"].values() if b["code"] == "GDJ-01")
+    actions = [e["action"] for e in data["events"].values()]
+    assert (book["status"], box["status"], actions[-5:]) == (
+        "withdrawn",
+        "retired",
+        ["withdrawn", "to_depot", "to_depot", "to_depot", "to_depot"],
+    )
+    assert b'"status":"withdrawn"' in payload and b'"action":"to_depot"' in payload

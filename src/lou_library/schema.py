@@ -1,5 +1,10 @@
 """The shape of every record, in one place: which fields each table's records carry,
-of which type, and the vocabularies (statuses, kinds, roles) as enums.
+of which type, and the vocabularies (statuses, kinds, roles, history actions) as enums.
+
+Two views of the same shape: a ``TypedDict`` per table (:data:`RECORDS`), for mypy to
+check the code that builds records, and :data:`SPECS`, which the store checks at run
+time; tests/test_schema.py keeps them in step.
+
 
 The store checks every record against these specs when it reads the file
 (:func:`first_problem`), so a hand-edited record that the rules cannot use stops the
