@@ -139,7 +139,6 @@ def add_category(db: TinyDB, key: str, zh: str, en: str | None) -> Category:
         if fold(zh) == fold(other_zh) or fold(en_name) == fold(other_en):
             raise Conflict(M.DUPLICATE_CATEGORY_NAME, name=zh, key=other)
     record: Category = {"key": key, "zh": zh, "en": en_name}
-
     db.table(CATEGORIES).insert(record)
     return record
 
@@ -427,7 +426,6 @@ def site_of(boxes: dict[str, Doc], box: str | None) -> str | None:
 
 
 def book_row(doc: Mapping[str, Any], boxes: dict[str, Doc], show_contact: bool = False) -> Doc:
-
     box = doc.get("box")
     return {
         "code": doc["code"],

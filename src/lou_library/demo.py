@@ -47,7 +47,6 @@ def _read(name: str) -> list[dict[str, str]]:
 def empty_document() -> RawData:
     data = new_document()
     data[SITES] = {"1": dict(depot_record())}
-
     return data
 
 

@@ -122,7 +122,6 @@ def event(
         "action": EventKind(action),
         "command": command,
     }
-
     if source is not None:
         record["from"] = source
     if target is not None:

@@ -1077,7 +1077,6 @@ def list_tasks(
 def task_state(task: Doc, today: date) -> str:
     if task["status"] == TaskStatus.done:
         return "done"
-
     return "overdue" if date.fromisoformat(task["date"]) < today else "open"
 
 

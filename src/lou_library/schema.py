@@ -5,7 +5,6 @@ Two views of the same shape: a ``TypedDict`` per table (:data:`RECORDS`), for my
 check the code that builds records, and :data:`SPECS`, which the store checks at run
 time; tests/test_schema.py keeps them in step.
 
-
 The store checks every record against these specs when it reads the file
 (:func:`first_problem`), so a hand-edited record that the rules cannot use stops the
 command with a sentence naming the table, the record, the field and what was expected,
@@ -23,6 +22,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from functools import cached_property
 from itertools import chain
 from operator import itemgetter, methodcaller
 from typing import Any, NotRequired, TypedDict
@@ -321,7 +321,7 @@ class Kind:
     deep: Callable[[Any], bool] | None = None
     members: type[StrEnum] | None = None
 
-    @property
+    @cached_property
     def accepted(self) -> frozenset[type]:
         """The types a value may have: ``types``, and the vocabulary's enum."""
         return self.types if self.members is None else self.types | {self.members}

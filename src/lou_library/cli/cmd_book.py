@@ -491,7 +491,6 @@ def category_list(ctx: typer.Context, json: Json = False) -> None:
         counts = Counter(
             b["category"] for b in docs(db, BOOKS) if b["status"] != BookStatus.withdrawn
         )
-
     records = [{"key": k, "zh": zh, "en": en, "books": counts[k]} for k, (zh, en) in names.items()]
     if json:
         output.emit_json({"categories": records, "total": len(records)})

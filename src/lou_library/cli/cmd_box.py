@@ -111,7 +111,6 @@ def show(ctx: typer.Context, code: Code, json: Json = False) -> None:
     with state(ctx).store.read() as db:
         _, doc = network.get_box(db, code)
         page = list_books(db, box=doc["code"], status=BookStatus.in_box, limit=network.MAX_CAPACITY)
-
         box = network.box_row(doc, network.box_counts(db))
     if json:
         output.emit_json({**box, "contents": page.items})
