@@ -6,7 +6,8 @@ from __future__ import annotations
 import copy
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, get_args, get_type_hints
+from types import UnionType
+from typing import Any, get_args, get_origin, get_type_hints, is_typeddict
 
 import orjson
 import pytest
@@ -102,18 +103,46 @@ def test_the_typed_records_and_the_specs_agree() -> None:
                 assert spec.kind.members in (*get_args(hints[spec.name]), hints[spec.name])
 
 
-def test_what_lou_writes_has_the_keys_of_its_typed_record(lived: dict[str, Any]) -> None:
-    """No key beyond what the TypedDict declares, every required one, and each
-    vocabulary-typed value one of its enum's."""
+def _fits(value: Any, hint: Any) -> bool:
+    """Does a value read from the file fit a TypedDict's type hint? (The hints used there:
+    plain types, unions with None, list[...], dict[str, ...], TypedDicts, StrEnums.)"""
+    if hint is Any:
+        return True
+    if hint is None or hint is type(None):
+        return value is None
+    if isinstance(hint, UnionType):
+        return any(_fits(value, option) for option in get_args(hint))
+    if is_typeddict(hint):
+        hints = get_type_hints(hint)
+        return (
+            type(value) is dict
+            and hint.__required_keys__ <= set(value) <= set(hints)
+            and all(_fits(v, hints[k]) for k, v in value.items())
+        )
+    origin, args = get_origin(hint), get_args(hint)
+    if origin is list:
+        return type(value) is list and all(_fits(v, args[0]) for v in value)
+    if origin is dict:
+        return type(value) is dict and all(
+            type(k) is str and _fits(v, args[1]) for k, v in value.items()
+        )
+    if isinstance(hint, type) and issubclass(hint, StrEnum):
+        return value in set(hint)
+    if hint is float:
+        return type(value) in (int, float)
+    return type(value) is hint
+
+
+def test_what_lou_writes_fits_its_typed_record(lived: dict[str, Any]) -> None:
+    """Every record lou writes has the keys its TypedDict declares (every required one, no
+    other), each value of the declared type, each vocabulary value one of its enum's."""
     for table, records in lived.items():
         typed = schema.RECORDS[table]
-        hints = get_type_hints(typed)
-        enums = {k: h for k, h in hints.items() if isinstance(h, type) and issubclass(h, StrEnum)}
         for record in records.values():
-            assert typed.__required_keys__ <= set(record) <= set(hints), (table, record)
-            for key, enum in enums.items():
-                if key in record:
-                    assert record[key] in set(enum), (table, key, record[key])
+            assert _fits(record, typed), (table, record)
+    assert not _fits({**lived["books"]["1"], "status": "borrowed"}, schema.Book)
+    assert not _fits({**lived["tasks"]["1"], "boxes": "SHY-01"}, schema.Task)
+    assert not _fits({**lived["sites"]["1"], "colour": "red"}, schema.Site)
 
 
 def test_every_vocabulary_member_is_named_as_its_value() -> None:

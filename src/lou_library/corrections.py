@@ -37,7 +37,7 @@ from lou_library.rotation import (
     record_report,
     task_books,
 )
-from lou_library.schema import EventKind, TaskStatus
+from lou_library.schema import EventKind, TaskAmendment, TaskStatus
 
 COMMAND = "task done --amend"
 # someone had the book in hand
@@ -103,13 +103,11 @@ def amend_task(
     seen = _seen_since(db, task, set(new_missing))
     record_report(db, task, new_missing, new_extra, COMMAND, stamp, skip=seen)
     extra_texts = [f"{c}@{b}" for c, b in new_extra]
+    amendment: TaskAmendment = {"at": stamp, "missing": new_missing, "extra": extra_texts}
     changes = {
         "missing": [*task.get("missing", []), *new_missing],
         "extra": [*task.get("extra", []), *extra_texts],
-        "amended": [
-            *task.get("amended", []),
-            {"at": stamp, "missing": new_missing, "extra": extra_texts},
-        ],
+        "amended": [*task.get("amended", []), amendment],
     }
     patch(db, TASKS, {doc_id: changes})
     return Amendment({**task, **changes}, new_missing, extra_texts, sorted(seen))

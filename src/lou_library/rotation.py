@@ -87,6 +87,7 @@ from lou_library.schema import (
     BoxStatus,
     Condition,
     EventKind,
+    Handover,
     RoundStatus,
     SiteKind,
     Status,
@@ -1047,10 +1048,8 @@ def swap_task(db: TinyDB, task_id: str | int, to: str, *, force: bool = False) -
             end=period["to"],
             reason=period.get("reason") or "—",
         )
-    handovers = [
-        *task.get("handovers", []),
-        {"at": clock.stamp(), "from": task.get("volunteer"), "to": person["code"]},
-    ]
+    handover: Handover = {"at": clock.stamp(), "from": task.get("volunteer"), "to": person["code"]}
+    handovers = [*task.get("handovers", []), handover]
     changes = {"volunteer": person["code"], "handovers": handovers}
     db.table(TASKS).update(changes, doc_ids=[doc_id])
     return {**task, **changes}
