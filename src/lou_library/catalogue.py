@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,7 +39,18 @@ from lou_library.records import (
     rows,
     set_counter,
 )
-from lou_library.schema import Audience, BookStatus, Condition, vocabulary_of
+from lou_library.schema import (
+    Audience,
+    Book,
+    BookStatus,
+    BoxStatus,
+    Category,
+    Condition,
+    Event,
+    EventKind,
+    Source,
+    vocabulary_of,
+)
 from lou_library.text import clean, fold, pinyin_keys, require
 
 STATUSES = vocabulary_of(BookStatus)  # the vocabularies live in lou_library.schema
@@ -116,7 +127,7 @@ def resolve_category(known: dict[str, tuple[str, str]], text: str | None) -> str
     )
 
 
-def add_category(db: TinyDB, key: str, zh: str, en: str | None) -> Doc:
+def add_category(db: TinyDB, key: str, zh: str, en: str | None) -> Category:
     key = clean(key).lower()
     if not _CATEGORY_KEY.match(key):
         raise Invalid(M.BAD_CATEGORY_KEY, value=key)
@@ -128,7 +139,7 @@ def add_category(db: TinyDB, key: str, zh: str, en: str | None) -> Doc:
     for other, (other_zh, other_en) in known.items():
         if fold(zh) == fold(other_zh) or fold(en_name) == fold(other_en):
             raise Conflict(M.DUPLICATE_CATEGORY_NAME, name=zh, key=other)
-    record = {"key": key, "zh": zh, "en": en_name}
+    record: Category = {"key": key, "zh": zh, "en": en_name}
     db.table(CATEGORIES).insert(record)
     return record
 
@@ -202,10 +213,10 @@ class BookSpec:
     author: str = ""
     isbn: str = ""
     category: str = "other"
-    audience: str = "general"
-    condition: str = "good"
+    audience: Audience = Audience.general
+    condition: Condition = Condition.good
     box: str | None = None
-    source: str = "stock"
+    source: Source = Source.stock
     donor: str = ""
     note: str = ""
     copies: int = 1
@@ -216,18 +227,18 @@ def check_choice(value: str | None, choices: Sequence[str], what: str, default: 
     if not cleaned:
         return default
     aliases = {
-        "儿童": "children",
-        "少儿": "children",
-        "一般": "general",
-        "大众": "general",
-        "成人": "general",
-        "好": "good",
-        "良好": "good",
-        "完好": "good",
-        "旧": "worn",
-        "较旧": "worn",
-        "破损": "damaged",
-        "损坏": "damaged",
+        "儿童": Audience.children,
+        "少儿": Audience.children,
+        "一般": Audience.general,
+        "大众": Audience.general,
+        "成人": Audience.general,
+        "好": Condition.good,
+        "良好": Condition.good,
+        "完好": Condition.good,
+        "旧": Condition.worn,
+        "较旧": Condition.worn,
+        "破损": Condition.damaged,
+        "损坏": Condition.damaged,
     }
     cleaned = aliases.get(cleaned, cleaned)
     if cleaned not in choices:
@@ -247,7 +258,7 @@ def check_spec(
     condition: str | None = None,
     box: str | None = None,
     copies: int = 1,
-    source: str = "stock",
+    source: str = Source.stock,
     donor: str | None = None,
     note: str | None = None,
 ) -> BookSpec:
@@ -261,7 +272,7 @@ def check_spec(
             box_code = None
         elif box_code not in boxes:
             raise Invalid(M.NO_BOX, code=box, hint=suggest(box_code, boxes))
-        elif boxes[box_code]["status"] != "active":
+        elif boxes[box_code]["status"] != BoxStatus.active:
             raise Conflict(
                 M.BOX_NOT_ACTIVE, code=box_code, status=M.STATUS_NAMES[boxes[box_code]["status"]]()
             )
@@ -273,15 +284,17 @@ def check_spec(
         author=clean(author),
         isbn=normalise_isbn(isbn),
         category=resolved,
-        audience=check_choice(
-            audience,
-            AUDIENCES,
-            M.COL_AUDIENCE(),
-            "children" if resolved == "children" else "general",
+        audience=Audience(
+            check_choice(
+                audience,
+                AUDIENCES,
+                M.COL_AUDIENCE(),
+                Audience.children if resolved == "children" else Audience.general,
+            )
         ),
-        condition=check_choice(condition, CONDITIONS, M.COL_CONDITION(), "good"),
+        condition=Condition(check_choice(condition, CONDITIONS, M.COL_CONDITION(), Condition.good)),
         box=box_code,
-        source=source,
+        source=Source(source),
         donor=clean(donor),
         note=clean(note),
         copies=copies,
@@ -308,14 +321,14 @@ def check_room(
         raise Conflict(M.BOX_OVER_CAPACITY, details=over)
 
 
-def create_books(db: TinyDB, specs: Sequence[BookSpec], command: str) -> list[Doc]:
+def create_books(db: TinyDB, specs: Sequence[BookSpec], command: str) -> list[Book]:
     """Insert every copy of every spec in one batch, with an ``added`` event each."""
     first = peek_number(db, "book")
     known = _known_keys(db, specs)
     stamp = clock.stamp()
     today = stamp[:10]
-    created: list[Doc] = []
-    events: list[Doc] = []
+    created: list[Book] = []
+    events: list[Event] = []
     number = first
     for spec in specs:
         title_py, title_in = known.get(("title", spec.title)) or pinyin_keys(spec.title)
@@ -327,7 +340,7 @@ def create_books(db: TinyDB, specs: Sequence[BookSpec], command: str) -> list[Do
         for _ in range(spec.copies):
             code = book_code(number)
             number += 1
-            record: Doc = {
+            record: Book = {
                 "code": code,
                 "title": spec.title,
                 "author": spec.author,
@@ -338,7 +351,7 @@ def create_books(db: TinyDB, specs: Sequence[BookSpec], command: str) -> list[Do
                 "source": spec.source,
                 "donor": spec.donor,
                 "added_on": today,
-                "status": "in_box" if spec.box else "in_depot",
+                "status": BookStatus.in_box if spec.box else BookStatus.in_depot,
                 "box": spec.box,
                 "last_box": spec.box,
                 "note": spec.note,
@@ -348,7 +361,7 @@ def create_books(db: TinyDB, specs: Sequence[BookSpec], command: str) -> list[Do
             created.append(record)
             events.append(
                 event(
-                    "donated" if spec.source == "donation" else "added",
+                    EventKind.donated if spec.source == Source.donation else EventKind.added,
                     code,
                     command,
                     target=spec.box or DEPOT,
@@ -396,7 +409,7 @@ def known_category(db: TinyDB, title: str | None) -> str | None:
 
 def add_book(
     db: TinyDB, *, force: bool = False, command: str = "book add", **fields: Any
-) -> list[Doc]:
+) -> list[Book]:
     boxes = boxes_by_code(db)
     if not fields.get("category"):
         fields["category"] = known_category(db, fields.get("title"))
@@ -413,7 +426,7 @@ def site_of(boxes: dict[str, Doc], box: str | None) -> str | None:
     return found["site"] if found else None
 
 
-def book_row(doc: Doc, boxes: dict[str, Doc], show_contact: bool = False) -> Doc:
+def book_row(doc: Mapping[str, Any], boxes: dict[str, Doc], show_contact: bool = False) -> Doc:
     box = doc.get("box")
     return {
         "code": doc["code"],
@@ -423,11 +436,11 @@ def book_row(doc: Doc, boxes: dict[str, Doc], show_contact: bool = False) -> Doc
         "category": doc["category"],
         "status": doc["status"],
         "box": box,
-        "site": site_of(boxes, box) or (DEPOT if doc["status"] == "in_depot" else None),
+        "site": site_of(boxes, box) or (DEPOT if doc["status"] == BookStatus.in_depot else None),
         "last_box": doc.get("last_box"),
-        "audience": doc.get("audience", "general"),
-        "condition": doc.get("condition", "good"),
-        "source": doc.get("source", "stock"),
+        "audience": doc.get("audience", Audience.general),
+        "condition": doc.get("condition", Condition.good),
+        "source": doc.get("source", Source.stock),
         "donor": doc.get("donor", "") if show_contact else ("***" if doc.get("donor") else ""),
         "added_on": doc.get("added_on", ""),
         "note": doc.get("note", ""),
@@ -491,7 +504,9 @@ def list_books(
         if box_code and doc.get("box") != box_code:
             continue
         if site_code:
-            place = DEPOT if doc["status"] == "in_depot" else site_of(boxes, doc.get("box"))
+            place = (
+                DEPOT if doc["status"] == BookStatus.in_depot else site_of(boxes, doc.get("box"))
+            )
             if place != site_code:
                 continue
         if category_key and doc["category"] != category_key:
@@ -543,7 +558,7 @@ def history(db: TinyDB, code: str) -> tuple[Doc, list[Doc]]:
                 found.append(
                     {
                         "at": record.get("applied_at", record["date"]),
-                        "action": "rotated",
+                        "action": EventKind.rotated,
                         "book": book,
                         "command": "rotate apply",
                         "from": source,
@@ -560,11 +575,17 @@ def history(db: TinyDB, code: str) -> tuple[Doc, list[Doc]]:
 
 
 def _move(
-    db: TinyDB, doc_id: int, doc: Doc, changes: Doc, action: str, command: str, note: str = ""
+    db: TinyDB,
+    doc_id: int,
+    doc: Doc,
+    changes: Doc,
+    action: EventKind,
+    command: str,
+    note: str = "",
 ) -> Doc:
-    source = doc.get("box") or (DEPOT if doc["status"] == "in_depot" else None)
+    source = doc.get("box") or (DEPOT if doc["status"] == BookStatus.in_depot else None)
     target = changes.get("box", doc.get("box")) or (
-        DEPOT if changes.get("status", doc["status"]) == "in_depot" else None
+        DEPOT if changes.get("status", doc["status"]) == BookStatus.in_depot else None
     )
     patch(db, BOOKS, {doc_id: changes})
     log(db, [event(action, doc["code"], command, source=source, target=target, note=note or None)])
@@ -579,23 +600,23 @@ def place_book(db: TinyDB, code: str, box: str | None, *, force: bool, command: 
             M.BOOK_NOT_ON_SHELF, code=doc["code"], status=M.STATUS_NAMES[doc["status"]]()
         )
     if box is None:
-        changes: Doc = {"box": None, "status": "in_depot"}
+        changes: Doc = {"box": None, "status": BookStatus.in_depot}
         if doc.get("box"):
             changes["last_box"] = doc["box"]
     else:
         _, box_doc = get_box(db, box)
-        if box_doc["status"] != "active":
+        if box_doc["status"] != BoxStatus.active:
             raise Conflict(
                 M.BOX_NOT_ACTIVE, code=box_doc["code"], status=M.STATUS_NAMES[box_doc["status"]]()
             )
-        if doc.get("box") == box_doc["code"] and doc["status"] == "in_box":
+        if doc.get("box") == box_doc["code"] and doc["status"] == BookStatus.in_box:
             raise Conflict(M.BOOK_ALREADY_THERE, code=doc["code"], box=box_doc["code"])
         if not force:
             check_room(
                 {box_doc["code"]: box_doc}, box_counts(db), [BookSpec("", box=box_doc["code"])]
             )
-        changes = {"box": box_doc["code"], "status": "in_box", "last_box": box_doc["code"]}
-    return book_row(_move(db, doc_id, doc, changes, "moved", command), boxes_by_code(db))
+        changes = {"box": box_doc["code"], "status": BookStatus.in_box, "last_box": box_doc["code"]}
+    return book_row(_move(db, doc_id, doc, changes, EventKind.moved, command), boxes_by_code(db))
 
 
 def edit_book(db: TinyDB, code: str, **fields: str | None) -> Doc:
@@ -610,9 +631,13 @@ def edit_book(db: TinyDB, code: str, **fields: str | None) -> Doc:
     if fields.get("category") is not None:
         changes["category"] = resolve_category(categories(db), fields["category"])
     if fields.get("audience") is not None:
-        changes["audience"] = check_choice(fields["audience"], AUDIENCES, "--audience", "general")
+        changes["audience"] = check_choice(
+            fields["audience"], AUDIENCES, "--audience", Audience.general
+        )
     if fields.get("condition") is not None:
-        changes["condition"] = check_choice(fields["condition"], CONDITIONS, "--condition", "good")
+        changes["condition"] = check_choice(
+            fields["condition"], CONDITIONS, "--condition", Condition.good
+        )
     if fields.get("note") is not None:
         changes["note"] = clean(fields["note"])
     if not changes:
@@ -620,7 +645,7 @@ def edit_book(db: TinyDB, code: str, **fields: str | None) -> Doc:
     changes.update(search_keys(doc, changes))
     patch(db, BOOKS, {doc_id: changes})
     described = ", ".join(sorted(k for k in changes if k not in ("py", "pyi")))
-    log(db, [event("edited", doc["code"], "book edit", note=described)])
+    log(db, [event(EventKind.edited, doc["code"], "book edit", note=described)])
     return book_row({**doc, **changes}, boxes_by_code(db))
 
 
@@ -642,27 +667,27 @@ def update_books(db: TinyDB, changes: dict[int, Doc], command: str) -> None:
         return
     books = rows(db, BOOKS)
     full: dict[int, Doc] = {}
-    events: list[Doc] = []
+    events: list[Event] = []
     stamp = clock.stamp()
     for doc_id, fields in changes.items():
         doc = books[str(doc_id)]
         full[doc_id] = {**fields, **search_keys(doc, fields)}
         note = ", ".join(sorted(fields))
-        events.append(event("edited", doc["code"], command, note=note, at=stamp))
+        events.append(event(EventKind.edited, doc["code"], command, note=note, at=stamp))
     patch(db, BOOKS, full)
     log(db, events)
 
 
 def withdraw_book(db: TinyDB, code: str, reason: str | None) -> Doc:
     doc_id, doc = get_book(db, code)
-    if doc["status"] == "withdrawn":
+    if doc["status"] == BookStatus.withdrawn:
         raise Conflict(M.BOOK_ALREADY_WITHDRAWN, code=doc["code"])
     changes: Doc = {
-        "status": "withdrawn",
+        "status": BookStatus.withdrawn,
         "box": None,
         "last_box": doc.get("box") or doc.get("last_box"),
     }
-    moved = _move(db, doc_id, doc, changes, "withdrawn", "book withdraw", clean(reason))
+    moved = _move(db, doc_id, doc, changes, EventKind.withdrawn, "book withdraw", clean(reason))
     return book_row(moved, boxes_by_code(db))
 
 
@@ -670,14 +695,14 @@ def found_book(db: TinyDB, code: str, box: str | None, *, force: bool = False) -
     """A book reported not seen or lost is back, or one withdrawn by mistake is taken back
     into the catalogue: in ``box`` if given, else in the depot. Its history says which."""
     doc_id, doc = get_book(db, code)
-    if doc["status"] not in ("not_seen", "lost", "withdrawn"):
+    if doc["status"] not in (BookStatus.not_seen, BookStatus.lost, BookStatus.withdrawn):
         raise Conflict(M.BOOK_NOT_MISSING, code=doc["code"], status=M.STATUS_NAMES[doc["status"]]())
     changes: Doc
     if box is None:
-        changes = {"status": "in_depot", "box": None}
+        changes = {"status": BookStatus.in_depot, "box": None}
     else:
         _, box_doc = get_box(db, box)
-        if box_doc["status"] != "active":
+        if box_doc["status"] != BoxStatus.active:
             raise Conflict(
                 M.BOX_NOT_ACTIVE, code=box_doc["code"], status=M.STATUS_NAMES[box_doc["status"]]()
             )
@@ -685,8 +710,8 @@ def found_book(db: TinyDB, code: str, box: str | None, *, force: bool = False) -
             check_room(
                 {box_doc["code"]: box_doc}, box_counts(db), [BookSpec("", box=box_doc["code"])]
             )
-        changes = {"status": "in_box", "box": box_doc["code"], "last_box": box_doc["code"]}
-    action = "restored" if doc["status"] == "withdrawn" else "found"
+        changes = {"status": BookStatus.in_box, "box": box_doc["code"], "last_box": box_doc["code"]}
+    action = EventKind.restored if doc["status"] == BookStatus.withdrawn else EventKind.found
     moved = _move(db, doc_id, doc, changes, action, "book found")
     return book_row(moved, boxes_by_code(db))
 
@@ -701,7 +726,7 @@ def donate(
     category: str | None = None,
     donor: str | None = None,
     copies: int = 1,
-) -> tuple[list[Doc], bool]:
+) -> tuple[list[Book], bool]:
     """Register books a resident put into a box. They are there already, so a full box
     takes them anyway; the second value says it is now over capacity."""
     boxes = boxes_by_code(db)
@@ -714,7 +739,7 @@ def donate(
         category=category or known_category(db, title),
         box=box,
         copies=copies,
-        source="donation",
+        source=Source.donation,
         donor=donor,
     )
     if spec.box is None:

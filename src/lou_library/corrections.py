@@ -38,9 +38,11 @@ from lou_library.rotation import (
     record_report,
     task_books,
 )
+from lou_library.schema import EventKind, TaskAmendment, TaskStatus
 
 COMMAND = "task done --amend"
-SEEN_ACTIONS = frozenset({"found", "restored", "moved"})  # someone had the book in hand
+# someone had the book in hand
+SEEN_ACTIONS = frozenset({EventKind.found, EventKind.restored, EventKind.moved})
 
 
 @dataclass
@@ -64,7 +66,7 @@ def _seen_since(db: TinyDB, task: Doc, codes: set[str]) -> set[str]:
         return seen
     legs = round_legs(db, later)
     for other in docs(db, TASKS):
-        if other["round"] not in later or other["status"] != "done":
+        if other["round"] not in later or other["status"] != TaskStatus.done:
             continue
         boxes = set(other["boxes"])
         reported = set(other.get("missing", []))
@@ -79,7 +81,7 @@ def amend_task(
 ) -> Amendment:
     """Add forgotten books to a done task's report; the records follow."""
     doc_id, task = get_task(db, task_id)
-    if task["status"] != "done":
+    if task["status"] != TaskStatus.done:
         raise Conflict(M.AMEND_NOT_DONE, id=task["id"])
     handled = task_books(task)
     wanted = list(dict.fromkeys(normalise_code(c) for c in missing))
@@ -103,13 +105,11 @@ def amend_task(
     seen = _seen_since(db, task, set(new_missing))
     record_report(db, task, new_missing, new_extra, COMMAND, stamp, skip=seen)
     extra_texts = [f"{c}@{b}" for c, b in new_extra]
+    amendment: TaskAmendment = {"at": stamp, "missing": new_missing, "extra": extra_texts}
     changes = {
         "missing": [*task.get("missing", []), *new_missing],
         "extra": [*task.get("extra", []), *extra_texts],
-        "amended": [
-            *task.get("amended", []),
-            {"at": stamp, "missing": new_missing, "extra": extra_texts},
-        ],
+        "amended": [*task.get("amended", []), amendment],
     }
     patch(db, TASKS, {doc_id: changes})
     return Amendment({**task, **changes}, new_missing, extra_texts, sorted(seen))

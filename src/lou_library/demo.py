@@ -21,6 +21,7 @@ from lou_library.catalogue import BookSpec, categories, check_spec, create_books
 from lou_library.errors import Invalid
 from lou_library.network import add_box, add_site, add_volunteer, depot_record
 from lou_library.records import SITES
+from lou_library.schema import BoxStatus
 from lou_library.store import RawData, new_document
 
 FILL = 0.8
@@ -45,7 +46,7 @@ def _read(name: str) -> list[dict[str, str]]:
 
 def empty_document() -> RawData:
     data = new_document()
-    data[SITES] = {"1": depot_record()}
+    data[SITES] = {"1": dict(depot_record())}
     return data
 
 
@@ -89,7 +90,8 @@ def _place_books(db: TinyDB, capacity: dict[str, int]) -> None:
     order = sorted(room)
     known = categories(db)
     boxes = {
-        code: {"code": code, "status": "active", "capacity": cap} for code, cap in capacity.items()
+        code: {"code": code, "status": BoxStatus.active, "capacity": cap}
+        for code, cap in capacity.items()
     }
     # (title row, box) -> copies, so each title's copies in one box share one spec
     placed: dict[tuple[int, str | None], int] = defaultdict(int)

@@ -24,6 +24,7 @@ from lou_library import clock, schema
 from lou_library import messages as M
 from lou_library.network import DEPOT
 from lou_library.records import BOOKS, BOXES, EVENTS, SITES, VOLUNTEERS, Doc, event, log, rows
+from lou_library.schema import BookStatus, BoxStatus, EventKind, RoundStatus, SiteKind
 from lou_library.text import strip_unsafe, unsafe_chars
 
 REPAIRABLE = {"orphan_book", "retired_box", "stray_box", "orphan_site", "bad_text"}
@@ -128,7 +129,7 @@ def _check_codes(found: _Findings, table: str) -> None:
 
 
 def _check_boxes(found: _Findings, sites: dict[Any, Doc], boxes: dict[Any, Doc]) -> None:
-    if sites.get(DEPOT, {}).get("kind") != "depot":
+    if sites.get(DEPOT, {}).get("kind") != SiteKind.depot:
         found.add("no_depot", DEPOT, M.CHECK_NO_DEPOT())
     for record in sorted(found.docs(BOXES), key=lambda doc: str(doc["code"])):
         if record["site"] not in sites:
@@ -142,7 +143,7 @@ def _check_books(found: _Findings, boxes: dict[Any, Doc]) -> None:
     A box or site code changed by hand leaves its books (or volunteers) pointing at the
     old code: moving them to the depot (or dropping the site) would lose where they are.
     So a missing code that looks like an existing one is reported, never repaired."""
-    filled = {b.get("box") for b in found.docs(BOOKS) if b.get("status") == "in_box"}
+    filled = {b.get("box") for b in found.docs(BOOKS) if b.get("status") == BookStatus.in_box}
     empty_boxes = [c for c in boxes if isinstance(c, str) and c not in filled]
 
     def box_doubt(box: object) -> str:
@@ -151,10 +152,10 @@ def _check_books(found: _Findings, boxes: dict[Any, Doc]) -> None:
 
     for book in found.docs(BOOKS):
         code, status, box = book.get("code"), book.get("status"), book.get("box")
-        if status == "in_box":
+        if status == BookStatus.in_box:
             if box not in boxes:
                 found.add("orphan_book", code, M.CHECK_BOOK_BOX(code=code, box=box), box_doubt(box))
-            elif boxes[box].get("status") == "retired":
+            elif boxes[box].get("status") == BoxStatus.retired:
                 found.add("retired_box", code, M.CHECK_BOOK_RETIRED(code=code, box=box))
         elif box is not None:  # in the depot, not seen, lost or withdrawn
             found.add("stray_box", code, M.CHECK_BOOK_STRAY(code=code, box=box))
@@ -219,7 +220,7 @@ def repair(db: TinyDB, problems: list[Problem]) -> int:
         if doc.get("code") in books:
             events.append(
                 event(
-                    "to_depot",
+                    EventKind.to_depot,
                     doc["code"],
                     "db check --repair",
                     source=doc.get("box"),
@@ -228,7 +229,7 @@ def repair(db: TinyDB, problems: list[Problem]) -> int:
                 )
             )
             doc["last_box"] = doc.get("box")
-            doc["status"] = "in_depot"
+            doc["status"] = BookStatus.in_depot
         doc["box"] = None
 
     if book_ids:
@@ -303,12 +304,13 @@ def depth(value: object) -> int:
 def _undo_to_drop(data: dict[str, Any]) -> list[str]:
     """Round records whose undo data is not needed: every round but the last applied one."""
     rounds = data.get("rounds", {})
-    applied = [r.get("number") for r in rounds.values() if r.get("status") == "applied"]
+    applied = [r.get("number") for r in rounds.values() if r.get("status") == RoundStatus.applied]
     last = max((n for n in applied if isinstance(n, int)), default=None)
     return [
         key
         for key, record in rounds.items()
-        if "undo" in record and (record.get("number") != last or record.get("status") != "applied")
+        if "undo" in record
+        and (record.get("number") != last or record.get("status") != RoundStatus.applied)
     ]
 
 

@@ -25,6 +25,7 @@ from lou_library.catalogue import code_order
 from lou_library.errors import Invalid
 from lou_library.i18n import Msg
 from lou_library.records import BOOKS, BOXES, SITES, Doc, docs, find_code
+from lou_library.schema import BookStatus, BoxStatus
 from lou_library.text import split_list
 
 PAGE_WIDTH = 210.0  # A4, millimetres
@@ -96,7 +97,7 @@ def book_labels(db: TinyDB, only: Sequence[str] = (), since: date | None = None)
         BOOKS,
         M.NO_BOOK,
         only,
-        (b for b in docs(db, BOOKS) if b["status"] != "withdrawn"),
+        (b for b in docs(db, BOOKS) if b["status"] != BookStatus.withdrawn),
     )
     if since is not None:
         chosen = [b for b in chosen if str(b.get("added_on") or "") >= since.isoformat()]
@@ -109,7 +110,7 @@ def box_labels(db: TinyDB, only: Sequence[str] = (), since: date | None = None) 
     """Labels for boxes: all but retired ones, or those in ``only``; set up on or after
     ``since``; in code order."""
     chosen = _pick(
-        db, BOXES, M.NO_BOX, only, (b for b in docs(db, BOXES) if b["status"] != "retired")
+        db, BOXES, M.NO_BOX, only, (b for b in docs(db, BOXES) if b["status"] != BoxStatus.retired)
     )
     if since is not None:
         chosen = [b for b in chosen if str(b.get("created_at") or "")[:10] >= since.isoformat()]

@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Mapping
 from datetime import date
-from typing import Any, Literal
+from typing import Any
 
 from tinydb import TinyDB
 
@@ -33,6 +34,20 @@ from lou_library.records import (
     rows,
     suggest,
 )
+from lou_library.schema import (
+    Away,
+    BookStatus,
+    Box,
+    BoxStatus,
+    EventKind,
+    Role,
+    RoundStatus,
+    Site,
+    SiteKind,
+    Status,
+    TaskStatus,
+    Volunteer,
+)
 from lou_library.text import (
     clean,
     fold,
@@ -46,23 +61,22 @@ from lou_library.text import (
 DEPOT = "DEPOT"
 DEPOT_NAME = "社区图书室"
 # The vocabularies live in lou_library.schema; a site added by hand is never the depot.
-SITE_KINDS = (schema.SiteKind.compound.value, schema.SiteKind.yard.value)
+SITE_KINDS = (SiteKind.compound.value, SiteKind.yard.value)
 BOX_STATUSES = schema.vocabulary_of(schema.BoxStatus)
 ROLES = schema.vocabulary_of(schema.Role)
 DEFAULT_CAPACITY = 30
 MAX_CAPACITY = 1000
 
-SiteKind = Literal["compound", "yard"]
 _CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,11}$")
 _PHONE = re.compile(r"^\+?[0-9]{5,15}$")
 
 
-def depot_record() -> Doc:
+def depot_record() -> Site:
     return {
         "code": DEPOT,
         "name": DEPOT_NAME,
-        "kind": "depot",
-        "status": "active",
+        "kind": SiteKind.depot,
+        "status": Status.active,
         "note": "",
         "created_at": clock.stamp(),
     }
@@ -78,13 +92,15 @@ def check_code(code: str, what: str) -> str:
 # ---------------------------------------------------------------------------- sites
 
 
-def site_row(db: TinyDB, doc: Doc, counts: dict[str, Counter[str]] | None = None) -> Doc:
+def site_row(
+    db: TinyDB, doc: Mapping[str, Any], counts: dict[str, Counter[str]] | None = None
+) -> Doc:
     counts = counts if counts is not None else network_counts(db)
     return {
         "code": doc["code"],
         "name": doc["name"],
         "kind": doc["kind"],
-        "status": doc.get("status", "active"),
+        "status": doc.get("status", Status.active),
         "note": doc.get("note", ""),
         "boxes": counts["boxes"][doc["code"]],
         "books": counts["books"][doc["code"]],
@@ -98,17 +114,17 @@ def network_counts(db: TinyDB) -> dict[str, Counter[str]]:
     boxes: Counter[str] = Counter()
     for box in docs(db, BOXES):
         box_site[box["code"]] = box["site"]
-        if box["status"] != "retired":
+        if box["status"] != BoxStatus.retired:
             boxes[box["site"]] += 1
     books: Counter[str] = Counter()
     for book in docs(db, BOOKS):
-        if book["status"] == "in_box":
+        if book["status"] == BookStatus.in_box:
             books[box_site.get(book["box"], "?")] += 1
-        elif book["status"] == "in_depot":
+        elif book["status"] == BookStatus.in_depot:
             books[DEPOT] += 1
     volunteers: Counter[str] = Counter()
     for person in docs(db, VOLUNTEERS):
-        if person["status"] == "active":
+        if person["status"] == Status.active:
             for site in person.get("sites", []):
                 volunteers[site] += 1
     return {"boxes": boxes, "books": books, "volunteers": volunteers}
@@ -155,11 +171,11 @@ def add_site(
         while code in existing:
             n += 1
             code = f"{base}{n}"
-    record = {
+    record: Site = {
         "code": code,
         "name": name,
-        "kind": kind,
-        "status": "active",
+        "kind": SiteKind(kind),
+        "status": Status.active,
         "note": clean(note),
         "created_at": clock.stamp(),
     }
@@ -169,11 +185,11 @@ def add_site(
 
 def list_sites(db: TinyDB, include_retired: bool = False) -> list[Doc]:
     counts = network_counts(db)
-    order = {"depot": 0, "compound": 1, "yard": 2}
+    order = {SiteKind.depot: 0, SiteKind.compound: 1, SiteKind.yard: 2}
     found = [
         site_row(db, doc, counts)
         for doc in docs(db, SITES)
-        if include_retired or doc.get("status", "active") == "active"
+        if include_retired or doc.get("status", Status.active) == Status.active
     ]
     found.sort(key=lambda s: (order[s["kind"]], s["code"]))
     return found
@@ -189,7 +205,7 @@ def edit_site(
         if any(d["name"] == changes["name"] and d["code"] != doc["code"] for d in docs(db, SITES)):
             raise Conflict(M.DUPLICATE_SITE_NAME, name=changes["name"])
     if kind is not None:
-        if doc["kind"] == "depot" or kind not in SITE_KINDS:
+        if doc["kind"] == SiteKind.depot or kind not in SITE_KINDS:
             raise Invalid(M.BAD_CHOICE, what="--kind", value=kind, choices=", ".join(SITE_KINDS))
         changes["kind"] = kind
     if note is not None:
@@ -202,35 +218,39 @@ def edit_site(
 
 def retire_site(db: TinyDB, code: str) -> Doc:
     doc_id, doc = get_site(db, code)
-    if doc["kind"] == "depot":
+    if doc["kind"] == SiteKind.depot:
         raise Conflict(M.DEPOT_IS_PERMANENT)
-    if doc.get("status") == "retired":
+    if doc.get("status") == Status.retired:
         raise Conflict(M.ALREADY_RETIRED, code=doc["code"])
     active = sorted(
-        b["code"] for b in docs(db, BOXES) if b["site"] == doc["code"] and b["status"] != "retired"
+        b["code"]
+        for b in docs(db, BOXES)
+        if b["site"] == doc["code"] and b["status"] != BoxStatus.retired
     )
     if active:
         raise Conflict(M.SITE_HAS_BOXES, code=doc["code"], boxes=", ".join(active))
-    db.table(SITES).update({"status": "retired"}, doc_ids=[doc_id])
-    return site_row(db, {**doc, "status": "retired"})
+    db.table(SITES).update({"status": Status.retired}, doc_ids=[doc_id])
+    return site_row(db, {**doc, "status": Status.retired})
 
 
 def reactivate_site(db: TinyDB, code: str) -> Doc:
     """Bring a retired site back into use (its boxes stay retired until reactivated)."""
     doc_id, doc = get_site(db, code)
-    if doc.get("status", "active") != "retired":
+    if doc.get("status", Status.active) != Status.retired:
         raise Conflict(M.NOT_RETIRED, code=doc["code"])
-    db.table(SITES).update({"status": "active"}, doc_ids=[doc_id])
-    return site_row(db, {**doc, "status": "active"})
+    db.table(SITES).update({"status": Status.active}, doc_ids=[doc_id])
+    return site_row(db, {**doc, "status": Status.active})
 
 
 def open_tasks_of_current_round(db: TinyDB) -> list[Doc]:
     """The tasks of the last applied round not reported done yet, by id."""
-    applied = [r["number"] for r in docs(db, "rounds") if r["status"] == "applied"]
+    applied = [r["number"] for r in docs(db, "rounds") if r["status"] == RoundStatus.applied]
     if not applied:
         return []
     current = max(applied)
-    found = [t for t in docs(db, "tasks") if t["round"] == current and t["status"] == "open"]
+    found = [
+        t for t in docs(db, "tasks") if t["round"] == current and t["status"] == TaskStatus.open
+    ]
     return sorted(found, key=lambda t: t["id"])
 
 
@@ -247,10 +267,10 @@ def _refuse_if_box_walked(db: TinyDB, code: str) -> None:
 
 
 def box_counts(db: TinyDB) -> Counter[str]:
-    return Counter(b["box"] for b in docs(db, BOOKS) if b["status"] == "in_box")
+    return Counter(b["box"] for b in docs(db, BOOKS) if b["status"] == BookStatus.in_box)
 
 
-def box_row(doc: Doc, counts: Counter[str]) -> Doc:
+def box_row(doc: Mapping[str, Any], counts: Counter[str]) -> Doc:
     return {
         "code": doc["code"],
         "site": doc["site"],
@@ -283,9 +303,9 @@ def add_box(
     code: str | None = None,
 ) -> Doc:
     _, site_doc = get_site(db, site)
-    if site_doc["kind"] == "depot":
+    if site_doc["kind"] == SiteKind.depot:
         raise Invalid(M.NO_BOX_IN_DEPOT)
-    if site_doc.get("status") == "retired":
+    if site_doc.get("status") == Status.retired:
         raise Conflict(M.SITE_RETIRED, code=site_doc["code"])
     building = require(building, M.FIELD_BUILDING())
     unit = require(unit, M.FIELD_UNIT())
@@ -301,13 +321,13 @@ def add_box(
             n += 1
         code = f"{site_doc['code']}-{n:02d}"
     _refuse_taken_place(db, site_doc["code"], building, unit)
-    record = {
+    record: Box = {
         "code": code,
         "site": site_doc["code"],
         "building": building,
         "unit": unit,
         "capacity": capacity,
-        "status": "active",
+        "status": BoxStatus.active,
         "note": clean(note),
         "created_at": clock.stamp(),
     }
@@ -324,7 +344,7 @@ def list_boxes(db: TinyDB, site: str | None = None, status: str | None = None) -
         box_row(doc, counts)
         for doc in docs(db, BOXES)
         if (site_code is None or doc["site"] == site_code)
-        and (doc["status"] == status if status else doc["status"] != "retired")
+        and (doc["status"] == status if status else doc["status"] != BoxStatus.retired)
     ]
     found.sort(key=lambda b: b["code"])
     return found
@@ -338,7 +358,7 @@ def _refuse_taken_place(
         if (
             other["code"] != besides
             and other["site"] == site
-            and other["status"] != "retired"
+            and other["status"] != BoxStatus.retired
             and fold(other["building"]) == fold(building)
             and fold(other["unit"]) == fold(unit)
         ):
@@ -355,7 +375,7 @@ def edit_box(
     status: str | None = None,
 ) -> Doc:
     doc_id, doc = get_box(db, code)
-    if doc["status"] == "retired":
+    if doc["status"] == BoxStatus.retired:
         raise Conflict(M.BOX_RETIRED, code=doc["code"])
     changes: dict[str, Any] = {}
     if building is not None:
@@ -374,9 +394,9 @@ def edit_box(
     if note is not None:
         changes["note"] = clean(note)
     if status is not None:
-        if status not in ("active", "repair"):
+        if status not in (BoxStatus.active, BoxStatus.repair):
             raise Invalid(M.BAD_CHOICE, what="--status", value=status, choices="active, repair")
-        if status == "repair" and doc["status"] != "repair":
+        if status == BoxStatus.repair and doc["status"] != BoxStatus.repair:
             _refuse_if_box_walked(db, doc["code"])
         changes["status"] = status
     if not changes:
@@ -388,46 +408,48 @@ def edit_box(
 def retire_box(db: TinyDB, code: str) -> tuple[Doc, list[str]]:
     """Retire a box; its books go back to the depot (returned, so the CLI can list them)."""
     doc_id, doc = get_box(db, code)
-    if doc["status"] == "retired":
+    if doc["status"] == BoxStatus.retired:
         raise Conflict(M.ALREADY_RETIRED, code=doc["code"])
     _refuse_if_box_walked(db, doc["code"])
     moved = []
     for book_id, book in rows(db, BOOKS).items():
-        if book.get("box") == doc["code"] and book["status"] == "in_box":
+        if book.get("box") == doc["code"] and book["status"] == BookStatus.in_box:
             moved.append((int(book_id), book["code"]))
     stamp = clock.stamp()
     db.table(BOOKS).update(
-        {"box": None, "status": "in_depot", "last_box": doc["code"]},
+        {"box": None, "status": BookStatus.in_depot, "last_box": doc["code"]},
         doc_ids=[book_id for book_id, _ in moved],
     )
     log(
         db,
         [
-            event("to_depot", book, "box retire", source=doc["code"], target=DEPOT, at=stamp)
+            event(
+                EventKind.to_depot, book, "box retire", source=doc["code"], target=DEPOT, at=stamp
+            )
             for _, book in moved
         ],
     )
-    db.table(BOXES).update({"status": "retired"}, doc_ids=[doc_id])
-    return box_row({**doc, "status": "retired"}, Counter()), [book for _, book in moved]
+    db.table(BOXES).update({"status": BoxStatus.retired}, doc_ids=[doc_id])
+    return box_row({**doc, "status": BoxStatus.retired}, Counter()), [book for _, book in moved]
 
 
 def reactivate_box(db: TinyDB, code: str) -> Doc:
     """Bring a retired box back into use, empty, at its place (which must still be free)."""
     doc_id, doc = get_box(db, code)
-    if doc["status"] != "retired":
+    if doc["status"] != BoxStatus.retired:
         raise Conflict(M.NOT_RETIRED, code=doc["code"])
     _, site_doc = get_site(db, doc["site"])
-    if site_doc.get("status") == "retired":
+    if site_doc.get("status") == Status.retired:
         raise Conflict(M.BOX_SITE_RETIRED, code=doc["code"], site=site_doc["code"])
     _refuse_taken_place(db, doc["site"], doc["building"], doc["unit"], besides=doc["code"])
-    db.table(BOXES).update({"status": "active"}, doc_ids=[doc_id])
-    return box_row({**doc, "status": "active"}, box_counts(db))
+    db.table(BOXES).update({"status": BoxStatus.active}, doc_ids=[doc_id])
+    return box_row({**doc, "status": BoxStatus.active}, box_counts(db))
 
 
 # ----------------------------------------------------------------------- volunteers
 
 
-def volunteer_row(doc: Doc, show_contact: bool = False) -> Doc:
+def volunteer_row(doc: Mapping[str, Any], show_contact: bool = False) -> Doc:
     return {
         "code": doc["code"],
         "name": doc["name"],
@@ -465,9 +487,9 @@ def _named_sites(db: TinyDB, sites: list[str]) -> list[Doc]:
 def check_sites(db: TinyDB, sites: list[str]) -> list[str]:
     codes = []
     for doc in _named_sites(db, sites):
-        if doc["kind"] == "depot":
+        if doc["kind"] == SiteKind.depot:
             codes.append(doc["code"])
-        elif doc.get("status") == "retired":
+        elif doc.get("status") == Status.retired:
             raise Conflict(M.SITE_RETIRED, code=doc["code"])
         else:
             codes.append(doc["code"])
@@ -484,7 +506,7 @@ def _by_name(table: dict[str, Doc], wanted: str, status: str) -> list[tuple[int,
     return named
 
 
-def find_volunteer(db: TinyDB, who: str, status: str = "active") -> tuple[int, Doc]:
+def find_volunteer(db: TinyDB, who: str, status: str = Status.active) -> tuple[int, Doc]:
     """By code (``V007``, whatever their status), or by exact name or pinyin initials among
     the volunteers of ``status`` (the active ones: a retired 王秀兰 never makes the active
     王秀兰 ambiguous; ``volunteer reactivate`` looks among the retired ones)."""
@@ -500,7 +522,7 @@ def find_volunteer(db: TinyDB, who: str, status: str = "active") -> tuple[int, D
     if len(named) > 1:
         choices = ", ".join(f"{d['code']} {d['name']}" for _, d in named)
         raise Conflict(M.AMBIGUOUS_VOLUNTEER, name=who, choices=choices)
-    others = _by_name(table, wanted, "retired" if status == "active" else "active")
+    others = _by_name(table, wanted, Status.retired if status == Status.active else Status.active)
     if others:
         codes = ", ".join(d["code"] for _, d in others)
         hint = M.VOLUNTEER_OTHER_STATUS[status](codes=codes)
@@ -509,7 +531,7 @@ def find_volunteer(db: TinyDB, who: str, status: str = "active") -> tuple[int, D
     raise NotFound(M.NO_VOLUNTEER, code=who, hint=suggest(wanted, names))
 
 
-def namesakes(db: TinyDB, person: Doc) -> list[Doc]:
+def namesakes(db: TinyDB, person: Mapping[str, Any]) -> list[Doc]:
     """Other active volunteers with the same name (adding one warns, naming them)."""
     return sorted(
         (
@@ -517,7 +539,7 @@ def namesakes(db: TinyDB, person: Doc) -> list[Doc]:
             for d in docs(db, VOLUNTEERS)
             if d["name"] == person["name"]
             and d["code"] != person["code"]
-            and d["status"] == "active"
+            and d["status"] == Status.active
         ),
         key=lambda d: d["code"],
     )
@@ -529,8 +551,8 @@ def add_volunteer(
     phone: str | None = None,
     party_member: bool = False,
     sites: list[str] | None = None,
-    role: str = "member",
-) -> Doc:
+    role: str = Role.member,
+) -> Volunteer:
     name = require(name, M.FIELD_NAME())
     if role not in ROLES:
         raise Invalid(M.BAD_CHOICE, what="--role", value=role, choices=", ".join(ROLES))
@@ -538,14 +560,14 @@ def add_volunteer(
     n = len(existing) + 1
     while f"V{n:03d}" in existing:
         n += 1
-    record = {
+    record: Volunteer = {
         "code": f"V{n:03d}",
         "name": name,
-        "role": role,
+        "role": Role(role),
         "party_member": party_member,
         "phone": check_phone(phone),
         "sites": check_sites(db, sites or []),
-        "status": "active",
+        "status": Status.active,
         "created_at": clock.stamp(),
     }
     db.table(VOLUNTEERS).insert(record)
@@ -559,7 +581,7 @@ def list_volunteers(
     found = [
         doc
         for doc in docs(db, VOLUNTEERS)
-        if (include_retired or doc["status"] == "active")
+        if (include_retired or doc["status"] == Status.active)
         and (site_code is None or site_code in doc.get("sites", []))
     ]
     found.sort(key=lambda d: d["code"])
@@ -576,7 +598,7 @@ def edit_volunteer(
     role: str | None = None,
 ) -> Doc:
     doc_id, doc = find_volunteer(db, who)
-    if doc["status"] == "retired":
+    if doc["status"] == Status.retired:
         raise Conflict(M.VOLUNTEER_RETIRED, code=doc["code"])
     changes: dict[str, Any] = {}
     if name is not None:
@@ -610,14 +632,14 @@ def add_away(
     doc_id, doc = find_volunteer(db, who)
     if end < start:
         raise Invalid(M.AWAY_BACKWARDS, start=start, end=end)
-    period = {"from": start.isoformat(), "to": end.isoformat(), "reason": clean(reason)}
+    period: Away = {"from": start.isoformat(), "to": end.isoformat(), "reason": clean(reason)}
     periods = sorted([*doc.get("away", []), period], key=lambda p: (p["from"], p["to"]))
     db.table(VOLUNTEERS).update({"away": periods}, doc_ids=[doc_id])
     clashes = sorted(
         str(t["id"])
         for t in all_docs(db, "tasks")
         if t.get("volunteer") == doc["code"]
-        and t["status"] == "open"
+        and t["status"] == TaskStatus.open
         and period["from"] <= t["date"] <= period["to"]
     )
     return {**doc, "away": periods}, clashes
@@ -635,7 +657,7 @@ def cancel_away(db: TinyDB, who: str, start: date) -> Doc:
 def retire_volunteer(db: TinyDB, who: str) -> Doc:
     """Retire a volunteer; refused while a walk of the current round is still theirs."""
     doc_id, doc = find_volunteer(db, who)
-    if doc["status"] == "retired":
+    if doc["status"] == Status.retired:
         raise Conflict(M.ALREADY_RETIRED, code=doc["code"])
     for task in open_tasks_of_current_round(db):
         if task.get("volunteer") == doc["code"]:
@@ -647,14 +669,14 @@ def retire_volunteer(db: TinyDB, who: str) -> Doc:
                 round=task["round"],
                 date=task["date"],
             )
-    db.table(VOLUNTEERS).update({"status": "retired"}, doc_ids=[doc_id])
-    return {**doc, "status": "retired"}
+    db.table(VOLUNTEERS).update({"status": Status.retired}, doc_ids=[doc_id])
+    return {**doc, "status": Status.retired}
 
 
 def reactivate_volunteer(db: TinyDB, who: str) -> Doc:
     """Bring a retired volunteer back (by code, or by name among the retired ones)."""
-    doc_id, doc = find_volunteer(db, who, status="retired")
-    if doc["status"] != "retired":
+    doc_id, doc = find_volunteer(db, who, status=Status.retired)
+    if doc["status"] != Status.retired:
         raise Conflict(M.NOT_RETIRED, code=doc["code"])
-    db.table(VOLUNTEERS).update({"status": "active"}, doc_ids=[doc_id])
-    return {**doc, "status": "active"}
+    db.table(VOLUNTEERS).update({"status": Status.active}, doc_ids=[doc_id])
+    return {**doc, "status": Status.active}

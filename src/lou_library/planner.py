@@ -17,6 +17,7 @@ from statistics import median
 
 from lou_library.network import DEPOT
 from lou_library.records import Doc
+from lou_library.schema import BookStatus, Condition
 
 Move = tuple[str, str, str]  # (book, from, to)
 Carried = tuple[str, str]  # a book in the bag, with the box (or DEPOT) it comes from
@@ -38,11 +39,14 @@ def shelves(books: Iterable[Doc], number: int, lost_after: int) -> Shelves:
     newly_lost: list[str] = []
     for book in books:
         status = book["status"]
-        if status == "in_box":
+        if status == BookStatus.in_box:
             in_boxes[book["box"]].append(book)
-        elif status == "in_depot" and book.get("condition") != "damaged":
+        elif status == BookStatus.in_depot and book.get("condition") != Condition.damaged:
             depot.append(book)
-        elif status == "not_seen" and number - int(book.get("missing_since", number)) >= lost_after:
+        elif (
+            status == BookStatus.not_seen
+            and number - int(book.get("missing_since", number)) >= lost_after
+        ):
             newly_lost.append(book["code"])
     depot.sort(key=lambda b: (int(b.get("since", 0)), len(b["code"]), b["code"]))
     return Shelves(in_boxes, depot, newly_lost)
@@ -75,9 +79,9 @@ def what_leaves(
         code = box["code"]
         inside = sorted(in_boxes.get(code, []), key=lambda b: (int(b.get("since", 0)), b["code"]))
         for book in inside:
-            if book.get("condition") == "damaged":
+            if book.get("condition") == Condition.damaged:
                 leaving.damaged.append((book["code"], code, DEPOT))
-        rest = [b["code"] for b in inside if b.get("condition") != "damaged"]
+        rest = [b["code"] for b in inside if b.get("condition") != Condition.damaged]
         send = min(len(rest), batch)
         keep = max(0, min(len(rest), targets[code]) - send)
         leaving.outgoing[code] = rest[: len(rest) - keep]

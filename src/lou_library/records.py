@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import difflib
 import unicodedata
-from collections.abc import Iterable, Mapping, MutableMapping
-from typing import Any
+from collections.abc import Iterable, Mapping, MutableMapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from tinydb import TinyDB
 
 from lou_library import clock, store
 from lou_library.errors import NotFound
 from lou_library.i18n import Msg
+from lou_library.schema import EventKind
+
+if TYPE_CHECKING:
+    from lou_library.schema import Event
 
 SITES = "sites"
 BOXES = "boxes"
@@ -107,9 +111,18 @@ def event(
     volunteer: str | None = None,
     note: str | None = None,
     at: str | None = None,
-) -> Doc:
-    """One entry of a book's history: where it came from, where it went, and why."""
-    record: Doc = {"at": at or clock.stamp(), "book": book, "action": action, "command": command}
+) -> Event:
+    """One entry of a book's history: where it came from, where it went, and why.
+
+    ``action`` is an :class:`~lou_library.schema.EventKind` (a plain string must be one:
+    ``rotation.apply_round`` still passes ``"lost"``; once it passes the member, this can
+    take ``EventKind`` only and drop the conversion)."""
+    record: Event = {
+        "at": at or clock.stamp(),
+        "book": book,
+        "action": EventKind(action),
+        "command": command,
+    }
     if source is not None:
         record["from"] = source
     if target is not None:
@@ -151,7 +164,7 @@ def last_event(db: TinyDB) -> int:
     return last_id(db, EVENTS)
 
 
-def append(db: TinyDB, table: str, records: list[Doc]) -> None:
+def append(db: TinyDB, table: str, records: Sequence[Mapping[str, Any]]) -> None:
     """Add records after the last one, in place in the unit of work (TinyDB's insert
     rebuilds the whole table: 0.06 s per `book add` at 100,000 books), without parsing a
     table no rule has read (the history, at 100,000 books after a year, is 24 MB of
@@ -164,7 +177,7 @@ def append(db: TinyDB, table: str, records: list[Doc]) -> None:
     db.storage.write(data)
 
 
-def log(db: TinyDB, events: list[Doc]) -> None:
+def log(db: TinyDB, events: Sequence[Event]) -> None:
     """Append history entries, numbered after the last one."""
     append(db, EVENTS, events)
 

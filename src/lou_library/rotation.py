@@ -84,6 +84,16 @@ from lou_library.records import (
     rows,
     settings,
 )
+from lou_library.schema import (
+    BookStatus,
+    BoxStatus,
+    EventKind,
+    Handover,
+    RoundStatus,
+    SiteKind,
+    Status,
+    TaskStatus,
+)
 
 Day = date  # a field of Plan is called "date"
 
@@ -169,15 +179,15 @@ class Plan:
 
 def route(db: TinyDB) -> list[Doc]:
     """Active boxes in ring order: site by site, then by code."""
-    site_docs = {s["code"]: s for s in docs(db, SITES) if s["kind"] != "depot"}
+    site_docs = {s["code"]: s for s in docs(db, SITES) if s["kind"] != SiteKind.depot}
     configured = [c for c in rotation_settings(db).get("route", []) if c in site_docs]
-    kind_order = {"compound": 0, "yard": 1}
+    kind_order = {SiteKind.compound: 0, SiteKind.yard: 1}
     rest = sorted(
         (c for c in site_docs if c not in configured),
         key=lambda c: (kind_order.get(site_docs[c]["kind"], 2), c),
     )
     order = {code: i for i, code in enumerate([*configured, *rest])}
-    active = [b for b in docs(db, BOXES) if b["status"] == "active" and b["site"] in order]
+    active = [b for b in docs(db, BOXES) if b["status"] == BoxStatus.active and b["site"] in order]
     active.sort(key=lambda b: (order[b["site"]], len(b["code"]), b["code"]))
     return active
 
@@ -209,7 +219,7 @@ class _Memories(Mapping[str, dict[str, int]]):
 
 
 def last_round(db: TinyDB) -> Doc | None:
-    applied = [r for r in docs(db, ROUNDS) if r["status"] == "applied"]
+    applied = [r for r in docs(db, ROUNDS) if r["status"] == RoundStatus.applied]
     return max(applied, key=lambda r: r["number"]) if applied else None
 
 
@@ -298,7 +308,7 @@ def _plan_warnings(db: TinyDB, when: schedule.RoundDate) -> list[str]:
         unreported = sorted(
             t["id"]
             for t in docs(db, TASKS)
-            if t["round"] == previous["number"] and t["status"] != "done"
+            if t["round"] == previous["number"] and t["status"] != TaskStatus.done
         )
         if unreported:
             warnings.append(
@@ -378,7 +388,7 @@ def _assign(
     a round while someone free is left. When nobody of the site or its neighbours is
     available, the nearest site with someone free lends a volunteer, with a warning.
     """
-    people = [p for p in docs(db, VOLUNTEERS) if p["status"] == "active" and p.get("sites")]
+    people = [p for p in docs(db, VOLUNTEERS) if p["status"] == Status.active and p.get("sites")]
     previous = last_round(db)
     current = (previous["number"] if previous else 0) + 1
     loads = {code: v[0] for code, v in volunteer_loads(db, current).items()}
@@ -686,7 +696,9 @@ def undoable(db: TinyDB) -> Doc:
     if "undo" not in record:
         raise Conflict(M.UNDO_TOO_OLD, number=record["number"])
     done = sorted(
-        t["id"] for t in docs(db, TASKS) if t["round"] == record["number"] and t["status"] == "done"
+        t["id"]
+        for t in docs(db, TASKS)
+        if t["round"] == record["number"] and t["status"] == TaskStatus.done
     )
     if done:
         raise Conflict(
@@ -847,7 +859,7 @@ def complete_task(
     doc_id, task = get_task(db, task_id, stops=listed is None)
     if listed is not None:
         task = {**task, "stops": listed["stops"]}
-    if task["status"] == "done":
+    if task["status"] == TaskStatus.done:
         at = task["done_at"].replace("T", " ")
         raise Conflict(M.TASK_ALREADY_DONE_AMEND, id=task["id"], at=at)
     handled = task_books(task)
@@ -859,7 +871,7 @@ def complete_task(
     stamp = clock.stamp()
     record_report(db, task, missing_codes, extra_pairs, "task done", stamp)
     changes = {
-        "status": "done",
+        "status": TaskStatus.done,
         "done_at": stamp,
         "missing": missing_codes,
         "extra": [f"{c}@{b}" for c, b in extra_pairs],
@@ -891,18 +903,21 @@ def record_report(
     events = []
     updates: dict[str, Doc] = {}
     for code in missing:
-        if code not in ids or book_rows[ids[code]]["status"] not in ("in_box", "in_depot"):
+        if code not in ids or book_rows[ids[code]]["status"] not in (
+            BookStatus.in_box,
+            BookStatus.in_depot,
+        ):
             continue
         source = handled[code][0]  # a box, or DEPOT for a book to come from the library room
         updates[ids[code]] = {
-            "status": "not_seen",
+            "status": BookStatus.not_seen,
             "box": None,
             "missing_since": task["round"],
             "last_box": source,
         }
         events.append(
             event(
-                "not_seen",
+                EventKind.not_seen,
                 code,
                 command,
                 source=source,
@@ -913,12 +928,16 @@ def record_report(
         )
     for code, box in extra:
         before = book_rows[ids[code]]
-        recorded = before.get("box") or (DEPOT if before["status"] == "in_depot" else None)
-        updates[ids[code]] = {**updates.get(ids[code], {}), "status": "in_box", "box": box}
+        recorded = before.get("box") or (DEPOT if before["status"] == BookStatus.in_depot else None)
+        updates[ids[code]] = {
+            **updates.get(ids[code], {}),
+            "status": BookStatus.in_box,
+            "box": box,
+        }
         updates[ids[code]]["last_box"] = box
         events.append(
             event(
-                "found",
+                EventKind.found,
                 code,
                 command,
                 source=recorded,
@@ -944,7 +963,7 @@ def _parse_extra(db: TinyDB, task: Doc, text: str) -> tuple[str, str]:
         raise Invalid(M.EXTRA_NEEDS_BOX, value=text, boxes=", ".join(task["boxes"]))
     for doc in docs(db, BOOKS):
         if doc["code"] == code:
-            if doc["status"] == "withdrawn":
+            if doc["status"] == BookStatus.withdrawn:
                 raise Conflict(M.BOOK_ALREADY_WITHDRAWN, code=code)
             return code, box
     raise NotFound(M.EXTRA_UNKNOWN, code=code)
@@ -954,10 +973,10 @@ def swap_task(db: TinyDB, task_id: str | int, to: str, *, force: bool = False) -
     """Hand an open task to another volunteer: of the same site, unless ``force``; never to
     someone away that day. The hand-over is kept in the task's history."""
     doc_id, task = get_task(db, task_id)
-    if task["status"] != "open":
+    if task["status"] != TaskStatus.open:
         raise Conflict(M.TASK_ALREADY_DONE, id=task["id"], at=task["done_at"].replace("T", " "))
     _, person = find_volunteer(db, to)
-    if person["status"] != "active":
+    if person["status"] != Status.active:
         raise Conflict(M.VOLUNTEER_RETIRED, code=person["code"])
     if person["code"] == task.get("volunteer"):
         raise Conflict(M.SWAP_SAME, name=person["name"], id=task["id"])
@@ -974,10 +993,8 @@ def swap_task(db: TinyDB, task_id: str | int, to: str, *, force: bool = False) -
             end=period["to"],
             reason=period.get("reason") or "—",
         )
-    handovers = [
-        *task.get("handovers", []),
-        {"at": clock.stamp(), "from": task.get("volunteer"), "to": person["code"]},
-    ]
+    handover: Handover = {"at": clock.stamp(), "from": task.get("volunteer"), "to": person["code"]}
+    handovers = [*task.get("handovers", []), handover]
     changes = {"volunteer": person["code"], "handovers": handovers}
     db.table(TASKS).update(changes, doc_ids=[doc_id])
     return {**task, **changes}
@@ -995,14 +1012,14 @@ def list_tasks(
         for t in docs(db, TASKS)
         if (who is None or t.get("volunteer") == who)
         and (round_number is None or t["round"] == round_number)
-        and (not open_only or t["status"] == "open")
+        and (not open_only or t["status"] == TaskStatus.open)
     ]
     found.sort(key=lambda t: (t["date"], t["id"]))
     return with_stops(db, found)
 
 
 def task_state(task: Doc, today: date) -> str:
-    if task["status"] == "done":
+    if task["status"] == TaskStatus.done:
         return "done"
     return "overdue" if date.fromisoformat(task["date"]) < today else "open"
 

@@ -1,5 +1,9 @@
 """The shape of every record, in one place: which fields each table's records carry,
-of which type, and the vocabularies (statuses, kinds, roles) as enums.
+of which type, and the vocabularies (statuses, kinds, roles, history actions) as enums.
+
+Two views of the same shape: a ``TypedDict`` per table (:data:`RECORDS`), for mypy to
+check the code that builds records, and :data:`SPECS`, which the store checks at run
+time; tests/test_schema.py keeps them in step.
 
 The store checks every record against these specs when it reads the file
 (:func:`first_problem`), so a hand-edited record that the rules cannot use stops the
@@ -13,17 +17,22 @@ left alone. Relations between records (a book's box exists, a code is unique) ar
 ``lou db check``'s business (:mod:`lou_library.integrity`): the rules tolerate them.
 """
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations``: the TypedDicts need NotRequired evaluated.
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from functools import cached_property
 from itertools import chain
 from operator import itemgetter, methodcaller
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 from lou_library import messages as M
+
+# The vocabularies. Each member's name is its stored value: a member is equal to the
+# string, hashes like it (Enum hashes the name), and orjson writes it as the string, so
+# the rules may put members into records and compare what they read with members. The
+# file, and what a command reads from it, hold plain strings.
 
 
 class BookStatus(StrEnum):
@@ -63,6 +72,28 @@ class TaskStatus(StrEnum):
     done = "done"
 
 
+class RoundStatus(StrEnum):
+    """Only applied rounds are stored (an undone round is removed)."""
+
+    applied = "applied"
+
+
+class EventKind(StrEnum):
+    """The ``action`` of a history entry: what happened to the book."""
+
+    added = "added"  # registered (book add, book import, init --demo)
+    donated = "donated"  # registered as a donation (donate, book import)
+    moved = "moved"  # placed by hand (book move)
+    rotated = "rotated"  # carried by a round (not stored: book history derives it)
+    to_depot = "to_depot"  # its box was retired (box retire, db check --repair)
+    edited = "edited"  # its details changed (book edit, book import)
+    withdrawn = "withdrawn"  # book withdraw
+    found = "found"  # seen again (book found, a task's report)
+    restored = "restored"  # a withdrawal taken back (book found)
+    not_seen = "not_seen"  # a task's report
+    lost = "lost"  # not seen for ``lost_after`` rounds (rotate apply)
+
+
 class Audience(StrEnum):
     general = "general"
     children = "children"
@@ -79,6 +110,195 @@ class Source(StrEnum):
     donation = "donation"
 
 
+# ----------------------------------------------------------------------------- records
+# One TypedDict per table: the keys a record may have and their types, for mypy to check
+# the code that builds records. Required keys are exactly the required fields of SPECS
+# below (tests/test_schema.py checks it); the rest are NotRequired, because records
+# written by earlier versions, or edited by hand, may lack them. Keys with a name Python
+# reserves (``from``) need the functional form.
+
+
+class RotationSettings(TypedDict, total=False):
+    """``lou schedule set`` and ``lou rotate settings``; absent keys take the defaults."""
+
+    start: str | None  # the date of round 1, YYYY-MM-DD
+    interval_days: int
+    skip_holidays: bool
+    fill: float
+    exchange: float
+    window: int
+    lost_after: int
+    max_boxes_per_task: int
+    route: list[str]
+
+
+class Settings(TypedDict, total=False):
+    rotation: RotationSettings
+
+
+class Meta(TypedDict):
+    """The one record of ``_meta``."""
+
+    schema_version: int
+    created_at: NotRequired[str]
+    created_by: NotRequired[str]
+    settings: NotRequired[Settings]
+    counters: NotRequired[dict[str, int]]  # "book", "task": the next number to give
+
+
+class Site(TypedDict):
+    code: str
+    name: str
+    kind: SiteKind
+    status: NotRequired[Status]
+    note: NotRequired[str]
+    created_at: NotRequired[str]
+
+
+class Box(TypedDict):
+    code: str
+    site: str
+    building: str
+    unit: str
+    capacity: int
+    status: BoxStatus
+    note: NotRequired[str]
+    created_at: NotRequired[str]
+    # round number (as text; "0": what it held before its first round) -> the codes of
+    # the books it received then, space-separated
+    recent: NotRequired[dict[str, str]]
+
+
+class Book(TypedDict):
+    code: str
+    title: str
+    category: str  # a key of the categories table (an open vocabulary: book category add)
+    status: BookStatus
+    box: NotRequired[str | None]  # where it is, when in a box
+    last_box: NotRequired[str | None]
+    author: NotRequired[str]
+    isbn: NotRequired[str]
+    audience: NotRequired[Audience]
+    condition: NotRequired[Condition]
+    source: NotRequired[Source]
+    donor: NotRequired[str]
+    added_on: NotRequired[str]
+    note: NotRequired[str]
+    py: NotRequired[str]  # search keys: full pinyin of title|author
+    pyi: NotRequired[str]  # and their initials
+    since: NotRequired[int]  # the round that brought it where it is
+    missing_since: NotRequired[int]  # the round its task reported it not seen
+
+
+Away = TypedDict("Away", {"from": str, "to": str, "reason": NotRequired[str]})
+
+
+class Volunteer(TypedDict):
+    code: str
+    name: str
+    role: Role
+    party_member: bool
+    status: Status
+    phone: NotRequired[str]
+    sites: NotRequired[list[str]]
+    away: NotRequired[list[Away]]
+    created_at: NotRequired[str]
+
+
+class Category(TypedDict):
+    key: str
+    zh: str
+    en: str
+
+
+Handover = TypedDict("Handover", {"at": str, "from": str | None, "to": str})
+
+
+class TaskAmendment(TypedDict):
+    """What one ``task done --amend`` added to a done task's report."""
+
+    at: str
+    missing: list[str]
+    extra: list[str]  # CODE@BOX
+
+
+class Task(TypedDict):
+    id: int
+    round: int
+    date: str
+    site: str
+    boxes: list[str]
+    books: int
+    status: TaskStatus
+    volunteer: NotRequired[str | None]
+    borrowed_from: NotRequired[str | None]  # the site the volunteer was lent from
+    done_at: NotRequired[str | None]
+    missing: NotRequired[list[str]]
+    extra: NotRequired[list[str]]  # CODE@BOX
+    handovers: NotRequired[list[Handover]]
+    amended: NotRequired[list[TaskAmendment]]
+
+
+# A run of books carried from one place (a box code, or DEPOT) to another; ``books`` are
+# their codes, space-separated (records.legs_of).
+Leg = TypedDict("Leg", {"from": str, "to": str, "books": str})
+
+
+class Round(TypedDict):
+    number: int
+    date: str
+    status: RoundStatus
+    planned_date: NotRequired[str]
+    applied_at: NotRequired[str]
+    moves: NotRequired[list[Leg]]
+    events_before: NotRequired[int]  # the number of the last history entry before it
+    tasks: NotRequired[list[int]]
+    figures: NotRequired[dict[str, int | float]]
+    undo: NotRequired[dict[str, Any]]  # the last round only (rotation.apply_round)
+
+
+Event = TypedDict(
+    "Event",
+    {
+        "at": str,
+        "book": str,
+        "action": EventKind,
+        "command": NotRequired[str],
+        "from": NotRequired[str | None],
+        "to": NotRequired[str | None],
+        "volunteer": NotRequired[str],
+        "note": NotRequired[str],
+    },
+)
+
+
+class Import(TypedDict):
+    """``imports``: what ``book import`` remembers of a file, to refuse it twice. Not in
+    SPECS: no rule depends on its shape."""
+
+    sha256: str
+    on: str
+    file: str
+    rows: int
+    books: int
+    updated: int
+
+
+# Table -> the TypedDict of its records.
+RECORDS: dict[str, type[Any]] = {
+    "_meta": Meta,
+    "sites": Site,
+    "boxes": Box,
+    "books": Book,
+    "volunteers": Volunteer,
+    "categories": Category,
+    "tasks": Task,
+    "rounds": Round,
+    "events": Event,
+    "imports": Import,
+}
+
+
 # ------------------------------------------------------------------------ value checks
 
 
@@ -90,16 +310,24 @@ class Kind:
     values (a vocabulary); ``deep``, if given, a further test of each value (the items of
     a list, a date's format). The store checks a whole column at once with ``types`` and
     ``values``, in C-level loops; only ``deep`` runs Python code per record, and the kinds
-    that have one are used by the small tables.
+    that have one are used by the small tables. ``members``, for a vocabulary, is its
+    enum: a record the rules built in memory may hold its members (``lou db check
+    --repair`` checks what it repaired), the file holds their strings.
     """
 
     types: frozenset[type]
     expected: Callable[[], str]
     values: frozenset[str] | None = None
     deep: Callable[[Any], bool] | None = None
+    members: type[StrEnum] | None = None
+
+    @cached_property
+    def accepted(self) -> frozenset[type]:
+        """The types a value may have: ``types``, and the vocabulary's enum."""
+        return self.types if self.members is None else self.types | {self.members}
 
     def test(self, value: Any) -> bool:
-        if type(value) not in self.types:
+        if type(value) not in self.accepted:
             return False
         if self.values is not None and value not in self.values:
             return False
@@ -112,8 +340,9 @@ def kind(
     *,
     values: Iterable[str] | None = None,
     deep: Callable[[Any], bool] | None = None,
+    members: type[StrEnum] | None = None,
 ) -> Kind:
-    return Kind(frozenset(types), expected, frozenset(values) if values else None, deep)
+    return Kind(frozenset(types), expected, frozenset(values) if values else None, deep, members)
 
 
 def _is_date(value: Any) -> bool:
@@ -186,7 +415,12 @@ def _is_settings(value: Any) -> bool:
 
 def _choice(vocabulary: type[StrEnum]) -> Kind:
     listed = ", ".join(member.value for member in vocabulary)
-    return kind((str,), lambda: M.EXPECT_ONE_OF(values=listed), values=vocabulary_of(vocabulary))
+    return kind(
+        (str,),
+        lambda: M.EXPECT_ONE_OF(values=listed),
+        values=vocabulary_of(vocabulary),
+        members=vocabulary,
+    )
 
 
 def vocabulary_of(vocabulary: type[StrEnum]) -> tuple[str, ...]:
@@ -226,6 +460,7 @@ SPECS: dict[str, tuple[Field, ...]] = {
     "_meta": (
         optional("settings", SETTINGS),
         optional("counters", COUNTERS),
+        Field("schema_version", POSITIVE),  # last: the record is named by its number
     ),
     "sites": (
         Field("code", CODE),
@@ -298,7 +533,7 @@ SPECS: dict[str, tuple[Field, ...]] = {
     "rounds": (
         Field("number", WHOLE),
         Field("date", DATE),
-        Field("status", TEXT),
+        Field("status", _choice(RoundStatus)),
         optional("tasks", LIST),
         optional("figures", MAPPING),
     ),
@@ -308,7 +543,7 @@ SPECS: dict[str, tuple[Field, ...]] = {
     ),
     "events": (
         Field("book", TEXT),
-        Field("action", TEXT),
+        Field("action", _choice(EventKind)),
         Field("at", TEXT),
         optional("command", TEXT),
         optional("from", TEXT_OR_NONE),
@@ -364,7 +599,7 @@ _ABSENT = _Absent()
 def _column_fits(records: Mapping[str, Any], spec: Field) -> bool:
     """Does every record's value of this field fit? One C-level pass over the column."""
     getter = methodcaller("get", spec.name, _ABSENT)
-    allowed = spec.kind.types if spec.required else spec.kind.types | {_Absent}
+    allowed = spec.kind.accepted if spec.required else spec.kind.accepted | {_Absent}
     if not set(map(type, map(getter, records.values()))) <= allowed:
         return False
     present: Iterable[Any] = map(getter, records.values())
@@ -390,9 +625,12 @@ def _quick_fits(records: Mapping[str, Any], specs: tuple[Field, ...]) -> bool:
     vocabularies and their own tests (a code is not empty): what a large table gets on
     every read."""
     required = [s for s in specs if s.required]
-    allowed = frozenset().union(*(s.kind.types for s in required))
-    if any(s.kind.types != allowed for s in required):  # mixed types: field by field
+    json_types = frozenset().union(*(s.kind.types for s in required))
+    if any(s.kind.types != json_types for s in required):  # mixed types: field by field
         return all(_column_fits(records, s) for s in required)
+    # (a vocabulary's members are let through in any field here: the file read holds
+    # strings; what the rules build in memory gets the full check of problems())
+    allowed = frozenset().union(*(s.kind.accepted for s in required))
     values = records.values()
     try:
         if len(required) == 1:

@@ -30,7 +30,7 @@ import os
 import re
 import stat
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
@@ -512,13 +512,13 @@ def last_id(data: RawData, table: str) -> int:
     return last
 
 
-def append_records(data: RawData, table: str, records: list[dict[str, Any]]) -> None:
+def append_records(data: RawData, table: str, records: Sequence[Mapping[str, Any]]) -> None:
     """Add records after the last one, without parsing a table nobody has read."""
     first = last_id(data, table) + 1
     raw = data.raw(table) if isinstance(data, Document) else None
     target = raw.added if raw is not None else data.setdefault(table, {})
     for number, record in enumerate(records, start=first):
-        target[str(number)] = record
+        target[str(number)] = dict(record)
 
 
 class AtomicJSONStorage(Storage):

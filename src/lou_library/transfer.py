@@ -62,6 +62,7 @@ from lou_library.i18n import Msg
 from lou_library.importing import ParsedTable, clean_cell
 from lou_library.network import DEPOT, DEPOT_NAME, box_counts
 from lou_library.records import BOOKS, SITES, Doc, by_code, docs, normalise_code, rows
+from lou_library.schema import Audience, Book, BookStatus, Condition, Source, vocabulary_of
 from lou_library.text import clean, fold, require
 
 MAX_DETAILS = 50
@@ -71,7 +72,7 @@ LARGE_IMPORT = 10_000
 """New books one import may add without ``--large`` (the demo network has 3,109)."""
 MAX_IMPORT_BOOKS = 200_000
 """New books one import may add at all."""
-SOURCES = ("stock", "donation")
+SOURCES = vocabulary_of(Source)
 IMPORTS = "imports"
 """The table of import records."""
 IMPORT_RECORDS_KEPT = 1_000
@@ -285,13 +286,13 @@ class _Context:
 
 def _status_command(code: str, now: str, wanted: str) -> str:
     """The command that makes the change a file asks for."""
-    if wanted == "withdrawn":
+    if wanted == BookStatus.withdrawn:
         return f"lou book withdraw {code}"
     if wanted in ON_SHELF and now not in ON_SHELF:
-        return f"lou book found {code}" + (" --box BOX" if wanted == "in_box" else "")
-    if wanted == "in_box":
+        return f"lou book found {code}" + (" --box BOX" if wanted == BookStatus.in_box else "")
+    if wanted == BookStatus.in_box:
         return f"lou book edit {code} --box BOX"
-    if wanted == "in_depot":
+    if wanted == BookStatus.in_depot:
         return f"lou book edit {code} --to-depot"
     return "lou task done TASK --missing " + code  # not seen or lost: reported by a volunteer
 
@@ -325,7 +326,7 @@ def _check_fixed(values: dict[str, str], doc: Doc, ctx: _Context) -> None:
     site = values.get("site", "")
     if site:
         expected = site_of(ctx.boxes, doc.get("box")) or (
-            DEPOT if doc["status"] == "in_depot" else None
+            DEPOT if doc["status"] == BookStatus.in_depot else None
         )
         wanted_site = DEPOT if _box_cell(site) is None else normalise_code(site)
         wanted_site = ctx.site_names.get(fold(site), wanted_site)  # 尚和园 is SHY
@@ -334,8 +335,8 @@ def _check_fixed(values: dict[str, str], doc: Doc, ctx: _Context) -> None:
     source = values.get("source", "")
     if source:
         key = ctx.source(source)
-        if key != doc.get("source", "stock"):
-            now = M.SOURCE_NAMES[doc.get("source", "stock")]()
+        if key != doc.get("source", Source.stock):
+            now = M.SOURCE_NAMES[doc.get("source", Source.stock)]()
             column = ctx.columns["source"]
             raise Conflict(M.IMPORT_FIXED_CHANGE, code=code, column=column, now=now, value=source)
     added = values.get("added_on", "")
@@ -389,7 +390,7 @@ def _update_of(values: dict[str, str], doc: Doc, ctx: _Context) -> Doc:
         wanted["donor"] = values["donor"]
     if "note" in values:
         wanted["note"] = values["note"]
-    defaults = {"audience": "general", "condition": "good"}
+    defaults = {"audience": Audience.general, "condition": Condition.good}
     changes: Doc = {}
     for key, value in wanted.items():
         recorded = doc.get(key, defaults.get(key, ""))
@@ -416,13 +417,13 @@ def _new_copy(values: dict[str, str], ctx: _Context) -> BookSpec:
         condition=values.get("condition"),
         box=values.get("box"),
         copies=_copies(values.get("copies", "")),
-        source="donation" if clean(donor) else "stock",
+        source=Source.donation if clean(donor) else Source.stock,
         donor=None if hidden else donor,
         note=values.get("note"),
     )
     source = values.get("source", "")
     if source:
-        spec.source = ctx.source(source)
+        spec.source = Source(ctx.source(source))
     status = values.get("status", "")
     if status:
         key = ctx.status(status)
@@ -513,7 +514,7 @@ def plan_import(db: TinyDB, table: ParsedTable) -> ImportPlan:
     return plan
 
 
-def apply_import(db: TinyDB, plan: ImportPlan, file: str) -> list[Doc]:
+def apply_import(db: TinyDB, plan: ImportPlan, file: str) -> list[Book]:
     """Update the copies the file changes, create the new ones, remember the import."""
     update_books(db, {u.doc_id: u.changes for u in plan.updates}, "book import")
     created = create_books(db, plan.specs, "book import") if plan.specs else []

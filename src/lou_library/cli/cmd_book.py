@@ -13,6 +13,7 @@ from lou_library import messages as M
 from lou_library.cli import output
 from lou_library.cli.base import command, group, state, typed_words
 from lou_library.cli.common import Json, ShowContact, status_name
+from lou_library.schema import Book, BookStatus
 
 if TYPE_CHECKING:  # imported when an import runs (start-up time)
     from lou_library.transfer import ImportPlan
@@ -49,7 +50,7 @@ def category_name(names: dict[str, tuple[str, str]], key: str) -> str:
 def place(book: dict[str, Any]) -> str:
     if book["box"]:
         return str(book["box"])
-    if book["status"] == "in_depot":
+    if book["status"] == BookStatus.in_depot:
         return M.DEPOT_NAME()
     return f"({book['last_box']})" if book.get("last_box") else ""
 
@@ -367,7 +368,7 @@ def import_(
         table = importing.read_table(file)  # read and parsed before the DB is locked
         transfer.check_size(table, large)  # an absurd size is refused before any work
         store = state(ctx).store
-        created: list[dict[str, Any]] = []
+        created: list[Book] = []
         progress.stage(M.PROGRESS_IMPORT_CHECK(rows=len(table.rows)))
         with store.read() if dry_run else store.write("book import") as db:
             plan = transfer.plan_import(db, table)
@@ -488,7 +489,9 @@ def category_list(ctx: typer.Context, json: Json = False) -> None:
 
     with state(ctx).store.read() as db:
         names = catalogue.categories(db)
-        counts = Counter(b["category"] for b in docs(db, BOOKS) if b["status"] != "withdrawn")
+        counts = Counter(
+            b["category"] for b in docs(db, BOOKS) if b["status"] != BookStatus.withdrawn
+        )
     records = [{"key": k, "zh": zh, "en": en, "books": counts[k]} for k, (zh, en) in names.items()]
     if json:
         output.emit_json({"categories": records, "total": len(records)})

@@ -12,6 +12,7 @@ from lou_library import network
 from lou_library.cli import output
 from lou_library.cli.base import command, group, state, typed_words
 from lou_library.cli.common import Json, status_name
+from lou_library.schema import BookStatus
 
 app = group("@box")
 
@@ -109,7 +110,7 @@ def show(ctx: typer.Context, code: Code, json: Json = False) -> None:
 
     with state(ctx).store.read() as db:
         _, doc = network.get_box(db, code)
-        page = list_books(db, box=doc["code"], status="in_box", limit=network.MAX_CAPACITY)
+        page = list_books(db, box=doc["code"], status=BookStatus.in_box, limit=network.MAX_CAPACITY)
         box = network.box_row(doc, network.box_counts(db))
     if json:
         output.emit_json({**box, "contents": page.items})

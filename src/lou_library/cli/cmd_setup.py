@@ -12,6 +12,7 @@ from lou_library import messages as M
 from lou_library.cli import output
 from lou_library.cli.base import command, state
 from lou_library.cli.common import Json, kind_name, status_name
+from lou_library.schema import BookStatus, BoxStatus, Role, SiteKind, Status
 from lou_library.store import SCHEMA_VERSION, Store
 
 
@@ -72,7 +73,8 @@ def _counts(summary: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-HELD = ("in_box", "in_depot", "not_seen", "lost")  # the statuses a total counts
+# the statuses a total counts
+HELD = (BookStatus.in_box, BookStatus.in_depot, BookStatus.not_seen, BookStatus.lost)
 
 
 def summarise(store: Store) -> dict[str, Any]:
@@ -85,31 +87,38 @@ def summarise(store: Store) -> dict[str, Any]:
     with store.read() as db:
         coming = upcoming(db)
         next_round = {"round": coming.number, "date": coming.date.isoformat()}
-        sites = [s for s in docs(db, SITES) if s["kind"] != "depot" and s["status"] == "active"]
+        sites = [
+            s
+            for s in docs(db, SITES)
+            if s["kind"] != SiteKind.depot and s["status"] == Status.active
+        ]
         boxes = Counter(b["status"] for b in docs(db, BOXES))
         books = Counter(b["status"] for b in docs(db, BOOKS))
-        people = [v for v in docs(db, VOLUNTEERS) if v["status"] == "active"]
+        people = [v for v in docs(db, VOLUNTEERS) if v["status"] == Status.active]
     return {
         "db": str(store.path),
         "size": store.path.stat().st_size,
         "schema_version": SCHEMA_VERSION,
         "sites": {
             "total": len(sites),
-            "compound": sum(s["kind"] == "compound" for s in sites),
-            "yard": sum(s["kind"] == "yard" for s in sites),
+            "compound": sum(s["kind"] == SiteKind.compound for s in sites),
+            "yard": sum(s["kind"] == SiteKind.yard for s in sites),
         },
-        "boxes": {"total": boxes["active"] + boxes["repair"], **dict(sorted(boxes.items()))},
+        "boxes": {
+            "total": boxes[BoxStatus.active] + boxes[BoxStatus.repair],
+            **dict(sorted(boxes.items())),
+        },
         # The books held, as the inventory report counts them: the parts add up to the
         # total; withdrawn copies are counted apart, never in a total.
         "books": {
             "total": sum(books.get(s, 0) for s in HELD),
-            **{s: books.get(s, 0) for s in HELD},
+            **{s.value: books.get(s, 0) for s in HELD},
         },
-        "withdrawn": books.get("withdrawn", 0),
+        "withdrawn": books.get(BookStatus.withdrawn, 0),
         "volunteers": {
             "total": len(people),
             "party_members": sum(bool(v["party_member"]) for v in people),
-            "administrators": sum(v["role"] == "administrator" for v in people),
+            "administrators": sum(v["role"] == Role.administrator for v in people),
         },
         "backups": len(store.backups()),
         "next_round": next_round,
@@ -131,9 +140,9 @@ def render_info(summary: dict[str, Any]) -> None:
                     M.INFO_SITES_VALUE(
                         total=summary["sites"]["total"],
                         compound=summary["sites"]["compound"],
-                        compound_name=kind_name("compound"),
+                        compound_name=kind_name(SiteKind.compound),
                         yard=summary["sites"]["yard"],
-                        yard_name=kind_name("yard"),
+                        yard_name=kind_name(SiteKind.yard),
                     ),
                 ),
                 (M.INFO_BOXES(), summary["boxes"]["total"]),

@@ -12,6 +12,7 @@ from lou_library import network
 from lou_library.cli import output
 from lou_library.cli.base import command, group, state, typed_words
 from lou_library.cli.common import Json, kind_name, status_name
+from lou_library.schema import Status
 
 app = group("@site")
 
@@ -41,7 +42,7 @@ def render_sites(sites: list[dict[str, Any]]) -> None:
                     s["code"],
                     s["name"],
                     kind_name(s["kind"])
-                    + ("" if s["status"] == "active" else f" ({status_name(s['status'])})"),
+                    + ("" if s["status"] == Status.active else f" ({status_name(s['status'])})"),
                     s["boxes"],
                     s["books"],
                     s["volunteers"],
