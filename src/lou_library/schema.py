@@ -250,11 +250,17 @@ class Round(TypedDict):
     status: RoundStatus
     planned_date: NotRequired[str]
     applied_at: NotRequired[str]
-    moves: NotRequired[list[Leg]]
     events_before: NotRequired[int]  # the number of the last history entry before it
     tasks: NotRequired[list[int]]
     figures: NotRequired[dict[str, int | float]]
     undo: NotRequired[dict[str, Any]]  # the last round only (rotation.apply_round)
+
+
+class Moves(TypedDict):
+    """``moves``: an applied round's legs, in the plan's order (schema 4)."""
+
+    round: int
+    legs: list[Leg]
 
 
 Event = TypedDict(
@@ -294,6 +300,7 @@ RECORDS: dict[str, type[Any]] = {
     "categories": Category,
     "tasks": Task,
     "rounds": Round,
+    "moves": Moves,
     "events": Event,
     "imports": Import,
 }
