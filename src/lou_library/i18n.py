@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import os
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Literal, get_args
 
 Lang = Literal["zh", "en"]
@@ -29,6 +30,18 @@ def current() -> Lang:
 def set_language(lang: Lang) -> None:
     global _current  # noqa: PLW0603 - one language per process, set once
     _current = lang
+
+
+@contextmanager
+def speaking(lang: Lang) -> Iterator[None]:
+    """Messages rendered inside come in ``lang``: for text that ``--json`` carries, which
+    is English whatever the interface language, like the keys."""
+    global _current  # noqa: PLW0603 - restored on the way out
+    saved, _current = _current, lang
+    try:
+        yield
+    finally:
+        _current = saved
 
 
 def parse_lang(value: str | None) -> Lang | None:

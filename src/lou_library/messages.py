@@ -927,6 +927,14 @@ PLAN_PREVIEW = Msg(
     "This is a preview; nothing was written. Run `lou rotate apply` to carry it out.",
 )
 TASK_NO_VOLUNTEER = Msg("（无人）", "(nobody)")
+# issue 15 (--json the same in every language): a plan's notes are codes and data; these
+# word them (rotation.note_text).
+PLAN_NOTES = {
+    "late": PLAN_LATE,
+    "unreported": PLAN_UNREPORTED,
+    "borrowed": ROTATE_BORROWED,
+    "nobody": ROTATE_NOBODY,
+}
 WEEKDAYS = Msg("周一 周二 周三 周四 周五 周六 周日", "Mon Tue Wed Thu Fri Sat Sun")
 
 # ------------------------------------------------------------- volunteers' view
