@@ -12,10 +12,12 @@ Chinese), else English.
 from __future__ import annotations
 
 import os
+import re
+import string
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
 Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = get_args(Lang)
@@ -99,21 +101,57 @@ def detect(argv: Sequence[str], environ: Mapping[str, str] | None = None) -> Lan
     return "en"
 
 
-class Msg:
-    """One message in both languages; ``msg(**fields)`` renders it in the current one."""
+class _PluralFormatter(string.Formatter):
+    """``str.format`` plus plural forms: ``{n:# book|# books}`` picks the first form when
+    ``n`` is 1 and the second otherwise, with ``#`` standing for the number.
 
-    __slots__ = ("en", "zh")
+    English needs them ("1 book", "2 books"); Chinese has no plural, so its templates just
+    say ``{n}``. A form may leave the number out: ``{n:is|are}``.
+    """
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if "|" not in format_spec:
+            return format(value, format_spec)
+        one, other = format_spec.split("|")
+        if isinstance(value, bool) or not isinstance(value, int):
+            # a count is an int: anything else is a programming error
+            raise TypeError(f"a plural form needs an int count, not {value!r}")
+        return (one if value == 1 else other).replace("#", str(value))
+
+
+_PLURALS = _PluralFormatter()
+# A field with plural forms, as written in a template: {name:one|other}.
+PLURAL_FIELD = re.compile(r"\{(\w+):([^{}|]*)\|([^{}|]*)\}")
+
+
+class Msg:
+    """One message in both languages; ``msg(**fields)`` renders it in the current one.
+
+    A count takes plural forms in the template (see :class:`_PluralFormatter`):
+    ``Msg("导入 {n} 册", "Imported {n:# book|# books}")``.
+    """
+
+    __slots__ = ("en", "plural", "zh")
 
     def __init__(self, zh: str, en: str) -> None:
         self.zh = zh
         self.en = en
+        # only then the (slower) plural formatter
+        self.plural = any("|" in t and PLURAL_FIELD.search(t) for t in (en, zh))
 
     def text(self, lang: Lang | None = None) -> str:
+        """The template, fields unfilled."""
         return self.zh if (lang or _current) == "zh" else self.en
 
+    def render(self, lang: Lang | None = None, /, **fields: object) -> str:
+        """The message in ``lang`` (default: the current language), fields filled in."""
+        template = self.text(lang)
+        if not fields:
+            return template
+        return _PLURALS.vformat(template, (), fields) if self.plural else template.format(**fields)
+
     def __call__(self, **fields: object) -> str:
-        template = self.text()
-        return template.format(**fields) if fields else template
+        return self.render(None, **fields)
 
     def __repr__(self) -> str:
         return f"Msg({self.zh!r}, {self.en!r})"

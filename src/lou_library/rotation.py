@@ -758,7 +758,7 @@ def note_text(note: PlanNote, lang: i18n.Lang) -> str:
         for key, value in note.items()
         if key != "code"
     }
-    return M.PLAN_NOTES[note["code"]].text(lang).format(**fields)
+    return M.PLAN_NOTES[note["code"]].render(lang, **fields)
 
 
 # ------------------------------------------------------------------------------ undo
