@@ -1015,7 +1015,8 @@ AWAY_ADDED = Msg(
 )
 AWAY_CLASHES = Msg(
     "{name} 在这段时间里还有任务 {tasks}；请用 `lou task swap 任务号 --to 姓名` 交给别人。",
-    "{name} has task {tasks} in that time; hand it over with `lou task swap ID --to NAME`.",
+    "{name} has {n:task|tasks} {tasks} in that time; hand {n:it|them} over with "
+    "`lou task swap ID --to NAME`.",
 )
 AWAY_CANCELLED = Msg(
     "已取消 {name} 从 {start} 开始的请假。", "Cancelled {name}'s time away from {start}."
@@ -1094,12 +1095,12 @@ HISTORY_ROUNDS_TITLE = Msg("轮换记录", "Rounds")
 SCHEDULE_TITLE = Msg("轮换日程", "Rotation schedule")
 SCHEDULE_SET = Msg(
     "日程已更新：第 1 轮 {start}，每 {interval} 天一轮，{holidays}。",
-    "Schedule set: round 1 on {start}, every {interval} days, {holidays}.",
+    "Schedule set: round 1 on {start}, every {interval:day|# days}, {holidays}.",
 )
 SCHEDULE_SET_MOVED = Msg(
     "日程已更新：第 1 轮原定 {start}，因“{reason}”改到 {date}；每 {interval} 天一轮，{holidays}。",
-    "Schedule set: round 1 falls on {date} (moved from {start}: {reason}), every {interval} "
-    "days, {holidays}.",
+    "Schedule set: round 1 falls on {date} (moved from {start}: {reason}), every "
+    "{interval:day|# days}, {holidays}.",
 )
 SCHEDULE_HOLIDAYS_ON = Msg(
     "避开节假日和调休上班日", "moved off public holidays and make-up working days"
