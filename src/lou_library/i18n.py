@@ -131,13 +131,16 @@ class Msg:
     ``Msg("导入 {n} 册", "Imported {n:# book|# books}")``.
     """
 
-    __slots__ = ("en", "plural", "zh")
+    __slots__ = ("en", "zh")
 
     def __init__(self, zh: str, en: str) -> None:
-        self.zh = zh
+        self.zh = zh  # nothing else here: ~800 are built at every start-up
         self.en = en
-        # only then the (slower) plural formatter
-        self.plural = any("|" in t and PLURAL_FIELD.search(t) for t in (en, zh))
+
+    @property
+    def plural(self) -> bool:
+        """Whether a template has plural forms."""
+        return any(PLURAL_FIELD.search(template) for template in (self.en, self.zh))
 
     def text(self, lang: Lang | None = None) -> str:
         """The template, fields unfilled."""
@@ -148,7 +151,9 @@ class Msg:
         template = self.text(lang)
         if not fields:
             return template
-        return _PLURALS.vformat(template, (), fields) if self.plural else template.format(**fields)
+        if "|" in template:  # maybe plural forms: the (slower) formatter that knows them
+            return _PLURALS.vformat(template, (), fields)
+        return template.format(**fields)
 
     def __call__(self, **fields: object) -> str:
         return self.render(None, **fields)
