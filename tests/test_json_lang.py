@@ -142,6 +142,14 @@ STATES: dict[str, tuple[str, list[Setup], list[str], int]] = {
     "rotate plan with a volunteer borrowed": ("rotate plan", [UNDO, *SHY_AWAY], [], 0),
     "rotate apply with a volunteer borrowed": ("rotate apply", [UNDO, *SHY_AWAY], [], 0),
     "db check with problems": ("db check", [_break_records], [], 1),
+    "db check repairing some": ("db check", [_break_records], ["--repair"], 3),
+    "a report after a walk": ("report missing", [REPORTED], [], 0),
+    "a simulation with volunteers away": (
+        "rotate simulate",
+        [],
+        ["--rounds", "2", "--away", "0.5", "--loss", "0.1"],
+        0,
+    ),
 }
 
 
