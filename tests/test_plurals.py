@@ -163,3 +163,27 @@ def test_a_plural_form_takes_a_whole_number() -> None:
     assert msg.render("zh", n=1) == "1 册"
     with pytest.raises(TypeError, match="a plural form needs an int count"):
         msg.render("en", n="1")  # a count passed as text is a programming error
+
+
+@pytest.mark.parametrize(
+    ("sites", "said"),
+    [
+        (["SHY"], "! 志愿者1 has task 1 in that time; hand it over with"),
+        (["SHY", "GDJ"], "! 志愿者1 has tasks 1, 2 in that time; hand them over with"),
+    ],
+)
+def test_time_away_names_the_tasks_it_clashes_with(lou: Lou, sites: list[str], said: str) -> None:
+    lou.ok("init")
+    lou.ok("site", "add", "尚和园", "--kind", "compound")
+    lou.ok("site", "add", "供电局家属院", "--kind", "yard", "--code", "GDJ")
+    for site in sites:
+        for unit in ("1单元", "2单元"):
+            lou.ok("box", "add", "--site", site, "--building", "1号楼", "--unit", unit)
+        lou.ok("book", "add", "--title", f"书{site}", "--box", f"{site}-01")
+    lou.ok("volunteer", "add", "志愿者1", "--site", ",".join(sites))
+    lou.ok("rotate", "apply")
+    away = lou.ok("volunteer", "away", "志愿者1", "--from", "2026-11-27", "--to", "2026-11-29")
+    assert _lines(away.stderr) == [
+        "✓ Noted: 志愿者1 is away from 2026-11-27 to 2026-11-29.",
+        f"{said} `lou task swap ID --to NAME`.",
+    ]
