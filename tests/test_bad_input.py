@@ -161,7 +161,7 @@ def test_db_check_lists_every_bad_record_and_never_crashes(small: Lou, db_path: 
     assert db_path.read_bytes() == edited
     repair = small("db", "check", "--repair")
     assert repair.exit_code == 3  # saved: the orphan went home; the bad fields need a person
-    assert "Repaired 1 records" in repair.stderr
+    assert "Repaired 1 record (" in repair.stderr
     assert orjson.loads(db_path.read_bytes())["books"]["3"]["status"] == "in_depot"
 
 

@@ -67,7 +67,7 @@ def test_a_site_that_looks_like_a_typo_is_kept_even_without_boxes(
     assert run.exit_code == 3, run.stderr
     assert _records(db_path, "volunteers")["V001"]["sites"] == ["SHY", "SHV"]
     assert run.stderr.splitlines()[-1] == (
-        "✗ The repairs were saved; 1 problems are left for a person to fix (see above). Run "
+        "✗ The repairs were saved; 1 problem is left for a person to fix (see above). Run "
         "`lou db check` again afterwards."
     )
     left = small("db", "check", "--json")

@@ -78,7 +78,26 @@ def test_every_catalogue_message_has_both_languages_with_the_same_fields() -> No
         assert msg.zh.strip() and msg.en.strip(), name
         zh_fields = sorted(re.findall(r"\{(\w*)\}", msg.zh))
         en_fields = sorted(re.findall(r"\{(\w*)\}", msg.en))
-        assert zh_fields == en_fields, name
+        if msg.plural:  # a count may appear as the number, in a plural form, or only there
+            plural = set(_plural_fields(msg.en))
+            assert set(en_fields) <= set(zh_fields) <= set(en_fields) | plural, name
+        else:
+            assert zh_fields == en_fields, name
+
+
+def _plural_fields(template: str) -> list[str]:
+    return [match[0] for match in i18n.PLURAL_FIELD.findall(template)]
+
+
+def test_plural_forms_are_well_formed_and_english_only() -> None:
+    """``{n:one|other}``: two forms, a field name, only in English (Chinese has none)."""
+    plural = [(name, msg) for name, msg in _messages() if msg.plural]
+    assert len(plural) >= 20
+    for name, msg in plural:
+        assert not i18n.PLURAL_FIELD.search(msg.zh), name
+        specs = re.findall(r"\{(\w*):([^{}]*)\}", msg.en)
+        assert all(spec.count("|") == 1 and field for field, spec in specs), name
+        assert len(_plural_fields(msg.en)) == sum("|" in spec for _, spec in specs) > 0, name
 
 
 def test_top_level_help_lists_every_group(lou: Lou) -> None:

@@ -125,7 +125,7 @@ def test_dry_run_writes_nothing(small: Lou, db_path: Path, tmp_path: Path) -> No
     before = db_path.read_bytes()
     run = small.ok("book", "import", str(path), "--dry-run")
     assert run.stderr == (
-        "Dry run: 3 new books (1 rows), 0 updated, 0 unchanged. Nothing was written; drop "
+        "Dry run: 3 new books (1 row), 0 updated, 0 unchanged. Nothing was written; drop "
         "--dry-run to import.\n"
     )
     assert db_path.read_bytes() == before

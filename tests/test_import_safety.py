@@ -179,7 +179,7 @@ def test_a_round_trip_updates_the_copies_by_code(small: Lou, db_path: Path, tmp_
 
     dry = small.ok("book", "import", str(edited), "--dry-run")
     assert dry.stderr == (
-        "Dry run: 1 new books (1 rows), 3 updated, 2 unchanged. Nothing was written; drop "
+        "Dry run: 1 new book (1 row), 3 updated, 2 unchanged. Nothing was written; drop "
         "--dry-run to import.\n"
     )
     assert [line.rstrip() for line in dry.stdout.splitlines()] == [

@@ -380,10 +380,10 @@ def test_the_next_round_warns_about_walks_not_reported(ring: Lou) -> None:
     ring.ok("task", "done", "1")
     assert "not reported done" not in ring.ok("rotate", "plan").stderr  # the walks are ahead
     run = ring.ok("rotate", "plan", env={"LOU_NOW": "2027-01-20T09:00:00"})  # rounds later
-    assert "Round 1 has walks not reported done yet: 1 (tasks 2)." in run.stderr
+    assert "Round 1 has walks not reported done yet: 1 (task 2)." in run.stderr
     run = ring.ok("rotate", "plan", env={"LOU_NOW": "2026-12-02T09:00:00"})
     assert run.stderr.splitlines()[-2] == (
-        "! Round 1 has walks not reported done yet: 1 (tasks 2). This round assumes they "
+        "! Round 1 has walks not reported done yet: 1 (task 2). This round assumes they "
         "were walked as listed; ask, and report them with `lou task done`."
     )
     ring.ok("task", "done", "2")

@@ -19,7 +19,7 @@ class LouError(Exception):
         self.msg = msg
         self.fields = fields
         self.details = list(details)
-        super().__init__(msg.en.format(**fields) if fields else msg.en)
+        super().__init__(msg.render("en", **fields))
 
     def __str__(self) -> str:
         return self.msg(**self.fields)

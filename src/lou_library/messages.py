@@ -232,7 +232,7 @@ DUPLICATE_PLACE = Msg(
 )
 CAPACITY_BELOW_CONTENTS = Msg(
     "图书箱 {code} 里现有 {n} 册书，容量不能改成 {value}；请先把多出的书移走。",
-    "Box {code} holds {n} books; its capacity cannot become {value}. Move the surplus out first.",
+    "Box {code} holds {n:# book|# books}; its capacity cannot become {value}. Move the surplus out first.",
 )
 BOX_RETIRED = Msg(
     "图书箱 {code} 已撤销，不能修改；`lou box reactivate {code}` 可恢复使用。",
@@ -258,7 +258,7 @@ BOX_ADDED = Msg(
 BOX_EDITED = Msg("已修改图书箱 {code}", "Updated box {code}")
 BOX_RETIRED_DONE = Msg(
     "已撤销图书箱 {code}；箱内 {n} 册书已记为回到社区图书室。",
-    "Retired box {code}; its {n} books are now recorded in the depot.",
+    "Retired box {code}; its {n:# book is|# books are} now recorded in the depot.",
 )
 BOXES_TITLE = Msg("图书箱（{n} 个）", "Boxes ({n})")
 BOX_OR_DEPOT = Msg("--box 和 --to-depot 只能选一个。", "Give --box or --to-depot, not both.")
@@ -281,7 +281,8 @@ VOLUNTEER_ADDED = Msg("已登记志愿者 {code}（{name}）", "Added volunteer 
 VOLUNTEER_EDITED = Msg("已修改志愿者 {code}（{name}）", "Updated volunteer {code} ({name})")
 VOLUNTEER_RETIRED_DONE = Msg("志愿者 {code}（{name}）已退出", "Volunteer {code} ({name}) retired")
 VOLUNTEERS_TITLE = Msg(
-    "志愿者（{n} 人，其中党员 {party} 人）", "Volunteers ({n}, {party} Party members)"
+    "志愿者（{n} 人，其中党员 {party} 人）",
+    "Volunteers ({n}, {party:# Party member|# Party members})",
 )
 
 # issue 14 (corrections): bringing back what was retired, walks that hold a box or a person
@@ -361,7 +362,7 @@ EMPTY_QUERY = Msg(
 )
 PAGE_PAST_END = Msg(
     "第 {offset} 条之后没有记录了（共 {total} 条）。",
-    "Nothing after row {offset} (there are {total}).",
+    "Nothing after row {offset} ({total:there is #|there are #}).",
 )
 BOOK_ALREADY_WITHDRAWN = Msg("{code} 已经下架了。", "{code} is already withdrawn.")
 BOOK_NOT_MISSING = Msg(
@@ -412,12 +413,12 @@ IMPORT_TITLE = Msg("导入 {file}", "Import of {file}")
 IMPORT_DRY_RUN = Msg(
     "试运行：新增 {new} 册（{rows} 行），更新 {updated} 册，未变 {unchanged} 册。"
     "数据库未改动；去掉 --dry-run 即正式导入。",
-    "Dry run: {new} new books ({rows} rows), {updated} updated, {unchanged} unchanged. "
+    "Dry run: {new:# new book|# new books} ({rows:# row|# rows}), {updated} updated, {unchanged} unchanged. "
     "Nothing was written; drop --dry-run to import.",
 )
 IMPORT_DONE = Msg(
     "已导入：新增 {new} 册（{rows} 行，编号 {codes}），更新 {updated} 册，未变 {unchanged} 册",
-    "Imported: {new} new books ({rows} rows, codes {codes}), {updated} updated, "
+    "Imported: {new:# new book|# new books} ({rows:# row|# rows}, codes {codes}), {updated} updated, "
     "{unchanged} unchanged",
 )
 # -- imports: round trip, repeats, limits (issue 14 and 21)
@@ -427,7 +428,7 @@ IMPORT_DONE_UPDATES = Msg(
 )
 IMPORT_NOTHING_TO_DO = Msg(
     "没有要改的：文件的 {n} 行与目录完全一致，数据库未改动。",
-    "Nothing to change: all {n} rows match the catalogue; the database is unchanged.",
+    "Nothing to change: {n:the # row matches|all # rows match} the catalogue; the database is unchanged.",
 )
 IMPORT_UPDATED_TITLE = Msg("更新的图书", "Books updated")
 IMPORT_UPDATED_MORE = Msg(
@@ -438,8 +439,8 @@ COL_CHANGES = Msg("改动", "Changes")
 IMPORT_ALREADY = Msg(
     "{file} 的这份内容已在 {date} 导入过（{rows} 行：新增 {books} 册，更新 {updated} 册）。"
     "再导入一次会把这些再做一遍（新书重复添加）。确实要再导入，请加 --again。",
-    "The same content as {file} was already imported on {date} ({rows} rows: {books} new "
-    "books, {updated} updated); importing it again would do all that twice (new books "
+    "The same content as {file} was already imported on {date} ({rows:# row|# rows}: "
+    "{books:# new book|# new books}, {updated} updated); importing it again would do all that twice (new books "
     "added again). If you really mean it, add --again.",
 )
 IMPORT_LARGE = Msg(
@@ -513,7 +514,7 @@ EXPORT_KIND = Msg(
     "不知道如何导出为 {path}：请用 .csv 或 .json 结尾的文件名。",
     "Cannot export to {path}: use a name ending in .csv or .json.",
 )
-EXPORT_DONE = Msg("已导出 {n} 册到 {path}", "Exported {n} books to {path}")
+EXPORT_DONE = Msg("已导出 {n} 册到 {path}", "Exported {n:# book|# books} to {path}")
 
 # ------------------------------------------------------- reading import files
 IMPORT_FILE_MISSING = Msg("找不到文件 {path}。", "No such file: {path}.")
@@ -637,7 +638,8 @@ INIT_DONE = Msg(
 )
 INIT_DONE_DEMO = Msg(
     "已新建示例数据库 {path}：{sites} 个片区、{boxes} 个图书箱、{books} 册书、{volunteers} 位志愿者。",
-    "Created the demo database {path}: {sites} sites, {boxes} boxes, {books} books, {volunteers} volunteers.",
+    "Created the demo database {path}: {sites:# site|# sites}, {boxes:# box|# boxes}, "
+    "{books:# book|# books}, {volunteers:# volunteer|# volunteers}.",
 )
 DEMO_MISSING = Msg(
     "示例数据 {path} 缺失或不完整；请重新安装 lou-library。",
@@ -658,8 +660,8 @@ INFO_SIZE = Msg("大小", "Size")
 INFO_SCHEMA = Msg("结构版本", "Schema version")
 INFO_SITES = Msg("片区", "Sites")
 INFO_SITES_VALUE = Msg(
-    "{total}（{compound_name} {compound}，{yard_name} {yard}）",
-    "{total} ({compound} {compound_name}, {yard} {yard_name})",
+    "{total}（小区 {compound}，楼院 {yard}）",
+    "{total} ({compound:# compound|# compounds}, {yard:# yard|# yards})",
 )
 INFO_BOXES = Msg("图书箱", "Boxes")
 INFO_BOOKS_VALUE = Msg(
@@ -671,7 +673,9 @@ INFO_NEXT_ROUND_VALUE = Msg("第 {number} 轮，{date}", "round {number}, {date}
 LIST_SEPARATOR = Msg("，", ", ")
 INFO_BOOKS = Msg("图书", "Books")
 INFO_VOLUNTEERS = Msg("志愿者", "Volunteers")
-INFO_VOLUNTEERS_VALUE = Msg("{total}（党员 {party}）", "{total} ({party} Party members)")
+INFO_VOLUNTEERS_VALUE = Msg(
+    "{total}（党员 {party}）", "{total} ({party:# Party member|# Party members})"
+)
 INFO_BACKUPS = Msg("备份", "Backups")
 
 # ---------------------------------------------------------------------- db ...
@@ -704,7 +708,7 @@ CHECK_VOLUNTEER_SITE = Msg(
 )
 CHECK_EVENT_BOOK = Msg(
     "有 {n} 条流转记录指向不存在的图书 {code}",
-    "{n} history entries point to a book {code} that does not exist",
+    "{n:# history entry points|# history entries point} to a book {code} that does not exist",
 )
 CHECK_TASK_VOLUNTEER = Msg(
     "任务 {id} 派给了不存在的志愿者 {code}",
@@ -731,7 +735,8 @@ CHECK_PADDED = Msg(
     "the file takes {size} while its records need {needed} (padding or a hand edit)",
 )
 CHECK_REPAIRED = Msg(
-    "已修复 {n} 处（修复前已备份到 {path}）。", "Repaired {n} records (backed up first to {path})."
+    "已修复 {n} 处（修复前已备份到 {path}）。",
+    "Repaired {n:# record|# records} (backed up first to {path}).",
 )
 CHECK_NOTHING_TO_REPAIR = Msg(
     "没有可以自动修复的问题；其余问题需要人工判断。",
@@ -748,7 +753,7 @@ CHECK_SITE_STILL_USED = Msg(
 )
 CHECK_LEFT = Msg(
     "修复已保存；还有 {n} 处问题需要人工处理（见上表），再运行 `lou db check` 复查。",
-    "The repairs were saved; {n} problems are left for a person to fix (see above). "
+    "The repairs were saved; {n:# problem is|# problems are} left for a person to fix (see above). "
     "Run `lou db check` again afterwards.",
 )
 CHECK_BAD_TEXT = Msg(
@@ -875,7 +880,7 @@ UNDO_TASKS_DONE = Msg(
 PLAN_UNREPORTED = Msg(
     "第 {number} 轮还有 {n} 项任务没有报告完成（任务 {tasks}）；本轮按它们已照清单搬完来排。"
     "请先问清楚，用 `lou task done` 报告。",
-    "Round {number} has walks not reported done yet: {n} (tasks {tasks}). This round assumes "
+    "Round {number} has walks not reported done yet: {n} ({n:task|tasks} {tasks}). This round assumes "
     "they were walked as listed; ask, and report them with `lou task done`.",
 )
 UNDO_CHANGED_SINCE = Msg(
@@ -887,7 +892,8 @@ UNDO_CHANGED_SINCE = Msg(
 )
 ROUND_APPLIED = Msg(
     "第 {number} 轮（{date}）已执行：{moves} 册书换位，{tasks} 项任务已分派。可用 `lou task list` 查看。",
-    "Round {number} ({date}) applied: {moves} books move, {tasks} tasks assigned. See `lou task list`.",
+    "Round {number} ({date}) applied: {moves:# book moves|# books move}, "
+    "{tasks:# task|# tasks} assigned. See `lou task list`.",
 )
 ROUND_UNDONE = Msg(
     "第 {number} 轮（{date}）已撤销，书目和位置恢复原样。",
@@ -911,22 +917,30 @@ PLAN_MOVED = Msg(
 )
 PLAN_SUMMARY = Msg(
     "{moves} 册书换位，其中 {inside} 在本片区内；从图书室取 {from_depot} 册，送回图书室 {to_depot} 册；新鲜度 {fresh}。",
-    "{moves} books move, {inside} inside their site; {from_depot} come from the depot and "
-    "{to_depot} go back to it; freshness {fresh}.",
+    "{moves:# book moves|# books move}, {inside} inside {moves:its|their} site; "
+    "{from_depot:# comes|# come} from the depot and {to_depot:# goes|# go} back to it; freshness {fresh}.",
 )
 PLAN_SHORT = Msg(
     "有 {n} 个图书箱本轮补不满（共缺 {books} 册），图书室里没有合适的书了。",
-    "{n} boxes stay below their target ({books} books short): the depot has no fitting books left.",
+    "{n:# box stays below its|# boxes stay below their} target ({books:# book|# books} short): the depot has no fitting books left.",
 )
 PLAN_LOST = Msg(
     "{n} 册书已连续多轮未见，本轮将记为遗失。",
-    "{n} books unseen for several rounds will be recorded as lost.",
+    "{n:# book|# books} unseen for several rounds will be recorded as lost.",
 )
 PLAN_PREVIEW = Msg(
     "这只是预览，尚未写入。确认后运行 `lou rotate apply`。",
     "This is a preview; nothing was written. Run `lou rotate apply` to carry it out.",
 )
 TASK_NO_VOLUNTEER = Msg("（无人）", "(nobody)")
+# issue 15 (--json the same in every language): a plan's notes are codes and data; these
+# word them (rotation.note_text).
+PLAN_NOTES = {
+    "late": PLAN_LATE,
+    "unreported": PLAN_UNREPORTED,
+    "borrowed": ROTATE_BORROWED,
+    "nobody": ROTATE_NOBODY,
+}
 WEEKDAYS = Msg("周一 周二 周三 周四 周五 周六 周日", "Mon Tue Wed Thu Fri Sat Sun")
 
 # ------------------------------------------------------------- volunteers' view
@@ -945,7 +959,7 @@ NOTICE_INTRO = Msg(
 )
 NOTICE_LINE = Msg(
     "任务 {task}｜{name}：{site} {route}（取出 {out} 册，放入 {into} 册）",
-    "Task {task} | {name}: {site} {route} ({out} books out, {into} in)",
+    "Task {task} | {name}: {site} {route} ({out:# book|# books} out, {into} in)",
 )
 NOTICE_HANDOVER_HEAD = Msg(
     "交接（两段路线之间的书，请约好时间当面交接）：",
@@ -953,7 +967,7 @@ NOTICE_HANDOVER_HEAD = Msg(
 )
 NOTICE_HANDOVER = Msg(
     "· {giver}（任务 {task}）→ {taker}（任务 {other_task}）：{n} 册，放入 {boxes}",
-    "· {giver} (task {task}) → {taker} (task {other_task}): {n} books, for {boxes}",
+    "· {giver} (task {task}) → {taker} (task {other_task}): {n:# book|# books}, for {boxes}",
 )
 NOTICE_FOOT = Msg(
     "完成后请运行 lou task done 任务号（没见到的书用 --missing 写上），或告诉管理员。谢谢大家！",
@@ -1001,7 +1015,8 @@ AWAY_ADDED = Msg(
 )
 AWAY_CLASHES = Msg(
     "{name} 在这段时间里还有任务 {tasks}；请用 `lou task swap 任务号 --to 姓名` 交给别人。",
-    "{name} has task {tasks} in that time; hand it over with `lou task swap ID --to NAME`.",
+    "{name} has {n:task|tasks} {tasks} in that time; hand {n:it|them} over with "
+    "`lou task swap ID --to NAME`.",
 )
 AWAY_CANCELLED = Msg(
     "已取消 {name} 从 {start} 开始的请假。", "Cancelled {name}'s time away from {start}."
@@ -1080,12 +1095,12 @@ HISTORY_ROUNDS_TITLE = Msg("轮换记录", "Rounds")
 SCHEDULE_TITLE = Msg("轮换日程", "Rotation schedule")
 SCHEDULE_SET = Msg(
     "日程已更新：第 1 轮 {start}，每 {interval} 天一轮，{holidays}。",
-    "Schedule set: round 1 on {start}, every {interval} days, {holidays}.",
+    "Schedule set: round 1 on {start}, every {interval:day|# days}, {holidays}.",
 )
 SCHEDULE_SET_MOVED = Msg(
     "日程已更新：第 1 轮原定 {start}，因“{reason}”改到 {date}；每 {interval} 天一轮，{holidays}。",
-    "Schedule set: round 1 falls on {date} (moved from {start}: {reason}), every {interval} "
-    "days, {holidays}.",
+    "Schedule set: round 1 falls on {date} (moved from {start}: {reason}), every "
+    "{interval:day|# days}, {holidays}.",
 )
 SCHEDULE_HOLIDAYS_ON = Msg(
     "避开节假日和调休上班日", "moved off public holidays and make-up working days"
@@ -1097,12 +1112,13 @@ SCHEDULE_LOCKED = Msg(
 )
 SIM_TITLE = Msg(
     "模拟 {rounds} 轮（不改动数据库）",
-    "Simulation of {rounds} rounds (the database is not changed)",
+    "Simulation of {rounds:# round|# rounds} (the database is not changed)",
 )
 SIM_TOTALS = Msg(
     "合计：新鲜度 {freshness}，片区内搬运 {inside}，志愿者负担最多/最少 {ratio}，超容量 {violations} 次，软件多出 {created} 册、弄丢 {lost} 册。",
     "Totals: freshness {freshness}, moves inside a site {inside}, busiest/quietest volunteer {ratio}, "
-    "{violations} capacity violations, {created} books created and {lost} lost by the software.",
+    "{violations:# capacity violation|# capacity violations}, "
+    "{created:# book|# books} created and {lost} lost by the software.",
 )
 COL_ROUND = Msg("轮次", "Round")
 COL_DATE = Msg("日期", "Date")
@@ -1202,8 +1218,8 @@ CONSOLE_ESCAPED = Msg(
     "as \\uXXXX. Use a UTF-8 terminal, or set PYTHONIOENCODING=utf-8.",
 )
 PROGRESS_IMPORT_READ = Msg("读取 {file}", "Reading {file}")
-PROGRESS_IMPORT_CHECK = Msg("检查 {rows} 行", "Checking {rows} rows")
-PROGRESS_IMPORT_SAVE = Msg("登记 {books} 册并保存", "Adding {books} books and saving")
+PROGRESS_IMPORT_CHECK = Msg("检查 {rows} 行", "Checking {rows:# row|# rows}")
+PROGRESS_IMPORT_SAVE = Msg("登记 {books} 册并保存", "Adding {books:# book|# books} and saving")
 PROGRESS_SIMULATE = Msg("模拟轮换", "Simulating rounds")
 FIND_NOTHING = Msg("没有找到“{query}”。", "Nothing matches “{query}”.")
 NO_ROUNDS = Msg("还没有执行过轮换。", "No round has been applied yet.")

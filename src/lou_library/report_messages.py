@@ -147,11 +147,12 @@ LABELS_TITLE = {
 }
 LABEL_BOOK_FOOTER = Msg("楼道图书角 · 读完请放回", "Book corner · please put it back")
 LABEL_BOX_FOOTER = Msg("楼道图书角 · 欢迎取阅", "Book corner · help yourself")
-LABEL_CAPACITY = Msg("可放 {n} 册", "holds {n} books")
+LABEL_CAPACITY = Msg("可放 {n} 册", "holds {n:# book|# books}")
 LABELS_PRINT_HINT = Msg(
     "共 {n} 张标签，{sheets} 页 A4 标签纸（每页 {columns}×{rows}，每张 {width}×{height} mm）。"
     "打印时请选“实际大小 / 100%”、页边距“无”。本说明不会打印出来。",
-    "{n} labels on {sheets} A4 label sheet(s) ({columns}×{rows} per sheet, {width}×{height} mm each). "
+    "{n:# label|# labels} on {sheets:# A4 label sheet|# A4 label sheets} ("
+    "{columns}×{rows} per sheet, {width}×{height} mm each). "
     "Print at actual size (100 %) with no margins. This note is not printed.",
 )
 # Screens and terminals (issue 19): progress on stderr

@@ -59,7 +59,7 @@ from typing import Any
 
 from tinydb import TinyDB
 
-from lou_library import clock, planner, schedule
+from lou_library import clock, i18n, planner, schedule
 from lou_library import messages as M
 from lou_library.errors import Conflict, Invalid, NotFound
 from lou_library.network import DEPOT, find_volunteer
@@ -104,6 +104,10 @@ FILL = 0.8
 EXCHANGE = 0.01
 MAX_BOXES_PER_TASK = 7
 LOST_AFTER = 3  # rounds not seen before a book counts as lost
+
+# Something a plan tells the manager: {"code": one of messages.PLAN_NOTES, **its fields}.
+# Plain data, so that --json is the same in every language; the CLI puts it into words.
+PlanNote = dict[str, Any]
 
 
 # --------------------------------------------------------------------------- settings
@@ -163,7 +167,7 @@ class Plan:
     short: dict[str, int]  # box -> books missing to reach its target
     over_capacity: list[str]
     newly_lost: list[str]
-    warnings: list[str]
+    warnings: list[PlanNote]  # what the manager should know, as codes and data
     box_site: dict[str, str]
     final_counts: dict[str, int] = field(default_factory=dict)
     due: Day | None = None  # a late round: the date it was due (it is planned for today)
@@ -296,13 +300,20 @@ def plan_round(db: TinyDB, on: date | None = None) -> Plan:
     )
 
 
-def _plan_warnings(db: TinyDB, when: schedule.RoundDate) -> list[str]:
-    """What the plan must say before its tasks: the round is late; the last round's
-    walks were not all reported (the plan assumes they happened as listed)."""
-    warnings: list[str] = []
+def _plan_warnings(db: TinyDB, when: schedule.RoundDate) -> list[PlanNote]:
+    """What the plan must say before its tasks, as codes and data: the round is late; the
+    last round's walks were not all reported (the plan assumes they happened as listed)."""
+    warnings: list[PlanNote] = []
     if when.due is not None:
-        late = (when.date - when.due).days
-        warnings.append(M.PLAN_LATE(number=when.number, due=when.due, days=late, date=when.date))
+        warnings.append(
+            {
+                "code": "late",
+                "number": when.number,
+                "due": when.due.isoformat(),
+                "days": (when.date - when.due).days,
+                "date": when.date.isoformat(),
+            }
+        )
     previous = last_round(db)
     if previous is not None and date.fromisoformat(previous["date"]) < clock.today():
         unreported = sorted(
@@ -312,11 +323,12 @@ def _plan_warnings(db: TinyDB, when: schedule.RoundDate) -> list[str]:
         )
         if unreported:
             warnings.append(
-                M.PLAN_UNREPORTED(
-                    number=previous["number"],
-                    n=len(unreported),
-                    tasks=M.LIST_SEPARATOR().join(map(str, unreported)),
-                )
+                {
+                    "code": "unreported",
+                    "number": previous["number"],
+                    "n": len(unreported),
+                    "tasks": unreported,
+                }
             )
     return warnings
 
@@ -353,7 +365,7 @@ def _make_tasks(
     box_site: dict[str, str],
     config: dict[str, Any],
     day: date,
-    warnings: list[str],
+    warnings: list[PlanNote],
 ) -> list[TaskPlan]:
     stops = {b["code"]: Stop(b["code"]) for b in ring}
     for book, source, target in moves:
@@ -378,7 +390,7 @@ def _make_tasks(
 
 
 def _assign(
-    db: TinyDB, tasks: list[TaskPlan], site_order: list[str], day: date, warnings: list[str]
+    db: TinyDB, tasks: list[TaskPlan], site_order: list[str], day: date, warnings: list[PlanNote]
 ) -> None:
     """Give each task to the volunteer who has carried the fewest books lately.
 
@@ -428,14 +440,19 @@ def _assign(
                     if 0 <= j < len(site_order):
                         pool += [p for p in available(site_order[j]) if p not in pool]
         if not pool:
-            warnings.append(M.ROTATE_NOBODY(site=task.site))
+            warnings.append({"code": "nobody", "site": task.site})
             continue
         chosen = min(pool, key=lambda p: (*cost(p, task.site), p["code"]))
         if task.site not in chosen["sites"]:
             task.borrowed_from = next(s for s in site_order if s in chosen["sites"])
             if not own:
                 warnings.append(
-                    M.ROTATE_BORROWED(site=task.site, name=chosen["name"], other=task.borrowed_from)
+                    {
+                        "code": "borrowed",
+                        "site": task.site,
+                        "name": chosen["name"],
+                        "other": task.borrowed_from,
+                    }
                 )
         task.volunteer = chosen["code"]
         task.volunteer_name = chosen["name"]
@@ -681,8 +698,20 @@ def plan_document(plan: Plan) -> dict[str, Any]:
         "short": plan.short,
         "over_capacity": plan.over_capacity,
         "newly_lost": plan.newly_lost,
-        "warnings": plan.warnings,
+        # The notes as codes and data; "warnings" words them in English, like the keys.
+        "warnings": [note_text(note, "en") for note in plan.warnings],
+        "notes": plan.warnings,
     }
+
+
+def note_text(note: PlanNote, lang: i18n.Lang) -> str:
+    """A plan's note in words: its catalogue entry, lists joined the language's way."""
+    fields = {
+        key: M.LIST_SEPARATOR.text(lang).join(map(str, value)) if isinstance(value, list) else value
+        for key, value in note.items()
+        if key != "code"
+    }
+    return M.PLAN_NOTES[note["code"]].render(lang, **fields)
 
 
 # ------------------------------------------------------------------------------ undo

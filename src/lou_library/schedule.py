@@ -35,7 +35,7 @@ class RoundDate:
     number: int
     planned: date  # the regular date, every 14 days
     date: date  # the date the round really falls on
-    reason: str = ""  # why it moved (a holiday's name), empty if it did not
+    reason: str = ""  # why it moved (a holiday's English name), empty if it did not
     due: Day | None = None  # a late round: the date it was due (``date`` is then today)
 
 
@@ -118,9 +118,12 @@ def _closed_days(year: int, lang: str) -> dict[date, str]:
     return closed
 
 
-def closed_reason(day: date) -> str:
-    """Why a day is no day for a round, or '' if it is free."""
-    lang = i18n.current()
+def closed_reason(day: date, lang: i18n.Lang = "en") -> str:
+    """Why a day is no day for a round, or '' if it is free.
+
+    The rules keep the English name (data, the same in every language's ``--json``); the
+    CLI asks again in the interface language to show it.
+    """
     for year in (day.year, day.year - 1, day.year + 1):
         reason = _closed_days(year, lang).get(day)
         if reason:

@@ -2,28 +2,31 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from contextlib import nullcontext
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from lou_library import i18n
 from lou_library import messages as M
 from lou_library.cli import output
 from lou_library.cli.base import EXIT_SAVED_BUT_FAILED, command, group, state
 from lou_library.cli.common import Json
 from lou_library.errors import Invalid
 
+if TYPE_CHECKING:
+    from lou_library.integrity import Problem
+    from lou_library.store import Store
+
 app = group("@db")
 
 
-@command(app, "check", "@db.check")
-def check(
-    ctx: typer.Context,
-    repair: Annotated[bool, typer.Option("--repair", help="@opt.repair")] = False,
-    json: Json = False,
-) -> None:
+def _check(store: Store, repair: bool) -> tuple[list[Problem], int, Path | None]:
+    """The file's problems (those left after the repairs, if asked), how many records were
+    repaired, and the backup taken first."""
     from lou_library import integrity
 
-    store = state(ctx).store
     repaired, saved = 0, None
     if repair:
         with store.write("db check --repair", validate=False) as db:
@@ -36,6 +39,19 @@ def check(
     else:
         with store.read(validate=False) as db:
             problems = integrity.check(db) + integrity.check_shape(db, store.size())
+    return problems, repaired, saved
+
+
+@command(app, "check", "@db.check")
+def check(
+    ctx: typer.Context,
+    repair: Annotated[bool, typer.Option("--repair", help="@opt.repair")] = False,
+    json: Json = False,
+) -> None:
+    store = state(ctx).store
+    # The problems' messages go into --json in English, whatever the interface language.
+    with i18n.speaking("en") if json else nullcontext():
+        problems, repaired, saved = _check(store, repair)
     if json:
         output.emit_json(
             {
@@ -164,6 +180,15 @@ def restore(
     else:
         chosen = store.find_backup(name)
     saved = store.restore(chosen.path)
+    if json:
+        output.emit_json(
+            {
+                "restored": chosen.path.name,
+                "db": str(store.path),
+                "backed_up": saved.name if saved else None,
+            }
+        )
+        return
     if saved:
         output.note(M.BACKED_UP(path=saved))
     output.done(M.RESTORED(name=chosen.path.name, path=store.path))

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from lou_library import clock, rotation
+from lou_library import clock, i18n, rotation, schedule
 from lou_library import messages as M
 from lou_library.cli import output
 from lou_library.cli.base import command, group, state
@@ -66,11 +66,9 @@ def render_plan(plan: dict[str, Any], names: dict[str, str]) -> None:
         )
     )
     if plan["moved_because"]:
-        output.note(
-            M.PLAN_MOVED(
-                planned=plan["planned_date"], date=plan["date"], reason=plan["moved_because"]
-            )
-        )
+        planned = date.fromisoformat(plan["planned_date"])
+        reason = schedule.closed_reason(planned, i18n.current()) or plan["moved_because"]
+        output.note(M.PLAN_MOVED(planned=planned, date=plan["date"], reason=reason))
     output.note(
         M.PLAN_SUMMARY(
             moves=figures["moves"],
@@ -84,8 +82,8 @@ def render_plan(plan: dict[str, Any], names: dict[str, str]) -> None:
         output.warn(M.PLAN_SHORT(n=len(plan["short"]), books=sum(plan["short"].values())))
     if plan["newly_lost"]:
         output.warn(M.PLAN_LOST(n=len(plan["newly_lost"])))
-    for line in plan["warnings"]:
-        output.warn(line)
+    for note in plan["notes"]:
+        output.warn(rotation.note_text(note, i18n.current()))
 
 
 def site_names(db: Any) -> dict[str, str]:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from lou_library import clock, rotation, schedule
+from lou_library import clock, i18n, rotation, schedule
 from lou_library import messages as M
 from lou_library.cli import output
 from lou_library.cli.base import command, group, state
@@ -16,6 +16,11 @@ from lou_library.cli.common import Json
 from lou_library.errors import Conflict
 
 app = group("@schedule")
+
+
+def _reason(when: schedule.RoundDate) -> str:
+    """Why a round moved, in the interface language (the rules keep the English name)."""
+    return schedule.closed_reason(when.planned, i18n.current()) or when.reason
 
 
 @command(app, "show", "@schedule.show")
@@ -53,7 +58,7 @@ def show(
                     " ".join(
                         note
                         for note in (
-                            M.PLAN_MOVED(planned=r.planned, date=r.date, reason=r.reason)
+                            M.PLAN_MOVED(planned=r.planned, date=r.date, reason=_reason(r))
                             if r.reason
                             else "",
                             M.SCHEDULE_LATE_NOTE() if r.date < today else "",
@@ -144,7 +149,7 @@ def set_(
             M.SCHEDULE_SET_MOVED(
                 start=final["start"],
                 date=first.date,
-                reason=first.reason,
+                reason=_reason(first),
                 interval=final["interval_days"],
                 holidays=holidays(),
             )

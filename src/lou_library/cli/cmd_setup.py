@@ -11,7 +11,7 @@ import typer
 from lou_library import messages as M
 from lou_library.cli import output
 from lou_library.cli.base import command, state
-from lou_library.cli.common import Json, kind_name, status_name
+from lou_library.cli.common import Json, status_name
 from lou_library.schema import BookStatus, BoxStatus, Role, SiteKind, Status
 from lou_library.store import SCHEMA_VERSION, Store
 
@@ -140,9 +140,7 @@ def render_info(summary: dict[str, Any]) -> None:
                     M.INFO_SITES_VALUE(
                         total=summary["sites"]["total"],
                         compound=summary["sites"]["compound"],
-                        compound_name=kind_name(SiteKind.compound),
                         yard=summary["sites"]["yard"],
-                        yard_name=kind_name(SiteKind.yard),
                     ),
                 ),
                 (M.INFO_BOXES(), summary["boxes"]["total"]),

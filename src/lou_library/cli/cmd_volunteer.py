@@ -213,7 +213,7 @@ def away(
         return
     output.done(M.AWAY_ADDED(name=row["name"], start=first, end=last))
     if clashes:
-        output.warn(M.AWAY_CLASHES(name=row["name"], tasks=", ".join(clashes)))
+        output.warn(M.AWAY_CLASHES(name=row["name"], n=len(clashes), tasks=", ".join(clashes)))
 
 
 @command(app, "retire", "@volunteer.retire")

@@ -98,7 +98,7 @@ def say_escaped() -> None:
     try:
         text.encode(getattr(sys.stderr, "encoding", None) or "utf-8")
     except (UnicodeEncodeError, LookupError):
-        text = M.CONSOLE_ESCAPED.text("en").format(encoding=encoding)
+        text = M.CONSOLE_ESCAPED.render("en", encoding=encoding)
     note(text)
     _escaped.clear()  # the note itself escapes nothing worth a second note
 
