@@ -10,6 +10,7 @@ from typing import Any
 
 import orjson
 import pytest
+import typer
 from typer.testing import CliRunner
 
 from lou_library.cli import app
@@ -161,3 +162,19 @@ def ring(lou: Lou) -> Lou:
     lou.ok("volunteer", "add", "王秀兰", "--site", "SHY")
     lou.ok("volunteer", "add", "李建国", "--site", "GDJ")
     return lou
+
+
+def command_tree(
+    command: Any = None, path: tuple[str, ...] = ()
+) -> list[tuple[tuple[str, ...], Any]]:
+    """Every command under ``command`` (the whole ``lou`` when None) with its path, asking
+    each group as Click does (groups build lazily)."""
+    if command is None:
+        prepare(["--help"])
+        command = typer.main.get_command(app)
+    found = [(path, command)]
+    if hasattr(command, "list_commands"):
+        ctx = typer.Context(command)
+        for name in command.list_commands(ctx):
+            found.extend(command_tree(command.get_command(ctx, name), (*path, name)))
+    return found

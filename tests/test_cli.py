@@ -17,7 +17,7 @@ from lou_library import __version__, i18n
 from lou_library import messages as M
 from lou_library.cli import app, hoist_lang
 from lou_library.cli.base import prepare
-from tests.conftest import BASE_ENV, Lou
+from tests.conftest import BASE_ENV, Lou, command_tree
 
 GROUPS = [
     "demo", "init", "info", "donate", "site", "box", "book", "volunteer", "rotate", "task",
@@ -25,20 +25,10 @@ GROUPS = [
 ]  # fmt: skip
 
 
-def _walk(command: Any, path: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], Any]]:
-    """Every command under ``command``, asking each group as Click does (groups build lazily)."""
-    found = [(path, command)]
-    if hasattr(command, "list_commands"):
-        ctx = typer.Context(command)
-        for name in command.list_commands(ctx):
-            found.extend(_walk(command.get_command(ctx, name), (*path, name)))
-    return found
-
-
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_every_command_and_option_has_help_in_both_languages(lang: i18n.Lang) -> None:
     prepare(["--lang", lang])
-    tree = _walk(typer.main.get_command(app))
+    tree = command_tree(typer.main.get_command(app))
     assert len(tree) > 40
     example = "例：lou " if lang == "zh" else "Example: lou "
     for path, command in tree:

@@ -15,15 +15,11 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import orjson
 import pytest
-import typer
 
-from lou_library.cli import app
-from lou_library.cli.base import prepare
-from tests.conftest import Lou
+from tests.conftest import Lou, command_tree
 
 # Lines run before the command, in each copy (or a change to the file itself); then the
 # command's own arguments.
@@ -155,22 +151,12 @@ STATES: dict[str, tuple[str, list[Setup], list[str], int]] = {
 
 def commands_with_json() -> list[tuple[str, bool]]:
     """Every leaf command that takes ``--json``, and whether it needs arguments."""
-    prepare(["--help"])
-    root = typer.main.get_command(app)
-    ctx = root.make_context("lou", [], resilient_parsing=True)
-    found: list[tuple[str, bool]] = []
-
-    def walk(command: Any, path: list[str]) -> None:
-        if hasattr(command, "list_commands"):
-            for name in command.list_commands(ctx):
-                walk(command.get_command(ctx, name), [*path, name])
-            return
-        if any("--json" in param.opts for param in command.params):
-            required = any(param.required for param in command.params)
-            found.append((" ".join(path), required))
-
-    walk(root, [])
-    return found
+    return [
+        (" ".join(path), any(param.required for param in command.params))
+        for path, command in command_tree()
+        if not hasattr(command, "list_commands")
+        and any("--json" in param.opts for param in command.params)
+    ]
 
 
 COMMANDS = commands_with_json()

@@ -20,7 +20,7 @@ from lou_library import messages as M
 from lou_library.cli import app
 from lou_library.cli.base import prepare
 from lou_library.cli.typer_compat import PATCHES, Needs, Patch, PlainCoercion
-from tests.conftest import Lou
+from tests.conftest import Lou, command_tree
 
 
 def _broken(patch: Patch, problem: str) -> str:
@@ -77,18 +77,9 @@ def _patch(name: str) -> Patch:
     return next(patch for patch in PATCHES if patch.name == name)
 
 
-def _tree(command: Any, path: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], Any]]:
-    found = [(path, command)]
-    if hasattr(command, "list_commands"):
-        ctx = typer.Context(command)
-        for name in command.list_commands(ctx):
-            found.extend(_tree(command.get_command(ctx, name), (*path, name)))
-    return found
-
-
 def test_every_parameter_and_help_option_has_the_plain_coercer() -> None:
     prepare([])
-    tree = _tree(typer.main.get_command(app))
+    tree = command_tree(typer.main.get_command(app))
     assert len(tree) > 40
     for path, command in tree:
         for param in command.params:
