@@ -102,7 +102,7 @@ def settings(db: TinyDB) -> dict[str, Any]:
 
 
 def event(
-    action: str,
+    action: EventKind,
     book: str,
     command: str,
     *,
@@ -112,15 +112,11 @@ def event(
     note: str | None = None,
     at: str | None = None,
 ) -> Event:
-    """One entry of a book's history: where it came from, where it went, and why.
-
-    ``action`` is an :class:`~lou_library.schema.EventKind` (a plain string must be one:
-    ``rotation.apply_round`` still passes ``"lost"``; once it passes the member, this can
-    take ``EventKind`` only and drop the conversion)."""
+    """One entry of a book's history: where it came from, where it went, and why."""
     record: Event = {
         "at": at or clock.stamp(),
         "book": book,
-        "action": EventKind(action),
+        "action": action,
         "command": command,
     }
     if source is not None:

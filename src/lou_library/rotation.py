@@ -463,110 +463,49 @@ def _assign(
 # ----------------------------------------------------------------------------- apply
 
 
-# split by the lead (issue 15): the noqa goes when the split lands
-def apply_round(db: TinyDB, plan: Plan, command: str = "rotate apply") -> Doc:  # noqa: C901, PLR0915
+def apply_round(db: TinyDB, plan: Plan, command: str = "rotate apply") -> Doc:
     """Carry a plan out: move the books, store the round and its tasks; one write."""
-    if any(r["number"] == plan.number and r["status"] == "applied" for r in docs(db, ROUNDS)):
+    if any(
+        r["number"] == plan.number and r["status"] == RoundStatus.applied for r in docs(db, ROUNDS)
+    ):
         raise Conflict(M.ROUND_ALREADY_APPLIED, number=plan.number)
     config = rotation_settings(db)
-    window = int(config["window"])
     stamp = clock.stamp()
     book_rows = rows(db, BOOKS)
-    box_rows = rows(db, BOXES)
     book_ids = {doc["code"]: doc_id for doc_id, doc in book_rows.items()}
-    box_ids = {doc["code"]: doc_id for doc_id, doc in box_rows.items()}
+    changed_books = sorted({book for book, _, _ in plan.moves} | set(plan.newly_lost))
+    before = _box_contents(book_rows.values())  # read before any book moves
 
     # Only the last round can be undone, so the round before loses its undo data, and
     # this round's keeps nothing of it: the undo data is the size of one round's work.
     previous = [int(doc_id) for doc_id, record in rows(db, ROUNDS).items() if "undo" in record]
-    before: dict[str, list[str]] = defaultdict(list)  # box contents before the moves
-    for doc in book_rows.values():
-        if doc["status"] == "in_box":
-            before[doc["box"]].append(doc["code"])
-
-    moved_books = {book for book, _, _ in plan.moves}
-    changed_books = moved_books | set(plan.newly_lost)
-    arrivals: dict[str, list[str]] = defaultdict(list)
-    for book, _, target in plan.moves:
-        if target != DEPOT:
-            arrivals[target].append(book)
-    memory: dict[str, Doc] = {}  # box -> what this round changes in its memory
     undo: Doc = {  # only the fields apply changes: undo puts them back, or removes them
         "book_groups": _grouped(
-            (c, _fields(book_rows[book_ids[c]], BOOK_FIELDS)) for c in sorted(changed_books)
+            (c, _fields(book_rows[book_ids[c]], BOOK_FIELDS)) for c in changed_books
         ),
-        "memory": memory,
+        "memory": {},  # box -> what this round changes in its memory (below)
         "meta": copy.deepcopy(rows(db, "_meta")["1"]),
         "events_after": last_event(db),
         "tables": sorted(db.storage.read() or {}),  # tables that existed before
     }
     if previous:
         db.table(ROUNDS).update(_without_undo, doc_ids=previous)
-
     destination = {book: target for book, _, target in plan.moves}
-
-    def move_book(doc: Any) -> None:
-        code = doc["code"]
-        if code in destination:
-            target = destination[code]
-            doc["last_box"] = doc.get("box") or doc.get("last_box")
-            doc["box"] = None if target == DEPOT else target
-            doc["status"] = "in_depot" if target == DEPOT else "in_box"
-            if target != DEPOT:
-                doc["last_box"] = target
-            doc["since"] = plan.number
-        elif code in plan.newly_lost:
-            doc["status"] = "lost"
-
-    db.table(BOOKS).update(move_book, doc_ids=[int(book_ids[c]) for c in sorted(changed_books)])
-
-    def remember(doc: Any) -> None:
-        """The box's memory: the books it received in the last ``window`` rounds. Undo
-        needs only what this round forgets or rewrites (entries that fell out of the
-        window; "0" is written again when the window empties), whether the box had a
-        memory at all, and which entries it adds."""
-        had = doc.get("recent")
-        recent = {n: codes for n, codes in (had or {}).items() if int(n) > plan.number - window}
-        if not recent and before.get(doc["code"]):  # what it held before its first round
-            recent["0"] = " ".join(sorted(before[doc["code"]]))
-        if arrivals.get(doc["code"]):
-            recent[str(plan.number)] = " ".join(arrivals[doc["code"]])
-        memory[doc["code"]] = {
-            "had": had is not None,
-            # entries it drops or rewrites ("0" is rewritten when the window empties)
-            "forgot": {n: codes for n, codes in (had or {}).items() if recent.get(n) != codes},
-            "added": [n for n in recent if n not in (had or {})],
-        }
-        doc["recent"] = recent
-
-    db.table(BOXES).update(remember, doc_ids=[int(box_ids[c]) for c in sorted(plan.final_counts)])
-
-    task_docs = []
-    first_task = None
-    for task in plan.tasks:
-        number = next_number(db, "task")
-        first_task = first_task or number
-        task_docs.append(
-            {
-                "id": number,
-                "round": plan.number,
-                "date": plan.date.isoformat(),
-                "site": task.site,
-                "volunteer": task.volunteer,
-                "borrowed_from": task.borrowed_from,
-                "boxes": task.boxes,
-                "books": task.books,
-                "status": "open",
-                "done_at": None,
-                "missing": [],
-                "extra": [],
-            }
-        )
+    patch(
+        db,
+        BOOKS,
+        {
+            book_ids[c]: _moved(book_rows[book_ids[c]], destination, plan.number)
+            for c in changed_books
+        },
+    )
+    undo["memory"] = _remember(db, plan, before, int(config["window"]))
+    task_docs = _task_records(db, plan)
     db.table(TASKS).insert_multiple(task_docs)
     log(
         db,
         [
-            event("lost", code, command, note=f"round {plan.number}", at=stamp)
+            event(EventKind.lost, code, command, note=f"round {plan.number}", at=stamp)
             for code in plan.newly_lost
         ],
     )
@@ -574,7 +513,7 @@ def apply_round(db: TinyDB, plan: Plan, command: str = "rotate apply") -> Doc:  
         "number": plan.number,
         "date": plan.date.isoformat(),
         "planned_date": plan.planned_date.isoformat(),
-        "status": "applied",
+        "status": RoundStatus.applied,
         "applied_at": stamp,
         "events_before": undo["events_after"],  # where the moves fall among the events
         "tasks": [t["id"] for t in task_docs],
@@ -582,8 +521,7 @@ def apply_round(db: TinyDB, plan: Plan, command: str = "rotate apply") -> Doc:  
         "undo": undo,
     }
     if not config.get("start"):  # round 1's date is fixed once a round is applied
-        interval = int(config["interval_days"])
-        start = plan.planned_date - timedelta(days=interval * (plan.number - 1))
+        start = plan.planned_date - timedelta(days=int(config["interval_days"]) * (plan.number - 1))
 
         def pin_start(doc: Any) -> None:
             doc.setdefault("settings", {}).setdefault("rotation", {})["start"] = start.isoformat()
@@ -593,6 +531,82 @@ def apply_round(db: TinyDB, plan: Plan, command: str = "rotate apply") -> Doc:  
     db.table(ROUNDS).insert(record)
     append(db, MOVES, [{"round": plan.number, "legs": legs_of(plan.moves)}])
     return record
+
+
+def _box_contents(books: Iterable[Doc]) -> dict[str, list[str]]:
+    """Box -> the codes of the books in it."""
+    contents: dict[str, list[str]] = defaultdict(list)
+    for doc in books:
+        if doc["status"] == BookStatus.in_box:
+            contents[doc["box"]].append(doc["code"])
+    return contents
+
+
+def _moved(doc: Doc, destination: dict[str, str], number: int) -> Doc:
+    """The fields of a book that round ``number`` changes (BOOK_FIELDS), as they become."""
+    target = destination.get(doc["code"])
+    if target is None:  # not moved: lost after too many rounds not seen
+        return {"status": BookStatus.lost}
+    if target == DEPOT:
+        return {
+            "last_box": doc.get("box") or doc.get("last_box"),
+            "box": None,
+            "status": BookStatus.in_depot,
+            "since": number,
+        }
+    return {"last_box": target, "box": target, "status": BookStatus.in_box, "since": number}
+
+
+def _remember(db: TinyDB, plan: Plan, before: dict[str, list[str]], window: int) -> Doc:
+    """Each box's memory after the round: the books it received in the last ``window``
+    rounds. Returns what undo needs, per box: only what this round forgets or rewrites
+    (entries that fell out of the window; "0" is written again when the window empties),
+    whether the box had a memory at all, and which entries it adds."""
+    arrivals: dict[str, list[str]] = defaultdict(list)
+    for book, _, target in plan.moves:
+        if target != DEPOT:
+            arrivals[target].append(book)
+    memory: dict[str, Doc] = {}
+    changes: dict[str, Doc] = {}
+    for doc_id, doc in rows(db, BOXES).items():
+        code = doc["code"]
+        if code not in plan.final_counts:
+            continue
+        had = doc.get("recent") or {}
+        recent = {n: codes for n, codes in had.items() if int(n) > plan.number - window}
+        if not recent and before.get(code):  # what it held before its first round
+            recent["0"] = " ".join(sorted(before[code]))
+        if arrivals.get(code):
+            recent[str(plan.number)] = " ".join(arrivals[code])
+        memory[code] = {
+            "had": doc.get("recent") is not None,
+            "forgot": {n: codes for n, codes in had.items() if recent.get(n) != codes},
+            "added": [n for n in recent if n not in had],
+        }
+        changes[doc_id] = {"recent": recent}
+    patch(db, BOXES, changes)
+    return dict(sorted(memory.items()))
+
+
+def _task_records(db: TinyDB, plan: Plan) -> list[Doc]:
+    """The round's tasks as stored, numbered by the task counter."""
+    return [
+        {
+            "id": next_number(db, "task"),
+            "round": plan.number,
+            "date": plan.date.isoformat(),
+            "site": task.site,
+            "volunteer": task.volunteer,
+            "borrowed_from": task.borrowed_from,
+            "boxes": task.boxes,
+            "books": task.books,
+            "status": TaskStatus.open,
+            "done_at": None,
+            "missing": [],
+            "extra": [],
+        }
+        for task in plan.tasks
+    ]
 
 
 def _fingerprint(db: TinyDB) -> Doc:
