@@ -10,7 +10,7 @@ Run from a checkout, with the interpreter that has ``lou_library`` installed::
 
 For every size a synthetic network is generated deterministically through the project's
 own rules (``add_site``, ``add_box``, ``add_volunteer``, ``check_spec``,
-``create_books`` on a TinyDB ``MemoryStorage``, then ``atomic_write_bytes(path,
+``create_books`` on an in-memory ``TinyRepository``, then ``atomic_write_bytes(path,
 encode(data))``), exactly as ``lou_library.demo`` builds the demo network, and cached
 under ``<tmp>/lou-bench/`` keyed by size and generator version.
 
@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # imported where used: the bench starts without the project
-    from tinydb import TinyDB
+    from lou_library.tinyrepo import TinyRepository
 
 # --------------------------------------------------------------------------- constants
 
@@ -202,7 +202,9 @@ def pinned_clock() -> Iterator[None]:
             os.environ["LOU_NOW"] = old
 
 
-def _add_volunteers(db: TinyDB, shape: Shape, site_codes: list[str], given: list[str]) -> None:
+def _add_volunteers(
+    db: TinyRepository, shape: Shape, site_codes: list[str], given: list[str]
+) -> None:
     """The administrator (no site), then members of one site each, every tenth also of
     the next site."""
     from lou_library.network import add_volunteer
@@ -228,19 +230,16 @@ def _add_volunteers(db: TinyDB, shape: Shape, site_codes: list[str], given: list
 
 def build_document(shape: Shape) -> dict[str, Any]:
     """The network, built in memory through the same rules as the commands (like demo.py)."""
-    from tinydb import TinyDB
-    from tinydb.storages import MemoryStorage
-
     from lou_library.catalogue import BookSpec, categories, check_spec, create_books
     from lou_library.demo import empty_document
     from lou_library.network import add_box, add_site
+    from lou_library.tinyrepo import TinyRepository
 
     demo_sites = _read_csv("sites.csv")
     demo_people = _read_csv("volunteers.csv")
     titles = _read_csv("titles.csv")
 
-    db = TinyDB(storage=MemoryStorage)
-    db.storage.write(empty_document())
+    db = TinyRepository.in_memory(empty_document())
 
     site_codes: list[str] = []
     for i in range(shape.sites):
@@ -293,9 +292,7 @@ def build_document(shape: Shape) -> dict[str, Any]:
             )
         )
     create_books(db, specs, "bench generate")
-    data: dict[str, Any] | None = db.storage.read()
-    assert data is not None
-    return data
+    return db.document()
 
 
 def write_import_csv(path: Path, rows: int) -> None:

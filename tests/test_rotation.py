@@ -8,8 +8,6 @@ from typing import Any
 import orjson
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tinydb import TinyDB
-from tinydb.storages import MemoryStorage
 
 from lou_library import rotation
 from lou_library.catalogue import add_book
@@ -17,6 +15,7 @@ from lou_library.demo import empty_document
 from lou_library.network import add_box, add_site, add_volunteer
 from lou_library.records import BOOKS, docs
 from lou_library.store import encode
+from lou_library.tinyrepo import TinyRepository
 from tests.conftest import Lou
 
 
@@ -260,11 +259,10 @@ def networks(draw: st.DrawFn) -> dict[str, Any]:
     }
 
 
-def _build(spec: dict[str, Any]) -> TinyDB:
-    db = TinyDB(storage=MemoryStorage)
+def _build(spec: dict[str, Any]) -> TinyRepository:
     document = empty_document()
     document["_meta"]["1"]["settings"] = {"rotation": {"window": spec.get("window", 26)}}
-    db.storage.write(document)
+    db = TinyRepository.in_memory(document)
     for s, (caps, fills) in enumerate(zip(spec["boxes"], spec["fills"], strict=True)):
         site = add_site(db, f"片区{s}", "compound" if s % 2 == 0 else "yard", code=f"S{s}")
         for b, (cap, fill) in enumerate(zip(caps, fills, strict=True)):
@@ -282,10 +280,10 @@ def _build(spec: dict[str, Any]) -> TinyDB:
     return db
 
 
-def _snapshot(db: TinyDB) -> bytes:
+def _snapshot(db: TinyRepository) -> bytes:
     """The document as undo must give it back: an apply drops the undo data of the round
     before it (only the last round can be undone), and an undo does not bring it back."""
-    data = orjson.loads(orjson.dumps(db.storage.read()))
+    data = orjson.loads(orjson.dumps(db.document()))
     for record in data.get("rounds", {}).values():
         record.pop("undo", None)
     return encode(data)

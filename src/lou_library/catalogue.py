@@ -14,8 +14,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from tinydb import TinyDB
-
 from lou_library import clock
 from lou_library import messages as M
 from lou_library.errors import Conflict, Invalid
@@ -52,6 +50,7 @@ from lou_library.schema import (
     vocabulary_of,
 )
 from lou_library.text import clean, fold, pinyin_keys, require
+from lou_library.tinyrepo import TinyRepository as Repository
 
 STATUSES = vocabulary_of(BookStatus)  # the vocabularies live in lou_library.schema
 ON_SHELF = (BookStatus.in_box.value, BookStatus.in_depot.value)
@@ -100,7 +99,7 @@ def code_order(code: str) -> tuple[int, str]:
 # ----------------------------------------------------------------------- categories
 
 
-def categories(db: TinyDB) -> dict[str, tuple[str, str]]:
+def categories(db: Repository) -> dict[str, tuple[str, str]]:
     """Every category key with its Chinese and English names, built-in ones first."""
     found = dict(BUILTIN_CATEGORIES)
     for doc in docs(db, CATEGORIES):
@@ -127,7 +126,7 @@ def resolve_category(known: dict[str, tuple[str, str]], text: str | None) -> str
     )
 
 
-def add_category(db: TinyDB, key: str, zh: str, en: str | None) -> Category:
+def add_category(db: Repository, key: str, zh: str, en: str | None) -> Category:
     key = clean(key).lower()
     if not _CATEGORY_KEY.match(key):
         raise Invalid(M.BAD_CATEGORY_KEY, value=key)
@@ -321,7 +320,7 @@ def check_room(
         raise Conflict(M.BOX_OVER_CAPACITY, details=over)
 
 
-def create_books(db: TinyDB, specs: Sequence[BookSpec], command: str) -> list[Book]:
+def create_books(db: Repository, specs: Sequence[BookSpec], command: str) -> list[Book]:
     """Insert every copy of every spec in one batch, with an ``added`` event each."""
     first = peek_number(db, "book")
     known = _known_keys(db, specs)
@@ -374,7 +373,9 @@ def create_books(db: TinyDB, specs: Sequence[BookSpec], command: str) -> list[Bo
     return created
 
 
-def _known_keys(db: TinyDB, specs: Sequence[BookSpec]) -> dict[tuple[str, str], tuple[str, str]]:
+def _known_keys(
+    db: Repository, specs: Sequence[BookSpec]
+) -> dict[tuple[str, str], tuple[str, str]]:
     """Pinyin keys of titles and authors already in the catalogue, so a new copy of a
     known book does not need pypinyin (whose dictionaries take 0.2 s to load)."""
     titles = {s.title for s in specs}
@@ -390,11 +391,11 @@ def _known_keys(db: TinyDB, specs: Sequence[BookSpec]) -> dict[tuple[str, str], 
     return known
 
 
-def boxes_by_code(db: TinyDB) -> dict[str, Doc]:
+def boxes_by_code(db: Repository) -> dict[str, Doc]:
     return {doc["code"]: doc for doc in docs(db, BOXES)}
 
 
-def known_category(db: TinyDB, title: str | None) -> str | None:
+def known_category(db: Repository, title: str | None) -> str | None:
     """The category of a copy of the same title already in the catalogue, if any: a
     second copy of 平凡的世界 is fiction too, without the manager saying so."""
     wanted = clean(title)
@@ -408,7 +409,7 @@ def known_category(db: TinyDB, title: str | None) -> str | None:
 
 
 def add_book(
-    db: TinyDB, *, force: bool = False, command: str = "book add", **fields: Any
+    db: Repository, *, force: bool = False, command: str = "book add", **fields: Any
 ) -> list[Book]:
     boxes = boxes_by_code(db)
     if not fields.get("category"):
@@ -476,7 +477,7 @@ def _matches(doc: Doc, query: str) -> bool:
 
 
 def list_books(
-    db: TinyDB,
+    db: Repository,
     *,
     site: str | None = None,
     box: str | None = None,
@@ -530,16 +531,16 @@ def list_books(
     )
 
 
-def get_book(db: TinyDB, code: str) -> tuple[int, Doc]:
+def get_book(db: Repository, code: str) -> tuple[int, Doc]:
     return find_code(db, BOOKS, code, M.NO_BOOK)
 
 
-def show_book(db: TinyDB, code: str, show_contact: bool = False) -> Doc:
+def show_book(db: Repository, code: str, show_contact: bool = False) -> Doc:
     _, doc = get_book(db, code)
     return book_row(doc, boxes_by_code(db), show_contact)
 
 
-def history(db: TinyDB, code: str) -> tuple[Doc, list[Doc]]:
+def history(db: Repository, code: str) -> tuple[Doc, list[Doc]]:
     """A book's journey: its events, and the rotation moves of every applied round.
 
     A round keeps its moves once, as legs in the ``moves`` table, rather than an event per
@@ -575,7 +576,7 @@ def history(db: TinyDB, code: str) -> tuple[Doc, list[Doc]]:
 
 
 def _move(
-    db: TinyDB,
+    db: Repository,
     doc_id: int,
     doc: Doc,
     changes: Doc,
@@ -592,7 +593,7 @@ def _move(
     return {**doc, **changes}
 
 
-def place_book(db: TinyDB, code: str, box: str | None, *, force: bool, command: str) -> Doc:
+def place_book(db: Repository, code: str, box: str | None, *, force: bool, command: str) -> Doc:
     """Put a book on the shelf: into ``box``, or into the depot when ``box`` is None."""
     doc_id, doc = get_book(db, code)
     if doc["status"] not in ON_SHELF:  # missing, lost or withdrawn: `book found` brings it back
@@ -619,7 +620,7 @@ def place_book(db: TinyDB, code: str, box: str | None, *, force: bool, command: 
     return book_row(_move(db, doc_id, doc, changes, EventKind.moved, command), boxes_by_code(db))
 
 
-def edit_book(db: TinyDB, code: str, **fields: str | None) -> Doc:
+def edit_book(db: Repository, code: str, **fields: str | None) -> Doc:
     doc_id, doc = get_book(db, code)
     changes: Doc = {}
     if fields.get("title") is not None:
@@ -660,7 +661,7 @@ def search_keys(doc: Doc, changes: Doc) -> Doc:
     return {"py": f"{title_py}|{author_py}", "pyi": f"{title_in}|{author_in}"}
 
 
-def update_books(db: TinyDB, changes: dict[int, Doc], command: str) -> None:
+def update_books(db: Repository, changes: dict[int, Doc], command: str) -> None:
     """Apply validated field changes (``doc_id -> {field: value}``) in one pass, with an
     ``edited`` event per copy naming the fields, as ``book edit`` logs them."""
     if not changes:
@@ -678,7 +679,7 @@ def update_books(db: TinyDB, changes: dict[int, Doc], command: str) -> None:
     log(db, events)
 
 
-def withdraw_book(db: TinyDB, code: str, reason: str | None) -> Doc:
+def withdraw_book(db: Repository, code: str, reason: str | None) -> Doc:
     doc_id, doc = get_book(db, code)
     if doc["status"] == BookStatus.withdrawn:
         raise Conflict(M.BOOK_ALREADY_WITHDRAWN, code=doc["code"])
@@ -691,7 +692,7 @@ def withdraw_book(db: TinyDB, code: str, reason: str | None) -> Doc:
     return book_row(moved, boxes_by_code(db))
 
 
-def found_book(db: TinyDB, code: str, box: str | None, *, force: bool = False) -> Doc:
+def found_book(db: Repository, code: str, box: str | None, *, force: bool = False) -> Doc:
     """A book reported not seen or lost is back, or one withdrawn by mistake is taken back
     into the catalogue: in ``box`` if given, else in the depot. Its history says which."""
     doc_id, doc = get_book(db, code)
@@ -717,7 +718,7 @@ def found_book(db: TinyDB, code: str, box: str | None, *, force: bool = False) -
 
 
 def donate(
-    db: TinyDB,
+    db: Repository,
     *,
     box: str,
     title: str,

@@ -16,8 +16,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from tinydb import TinyDB
-
 from lou_library import clock
 from lou_library import messages as M
 from lou_library.errors import Conflict, Invalid
@@ -39,6 +37,7 @@ from lou_library.rotation import (
     task_books,
 )
 from lou_library.schema import EventKind, TaskAmendment, TaskStatus
+from lou_library.tinyrepo import TinyRepository as Repository
 
 COMMAND = "task done --amend"
 # someone had the book in hand
@@ -53,7 +52,7 @@ class Amendment:
     seen_since: list[str]  # not seen by this task, but seen after it: their records stay
 
 
-def _seen_since(db: TinyDB, task: Doc, codes: set[str]) -> set[str]:
+def _seen_since(db: Repository, task: Doc, codes: set[str]) -> set[str]:
     """Which of ``codes`` the programme saw after ``task`` was done."""
     done_at = str(task.get("done_at") or "")
     seen = {
@@ -77,7 +76,7 @@ def _seen_since(db: TinyDB, task: Doc, codes: set[str]) -> set[str]:
 
 
 def amend_task(
-    db: TinyDB, task_id: str | int, missing: Iterable[str] = (), extra: Iterable[str] = ()
+    db: Repository, task_id: str | int, missing: Iterable[str] = (), extra: Iterable[str] = ()
 ) -> Amendment:
     """Add forgotten books to a done task's report; the records follow."""
     doc_id, task = get_task(db, task_id)

@@ -13,9 +13,6 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from tinydb import TinyDB
-from tinydb.storages import MemoryStorage
-
 from lou_library import messages as M
 from lou_library.catalogue import BookSpec, categories, check_spec, create_books
 from lou_library.errors import Invalid
@@ -23,6 +20,7 @@ from lou_library.network import add_box, add_site, add_volunteer, depot_record
 from lou_library.records import SITES
 from lou_library.schema import BoxStatus
 from lou_library.store import RawData, new_document
+from lou_library.tinyrepo import TinyRepository as Repository
 
 FILL = 0.8
 
@@ -52,8 +50,7 @@ def empty_document() -> RawData:
 
 def build_demo() -> RawData:
     """The whole demo DB, built in memory through the same rules as the commands."""
-    db = TinyDB(storage=MemoryStorage)
-    db.storage.write(empty_document())
+    db = Repository.in_memory(empty_document())
     for row in _read("sites.csv"):
         add_site(db, row["name"], row["kind"], code=row["code"], note=row.get("note"))
     capacity: dict[str, int] = {}
@@ -85,7 +82,7 @@ def build_demo() -> RawData:
     return data
 
 
-def _place_books(db: TinyDB, capacity: dict[str, int]) -> None:
+def _place_books(db: Repository, capacity: dict[str, int]) -> None:
     room = {code: int(cap * FILL) for code, cap in capacity.items()}
     order = sorted(room)
     known = categories(db)

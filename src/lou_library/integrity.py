@@ -18,14 +18,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from tinydb import TinyDB
-
 from lou_library import clock, schema
 from lou_library import messages as M
 from lou_library.network import DEPOT
 from lou_library.records import BOOKS, BOXES, EVENTS, SITES, VOLUNTEERS, Doc, event, log, rows
 from lou_library.schema import BookStatus, BoxStatus, EventKind, RoundStatus, SiteKind
 from lou_library.text import strip_unsafe, unsafe_chars
+from lou_library.tinyrepo import TinyRepository as Repository
 
 REPAIRABLE = {"orphan_book", "retired_box", "stray_box", "orphan_site", "bad_text"}
 
@@ -59,7 +58,7 @@ def _site_doubt(site: object, box_sites: set[Any], site_codes: list[str]) -> str
     return M.CHECK_MAYBE_TYPO(codes=", ".join(like)) if like else ""
 
 
-def check(db: TinyDB) -> list[Problem]:
+def check(db: Repository) -> list[Problem]:
     """Every inconsistency found: first each record that does not fit its spec (table,
     record, field, what was expected), then text a terminal or an .xlsx cannot show
     truly, then how the well-formed records relate."""
@@ -79,7 +78,7 @@ def check(db: TinyDB) -> list[Problem]:
 class _Findings:
     """The problems found so far, and the records the relational checks look at."""
 
-    def __init__(self, db: TinyDB) -> None:
+    def __init__(self, db: Repository) -> None:
         self.db = db
         self.problems: list[Problem] = []
         misfits = schema.problems(db.storage.read() or {})
@@ -207,7 +206,7 @@ def _check_events(found: _Findings) -> None:
         found.add("orphan_event", code, M.CHECK_EVENT_BOOK(code=code, n=n))
 
 
-def repair(db: TinyDB, problems: list[Problem]) -> int:
+def repair(db: Repository, problems: list[Problem]) -> int:
     """Fix the repairable problems (only those with one safe answer); return how many."""
     problems = [p for p in problems if p.repairable]
     books = {p.record for p in problems if p.kind in ("orphan_book", "retired_box")}
@@ -314,7 +313,7 @@ def _undo_to_drop(data: dict[str, Any]) -> list[str]:
     ]
 
 
-def check_shape(db: TinyDB, file_size: int) -> list[Problem]:
+def check_shape(db: Repository, file_size: int) -> list[Problem]:
     """What is wrong with the document's shape rather than its records: undo data of
     more than the last round, nesting deeper than the schema has, a padded file."""
     from lou_library.store import encode
@@ -345,7 +344,7 @@ def check_shape(db: TinyDB, file_size: int) -> list[Problem]:
     return problems
 
 
-def repair_shape(db: TinyDB, problems: list[Problem]) -> int:
+def repair_shape(db: Repository, problems: list[Problem]) -> int:
     """Drop undo data no command can use (older rounds', and earlier rounds nested in the
     last one's). Nothing any command shows is lost: the rounds themselves stay. A padded
     file needs no change of its own: the repair's write is compact. Returns how many

@@ -16,8 +16,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from tinydb import TinyDB
-
 from lou_library import i18n
 from lou_library import messages as M
 from lou_library import report_messages as R
@@ -27,6 +25,7 @@ from lou_library.i18n import Msg
 from lou_library.records import BOOKS, BOXES, SITES, Doc, docs, find_code
 from lou_library.schema import BookStatus, BoxStatus
 from lou_library.text import split_list
+from lou_library.tinyrepo import TinyRepository as Repository
 
 PAGE_WIDTH = 210.0  # A4, millimetres
 PAGE_HEIGHT = 297.0
@@ -76,7 +75,7 @@ def _codes(only: Iterable[str]) -> list[str]:
 
 
 def _pick(
-    db: TinyDB, table: str, missing: Msg, only: Sequence[str], default: Iterable[Doc]
+    db: Repository, table: str, missing: Msg, only: Sequence[str], default: Iterable[Doc]
 ) -> list[Doc]:
     """The records named by ``--only`` (each must exist), else ``default``."""
     codes = _codes(only)
@@ -89,7 +88,7 @@ def _pick(
     return list(picked.values())
 
 
-def book_labels(db: TinyDB, only: Sequence[str] = (), since: date | None = None) -> list[Label]:
+def book_labels(db: Repository, only: Sequence[str] = (), since: date | None = None) -> list[Label]:
     """Labels for books: all but withdrawn ones, or those in ``only``; added on or after
     ``since``; in code order."""
     chosen = _pick(
@@ -106,7 +105,7 @@ def book_labels(db: TinyDB, only: Sequence[str] = (), since: date | None = None)
     return [Label(b["code"], b["title"], b.get("author") or "", footer) for b in chosen]
 
 
-def box_labels(db: TinyDB, only: Sequence[str] = (), since: date | None = None) -> list[Label]:
+def box_labels(db: Repository, only: Sequence[str] = (), since: date | None = None) -> list[Label]:
     """Labels for boxes: all but retired ones, or those in ``only``; set up on or after
     ``since``; in code order."""
     chosen = _pick(

@@ -15,8 +15,6 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from tinydb import TinyDB
-
 from lou_library import clock, schema
 from lou_library import messages as M
 from lou_library.errors import Conflict, Invalid, NotFound
@@ -57,6 +55,7 @@ from lou_library.text import (
     require,
     split_list,
 )
+from lou_library.tinyrepo import TinyRepository as Repository
 
 DEPOT = "DEPOT"
 DEPOT_NAME = "社区图书室"
@@ -93,7 +92,7 @@ def check_code(code: str, what: str) -> str:
 
 
 def site_row(
-    db: TinyDB, doc: Mapping[str, Any], counts: dict[str, Counter[str]] | None = None
+    db: Repository, doc: Mapping[str, Any], counts: dict[str, Counter[str]] | None = None
 ) -> Doc:
     counts = counts if counts is not None else network_counts(db)
     return {
@@ -108,7 +107,7 @@ def site_row(
     }
 
 
-def network_counts(db: TinyDB) -> dict[str, Counter[str]]:
+def network_counts(db: Repository) -> dict[str, Counter[str]]:
     """Active boxes, books on the shelf and active volunteers, per site code."""
     box_site = {}
     boxes: Counter[str] = Counter()
@@ -130,7 +129,7 @@ def network_counts(db: TinyDB) -> dict[str, Counter[str]]:
     return {"boxes": boxes, "books": books, "volunteers": volunteers}
 
 
-def get_site(db: TinyDB, code: str) -> tuple[int, Doc]:
+def get_site(db: Repository, code: str) -> tuple[int, Doc]:
     """By code (``SHY``, ``shy``), else by name (``尚和园``), else by the pinyin of the
     name (``shy``, ``shangheyuan``) when that names exactly one site."""
     wanted = normalise_code(code)
@@ -153,7 +152,7 @@ def get_site(db: TinyDB, code: str) -> tuple[int, Doc]:
 
 
 def add_site(
-    db: TinyDB, name: str, kind: str, code: str | None = None, note: str | None = None
+    db: Repository, name: str, kind: str, code: str | None = None, note: str | None = None
 ) -> Doc:
     name = require(name, M.FIELD_NAME())
     if kind not in SITE_KINDS:
@@ -183,7 +182,7 @@ def add_site(
     return site_row(db, record)
 
 
-def list_sites(db: TinyDB, include_retired: bool = False) -> list[Doc]:
+def list_sites(db: Repository, include_retired: bool = False) -> list[Doc]:
     counts = network_counts(db)
     order = {SiteKind.depot: 0, SiteKind.compound: 1, SiteKind.yard: 2}
     found = [
@@ -196,7 +195,11 @@ def list_sites(db: TinyDB, include_retired: bool = False) -> list[Doc]:
 
 
 def edit_site(
-    db: TinyDB, code: str, name: str | None = None, kind: str | None = None, note: str | None = None
+    db: Repository,
+    code: str,
+    name: str | None = None,
+    kind: str | None = None,
+    note: str | None = None,
 ) -> Doc:
     doc_id, doc = get_site(db, code)
     changes: dict[str, Any] = {}
@@ -216,7 +219,7 @@ def edit_site(
     return site_row(db, {**doc, **changes})
 
 
-def retire_site(db: TinyDB, code: str) -> Doc:
+def retire_site(db: Repository, code: str) -> Doc:
     doc_id, doc = get_site(db, code)
     if doc["kind"] == SiteKind.depot:
         raise Conflict(M.DEPOT_IS_PERMANENT)
@@ -233,7 +236,7 @@ def retire_site(db: TinyDB, code: str) -> Doc:
     return site_row(db, {**doc, "status": Status.retired})
 
 
-def reactivate_site(db: TinyDB, code: str) -> Doc:
+def reactivate_site(db: Repository, code: str) -> Doc:
     """Bring a retired site back into use (its boxes stay retired until reactivated)."""
     doc_id, doc = get_site(db, code)
     if doc.get("status", Status.active) != Status.retired:
@@ -242,7 +245,7 @@ def reactivate_site(db: TinyDB, code: str) -> Doc:
     return site_row(db, {**doc, "status": Status.active})
 
 
-def open_tasks_of_current_round(db: TinyDB) -> list[Doc]:
+def open_tasks_of_current_round(db: Repository) -> list[Doc]:
     """The tasks of the last applied round not reported done yet, by id."""
     applied = [r["number"] for r in docs(db, "rounds") if r["status"] == RoundStatus.applied]
     if not applied:
@@ -254,7 +257,7 @@ def open_tasks_of_current_round(db: TinyDB) -> list[Doc]:
     return sorted(found, key=lambda t: t["id"])
 
 
-def _refuse_if_box_walked(db: TinyDB, code: str) -> None:
+def _refuse_if_box_walked(db: Repository, code: str) -> None:
     """A box on an open walk of the current round keeps its state until the walk is done."""
     for task in open_tasks_of_current_round(db):
         if code in task["boxes"]:
@@ -266,7 +269,7 @@ def _refuse_if_box_walked(db: TinyDB, code: str) -> None:
 # ---------------------------------------------------------------------------- boxes
 
 
-def box_counts(db: TinyDB) -> Counter[str]:
+def box_counts(db: Repository) -> Counter[str]:
     return Counter(b["box"] for b in docs(db, BOOKS) if b["status"] == BookStatus.in_box)
 
 
@@ -283,7 +286,7 @@ def box_row(doc: Mapping[str, Any], counts: Counter[str]) -> Doc:
     }
 
 
-def get_box(db: TinyDB, code: str) -> tuple[int, Doc]:
+def get_box(db: Repository, code: str) -> tuple[int, Doc]:
     return find_code(db, BOXES, code, M.NO_BOX)
 
 
@@ -294,7 +297,7 @@ def check_capacity(value: int) -> int:
 
 
 def add_box(
-    db: TinyDB,
+    db: Repository,
     site: str,
     building: str,
     unit: str,
@@ -335,7 +338,7 @@ def add_box(
     return box_row(record, Counter())
 
 
-def list_boxes(db: TinyDB, site: str | None = None, status: str | None = None) -> list[Doc]:
+def list_boxes(db: Repository, site: str | None = None, status: str | None = None) -> list[Doc]:
     site_code = get_site(db, site)[1]["code"] if site else None
     if status is not None and status not in BOX_STATUSES:
         raise Invalid(M.BAD_CHOICE, what="--status", value=status, choices=", ".join(BOX_STATUSES))
@@ -351,7 +354,7 @@ def list_boxes(db: TinyDB, site: str | None = None, status: str | None = None) -
 
 
 def _refuse_taken_place(
-    db: TinyDB, site: str, building: str, unit: str, besides: str | None = None
+    db: Repository, site: str, building: str, unit: str, besides: str | None = None
 ) -> None:
     """One box in use per stairwell: refuse a place another box of the site holds."""
     for other in docs(db, BOXES):
@@ -366,7 +369,7 @@ def _refuse_taken_place(
 
 
 def edit_box(
-    db: TinyDB,
+    db: Repository,
     code: str,
     building: str | None = None,
     unit: str | None = None,
@@ -405,7 +408,7 @@ def edit_box(
     return box_row({**doc, **changes}, box_counts(db))
 
 
-def retire_box(db: TinyDB, code: str) -> tuple[Doc, list[str]]:
+def retire_box(db: Repository, code: str) -> tuple[Doc, list[str]]:
     """Retire a box; its books go back to the depot (returned, so the CLI can list them)."""
     doc_id, doc = get_box(db, code)
     if doc["status"] == BoxStatus.retired:
@@ -433,7 +436,7 @@ def retire_box(db: TinyDB, code: str) -> tuple[Doc, list[str]]:
     return box_row({**doc, "status": BoxStatus.retired}, Counter()), [book for _, book in moved]
 
 
-def reactivate_box(db: TinyDB, code: str) -> Doc:
+def reactivate_box(db: Repository, code: str) -> Doc:
     """Bring a retired box back into use, empty, at its place (which must still be free)."""
     doc_id, doc = get_box(db, code)
     if doc["status"] != BoxStatus.retired:
@@ -469,7 +472,7 @@ def check_phone(phone: str | None) -> str:
     return cleaned
 
 
-def _named_sites(db: TinyDB, sites: list[str]) -> list[Doc]:
+def _named_sites(db: Repository, sites: list[str]) -> list[Doc]:
     """Each value names a site, or several separated by ``,`` ``，`` ``、`` ``;`` or spaces
     (``SHY、ZHQH``); a whole value that names a site is never split."""
     found = []
@@ -484,7 +487,7 @@ def _named_sites(db: TinyDB, sites: list[str]) -> list[Doc]:
     return found
 
 
-def check_sites(db: TinyDB, sites: list[str]) -> list[str]:
+def check_sites(db: Repository, sites: list[str]) -> list[str]:
     codes = []
     for doc in _named_sites(db, sites):
         if doc["kind"] == SiteKind.depot:
@@ -506,7 +509,7 @@ def _by_name(table: dict[str, Doc], wanted: str, status: str) -> list[tuple[int,
     return named
 
 
-def find_volunteer(db: TinyDB, who: str, status: str = Status.active) -> tuple[int, Doc]:
+def find_volunteer(db: Repository, who: str, status: str = Status.active) -> tuple[int, Doc]:
     """By code (``V007``, whatever their status), or by exact name or pinyin initials among
     the volunteers of ``status`` (the active ones: a retired 王秀兰 never makes the active
     王秀兰 ambiguous; ``volunteer reactivate`` looks among the retired ones)."""
@@ -531,7 +534,7 @@ def find_volunteer(db: TinyDB, who: str, status: str = Status.active) -> tuple[i
     raise NotFound(M.NO_VOLUNTEER, code=who, hint=suggest(wanted, names))
 
 
-def namesakes(db: TinyDB, person: Mapping[str, Any]) -> list[Doc]:
+def namesakes(db: Repository, person: Mapping[str, Any]) -> list[Doc]:
     """Other active volunteers with the same name (adding one warns, naming them)."""
     return sorted(
         (
@@ -546,7 +549,7 @@ def namesakes(db: TinyDB, person: Mapping[str, Any]) -> list[Doc]:
 
 
 def add_volunteer(
-    db: TinyDB,
+    db: Repository,
     name: str,
     phone: str | None = None,
     party_member: bool = False,
@@ -575,7 +578,7 @@ def add_volunteer(
 
 
 def list_volunteers(
-    db: TinyDB, site: str | None = None, include_retired: bool = False
+    db: Repository, site: str | None = None, include_retired: bool = False
 ) -> list[Doc]:
     site_code = get_site(db, site)[1]["code"] if site else None
     found = [
@@ -589,7 +592,7 @@ def list_volunteers(
 
 
 def edit_volunteer(
-    db: TinyDB,
+    db: Repository,
     who: str,
     name: str | None = None,
     phone: str | None = None,
@@ -620,7 +623,7 @@ def edit_volunteer(
 
 
 def add_away(
-    db: TinyDB, who: str, start: date, end: date, reason: str | None = None
+    db: Repository, who: str, start: date, end: date, reason: str | None = None
 ) -> tuple[Doc, list[str]]:
     """Record that a volunteer is away from ``start`` to ``end`` (both included).
 
@@ -645,7 +648,7 @@ def add_away(
     return {**doc, "away": periods}, clashes
 
 
-def cancel_away(db: TinyDB, who: str, start: date) -> Doc:
+def cancel_away(db: Repository, who: str, start: date) -> Doc:
     doc_id, doc = find_volunteer(db, who)
     periods = [p for p in doc.get("away", []) if p["from"] != start.isoformat()]
     if len(periods) == len(doc.get("away", [])):
@@ -654,7 +657,7 @@ def cancel_away(db: TinyDB, who: str, start: date) -> Doc:
     return {**doc, "away": periods}
 
 
-def retire_volunteer(db: TinyDB, who: str) -> Doc:
+def retire_volunteer(db: Repository, who: str) -> Doc:
     """Retire a volunteer; refused while a walk of the current round is still theirs."""
     doc_id, doc = find_volunteer(db, who)
     if doc["status"] == Status.retired:
@@ -673,7 +676,7 @@ def retire_volunteer(db: TinyDB, who: str) -> Doc:
     return {**doc, "status": Status.retired}
 
 
-def reactivate_volunteer(db: TinyDB, who: str) -> Doc:
+def reactivate_volunteer(db: Repository, who: str) -> Doc:
     """Bring a retired volunteer back (by code, or by name among the retired ones)."""
     doc_id, doc = find_volunteer(db, who, status=Status.retired)
     if doc["status"] != Status.retired:

@@ -1,47 +1,68 @@
-"""Table access shared by the rules: raw reads, code look-ups with suggestions, events.
+"""What the rules share on top of the repository: codes typed by people (normalised, with
+"did you mean" suggestions), counters and settings in the meta record, history entries,
+and a round's moves as stored (legs).
 
-Reads go straight to the unit of work's in-memory document (``db.storage.read()``),
-which is cheap. Records are changed and added in place (:func:`patch`, :func:`append`,
-:func:`log`): TinyDB's own ``update`` and ``insert`` rebuild the whole table on every
-call. Either way a command's changes reach the disk in one write, at commit.
+The rules reach the records only through :class:`lou_library.repository.Repository`.
 """
 
 from __future__ import annotations
 
 import difflib
 import unicodedata
-from collections.abc import Iterable, Mapping, MutableMapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
-
-from tinydb import TinyDB
 
 from lou_library import clock, store
 from lou_library.errors import NotFound
 from lou_library.i18n import Msg
+from lou_library.repository import (
+    BOOKS,
+    BOXES,
+    CATEGORIES,
+    EVENTS,
+    IMPORTS,
+    META,
+    MOVES,
+    ROUNDS,
+    SITES,
+    TASKS,
+    VOLUNTEERS,
+    Doc,
+)
 from lou_library.schema import EventKind
+from lou_library.tinyrepo import TinyRepository as Repository
 
 if TYPE_CHECKING:
     from lou_library.schema import Event
 
-SITES = "sites"
-BOXES = "boxes"
-BOOKS = "books"
-VOLUNTEERS = "volunteers"
-EVENTS = "events"
-MOVES = "moves"  # one record per applied round: its legs (schema 4)
-CATEGORIES = "categories"
-META = "_meta"
+# The rules' names for the tables, kept where they have always been imported from.
+__all__ = [
+    "BOOKS",
+    "BOXES",
+    "CATEGORIES",
+    "EVENTS",
+    "IMPORTS",
+    "META",
+    "MOVES",
+    "ROUNDS",
+    "SITES",
+    "TASKS",
+    "VOLUNTEERS",
+    "Doc",
+]
 
-Doc = dict[str, Any]
+
+# TRANSITION: rows, docs, by_code, find_code, patch, last_id and append name records by
+# the TinyDB row id or read its document; they go once no rule calls them.
 
 
-def rows(db: TinyDB, table: str) -> Mapping[str, Doc]:
+def rows(db: Repository, table: str) -> Mapping[str, Doc]:
     """``doc_id -> document`` for a table, without copying. Treat it as read-only."""
     data = db.storage.read() or {}
     return data.get(table, {})
 
 
-def docs(db: TinyDB, table: str) -> Iterable[Doc]:
+def docs(db: Repository, table: str) -> Iterable[Doc]:
     return rows(db, table).values()
 
 
@@ -50,17 +71,28 @@ def normalise_code(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip().upper().replace(" ", "")
 
 
-def by_code(db: TinyDB, table: str) -> dict[str, tuple[int, Doc]]:
+def by_code(db: Repository, table: str) -> dict[str, tuple[int, Doc]]:
     return {doc["code"]: (int(doc_id), doc) for doc_id, doc in rows(db, table).items()}
 
 
-def find_code(db: TinyDB, table: str, code: str, missing: Msg) -> tuple[int, Doc]:
+def find_code(db: Repository, table: str, code: str, missing: Msg) -> tuple[int, Doc]:
     """The record with this code, or NotFound with the closest codes as suggestions."""
     wanted = normalise_code(code)
     for doc_id, doc in rows(db, table).items():
         if doc.get("code") == wanted:
             return int(doc_id), doc
     raise NotFound(missing, code=code, hint=suggest(wanted, (d["code"] for d in docs(db, table))))
+
+
+def find(db: Repository, table: str, code: str, missing: Msg) -> Doc:
+    """The record with this code as a person typed it, or NotFound with the closest
+    codes as suggestions."""
+    wanted = normalise_code(code)
+    found = db.get(table, wanted)
+    if found is None:
+        keys = (str(key) for key in db.keys(table))
+        raise NotFound(missing, code=code, hint=suggest(wanted, keys))
+    return found
 
 
 def suggest(wanted: str, candidates: Iterable[str]) -> str:
@@ -78,27 +110,32 @@ def suggest(wanted: str, candidates: Iterable[str]) -> str:
     return M.DID_YOU_MEAN(codes=", ".join(close)) if close else ""
 
 
-def next_number(db: TinyDB, counter: str, start: int = 1) -> int:
+def next_number(db: Repository, counter: str, start: int = 1) -> int:
     """Reserve the next number of a counter kept in the meta record (codes are never reused)."""
-    meta = rows(db, META)["1"]
-    value = int(meta.get("counters", {}).get(counter, start))
+    value = peek_number(db, counter, start)
     set_counter(db, counter, value + 1)
     return value
 
 
-def peek_number(db: TinyDB, counter: str, start: int = 1) -> int:
-    return int(rows(db, META)["1"].get("counters", {}).get(counter, start))
+def peek_number(db: Repository, counter: str, start: int = 1) -> int:
+    return int(db.meta().get("counters", {}).get(counter, start))
 
 
-def set_counter(db: TinyDB, counter: str, value: int) -> None:
-    def bump(doc: MutableMapping[str, Any]) -> None:
-        doc.setdefault("counters", {})[counter] = value
+def set_counter(db: Repository, counter: str, value: int) -> None:
+    meta = dict(db.meta())
+    meta["counters"] = {**meta.get("counters", {}), counter: value}
+    db.set_meta(meta)
 
-    db.table(META).update(bump, doc_ids=[1])
+
+def settings(db: Repository) -> dict[str, Any]:
+    return dict(db.meta().get("settings", {}))
 
 
-def settings(db: TinyDB) -> dict[str, Any]:
-    return dict(rows(db, META)["1"].get("settings", {}))
+def set_settings(db: Repository, settings: Mapping[str, Any]) -> None:
+    """Put the whole settings record in place (the rules build it from :func:`settings`)."""
+    meta = dict(db.meta())
+    meta["settings"] = dict(settings)
+    db.set_meta(meta)
 
 
 def event(
@@ -133,7 +170,7 @@ def event(
 Changes = Mapping[str, Mapping[str, Any]] | Mapping[int, Mapping[str, Any]]
 
 
-def patch(db: TinyDB, table: str, changes: Changes) -> None:
+def patch(db: Repository, table: str, changes: Changes) -> None:
     """Change some fields of some records (by doc id), in place in the unit of work.
 
     TinyDB's ``update`` rebuilds the whole table for every call, so a command changing
@@ -150,17 +187,17 @@ def patch(db: TinyDB, table: str, changes: Changes) -> None:
     db.storage.write(data)
 
 
-def last_id(db: TinyDB, table: str) -> int:
+def last_id(db: Repository, table: str) -> int:
     """The largest doc id of a table (0: empty); see :func:`lou_library.store.last_id`."""
     return store.last_id(db.storage.read() or {}, table)
 
 
-def last_event(db: TinyDB) -> int:
+def last_event(db: Repository) -> int:
     """The number of the newest history entry (0: none)."""
-    return last_id(db, EVENTS)
+    return db.last_number(EVENTS)
 
 
-def append(db: TinyDB, table: str, records: Sequence[Mapping[str, Any]]) -> None:
+def append(db: Repository, table: str, records: Sequence[Mapping[str, Any]]) -> None:
     """Add records after the last one, in place in the unit of work (TinyDB's insert
     rebuilds the whole table: 0.06 s per `book add` at 100,000 books), without parsing a
     table no rule has read (the history, at 100,000 books after a year, is 24 MB of
@@ -173,9 +210,9 @@ def append(db: TinyDB, table: str, records: Sequence[Mapping[str, Any]]) -> None
     db.storage.write(data)
 
 
-def log(db: TinyDB, events: Sequence[Event]) -> None:
+def log(db: Repository, events: Sequence[Event]) -> None:
     """Append history entries, numbered after the last one."""
-    append(db, EVENTS, events)
+    db.add(EVENTS, events)
 
 
 Move = tuple[str, str, str]  # (book, from, to); DEPOT for the library room
@@ -214,16 +251,18 @@ def moves_of(legs: Iterable[Mapping[str, Any]]) -> Iterable[Move]:
             yield book, leg["from"], leg["to"]
 
 
-def round_legs(db: TinyDB, numbers: Iterable[int] | None = None) -> dict[int, list[Doc]]:
+def round_legs(db: Repository, numbers: Iterable[int] | None = None) -> dict[int, list[Doc]]:
     """Round number -> its legs, for the rounds named (all when None).
 
     The legs are the bulk of a programme's history (0.8 MB a round at 100,000 books), so
     they have a table of their own that only the commands showing moves read: a command
     that plans, applies or lists never parses them (see :class:`lou_library.store.Document`).
     """
-    wanted = None if numbers is None else set(numbers)
-    return {
-        int(r["round"]): r["legs"]
-        for r in docs(db, MOVES)
-        if wanted is None or r["round"] in wanted
-    }
+    if numbers is None:
+        return {int(r["round"]): r["legs"] for r in db.all(MOVES)}
+    found = {}
+    for number in sorted(set(numbers)):
+        record = db.get(MOVES, number)
+        if record is not None:
+            found[number] = record["legs"]
+    return found

@@ -57,8 +57,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from tinydb import TinyDB
-
 from lou_library import clock, i18n, planner, schedule
 from lou_library import messages as M
 from lou_library.errors import Conflict, Invalid, NotFound
@@ -94,6 +92,7 @@ from lou_library.schema import (
     Status,
     TaskStatus,
 )
+from lou_library.tinyrepo import TinyRepository as Repository
 
 Day = date  # a field of Plan is called "date"
 
@@ -113,7 +112,7 @@ PlanNote = dict[str, Any]
 # --------------------------------------------------------------------------- settings
 
 
-def rotation_settings(db: TinyDB) -> dict[str, Any]:
+def rotation_settings(db: Repository) -> dict[str, Any]:
     found = schedule.rotation_settings(settings(db))
     found.setdefault("fill", FILL)
     found.setdefault("exchange", EXCHANGE)
@@ -181,7 +180,7 @@ class Plan:
         return self.inside_site / len(self.moves) if self.moves else 1.0
 
 
-def route(db: TinyDB) -> list[Doc]:
+def route(db: Repository) -> list[Doc]:
     """Active boxes in ring order: site by site, then by code."""
     site_docs = {s["code"]: s for s in docs(db, SITES) if s["kind"] != SiteKind.depot}
     configured = [c for c in rotation_settings(db).get("route", []) if c in site_docs]
@@ -222,12 +221,12 @@ class _Memories(Mapping[str, dict[str, int]]):
         return len(self.boxes)
 
 
-def last_round(db: TinyDB) -> Doc | None:
+def last_round(db: Repository) -> Doc | None:
     applied = [r for r in docs(db, ROUNDS) if r["status"] == RoundStatus.applied]
     return max(applied, key=lambda r: r["number"]) if applied else None
 
 
-def next_round(db: TinyDB, on: date | None = None) -> schedule.RoundDate:
+def next_round(db: Repository, on: date | None = None) -> schedule.RoundDate:
     """The round to plan: the first one not applied, never skipped.
 
     A round whose date has passed is planned for today, with ``due`` saying when it was
@@ -252,7 +251,7 @@ def next_round(db: TinyDB, on: date | None = None) -> schedule.RoundDate:
     return found
 
 
-def plan_round(db: TinyDB, on: date | None = None) -> Plan:
+def plan_round(db: Repository, on: date | None = None) -> Plan:
     """Compute the next round without writing anything (see the module's guide).
 
     The route (step 1) and the tasks (step 5) are made here; which book goes where (steps
@@ -300,7 +299,7 @@ def plan_round(db: TinyDB, on: date | None = None) -> Plan:
     )
 
 
-def _plan_warnings(db: TinyDB, when: schedule.RoundDate) -> list[PlanNote]:
+def _plan_warnings(db: Repository, when: schedule.RoundDate) -> list[PlanNote]:
     """What the plan must say before its tasks, as codes and data: the round is late; the
     last round's walks were not all reported (the plan assumes they happened as listed)."""
     warnings: list[PlanNote] = []
@@ -336,7 +335,9 @@ def _plan_warnings(db: TinyDB, when: schedule.RoundDate) -> list[PlanNote]:
 # ------------------------------------------------------------------------ volunteers
 
 
-def volunteer_loads(db: TinyDB, current: int, window: int = WINDOW) -> dict[str, tuple[int, int]]:
+def volunteer_loads(
+    db: Repository, current: int, window: int = WINDOW
+) -> dict[str, tuple[int, int]]:
     """Per volunteer: (books handled in the last ``window`` rounds, last round served)."""
     loads: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for task in docs(db, TASKS):
@@ -359,7 +360,7 @@ def _split(codes: list[str], limit: int) -> list[list[str]]:
 
 
 def _make_tasks(
-    db: TinyDB,
+    db: Repository,
     ring: list[Doc],
     moves: list[tuple[str, str, str]],
     box_site: dict[str, str],
@@ -390,7 +391,11 @@ def _make_tasks(
 
 
 def _assign(
-    db: TinyDB, tasks: list[TaskPlan], site_order: list[str], day: date, warnings: list[PlanNote]
+    db: Repository,
+    tasks: list[TaskPlan],
+    site_order: list[str],
+    day: date,
+    warnings: list[PlanNote],
 ) -> None:
     """Give each task to the volunteer who has carried the fewest books lately.
 
@@ -463,7 +468,7 @@ def _assign(
 # ----------------------------------------------------------------------------- apply
 
 
-def apply_round(db: TinyDB, plan: Plan, command: str = "rotate apply") -> Doc:
+def apply_round(db: Repository, plan: Plan, command: str = "rotate apply") -> Doc:
     """Carry a plan out: move the books, store the round and its tasks; one write."""
     if any(
         r["number"] == plan.number and r["status"] == RoundStatus.applied for r in docs(db, ROUNDS)
@@ -557,7 +562,7 @@ def _moved(doc: Doc, destination: dict[str, str], number: int) -> Doc:
     return {"last_box": target, "box": target, "status": BookStatus.in_box, "since": number}
 
 
-def _remember(db: TinyDB, plan: Plan, before: dict[str, list[str]], window: int) -> Doc:
+def _remember(db: Repository, plan: Plan, before: dict[str, list[str]], window: int) -> Doc:
     """Each box's memory after the round: the books it received in the last ``window``
     rounds. Returns what undo needs, per box: only what this round forgets or rewrites
     (entries that fell out of the window; "0" is written again when the window empties),
@@ -588,7 +593,7 @@ def _remember(db: TinyDB, plan: Plan, before: dict[str, list[str]], window: int)
     return dict(sorted(memory.items()))
 
 
-def _task_records(db: TinyDB, plan: Plan) -> list[Doc]:
+def _task_records(db: Repository, plan: Plan) -> list[Doc]:
     """The round's tasks as stored, numbered by the task counter."""
     return [
         {
@@ -609,7 +614,7 @@ def _task_records(db: TinyDB, plan: Plan) -> list[Doc]:
     ]
 
 
-def _fingerprint(db: TinyDB) -> Doc:
+def _fingerprint(db: Repository) -> Doc:
     """What the commands after a round would change and an undo would wipe out: the
     last event, and the counters and settings."""
     return {
@@ -642,7 +647,9 @@ def _fields(doc: Doc, names: tuple[str, ...]) -> Doc:
     return {name: doc[name] for name in names if name in doc}
 
 
-def _put_fields_back(db: TinyDB, table: str, saved: dict[str, Doc], names: tuple[str, ...]) -> None:
+def _put_fields_back(
+    db: Repository, table: str, saved: dict[str, Doc], names: tuple[str, ...]
+) -> None:
     """Give each document its saved fields again; a field it did not have goes away, so
     the document (and its key order) is exactly as before."""
     if not saved:
@@ -731,7 +738,7 @@ def note_text(note: PlanNote, lang: i18n.Lang) -> str:
 # ------------------------------------------------------------------------------ undo
 
 
-def undoable(db: TinyDB) -> Doc:
+def undoable(db: Repository) -> Doc:
     """The last applied round, if it can still be taken back; else why not."""
     record = last_round(db)
     if record is None:
@@ -757,7 +764,7 @@ def undoable(db: TinyDB) -> Doc:
     return record
 
 
-def undo_last(db: TinyDB) -> Doc:
+def undo_last(db: Repository) -> Doc:
     """Take back the last applied round while none of its tasks is done."""
     record = undoable(db)
     task_rows = {int(i): t for i, t in rows(db, TASKS).items() if t["round"] == record["number"]}
@@ -794,7 +801,7 @@ def undo_last(db: TinyDB) -> Doc:
     return record
 
 
-def _restore_memory(db: TinyDB, memory: dict[str, Doc]) -> None:
+def _restore_memory(db: Repository, memory: dict[str, Doc]) -> None:
     """Each box's memory as before the round: its added entries go, forgotten ones come
     back, in round order (the order ``remember`` keeps)."""
     if not memory:
@@ -813,7 +820,7 @@ def _restore_memory(db: TinyDB, memory: dict[str, Doc]) -> None:
     db.table(BOXES).update(put_back, doc_ids=ids)
 
 
-def _replace_docs(db: TinyDB, table: str, saved: dict[str, Doc], key: str = "code") -> None:
+def _replace_docs(db: Repository, table: str, saved: dict[str, Doc], key: str = "code") -> None:
     """Put whole documents back as they were, keys in their original order (one pass)."""
     if not saved:
         return
@@ -830,7 +837,7 @@ def _replace_docs(db: TinyDB, table: str, saved: dict[str, Doc], key: str = "cod
 # ---------------------------------------------------------------------- tasks report
 
 
-def with_stops(db: TinyDB, tasks: list[Doc]) -> list[Doc]:
+def with_stops(db: Repository, tasks: list[Doc]) -> list[Doc]:
     """Tasks with their pick lists (``stops``), derived from their round's moves.
 
     A task stores only its boxes; what to take out of each and put into each is in the
@@ -861,7 +868,7 @@ def with_stops(db: TinyDB, tasks: list[Doc]) -> list[Doc]:
     return found
 
 
-def get_task(db: TinyDB, task_id: str | int, stops: bool = True) -> tuple[int, Doc]:
+def get_task(db: Repository, task_id: str | int, stops: bool = True) -> tuple[int, Doc]:
     """A task (with its stops, unless ``stops`` is false) by number."""
     try:
         wanted = int(str(task_id).strip().lstrip("#"))
@@ -885,7 +892,7 @@ def task_books(task: Doc) -> dict[str, tuple[str, str]]:
 
 
 def complete_task(
-    db: TinyDB,
+    db: Repository,
     task_id: str | int,
     missing: Iterable[str] = (),
     extra: Iterable[str] = (),
@@ -924,7 +931,7 @@ def complete_task(
 
 
 def record_report(
-    db: TinyDB,
+    db: Repository,
     task: Doc,
     missing: Iterable[str],
     extra: Iterable[tuple[str, str]],
@@ -994,7 +1001,7 @@ def record_report(
     log(db, events)
 
 
-def _parse_extra(db: TinyDB, task: Doc, text: str) -> tuple[str, str]:
+def _parse_extra(db: Repository, task: Doc, text: str) -> tuple[str, str]:
     """``B00123@SHY-03``: a registered book found in a box of this task (box optional when
     the task has one box)."""
     from lou_library.records import normalise_code
@@ -1012,7 +1019,7 @@ def _parse_extra(db: TinyDB, task: Doc, text: str) -> tuple[str, str]:
     raise NotFound(M.EXTRA_UNKNOWN, code=code)
 
 
-def swap_task(db: TinyDB, task_id: str | int, to: str, *, force: bool = False) -> Doc:
+def swap_task(db: Repository, task_id: str | int, to: str, *, force: bool = False) -> Doc:
     """Hand an open task to another volunteer: of the same site, unless ``force``; never to
     someone away that day. The hand-over is kept in the task's history."""
     doc_id, task = get_task(db, task_id)
@@ -1044,7 +1051,7 @@ def swap_task(db: TinyDB, task_id: str | int, to: str, *, force: bool = False) -
 
 
 def list_tasks(
-    db: TinyDB,
+    db: Repository,
     volunteer: str | None = None,
     round_number: int | None = None,
     open_only: bool = False,
@@ -1067,7 +1074,7 @@ def task_state(task: Doc, today: date) -> str:
     return "overdue" if date.fromisoformat(task["date"]) < today else "open"
 
 
-def round_status(db: TinyDB) -> dict[str, Any]:
+def round_status(db: Repository) -> dict[str, Any]:
     today = clock.today()
     record = last_round(db)
     if record is None:
@@ -1094,7 +1101,7 @@ def round_status(db: TinyDB) -> dict[str, Any]:
     }
 
 
-def round_history(db: TinyDB) -> list[Doc]:
+def round_history(db: Repository) -> list[Doc]:
     today = clock.today()
     by_round: dict[int, Counter[str]] = defaultdict(Counter)
     for task in docs(db, TASKS):

@@ -24,12 +24,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from tinydb import TinyDB
-
 from lou_library import clock, rotation
 from lou_library.catalogue import donate, found_book
 from lou_library.records import BOOKS, BOXES, VOLUNTEERS, docs
 from lou_library.store import MemoryFile, RawData
+from lou_library.tinyrepo import TinyRepository as Repository
 
 
 @dataclass
@@ -85,7 +84,7 @@ class Simulation:
         }
 
 
-def _shelf(db: TinyDB) -> dict[str, str]:
+def _shelf(db: Repository) -> dict[str, str]:
     return {b["code"]: b["status"] for b in docs(db, BOOKS)}
 
 
@@ -168,7 +167,7 @@ def simulate(
 
 
 def _report_back(
-    db: TinyDB,
+    db: Repository,
     rng: random.Random,
     number: int,
     loss: float,
@@ -193,7 +192,7 @@ def _report_back(
     return missing_total, returned
 
 
-def _mark_away(db: TinyDB, rng: random.Random, share: float, day: date) -> None:
+def _mark_away(db: Repository, rng: random.Random, share: float, day: date) -> None:
     """Mark a random share of volunteers away on ``day`` (for the availability figures)."""
     if not share:
         return

@@ -33,7 +33,7 @@ import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import orjson
 from tinydb import TinyDB
@@ -43,6 +43,9 @@ from tinydb.storages import Storage
 from lou_library import __version__, clock
 from lou_library import messages as M
 from lou_library.errors import Conflict, Invalid, NotFound, StoreError, os_reason
+
+if TYPE_CHECKING:
+    from lou_library.tinyrepo import TinyRepository
 
 SCHEMA_VERSION = 4
 META_TABLE = "_meta"
@@ -564,13 +567,12 @@ class MemoryFile:
         return len(self.payload)
 
     @contextlib.contextmanager
-    def write(self) -> Iterator[TinyDB]:
-        from tinydb.storages import MemoryStorage
+    def write(self) -> Iterator[TinyRepository]:
+        from lou_library.tinyrepo import TinyRepository
 
-        db = TinyDB(storage=MemoryStorage)
-        db.storage.write(self.data)
-        yield db
-        self.data = cast(RawData, db.storage.read())
+        repo = TinyRepository.in_memory(self.data)
+        yield repo
+        self.data = repo.document()
         self.payload = encode(self.data)
 
     def verify(self) -> None:
@@ -696,7 +698,9 @@ class Store:
         if not self.path.exists():
             raise StoreError(M.STORE_MISSING, path=self.path)
 
-    def _open(self, validate: bool = True) -> tuple[TinyDB, UnitOfWork]:
+    def _open(self, validate: bool = True) -> tuple[TinyRepository, UnitOfWork]:
+        from lou_library.tinyrepo import TinyRepository
+
         self._require_file()
         db = TinyDB(self.path, storage=UnitOfWork(AtomicJSONStorage))
         unit = cast(UnitOfWork, db.storage)
@@ -712,10 +716,10 @@ class Store:
             assert isinstance(data, Document)
             check_records(self.path, {n: data[n] for n in data if data.parsed(n)})
             data.validate = True
-        return db, unit
+        return TinyRepository(db), unit
 
     @contextlib.contextmanager
-    def read(self, *, validate: bool = True) -> Iterator[TinyDB]:
+    def read(self, *, validate: bool = True) -> Iterator[TinyRepository]:
         """A read-only view: no lock, one parse, any write is a programming error.
 
         Every record is checked against :mod:`lou_library.schema` first; only ``lou db
@@ -729,7 +733,7 @@ class Store:
     @contextlib.contextmanager
     def write(
         self, command: str, backup: str | None = None, *, validate: bool = True
-    ) -> Iterator[TinyDB]:
+    ) -> Iterator[TinyRepository]:
         """One read-modify-write under the exclusive lock, written once at the end.
 
         If the body raises, nothing is written. ``backup`` names an automatic backup

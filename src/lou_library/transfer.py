@@ -31,7 +31,6 @@ from pathlib import Path
 from typing import NoReturn
 
 import orjson
-from tinydb import TinyDB
 
 from lou_library import clock, i18n
 from lou_library import messages as M
@@ -64,6 +63,7 @@ from lou_library.network import DEPOT, DEPOT_NAME, box_counts
 from lou_library.records import BOOKS, SITES, Doc, by_code, docs, normalise_code, rows
 from lou_library.schema import Audience, Book, BookStatus, Condition, Source, vocabulary_of
 from lou_library.text import clean, fold, require
+from lou_library.tinyrepo import TinyRepository as Repository
 
 MAX_DETAILS = 50
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -130,14 +130,14 @@ def content_digest(table: ParsedTable) -> str:
     return hashlib.sha256(payload).hexdigest()[:32]
 
 
-def earlier_import(db: TinyDB, digest: str) -> Doc | None:
+def earlier_import(db: Repository, digest: str) -> Doc | None:
     for record in docs(db, IMPORTS):
         if record.get("sha256") == digest:
             return record
     return None
 
 
-def refuse_repeat(db: TinyDB, plan: ImportPlan, file: str) -> None:
+def refuse_repeat(db: Repository, plan: ImportPlan, file: str) -> None:
     """The same content was imported before: refuse, naming when (unless ``--again``)."""
     record = earlier_import(db, plan.digest)
     if record is not None:
@@ -151,7 +151,7 @@ def refuse_repeat(db: TinyDB, plan: ImportPlan, file: str) -> None:
         )
 
 
-def remember_import(db: TinyDB, plan: ImportPlan, file: str) -> None:
+def remember_import(db: Repository, plan: ImportPlan, file: str) -> None:
     """Keep a compact record of an import that wrote something; the oldest go beyond
     :data:`IMPORT_RECORDS_KEPT`."""
     table = db.table(IMPORTS)
@@ -468,7 +468,7 @@ def _reject(problems: list[str]) -> NoReturn:
     raise Invalid(M.IMPORT_REJECTED, details=shown, n=len(problems))
 
 
-def plan_import(db: TinyDB, table: ParsedTable) -> ImportPlan:
+def plan_import(db: Repository, table: ParsedTable) -> ImportPlan:
     """Check every row; raise one error listing all bad rows, or return what would change."""
     site_names = {fold(d["name"]): d["code"] for d in docs(db, SITES) if d.get("name")}
     ctx = _Context(categories(db), boxes_by_code(db), table.columns, site_names)
@@ -514,7 +514,7 @@ def plan_import(db: TinyDB, table: ParsedTable) -> ImportPlan:
     return plan
 
 
-def apply_import(db: TinyDB, plan: ImportPlan, file: str) -> list[Book]:
+def apply_import(db: Repository, plan: ImportPlan, file: str) -> list[Book]:
     """Update the copies the file changes, create the new ones, remember the import."""
     update_books(db, {u.doc_id: u.changes for u in plan.updates}, "book import")
     created = create_books(db, plan.specs, "book import") if plan.specs else []
@@ -553,7 +553,7 @@ def neutralise(value: object) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def export_books(db: TinyDB, path: Path, show_contact: bool = False) -> int:
+def export_books(db: Repository, path: Path, show_contact: bool = False) -> int:
     """Write every book to ``path`` (.csv as UTF-8 with BOM, or .json); return the count."""
     from lou_library.store import atomic_write_bytes
 

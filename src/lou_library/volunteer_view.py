@@ -12,13 +12,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, timedelta
 
-from tinydb import TinyDB
-
 from lou_library import clock, i18n
 from lou_library import messages as M
 from lou_library.network import DEPOT
 from lou_library.records import BOOKS, BOXES, SITES, VOLUNTEERS, docs, rows
 from lou_library.rotation import ROUNDS, TASKS, last_round, task_state, with_stops
+from lou_library.tinyrepo import TinyRepository as Repository
 
 
 @dataclass
@@ -78,7 +77,7 @@ def where(code: str) -> str:
     return M.DEPOT_NAME() if code == DEPOT else code
 
 
-def pick_lists(db: TinyDB, tasks: list[dict[str, object]]) -> list[PickList]:
+def pick_lists(db: Repository, tasks: list[dict[str, object]]) -> list[PickList]:
     titles = {b["code"]: b["title"] for b in docs(db, BOOKS)}
     places = {b["code"]: f"{b['building']} {b['unit']}" for b in docs(db, BOXES)}
     sites = {s["code"]: s["name"] for s in docs(db, SITES)}
@@ -136,7 +135,7 @@ def grouped(items: list[PickItem]) -> dict[str, list[PickItem]]:
 # --------------------------------------------------------------------- the notice
 
 
-def notice(db: TinyDB, round_number: int | None = None) -> str:
+def notice(db: Repository, round_number: int | None = None) -> str:
     """Plain text for the volunteers' group chat: the round's date, then one line each."""
     from lou_library.errors import NotFound
 
@@ -214,7 +213,7 @@ def _route(plan: PickList) -> str:
 # ---------------------------------------------------------------------- calendar
 
 
-def calendar(db: TinyDB, lists: list[PickList]) -> bytes:
+def calendar(db: Repository, lists: list[PickList]) -> bytes:
     """An iCalendar file with one all-day event per task and a reminder the evening
     before (18:00). Event UIDs are stable, so importing again updates, not duplicates."""
     from icalendar import Alarm, Calendar, Event

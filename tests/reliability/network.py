@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tinydb import TinyDB
-from tinydb.storages import MemoryStorage
-
 from lou_library.catalogue import BookSpec, create_books
 from lou_library.demo import empty_document
 from lou_library.network import add_box, add_site, add_volunteer
 from lou_library.store import atomic_write_bytes, encode
+from lou_library.tinyrepo import TinyRepository
 
 TITLES = [
     "上下五千年",
@@ -26,8 +24,7 @@ TITLES = [
 
 def build_network(path: Path, books: int) -> None:
     """``books`` copies in boxes of 30 (24 each, 80 %), the rest in the depot."""
-    db = TinyDB(storage=MemoryStorage)
-    db.storage.write(empty_document())
+    db = TinyRepository.in_memory(empty_document())
     boxes = max(3, books // 30)
     sites = max(2, boxes // 9)
     codes: list[str] = []
@@ -48,6 +45,4 @@ def build_network(path: Path, books: int) -> None:
     if books > placed:
         specs.append(BookSpec(title="库存图书", copies=books - placed))
     create_books(db, specs, "test")
-    data = db.storage.read()
-    assert data is not None
-    atomic_write_bytes(path, encode(data))
+    atomic_write_bytes(path, encode(db.document()))

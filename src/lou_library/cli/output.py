@@ -13,8 +13,8 @@ import io
 import os
 import re
 import sys
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar
 
 import orjson
 from rich.cells import cell_len
@@ -29,6 +29,8 @@ from lou_library.text import BIDI_CONTROLS
 _CONTROL = dict.fromkeys(
     (*range(0, 9), 11, 12, *range(14, 32), *range(0x7F, 0xA0), *map(ord, BIDI_CONTROLS)), "�"
 )
+
+R = TypeVar("R")
 
 
 # ------------------------------------------------- consoles that are not UTF-8
@@ -212,6 +214,17 @@ def progress_wanted(json: bool = False) -> bool:
         return forced == "1"
     isatty = getattr(sys.stderr, "isatty", None)
     return bool(isatty and isatty())
+
+
+def show(result: R, json: bool, human: Callable[[R], object]) -> None:
+    """The one way a command shows its result: ``--json`` prints the result itself (the
+    same bytes whatever the language), otherwise ``human`` renders it for people (a table,
+    a line saying what was done). The result is what the rule returned: codes and data,
+    never sentences."""
+    if json:
+        emit_json(result)
+    else:
+        human(result)
 
 
 def emit_json(document: Any) -> None:

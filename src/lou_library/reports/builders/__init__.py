@@ -7,8 +7,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from tinydb import TinyDB
-
 from lou_library import clock
 from lou_library import report_messages as R
 from lou_library.errors import Invalid
@@ -20,14 +18,15 @@ from lou_library.reports.builders.missing import missing
 from lou_library.reports.builders.rotation import rotation
 from lou_library.reports.builders.volunteers import volunteers
 from lou_library.reports.model import Report
+from lou_library.tinyrepo import TinyRepository as Repository
 
 REPORTS = ("inventory", "missing", "donations", "rotation", "volunteers")
 
-Builder = Callable[[TinyDB, Options], Report]
+Builder = Callable[[Repository, Options], Report]
 
 
 def build_report(
-    db: TinyDB,
+    db: Repository,
     name: str,
     *,
     site: str | None = None,

@@ -8,8 +8,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from tinydb import TinyDB
-
 from lou_library import report_messages as R
 from lou_library.catalogue import categories
 from lou_library.i18n import Msg
@@ -17,6 +15,7 @@ from lou_library.network import DEPOT
 from lou_library.records import BOXES, SITES, Doc, docs
 from lou_library.reports.model import Column, Section, Value
 from lou_library.rotation import task_books, with_stops
+from lou_library.tinyrepo import TinyRepository as Repository
 
 HELD = ("in_box", "in_depot", "not_seen", "lost")  # books the programme still holds
 
@@ -48,7 +47,7 @@ class Network:
         return str(found["name"]) if found else site
 
 
-def read_network(db: TinyDB) -> Network:
+def read_network(db: Repository) -> Network:
     sites = {s["code"]: s for s in docs(db, SITES)}
     boxes = {b["code"]: b for b in docs(db, BOXES)}
     return Network(sites, boxes, {code: b["site"] for code, b in boxes.items()})
@@ -72,7 +71,7 @@ def in_period(day: str | None, start: date | None, end: date | None) -> bool:
     return (start is None or day >= start.isoformat()) and (end is None or day <= end.isoformat())
 
 
-def category_labels(db: TinyDB) -> dict[str, Msg]:
+def category_labels(db: Repository) -> dict[str, Msg]:
     return {key: Msg(zh, en) for key, (zh, en) in categories(db).items()}
 
 
@@ -93,7 +92,7 @@ def sum_columns(section: Section, keys: Iterable[str]) -> dict[str, Value]:
     return {k: sum(int(row[index[k]] or 0) for row in section.rows) for k in keys}
 
 
-def books_carried(db: TinyDB, tasks: Iterable[Doc]) -> dict[int, int]:
+def books_carried(db: Repository, tasks: Iterable[Doc]) -> dict[int, int]:
     """What "books carried" means in every report: per walk reported done, the distinct
     books its pick list moves, each counted once (a book taken out of one box and put into
     another on the same walk counts once), less the books it reported not seen. A book

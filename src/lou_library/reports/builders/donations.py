@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from tinydb import TinyDB
-
 from lou_library import messages as M
 from lou_library import report_messages as R
 from lou_library.catalogue import code_order
@@ -13,9 +11,10 @@ from lou_library.network import DEPOT
 from lou_library.records import BOOKS, EVENTS, Doc, docs
 from lou_library.reports.builders.common import Options, category_labels, in_period, read_network
 from lou_library.reports.model import Chart, Column, Figure, Report, Section, Value
+from lou_library.tinyrepo import TinyRepository as Repository
 
 
-def donations(db: TinyDB, options: Options) -> Report:
+def donations(db: Repository, options: Options) -> Report:
     """Donated books by month, site and donor; donors masked unless ``show_contact``."""
     net = read_network(db)
     labels = category_labels(db)

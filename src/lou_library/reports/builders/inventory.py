@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from tinydb import TinyDB
-
 from lou_library import messages as M
 from lou_library import report_messages as R
 from lou_library.errors import Invalid
@@ -21,9 +19,10 @@ from lou_library.reports.builders.common import (
     sum_columns,
 )
 from lou_library.reports.model import Chart, Column, Figure, Report, Section, Value
+from lou_library.tinyrepo import TinyRepository as Repository
 
 
-def inventory(db: TinyDB, options: Options) -> Report:
+def inventory(db: Repository, options: Options) -> Report:
     """Books by site, category and status; books and capacity per box."""
     if options.start or options.end:
         raise Invalid(R.REPORT_NO_PERIOD)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from tinydb import TinyDB
-
 from lou_library import messages as M
 from lou_library import report_messages as R
 from lou_library.catalogue import code_order
@@ -20,9 +18,10 @@ from lou_library.reports.builders.common import (
 )
 from lou_library.reports.model import Column, Figure, Report, Section, Value
 from lou_library.rotation import ROUNDS
+from lou_library.tinyrepo import TinyRepository as Repository
 
 
-def _last_seen(db: TinyDB) -> dict[str, str]:
+def _last_seen(db: Repository) -> dict[str, str]:
     """Book code -> day of its latest ``not_seen`` event."""
     found: dict[str, str] = {}
     for record in docs(db, EVENTS):
@@ -33,7 +32,7 @@ def _last_seen(db: TinyDB) -> dict[str, str]:
     return found
 
 
-def missing(db: TinyDB, options: Options) -> Report:
+def missing(db: Repository, options: Options) -> Report:
     """Books not seen or lost: where they were last, since when, how many rounds ago."""
     net = read_network(db)
     labels = category_labels(db)

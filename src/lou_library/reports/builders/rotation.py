@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from tinydb import TinyDB
-
 from lou_library import clock
 from lou_library import messages as M
 from lou_library import report_messages as R
@@ -19,9 +17,10 @@ from lou_library.reports.builders.common import (
 )
 from lou_library.reports.model import Chart, Column, Figure, Report, Section, Value
 from lou_library.rotation import ROUNDS, TASKS, task_state
+from lou_library.tinyrepo import TinyRepository as Repository
 
 
-def rotation(db: TinyDB, options: Options) -> Report:
+def rotation(db: Repository, options: Options) -> Report:
     """Per round: moves, freshness, tasks done/open/overdue (``--site`` narrows the tasks)."""
     net = read_network(db)
     today = clock.today()

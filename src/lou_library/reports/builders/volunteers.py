@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from tinydb import TinyDB
-
 from lou_library import clock
 from lou_library import messages as M
 from lou_library import report_messages as R
@@ -15,9 +13,10 @@ from lou_library.reports.builders.common import Options, books_carried, in_perio
 from lou_library.reports.model import Column, Figure, Report, Section, Value
 from lou_library.rotation import TASKS, task_state
 from lou_library.text import mask_phone
+from lou_library.tinyrepo import TinyRepository as Repository
 
 
-def volunteers(db: TinyDB, options: Options) -> Report:
+def volunteers(db: Repository, options: Options) -> Report:
     """Per volunteer: rounds served, tasks done, books carried; Party members counted."""
     today = clock.today()
     tasks = [

@@ -1,0 +1,136 @@
+"""The seam between the rules and where the records live.
+
+The rules (catalogue, network, rotation, reports, ...) see a network only through
+:class:`Repository`: records found by their key, a few bulk queries, changes named by
+key, numbered logs. They never see a storage engine, its row ids or its document. The
+embedded default is :class:`lou_library.tinyrepo.TinyRepository` (a TinyDB file); a
+PostgreSQL implementation fills in the same protocol for a county network.
+
+A repository is one **unit of work**: the store opens it for one command and commits it
+(or throws it away, if the command fails) as a whole. Within it:
+
+- a record returned by :meth:`~Repository.get`, :meth:`~Repository.all` or
+  :meth:`~Repository.where` is read-only: it may be the stored record itself (TinyDB) or a
+  fresh copy (a database server). Every change goes through :meth:`~Repository.update`,
+  :meth:`~Repository.replace`, :meth:`~Repository.add` or :meth:`~Repository.remove`, so
+  an implementation that writes changes out sees all of them;
+- a command's changes are batched: many calls, one write at commit;
+- records of a keyed table come back in the order they were added.
+
+Tables and keys: :data:`KEYS` names each keyed table's key field (a book's ``code``, a
+task's ``id``, a round's ``number``). :data:`LOGS` are append-only and numbered by the
+repository (a book's history: each entry's number orders it, and a round remembers the
+last number before it). The meta record (settings and counters) is one record of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Protocol
+
+Doc = dict[str, Any]
+Key = str | int
+
+SITES = "sites"
+BOXES = "boxes"
+BOOKS = "books"
+VOLUNTEERS = "volunteers"
+CATEGORIES = "categories"
+TASKS = "tasks"
+ROUNDS = "rounds"
+MOVES = "moves"  # one record per applied round: its legs (schema 4)
+EVENTS = "events"
+IMPORTS = "imports"
+META = "_meta"
+
+# Keyed table -> its key field. Keys are unique within a table and never change.
+KEYS: dict[str, str] = {
+    SITES: "code",
+    BOXES: "code",
+    BOOKS: "code",
+    VOLUNTEERS: "code",
+    CATEGORIES: "key",
+    TASKS: "id",
+    ROUNDS: "number",
+    MOVES: "round",
+}
+# Append-only tables, their entries numbered 1, 2, 3, ... in the order they were added.
+LOGS = frozenset({EVENTS, IMPORTS})
+
+
+class Repository(Protocol):
+    """What the rules may ask of a network's records (see the module's docstring)."""
+
+    # -- keyed tables -------------------------------------------------------------
+
+    def all(self, table: str) -> Iterable[Doc]:
+        """Every record of a table, in the order they were added."""
+        ...
+
+    def get(self, table: str, key: Key) -> Doc | None:
+        """The record with this key, or None."""
+        ...
+
+    def where(self, table: str, field: str, value: Any) -> list[Doc]:
+        """The records whose ``field`` equals ``value`` (a box's books, a round's tasks)."""
+        ...
+
+    def keys(self, table: str) -> list[Key]:
+        """Every key of a table (for "did you mean" suggestions)."""
+        ...
+
+    def count(self, table: str) -> int: ...
+
+    def add(self, table: str, records: Sequence[Mapping[str, Any]]) -> None:
+        """Add records after the last ones (a log numbers them)."""
+        ...
+
+    def update(self, table: str, changes: Mapping[Key, Mapping[str, Any]]) -> None:
+        """Set some fields of the records named by key; other fields stay as they are."""
+        ...
+
+    def replace(self, table: str, records: Mapping[Key, Mapping[str, Any]]) -> None:
+        """Put whole records in place of the ones named (fields not given go away)."""
+        ...
+
+    def remove(self, table: str, keys: Iterable[Key]) -> None: ...
+
+    # -- logs ---------------------------------------------------------------------
+
+    def entries(self, table: str, after: int = 0) -> Iterable[tuple[int, Doc]]:
+        """A log's entries numbered above ``after``, oldest first, with their numbers."""
+        ...
+
+    def last_number(self, table: str) -> int:
+        """The number of a log's newest entry (0: none), without reading the log."""
+        ...
+
+    def truncate(self, table: str, after: int) -> None:
+        """Remove a log's entries numbered above ``after`` (a round taken back)."""
+        ...
+
+    # -- the meta record and the whole ----------------------------------------------
+
+    def meta(self) -> Doc:
+        """The meta record: schema version, settings, counters. Read-only."""
+        ...
+
+    def set_meta(self, record: Mapping[str, Any]) -> None:
+        """Put a whole meta record in place of the current one."""
+        ...
+
+    def tables(self) -> set[str]:
+        """The names of the tables the network has (empty ones included)."""
+        ...
+
+    def drop(self, table: str) -> None:
+        """Remove a table that holds nothing (a round taken back removes what it made)."""
+        ...
+
+    def document(self) -> dict[str, Any]:
+        """The whole network as the file holds it: backups, copies, ``lou db check``."""
+        ...
+
+    def load(self, document: Mapping[str, Any]) -> None:
+        """Put a whole network in place of this one (``lou db check --repair``)."""
+        ...
