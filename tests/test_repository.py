@@ -1,0 +1,186 @@
+"""The repository protocol's contract, checked on the embedded implementation.
+
+Every implementation of :class:`lou_library.repository.Repository` must pass these (the
+PostgreSQL one will be added to ``REPOSITORIES``): keyed look-ups, changes named by key,
+numbered logs, the meta record, and that what it holds is exactly the sequence of changes
+made, checked against a plain model with Hypothesis.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from lou_library.demo import empty_document
+from lou_library.repository import BOOKS, EVENTS, ROUNDS, Repository
+from lou_library.store import Store, encode
+from lou_library.tinyrepo import TinyRepository
+
+
+def _memory() -> Iterator[Repository]:
+    yield TinyRepository.in_memory(empty_document())
+
+
+def _file(tmp: Path) -> Iterator[Repository]:
+    """A repository as a command gets it: the store's unit of work over a real file."""
+    path = tmp / "lou.json"
+    path.write_bytes(encode(empty_document()))
+    with Store(path).write("test") as repo:
+        yield repo
+
+
+REPOSITORIES: dict[str, Callable[[Path], Iterator[Repository]]] = {
+    "tinydb-memory": lambda _tmp: _memory(),
+    "tinydb-file": _file,
+}
+
+
+@pytest.fixture(params=sorted(REPOSITORIES))
+def repo(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Repository]:
+    yield from REPOSITORIES[request.param](tmp_path)
+
+
+def _book(code: str, **fields: Any) -> dict[str, Any]:
+    return {"code": code, "title": f"书{code}", "category": "other", "status": "in_depot", **fields}
+
+
+def test_keyed_records_are_found_changed_and_removed_by_key(repo: Repository) -> None:
+    repo.add(BOOKS, [_book("B00001"), _book("B00002", box="A-01", status="in_box")])
+    assert repo.get(BOOKS, "B00002") == _book("B00002", box="A-01", status="in_box")
+    assert repo.get(BOOKS, "B00003") is None
+    assert repo.keys(BOOKS) == ["B00001", "B00002"]
+    assert repo.count(BOOKS) == 2
+
+    repo.update(BOOKS, {"B00001": {"status": "in_box", "box": "A-02"}})
+    assert repo.get(BOOKS, "B00001") == _book("B00001", status="in_box", box="A-02")
+    assert [b["code"] for b in repo.where(BOOKS, "status", "in_box")] == ["B00001", "B00002"]
+
+    repo.replace(BOOKS, {"B00002": _book("B00002")})  # the box field goes
+    assert repo.get(BOOKS, "B00002") == _book("B00002")
+
+    repo.remove(BOOKS, ["B00001"])
+    assert [b["code"] for b in repo.all(BOOKS)] == ["B00002"]
+    assert repo.get(BOOKS, "B00001") is None
+    repo.add(BOOKS, [_book("B00003")])
+    assert repo.get(BOOKS, "B00003") == _book("B00003")
+    assert repo.keys(BOOKS) == ["B00002", "B00003"]
+
+
+def test_a_change_to_a_record_that_is_not_there_is_a_programming_error(repo: Repository) -> None:
+    with pytest.raises(KeyError):
+        repo.update(BOOKS, {"B09999": {"status": "lost"}})
+    with pytest.raises(KeyError):
+        repo.remove(BOOKS, ["B09999"])
+
+
+def test_tables_keyed_by_numbers(repo: Repository) -> None:
+    repo.add(ROUNDS, [{"number": 1, "date": "2026-03-02", "status": "applied"}])
+    assert repo.get(ROUNDS, 1) == {"number": 1, "date": "2026-03-02", "status": "applied"}
+    assert repo.get(ROUNDS, "1") is None  # keys keep their type
+
+
+def test_logs_are_numbered_in_order_and_can_be_cut_back(repo: Repository) -> None:
+    assert repo.last_number(EVENTS) == 0
+    repo.add(EVENTS, [{"book": "B00001", "action": "added"}, {"book": "B00002", "action": "added"}])
+    repo.add(EVENTS, [{"book": "B00001", "action": "moved"}])
+    assert repo.last_number(EVENTS) == 3
+    assert [(n, e["action"]) for n, e in repo.entries(EVENTS, after=1)] == [
+        (2, "added"),
+        (3, "moved"),
+    ]
+    repo.truncate(EVENTS, after=1)
+    assert repo.last_number(EVENTS) == 1
+    repo.add(EVENTS, [{"book": "B00003", "action": "added"}])
+    assert [n for n, _ in repo.entries(EVENTS)] == [1, 2]
+
+
+def test_the_meta_record_is_replaced_whole(repo: Repository) -> None:
+    meta = dict(repo.meta())
+    meta["counters"] = {"book": 7}
+    repo.set_meta(meta)
+    assert repo.meta()["counters"] == {"book": 7}
+    assert repo.meta()["schema_version"] == empty_document()["_meta"]["1"]["schema_version"]
+
+
+def test_an_empty_table_can_be_dropped_a_full_one_cannot(repo: Repository) -> None:
+    repo.add(ROUNDS, [{"number": 1, "date": "2026-03-02", "status": "applied"}])
+    with pytest.raises(ValueError):
+        repo.drop(ROUNDS)
+    repo.remove(ROUNDS, [1])
+    repo.drop(ROUNDS)
+    assert ROUNDS not in repo.tables()
+
+
+def test_a_file_repository_writes_its_changes_once_at_commit(tmp_path: Path) -> None:
+    path = tmp_path / "lou.json"
+    path.write_bytes(encode(empty_document()))
+    store = Store(path)
+    with store.write("test") as repo:
+        repo.add(BOOKS, [_book("B00001")])
+        repo.update(BOOKS, {"B00001": {"status": "in_box", "box": "A-01"}})
+        assert store.committed is False
+    assert store.committed is True
+    with store.read() as repo:
+        assert repo.get(BOOKS, "B00001") == _book("B00001", status="in_box", box="A-01")
+
+
+# --------------------------------------------------------------- against a plain model
+
+CODES = [f"B{i:05d}" for i in range(1, 7)]
+operations = st.lists(
+    st.one_of(
+        st.tuples(st.just("add"), st.sampled_from(CODES), st.sampled_from(["in_box", "lost"])),
+        st.tuples(st.just("update"), st.sampled_from(CODES), st.sampled_from(["A", "B"])),
+        st.tuples(st.just("replace"), st.sampled_from(CODES), st.just("")),
+        st.tuples(st.just("remove"), st.sampled_from(CODES), st.just("")),
+        st.tuples(st.just("log"), st.sampled_from(CODES), st.just("")),
+        st.tuples(st.just("truncate"), st.sampled_from(CODES), st.integers(0, 4).map(str)),
+    ),
+    max_size=30,
+)
+
+
+def _apply(repo: Repository, model: dict[str, Any], step: tuple[str, str, str]) -> None:
+    """One operation, on the repository and on the model (keys absent are skipped: the
+    rules change only records they have found)."""
+    kind, code, value = step
+    books: dict[str, dict[str, Any]] = model["books"]
+    if kind == "add" and code not in books:
+        repo.add(BOOKS, [_book(code, status=value)])
+        books[code] = _book(code, status=value)
+    elif kind == "update" and code in books:
+        repo.update(BOOKS, {code: {"box": value}})
+        books[code] = {**books[code], "box": value}
+    elif kind == "replace" and code in books:
+        repo.replace(BOOKS, {code: _book(code)})
+        books[code] = _book(code)
+    elif kind == "remove" and code in books:
+        repo.remove(BOOKS, [code])
+        del books[code]
+    elif kind == "log":
+        repo.add(EVENTS, [{"book": code, "action": "added"}])
+        model["events"].append({"book": code, "action": "added"})
+    elif kind == "truncate":
+        repo.truncate(EVENTS, int(value))
+        del model["events"][int(value) :]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(operations)
+def test_the_repository_holds_exactly_what_the_changes_made(
+    steps: list[tuple[str, str, str]],
+) -> None:
+    repo = TinyRepository.in_memory(empty_document())
+    model: dict[str, Any] = {"books": {}, "events": []}
+    for step in steps:
+        _apply(repo, model, step)
+        for code in CODES:  # keyed look-ups agree with the model after every step
+            assert repo.get(BOOKS, code) == model["books"].get(code)
+    assert {b["code"]: b for b in repo.all(BOOKS)} == model["books"]
+    assert [e for _, e in repo.entries(EVENTS)] == model["events"]
+    assert repo.last_number(EVENTS) == len(model["events"])
