@@ -28,9 +28,10 @@ from lou_library.repository import (
     TASKS,
     VOLUNTEERS,
     Doc,
+    Repository,
 )
 from lou_library.schema import EventKind
-from lou_library.tinyrepo import TinyRepository as Repository
+from lou_library.tinyrepo import TinyRepository
 
 if TYPE_CHECKING:
     from lou_library.schema import Event
@@ -56,13 +57,13 @@ __all__ = [
 # the TinyDB row id or read its document; they go once no rule calls them.
 
 
-def rows(db: Repository, table: str) -> Mapping[str, Doc]:
+def rows(db: TinyRepository, table: str) -> Mapping[str, Doc]:
     """``doc_id -> document`` for a table, without copying. Treat it as read-only."""
     data = db.storage.read() or {}
     return data.get(table, {})
 
 
-def docs(db: Repository, table: str) -> Iterable[Doc]:
+def docs(db: TinyRepository, table: str) -> Iterable[Doc]:
     return rows(db, table).values()
 
 
@@ -71,11 +72,11 @@ def normalise_code(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip().upper().replace(" ", "")
 
 
-def by_code(db: Repository, table: str) -> dict[str, tuple[int, Doc]]:
+def by_code(db: TinyRepository, table: str) -> dict[str, tuple[int, Doc]]:
     return {doc["code"]: (int(doc_id), doc) for doc_id, doc in rows(db, table).items()}
 
 
-def find_code(db: Repository, table: str, code: str, missing: Msg) -> tuple[int, Doc]:
+def find_code(db: TinyRepository, table: str, code: str, missing: Msg) -> tuple[int, Doc]:
     """The record with this code, or NotFound with the closest codes as suggestions."""
     wanted = normalise_code(code)
     for doc_id, doc in rows(db, table).items():
@@ -170,7 +171,7 @@ def event(
 Changes = Mapping[str, Mapping[str, Any]] | Mapping[int, Mapping[str, Any]]
 
 
-def patch(db: Repository, table: str, changes: Changes) -> None:
+def patch(db: TinyRepository, table: str, changes: Changes) -> None:
     """Change some fields of some records (by doc id), in place in the unit of work.
 
     TinyDB's ``update`` rebuilds the whole table for every call, so a command changing
@@ -187,7 +188,7 @@ def patch(db: Repository, table: str, changes: Changes) -> None:
     db.storage.write(data)
 
 
-def last_id(db: Repository, table: str) -> int:
+def last_id(db: TinyRepository, table: str) -> int:
     """The largest doc id of a table (0: empty); see :func:`lou_library.store.last_id`."""
     return store.last_id(db.storage.read() or {}, table)
 
@@ -197,7 +198,7 @@ def last_event(db: Repository) -> int:
     return db.last_number(EVENTS)
 
 
-def append(db: Repository, table: str, records: Sequence[Mapping[str, Any]]) -> None:
+def append(db: TinyRepository, table: str, records: Sequence[Mapping[str, Any]]) -> None:
     """Add records after the last one, in place in the unit of work (TinyDB's insert
     rebuilds the whole table: 0.06 s per `book add` at 100,000 books), without parsing a
     table no rule has read (the history, at 100,000 books after a year, is 24 MB of
