@@ -87,9 +87,9 @@ def render_plan(plan: dict[str, Any], names: dict[str, str]) -> None:
 
 
 def site_names(db: Any) -> dict[str, str]:
-    from lou_library.records import SITES, docs
+    from lou_library.records import SITES
 
-    return {s["code"]: s["name"] for s in docs(db, SITES)}
+    return {s["code"]: s["name"] for s in db.all(SITES)}
 
 
 @command(app, "plan", "@rotate.plan")
@@ -249,8 +249,7 @@ def simulate(
         raise Invalid(M.BAD_COPIES, value=donations, limit=1000)
     store = state(ctx).store
     with store.read() as db:
-        data = db.storage.read()
-    assert data is not None
+        data = db.document()
     with output.Progress(M.PROGRESS_SIMULATE(), rounds, json=json) as progress:
         result = sim.simulate(
             data,

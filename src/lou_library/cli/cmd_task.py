@@ -44,11 +44,11 @@ def task_row(task: dict[str, Any], names: dict[str, str], people: dict[str, str]
 
 
 def _lookups(db: Any) -> tuple[dict[str, str], dict[str, str]]:
-    from lou_library.records import SITES, VOLUNTEERS, docs
+    from lou_library.records import SITES, VOLUNTEERS
 
     return (
-        {s["code"]: s["name"] for s in docs(db, SITES)},
-        {v["code"]: v["name"] for v in docs(db, VOLUNTEERS)},
+        {s["code"]: s["name"] for s in db.all(SITES)},
+        {v["code"]: v["name"] for v in db.all(VOLUNTEERS)},
     )
 
 
@@ -176,7 +176,7 @@ def _where(box: str) -> str:
 @command(app, "show", "@task.show")
 def show(ctx: typer.Context, task_id: TaskId, json: Json = False) -> None:
     with state(ctx).store.read() as db:
-        _, task = rotation.get_task(db, task_id)
+        task = rotation.get_task(db, task_id)
         names, people = _lookups(db)
     row = task_row(task, names, people)
     if json:
