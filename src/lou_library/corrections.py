@@ -114,3 +114,20 @@ def amend_task(
     }
     db.update(TASKS, {task["id"]: changes})
     return Amendment({**task, **changes}, new_missing, extra_texts, sorted(seen))
+
+
+def amend(
+    db: Repository, task_id: str | int, missing: Iterable[str] = (), extra: Iterable[str] = ()
+) -> Doc:
+    """``lou task done --amend``: the task's report now, and what this amendment added."""
+    found = amend_task(db, task_id, missing, extra)
+    task = found.task
+    return {
+        "id": task["id"],
+        "status": task["status"],
+        "missing": task["missing"],
+        "extra": task["extra"],
+        "added_missing": found.missing,
+        "added_extra": found.extra,
+        "seen_since": found.seen_since,
+    }

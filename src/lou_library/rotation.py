@@ -52,7 +52,7 @@ from __future__ import annotations
 import copy
 import math
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -1091,3 +1091,146 @@ def round_history(db: Repository) -> list[Doc]:
             }
         )
     return found
+
+
+# ------------------------------------------------------------- the commands' results
+# One function per command of ``lou rotate``, ``lou task`` and ``lou schedule``: plain
+# arguments in, codes and data out (what ``--json`` prints); the CLI only renders them.
+
+
+def check_can_apply(db: Repository) -> None:
+    """A round is applied on or after its date: the last one must be behind us."""
+    previous = last_round(db)
+    if previous and date.fromisoformat(previous["date"]) >= clock.today():
+        raise Conflict(M.ROUND_NOT_YET_DUE, number=previous["number"], date=previous["date"])
+
+
+def preview_round(db: Repository, on: date | None = None) -> dict[str, Any]:
+    """``lou rotate plan``: the next round as plain data, nothing written."""
+    return plan_document(plan_round(db, on))
+
+
+def apply_next(
+    db: Repository, on: date | None = None, before: Callable[[], object] | None = None
+) -> dict[str, Any]:
+    """``lou rotate apply``: plan the next round and carry it out; ``before()`` runs once the
+    plan stands and before anything is written (the backup). The plan as plain data, each
+    task with the id it was stored under."""
+    check_can_apply(db)
+    plan = plan_round(db, on)
+    if before is not None:
+        before()
+    record = apply_round(db, plan)
+    document = plan_document(plan)
+    for task, task_id in zip(document["tasks"], record["tasks"], strict=True):
+        task["id"] = task_id
+    return document
+
+
+def undo_round(db: Repository, before: Callable[[], object] | None = None) -> dict[str, Any]:
+    """``lou rotate undo``: take back the last round; ``before()`` runs once it is known
+    that it can be, before anything is written (the backup)."""
+    undoable(db)
+    if before is not None:
+        before()
+    record = undo_last(db)
+    return {"round": record["number"], "date": record["date"], "undone": True}
+
+
+def history_document(db: Repository) -> dict[str, Any]:
+    """``lou rotate history``: every round's figures."""
+    found = round_history(db)
+    return {"rounds": found, "total": len(found)}
+
+
+def site_names(db: Repository) -> dict[str, str]:
+    """Site code -> its name, for the tables."""
+    return {s["code"]: s["name"] for s in db.all(SITES)}
+
+
+def task_rows(db: Repository, tasks: Iterable[Doc]) -> list[Doc]:
+    """Tasks (with their stops) as the task commands show them."""
+    names = site_names(db)
+    people = {v["code"]: v["name"] for v in db.all(VOLUNTEERS)}
+    today = clock.today()
+    return [
+        {
+            "id": task["id"],
+            "round": task["round"],
+            "date": task["date"],
+            "volunteer": task.get("volunteer"),
+            "volunteer_name": people.get(task.get("volunteer") or "", ""),
+            "site": task["site"],
+            "site_name": names.get(task["site"], task["site"]),
+            "boxes": task["boxes"],
+            "books": task["books"],
+            "status": task_state(task, today),
+            "missing": task.get("missing", []),
+            "extra": task.get("extra", []),
+            "stops": task["stops"],
+        }
+        for task in tasks
+    ]
+
+
+def show_task(db: Repository, task_id: str | int) -> Doc:
+    """``lou task show``."""
+    return task_rows(db, [get_task(db, task_id)])[0]
+
+
+def swap(db: Repository, task_id: str | int, to: str, *, force: bool = False) -> Doc:
+    """``lou task swap``: the task as shown, with its new volunteer."""
+    return task_rows(db, [swap_task(db, task_id, to, force=force)])[0]
+
+
+def report_done(
+    db: Repository, task_id: str | int, missing: Iterable[str] = (), extra: Iterable[str] = ()
+) -> Doc:
+    """``lou task done``: what the task's report now says."""
+    task = complete_task(db, task_id, missing, extra)
+    return {
+        "id": task["id"],
+        "status": task["status"],
+        "missing": task["missing"],
+        "extra": task["extra"],
+    }
+
+
+def upcoming_rounds(db: Repository, rounds: int) -> dict[str, Any]:
+    """``lou schedule show``: the next ``rounds`` rounds' dates."""
+    first = next_round(db)
+    found = schedule.upcoming(settings(db), first.number, rounds)
+    records = [
+        {
+            "round": r.number,
+            "date": r.date.isoformat(),
+            "planned_date": r.planned.isoformat(),
+            "moved_because": r.reason,
+        }
+        for r in found
+    ]
+    return {"rounds": records, "total": len(records)}
+
+
+def set_schedule(
+    db: Repository, start: str | None = None, skip_holidays: bool | None = None
+) -> dict[str, Any]:
+    """``lou schedule set``: round 1's date (only while no round is applied) and whether
+    rounds move off public holidays. The rotation settings as they are now, round 1's
+    date (off a holiday too) and whether it has passed without a round applied."""
+    current = settings(db)
+    config = dict(current.get("rotation", {}))
+    applied = last_round(db) is not None
+    if start is not None:
+        if applied:
+            raise Conflict(M.SCHEDULE_LOCKED)
+        config["start"] = schedule.parse_date(start, "--start").isoformat()
+    if skip_holidays is not None:
+        config["skip_holidays"] = skip_holidays
+    if "start" not in config:
+        config["start"] = next_round(db).date.isoformat()
+    set_settings(db, {**current, "rotation": config})
+    first = schedule.round_date({"rotation": config}, 1)
+    late = not applied and first.date < clock.today()
+    found = schedule.rotation_settings({"rotation": config})
+    return {**found, "round_1": first.date.isoformat(), "late": late}

@@ -83,6 +83,14 @@ class Simulation:
             "file_bytes": self.rounds[-1].file_bytes if self.rounds else None,
         }
 
+    def document(self) -> dict[str, Any]:
+        """The simulation as plain data (``lou rotate simulate --json``)."""
+        return {
+            "rounds": [vars(r) for r in self.rounds],
+            "totals": self.totals(),
+            "loads": self.loads,
+        }
+
 
 def _shelf(db: Repository) -> dict[str, str]:
     return {b["code"]: b["status"] for b in db.all(BOOKS)}
