@@ -74,8 +74,9 @@ from lou_library.records import (
     legs_of,
     log,
     moves_of,
-    next_number,
+    peek_number,
     round_legs,
+    set_counter,
     set_settings,
     settings,
 )
@@ -406,8 +407,9 @@ def _assign(
     people = [p for p in db.all(VOLUNTEERS) if p["status"] == Status.active and p.get("sites")]
     previous = last_round(db)
     current = (previous["number"] if previous else 0) + 1
-    loads = {code: v[0] for code, v in volunteer_loads(db, current).items()}
-    last_served = {code: v[1] for code, v in volunteer_loads(db, current).items()}
+    recent_loads = volunteer_loads(db, current)
+    loads = {code: v[0] for code, v in recent_loads.items()}
+    last_served = {code: v[1] for code, v in recent_loads.items()}
     busy: Counter[str] = Counter()
     penalty = sum(t.books for t in tasks) / len(tasks) if tasks else 0.0
     position = {site: i for i, site in enumerate(site_order)}
@@ -580,10 +582,13 @@ def _remember(db: Repository, plan: Plan, before: dict[str, list[str]], window: 
 
 
 def _task_records(db: Repository, plan: Plan) -> list[Doc]:
-    """The round's tasks as stored, numbered by the task counter."""
+    """The round's tasks as stored, numbered by the task counter (one counter write)."""
+    first = peek_number(db, "task")
+    if plan.tasks:
+        set_counter(db, "task", first + len(plan.tasks))
     return [
         {
-            "id": next_number(db, "task"),
+            "id": number,
             "round": plan.number,
             "date": plan.date.isoformat(),
             "site": task.site,
@@ -596,7 +601,7 @@ def _task_records(db: Repository, plan: Plan) -> list[Doc]:
             "missing": [],
             "extra": [],
         }
-        for task in plan.tasks
+        for number, task in enumerate(plan.tasks, start=first)
     ]
 
 
@@ -1027,11 +1032,16 @@ def list_tasks(
     open_only: bool = False,
 ) -> list[Doc]:
     who = find_volunteer(db, volunteer)[1]["code"] if volunteer else None
-    candidates = db.all(TASKS) if round_number is None else db.where(TASKS, "round", round_number)
+    if who is not None:
+        candidates: Iterable[Doc] = db.where(TASKS, "volunteer", who)
+    elif round_number is not None:
+        candidates = db.where(TASKS, "round", round_number)
+    else:
+        candidates = db.all(TASKS)
     found = [
         t
         for t in candidates
-        if (who is None or t.get("volunteer") == who)
+        if (round_number is None or t["round"] == round_number)
         and (not open_only or t["status"] == TaskStatus.open)
     ]
     found.sort(key=lambda t: (t["date"], t["id"]))
