@@ -189,7 +189,7 @@ def route(db: Repository) -> list[Doc]:
         key=lambda c: (kind_order.get(site_docs[c]["kind"], 2), c),
     )
     order = {code: i for i, code in enumerate([*configured, *rest])}
-    active = [b for b in db.all(BOXES) if b["status"] == BoxStatus.active and b["site"] in order]
+    active = [b for b in db.where(BOXES, "status", BoxStatus.active) if b["site"] in order]
     active.sort(key=lambda b: (order[b["site"]], len(b["code"]), b["code"]))
     return active
 
@@ -404,7 +404,7 @@ def _assign(
     a round while someone free is left. When nobody of the site or its neighbours is
     available, the nearest site with someone free lends a volunteer, with a warning.
     """
-    people = [p for p in db.all(VOLUNTEERS) if p["status"] == Status.active and p.get("sites")]
+    people = [p for p in db.where(VOLUNTEERS, "status", Status.active) if p.get("sites")]
     previous = last_round(db)
     current = (previous["number"] if previous else 0) + 1
     recent_loads = volunteer_loads(db, current)
@@ -561,9 +561,9 @@ def _remember(db: Repository, plan: Plan, before: dict[str, list[str]], window: 
             arrivals[target].append(book)
     memory: dict[str, Doc] = {}
     changes: dict[Key, Doc] = {}
-    for doc in db.all(BOXES):
-        code = doc["code"]
-        if code not in plan.final_counts:
+    for code in plan.final_counts:
+        doc = db.get(BOXES, code)
+        if doc is None:
             continue
         had = doc.get("recent") or {}
         recent = {n: codes for n, codes in had.items() if int(n) > plan.number - window}

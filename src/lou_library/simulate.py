@@ -114,9 +114,7 @@ def simulate(
     result = Simulation()
     with document.write() as db:
         previous = rotation.last_round(db)
-        eligible = [
-            p["code"] for p in db.all(VOLUNTEERS) if p["status"] == "active" and p.get("sites")
-        ]
+        eligible = [p["code"] for p in db.where(VOLUNTEERS, "status", "active") if p.get("sites")]
     day = (
         date.fromisoformat(previous["date"]) + timedelta(days=14)
         if previous
@@ -132,10 +130,10 @@ def simulate(
             before = _shelf(db)
             rotation.apply_round(db, plan, command="rotate simulate")
             after = _shelf(db)
-            counts = Counter(b["box"] for b in db.all(BOOKS) if b["status"] == "in_box")
+            counts = Counter(b["box"] for b in db.where(BOOKS, "status", "in_box"))
             violations = sum(1 for b in db.all(BOXES) if counts[b["code"]] > int(b["capacity"]))
             missing_total, returned = _report_back(db, rng, plan.number, loss, returns, handled)
-            boxes = [b["code"] for b in db.all(BOXES) if b["status"] == "active"]
+            boxes = [b["code"] for b in db.where(BOXES, "status", "active")]
             for n in range(donations):
                 donate(db, box=rng.choice(boxes), title=f"捐赠图书 {plan.number}-{n + 1}")
         result.books_created += len(set(after) - set(before))
@@ -193,7 +191,7 @@ def _report_back(
         if task.get("volunteer"):
             handled[task["volunteer"]] += int(task["books"])
     returned = 0
-    for book in [b["code"] for b in db.all(BOOKS) if b["status"] == "not_seen"]:
+    for book in [b["code"] for b in db.where(BOOKS, "status", "not_seen")]:
         if rng.random() < returns:
             found_book(db, book, None)
             returned += 1
