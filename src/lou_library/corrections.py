@@ -22,10 +22,8 @@ from lou_library.errors import Conflict, Invalid
 from lou_library.records import (
     EVENTS,
     Doc,
-    docs,
     moves_of,
     normalise_code,
-    patch,
     round_legs,
 )
 from lou_library.rotation import (
@@ -57,16 +55,20 @@ def _seen_since(db: Repository, task: Doc, codes: set[str]) -> set[str]:
     done_at = str(task.get("done_at") or "")
     seen = {
         e["book"]
-        for e in docs(db, EVENTS)
+        for _, e in db.entries(EVENTS)
         if e["book"] in codes and e["action"] in SEEN_ACTIONS and e["at"] > done_at
     }
-    later = {r["number"] for r in docs(db, ROUNDS) if r["number"] > task["round"]}
+    later = {r["number"] for r in db.all(ROUNDS) if r["number"] > task["round"]}
     if not later:
         return seen
     legs = round_legs(db, later)
-    for other in docs(db, TASKS):
-        if other["round"] not in later or other["status"] != TaskStatus.done:
-            continue
+    done = [
+        other
+        for number in sorted(later)
+        for other in db.where(TASKS, "round", number)
+        if other["status"] == TaskStatus.done
+    ]
+    for other in done:
         boxes = set(other["boxes"])
         reported = set(other.get("missing", []))
         for book, source, target in moves_of(legs.get(other["round"], ())):
@@ -79,7 +81,7 @@ def amend_task(
     db: Repository, task_id: str | int, missing: Iterable[str] = (), extra: Iterable[str] = ()
 ) -> Amendment:
     """Add forgotten books to a done task's report; the records follow."""
-    doc_id, task = get_task(db, task_id)
+    task = get_task(db, task_id)
     if task["status"] != TaskStatus.done:
         raise Conflict(M.AMEND_NOT_DONE, id=task["id"])
     handled = task_books(task)
@@ -110,5 +112,22 @@ def amend_task(
         "extra": [*task.get("extra", []), *extra_texts],
         "amended": [*task.get("amended", []), amendment],
     }
-    patch(db, TASKS, {doc_id: changes})
+    db.update(TASKS, {task["id"]: changes})
     return Amendment({**task, **changes}, new_missing, extra_texts, sorted(seen))
+
+
+def amend(
+    db: Repository, task_id: str | int, missing: Iterable[str] = (), extra: Iterable[str] = ()
+) -> Doc:
+    """``lou task done --amend``: the task's report now, and what this amendment added."""
+    found = amend_task(db, task_id, missing, extra)
+    task = found.task
+    return {
+        "id": task["id"],
+        "status": task["status"],
+        "missing": task["missing"],
+        "extra": task["extra"],
+        "added_missing": found.missing,
+        "added_extra": found.extra,
+        "seen_since": found.seen_since,
+    }

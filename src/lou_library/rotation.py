@@ -52,7 +52,7 @@ from __future__ import annotations
 import copy
 import math
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -69,19 +69,18 @@ from lou_library.records import (
     SITES,
     VOLUNTEERS,
     Doc,
-    append,
-    docs,
     event,
     last_event,
     legs_of,
     log,
     moves_of,
-    next_number,
-    patch,
+    peek_number,
     round_legs,
-    rows,
+    set_counter,
+    set_settings,
     settings,
 )
+from lou_library.repository import Key
 from lou_library.schema import (
     BookStatus,
     BoxStatus,
@@ -182,7 +181,7 @@ class Plan:
 
 def route(db: Repository) -> list[Doc]:
     """Active boxes in ring order: site by site, then by code."""
-    site_docs = {s["code"]: s for s in docs(db, SITES) if s["kind"] != SiteKind.depot}
+    site_docs = {s["code"]: s for s in db.all(SITES) if s["kind"] != SiteKind.depot}
     configured = [c for c in rotation_settings(db).get("route", []) if c in site_docs]
     kind_order = {SiteKind.compound: 0, SiteKind.yard: 1}
     rest = sorted(
@@ -190,7 +189,7 @@ def route(db: Repository) -> list[Doc]:
         key=lambda c: (kind_order.get(site_docs[c]["kind"], 2), c),
     )
     order = {code: i for i, code in enumerate([*configured, *rest])}
-    active = [b for b in docs(db, BOXES) if b["status"] == BoxStatus.active and b["site"] in order]
+    active = [b for b in db.where(BOXES, "status", BoxStatus.active) if b["site"] in order]
     active.sort(key=lambda b: (order[b["site"]], len(b["code"]), b["code"]))
     return active
 
@@ -222,7 +221,7 @@ class _Memories(Mapping[str, dict[str, int]]):
 
 
 def last_round(db: Repository) -> Doc | None:
-    applied = [r for r in docs(db, ROUNDS) if r["status"] == RoundStatus.applied]
+    applied = db.where(ROUNDS, "status", RoundStatus.applied)
     return max(applied, key=lambda r: r["number"]) if applied else None
 
 
@@ -261,10 +260,10 @@ def plan_round(db: Repository, on: date | None = None) -> Plan:
     when = next_round(db, on)
     number = when.number
     ring = route(db)
-    box_site = {b["code"]: b["site"] for b in docs(db, BOXES)}
+    box_site = {b["code"]: b["site"] for b in db.all(BOXES)}
     box_site[DEPOT] = DEPOT
     warnings = _plan_warnings(db, when)
-    books = planner.shelves(docs(db, BOOKS), number, int(config["lost_after"]))
+    books = planner.shelves(db.all(BOOKS), number, int(config["lost_after"]))
     if not ring:
         raise Conflict(M.ROTATE_NO_BOXES)
     fill, window = float(config["fill"]), int(config["window"])
@@ -317,8 +316,8 @@ def _plan_warnings(db: Repository, when: schedule.RoundDate) -> list[PlanNote]:
     if previous is not None and date.fromisoformat(previous["date"]) < clock.today():
         unreported = sorted(
             t["id"]
-            for t in docs(db, TASKS)
-            if t["round"] == previous["number"] and t["status"] != TaskStatus.done
+            for t in db.where(TASKS, "round", previous["number"])
+            if t["status"] != TaskStatus.done
         )
         if unreported:
             warnings.append(
@@ -340,7 +339,7 @@ def volunteer_loads(
 ) -> dict[str, tuple[int, int]]:
     """Per volunteer: (books handled in the last ``window`` rounds, last round served)."""
     loads: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for task in docs(db, TASKS):
+    for task in db.all(TASKS):
         if task["round"] > current - window and task.get("volunteer"):
             entry = loads[task["volunteer"]]
             entry[0] += int(task.get("books", 0))
@@ -405,11 +404,12 @@ def _assign(
     a round while someone free is left. When nobody of the site or its neighbours is
     available, the nearest site with someone free lends a volunteer, with a warning.
     """
-    people = [p for p in docs(db, VOLUNTEERS) if p["status"] == Status.active and p.get("sites")]
+    people = [p for p in db.where(VOLUNTEERS, "status", Status.active) if p.get("sites")]
     previous = last_round(db)
     current = (previous["number"] if previous else 0) + 1
-    loads = {code: v[0] for code, v in volunteer_loads(db, current).items()}
-    last_served = {code: v[1] for code, v in volunteer_loads(db, current).items()}
+    recent_loads = volunteer_loads(db, current)
+    loads = {code: v[0] for code, v in recent_loads.items()}
+    last_served = {code: v[1] for code, v in recent_loads.items()}
     busy: Counter[str] = Counter()
     penalty = sum(t.books for t in tasks) / len(tasks) if tasks else 0.0
     position = {site: i for i, site in enumerate(site_order)}
@@ -470,43 +470,33 @@ def _assign(
 
 def apply_round(db: Repository, plan: Plan, command: str = "rotate apply") -> Doc:
     """Carry a plan out: move the books, store the round and its tasks; one write."""
-    if any(
-        r["number"] == plan.number and r["status"] == RoundStatus.applied for r in docs(db, ROUNDS)
-    ):
+    existing = db.get(ROUNDS, plan.number)
+    if existing is not None and existing["status"] == RoundStatus.applied:
         raise Conflict(M.ROUND_ALREADY_APPLIED, number=plan.number)
     config = rotation_settings(db)
     stamp = clock.stamp()
-    book_rows = rows(db, BOOKS)
-    book_ids = {doc["code"]: doc_id for doc_id, doc in book_rows.items()}
+    books = {doc["code"]: doc for doc in db.all(BOOKS)}
     changed_books = sorted({book for book, _, _ in plan.moves} | set(plan.newly_lost))
-    before = _box_contents(book_rows.values())  # read before any book moves
+    before = _box_contents(books.values())  # read before any book moves
 
     # Only the last round can be undone, so the round before loses its undo data, and
     # this round's keeps nothing of it: the undo data is the size of one round's work.
-    previous = [int(doc_id) for doc_id, record in rows(db, ROUNDS).items() if "undo" in record]
-    undo: Doc = {  # only the fields apply changes: undo puts them back, or removes them
-        "book_groups": _grouped(
-            (c, _fields(book_rows[book_ids[c]], BOOK_FIELDS)) for c in changed_books
-        ),
-        "memory": {},  # box -> what this round changes in its memory (below)
-        "meta": copy.deepcopy(rows(db, "_meta")["1"]),
-        "events_after": last_event(db),
-        "tables": sorted(db.storage.read() or {}),  # tables that existed before
+    previous = {
+        record["number"]: _without_undo(record) for record in db.all(ROUNDS) if "undo" in record
     }
-    if previous:
-        db.table(ROUNDS).update(_without_undo, doc_ids=previous)
+    undo: Doc = {  # only the fields apply changes: undo puts them back, or removes them
+        "book_groups": _grouped((c, _fields(books[c], BOOK_FIELDS)) for c in changed_books),
+        "memory": {},  # box -> what this round changes in its memory (below)
+        "meta": copy.deepcopy(db.meta()),
+        "events_after": last_event(db),
+        "tables": sorted(db.tables()),  # tables that existed before
+    }
+    db.replace(ROUNDS, previous)
     destination = {book: target for book, _, target in plan.moves}
-    patch(
-        db,
-        BOOKS,
-        {
-            book_ids[c]: _moved(book_rows[book_ids[c]], destination, plan.number)
-            for c in changed_books
-        },
-    )
+    db.update(BOOKS, {c: _moved(books[c], destination, plan.number) for c in changed_books})
     undo["memory"] = _remember(db, plan, before, int(config["window"]))
     task_docs = _task_records(db, plan)
-    db.table(TASKS).insert_multiple(task_docs)
+    db.add(TASKS, task_docs)
     log(
         db,
         [
@@ -527,14 +517,12 @@ def apply_round(db: Repository, plan: Plan, command: str = "rotate apply") -> Do
     }
     if not config.get("start"):  # round 1's date is fixed once a round is applied
         start = plan.planned_date - timedelta(days=int(config["interval_days"]) * (plan.number - 1))
-
-        def pin_start(doc: Any) -> None:
-            doc.setdefault("settings", {}).setdefault("rotation", {})["start"] = start.isoformat()
-
-        db.table("_meta").update(pin_start, doc_ids=[1])
+        current = settings(db)
+        current["rotation"] = {**current.get("rotation", {}), "start": start.isoformat()}
+        set_settings(db, current)
     undo["after"] = _fingerprint(db)  # undo is refused once anything else has changed
-    db.table(ROUNDS).insert(record)
-    append(db, MOVES, [{"round": plan.number, "legs": legs_of(plan.moves)}])
+    db.add(ROUNDS, [record])
+    db.add(MOVES, [{"round": plan.number, "legs": legs_of(plan.moves)}])
     return record
 
 
@@ -572,10 +560,10 @@ def _remember(db: Repository, plan: Plan, before: dict[str, list[str]], window: 
         if target != DEPOT:
             arrivals[target].append(book)
     memory: dict[str, Doc] = {}
-    changes: dict[str, Doc] = {}
-    for doc_id, doc in rows(db, BOXES).items():
-        code = doc["code"]
-        if code not in plan.final_counts:
+    changes: dict[Key, Doc] = {}
+    for code in plan.final_counts:
+        doc = db.get(BOXES, code)
+        if doc is None:
             continue
         had = doc.get("recent") or {}
         recent = {n: codes for n, codes in had.items() if int(n) > plan.number - window}
@@ -588,16 +576,19 @@ def _remember(db: Repository, plan: Plan, before: dict[str, list[str]], window: 
             "forgot": {n: codes for n, codes in had.items() if recent.get(n) != codes},
             "added": [n for n in recent if n not in had],
         }
-        changes[doc_id] = {"recent": recent}
-    patch(db, BOXES, changes)
+        changes[code] = {"recent": recent}
+    db.update(BOXES, changes)
     return dict(sorted(memory.items()))
 
 
 def _task_records(db: Repository, plan: Plan) -> list[Doc]:
-    """The round's tasks as stored, numbered by the task counter."""
+    """The round's tasks as stored, numbered by the task counter (one counter write)."""
+    first = peek_number(db, "task")
+    if plan.tasks:
+        set_counter(db, "task", first + len(plan.tasks))
     return [
         {
-            "id": next_number(db, "task"),
+            "id": number,
             "round": plan.number,
             "date": plan.date.isoformat(),
             "site": task.site,
@@ -610,7 +601,7 @@ def _task_records(db: Repository, plan: Plan) -> list[Doc]:
             "missing": [],
             "extra": [],
         }
-        for task in plan.tasks
+        for number, task in enumerate(plan.tasks, start=first)
     ]
 
 
@@ -619,7 +610,7 @@ def _fingerprint(db: Repository) -> Doc:
     last event, and the counters and settings."""
     return {
         "events": last_event(db),
-        "meta": copy.deepcopy(rows(db, "_meta")["1"]),
+        "meta": copy.deepcopy(db.meta()),
     }
 
 
@@ -652,23 +643,23 @@ def _put_fields_back(
 ) -> None:
     """Give each document its saved fields again; a field it did not have goes away, so
     the document (and its key order) is exactly as before."""
-    if not saved:
-        return
-    ids = [int(i) for i, doc in rows(db, table).items() if doc.get("code") in saved]
-
-    def put_back(doc: Any) -> None:
-        fields = saved[doc["code"]]
+    records: dict[Key, Doc] = {}
+    for code, fields in saved.items():
+        doc = db.get(table, code)
+        if doc is None:
+            continue
+        record = dict(doc)
         for name in names:
             if name in fields:
-                doc[name] = fields[name]
+                record[name] = fields[name]
             else:
-                doc.pop(name, None)
+                record.pop(name, None)
+        records[code] = record
+    db.replace(table, records)
 
-    db.table(table).update(put_back, doc_ids=ids)
 
-
-def _without_undo(doc: Any) -> None:
-    doc.pop("undo", None)
+def _without_undo(record: Doc) -> Doc:
+    return {name: value for name, value in record.items() if name != "undo"}
 
 
 def plan_figures(plan: Plan) -> dict[str, Any]:
@@ -747,8 +738,8 @@ def undoable(db: Repository) -> Doc:
         raise Conflict(M.UNDO_TOO_OLD, number=record["number"])
     done = sorted(
         t["id"]
-        for t in docs(db, TASKS)
-        if t["round"] == record["number"] and t["status"] == TaskStatus.done
+        for t in db.where(TASKS, "round", record["number"])
+        if t["status"] == TaskStatus.done
     )
     if done:
         raise Conflict(
@@ -767,7 +758,8 @@ def undoable(db: Repository) -> Doc:
 def undo_last(db: Repository) -> Doc:
     """Take back the last applied round while none of its tasks is done."""
     record = undoable(db)
-    task_rows = {int(i): t for i, t in rows(db, TASKS).items() if t["round"] == record["number"]}
+    number = record["number"]
+    task_ids = [t["id"] for t in db.where(TASKS, "round", number)]
     undo = record["undo"]
     if "book_groups" in undo or "book_fields" in undo:
         saved = _ungrouped(undo["book_groups"]) if "book_groups" in undo else undo["book_fields"]
@@ -779,59 +771,40 @@ def undo_last(db: Repository) -> Doc:
     else:  # a round applied by schema 1, which kept whole documents
         _replace_docs(db, BOOKS, undo["books"])
         _replace_docs(db, BOXES, undo["boxes"])
-    events_after = int(undo["events_after"])
-    db.table(EVENTS).remove(doc_ids=[int(i) for i in rows(db, EVENTS) if int(i) > events_after])
-    db.table(TASKS).remove(doc_ids=list(task_rows))
-    round_ids = [int(i) for i, r in rows(db, ROUNDS).items() if r["number"] == record["number"]]
-    db.table(ROUNDS).remove(doc_ids=round_ids)
-    legs_ids = [int(i) for i, r in rows(db, MOVES).items() if r["round"] == record["number"]]
-    db.table(MOVES).remove(doc_ids=legs_ids)
-
-    def restore_meta(doc: Any) -> None:  # counters, and the start date pinned by apply
-        version = doc.get("schema_version")
-        doc.clear()
-        doc.update(undo["meta"])
-        doc["schema_version"] = version  # a migration since the apply keeps its version
-
-    db.table("_meta").update(restore_meta, doc_ids=[1])
-    data = db.storage.read() or {}
-    for table in sorted(data):
-        if table not in undo["tables"] and not data[table]:  # created empty by this round
-            db.drop_table(table)
+    db.truncate(EVENTS, int(undo["events_after"]))
+    db.remove(TASKS, task_ids)
+    db.remove(ROUNDS, [number])
+    if db.get(MOVES, number) is not None:
+        db.remove(MOVES, [number])
+    # counters, and the start date pinned by apply; a migration since keeps its version
+    version = db.meta().get("schema_version")
+    db.set_meta({**copy.deepcopy(undo["meta"]), "schema_version": version})
+    for table in sorted(db.tables()):
+        if table not in undo["tables"] and not db.count(table):  # created empty by this round
+            db.drop(table)
     return record
 
 
 def _restore_memory(db: Repository, memory: dict[str, Doc]) -> None:
     """Each box's memory as before the round: its added entries go, forgotten ones come
     back, in round order (the order ``remember`` keeps)."""
-    if not memory:
-        return
-    ids = [int(i) for i, doc in rows(db, BOXES).items() if doc.get("code") in memory]
-
-    def put_back(doc: Any) -> None:
-        change = memory[doc["code"]]
-        if not change["had"]:
-            doc.pop("recent", None)
-            return
-        kept = {n: c for n, c in doc.get("recent", {}).items() if n not in change["added"]}
-        merged = {**kept, **change["forgot"]}
-        doc["recent"] = dict(sorted(merged.items(), key=lambda item: int(item[0])))
-
-    db.table(BOXES).update(put_back, doc_ids=ids)
+    records: dict[Key, Doc] = {}
+    for code, change in memory.items():
+        doc = db.get(BOXES, code)
+        if doc is None:
+            continue
+        record = {name: value for name, value in doc.items() if name != "recent"}
+        if change["had"]:
+            kept = {n: c for n, c in doc.get("recent", {}).items() if n not in change["added"]}
+            merged = {**kept, **change["forgot"]}
+            record = {**doc, "recent": dict(sorted(merged.items(), key=lambda i: int(i[0])))}
+        records[code] = record
+    db.replace(BOXES, records)
 
 
 def _replace_docs(db: Repository, table: str, saved: dict[str, Doc], key: str = "code") -> None:
     """Put whole documents back as they were, keys in their original order (one pass)."""
-    if not saved:
-        return
-    by_key = {doc[key]: doc for doc in saved.values()}
-
-    def put_back(doc: Any) -> None:
-        original = by_key[doc[key]]
-        doc.clear()
-        doc.update(original)
-
-    db.table(table).update(put_back, doc_ids=[int(i) for i in saved])
+    db.replace(table, {doc[key]: copy.deepcopy(doc) for doc in saved.values()})
 
 
 # ---------------------------------------------------------------------- tasks report
@@ -868,16 +841,16 @@ def with_stops(db: Repository, tasks: list[Doc]) -> list[Doc]:
     return found
 
 
-def get_task(db: Repository, task_id: str | int, stops: bool = True) -> tuple[int, Doc]:
+def get_task(db: Repository, task_id: str | int, stops: bool = True) -> Doc:
     """A task (with its stops, unless ``stops`` is false) by number."""
     try:
         wanted = int(str(task_id).strip().lstrip("#"))
     except ValueError:
         raise Invalid(M.BAD_TASK_ID, value=task_id) from None
-    for doc_id, task in rows(db, TASKS).items():
-        if task["id"] == wanted:
-            return int(doc_id), with_stops(db, [task])[0] if stops else task
-    raise NotFound(M.NO_TASK, id=task_id)
+    task = db.get(TASKS, wanted)
+    if task is None:
+        raise NotFound(M.NO_TASK, id=task_id)
+    return with_stops(db, [task])[0] if stops else task
 
 
 def task_books(task: Doc) -> dict[str, tuple[str, str]]:
@@ -906,7 +879,7 @@ def complete_task(
     reporting a whole round (the simulator) does not rebuild every task's pick list."""
     from lou_library.records import normalise_code
 
-    doc_id, task = get_task(db, task_id, stops=listed is None)
+    task = get_task(db, task_id, stops=listed is None)
     if listed is not None:
         task = {**task, "stops": listed["stops"]}
     if task["status"] == TaskStatus.done:
@@ -926,7 +899,7 @@ def complete_task(
         "missing": missing_codes,
         "extra": [f"{c}@{b}" for c, b in extra_pairs],
     }
-    patch(db, TASKS, {doc_id: changes})
+    db.update(TASKS, {task["id"]: changes})
     return {**task, **changes}
 
 
@@ -947,19 +920,21 @@ def record_report(
     handled = task_books(task)
     missing = [code for code in missing if code not in skip]
     extra = list(extra)
-    book_rows = rows(db, BOOKS)
-    wanted = set(missing) | {code for code, _ in extra}
-    ids = {d["code"]: i for i, d in book_rows.items() if d["code"] in wanted}
+    found = {}
+    for code in dict.fromkeys([*missing, *(code for code, _ in extra)]):
+        book = db.get(BOOKS, code)
+        if book is not None:
+            found[code] = book
     events = []
-    updates: dict[str, Doc] = {}
+    updates: dict[Key, Doc] = {}
     for code in missing:
-        if code not in ids or book_rows[ids[code]]["status"] not in (
+        if code not in found or found[code]["status"] not in (
             BookStatus.in_box,
             BookStatus.in_depot,
         ):
             continue
         source = handled[code][0]  # a box, or DEPOT for a book to come from the library room
-        updates[ids[code]] = {
+        updates[code] = {
             "status": BookStatus.not_seen,
             "box": None,
             "missing_since": task["round"],
@@ -977,14 +952,14 @@ def record_report(
             )
         )
     for code, box in extra:
-        before = book_rows[ids[code]]
+        before = found[code]
         recorded = before.get("box") or (DEPOT if before["status"] == BookStatus.in_depot else None)
-        updates[ids[code]] = {
-            **updates.get(ids[code], {}),
+        updates[code] = {
+            **updates.get(code, {}),
             "status": BookStatus.in_box,
             "box": box,
         }
-        updates[ids[code]]["last_box"] = box
+        updates[code]["last_box"] = box
         events.append(
             event(
                 EventKind.found,
@@ -997,7 +972,7 @@ def record_report(
                 at=stamp,
             )
         )
-    patch(db, BOOKS, updates)
+    db.update(BOOKS, updates)
     log(db, events)
 
 
@@ -1011,18 +986,18 @@ def _parse_extra(db: Repository, task: Doc, text: str) -> tuple[str, str]:
     box = normalise_code(box) if box else (task["boxes"][0] if len(task["boxes"]) == 1 else "")
     if box not in task["boxes"]:
         raise Invalid(M.EXTRA_NEEDS_BOX, value=text, boxes=", ".join(task["boxes"]))
-    for doc in docs(db, BOOKS):
-        if doc["code"] == code:
-            if doc["status"] == BookStatus.withdrawn:
-                raise Conflict(M.BOOK_ALREADY_WITHDRAWN, code=code)
-            return code, box
-    raise NotFound(M.EXTRA_UNKNOWN, code=code)
+    doc = db.get(BOOKS, code)
+    if doc is None:
+        raise NotFound(M.EXTRA_UNKNOWN, code=code)
+    if doc["status"] == BookStatus.withdrawn:
+        raise Conflict(M.BOOK_ALREADY_WITHDRAWN, code=code)
+    return code, box
 
 
 def swap_task(db: Repository, task_id: str | int, to: str, *, force: bool = False) -> Doc:
     """Hand an open task to another volunteer: of the same site, unless ``force``; never to
     someone away that day. The hand-over is kept in the task's history."""
-    doc_id, task = get_task(db, task_id)
+    task = get_task(db, task_id)
     if task["status"] != TaskStatus.open:
         raise Conflict(M.TASK_ALREADY_DONE, id=task["id"], at=task["done_at"].replace("T", " "))
     _, person = find_volunteer(db, to)
@@ -1046,7 +1021,7 @@ def swap_task(db: Repository, task_id: str | int, to: str, *, force: bool = Fals
     handover: Handover = {"at": clock.stamp(), "from": task.get("volunteer"), "to": person["code"]}
     handovers = [*task.get("handovers", []), handover]
     changes = {"volunteer": person["code"], "handovers": handovers}
-    db.table(TASKS).update(changes, doc_ids=[doc_id])
+    db.update(TASKS, {task["id"]: changes})
     return {**task, **changes}
 
 
@@ -1057,11 +1032,16 @@ def list_tasks(
     open_only: bool = False,
 ) -> list[Doc]:
     who = find_volunteer(db, volunteer)[1]["code"] if volunteer else None
+    if who is not None:
+        candidates: Iterable[Doc] = db.where(TASKS, "volunteer", who)
+    elif round_number is not None:
+        candidates = db.where(TASKS, "round", round_number)
+    else:
+        candidates = db.all(TASKS)
     found = [
         t
-        for t in docs(db, TASKS)
-        if (who is None or t.get("volunteer") == who)
-        and (round_number is None or t["round"] == round_number)
+        for t in candidates
+        if (round_number is None or t["round"] == round_number)
         and (not open_only or t["status"] == TaskStatus.open)
     ]
     found.sort(key=lambda t: (t["date"], t["id"]))
@@ -1080,7 +1060,7 @@ def round_status(db: Repository) -> dict[str, Any]:
     if record is None:
         first = next_round(db)
         return {"round": None, "next_round": first.number, "next_date": first.date.isoformat()}
-    tasks = [t for t in docs(db, TASKS) if t["round"] == record["number"]]
+    tasks = db.where(TASKS, "round", record["number"])
     states = Counter(task_state(t, today) for t in tasks)
     upcoming = next_round(db) if date.fromisoformat(record["date"]) < today else None
     return {
@@ -1104,10 +1084,10 @@ def round_status(db: Repository) -> dict[str, Any]:
 def round_history(db: Repository) -> list[Doc]:
     today = clock.today()
     by_round: dict[int, Counter[str]] = defaultdict(Counter)
-    for task in docs(db, TASKS):
+    for task in db.all(TASKS):
         by_round[task["round"]][task_state(task, today)] += 1
     found = []
-    for record in sorted(docs(db, ROUNDS), key=lambda r: r["number"]):
+    for record in sorted(db.all(ROUNDS), key=lambda r: r["number"]):
         states = by_round[record["number"]]
         found.append(
             {
@@ -1121,3 +1101,146 @@ def round_history(db: Repository) -> list[Doc]:
             }
         )
     return found
+
+
+# ------------------------------------------------------------- the commands' results
+# One function per command of ``lou rotate``, ``lou task`` and ``lou schedule``: plain
+# arguments in, codes and data out (what ``--json`` prints); the CLI only renders them.
+
+
+def check_can_apply(db: Repository) -> None:
+    """A round is applied on or after its date: the last one must be behind us."""
+    previous = last_round(db)
+    if previous and date.fromisoformat(previous["date"]) >= clock.today():
+        raise Conflict(M.ROUND_NOT_YET_DUE, number=previous["number"], date=previous["date"])
+
+
+def preview_round(db: Repository, on: date | None = None) -> dict[str, Any]:
+    """``lou rotate plan``: the next round as plain data, nothing written."""
+    return plan_document(plan_round(db, on))
+
+
+def apply_next(
+    db: Repository, on: date | None = None, before: Callable[[], object] | None = None
+) -> dict[str, Any]:
+    """``lou rotate apply``: plan the next round and carry it out; ``before()`` runs once the
+    plan stands and before anything is written (the backup). The plan as plain data, each
+    task with the id it was stored under."""
+    check_can_apply(db)
+    plan = plan_round(db, on)
+    if before is not None:
+        before()
+    record = apply_round(db, plan)
+    document = plan_document(plan)
+    for task, task_id in zip(document["tasks"], record["tasks"], strict=True):
+        task["id"] = task_id
+    return document
+
+
+def undo_round(db: Repository, before: Callable[[], object] | None = None) -> dict[str, Any]:
+    """``lou rotate undo``: take back the last round; ``before()`` runs once it is known
+    that it can be, before anything is written (the backup)."""
+    undoable(db)
+    if before is not None:
+        before()
+    record = undo_last(db)
+    return {"round": record["number"], "date": record["date"], "undone": True}
+
+
+def history_document(db: Repository) -> dict[str, Any]:
+    """``lou rotate history``: every round's figures."""
+    found = round_history(db)
+    return {"rounds": found, "total": len(found)}
+
+
+def site_names(db: Repository) -> dict[str, str]:
+    """Site code -> its name, for the tables."""
+    return {s["code"]: s["name"] for s in db.all(SITES)}
+
+
+def task_rows(db: Repository, tasks: Iterable[Doc]) -> list[Doc]:
+    """Tasks (with their stops) as the task commands show them."""
+    names = site_names(db)
+    people = {v["code"]: v["name"] for v in db.all(VOLUNTEERS)}
+    today = clock.today()
+    return [
+        {
+            "id": task["id"],
+            "round": task["round"],
+            "date": task["date"],
+            "volunteer": task.get("volunteer"),
+            "volunteer_name": people.get(task.get("volunteer") or "", ""),
+            "site": task["site"],
+            "site_name": names.get(task["site"], task["site"]),
+            "boxes": task["boxes"],
+            "books": task["books"],
+            "status": task_state(task, today),
+            "missing": task.get("missing", []),
+            "extra": task.get("extra", []),
+            "stops": task["stops"],
+        }
+        for task in tasks
+    ]
+
+
+def show_task(db: Repository, task_id: str | int) -> Doc:
+    """``lou task show``."""
+    return task_rows(db, [get_task(db, task_id)])[0]
+
+
+def swap(db: Repository, task_id: str | int, to: str, *, force: bool = False) -> Doc:
+    """``lou task swap``: the task as shown, with its new volunteer."""
+    return task_rows(db, [swap_task(db, task_id, to, force=force)])[0]
+
+
+def report_done(
+    db: Repository, task_id: str | int, missing: Iterable[str] = (), extra: Iterable[str] = ()
+) -> Doc:
+    """``lou task done``: what the task's report now says."""
+    task = complete_task(db, task_id, missing, extra)
+    return {
+        "id": task["id"],
+        "status": task["status"],
+        "missing": task["missing"],
+        "extra": task["extra"],
+    }
+
+
+def upcoming_rounds(db: Repository, rounds: int) -> dict[str, Any]:
+    """``lou schedule show``: the next ``rounds`` rounds' dates."""
+    first = next_round(db)
+    found = schedule.upcoming(settings(db), first.number, rounds)
+    records = [
+        {
+            "round": r.number,
+            "date": r.date.isoformat(),
+            "planned_date": r.planned.isoformat(),
+            "moved_because": r.reason,
+        }
+        for r in found
+    ]
+    return {"rounds": records, "total": len(records)}
+
+
+def set_schedule(
+    db: Repository, start: str | None = None, skip_holidays: bool | None = None
+) -> dict[str, Any]:
+    """``lou schedule set``: round 1's date (only while no round is applied) and whether
+    rounds move off public holidays. The rotation settings as they are now, round 1's
+    date (off a holiday too) and whether it has passed without a round applied."""
+    current = settings(db)
+    config = dict(current.get("rotation", {}))
+    applied = last_round(db) is not None
+    if start is not None:
+        if applied:
+            raise Conflict(M.SCHEDULE_LOCKED)
+        config["start"] = schedule.parse_date(start, "--start").isoformat()
+    if skip_holidays is not None:
+        config["skip_holidays"] = skip_holidays
+    if "start" not in config:
+        config["start"] = next_round(db).date.isoformat()
+    set_settings(db, {**current, "rotation": config})
+    first = schedule.round_date({"rotation": config}, 1)
+    late = not applied and first.date < clock.today()
+    found = schedule.rotation_settings({"rotation": config})
+    return {**found, "round_1": first.date.isoformat(), "late": late}

@@ -26,7 +26,7 @@ from typing import Any
 
 from lou_library import clock, rotation
 from lou_library.catalogue import donate, found_book
-from lou_library.records import BOOKS, BOXES, VOLUNTEERS, docs
+from lou_library.records import BOOKS, BOXES, VOLUNTEERS
 from lou_library.store import MemoryFile, RawData
 from lou_library.tinyrepo import TinyRepository as Repository
 
@@ -83,9 +83,17 @@ class Simulation:
             "file_bytes": self.rounds[-1].file_bytes if self.rounds else None,
         }
 
+    def document(self) -> dict[str, Any]:
+        """The simulation as plain data (``lou rotate simulate --json``)."""
+        return {
+            "rounds": [vars(r) for r in self.rounds],
+            "totals": self.totals(),
+            "loads": self.loads,
+        }
+
 
 def _shelf(db: Repository) -> dict[str, str]:
-    return {b["code"]: b["status"] for b in docs(db, BOOKS)}
+    return {b["code"]: b["status"] for b in db.all(BOOKS)}
 
 
 def simulate(
@@ -106,9 +114,7 @@ def simulate(
     result = Simulation()
     with document.write() as db:
         previous = rotation.last_round(db)
-        eligible = [
-            p["code"] for p in docs(db, VOLUNTEERS) if p["status"] == "active" and p.get("sites")
-        ]
+        eligible = [p["code"] for p in db.where(VOLUNTEERS, "status", "active") if p.get("sites")]
     day = (
         date.fromisoformat(previous["date"]) + timedelta(days=14)
         if previous
@@ -124,10 +130,10 @@ def simulate(
             before = _shelf(db)
             rotation.apply_round(db, plan, command="rotate simulate")
             after = _shelf(db)
-            counts = Counter(b["box"] for b in docs(db, BOOKS) if b["status"] == "in_box")
-            violations = sum(1 for b in docs(db, BOXES) if counts[b["code"]] > int(b["capacity"]))
+            counts = Counter(b["box"] for b in db.where(BOOKS, "status", "in_box"))
+            violations = sum(1 for b in db.all(BOXES) if counts[b["code"]] > int(b["capacity"]))
             missing_total, returned = _report_back(db, rng, plan.number, loss, returns, handled)
-            boxes = [b["code"] for b in docs(db, BOXES) if b["status"] == "active"]
+            boxes = [b["code"] for b in db.where(BOXES, "status", "active")]
             for n in range(donations):
                 donate(db, box=rng.choice(boxes), title=f"捐赠图书 {plan.number}-{n + 1}")
         result.books_created += len(set(after) - set(before))
@@ -185,7 +191,7 @@ def _report_back(
         if task.get("volunteer"):
             handled[task["volunteer"]] += int(task["books"])
     returned = 0
-    for book in [b["code"] for b in docs(db, BOOKS) if b["status"] == "not_seen"]:
+    for book in [b["code"] for b in db.where(BOOKS, "status", "not_seen")]:
         if rng.random() < returns:
             found_book(db, book, None)
             returned += 1
@@ -198,9 +204,7 @@ def _mark_away(db: Repository, rng: random.Random, share: float, day: date) -> N
         return
     iso = day.isoformat()
 
-    def update(doc: Any) -> None:
-        doc["away"] = (
-            [{"from": iso, "to": iso, "reason": "simulated"}] if rng.random() < share else []
-        )
+    def away() -> list[dict[str, str]]:
+        return [{"from": iso, "to": iso, "reason": "simulated"}] if rng.random() < share else []
 
-    db.table(VOLUNTEERS).update(update)
+    db.update(VOLUNTEERS, {p["code"]: {"away": away()} for p in db.all(VOLUNTEERS)})

@@ -12,7 +12,6 @@ from lou_library import messages as M
 from lou_library.cli import output
 from lou_library.cli.base import command, group, state
 from lou_library.cli.common import Json, route_text
-from lou_library.errors import Conflict
 
 app = group("@rotate")
 
@@ -87,79 +86,64 @@ def render_plan(plan: dict[str, Any], names: dict[str, str]) -> None:
 
 
 def site_names(db: Any) -> dict[str, str]:
-    from lou_library.records import SITES, docs
-
-    return {s["code"]: s["name"] for s in docs(db, SITES)}
+    return rotation.site_names(db)
 
 
 @command(app, "plan", "@rotate.plan")
 def plan(ctx: typer.Context, on: DateOption = None, json: Json = False) -> None:
     with state(ctx).store.read() as db:
-        result = rotation.plan_round(db, on=_date(on))
-        document = rotation.plan_document(result)
-        names = site_names(db)
+        document = rotation.preview_round(db, on=_date(on))
+        names = rotation.site_names(db)
         ahead = rotation.last_round(db)
-    if json:
-        output.emit_json(document)
-        return
-    render_plan(document, names)
-    if ahead and date.fromisoformat(ahead["date"]) >= clock.today():
-        output.note(M.ROUND_AHEAD_NOTE(number=ahead["number"], date=ahead["date"]))
-    output.note(M.PLAN_PREVIEW())
 
+    def human(document: dict[str, Any]) -> None:
+        render_plan(document, names)
+        if ahead and date.fromisoformat(ahead["date"]) >= clock.today():
+            output.note(M.ROUND_AHEAD_NOTE(number=ahead["number"], date=ahead["date"]))
+        output.note(M.PLAN_PREVIEW())
 
-def check_can_apply(db: Any) -> None:
-    previous = rotation.last_round(db)
-    if previous and date.fromisoformat(previous["date"]) >= clock.today():
-        raise Conflict(M.ROUND_NOT_YET_DUE, number=previous["number"], date=previous["date"])
+    output.show(document, json, human)
 
 
 @command(app, "apply", "@rotate.apply")
 def apply(ctx: typer.Context, on: DateOption = None, json: Json = False) -> None:
     store = state(ctx).store
     with store.write("rotate apply") as db:
-        check_can_apply(db)
-        result = rotation.plan_round(db, on=_date(on))
-        store.backup("apply")
-        record = rotation.apply_round(db, result)
-        document = rotation.plan_document(result)
-        for task, task_id in zip(document["tasks"], record["tasks"], strict=True):
-            task["id"] = task_id
-        names = site_names(db)
-    if json:
-        output.emit_json(document)
-        return
-    render_plan(document, names)
-    output.done(
-        M.ROUND_APPLIED(
-            number=record["number"],
-            date=record["date"],
-            moves=record["figures"]["moves"],
-            tasks=len(record["tasks"]),
+        document = rotation.apply_next(db, on=_date(on), before=lambda: store.backup("apply"))
+        names = rotation.site_names(db)
+
+    def human(document: dict[str, Any]) -> None:
+        render_plan(document, names)
+        output.done(
+            M.ROUND_APPLIED(
+                number=document["round"],
+                date=document["date"],
+                moves=document["figures"]["moves"],
+                tasks=len(document["tasks"]),
+            )
         )
-    )
+
+    output.show(document, json, human)
 
 
 @command(app, "undo", "@rotate.undo")
 def undo(ctx: typer.Context, json: Json = False) -> None:
     store = state(ctx).store
     with store.write("rotate undo") as db:
-        rotation.undoable(db)
-        store.backup("undo")
-        record = rotation.undo_last(db)
-    if json:
-        output.emit_json({"round": record["number"], "date": record["date"], "undone": True})
-    else:
-        output.done(M.ROUND_UNDONE(number=record["number"], date=record["date"]))
+        found = rotation.undo_round(db, before=lambda: store.backup("undo"))
+    output.show(
+        found, json, lambda r: output.done(M.ROUND_UNDONE(number=r["round"], date=r["date"]))
+    )
 
 
 @command(app, "status", "@rotate.status")
 def status(ctx: typer.Context, json: Json = False) -> None:
     with state(ctx).store.read() as db:
         found = rotation.round_status(db)
-    if json:
-        output.emit_json(found)
-        return
+    output.show(found, json, _render_status)
+
+
+def _render_status(found: dict[str, Any]) -> None:
     if found["round"] is None:
         output.note(M.STATUS_NONE(number=found["next_round"], date=found["next_date"]))
         return
@@ -187,10 +171,11 @@ def status(ctx: typer.Context, json: Json = False) -> None:
 @command(app, "history", "@rotate.history")
 def history(ctx: typer.Context, json: Json = False) -> None:
     with state(ctx).store.read() as db:
-        found = rotation.round_history(db)
-    if json:
-        output.emit_json({"rounds": found, "total": len(found)})
-        return
+        found = rotation.history_document(db)
+    output.show(found, json, _render_history)
+
+
+def _render_history(found: dict[str, Any]) -> None:
     output.print_table(
         output.table(
             [
@@ -216,7 +201,7 @@ def history(ctx: typer.Context, json: Json = False) -> None:
                     r["open"],
                     r["overdue"],
                 )
-                for r in found
+                for r in found["rounds"]
             ],
             title=M.HISTORY_ROUNDS_TITLE(),
             empty=M.NO_ROUNDS(),
@@ -249,10 +234,9 @@ def simulate(
         raise Invalid(M.BAD_COPIES, value=donations, limit=1000)
     store = state(ctx).store
     with store.read() as db:
-        data = db.storage.read()
-    assert data is not None
+        data = db.document()
     with output.Progress(M.PROGRESS_SIMULATE(), rounds, json=json) as progress:
-        result = sim.simulate(
+        found = sim.simulate(
             data,
             rounds,
             loss=loss,
@@ -261,13 +245,12 @@ def simulate(
             away=away,
             seed=seed,
             done=progress.advance,
-        )
-    totals = result.totals()
-    if json:
-        output.emit_json(
-            {"rounds": [vars(r) for r in result.rounds], "totals": totals, "loads": result.loads}
-        )
-        return
+        ).document()
+    output.show(found, json, _render_simulation)
+
+
+def _render_simulation(found: dict[str, Any]) -> None:
+    totals = found["totals"]
     output.print_table(
         output.table(
             [
@@ -284,20 +267,20 @@ def simulate(
             ],
             [
                 (
-                    r.round,
-                    r.date,
-                    r.moves,
-                    percent(r.freshness),
-                    percent(r.inside_site),
-                    r.from_depot,
-                    r.to_depot,
-                    r.reported_missing,
-                    r.returned,
-                    r.capacity_violations,
+                    r["round"],
+                    r["date"],
+                    r["moves"],
+                    percent(r["freshness"]),
+                    percent(r["inside_site"]),
+                    r["from_depot"],
+                    r["to_depot"],
+                    r["reported_missing"],
+                    r["returned"],
+                    r["capacity_violations"],
                 )
-                for r in result.rounds
+                for r in found["rounds"]
             ],
-            title=M.SIM_TITLE(rounds=rounds),
+            title=M.SIM_TITLE(rounds=len(found["rounds"])),
             right=list(range(10)),
             drop=[8, 7, 6, 5, 4, 2],  # keep the round, date, freshness and violations
         )

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import MutableMapping
-from typing import Annotated
+from datetime import date
+from typing import Annotated, Any
 
 import typer
 
@@ -13,7 +13,6 @@ from lou_library.cli import output
 from lou_library.cli.base import command, group, state
 from lou_library.cli.cmd_rotate import weekday
 from lou_library.cli.common import Json
-from lou_library.errors import Conflict
 
 app = group("@schedule")
 
@@ -29,23 +28,21 @@ def show(
     rounds: Annotated[int, typer.Option("--rounds", help="@opt.schedule_rounds")] = 6,
     json: Json = False,
 ) -> None:
-    from lou_library.records import settings
-
     with state(ctx).store.read() as db:
-        first = rotation.next_round(db)
-        found = schedule.upcoming(settings(db), first.number, rounds)
-    records = [
-        {
-            "round": r.number,
-            "date": r.date.isoformat(),
-            "planned_date": r.planned.isoformat(),
-            "moved_because": r.reason,
-        }
-        for r in found
+        found = rotation.upcoming_rounds(db, rounds)
+    output.show(found, json, _render_upcoming)
+
+
+def _render_upcoming(document: dict[str, Any]) -> None:
+    found = [
+        schedule.RoundDate(
+            r["round"],
+            date.fromisoformat(r["planned_date"]),
+            date.fromisoformat(r["date"]),
+            r["moved_because"],
+        )
+        for r in document["rounds"]
     ]
-    if json:
-        output.emit_json({"rounds": records, "total": len(records)})
-        return
     today = clock.today()  # a round still to apply whose date has passed is late, not skipped
     output.print_table(
         output.table(
@@ -118,32 +115,15 @@ def set_(
     ] = None,
     json: Json = False,
 ) -> None:
-    from lou_library.records import META, settings
-
     with state(ctx).store.write("schedule set") as db:
-        current = settings(db)
-        rotation_config = dict(current.get("rotation", {}))
-        if start is not None:
-            if rotation.last_round(db) is not None:
-                raise Conflict(M.SCHEDULE_LOCKED)
-            rotation_config["start"] = schedule.parse_date(start, "--start").isoformat()
-        if skip_holidays is not None:
-            rotation_config["skip_holidays"] = skip_holidays
-        if "start" not in rotation_config:
-            rotation_config["start"] = rotation.next_round(db).date.isoformat()
+        found = rotation.set_schedule(db, start, skip_holidays)
+    output.show(found, json, _render_set)
 
-        def update(doc: MutableMapping[str, object]) -> None:
-            doc["settings"] = {**current, "rotation": rotation_config}
 
-        db.table(META).update(update, doc_ids=[1])
-        final = schedule.rotation_settings({"rotation": rotation_config})
-        first = schedule.round_date({"rotation": rotation_config}, 1)  # off a holiday too
-        applied = rotation.last_round(db) is not None
+def _render_set(final: dict[str, Any]) -> None:
+    settings = {k: v for k, v in final.items() if k not in ("round_1", "late")}
+    first = schedule.round_date({"rotation": settings}, 1)  # off a holiday too
     holidays = M.SCHEDULE_HOLIDAYS_ON if final["skip_holidays"] else M.SCHEDULE_HOLIDAYS_OFF
-    late = not applied and first.date < clock.today()
-    if json:
-        output.emit_json({**final, "round_1": first.date.isoformat(), "late": late})
-        return
     if first.reason:
         output.done(
             M.SCHEDULE_SET_MOVED(
@@ -160,5 +140,5 @@ def set_(
                 start=final["start"], interval=final["interval_days"], holidays=holidays()
             )
         )
-    if late:
+    if final["late"]:
         output.warn(M.SCHEDULE_START_PAST(date=first.date))

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from lou_library import clock, i18n, rotation
+from lou_library import i18n, rotation
 from lou_library import messages as M
 from lou_library.cli import output
 from lou_library.cli.base import command, group, state
@@ -22,34 +22,6 @@ TaskId = Annotated[str, typer.Argument(help="@arg.task", show_default=False)]
 def _codes(values: list[str] | None) -> list[str]:
     """``--missing B1 --missing B2`` or ``--missing B1,B2``, ``B1、B2``, ``"B1 B2"``..."""
     return split_list(values)
-
-
-def task_row(task: dict[str, Any], names: dict[str, str], people: dict[str, str]) -> dict[str, Any]:
-    state_ = rotation.task_state(task, clock.today())
-    return {
-        "id": task["id"],
-        "round": task["round"],
-        "date": task["date"],
-        "volunteer": task.get("volunteer"),
-        "volunteer_name": people.get(task.get("volunteer") or "", ""),
-        "site": task["site"],
-        "site_name": names.get(task["site"], task["site"]),
-        "boxes": task["boxes"],
-        "books": task["books"],
-        "status": state_,
-        "missing": task.get("missing", []),
-        "extra": task.get("extra", []),
-        "stops": task["stops"],
-    }
-
-
-def _lookups(db: Any) -> tuple[dict[str, str], dict[str, str]]:
-    from lou_library.records import SITES, VOLUNTEERS, docs
-
-    return (
-        {s["code"]: s["name"] for s in docs(db, SITES)},
-        {v["code"]: v["name"] for v in docs(db, VOLUNTEERS)},
-    )
 
 
 def render_checklist(lists: list[Any]) -> None:
@@ -112,10 +84,9 @@ def list_(
     store = state(ctx).store
     with store.read() as db:
         tasks = rotation.list_tasks(db, volunteer, round_, open_only=not all_ and round_ is None)
-        names, people = _lookups(db)
+        rows = rotation.task_rows(db, tasks)
         lists = volunteer_view.pick_lists(db, tasks) if (volunteer or target) else []
         who = find_volunteer(db, volunteer)[1]["name"] if volunteer else ""
-    rows = [task_row(t, names, people) for t in tasks]
     if target:
         path = Path(target)
         store.guard_output(path)
@@ -128,14 +99,19 @@ def list_(
         atomic_write_bytes(path, volunteer_view.pick_lists_html(lists).encode(), private=False)
         output.done(M.PICK_WRITTEN(n=len(lists), path=path))
         return
-    if json:
-        output.emit_json({"tasks": rows, "total": len(rows)})
-        return
-    if volunteer:
-        if not lists:
-            output.note(M.PICK_NONE(name=who))
-        render_checklist(lists)
-        return
+
+    def human(found: dict[str, Any]) -> None:
+        if volunteer:
+            if not lists:
+                output.note(M.PICK_NONE(name=who))
+            render_checklist(lists)
+        else:
+            _render_tasks(found["tasks"], round_, all_)
+
+    output.show({"tasks": rows, "total": len(rows)}, json, human)
+
+
+def _render_tasks(rows: list[dict[str, Any]], round_: int | None, all_: bool) -> None:
     output.print_table(
         output.table(
             [
@@ -176,12 +152,11 @@ def _where(box: str) -> str:
 @command(app, "show", "@task.show")
 def show(ctx: typer.Context, task_id: TaskId, json: Json = False) -> None:
     with state(ctx).store.read() as db:
-        _, task = rotation.get_task(db, task_id)
-        names, people = _lookups(db)
-    row = task_row(task, names, people)
-    if json:
-        output.emit_json(row)
-        return
+        row = rotation.show_task(db, task_id)
+    output.show(row, json, _render_task)
+
+
+def _render_task(row: dict[str, Any]) -> None:
     output.print_table(
         output.table(
             [M.COL_BOXES(), M.COL_OUT(), M.COL_IN()],
@@ -213,13 +188,8 @@ def swap(
     json: Json = False,
 ) -> None:
     with state(ctx).store.write("task swap") as db:
-        task = rotation.swap_task(db, task_id, to, force=force)
-        names, people = _lookups(db)
-    row = task_row(task, names, people)
-    if json:
-        output.emit_json(row)
-    else:
-        output.done(M.SWAPPED(id=row["id"], name=row["volunteer_name"]))
+        row = rotation.swap(db, task_id, to, force=force)
+    output.show(row, json, lambda r: output.done(M.SWAPPED(id=r["id"], name=r["volunteer_name"])))
 
 
 @command(app, "done", "@task.done")
@@ -235,51 +205,35 @@ def done(
         _amend(ctx, task_id, _codes(missing), _codes(extra), json)
         return
     with state(ctx).store.write("task done") as db:
-        task = rotation.complete_task(db, task_id, _codes(missing), _codes(extra))
-    if json:
-        output.emit_json(
-            {
-                "id": task["id"],
-                "status": task["status"],
-                "missing": task["missing"],
-                "extra": task["extra"],
-            }
-        )
-    else:
-        parts = [M.TASK_DONE(id=task["id"])]
-        if task["missing"]:
-            parts.append(M.TASK_DONE_MISSING(n=len(task["missing"])))
-        if task["extra"]:
-            parts.append(M.TASK_DONE_EXTRA(n=len(task["extra"])))
-        output.done(("" if i18n.current() == "zh" else " ").join(parts))
+        found = rotation.report_done(db, task_id, _codes(missing), _codes(extra))
+    output.show(found, json, _render_done)
+
+
+def _render_done(task: dict[str, Any]) -> None:
+    parts = [M.TASK_DONE(id=task["id"])]
+    if task["missing"]:
+        parts.append(M.TASK_DONE_MISSING(n=len(task["missing"])))
+    if task["extra"]:
+        parts.append(M.TASK_DONE_EXTRA(n=len(task["extra"])))
+    output.done(("" if i18n.current() == "zh" else " ").join(parts))
 
 
 def _amend(
     ctx: typer.Context, task_id: str, missing: list[str], extra: list[str], json: bool
 ) -> None:
-    from lou_library.corrections import amend_task
+    from lou_library.corrections import amend
 
     with state(ctx).store.write("task done --amend") as db:
-        found = amend_task(db, task_id, missing, extra)
-    task = found.task
-    if json:
-        output.emit_json(
-            {
-                "id": task["id"],
-                "status": task["status"],
-                "missing": task["missing"],
-                "extra": task["extra"],
-                "added_missing": found.missing,
-                "added_extra": found.extra,
-                "seen_since": found.seen_since,
-            }
-        )
-        return
-    parts = [M.TASK_AMENDED(id=task["id"])]
-    if found.missing:
-        parts.append(M.TASK_DONE_MISSING(n=len(found.missing)))
-    if found.extra:
-        parts.append(M.TASK_DONE_EXTRA(n=len(found.extra)))
+        found = amend(db, task_id, missing, extra)
+    output.show(found, json, _render_amended)
+
+
+def _render_amended(found: dict[str, Any]) -> None:
+    parts = [M.TASK_AMENDED(id=found["id"])]
+    if found["added_missing"]:
+        parts.append(M.TASK_DONE_MISSING(n=len(found["added_missing"])))
+    if found["added_extra"]:
+        parts.append(M.TASK_DONE_EXTRA(n=len(found["added_extra"])))
     output.done(("" if i18n.current() == "zh" else " ").join(parts))
-    if found.seen_since:
-        output.warn(M.AMEND_SEEN_SINCE(codes=", ".join(found.seen_since)))
+    if found["seen_since"]:
+        output.warn(M.AMEND_SEEN_SINCE(codes=", ".join(found["seen_since"])))
