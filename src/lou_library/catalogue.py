@@ -24,19 +24,17 @@ from lou_library.records import (
     BOXES,
     CATEGORIES,
     EVENTS,
+    ROUNDS,
     Doc,
-    append,
-    docs,
     event,
-    find_code,
+    find,
     leg_books,
     log,
-    patch,
     peek_number,
     round_legs,
-    rows,
     set_counter,
 )
+from lou_library.repository import Key
 from lou_library.schema import (
     Audience,
     Book,
@@ -102,7 +100,7 @@ def code_order(code: str) -> tuple[int, str]:
 def categories(db: Repository) -> dict[str, tuple[str, str]]:
     """Every category key with its Chinese and English names, built-in ones first."""
     found = dict(BUILTIN_CATEGORIES)
-    for doc in docs(db, CATEGORIES):
+    for doc in db.all(CATEGORIES):
         found[doc["key"]] = (doc["zh"], doc["en"])
     return found
 
@@ -139,7 +137,7 @@ def add_category(db: Repository, key: str, zh: str, en: str | None) -> Category:
         if fold(zh) == fold(other_zh) or fold(en_name) == fold(other_en):
             raise Conflict(M.DUPLICATE_CATEGORY_NAME, name=zh, key=other)
     record: Category = {"key": key, "zh": zh, "en": en_name}
-    db.table(CATEGORIES).insert(record)
+    db.add(CATEGORIES, [record])
     return record
 
 
@@ -367,7 +365,7 @@ def create_books(db: Repository, specs: Sequence[BookSpec], command: str) -> lis
                     at=stamp,
                 )
             )
-    append(db, BOOKS, created)
+    db.add(BOOKS, created)
     log(db, events)
     set_counter(db, "book", number)
     return created
@@ -381,7 +379,7 @@ def _known_keys(
     titles = {s.title for s in specs}
     authors = {s.author for s in specs if s.author}
     known: dict[tuple[str, str], tuple[str, str]] = {}
-    for doc in docs(db, BOOKS):
+    for doc in db.all(BOOKS):
         if doc["title"] in titles or doc.get("author") in authors:
             full, initials = doc.get("py", "|").split("|"), doc.get("pyi", "|").split("|")
             if len(full) == 2 and len(initials) == 2:
@@ -392,7 +390,7 @@ def _known_keys(
 
 
 def boxes_by_code(db: Repository) -> dict[str, Doc]:
-    return {doc["code"]: doc for doc in docs(db, BOXES)}
+    return {doc["code"]: doc for doc in db.all(BOXES)}
 
 
 def known_category(db: Repository, title: str | None) -> str | None:
@@ -401,10 +399,9 @@ def known_category(db: Repository, title: str | None) -> str | None:
     wanted = clean(title)
     if not wanted:
         return None
-    for doc in rows(db, BOOKS).values():
-        if doc["title"] == wanted:
-            category: str = doc["category"]
-            return category
+    for doc in db.where(BOOKS, "title", wanted):
+        category: str = doc["category"]
+        return category
     return None
 
 
@@ -493,15 +490,15 @@ def list_books(
     from lou_library.network import get_site
 
     boxes = boxes_by_code(db)
-    site_code = get_site(db, site)[1]["code"] if site else None
-    box_code = get_box(db, box)[1]["code"] if box else None
+    site_code = get_site(db, site)["code"] if site else None
+    box_code = get_box(db, box)["code"] if box else None
     category_key = resolve_category(categories(db), category) if category else None
     if status is not None and status not in STATUSES:
         raise Invalid(M.BAD_CHOICE, what="--status", value=status, choices=", ".join(STATUSES))
     if limit < 1 or offset < 0:
         raise Invalid(M.BAD_PAGE)
     found = []
-    for doc in docs(db, BOOKS):
+    for doc in db.all(BOOKS):
         if box_code and doc.get("box") != box_code:
             continue
         if site_code:
@@ -531,12 +528,12 @@ def list_books(
     )
 
 
-def get_book(db: Repository, code: str) -> tuple[int, Doc]:
-    return find_code(db, BOOKS, code, M.NO_BOOK)
+def get_book(db: Repository, code: str) -> Doc:
+    return find(db, BOOKS, code, M.NO_BOOK)
 
 
 def show_book(db: Repository, code: str, show_contact: bool = False) -> Doc:
-    _, doc = get_book(db, code)
+    doc = get_book(db, code)
     return book_row(doc, boxes_by_code(db), show_contact)
 
 
@@ -546,11 +543,11 @@ def history(db: Repository, code: str) -> tuple[Doc, list[Doc]]:
     A round keeps its moves once, as legs in the ``moves`` table, rather than an event per
     book; they are read back here as ``rotated`` events, in time order.
     """
-    _, doc = get_book(db, code)
+    doc = get_book(db, code)
     book = doc["code"]
-    found = [{**e, "_order": (int(i), 0)} for i, e in rows(db, EVENTS).items() if e["book"] == book]
+    found = [{**e, "_order": (number, 0)} for number, e in db.entries(EVENTS) if e["book"] == book]
     legs_of_round = round_legs(db)
-    for record in docs(db, "rounds"):
+    for record in db.all(ROUNDS):
         # records from before events_before existed go last within their moment, by number
         order = (record.get("events_before", float("inf")) + 0.5, record["number"])
         for leg in legs_of_round.get(record["number"], ()):
@@ -577,7 +574,6 @@ def history(db: Repository, code: str) -> tuple[Doc, list[Doc]]:
 
 def _move(
     db: Repository,
-    doc_id: int,
     doc: Doc,
     changes: Doc,
     action: EventKind,
@@ -588,14 +584,14 @@ def _move(
     target = changes.get("box", doc.get("box")) or (
         DEPOT if changes.get("status", doc["status"]) == BookStatus.in_depot else None
     )
-    patch(db, BOOKS, {doc_id: changes})
+    db.update(BOOKS, {doc["code"]: changes})
     log(db, [event(action, doc["code"], command, source=source, target=target, note=note or None)])
     return {**doc, **changes}
 
 
 def place_book(db: Repository, code: str, box: str | None, *, force: bool, command: str) -> Doc:
     """Put a book on the shelf: into ``box``, or into the depot when ``box`` is None."""
-    doc_id, doc = get_book(db, code)
+    doc = get_book(db, code)
     if doc["status"] not in ON_SHELF:  # missing, lost or withdrawn: `book found` brings it back
         raise Conflict(
             M.BOOK_NOT_ON_SHELF, code=doc["code"], status=M.STATUS_NAMES[doc["status"]]()
@@ -605,7 +601,7 @@ def place_book(db: Repository, code: str, box: str | None, *, force: bool, comma
         if doc.get("box"):
             changes["last_box"] = doc["box"]
     else:
-        _, box_doc = get_box(db, box)
+        box_doc = get_box(db, box)
         if box_doc["status"] != BoxStatus.active:
             raise Conflict(
                 M.BOX_NOT_ACTIVE, code=box_doc["code"], status=M.STATUS_NAMES[box_doc["status"]]()
@@ -617,11 +613,11 @@ def place_book(db: Repository, code: str, box: str | None, *, force: bool, comma
                 {box_doc["code"]: box_doc}, box_counts(db), [BookSpec("", box=box_doc["code"])]
             )
         changes = {"box": box_doc["code"], "status": BookStatus.in_box, "last_box": box_doc["code"]}
-    return book_row(_move(db, doc_id, doc, changes, EventKind.moved, command), boxes_by_code(db))
+    return book_row(_move(db, doc, changes, EventKind.moved, command), boxes_by_code(db))
 
 
 def edit_book(db: Repository, code: str, **fields: str | None) -> Doc:
-    doc_id, doc = get_book(db, code)
+    doc = get_book(db, code)
     changes: Doc = {}
     if fields.get("title") is not None:
         changes["title"] = require(fields["title"], M.FIELD_TITLE())
@@ -644,7 +640,7 @@ def edit_book(db: Repository, code: str, **fields: str | None) -> Doc:
     if not changes:
         raise Invalid(M.NOTHING_TO_CHANGE)
     changes.update(search_keys(doc, changes))
-    patch(db, BOOKS, {doc_id: changes})
+    db.update(BOOKS, {doc["code"]: changes})
     described = ", ".join(sorted(k for k in changes if k not in ("py", "pyi")))
     log(db, [event(EventKind.edited, doc["code"], "book edit", note=described)])
     return book_row({**doc, **changes}, boxes_by_code(db))
@@ -661,26 +657,27 @@ def search_keys(doc: Doc, changes: Doc) -> Doc:
     return {"py": f"{title_py}|{author_py}", "pyi": f"{title_in}|{author_in}"}
 
 
-def update_books(db: Repository, changes: dict[int, Doc], command: str) -> None:
-    """Apply validated field changes (``doc_id -> {field: value}``) in one pass, with an
+def update_books(db: Repository, changes: Mapping[str, Doc], command: str) -> None:
+    """Apply validated field changes (``book code -> {field: value}``) in one pass, with an
     ``edited`` event per copy naming the fields, as ``book edit`` logs them."""
     if not changes:
         return
-    books = rows(db, BOOKS)
-    full: dict[int, Doc] = {}
+    full: dict[Key, Doc] = {}
     events: list[Event] = []
     stamp = clock.stamp()
-    for doc_id, fields in changes.items():
-        doc = books[str(doc_id)]
-        full[doc_id] = {**fields, **search_keys(doc, fields)}
+    for code, fields in changes.items():
+        doc = db.get(BOOKS, code)
+        if doc is None:  # the import found these books a moment ago
+            raise KeyError(f"{BOOKS} has no record {code!r}")
+        full[code] = {**fields, **search_keys(doc, fields)}
         note = ", ".join(sorted(fields))
-        events.append(event(EventKind.edited, doc["code"], command, note=note, at=stamp))
-    patch(db, BOOKS, full)
+        events.append(event(EventKind.edited, code, command, note=note, at=stamp))
+    db.update(BOOKS, full)
     log(db, events)
 
 
 def withdraw_book(db: Repository, code: str, reason: str | None) -> Doc:
-    doc_id, doc = get_book(db, code)
+    doc = get_book(db, code)
     if doc["status"] == BookStatus.withdrawn:
         raise Conflict(M.BOOK_ALREADY_WITHDRAWN, code=doc["code"])
     changes: Doc = {
@@ -688,21 +685,21 @@ def withdraw_book(db: Repository, code: str, reason: str | None) -> Doc:
         "box": None,
         "last_box": doc.get("box") or doc.get("last_box"),
     }
-    moved = _move(db, doc_id, doc, changes, EventKind.withdrawn, "book withdraw", clean(reason))
+    moved = _move(db, doc, changes, EventKind.withdrawn, "book withdraw", clean(reason))
     return book_row(moved, boxes_by_code(db))
 
 
 def found_book(db: Repository, code: str, box: str | None, *, force: bool = False) -> Doc:
     """A book reported not seen or lost is back, or one withdrawn by mistake is taken back
     into the catalogue: in ``box`` if given, else in the depot. Its history says which."""
-    doc_id, doc = get_book(db, code)
+    doc = get_book(db, code)
     if doc["status"] not in (BookStatus.not_seen, BookStatus.lost, BookStatus.withdrawn):
         raise Conflict(M.BOOK_NOT_MISSING, code=doc["code"], status=M.STATUS_NAMES[doc["status"]]())
     changes: Doc
     if box is None:
         changes = {"status": BookStatus.in_depot, "box": None}
     else:
-        _, box_doc = get_box(db, box)
+        box_doc = get_box(db, box)
         if box_doc["status"] != BoxStatus.active:
             raise Conflict(
                 M.BOX_NOT_ACTIVE, code=box_doc["code"], status=M.STATUS_NAMES[box_doc["status"]]()
@@ -713,7 +710,7 @@ def found_book(db: Repository, code: str, box: str | None, *, force: bool = Fals
             )
         changes = {"status": BookStatus.in_box, "box": box_doc["code"], "last_box": box_doc["code"]}
     action = EventKind.restored if doc["status"] == BookStatus.withdrawn else EventKind.found
-    moved = _move(db, doc_id, doc, changes, action, "book found")
+    moved = _move(db, doc, changes, action, "book found")
     return book_row(moved, boxes_by_code(db))
 
 

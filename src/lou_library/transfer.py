@@ -516,7 +516,7 @@ def plan_import(db: Repository, table: ParsedTable) -> ImportPlan:
 
 def apply_import(db: Repository, plan: ImportPlan, file: str) -> list[Book]:
     """Update the copies the file changes, create the new ones, remember the import."""
-    update_books(db, {u.doc_id: u.changes for u in plan.updates}, "book import")
+    update_books(db, {u.code: u.changes for u in plan.updates}, "book import")
     created = create_books(db, plan.specs, "book import") if plan.specs else []
     remember_import(db, plan, file)
     return created

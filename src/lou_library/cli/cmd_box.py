@@ -109,7 +109,7 @@ def show(ctx: typer.Context, code: Code, json: Json = False) -> None:
     from lou_library.catalogue import list_books
 
     with state(ctx).store.read() as db:
-        _, doc = network.get_box(db, code)
+        doc = network.get_box(db, code)
         page = list_books(db, box=doc["code"], status=BookStatus.in_box, limit=network.MAX_CAPACITY)
         box = network.box_row(doc, network.box_counts(db))
     if json:

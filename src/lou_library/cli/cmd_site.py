@@ -110,7 +110,7 @@ def add(
 @command(app, "show", "@site.show")
 def show(ctx: typer.Context, code: Code, json: Json = False) -> None:
     with state(ctx).store.read() as db:
-        site = network.site_row(db, network.get_site(db, code)[1])
+        site = network.site_row(db, network.get_site(db, code))
     _show(site, json)
 
 

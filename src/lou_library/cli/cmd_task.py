@@ -114,7 +114,7 @@ def list_(
         tasks = rotation.list_tasks(db, volunteer, round_, open_only=not all_ and round_ is None)
         names, people = _lookups(db)
         lists = volunteer_view.pick_lists(db, tasks) if (volunteer or target) else []
-        who = find_volunteer(db, volunteer)[1]["name"] if volunteer else ""
+        who = find_volunteer(db, volunteer)["name"] if volunteer else ""
     rows = [task_row(t, names, people) for t in tasks]
     if target:
         path = Path(target)

@@ -143,7 +143,7 @@ def show(
     ctx: typer.Context, who: Who, show_contact: ShowContact = False, json: Json = False
 ) -> None:
     with state(ctx).store.read() as db:
-        _, person = network.find_volunteer(db, who)
+        person = network.find_volunteer(db, who)
     _emit(network.volunteer_row(person, show_contact), json, None)
 
 
