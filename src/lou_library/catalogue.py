@@ -18,7 +18,7 @@ from lou_library import clock
 from lou_library import messages as M
 from lou_library.errors import Conflict, Invalid
 from lou_library.i18n import Msg
-from lou_library.network import DEPOT, box_counts, get_box
+from lou_library.network import DEPOT, MAX_CAPACITY, box_counts, box_row, get_box
 from lou_library.records import (
     BOOKS,
     BOXES,
@@ -745,3 +745,13 @@ def donate(
     created = create_books(db, [spec], "donate")
     over = box_counts(db)[spec.box] > boxes[spec.box]["capacity"]
     return created, over
+
+
+# ----------------------------------------------------------- what the commands show
+
+
+def box_show(db: Repository, code: str) -> Doc:
+    """``lou box show``: a box's row and the books in it (``contents``)."""
+    doc = get_box(db, code)
+    page = list_books(db, box=doc["code"], status=BookStatus.in_box, limit=MAX_CAPACITY)
+    return {**box_row(doc, box_counts(db)), "contents": page.items}

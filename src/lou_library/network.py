@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -403,8 +404,8 @@ def edit_box(
     return box_row({**doc, **changes}, box_counts(db))
 
 
-def retire_box(db: Repository, code: str) -> tuple[Doc, list[str]]:
-    """Retire a box; its books go back to the depot (returned, so the CLI can list them)."""
+def retire_box(db: Repository, code: str) -> Doc:
+    """Retire a box; its books go back to the depot (``moved_to_depot`` names them)."""
     doc = get_box(db, code)
     if doc["status"] == BoxStatus.retired:
         raise Conflict(M.ALREADY_RETIRED, code=doc["code"])
@@ -427,7 +428,7 @@ def retire_box(db: Repository, code: str) -> tuple[Doc, list[str]]:
         ],
     )
     db.update(BOXES, {doc["code"]: {"status": BoxStatus.retired}})
-    return box_row({**doc, "status": BoxStatus.retired}, Counter()), moved
+    return {**box_row({**doc, "status": BoxStatus.retired}, Counter()), "moved_to_depot": moved}
 
 
 def reactivate_box(db: Repository, code: str) -> Doc:
@@ -672,3 +673,107 @@ def reactivate_volunteer(db: Repository, who: str) -> Doc:
         raise Conflict(M.NOT_RETIRED, code=doc["code"])
     db.update(VOLUNTEERS, {doc["code"]: {"status": Status.active}})
     return {**doc, "status": Status.active}
+
+
+# ----------------------------------------------------------- what the commands show
+
+
+def site_list(db: Repository, include_retired: bool = False) -> Doc:
+    """``lou site list``: the sites with their counts."""
+    sites = list_sites(db, include_retired=include_retired)
+    return {"sites": sites, "total": len(sites)}
+
+
+def site_show(db: Repository, code: str) -> Doc:
+    """``lou site show``: one site with its counts."""
+    return site_row(db, get_site(db, code))
+
+
+def box_list(db: Repository, site: str | None = None, status: str | None = None) -> Doc:
+    """``lou box list``: the boxes with how many books each holds."""
+    boxes = list_boxes(db, site=site, status=status)
+    return {"boxes": boxes, "total": len(boxes)}
+
+
+@dataclass(frozen=True)
+class VolunteerChange:
+    """What a volunteer command shows: the volunteer's row (``--json`` prints it), and the
+    other active volunteers of the same name, to warn of (on stderr, also with ``--json``)."""
+
+    row: Doc
+    namesakes: list[Doc] = field(default_factory=list)
+
+
+def volunteer_list(
+    db: Repository,
+    site: str | None = None,
+    include_retired: bool = False,
+    show_contact: bool = False,
+) -> Doc:
+    """``lou volunteer list``: the volunteers' rows (phones masked unless ``show_contact``)."""
+    people = [
+        volunteer_row(p, show_contact)
+        for p in list_volunteers(db, site=site, include_retired=include_retired)
+    ]
+    return {"volunteers": people, "total": len(people)}
+
+
+def volunteer_show(db: Repository, who: str, show_contact: bool = False) -> Doc:
+    return volunteer_row(find_volunteer(db, who), show_contact)
+
+
+def volunteer_add(
+    db: Repository,
+    name: str,
+    *,
+    phone: str | None = None,
+    party_member: bool = False,
+    sites: list[str] | None = None,
+    role: str = Role.member,
+    show_contact: bool = False,
+) -> VolunteerChange:
+    """``lou volunteer add``. The row is built before the change is saved, so a record that
+    cannot be shown stops the command while nothing has changed yet."""
+    person = add_volunteer(db, name, phone=phone, party_member=party_member, sites=sites, role=role)
+    return VolunteerChange(volunteer_row(person, show_contact), namesakes(db, person))
+
+
+def volunteer_edit(
+    db: Repository, who: str, *, show_contact: bool = False, **changes: Any
+) -> VolunteerChange:
+    """``lou volunteer edit`` (``changes`` as :func:`edit_volunteer` takes them); a new name
+    may have namesakes."""
+    person = edit_volunteer(db, who, **changes)
+    others = namesakes(db, person) if changes.get("name") is not None else []
+    return VolunteerChange(volunteer_row(person, show_contact), others)
+
+
+def volunteer_retire(db: Repository, who: str) -> VolunteerChange:
+    return VolunteerChange(volunteer_row(retire_volunteer(db, who)))
+
+
+def volunteer_reactivate(db: Repository, who: str) -> VolunteerChange:
+    person = reactivate_volunteer(db, who)
+    return VolunteerChange(volunteer_row(person), namesakes(db, person))
+
+
+def volunteer_away(
+    db: Repository,
+    who: str,
+    start: date,
+    end: date | None,
+    reason: str | None = None,
+    *,
+    cancel: bool = False,
+) -> Doc:
+    """``lou volunteer away``: a period away added (``end`` needed) or, with ``cancel``, the
+    one starting on ``start`` taken back; ``tasks_to_hand_over`` names the open tasks that
+    fall in a new period."""
+    clashes: list[str] = []
+    if cancel:
+        person = cancel_away(db, who, start)
+    else:
+        if end is None:
+            raise Invalid(M.AWAY_NEEDS_END)
+        person, clashes = add_away(db, who, start, end, reason)
+    return {**volunteer_row(person), "tasks_to_hand_over": clashes}
