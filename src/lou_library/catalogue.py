@@ -12,7 +12,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from lou_library import clock
 from lou_library import messages as M
@@ -25,6 +25,7 @@ from lou_library.records import (
     CATEGORIES,
     EVENTS,
     ROUNDS,
+    VOLUNTEERS,
     Doc,
     event,
     find,
@@ -55,6 +56,7 @@ ON_SHELF = (BookStatus.in_box.value, BookStatus.in_depot.value)
 AUDIENCES = vocabulary_of(Audience)
 CONDITIONS = vocabulary_of(Condition)
 MAX_COPIES = 1000
+R = TypeVar("R")
 
 BUILTIN_CATEGORIES: dict[str, tuple[str, str]] = {
     "history": ("历史", "History"),
@@ -389,8 +391,21 @@ def _known_keys(
     return known
 
 
-def boxes_by_code(db: Repository) -> dict[str, Doc]:
+def all_boxes(db: Repository) -> dict[str, Doc]:
+    """Every box by code (checking a new book's box, with suggestions; listing books)."""
     return {doc["code"]: doc for doc in db.all(BOXES)}
+
+
+def boxes_of(db: Repository, books: Iterable[Mapping[str, Any]]) -> dict[str, Doc]:
+    """The boxes some books are in, by code: a keyed look-up each, for :func:`book_row`."""
+    found: dict[str, Doc] = {}
+    for book in books:
+        code = book.get("box")
+        if code and code not in found:
+            box = db.get(BOXES, code)
+            if box is not None:
+                found[code] = box
+    return found
 
 
 def known_category(db: Repository, title: str | None) -> str | None:
@@ -408,7 +423,7 @@ def known_category(db: Repository, title: str | None) -> str | None:
 def add_book(
     db: Repository, *, force: bool = False, command: str = "book add", **fields: Any
 ) -> list[Book]:
-    boxes = boxes_by_code(db)
+    boxes = all_boxes(db)
     if not fields.get("category"):
         fields["category"] = known_category(db, fields.get("title"))
     spec = check_spec(categories(db), boxes, **fields)
@@ -489,7 +504,7 @@ def list_books(
     """Filter, sort (by code, or by pinyin of the title for searches), then page."""
     from lou_library.network import get_site
 
-    boxes = boxes_by_code(db)
+    boxes = all_boxes(db)
     site_code = get_site(db, site)["code"] if site else None
     box_code = get_box(db, box)["code"] if box else None
     category_key = resolve_category(categories(db), category) if category else None
@@ -534,7 +549,7 @@ def get_book(db: Repository, code: str) -> Doc:
 
 def show_book(db: Repository, code: str, show_contact: bool = False) -> Doc:
     doc = get_book(db, code)
-    return book_row(doc, boxes_by_code(db), show_contact)
+    return book_row(doc, boxes_of(db, [doc]), show_contact)
 
 
 def history(db: Repository, code: str) -> tuple[Doc, list[Doc]]:
@@ -567,7 +582,7 @@ def history(db: Repository, code: str) -> tuple[Doc, list[Doc]]:
                 )
     # In time order; within one moment (a pinned clock), in the order things happened.
     found.sort(key=lambda e: (e["at"], e["_order"]))
-    return book_row(doc, boxes_by_code(db)), [
+    return book_row(doc, boxes_of(db, [doc])), [
         {k: v for k, v in e.items() if k != "_order"} for e in found
     ]
 
@@ -613,7 +628,8 @@ def place_book(db: Repository, code: str, box: str | None, *, force: bool, comma
                 {box_doc["code"]: box_doc}, box_counts(db), [BookSpec("", box=box_doc["code"])]
             )
         changes = {"box": box_doc["code"], "status": BookStatus.in_box, "last_box": box_doc["code"]}
-    return book_row(_move(db, doc, changes, EventKind.moved, command), boxes_by_code(db))
+    moved = _move(db, doc, changes, EventKind.moved, command)
+    return book_row(moved, boxes_of(db, [moved]))
 
 
 def edit_book(db: Repository, code: str, **fields: str | None) -> Doc:
@@ -643,7 +659,8 @@ def edit_book(db: Repository, code: str, **fields: str | None) -> Doc:
     db.update(BOOKS, {doc["code"]: changes})
     described = ", ".join(sorted(k for k in changes if k not in ("py", "pyi")))
     log(db, [event(EventKind.edited, doc["code"], "book edit", note=described)])
-    return book_row({**doc, **changes}, boxes_by_code(db))
+    edited = {**doc, **changes}
+    return book_row(edited, boxes_of(db, [edited]))
 
 
 def search_keys(doc: Doc, changes: Doc) -> Doc:
@@ -686,7 +703,7 @@ def withdraw_book(db: Repository, code: str, reason: str | None) -> Doc:
         "last_box": doc.get("box") or doc.get("last_box"),
     }
     moved = _move(db, doc, changes, EventKind.withdrawn, "book withdraw", clean(reason))
-    return book_row(moved, boxes_by_code(db))
+    return book_row(moved, boxes_of(db, [moved]))
 
 
 def found_book(db: Repository, code: str, box: str | None, *, force: bool = False) -> Doc:
@@ -711,7 +728,7 @@ def found_book(db: Repository, code: str, box: str | None, *, force: bool = Fals
         changes = {"status": BookStatus.in_box, "box": box_doc["code"], "last_box": box_doc["code"]}
     action = EventKind.restored if doc["status"] == BookStatus.withdrawn else EventKind.found
     moved = _move(db, doc, changes, action, "book found")
-    return book_row(moved, boxes_by_code(db))
+    return book_row(moved, boxes_of(db, [moved]))
 
 
 def donate(
@@ -727,7 +744,7 @@ def donate(
 ) -> tuple[list[Book], bool]:
     """Register books a resident put into a box. They are there already, so a full box
     takes them anyway; the second value says it is now over capacity."""
-    boxes = boxes_by_code(db)
+    boxes = all_boxes(db)
     spec = check_spec(
         categories(db),
         boxes,
@@ -755,3 +772,84 @@ def box_show(db: Repository, code: str) -> Doc:
     doc = get_box(db, code)
     page = list_books(db, box=doc["code"], status=BookStatus.in_box, limit=MAX_CAPACITY)
     return {**box_row(doc, box_counts(db)), "contents": page.items}
+
+
+@dataclass(frozen=True)
+class Answer(Generic[R]):
+    """A command's result (what ``--json`` prints) and the names a person reads its codes
+    by, for the table only: category key -> (Chinese, English), volunteer code -> name."""
+
+    result: R
+    categories: dict[str, tuple[str, str]] = field(default_factory=dict)
+    volunteers: dict[str, str] = field(default_factory=dict)
+
+
+def page_result(page: BookPage) -> Doc:
+    return {"books": page.items, "total": page.total, "offset": page.offset, "limit": page.limit}
+
+
+def book_list(db: Repository, **filters: Any) -> Answer[Doc]:
+    """``lou book list`` and ``lou book find``: a page of books (``filters`` as
+    :func:`list_books` takes them)."""
+    return Answer(page_result(list_books(db, **filters)), categories(db))
+
+
+def book_show(db: Repository, code: str, show_contact: bool = False) -> Answer[Doc]:
+    return Answer(show_book(db, code, show_contact), categories(db))
+
+
+def _rows_of(db: Repository, created: Iterable[Mapping[str, Any]], show_contact: bool) -> Doc:
+    boxes = boxes_of(db, created)
+    rows = [book_row(doc, boxes, show_contact) for doc in created]
+    return {"books": rows, "total": len(rows)}
+
+
+def book_add(db: Repository, *, force: bool = False, **fields: Any) -> Doc:
+    """``lou book add``: the new copies' rows, built before the change is saved (if that
+    fails, nothing changed)."""
+    return _rows_of(db, add_book(db, force=force, **fields), False)
+
+
+def book_edit(
+    db: Repository,
+    code: str,
+    edits: Mapping[str, str],
+    *,
+    box: str | None = None,
+    to_depot: bool = False,
+    force: bool = False,
+) -> Doc:
+    """``lou book edit``: change fields, and move the book into ``box`` or the depot."""
+    if not edits and box is None and not to_depot:
+        raise Invalid(M.NOTHING_TO_CHANGE)
+    book = edit_book(db, code, **edits) if edits else show_book(db, code)
+    if box is not None or to_depot:
+        book = place_book(db, code, box, force=force, command="book edit")
+    return book
+
+
+def book_history(db: Repository, code: str) -> Answer[Doc]:
+    """``lou book history``: the book, its events, and the names of the volunteers in them."""
+    book, events = history(db, code)
+    names = {}
+    for code_ in sorted({e["volunteer"] for e in events if e.get("volunteer")}):
+        person = db.get(VOLUNTEERS, code_)
+        if person is not None:
+            names[code_] = person["name"]
+    return Answer({"book": book, "events": events, "total": len(events)}, volunteers=names)
+
+
+def category_list(db: Repository) -> Doc:
+    """``lou book category list``: every category with its books not withdrawn."""
+    counts = Counter(b["category"] for b in db.all(BOOKS) if b["status"] != BookStatus.withdrawn)
+    found = [
+        {"key": k, "zh": zh, "en": en, "books": counts[k]} for k, (zh, en) in categories(db).items()
+    ]
+    return {"categories": found, "total": len(found)}
+
+
+def donate_books(db: Repository, *, show_contact: bool = False, **fields: Any) -> Doc:
+    """``lou donate`` (``fields`` as :func:`donate` takes them): the new copies' rows and
+    whether their box is now over capacity."""
+    created, over = donate(db, **fields)
+    return {**_rows_of(db, created, show_contact), "over_capacity": over}

@@ -67,7 +67,7 @@ def _where(code: str | None) -> str:
 
 
 def render_books(
-    page: catalogue.BookPage,
+    page: dict[str, Any],
     names: dict[str, tuple[str, str]],
     title: str | None = None,
     nothing: str | None = None,
@@ -81,13 +81,13 @@ def render_books(
             place(b),
             status_name(b["status"]),
         )
-        for b in page.items
+        for b in page["books"]
     ]
-    shown_to = page.offset + len(page.items)
-    if page.items:
-        caption = M.PAGE_CAPTION(first=page.offset + 1, last=shown_to, total=page.total)
-    elif page.total:
-        caption = M.PAGE_PAST_END(offset=page.offset, total=page.total)
+    shown_to = page["offset"] + len(page["books"])
+    if page["books"]:
+        caption = M.PAGE_CAPTION(first=page["offset"] + 1, last=shown_to, total=page["total"])
+    elif page["total"]:
+        caption = M.PAGE_PAST_END(offset=page["offset"], total=page["total"])
     else:
         caption = nothing or M.NOTHING_FOUND()
     output.print_table(
@@ -107,12 +107,8 @@ def render_books(
             empty=caption,
         )
     )
-    if shown_to < page.total:
+    if shown_to < page["total"]:
         output.note(M.PAGE_MORE(offset=shown_to))
-
-
-def _page_json(page: catalogue.BookPage) -> dict[str, Any]:
-    return {"books": page.items, "total": page.total, "offset": page.offset, "limit": page.limit}
 
 
 def _render_one(book: dict[str, Any], names: dict[str, tuple[str, str]]) -> None:
@@ -152,7 +148,7 @@ def list_(
     json: Json = False,
 ) -> None:
     with state(ctx).store.read() as db:
-        page = catalogue.list_books(
+        answer = catalogue.book_list(
             db,
             site=site,
             box=box,
@@ -163,11 +159,7 @@ def list_(
             offset=offset,
             show_contact=show_contact,
         )
-        names = catalogue.categories(db)
-    if json:
-        output.emit_json(_page_json(page))
-    else:
-        render_books(page, names)
+    output.show(answer.result, json, lambda page: render_books(page, answer.categories))
 
 
 @command(app, "find", "@book.find")
@@ -183,14 +175,17 @@ def find(
     if not query.strip():
         raise Invalid(M.EMPTY_QUERY)
     with state(ctx).store.read() as db:
-        page = catalogue.list_books(db, text=query, limit=limit, offset=offset, by_pinyin=True)
-        names = catalogue.categories(db)
-    if json:
-        output.emit_json(_page_json(page))
-    else:
-        render_books(
-            page, names, title=M.FIND_TITLE(query=query), nothing=M.FIND_NOTHING(query=query)
-        )
+        answer = catalogue.book_list(db, text=query, limit=limit, offset=offset, by_pinyin=True)
+    output.show(
+        answer.result,
+        json,
+        lambda page: render_books(
+            page,
+            answer.categories,
+            title=M.FIND_TITLE(query=query),
+            nothing=M.FIND_NOTHING(query=query),
+        ),
+    )
 
 
 @command(app, "add", "@book.add")
@@ -209,7 +204,7 @@ def add(
     json: Json = False,
 ) -> None:
     with state(ctx).store.write("book add") as db:
-        created = catalogue.add_book(
+        result = catalogue.book_add(
             db,
             force=force,
             title=title,
@@ -222,12 +217,11 @@ def add(
             copies=copies,
             note=note,
         )
-        # the answer is built before the change is saved: if it fails, nothing changed
-        boxes = catalogue.boxes_by_code(db)
-        rows = [catalogue.book_row(doc, boxes) for doc in created]
-    if json:
-        output.emit_json({"books": rows, "total": len(rows)})
-        return
+    output.show(result, json, _added)
+
+
+def _added(result: dict[str, Any]) -> None:
+    rows = result["books"]
     where = rows[0]["box"] or M.DEPOT_NAME()
     codes = rows[0]["code"] if len(rows) == 1 else f"{rows[0]['code']}–{rows[-1]['code']}"
     output.done(M.BOOK_ADDED(n=len(rows), codes=codes, title=rows[0]["title"], place=where))
@@ -238,12 +232,8 @@ def show(
     ctx: typer.Context, code: Code, show_contact: ShowContact = False, json: Json = False
 ) -> None:
     with state(ctx).store.read() as db:
-        book = catalogue.show_book(db, code, show_contact)
-        names = catalogue.categories(db)
-    if json:
-        output.emit_json(book)
-    else:
-        _render_one(book, names)
+        answer = catalogue.book_show(db, code, show_contact)
+    output.show(answer.result, json, lambda book: _render_one(book, answer.categories))
 
 
 @command(app, "edit", "@book.edit")
@@ -277,25 +267,23 @@ def edit(
     if box is not None and to_depot:
         raise Invalid(M.BOX_OR_DEPOT)
     with state(ctx).store.write("book edit") as db:
-        if not edits and box is None and not to_depot:
-            raise Invalid(M.NOTHING_TO_CHANGE)
-        book = catalogue.edit_book(db, code, **edits) if edits else catalogue.show_book(db, code)
-        if box is not None or to_depot:
-            book = catalogue.place_book(db, code, box, force=force, command="book edit")
-    if json:
-        output.emit_json(book)
-    else:
-        output.done(M.BOOK_EDITED(code=book["code"], title=book["title"], place=place(book)))
+        book = catalogue.book_edit(db, code, edits, box=box, to_depot=to_depot, force=force)
+    output.show(
+        book,
+        json,
+        lambda b: output.done(M.BOOK_EDITED(code=b["code"], title=b["title"], place=place(b))),
+    )
 
 
 @command(app, "history", "@book.history")
 def history(ctx: typer.Context, code: Code, json: Json = False) -> None:
     with state(ctx).store.read() as db:
-        book, events = catalogue.history(db, code)
-        names = {v["code"]: v["name"] for v in db.table("volunteers").all()}
-    if json:
-        output.emit_json({"book": book, "events": events, "total": len(events)})
-        return
+        answer = catalogue.book_history(db, code)
+    output.show(answer.result, json, lambda result: _render_history(result, answer.volunteers))
+
+
+def _render_history(result: dict[str, Any], names: dict[str, str]) -> None:
+    book, events = result["book"], result["events"]
     output.print_table(
         output.table(
             [M.COL_WHEN(), M.COL_ACTION(), M.COL_FROM(), M.COL_TO(), M.COL_BY(), M.COL_NOTE()],
@@ -326,10 +314,9 @@ def withdraw(
 ) -> None:
     with state(ctx).store.write("book withdraw") as db:
         book = catalogue.withdraw_book(db, code, reason)
-    if json:
-        output.emit_json(book)
-    else:
-        output.done(M.BOOK_WITHDRAWN(code=book["code"], title=book["title"]))
+    output.show(
+        book, json, lambda b: output.done(M.BOOK_WITHDRAWN(code=b["code"], title=b["title"]))
+    )
 
 
 @command(app, "found", "@book.found")
@@ -342,10 +329,11 @@ def found(
 ) -> None:
     with state(ctx).store.write("book found") as db:
         book = catalogue.found_book(db, code, box, force=force)
-    if json:
-        output.emit_json(book)
-    else:
-        output.done(M.BOOK_FOUND(code=book["code"], title=book["title"], place=place(book)))
+    output.show(
+        book,
+        json,
+        lambda b: output.done(M.BOOK_FOUND(code=b["code"], title=b["title"], place=place(b))),
+    )
 
 
 UPDATES_SHOWN = 100
@@ -483,23 +471,16 @@ def export(
 
 @command(categories_app, "list", "@category.list")
 def category_list(ctx: typer.Context, json: Json = False) -> None:
-    from collections import Counter
-
-    from lou_library.records import BOOKS, docs
-
     with state(ctx).store.read() as db:
-        names = catalogue.categories(db)
-        counts = Counter(
-            b["category"] for b in docs(db, BOOKS) if b["status"] != BookStatus.withdrawn
-        )
-    records = [{"key": k, "zh": zh, "en": en, "books": counts[k]} for k, (zh, en) in names.items()]
-    if json:
-        output.emit_json({"categories": records, "total": len(records)})
-        return
+        result = catalogue.category_list(db)
+    output.show(result, json, _render_categories)
+
+
+def _render_categories(result: dict[str, Any]) -> None:
     output.print_table(
         output.table(
             [M.COL_CODE(), "中文", "English", M.COL_BOOKS()],
-            [(r["key"], r["zh"], r["en"], r["books"]) for r in records],
+            [(r["key"], r["zh"], r["en"], r["books"]) for r in result["categories"]],
             right=[3],
             drop=[2],  # the English name
         )
@@ -516,10 +497,11 @@ def category_add(
 ) -> None:
     with state(ctx).store.write("book category add") as db:
         record = catalogue.add_category(db, key, zh, en)
-    if json:
-        output.emit_json(record)
-    else:
-        output.done(M.CATEGORY_ADDED(key=record["key"], zh=record["zh"], en=record["en"]))
+    output.show(
+        record,
+        json,
+        lambda c: output.done(M.CATEGORY_ADDED(key=c["key"], zh=c["zh"], en=c["en"])),
+    )
 
 
 def donate(
@@ -535,8 +517,9 @@ def donate(
     json: Json = False,
 ) -> None:
     with state(ctx).store.write("donate") as db:
-        created, over = catalogue.donate(
+        result = catalogue.donate_books(
             db,
+            show_contact=show_contact,
             box=box,
             title=title,
             author=author,
@@ -545,15 +528,14 @@ def donate(
             donor=donor,
             copies=copies,
         )
-        # the answer is built before the change is saved: if it fails, nothing changed
-        boxes = catalogue.boxes_by_code(db)
-        rows = [catalogue.book_row(doc, boxes, show_contact) for doc in created]
-    if json:
-        output.emit_json({"books": rows, "total": len(rows), "over_capacity": over})
-        return
+    output.show(result, json, _donated)
+
+
+def _donated(result: dict[str, Any]) -> None:
+    rows = result["books"]
     codes = rows[0]["code"] if len(rows) == 1 else f"{rows[0]['code']}–{rows[-1]['code']}"
     output.done(M.DONATED(n=len(rows), codes=codes, title=rows[0]["title"], box=rows[0]["box"]))
-    if over:
+    if result["over_capacity"]:
         output.warn(M.DONATE_OVER_CAPACITY(box=rows[0]["box"]))
 
 
