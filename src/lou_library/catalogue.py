@@ -18,7 +18,7 @@ from lou_library import clock
 from lou_library import messages as M
 from lou_library.errors import Conflict, Invalid
 from lou_library.i18n import Msg
-from lou_library.network import DEPOT, MAX_CAPACITY, box_counts, box_row, get_box
+from lou_library.network import DEPOT, MAX_CAPACITY, box_count, box_row, get_box
 from lou_library.records import (
     BOOKS,
     BOXES,
@@ -428,7 +428,7 @@ def add_book(
         fields["category"] = known_category(db, fields.get("title"))
     spec = check_spec(categories(db), boxes, **fields)
     if not force:
-        check_room(boxes, box_counts(db), [spec])
+        check_room(boxes, box_count(db, spec.box) if spec.box else Counter(), [spec])
     return create_books(db, [spec], command)
 
 
@@ -625,7 +625,9 @@ def place_book(db: Repository, code: str, box: str | None, *, force: bool, comma
             raise Conflict(M.BOOK_ALREADY_THERE, code=doc["code"], box=box_doc["code"])
         if not force:
             check_room(
-                {box_doc["code"]: box_doc}, box_counts(db), [BookSpec("", box=box_doc["code"])]
+                {box_doc["code"]: box_doc},
+                box_count(db, box_doc["code"]),
+                [BookSpec("", box=box_doc["code"])],
             )
         changes = {"box": box_doc["code"], "status": BookStatus.in_box, "last_box": box_doc["code"]}
     moved = _move(db, doc, changes, EventKind.moved, command)
@@ -723,7 +725,9 @@ def found_book(db: Repository, code: str, box: str | None, *, force: bool = Fals
             )
         if not force:
             check_room(
-                {box_doc["code"]: box_doc}, box_counts(db), [BookSpec("", box=box_doc["code"])]
+                {box_doc["code"]: box_doc},
+                box_count(db, box_doc["code"]),
+                [BookSpec("", box=box_doc["code"])],
             )
         changes = {"status": BookStatus.in_box, "box": box_doc["code"], "last_box": box_doc["code"]}
     action = EventKind.restored if doc["status"] == BookStatus.withdrawn else EventKind.found
@@ -760,7 +764,7 @@ def donate(
     if spec.box is None:
         raise Invalid(M.DONATE_NEEDS_BOX)
     created = create_books(db, [spec], "donate")
-    over = box_counts(db)[spec.box] > boxes[spec.box]["capacity"]
+    over = box_count(db, spec.box)[spec.box] > boxes[spec.box]["capacity"]
     return created, over
 
 
@@ -771,7 +775,7 @@ def box_show(db: Repository, code: str) -> Doc:
     """``lou box show``: a box's row and the books in it (``contents``)."""
     doc = get_box(db, code)
     page = list_books(db, box=doc["code"], status=BookStatus.in_box, limit=MAX_CAPACITY)
-    return {**box_row(doc, box_counts(db)), "contents": page.items}
+    return {**box_row(doc, box_count(db, doc["code"])), "contents": page.items}
 
 
 @dataclass(frozen=True)

@@ -267,7 +267,14 @@ def _refuse_if_box_walked(db: Repository, code: str) -> None:
 
 
 def box_counts(db: Repository) -> Counter[str]:
+    """Books in each box, by box code (every box: a listing)."""
     return Counter(b["box"] for b in db.where(BOOKS, "status", BookStatus.in_box))
+
+
+def box_count(db: Repository, code: str) -> Counter[str]:
+    """Books in one box, as :func:`box_counts` gives them (one box: its books only)."""
+    found = sum(1 for b in db.where(BOOKS, "box", code) if b["status"] == BookStatus.in_box)
+    return Counter({code: found})
 
 
 def box_row(doc: Mapping[str, Any], counts: Counter[str]) -> Doc:
@@ -383,7 +390,7 @@ def edit_box(
         changes["unit"] = require(unit, M.FIELD_UNIT())
     if capacity is not None:
         changes["capacity"] = check_capacity(capacity)
-        holds = box_counts(db)[doc["code"]]
+        holds = box_count(db, doc["code"])[doc["code"]]
         if capacity < holds:
             raise Conflict(M.CAPACITY_BELOW_CONTENTS, code=doc["code"], n=holds, value=capacity)
     if "building" in changes or "unit" in changes:
@@ -401,7 +408,7 @@ def edit_box(
     if not changes:
         raise Invalid(M.NOTHING_TO_CHANGE)
     db.update(BOXES, {doc["code"]: changes})
-    return box_row({**doc, **changes}, box_counts(db))
+    return box_row({**doc, **changes}, box_count(db, doc["code"]))
 
 
 def retire_box(db: Repository, code: str) -> Doc:
@@ -441,7 +448,7 @@ def reactivate_box(db: Repository, code: str) -> Doc:
         raise Conflict(M.BOX_SITE_RETIRED, code=doc["code"], site=site_doc["code"])
     _refuse_taken_place(db, doc["site"], doc["building"], doc["unit"], besides=doc["code"])
     db.update(BOXES, {doc["code"]: {"status": BoxStatus.active}})
-    return box_row({**doc, "status": BoxStatus.active}, box_counts(db))
+    return box_row({**doc, "status": BoxStatus.active}, box_count(db, doc["code"]))
 
 
 # ----------------------------------------------------------------------- volunteers
