@@ -13,9 +13,10 @@ from lou_library import messages as M
 from lou_library.cli import output
 from lou_library.cli.base import command, group, state, typed_words
 from lou_library.cli.common import Json, ShowContact, status_name
-from lou_library.schema import Book, BookStatus
+from lou_library.schema import BookStatus
 
 if TYPE_CHECKING:  # imported when an import runs (start-up time)
+    from lou_library.book_import import ImportAnswer
     from lou_library.transfer import ImportPlan
 
 app = group("@book")
@@ -350,63 +351,48 @@ def import_(
     json: Json = False,
 ) -> None:
     from lou_library import importing, transfer
+    from lou_library.book_import import import_books
 
     file = Path(source)
     with output.Progress(M.PROGRESS_IMPORT_READ(file=file.name), json=json) as progress:
         table = importing.read_table(file)  # read and parsed before the DB is locked
         transfer.check_size(table, large)  # an absurd size is refused before any work
         store = state(ctx).store
-        created: list[Book] = []
+
+        def before_saving(plan: ImportPlan) -> None:
+            progress.stage(M.PROGRESS_IMPORT_SAVE(books=plan.books))
+            store.backup("import")  # only once the import is known to go through
+
         progress.stage(M.PROGRESS_IMPORT_CHECK(rows=len(table.rows)))
         with store.read() if dry_run else store.write("book import") as db:
-            plan = transfer.plan_import(db, table)
-            if not again:
-                transfer.refuse_repeat(db, plan, file.name)
-            names = catalogue.categories(db)
-            if not dry_run and not plan.changes_nothing:
-                progress.stage(M.PROGRESS_IMPORT_SAVE(books=plan.books))
-                store.backup("import")  # only once the import is known to go through
-                created = transfer.apply_import(db, plan, file.name)
+            answer = import_books(
+                db, table, file.name, dry_run=dry_run, again=again, before_saving=before_saving
+            )
+    plan = answer.plan
     for column in plan.ignored_columns:
         output.warn(M.IMPORT_IGNORED_COLUMN(column=column))
     for row in table.repeated_headers:
         output.warn(M.IMPORT_REPEATED_HEADER(row=row))
     if table.sheets > 1:
         output.note(M.IMPORT_SHEET(sheet=table.sheet, n=table.sheets))
-    summary = {
-        "dry_run": dry_run,
-        "books": plan.books,
-        "rows": plan.rows,
-        "new_rows": plan.new_rows,
-        "updated": len(plan.updates),
-        "unchanged": plan.unchanged,
-        "updated_codes": [u.code for u in plan.updates],
-        "encoding": plan.encoding,
-        "sheet": table.sheet or None,
-        "repeated_headers": table.repeated_headers,
-        "by_box": dict(sorted(plan.by_box.items())),
-        "by_category": dict(sorted(plan.by_category.items())),
-        "ignored_columns": plan.ignored_columns,
-        "first": created[0]["code"] if created else None,
-        "last": created[-1]["code"] if created else None,
-    }
-    if json:
-        output.emit_json(summary)
-        return
-    _show_import_tables(plan, names, file)
-    counts = {"updated": len(plan.updates), "unchanged": plan.unchanged}
+    output.show(answer.result, json, lambda result: _imported(result, answer, file))
+
+
+def _imported(result: dict[str, Any], answer: ImportAnswer, file: Path) -> None:
+    plan = answer.plan
+    _show_import_tables(plan, answer.categories, file)
+    counts = {"updated": result["updated"], "unchanged": result["unchanged"]}
+    first, last = result["first"], result["last"]
     if plan.changes_nothing:
-        output.note(M.IMPORT_NOTHING_TO_DO(n=plan.rows))
-    elif dry_run:
-        output.note(M.IMPORT_DRY_RUN(new=plan.books, rows=plan.new_rows, **counts))
-    elif created:
+        output.note(M.IMPORT_NOTHING_TO_DO(n=result["rows"]))
+    elif result["dry_run"]:
+        output.note(M.IMPORT_DRY_RUN(new=result["books"], rows=result["new_rows"], **counts))
+    elif first is not None:
         output.done(
             M.IMPORT_DONE(
-                new=plan.books,
-                rows=plan.new_rows,
-                codes=created[0]["code"]
-                if len(created) == 1
-                else f"{created[0]['code']}–{created[-1]['code']}",
+                new=result["books"],
+                rows=result["new_rows"],
+                codes=first if first == last else f"{first}–{last}",
                 **counts,
             )
         )
