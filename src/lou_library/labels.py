@@ -243,3 +243,36 @@ def labels_html(
         parts.append("</div>")
     parts.append("</body></html>\n")
     return "\n".join(parts)
+
+
+# ----------------------------------------------------------- what the command does
+
+
+def chosen_labels(
+    db: Repository, kind: str, only: Sequence[str] = (), since: date | None = None
+) -> list[Label]:
+    """``lou labels books|boxes``: the labels to print (refused when there are none)."""
+    pick = book_labels if kind == "books" else box_labels
+    found = pick(db, only, since)
+    if not found:
+        raise Invalid(R.LABELS_NONE, what=R.LABELS_WHAT[kind]())
+    return found
+
+
+@dataclass(frozen=True)
+class LabelPage:
+    html: str
+    labels: int
+    sheets: int
+
+
+def label_page(
+    kind: str,
+    found: Sequence[Label],
+    layout: Layout,
+    skip: int = 0,
+    done: Callable[[], None] | None = None,
+) -> LabelPage:
+    """The page of ``found`` labels, and how many labels and sheets it takes."""
+    page = labels_html(kind, found, layout, skip, done=done)
+    return LabelPage(page, len(found), sheets_needed(len(found), layout, skip))
