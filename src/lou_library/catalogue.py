@@ -488,6 +488,15 @@ def _matches(doc: Doc, query: str) -> bool:
     )
 
 
+def _candidates(db: Repository, box: str | None, status: str | None) -> Iterable[Doc]:
+    """The books a listing filters further: a box's, else those of a status, else all."""
+    if box:
+        return db.where(BOOKS, "box", box)
+    if status:
+        return db.where(BOOKS, "status", status)
+    return db.all(BOOKS)
+
+
 def list_books(
     db: Repository,
     *,
@@ -513,9 +522,7 @@ def list_books(
     if limit < 1 or offset < 0:
         raise Invalid(M.BAD_PAGE)
     found = []
-    for doc in db.all(BOOKS):
-        if box_code and doc.get("box") != box_code:
-            continue
+    for doc in _candidates(db, box_code, status):
         if site_code:
             place = (
                 DEPOT if doc["status"] == BookStatus.in_depot else site_of(boxes, doc.get("box"))
