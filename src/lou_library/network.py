@@ -746,12 +746,21 @@ def volunteer_add(
 
 
 def volunteer_edit(
-    db: Repository, who: str, *, show_contact: bool = False, **changes: Any
+    db: Repository,
+    who: str,
+    *,
+    name: str | None = None,
+    phone: str | None = None,
+    party_member: bool | None = None,
+    sites: list[str] | None = None,
+    role: str | None = None,
+    show_contact: bool = False,
 ) -> VolunteerChange:
-    """``lou volunteer edit`` (``changes`` as :func:`edit_volunteer` takes them); a new name
-    may have namesakes."""
-    person = edit_volunteer(db, who, **changes)
-    others = namesakes(db, person) if changes.get("name") is not None else []
+    """``lou volunteer edit``; a new name may have namesakes."""
+    person = edit_volunteer(
+        db, who, name=name, phone=phone, party_member=party_member, sites=sites, role=role
+    )
+    others = namesakes(db, person) if name is not None else []
     return VolunteerChange(volunteer_row(person, show_contact), others)
 
 
