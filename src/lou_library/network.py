@@ -180,7 +180,8 @@ def add_site(
         "created_at": clock.stamp(),
     }
     db.add(SITES, [record])
-    return site_row(db, record)
+    nothing: Counter[str] = Counter()  # a new site has no boxes, books or volunteers yet
+    return site_row(db, record, {"boxes": nothing, "books": nothing, "volunteers": nothing})
 
 
 def list_sites(db: Repository, include_retired: bool = False) -> list[Doc]:
