@@ -12,31 +12,30 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from lou_library import clock
 from lou_library import messages as M
 from lou_library.errors import Conflict, Invalid
 from lou_library.i18n import Msg
-from lou_library.network import DEPOT, box_counts, get_box
+from lou_library.network import DEPOT, MAX_CAPACITY, box_count, box_row, get_box
 from lou_library.records import (
     BOOKS,
     BOXES,
     CATEGORIES,
     EVENTS,
+    ROUNDS,
+    VOLUNTEERS,
     Doc,
-    append,
-    docs,
     event,
-    find_code,
+    find,
     leg_books,
     log,
-    patch,
     peek_number,
     round_legs,
-    rows,
     set_counter,
 )
+from lou_library.repository import Key
 from lou_library.schema import (
     Audience,
     Book,
@@ -57,6 +56,7 @@ ON_SHELF = (BookStatus.in_box.value, BookStatus.in_depot.value)
 AUDIENCES = vocabulary_of(Audience)
 CONDITIONS = vocabulary_of(Condition)
 MAX_COPIES = 1000
+R = TypeVar("R")
 
 BUILTIN_CATEGORIES: dict[str, tuple[str, str]] = {
     "history": ("历史", "History"),
@@ -102,7 +102,7 @@ def code_order(code: str) -> tuple[int, str]:
 def categories(db: Repository) -> dict[str, tuple[str, str]]:
     """Every category key with its Chinese and English names, built-in ones first."""
     found = dict(BUILTIN_CATEGORIES)
-    for doc in docs(db, CATEGORIES):
+    for doc in db.all(CATEGORIES):
         found[doc["key"]] = (doc["zh"], doc["en"])
     return found
 
@@ -139,7 +139,7 @@ def add_category(db: Repository, key: str, zh: str, en: str | None) -> Category:
         if fold(zh) == fold(other_zh) or fold(en_name) == fold(other_en):
             raise Conflict(M.DUPLICATE_CATEGORY_NAME, name=zh, key=other)
     record: Category = {"key": key, "zh": zh, "en": en_name}
-    db.table(CATEGORIES).insert(record)
+    db.add(CATEGORIES, [record])
     return record
 
 
@@ -367,7 +367,7 @@ def create_books(db: Repository, specs: Sequence[BookSpec], command: str) -> lis
                     at=stamp,
                 )
             )
-    append(db, BOOKS, created)
+    db.add(BOOKS, created)
     log(db, events)
     set_counter(db, "book", number)
     return created
@@ -381,7 +381,7 @@ def _known_keys(
     titles = {s.title for s in specs}
     authors = {s.author for s in specs if s.author}
     known: dict[tuple[str, str], tuple[str, str]] = {}
-    for doc in docs(db, BOOKS):
+    for doc in db.all(BOOKS):
         if doc["title"] in titles or doc.get("author") in authors:
             full, initials = doc.get("py", "|").split("|"), doc.get("pyi", "|").split("|")
             if len(full) == 2 and len(initials) == 2:
@@ -391,8 +391,21 @@ def _known_keys(
     return known
 
 
-def boxes_by_code(db: Repository) -> dict[str, Doc]:
-    return {doc["code"]: doc for doc in docs(db, BOXES)}
+def all_boxes(db: Repository) -> dict[str, Doc]:
+    """Every box by code (checking a new book's box, with suggestions; listing books)."""
+    return {doc["code"]: doc for doc in db.all(BOXES)}
+
+
+def boxes_of(db: Repository, books: Iterable[Mapping[str, Any]]) -> dict[str, Doc]:
+    """The boxes some books are in, by code: a keyed look-up each, for :func:`book_row`."""
+    found: dict[str, Doc] = {}
+    for book in books:
+        code = book.get("box")
+        if code and code not in found:
+            box = db.get(BOXES, code)
+            if box is not None:
+                found[code] = box
+    return found
 
 
 def known_category(db: Repository, title: str | None) -> str | None:
@@ -401,22 +414,21 @@ def known_category(db: Repository, title: str | None) -> str | None:
     wanted = clean(title)
     if not wanted:
         return None
-    for doc in rows(db, BOOKS).values():
-        if doc["title"] == wanted:
-            category: str = doc["category"]
-            return category
+    for doc in db.where(BOOKS, "title", wanted):
+        category: str = doc["category"]
+        return category
     return None
 
 
 def add_book(
     db: Repository, *, force: bool = False, command: str = "book add", **fields: Any
 ) -> list[Book]:
-    boxes = boxes_by_code(db)
+    boxes = all_boxes(db)
     if not fields.get("category"):
         fields["category"] = known_category(db, fields.get("title"))
     spec = check_spec(categories(db), boxes, **fields)
     if not force:
-        check_room(boxes, box_counts(db), [spec])
+        check_room(boxes, box_count(db, spec.box) if spec.box else Counter(), [spec])
     return create_books(db, [spec], command)
 
 
@@ -476,6 +488,15 @@ def _matches(doc: Doc, query: str) -> bool:
     )
 
 
+def _candidates(db: Repository, box: str | None, status: str | None) -> Iterable[Doc]:
+    """The books a listing filters further: a box's, else those of a status, else all."""
+    if box:
+        return db.where(BOOKS, "box", box)
+    if status:
+        return db.where(BOOKS, "status", status)
+    return db.all(BOOKS)
+
+
 def list_books(
     db: Repository,
     *,
@@ -492,18 +513,16 @@ def list_books(
     """Filter, sort (by code, or by pinyin of the title for searches), then page."""
     from lou_library.network import get_site
 
-    boxes = boxes_by_code(db)
-    site_code = get_site(db, site)[1]["code"] if site else None
-    box_code = get_box(db, box)[1]["code"] if box else None
+    boxes = all_boxes(db)
+    site_code = get_site(db, site)["code"] if site else None
+    box_code = get_box(db, box)["code"] if box else None
     category_key = resolve_category(categories(db), category) if category else None
     if status is not None and status not in STATUSES:
         raise Invalid(M.BAD_CHOICE, what="--status", value=status, choices=", ".join(STATUSES))
     if limit < 1 or offset < 0:
         raise Invalid(M.BAD_PAGE)
     found = []
-    for doc in docs(db, BOOKS):
-        if box_code and doc.get("box") != box_code:
-            continue
+    for doc in _candidates(db, box_code, status):
         if site_code:
             place = (
                 DEPOT if doc["status"] == BookStatus.in_depot else site_of(boxes, doc.get("box"))
@@ -531,13 +550,13 @@ def list_books(
     )
 
 
-def get_book(db: Repository, code: str) -> tuple[int, Doc]:
-    return find_code(db, BOOKS, code, M.NO_BOOK)
+def get_book(db: Repository, code: str) -> Doc:
+    return find(db, BOOKS, code, M.NO_BOOK)
 
 
 def show_book(db: Repository, code: str, show_contact: bool = False) -> Doc:
-    _, doc = get_book(db, code)
-    return book_row(doc, boxes_by_code(db), show_contact)
+    doc = get_book(db, code)
+    return book_row(doc, boxes_of(db, [doc]), show_contact)
 
 
 def history(db: Repository, code: str) -> tuple[Doc, list[Doc]]:
@@ -546,11 +565,11 @@ def history(db: Repository, code: str) -> tuple[Doc, list[Doc]]:
     A round keeps its moves once, as legs in the ``moves`` table, rather than an event per
     book; they are read back here as ``rotated`` events, in time order.
     """
-    _, doc = get_book(db, code)
+    doc = get_book(db, code)
     book = doc["code"]
-    found = [{**e, "_order": (int(i), 0)} for i, e in rows(db, EVENTS).items() if e["book"] == book]
+    found = [{**e, "_order": (number, 0)} for number, e in db.entries(EVENTS) if e["book"] == book]
     legs_of_round = round_legs(db)
-    for record in docs(db, "rounds"):
+    for record in db.all(ROUNDS):
         # records from before events_before existed go last within their moment, by number
         order = (record.get("events_before", float("inf")) + 0.5, record["number"])
         for leg in legs_of_round.get(record["number"], ()):
@@ -570,14 +589,13 @@ def history(db: Repository, code: str) -> tuple[Doc, list[Doc]]:
                 )
     # In time order; within one moment (a pinned clock), in the order things happened.
     found.sort(key=lambda e: (e["at"], e["_order"]))
-    return book_row(doc, boxes_by_code(db)), [
+    return book_row(doc, boxes_of(db, [doc])), [
         {k: v for k, v in e.items() if k != "_order"} for e in found
     ]
 
 
 def _move(
     db: Repository,
-    doc_id: int,
     doc: Doc,
     changes: Doc,
     action: EventKind,
@@ -588,14 +606,14 @@ def _move(
     target = changes.get("box", doc.get("box")) or (
         DEPOT if changes.get("status", doc["status"]) == BookStatus.in_depot else None
     )
-    patch(db, BOOKS, {doc_id: changes})
+    db.update(BOOKS, {doc["code"]: changes})
     log(db, [event(action, doc["code"], command, source=source, target=target, note=note or None)])
     return {**doc, **changes}
 
 
 def place_book(db: Repository, code: str, box: str | None, *, force: bool, command: str) -> Doc:
     """Put a book on the shelf: into ``box``, or into the depot when ``box`` is None."""
-    doc_id, doc = get_book(db, code)
+    doc = get_book(db, code)
     if doc["status"] not in ON_SHELF:  # missing, lost or withdrawn: `book found` brings it back
         raise Conflict(
             M.BOOK_NOT_ON_SHELF, code=doc["code"], status=M.STATUS_NAMES[doc["status"]]()
@@ -605,7 +623,7 @@ def place_book(db: Repository, code: str, box: str | None, *, force: bool, comma
         if doc.get("box"):
             changes["last_box"] = doc["box"]
     else:
-        _, box_doc = get_box(db, box)
+        box_doc = get_box(db, box)
         if box_doc["status"] != BoxStatus.active:
             raise Conflict(
                 M.BOX_NOT_ACTIVE, code=box_doc["code"], status=M.STATUS_NAMES[box_doc["status"]]()
@@ -614,14 +632,17 @@ def place_book(db: Repository, code: str, box: str | None, *, force: bool, comma
             raise Conflict(M.BOOK_ALREADY_THERE, code=doc["code"], box=box_doc["code"])
         if not force:
             check_room(
-                {box_doc["code"]: box_doc}, box_counts(db), [BookSpec("", box=box_doc["code"])]
+                {box_doc["code"]: box_doc},
+                box_count(db, box_doc["code"]),
+                [BookSpec("", box=box_doc["code"])],
             )
         changes = {"box": box_doc["code"], "status": BookStatus.in_box, "last_box": box_doc["code"]}
-    return book_row(_move(db, doc_id, doc, changes, EventKind.moved, command), boxes_by_code(db))
+    moved = _move(db, doc, changes, EventKind.moved, command)
+    return book_row(moved, boxes_of(db, [moved]))
 
 
 def edit_book(db: Repository, code: str, **fields: str | None) -> Doc:
-    doc_id, doc = get_book(db, code)
+    doc = get_book(db, code)
     changes: Doc = {}
     if fields.get("title") is not None:
         changes["title"] = require(fields["title"], M.FIELD_TITLE())
@@ -644,10 +665,11 @@ def edit_book(db: Repository, code: str, **fields: str | None) -> Doc:
     if not changes:
         raise Invalid(M.NOTHING_TO_CHANGE)
     changes.update(search_keys(doc, changes))
-    patch(db, BOOKS, {doc_id: changes})
+    db.update(BOOKS, {doc["code"]: changes})
     described = ", ".join(sorted(k for k in changes if k not in ("py", "pyi")))
     log(db, [event(EventKind.edited, doc["code"], "book edit", note=described)])
-    return book_row({**doc, **changes}, boxes_by_code(db))
+    edited = {**doc, **changes}
+    return book_row(edited, boxes_of(db, [edited]))
 
 
 def search_keys(doc: Doc, changes: Doc) -> Doc:
@@ -661,26 +683,27 @@ def search_keys(doc: Doc, changes: Doc) -> Doc:
     return {"py": f"{title_py}|{author_py}", "pyi": f"{title_in}|{author_in}"}
 
 
-def update_books(db: Repository, changes: dict[int, Doc], command: str) -> None:
-    """Apply validated field changes (``doc_id -> {field: value}``) in one pass, with an
+def update_books(db: Repository, changes: Mapping[str, Doc], command: str) -> None:
+    """Apply validated field changes (``book code -> {field: value}``) in one pass, with an
     ``edited`` event per copy naming the fields, as ``book edit`` logs them."""
     if not changes:
         return
-    books = rows(db, BOOKS)
-    full: dict[int, Doc] = {}
+    full: dict[Key, Doc] = {}
     events: list[Event] = []
     stamp = clock.stamp()
-    for doc_id, fields in changes.items():
-        doc = books[str(doc_id)]
-        full[doc_id] = {**fields, **search_keys(doc, fields)}
+    for code, fields in changes.items():
+        doc = db.get(BOOKS, code)
+        if doc is None:  # the import found these books a moment ago
+            raise KeyError(f"{BOOKS} has no record {code!r}")
+        full[code] = {**fields, **search_keys(doc, fields)}
         note = ", ".join(sorted(fields))
-        events.append(event(EventKind.edited, doc["code"], command, note=note, at=stamp))
-    patch(db, BOOKS, full)
+        events.append(event(EventKind.edited, code, command, note=note, at=stamp))
+    db.update(BOOKS, full)
     log(db, events)
 
 
 def withdraw_book(db: Repository, code: str, reason: str | None) -> Doc:
-    doc_id, doc = get_book(db, code)
+    doc = get_book(db, code)
     if doc["status"] == BookStatus.withdrawn:
         raise Conflict(M.BOOK_ALREADY_WITHDRAWN, code=doc["code"])
     changes: Doc = {
@@ -688,33 +711,35 @@ def withdraw_book(db: Repository, code: str, reason: str | None) -> Doc:
         "box": None,
         "last_box": doc.get("box") or doc.get("last_box"),
     }
-    moved = _move(db, doc_id, doc, changes, EventKind.withdrawn, "book withdraw", clean(reason))
-    return book_row(moved, boxes_by_code(db))
+    moved = _move(db, doc, changes, EventKind.withdrawn, "book withdraw", clean(reason))
+    return book_row(moved, boxes_of(db, [moved]))
 
 
 def found_book(db: Repository, code: str, box: str | None, *, force: bool = False) -> Doc:
     """A book reported not seen or lost is back, or one withdrawn by mistake is taken back
     into the catalogue: in ``box`` if given, else in the depot. Its history says which."""
-    doc_id, doc = get_book(db, code)
+    doc = get_book(db, code)
     if doc["status"] not in (BookStatus.not_seen, BookStatus.lost, BookStatus.withdrawn):
         raise Conflict(M.BOOK_NOT_MISSING, code=doc["code"], status=M.STATUS_NAMES[doc["status"]]())
     changes: Doc
     if box is None:
         changes = {"status": BookStatus.in_depot, "box": None}
     else:
-        _, box_doc = get_box(db, box)
+        box_doc = get_box(db, box)
         if box_doc["status"] != BoxStatus.active:
             raise Conflict(
                 M.BOX_NOT_ACTIVE, code=box_doc["code"], status=M.STATUS_NAMES[box_doc["status"]]()
             )
         if not force:
             check_room(
-                {box_doc["code"]: box_doc}, box_counts(db), [BookSpec("", box=box_doc["code"])]
+                {box_doc["code"]: box_doc},
+                box_count(db, box_doc["code"]),
+                [BookSpec("", box=box_doc["code"])],
             )
         changes = {"status": BookStatus.in_box, "box": box_doc["code"], "last_box": box_doc["code"]}
     action = EventKind.restored if doc["status"] == BookStatus.withdrawn else EventKind.found
-    moved = _move(db, doc_id, doc, changes, action, "book found")
-    return book_row(moved, boxes_by_code(db))
+    moved = _move(db, doc, changes, action, "book found")
+    return book_row(moved, boxes_of(db, [moved]))
 
 
 def donate(
@@ -730,7 +755,7 @@ def donate(
 ) -> tuple[list[Book], bool]:
     """Register books a resident put into a box. They are there already, so a full box
     takes them anyway; the second value says it is now over capacity."""
-    boxes = boxes_by_code(db)
+    boxes = all_boxes(db)
     spec = check_spec(
         categories(db),
         boxes,
@@ -746,5 +771,96 @@ def donate(
     if spec.box is None:
         raise Invalid(M.DONATE_NEEDS_BOX)
     created = create_books(db, [spec], "donate")
-    over = box_counts(db)[spec.box] > boxes[spec.box]["capacity"]
+    over = box_count(db, spec.box)[spec.box] > boxes[spec.box]["capacity"]
     return created, over
+
+
+# ----------------------------------------------------------- what the commands show
+
+
+def box_show(db: Repository, code: str) -> Doc:
+    """``lou box show``: a box's row and the books in it (``contents``)."""
+    doc = get_box(db, code)
+    page = list_books(db, box=doc["code"], status=BookStatus.in_box, limit=MAX_CAPACITY)
+    return {**box_row(doc, box_count(db, doc["code"])), "contents": page.items}
+
+
+@dataclass(frozen=True)
+class Answer(Generic[R]):
+    """A command's result (what ``--json`` prints) and the names a person reads its codes
+    by, for the table only: category key -> (Chinese, English), volunteer code -> name."""
+
+    result: R
+    categories: dict[str, tuple[str, str]] = field(default_factory=dict)
+    volunteers: dict[str, str] = field(default_factory=dict)
+
+
+def page_result(page: BookPage) -> Doc:
+    return {"books": page.items, "total": page.total, "offset": page.offset, "limit": page.limit}
+
+
+def book_list(db: Repository, **filters: Any) -> Answer[Doc]:
+    """``lou book list`` and ``lou book find``: a page of books (``filters`` as
+    :func:`list_books` takes them)."""
+    return Answer(page_result(list_books(db, **filters)), categories(db))
+
+
+def book_show(db: Repository, code: str, show_contact: bool = False) -> Answer[Doc]:
+    return Answer(show_book(db, code, show_contact), categories(db))
+
+
+def _rows_of(db: Repository, created: Iterable[Mapping[str, Any]], show_contact: bool) -> Doc:
+    boxes = boxes_of(db, created)
+    rows = [book_row(doc, boxes, show_contact) for doc in created]
+    return {"books": rows, "total": len(rows)}
+
+
+def book_add(db: Repository, *, force: bool = False, **fields: Any) -> Doc:
+    """``lou book add``: the new copies' rows, built before the change is saved (if that
+    fails, nothing changed)."""
+    return _rows_of(db, add_book(db, force=force, **fields), False)
+
+
+def book_edit(
+    db: Repository,
+    code: str,
+    edits: Mapping[str, str],
+    *,
+    box: str | None = None,
+    to_depot: bool = False,
+    force: bool = False,
+) -> Doc:
+    """``lou book edit``: change fields, and move the book into ``box`` or the depot."""
+    if not edits and box is None and not to_depot:
+        raise Invalid(M.NOTHING_TO_CHANGE)
+    book = edit_book(db, code, **edits) if edits else show_book(db, code)
+    if box is not None or to_depot:
+        book = place_book(db, code, box, force=force, command="book edit")
+    return book
+
+
+def book_history(db: Repository, code: str) -> Answer[Doc]:
+    """``lou book history``: the book, its events, and the names of the volunteers in them."""
+    book, events = history(db, code)
+    names = {}
+    for code_ in sorted({e["volunteer"] for e in events if e.get("volunteer")}):
+        person = db.get(VOLUNTEERS, code_)
+        if person is not None:
+            names[code_] = person["name"]
+    return Answer({"book": book, "events": events, "total": len(events)}, volunteers=names)
+
+
+def category_list(db: Repository) -> Doc:
+    """``lou book category list``: every category with its books not withdrawn."""
+    counts = Counter(b["category"] for b in db.all(BOOKS) if b["status"] != BookStatus.withdrawn)
+    found = [
+        {"key": k, "zh": zh, "en": en, "books": counts[k]} for k, (zh, en) in categories(db).items()
+    ]
+    return {"categories": found, "total": len(found)}
+
+
+def donate_books(db: Repository, *, show_contact: bool = False, **fields: Any) -> Doc:
+    """``lou donate`` (``fields`` as :func:`donate` takes them): the new copies' rows and
+    whether their box is now over capacity."""
+    created, over = donate(db, **fields)
+    return {**_rows_of(db, created, show_contact), "over_capacity": over}

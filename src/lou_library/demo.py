@@ -20,6 +20,7 @@ from lou_library.network import add_box, add_site, add_volunteer, depot_record
 from lou_library.records import SITES
 from lou_library.schema import BoxStatus
 from lou_library.store import RawData, new_document
+from lou_library.tinyrepo import TinyRepository
 from lou_library.tinyrepo import TinyRepository as Repository
 
 FILL = 0.8
@@ -43,14 +44,16 @@ def _read(name: str) -> list[dict[str, str]]:
 
 
 def empty_document() -> RawData:
-    data = new_document()
-    data[SITES] = {"1": dict(depot_record())}
-    return data
+    """A new DB with its one permanent site, the depot."""
+    db = TinyRepository.in_memory(new_document())
+    db.add(SITES, [depot_record()])
+    return db.document()
 
 
 def build_demo() -> RawData:
     """The whole demo DB, built in memory through the same rules as the commands."""
-    db = Repository.in_memory(empty_document())
+    # the embedded repository, in memory: the demo becomes a file, never a server's tables
+    db = TinyRepository.in_memory(empty_document())
     for row in _read("sites.csv"):
         add_site(db, row["name"], row["kind"], code=row["code"], note=row.get("note"))
     capacity: dict[str, int] = {}
@@ -77,9 +80,7 @@ def build_demo() -> RawData:
         if record["code"] != row["code"]:
             raise Invalid(M.DEMO_MISSING, path=data_dir() / "volunteers.csv")
     _place_books(db, capacity)
-    data: RawData | None = db.storage.read()
-    assert data is not None
-    return data
+    return db.document()
 
 
 def _place_books(db: Repository, capacity: dict[str, int]) -> None:

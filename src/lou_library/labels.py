@@ -22,7 +22,7 @@ from lou_library import report_messages as R
 from lou_library.catalogue import code_order
 from lou_library.errors import Invalid
 from lou_library.i18n import Msg
-from lou_library.records import BOOKS, BOXES, SITES, Doc, docs, find_code
+from lou_library.records import BOOKS, BOXES, SITES, Doc, find
 from lou_library.schema import BookStatus, BoxStatus
 from lou_library.text import split_list
 from lou_library.tinyrepo import TinyRepository as Repository
@@ -83,7 +83,7 @@ def _pick(
         return list(default)
     picked: dict[str, Doc] = {}
     for code in codes:
-        doc = find_code(db, table, code, missing)[1]
+        doc = find(db, table, code, missing)
         picked[doc["code"]] = doc
     return list(picked.values())
 
@@ -96,7 +96,7 @@ def book_labels(db: Repository, only: Sequence[str] = (), since: date | None = N
         BOOKS,
         M.NO_BOOK,
         only,
-        (b for b in docs(db, BOOKS) if b["status"] != BookStatus.withdrawn),
+        (b for b in db.all(BOOKS) if b["status"] != BookStatus.withdrawn),
     )
     if since is not None:
         chosen = [b for b in chosen if str(b.get("added_on") or "") >= since.isoformat()]
@@ -109,12 +109,12 @@ def box_labels(db: Repository, only: Sequence[str] = (), since: date | None = No
     """Labels for boxes: all but retired ones, or those in ``only``; set up on or after
     ``since``; in code order."""
     chosen = _pick(
-        db, BOXES, M.NO_BOX, only, (b for b in docs(db, BOXES) if b["status"] != BoxStatus.retired)
+        db, BOXES, M.NO_BOX, only, (b for b in db.all(BOXES) if b["status"] != BoxStatus.retired)
     )
     if since is not None:
         chosen = [b for b in chosen if str(b.get("created_at") or "")[:10] >= since.isoformat()]
     chosen.sort(key=lambda b: b["code"])  # site by site: a box's code starts with its site's
-    names: dict[str, str] = {s["code"]: s["name"] for s in docs(db, SITES)}
+    names: dict[str, str] = {s["code"]: s["name"] for s in db.all(SITES)}
     footer = R.LABEL_BOX_FOOTER()
     return [
         Label(
@@ -243,3 +243,36 @@ def labels_html(
         parts.append("</div>")
     parts.append("</body></html>\n")
     return "\n".join(parts)
+
+
+# ----------------------------------------------------------- what the command does
+
+
+def chosen_labels(
+    db: Repository, kind: str, only: Sequence[str] = (), since: date | None = None
+) -> list[Label]:
+    """``lou labels books|boxes``: the labels to print (refused when there are none)."""
+    pick = book_labels if kind == "books" else box_labels
+    found = pick(db, only, since)
+    if not found:
+        raise Invalid(R.LABELS_NONE, what=R.LABELS_WHAT[kind]())
+    return found
+
+
+@dataclass(frozen=True)
+class LabelPage:
+    html: str
+    labels: int
+    sheets: int
+
+
+def label_page(
+    kind: str,
+    found: Sequence[Label],
+    layout: Layout,
+    skip: int = 0,
+    done: Callable[[], None] | None = None,
+) -> LabelPage:
+    """The page of ``found`` labels, and how many labels and sheets it takes."""
+    page = labels_html(kind, found, layout, skip, done=done)
+    return LabelPage(page, len(found), sheets_needed(len(found), layout, skip))

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -21,15 +22,15 @@ from lou_library.errors import Conflict, Invalid, NotFound
 from lou_library.records import (
     BOOKS,
     BOXES,
+    ROUNDS,
     SITES,
+    TASKS,
     VOLUNTEERS,
     Doc,
-    docs,
     event,
-    find_code,
+    find,
     log,
     normalise_code,
-    rows,
     suggest,
 )
 from lou_library.schema import (
@@ -111,42 +112,42 @@ def network_counts(db: Repository) -> dict[str, Counter[str]]:
     """Active boxes, books on the shelf and active volunteers, per site code."""
     box_site = {}
     boxes: Counter[str] = Counter()
-    for box in docs(db, BOXES):
+    for box in db.all(BOXES):
         box_site[box["code"]] = box["site"]
         if box["status"] != BoxStatus.retired:
             boxes[box["site"]] += 1
     books: Counter[str] = Counter()
-    for book in docs(db, BOOKS):
+    for book in db.all(BOOKS):
         if book["status"] == BookStatus.in_box:
             books[box_site.get(book["box"], "?")] += 1
         elif book["status"] == BookStatus.in_depot:
             books[DEPOT] += 1
     volunteers: Counter[str] = Counter()
-    for person in docs(db, VOLUNTEERS):
+    for person in db.all(VOLUNTEERS):
         if person["status"] == Status.active:
             for site in person.get("sites", []):
                 volunteers[site] += 1
     return {"boxes": boxes, "books": books, "volunteers": volunteers}
 
 
-def get_site(db: Repository, code: str) -> tuple[int, Doc]:
+def get_site(db: Repository, code: str) -> Doc:
     """By code (``SHY``, ``shy``), else by name (``尚和园``), else by the pinyin of the
     name (``shy``, ``shangheyuan``) when that names exactly one site."""
     wanted = normalise_code(code)
-    table = rows(db, SITES)
-    for doc_id, doc in table.items():
-        if doc.get("code") == wanted:
-            return int(doc_id), doc
+    found = db.get(SITES, wanted)
+    if found is not None:
+        return found
+    table = list(db.all(SITES))
     typed = fold(clean(code))
-    named = [(int(i), d) for i, d in table.items() if fold(d.get("name", "")) == typed]
+    named = [d for d in table if fold(d.get("name", "")) == typed]
     if not named and typed.isascii() and typed.isalnum():
-        named = [(int(i), d) for i, d in table.items() if typed in pinyin_keys(d.get("name", ""))]
+        named = [d for d in table if typed in pinyin_keys(d.get("name", ""))]
     if len(named) == 1:
         return named[0]
     if len(named) > 1:
-        choices = ", ".join(f"{d['code']} {d['name']}" for _, d in named)
+        choices = ", ".join(f"{d['code']} {d['name']}" for d in named)
         raise Conflict(M.AMBIGUOUS_SITE, name=code, choices=choices)
-    candidates = [d["code"] for d in table.values()] + [d["name"] for d in table.values()]
+    candidates = [d["code"] for d in table] + [d["name"] for d in table]
     hint = suggest(wanted if code.isascii() else typed, candidates)
     raise NotFound(M.NO_SITE, code=code, hint=hint)
 
@@ -157,8 +158,8 @@ def add_site(
     name = require(name, M.FIELD_NAME())
     if kind not in SITE_KINDS:
         raise Invalid(M.BAD_CHOICE, what="--kind", value=kind, choices=", ".join(SITE_KINDS))
-    existing = {doc["code"] for doc in docs(db, SITES)}
-    if any(doc["name"] == name for doc in docs(db, SITES)):
+    existing = set(db.keys(SITES))
+    if any(doc["name"] == name for doc in db.all(SITES)):
         raise Conflict(M.DUPLICATE_SITE_NAME, name=name)
     if code:
         code = check_code(code, M.WHAT_SITE())
@@ -178,8 +179,9 @@ def add_site(
         "note": clean(note),
         "created_at": clock.stamp(),
     }
-    db.table(SITES).insert(record)
-    return site_row(db, record)
+    db.add(SITES, [record])
+    nothing: Counter[str] = Counter()  # a new site has no boxes, books or volunteers yet
+    return site_row(db, record, {"boxes": nothing, "books": nothing, "volunteers": nothing})
 
 
 def list_sites(db: Repository, include_retired: bool = False) -> list[Doc]:
@@ -187,7 +189,7 @@ def list_sites(db: Repository, include_retired: bool = False) -> list[Doc]:
     order = {SiteKind.depot: 0, SiteKind.compound: 1, SiteKind.yard: 2}
     found = [
         site_row(db, doc, counts)
-        for doc in docs(db, SITES)
+        for doc in db.all(SITES)
         if include_retired or doc.get("status", Status.active) == Status.active
     ]
     found.sort(key=lambda s: (order[s["kind"]], s["code"]))
@@ -201,11 +203,11 @@ def edit_site(
     kind: str | None = None,
     note: str | None = None,
 ) -> Doc:
-    doc_id, doc = get_site(db, code)
+    doc = get_site(db, code)
     changes: dict[str, Any] = {}
     if name is not None:
         changes["name"] = require(name, M.FIELD_NAME())
-        if any(d["name"] == changes["name"] and d["code"] != doc["code"] for d in docs(db, SITES)):
+        if any(d["name"] == changes["name"] and d["code"] != doc["code"] for d in db.all(SITES)):
             raise Conflict(M.DUPLICATE_SITE_NAME, name=changes["name"])
     if kind is not None:
         if doc["kind"] == SiteKind.depot or kind not in SITE_KINDS:
@@ -215,45 +217,41 @@ def edit_site(
         changes["note"] = clean(note)
     if not changes:
         raise Invalid(M.NOTHING_TO_CHANGE)
-    db.table(SITES).update(changes, doc_ids=[doc_id])
+    db.update(SITES, {doc["code"]: changes})
     return site_row(db, {**doc, **changes})
 
 
 def retire_site(db: Repository, code: str) -> Doc:
-    doc_id, doc = get_site(db, code)
+    doc = get_site(db, code)
     if doc["kind"] == SiteKind.depot:
         raise Conflict(M.DEPOT_IS_PERMANENT)
     if doc.get("status") == Status.retired:
         raise Conflict(M.ALREADY_RETIRED, code=doc["code"])
     active = sorted(
-        b["code"]
-        for b in docs(db, BOXES)
-        if b["site"] == doc["code"] and b["status"] != BoxStatus.retired
+        b["code"] for b in db.where(BOXES, "site", doc["code"]) if b["status"] != BoxStatus.retired
     )
     if active:
         raise Conflict(M.SITE_HAS_BOXES, code=doc["code"], boxes=", ".join(active))
-    db.table(SITES).update({"status": Status.retired}, doc_ids=[doc_id])
+    db.update(SITES, {doc["code"]: {"status": Status.retired}})
     return site_row(db, {**doc, "status": Status.retired})
 
 
 def reactivate_site(db: Repository, code: str) -> Doc:
     """Bring a retired site back into use (its boxes stay retired until reactivated)."""
-    doc_id, doc = get_site(db, code)
+    doc = get_site(db, code)
     if doc.get("status", Status.active) != Status.retired:
         raise Conflict(M.NOT_RETIRED, code=doc["code"])
-    db.table(SITES).update({"status": Status.active}, doc_ids=[doc_id])
+    db.update(SITES, {doc["code"]: {"status": Status.active}})
     return site_row(db, {**doc, "status": Status.active})
 
 
 def open_tasks_of_current_round(db: Repository) -> list[Doc]:
     """The tasks of the last applied round not reported done yet, by id."""
-    applied = [r["number"] for r in docs(db, "rounds") if r["status"] == RoundStatus.applied]
+    applied = [r["number"] for r in db.where(ROUNDS, "status", RoundStatus.applied)]
     if not applied:
         return []
     current = max(applied)
-    found = [
-        t for t in docs(db, "tasks") if t["round"] == current and t["status"] == TaskStatus.open
-    ]
+    found = [t for t in db.where(TASKS, "round", current) if t["status"] == TaskStatus.open]
     return sorted(found, key=lambda t: t["id"])
 
 
@@ -270,7 +268,14 @@ def _refuse_if_box_walked(db: Repository, code: str) -> None:
 
 
 def box_counts(db: Repository) -> Counter[str]:
-    return Counter(b["box"] for b in docs(db, BOOKS) if b["status"] == BookStatus.in_box)
+    """Books in each box, by box code (every box: a listing)."""
+    return Counter(b["box"] for b in db.where(BOOKS, "status", BookStatus.in_box))
+
+
+def box_count(db: Repository, code: str) -> Counter[str]:
+    """Books in one box, as :func:`box_counts` gives them (one box: its books only)."""
+    found = sum(1 for b in db.where(BOOKS, "box", code) if b["status"] == BookStatus.in_box)
+    return Counter({code: found})
 
 
 def box_row(doc: Mapping[str, Any], counts: Counter[str]) -> Doc:
@@ -286,8 +291,8 @@ def box_row(doc: Mapping[str, Any], counts: Counter[str]) -> Doc:
     }
 
 
-def get_box(db: Repository, code: str) -> tuple[int, Doc]:
-    return find_code(db, BOXES, code, M.NO_BOX)
+def get_box(db: Repository, code: str) -> Doc:
+    return find(db, BOXES, code, M.NO_BOX)
 
 
 def check_capacity(value: int) -> int:
@@ -305,7 +310,7 @@ def add_box(
     note: str | None = None,
     code: str | None = None,
 ) -> Doc:
-    _, site_doc = get_site(db, site)
+    site_doc = get_site(db, site)
     if site_doc["kind"] == SiteKind.depot:
         raise Invalid(M.NO_BOX_IN_DEPOT)
     if site_doc.get("status") == Status.retired:
@@ -313,7 +318,7 @@ def add_box(
     building = require(building, M.FIELD_BUILDING())
     unit = require(unit, M.FIELD_UNIT())
     check_capacity(capacity)
-    existing = {doc["code"] for doc in docs(db, BOXES)}
+    existing = set(db.keys(BOXES))
     if code:
         code = check_code(code, M.WHAT_BOX())
         if code in existing:
@@ -334,18 +339,18 @@ def add_box(
         "note": clean(note),
         "created_at": clock.stamp(),
     }
-    db.table(BOXES).insert(record)
+    db.add(BOXES, [record])
     return box_row(record, Counter())
 
 
 def list_boxes(db: Repository, site: str | None = None, status: str | None = None) -> list[Doc]:
-    site_code = get_site(db, site)[1]["code"] if site else None
+    site_code = get_site(db, site)["code"] if site else None
     if status is not None and status not in BOX_STATUSES:
         raise Invalid(M.BAD_CHOICE, what="--status", value=status, choices=", ".join(BOX_STATUSES))
     counts = box_counts(db)
     found = [
         box_row(doc, counts)
-        for doc in docs(db, BOXES)
+        for doc in db.all(BOXES)
         if (site_code is None or doc["site"] == site_code)
         and (doc["status"] == status if status else doc["status"] != BoxStatus.retired)
     ]
@@ -357,10 +362,9 @@ def _refuse_taken_place(
     db: Repository, site: str, building: str, unit: str, besides: str | None = None
 ) -> None:
     """One box in use per stairwell: refuse a place another box of the site holds."""
-    for other in docs(db, BOXES):
+    for other in db.where(BOXES, "site", site):
         if (
             other["code"] != besides
-            and other["site"] == site
             and other["status"] != BoxStatus.retired
             and fold(other["building"]) == fold(building)
             and fold(other["unit"]) == fold(unit)
@@ -377,7 +381,7 @@ def edit_box(
     note: str | None = None,
     status: str | None = None,
 ) -> Doc:
-    doc_id, doc = get_box(db, code)
+    doc = get_box(db, code)
     if doc["status"] == BoxStatus.retired:
         raise Conflict(M.BOX_RETIRED, code=doc["code"])
     changes: dict[str, Any] = {}
@@ -387,7 +391,7 @@ def edit_box(
         changes["unit"] = require(unit, M.FIELD_UNIT())
     if capacity is not None:
         changes["capacity"] = check_capacity(capacity)
-        holds = box_counts(db)[doc["code"]]
+        holds = box_count(db, doc["code"])[doc["code"]]
         if capacity < holds:
             raise Conflict(M.CAPACITY_BELOW_CONTENTS, code=doc["code"], n=holds, value=capacity)
     if "building" in changes or "unit" in changes:
@@ -404,49 +408,48 @@ def edit_box(
         changes["status"] = status
     if not changes:
         raise Invalid(M.NOTHING_TO_CHANGE)
-    db.table(BOXES).update(changes, doc_ids=[doc_id])
-    return box_row({**doc, **changes}, box_counts(db))
+    db.update(BOXES, {doc["code"]: changes})
+    return box_row({**doc, **changes}, box_count(db, doc["code"]))
 
 
-def retire_box(db: Repository, code: str) -> tuple[Doc, list[str]]:
-    """Retire a box; its books go back to the depot (returned, so the CLI can list them)."""
-    doc_id, doc = get_box(db, code)
+def retire_box(db: Repository, code: str) -> Doc:
+    """Retire a box; its books go back to the depot (``moved_to_depot`` names them)."""
+    doc = get_box(db, code)
     if doc["status"] == BoxStatus.retired:
         raise Conflict(M.ALREADY_RETIRED, code=doc["code"])
     _refuse_if_box_walked(db, doc["code"])
-    moved = []
-    for book_id, book in rows(db, BOOKS).items():
-        if book.get("box") == doc["code"] and book["status"] == BookStatus.in_box:
-            moved.append((int(book_id), book["code"]))
+    moved = [
+        book["code"]
+        for book in db.where(BOOKS, "box", doc["code"])
+        if book["status"] == BookStatus.in_box
+    ]
     stamp = clock.stamp()
-    db.table(BOOKS).update(
-        {"box": None, "status": BookStatus.in_depot, "last_box": doc["code"]},
-        doc_ids=[book_id for book_id, _ in moved],
-    )
+    back = {"box": None, "status": BookStatus.in_depot, "last_box": doc["code"]}
+    db.update(BOOKS, dict.fromkeys(moved, back))
     log(
         db,
         [
             event(
                 EventKind.to_depot, book, "box retire", source=doc["code"], target=DEPOT, at=stamp
             )
-            for _, book in moved
+            for book in moved
         ],
     )
-    db.table(BOXES).update({"status": BoxStatus.retired}, doc_ids=[doc_id])
-    return box_row({**doc, "status": BoxStatus.retired}, Counter()), [book for _, book in moved]
+    db.update(BOXES, {doc["code"]: {"status": BoxStatus.retired}})
+    return {**box_row({**doc, "status": BoxStatus.retired}, Counter()), "moved_to_depot": moved}
 
 
 def reactivate_box(db: Repository, code: str) -> Doc:
     """Bring a retired box back into use, empty, at its place (which must still be free)."""
-    doc_id, doc = get_box(db, code)
+    doc = get_box(db, code)
     if doc["status"] != BoxStatus.retired:
         raise Conflict(M.NOT_RETIRED, code=doc["code"])
-    _, site_doc = get_site(db, doc["site"])
+    site_doc = get_site(db, doc["site"])
     if site_doc.get("status") == Status.retired:
         raise Conflict(M.BOX_SITE_RETIRED, code=doc["code"], site=site_doc["code"])
     _refuse_taken_place(db, doc["site"], doc["building"], doc["unit"], besides=doc["code"])
-    db.table(BOXES).update({"status": BoxStatus.active}, doc_ids=[doc_id])
-    return box_row({**doc, "status": BoxStatus.active}, box_counts(db))
+    db.update(BOXES, {doc["code"]: {"status": BoxStatus.active}})
+    return box_row({**doc, "status": BoxStatus.active}, box_count(db, doc["code"]))
 
 
 # ----------------------------------------------------------------------- volunteers
@@ -478,12 +481,12 @@ def _named_sites(db: Repository, sites: list[str]) -> list[Doc]:
     found = []
     for value in sites:
         try:
-            found.append(get_site(db, value)[1])
+            found.append(get_site(db, value))
         except NotFound:
             parts = split_list([value])
             if len(parts) < 2:
                 raise
-            found.extend(get_site(db, part)[1] for part in parts)
+            found.extend(get_site(db, part) for part in parts)
     return found
 
 
@@ -499,38 +502,37 @@ def check_sites(db: Repository, sites: list[str]) -> list[str]:
     return sorted(set(codes), key=codes.index)
 
 
-def _by_name(table: dict[str, Doc], wanted: str, status: str) -> list[tuple[int, Doc]]:
+def _by_name(table: Iterable[Doc], wanted: str, status: str) -> list[Doc]:
     """Volunteers of this status with this exact name, else with these pinyin initials."""
-    pool = [(int(i), d) for i, d in table.items() if d["status"] == status]
-    named = [(i, d) for i, d in pool if d["name"] == wanted]
+    pool = [d for d in table if d["status"] == status]
+    named = [d for d in pool if d["name"] == wanted]
     if not named and wanted.isascii():
         key = wanted.lower().replace(" ", "")
-        named = [(i, d) for i, d in pool if key in pinyin_keys(d["name"])]
+        named = [d for d in pool if key in pinyin_keys(d["name"])]
     return named
 
 
-def find_volunteer(db: Repository, who: str, status: str = Status.active) -> tuple[int, Doc]:
+def find_volunteer(db: Repository, who: str, status: str = Status.active) -> Doc:
     """By code (``V007``, whatever their status), or by exact name or pinyin initials among
     the volunteers of ``status`` (the active ones: a retired 王秀兰 never makes the active
     王秀兰 ambiguous; ``volunteer reactivate`` looks among the retired ones)."""
     wanted = clean(who)
-    table = dict(rows(db, VOLUNTEERS))
-    code = normalise_code(wanted)
-    for doc_id, doc in table.items():
-        if doc["code"] == code:
-            return int(doc_id), doc
+    found = db.get(VOLUNTEERS, normalise_code(wanted))
+    if found is not None:
+        return found
+    table = list(db.all(VOLUNTEERS))
     named = _by_name(table, wanted, status)
     if len(named) == 1:
         return named[0]
     if len(named) > 1:
-        choices = ", ".join(f"{d['code']} {d['name']}" for _, d in named)
+        choices = ", ".join(f"{d['code']} {d['name']}" for d in named)
         raise Conflict(M.AMBIGUOUS_VOLUNTEER, name=who, choices=choices)
     others = _by_name(table, wanted, Status.retired if status == Status.active else Status.active)
     if others:
-        codes = ", ".join(d["code"] for _, d in others)
+        codes = ", ".join(d["code"] for d in others)
         hint = M.VOLUNTEER_OTHER_STATUS[status](codes=codes)
         raise NotFound(M.NO_VOLUNTEER, code=who, hint=hint)
-    names = [d["name"] for d in table.values() if d["status"] == status]
+    names = [d["name"] for d in table if d["status"] == status]
     raise NotFound(M.NO_VOLUNTEER, code=who, hint=suggest(wanted, names))
 
 
@@ -539,7 +541,7 @@ def namesakes(db: Repository, person: Mapping[str, Any]) -> list[Doc]:
     return sorted(
         (
             d
-            for d in docs(db, VOLUNTEERS)
+            for d in db.all(VOLUNTEERS)
             if d["name"] == person["name"]
             and d["code"] != person["code"]
             and d["status"] == Status.active
@@ -559,7 +561,7 @@ def add_volunteer(
     name = require(name, M.FIELD_NAME())
     if role not in ROLES:
         raise Invalid(M.BAD_CHOICE, what="--role", value=role, choices=", ".join(ROLES))
-    existing = {doc["code"] for doc in docs(db, VOLUNTEERS)}
+    existing = set(db.keys(VOLUNTEERS))
     n = len(existing) + 1
     while f"V{n:03d}" in existing:
         n += 1
@@ -573,17 +575,17 @@ def add_volunteer(
         "status": Status.active,
         "created_at": clock.stamp(),
     }
-    db.table(VOLUNTEERS).insert(record)
+    db.add(VOLUNTEERS, [record])
     return record
 
 
 def list_volunteers(
     db: Repository, site: str | None = None, include_retired: bool = False
 ) -> list[Doc]:
-    site_code = get_site(db, site)[1]["code"] if site else None
+    site_code = get_site(db, site)["code"] if site else None
     found = [
         doc
-        for doc in docs(db, VOLUNTEERS)
+        for doc in db.all(VOLUNTEERS)
         if (include_retired or doc["status"] == Status.active)
         and (site_code is None or site_code in doc.get("sites", []))
     ]
@@ -600,7 +602,7 @@ def edit_volunteer(
     sites: list[str] | None = None,
     role: str | None = None,
 ) -> Doc:
-    doc_id, doc = find_volunteer(db, who)
+    doc = find_volunteer(db, who)
     if doc["status"] == Status.retired:
         raise Conflict(M.VOLUNTEER_RETIRED, code=doc["code"])
     changes: dict[str, Any] = {}
@@ -618,7 +620,7 @@ def edit_volunteer(
         changes["role"] = role
     if not changes:
         raise Invalid(M.NOTHING_TO_CHANGE)
-    db.table(VOLUNTEERS).update(changes, doc_ids=[doc_id])
+    db.update(VOLUNTEERS, {doc["code"]: changes})
     return {**doc, **changes}
 
 
@@ -630,36 +632,32 @@ def add_away(
     Returns the volunteer and the ids of their open tasks that fall in the period, which
     the manager should hand to someone else (``lou task swap``).
     """
-    from lou_library.records import docs as all_docs
-
-    doc_id, doc = find_volunteer(db, who)
+    doc = find_volunteer(db, who)
     if end < start:
         raise Invalid(M.AWAY_BACKWARDS, start=start, end=end)
     period: Away = {"from": start.isoformat(), "to": end.isoformat(), "reason": clean(reason)}
     periods = sorted([*doc.get("away", []), period], key=lambda p: (p["from"], p["to"]))
-    db.table(VOLUNTEERS).update({"away": periods}, doc_ids=[doc_id])
+    db.update(VOLUNTEERS, {doc["code"]: {"away": periods}})
     clashes = sorted(
         str(t["id"])
-        for t in all_docs(db, "tasks")
-        if t.get("volunteer") == doc["code"]
-        and t["status"] == TaskStatus.open
-        and period["from"] <= t["date"] <= period["to"]
+        for t in db.where(TASKS, "volunteer", doc["code"])
+        if t["status"] == TaskStatus.open and period["from"] <= t["date"] <= period["to"]
     )
     return {**doc, "away": periods}, clashes
 
 
 def cancel_away(db: Repository, who: str, start: date) -> Doc:
-    doc_id, doc = find_volunteer(db, who)
+    doc = find_volunteer(db, who)
     periods = [p for p in doc.get("away", []) if p["from"] != start.isoformat()]
     if len(periods) == len(doc.get("away", [])):
         raise NotFound(M.AWAY_NOT_FOUND, name=doc["name"], start=start)
-    db.table(VOLUNTEERS).update({"away": periods}, doc_ids=[doc_id])
+    db.update(VOLUNTEERS, {doc["code"]: {"away": periods}})
     return {**doc, "away": periods}
 
 
 def retire_volunteer(db: Repository, who: str) -> Doc:
     """Retire a volunteer; refused while a walk of the current round is still theirs."""
-    doc_id, doc = find_volunteer(db, who)
+    doc = find_volunteer(db, who)
     if doc["status"] == Status.retired:
         raise Conflict(M.ALREADY_RETIRED, code=doc["code"])
     for task in open_tasks_of_current_round(db):
@@ -672,14 +670,127 @@ def retire_volunteer(db: Repository, who: str) -> Doc:
                 round=task["round"],
                 date=task["date"],
             )
-    db.table(VOLUNTEERS).update({"status": Status.retired}, doc_ids=[doc_id])
+    db.update(VOLUNTEERS, {doc["code"]: {"status": Status.retired}})
     return {**doc, "status": Status.retired}
 
 
 def reactivate_volunteer(db: Repository, who: str) -> Doc:
     """Bring a retired volunteer back (by code, or by name among the retired ones)."""
-    doc_id, doc = find_volunteer(db, who, status=Status.retired)
+    doc = find_volunteer(db, who, status=Status.retired)
     if doc["status"] != Status.retired:
         raise Conflict(M.NOT_RETIRED, code=doc["code"])
-    db.table(VOLUNTEERS).update({"status": Status.active}, doc_ids=[doc_id])
+    db.update(VOLUNTEERS, {doc["code"]: {"status": Status.active}})
     return {**doc, "status": Status.active}
+
+
+# ----------------------------------------------------------- what the commands show
+
+
+def site_list(db: Repository, include_retired: bool = False) -> Doc:
+    """``lou site list``: the sites with their counts."""
+    sites = list_sites(db, include_retired=include_retired)
+    return {"sites": sites, "total": len(sites)}
+
+
+def site_show(db: Repository, code: str) -> Doc:
+    """``lou site show``: one site with its counts."""
+    return site_row(db, get_site(db, code))
+
+
+def box_list(db: Repository, site: str | None = None, status: str | None = None) -> Doc:
+    """``lou box list``: the boxes with how many books each holds."""
+    boxes = list_boxes(db, site=site, status=status)
+    return {"boxes": boxes, "total": len(boxes)}
+
+
+@dataclass(frozen=True)
+class VolunteerChange:
+    """What a volunteer command shows: the volunteer's row (``--json`` prints it), and the
+    other active volunteers of the same name, to warn of (on stderr, also with ``--json``)."""
+
+    row: Doc
+    namesakes: list[Doc] = field(default_factory=list)
+
+
+def volunteer_list(
+    db: Repository,
+    site: str | None = None,
+    include_retired: bool = False,
+    show_contact: bool = False,
+) -> Doc:
+    """``lou volunteer list``: the volunteers' rows (phones masked unless ``show_contact``)."""
+    people = [
+        volunteer_row(p, show_contact)
+        for p in list_volunteers(db, site=site, include_retired=include_retired)
+    ]
+    return {"volunteers": people, "total": len(people)}
+
+
+def volunteer_show(db: Repository, who: str, show_contact: bool = False) -> Doc:
+    return volunteer_row(find_volunteer(db, who), show_contact)
+
+
+def volunteer_add(
+    db: Repository,
+    name: str,
+    *,
+    phone: str | None = None,
+    party_member: bool = False,
+    sites: list[str] | None = None,
+    role: str = Role.member,
+    show_contact: bool = False,
+) -> VolunteerChange:
+    """``lou volunteer add``. The row is built before the change is saved, so a record that
+    cannot be shown stops the command while nothing has changed yet."""
+    person = add_volunteer(db, name, phone=phone, party_member=party_member, sites=sites, role=role)
+    return VolunteerChange(volunteer_row(person, show_contact), namesakes(db, person))
+
+
+def volunteer_edit(
+    db: Repository,
+    who: str,
+    *,
+    name: str | None = None,
+    phone: str | None = None,
+    party_member: bool | None = None,
+    sites: list[str] | None = None,
+    role: str | None = None,
+    show_contact: bool = False,
+) -> VolunteerChange:
+    """``lou volunteer edit``; a new name may have namesakes."""
+    person = edit_volunteer(
+        db, who, name=name, phone=phone, party_member=party_member, sites=sites, role=role
+    )
+    others = namesakes(db, person) if name is not None else []
+    return VolunteerChange(volunteer_row(person, show_contact), others)
+
+
+def volunteer_retire(db: Repository, who: str) -> VolunteerChange:
+    return VolunteerChange(volunteer_row(retire_volunteer(db, who)))
+
+
+def volunteer_reactivate(db: Repository, who: str) -> VolunteerChange:
+    person = reactivate_volunteer(db, who)
+    return VolunteerChange(volunteer_row(person), namesakes(db, person))
+
+
+def volunteer_away(
+    db: Repository,
+    who: str,
+    start: date,
+    end: date | None,
+    reason: str | None = None,
+    *,
+    cancel: bool = False,
+) -> Doc:
+    """``lou volunteer away``: a period away added (``end`` needed) or, with ``cancel``, the
+    one starting on ``start`` taken back; ``tasks_to_hand_over`` names the open tasks that
+    fall in a new period."""
+    clashes: list[str] = []
+    if cancel:
+        person = cancel_away(db, who, start)
+    else:
+        if end is None:
+            raise Invalid(M.AWAY_NEEDS_END)
+        person, clashes = add_away(db, who, start, end, reason)
+    return {**volunteer_row(person), "tasks_to_hand_over": clashes}

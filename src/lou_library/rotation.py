@@ -1000,7 +1000,7 @@ def swap_task(db: Repository, task_id: str | int, to: str, *, force: bool = Fals
     task = get_task(db, task_id)
     if task["status"] != TaskStatus.open:
         raise Conflict(M.TASK_ALREADY_DONE, id=task["id"], at=task["done_at"].replace("T", " "))
-    _, person = find_volunteer(db, to)
+    person = find_volunteer(db, to)
     if person["status"] != Status.active:
         raise Conflict(M.VOLUNTEER_RETIRED, code=person["code"])
     if person["code"] == task.get("volunteer"):
@@ -1031,7 +1031,7 @@ def list_tasks(
     round_number: int | None = None,
     open_only: bool = False,
 ) -> list[Doc]:
-    who = find_volunteer(db, volunteer)[1]["code"] if volunteer else None
+    who = find_volunteer(db, volunteer)["code"] if volunteer else None
     if who is not None:
         candidates: Iterable[Doc] = db.where(TASKS, "volunteer", who)
     elif round_number is not None:

@@ -40,8 +40,8 @@ from lou_library.catalogue import (
     ON_SHELF,
     STATUSES,
     BookSpec,
+    all_boxes,
     book_row,
-    boxes_by_code,
     categories,
     check_choice,
     check_room,
@@ -471,7 +471,7 @@ def _reject(problems: list[str]) -> NoReturn:
 def plan_import(db: Repository, table: ParsedTable) -> ImportPlan:
     """Check every row; raise one error listing all bad rows, or return what would change."""
     site_names = {fold(d["name"]): d["code"] for d in docs(db, SITES) if d.get("name")}
-    ctx = _Context(categories(db), boxes_by_code(db), table.columns, site_names)
+    ctx = _Context(categories(db), all_boxes(db), table.columns, site_names)
     books = by_code(db, BOOKS)
     specs: list[BookSpec] = []
     updates: list[BookUpdate] = []
@@ -516,7 +516,7 @@ def plan_import(db: Repository, table: ParsedTable) -> ImportPlan:
 
 def apply_import(db: Repository, plan: ImportPlan, file: str) -> list[Book]:
     """Update the copies the file changes, create the new ones, remember the import."""
-    update_books(db, {u.doc_id: u.changes for u in plan.updates}, "book import")
+    update_books(db, {u.code: u.changes for u in plan.updates}, "book import")
     created = create_books(db, plan.specs, "book import") if plan.specs else []
     remember_import(db, plan, file)
     return created
@@ -560,7 +560,7 @@ def export_books(db: Repository, path: Path, show_contact: bool = False) -> int:
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".json"):
         raise Invalid(M.EXPORT_KIND, path=path)
-    boxes = boxes_by_code(db)
+    boxes = all_boxes(db)
     books = sorted(docs(db, BOOKS), key=lambda d: code_order(d["code"]))
     records = [book_row(doc, boxes, show_contact) for doc in books]
     if suffix == ".json":

@@ -13,9 +13,10 @@ from lou_library import messages as M
 from lou_library.cli import output
 from lou_library.cli.base import command, group, state, typed_words
 from lou_library.cli.common import Json, ShowContact, status_name
-from lou_library.schema import Book, BookStatus
+from lou_library.schema import BookStatus
 
 if TYPE_CHECKING:  # imported when an import runs (start-up time)
+    from lou_library.book_import import ImportAnswer
     from lou_library.transfer import ImportPlan
 
 app = group("@book")
@@ -67,7 +68,7 @@ def _where(code: str | None) -> str:
 
 
 def render_books(
-    page: catalogue.BookPage,
+    page: dict[str, Any],
     names: dict[str, tuple[str, str]],
     title: str | None = None,
     nothing: str | None = None,
@@ -81,13 +82,13 @@ def render_books(
             place(b),
             status_name(b["status"]),
         )
-        for b in page.items
+        for b in page["books"]
     ]
-    shown_to = page.offset + len(page.items)
-    if page.items:
-        caption = M.PAGE_CAPTION(first=page.offset + 1, last=shown_to, total=page.total)
-    elif page.total:
-        caption = M.PAGE_PAST_END(offset=page.offset, total=page.total)
+    shown_to = page["offset"] + len(page["books"])
+    if page["books"]:
+        caption = M.PAGE_CAPTION(first=page["offset"] + 1, last=shown_to, total=page["total"])
+    elif page["total"]:
+        caption = M.PAGE_PAST_END(offset=page["offset"], total=page["total"])
     else:
         caption = nothing or M.NOTHING_FOUND()
     output.print_table(
@@ -107,12 +108,8 @@ def render_books(
             empty=caption,
         )
     )
-    if shown_to < page.total:
+    if shown_to < page["total"]:
         output.note(M.PAGE_MORE(offset=shown_to))
-
-
-def _page_json(page: catalogue.BookPage) -> dict[str, Any]:
-    return {"books": page.items, "total": page.total, "offset": page.offset, "limit": page.limit}
 
 
 def _render_one(book: dict[str, Any], names: dict[str, tuple[str, str]]) -> None:
@@ -152,7 +149,7 @@ def list_(
     json: Json = False,
 ) -> None:
     with state(ctx).store.read() as db:
-        page = catalogue.list_books(
+        answer = catalogue.book_list(
             db,
             site=site,
             box=box,
@@ -163,11 +160,7 @@ def list_(
             offset=offset,
             show_contact=show_contact,
         )
-        names = catalogue.categories(db)
-    if json:
-        output.emit_json(_page_json(page))
-    else:
-        render_books(page, names)
+    output.show(answer.result, json, lambda page: render_books(page, answer.categories))
 
 
 @command(app, "find", "@book.find")
@@ -183,14 +176,17 @@ def find(
     if not query.strip():
         raise Invalid(M.EMPTY_QUERY)
     with state(ctx).store.read() as db:
-        page = catalogue.list_books(db, text=query, limit=limit, offset=offset, by_pinyin=True)
-        names = catalogue.categories(db)
-    if json:
-        output.emit_json(_page_json(page))
-    else:
-        render_books(
-            page, names, title=M.FIND_TITLE(query=query), nothing=M.FIND_NOTHING(query=query)
-        )
+        answer = catalogue.book_list(db, text=query, limit=limit, offset=offset, by_pinyin=True)
+    output.show(
+        answer.result,
+        json,
+        lambda page: render_books(
+            page,
+            answer.categories,
+            title=M.FIND_TITLE(query=query),
+            nothing=M.FIND_NOTHING(query=query),
+        ),
+    )
 
 
 @command(app, "add", "@book.add")
@@ -209,7 +205,7 @@ def add(
     json: Json = False,
 ) -> None:
     with state(ctx).store.write("book add") as db:
-        created = catalogue.add_book(
+        result = catalogue.book_add(
             db,
             force=force,
             title=title,
@@ -222,12 +218,11 @@ def add(
             copies=copies,
             note=note,
         )
-        # the answer is built before the change is saved: if it fails, nothing changed
-        boxes = catalogue.boxes_by_code(db)
-        rows = [catalogue.book_row(doc, boxes) for doc in created]
-    if json:
-        output.emit_json({"books": rows, "total": len(rows)})
-        return
+    output.show(result, json, _added)
+
+
+def _added(result: dict[str, Any]) -> None:
+    rows = result["books"]
     where = rows[0]["box"] or M.DEPOT_NAME()
     codes = rows[0]["code"] if len(rows) == 1 else f"{rows[0]['code']}–{rows[-1]['code']}"
     output.done(M.BOOK_ADDED(n=len(rows), codes=codes, title=rows[0]["title"], place=where))
@@ -238,12 +233,8 @@ def show(
     ctx: typer.Context, code: Code, show_contact: ShowContact = False, json: Json = False
 ) -> None:
     with state(ctx).store.read() as db:
-        book = catalogue.show_book(db, code, show_contact)
-        names = catalogue.categories(db)
-    if json:
-        output.emit_json(book)
-    else:
-        _render_one(book, names)
+        answer = catalogue.book_show(db, code, show_contact)
+    output.show(answer.result, json, lambda book: _render_one(book, answer.categories))
 
 
 @command(app, "edit", "@book.edit")
@@ -277,25 +268,23 @@ def edit(
     if box is not None and to_depot:
         raise Invalid(M.BOX_OR_DEPOT)
     with state(ctx).store.write("book edit") as db:
-        if not edits and box is None and not to_depot:
-            raise Invalid(M.NOTHING_TO_CHANGE)
-        book = catalogue.edit_book(db, code, **edits) if edits else catalogue.show_book(db, code)
-        if box is not None or to_depot:
-            book = catalogue.place_book(db, code, box, force=force, command="book edit")
-    if json:
-        output.emit_json(book)
-    else:
-        output.done(M.BOOK_EDITED(code=book["code"], title=book["title"], place=place(book)))
+        book = catalogue.book_edit(db, code, edits, box=box, to_depot=to_depot, force=force)
+    output.show(
+        book,
+        json,
+        lambda b: output.done(M.BOOK_EDITED(code=b["code"], title=b["title"], place=place(b))),
+    )
 
 
 @command(app, "history", "@book.history")
 def history(ctx: typer.Context, code: Code, json: Json = False) -> None:
     with state(ctx).store.read() as db:
-        book, events = catalogue.history(db, code)
-        names = {v["code"]: v["name"] for v in db.table("volunteers").all()}
-    if json:
-        output.emit_json({"book": book, "events": events, "total": len(events)})
-        return
+        answer = catalogue.book_history(db, code)
+    output.show(answer.result, json, lambda result: _render_history(result, answer.volunteers))
+
+
+def _render_history(result: dict[str, Any], names: dict[str, str]) -> None:
+    book, events = result["book"], result["events"]
     output.print_table(
         output.table(
             [M.COL_WHEN(), M.COL_ACTION(), M.COL_FROM(), M.COL_TO(), M.COL_BY(), M.COL_NOTE()],
@@ -326,10 +315,9 @@ def withdraw(
 ) -> None:
     with state(ctx).store.write("book withdraw") as db:
         book = catalogue.withdraw_book(db, code, reason)
-    if json:
-        output.emit_json(book)
-    else:
-        output.done(M.BOOK_WITHDRAWN(code=book["code"], title=book["title"]))
+    output.show(
+        book, json, lambda b: output.done(M.BOOK_WITHDRAWN(code=b["code"], title=b["title"]))
+    )
 
 
 @command(app, "found", "@book.found")
@@ -342,10 +330,11 @@ def found(
 ) -> None:
     with state(ctx).store.write("book found") as db:
         book = catalogue.found_book(db, code, box, force=force)
-    if json:
-        output.emit_json(book)
-    else:
-        output.done(M.BOOK_FOUND(code=book["code"], title=book["title"], place=place(book)))
+    output.show(
+        book,
+        json,
+        lambda b: output.done(M.BOOK_FOUND(code=b["code"], title=b["title"], place=place(b))),
+    )
 
 
 UPDATES_SHOWN = 100
@@ -362,63 +351,48 @@ def import_(
     json: Json = False,
 ) -> None:
     from lou_library import importing, transfer
+    from lou_library.book_import import import_books
 
     file = Path(source)
     with output.Progress(M.PROGRESS_IMPORT_READ(file=file.name), json=json) as progress:
         table = importing.read_table(file)  # read and parsed before the DB is locked
         transfer.check_size(table, large)  # an absurd size is refused before any work
         store = state(ctx).store
-        created: list[Book] = []
+
+        def before_saving(plan: ImportPlan) -> None:
+            progress.stage(M.PROGRESS_IMPORT_SAVE(books=plan.books))
+            store.backup("import")  # only once the import is known to go through
+
         progress.stage(M.PROGRESS_IMPORT_CHECK(rows=len(table.rows)))
         with store.read() if dry_run else store.write("book import") as db:
-            plan = transfer.plan_import(db, table)
-            if not again:
-                transfer.refuse_repeat(db, plan, file.name)
-            names = catalogue.categories(db)
-            if not dry_run and not plan.changes_nothing:
-                progress.stage(M.PROGRESS_IMPORT_SAVE(books=plan.books))
-                store.backup("import")  # only once the import is known to go through
-                created = transfer.apply_import(db, plan, file.name)
+            answer = import_books(
+                db, table, file.name, dry_run=dry_run, again=again, before_saving=before_saving
+            )
+    plan = answer.plan
     for column in plan.ignored_columns:
         output.warn(M.IMPORT_IGNORED_COLUMN(column=column))
     for row in table.repeated_headers:
         output.warn(M.IMPORT_REPEATED_HEADER(row=row))
     if table.sheets > 1:
         output.note(M.IMPORT_SHEET(sheet=table.sheet, n=table.sheets))
-    summary = {
-        "dry_run": dry_run,
-        "books": plan.books,
-        "rows": plan.rows,
-        "new_rows": plan.new_rows,
-        "updated": len(plan.updates),
-        "unchanged": plan.unchanged,
-        "updated_codes": [u.code for u in plan.updates],
-        "encoding": plan.encoding,
-        "sheet": table.sheet or None,
-        "repeated_headers": table.repeated_headers,
-        "by_box": dict(sorted(plan.by_box.items())),
-        "by_category": dict(sorted(plan.by_category.items())),
-        "ignored_columns": plan.ignored_columns,
-        "first": created[0]["code"] if created else None,
-        "last": created[-1]["code"] if created else None,
-    }
-    if json:
-        output.emit_json(summary)
-        return
-    _show_import_tables(plan, names, file)
-    counts = {"updated": len(plan.updates), "unchanged": plan.unchanged}
+    output.show(answer.result, json, lambda result: _imported(result, answer, file))
+
+
+def _imported(result: dict[str, Any], answer: ImportAnswer, file: Path) -> None:
+    plan = answer.plan
+    _show_import_tables(plan, answer.categories, file)
+    counts = {"updated": result["updated"], "unchanged": result["unchanged"]}
+    first, last = result["first"], result["last"]
     if plan.changes_nothing:
-        output.note(M.IMPORT_NOTHING_TO_DO(n=plan.rows))
-    elif dry_run:
-        output.note(M.IMPORT_DRY_RUN(new=plan.books, rows=plan.new_rows, **counts))
-    elif created:
+        output.note(M.IMPORT_NOTHING_TO_DO(n=result["rows"]))
+    elif result["dry_run"]:
+        output.note(M.IMPORT_DRY_RUN(new=result["books"], rows=result["new_rows"], **counts))
+    elif first is not None:
         output.done(
             M.IMPORT_DONE(
-                new=plan.books,
-                rows=plan.new_rows,
-                codes=created[0]["code"]
-                if len(created) == 1
-                else f"{created[0]['code']}–{created[-1]['code']}",
+                new=result["books"],
+                rows=result["new_rows"],
+                codes=first if first == last else f"{first}–{last}",
                 **counts,
             )
         )
@@ -483,23 +457,16 @@ def export(
 
 @command(categories_app, "list", "@category.list")
 def category_list(ctx: typer.Context, json: Json = False) -> None:
-    from collections import Counter
-
-    from lou_library.records import BOOKS, docs
-
     with state(ctx).store.read() as db:
-        names = catalogue.categories(db)
-        counts = Counter(
-            b["category"] for b in docs(db, BOOKS) if b["status"] != BookStatus.withdrawn
-        )
-    records = [{"key": k, "zh": zh, "en": en, "books": counts[k]} for k, (zh, en) in names.items()]
-    if json:
-        output.emit_json({"categories": records, "total": len(records)})
-        return
+        result = catalogue.category_list(db)
+    output.show(result, json, _render_categories)
+
+
+def _render_categories(result: dict[str, Any]) -> None:
     output.print_table(
         output.table(
             [M.COL_CODE(), "中文", "English", M.COL_BOOKS()],
-            [(r["key"], r["zh"], r["en"], r["books"]) for r in records],
+            [(r["key"], r["zh"], r["en"], r["books"]) for r in result["categories"]],
             right=[3],
             drop=[2],  # the English name
         )
@@ -516,10 +483,11 @@ def category_add(
 ) -> None:
     with state(ctx).store.write("book category add") as db:
         record = catalogue.add_category(db, key, zh, en)
-    if json:
-        output.emit_json(record)
-    else:
-        output.done(M.CATEGORY_ADDED(key=record["key"], zh=record["zh"], en=record["en"]))
+    output.show(
+        record,
+        json,
+        lambda c: output.done(M.CATEGORY_ADDED(key=c["key"], zh=c["zh"], en=c["en"])),
+    )
 
 
 def donate(
@@ -535,8 +503,9 @@ def donate(
     json: Json = False,
 ) -> None:
     with state(ctx).store.write("donate") as db:
-        created, over = catalogue.donate(
+        result = catalogue.donate_books(
             db,
+            show_contact=show_contact,
             box=box,
             title=title,
             author=author,
@@ -545,15 +514,14 @@ def donate(
             donor=donor,
             copies=copies,
         )
-        # the answer is built before the change is saved: if it fails, nothing changed
-        boxes = catalogue.boxes_by_code(db)
-        rows = [catalogue.book_row(doc, boxes, show_contact) for doc in created]
-    if json:
-        output.emit_json({"books": rows, "total": len(rows), "over_capacity": over})
-        return
+    output.show(result, json, _donated)
+
+
+def _donated(result: dict[str, Any]) -> None:
+    rows = result["books"]
     codes = rows[0]["code"] if len(rows) == 1 else f"{rows[0]['code']}–{rows[-1]['code']}"
     output.done(M.DONATED(n=len(rows), codes=codes, title=rows[0]["title"], box=rows[0]["box"]))
-    if over:
+    if result["over_capacity"]:
         output.warn(M.DONATE_OVER_CAPACITY(box=rows[0]["box"]))
 
 

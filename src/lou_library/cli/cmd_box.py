@@ -12,7 +12,6 @@ from lou_library import network
 from lou_library.cli import output
 from lou_library.cli.base import command, group, state, typed_words
 from lou_library.cli.common import Json, status_name
-from lou_library.schema import BookStatus
 
 app = group("@box")
 
@@ -72,11 +71,8 @@ def list_(
     json: Json = False,
 ) -> None:
     with state(ctx).store.read() as db:
-        boxes = network.list_boxes(db, site=site, status=status.value if status else None)
-    if json:
-        output.emit_json({"boxes": boxes, "total": len(boxes)})
-    else:
-        render_boxes(boxes, M.BOXES_TITLE(n=len(boxes)))
+        result = network.box_list(db, site=site, status=status.value if status else None)
+    output.show(result, json, lambda r: render_boxes(r["boxes"], M.BOXES_TITLE(n=r["total"])))
 
 
 @command(app, "add", "@box.add")
@@ -94,27 +90,25 @@ def add(
 ) -> None:
     with state(ctx).store.write("box add") as db:
         box = network.add_box(db, site, building, unit, capacity=capacity, note=note, code=code)
-    if json:
-        output.emit_json(box)
-    else:
-        output.done(
-            M.BOX_ADDED(
-                code=box["code"], site=box["site"], building=box["building"], unit=box["unit"]
-            )
-        )
+    output.show(box, json, _added)
+
+
+def _added(box: dict[str, Any]) -> None:
+    output.done(
+        M.BOX_ADDED(code=box["code"], site=box["site"], building=box["building"], unit=box["unit"])
+    )
 
 
 @command(app, "show", "@box.show")
 def show(ctx: typer.Context, code: Code, json: Json = False) -> None:
-    from lou_library.catalogue import list_books
+    from lou_library.catalogue import box_show
 
     with state(ctx).store.read() as db:
-        _, doc = network.get_box(db, code)
-        page = list_books(db, box=doc["code"], status=BookStatus.in_box, limit=network.MAX_CAPACITY)
-        box = network.box_row(doc, network.box_counts(db))
-    if json:
-        output.emit_json({**box, "contents": page.items})
-        return
+        box = box_show(db, code)
+    output.show(box, json, _render_box)
+
+
+def _render_box(box: dict[str, Any]) -> None:
     output.stdout().print(
         output.key_values(
             [
@@ -127,11 +121,11 @@ def show(ctx: typer.Context, code: Code, json: Json = False) -> None:
             ]
         )
     )
-    if page.items:
+    if box["contents"]:
         output.print_table(
             output.table(
                 [M.COL_CODE(), M.COL_TITLE(), M.COL_AUTHOR()],
-                [(b["code"], b["title"], b["author"]) for b in page.items],
+                [(b["code"], b["title"], b["author"]) for b in box["contents"]],
                 drop=[2],  # the author
             )
         )
@@ -160,27 +154,26 @@ def edit(
             note=note,
             status=status.value if status else None,
         )
-    if json:
-        output.emit_json(box)
-    else:
-        output.done(M.BOX_EDITED(code=box["code"]))
+    output.show(box, json, lambda b: output.done(M.BOX_EDITED(code=b["code"])))
 
 
 @command(app, "retire", "@box.retire")
 def retire(ctx: typer.Context, code: Code, json: Json = False) -> None:
     with state(ctx).store.write("box retire") as db:
-        box, moved = network.retire_box(db, code)
-    if json:
-        output.emit_json({**box, "moved_to_depot": moved})
-    else:
-        output.done(M.BOX_RETIRED_DONE(code=box["code"], n=len(moved)))
+        box = network.retire_box(db, code)
+    output.show(
+        box,
+        json,
+        lambda b: output.done(M.BOX_RETIRED_DONE(code=b["code"], n=len(b["moved_to_depot"]))),
+    )
 
 
 @command(app, "reactivate", "@box.reactivate")
 def reactivate(ctx: typer.Context, code: Code, json: Json = False) -> None:
     with state(ctx).store.write("box reactivate") as db:
         box = network.reactivate_box(db, code)
-    if json:
-        output.emit_json(box)
-    else:
-        output.done(M.BOX_REACTIVATED(code=box["code"], building=box["building"], unit=box["unit"]))
+    output.show(box, json, _reactivated)
+
+
+def _reactivated(box: dict[str, Any]) -> None:
+    output.done(M.BOX_REACTIVATED(code=box["code"], building=box["building"], unit=box["unit"]))

@@ -11,7 +11,6 @@ import typer
 from lou_library import report_messages as R
 from lou_library.cli import output
 from lou_library.cli.base import command, group, state
-from lou_library.errors import Invalid
 
 app = group("@labels")
 
@@ -53,19 +52,12 @@ def run(
     store = state(ctx).store
     store.guard_output(file)
     require_suffix(file, HTML, R.FORMAT_NAMES["html"])
-    pick = labels_rules.book_labels if kind == "books" else labels_rules.box_labels
     with store.read() as db:
-        found = pick(db, only or (), first)
-    if not found:
-        raise Invalid(R.LABELS_NONE, what=R.LABELS_WHAT[kind]())
+        found = labels_rules.chosen_labels(db, kind, only or (), first)
     with output.Progress(R.PROGRESS_LABELS(), len(found)) as progress:
-        page = labels_rules.labels_html(kind, found, layout, skip, done=progress.advance)
-    write_file(file, page.encode("utf-8"), private=False)
-    output.done(
-        R.LABELS_WRITTEN(
-            n=len(found), sheets=labels_rules.sheets_needed(len(found), layout, skip), path=file
-        )
-    )
+        page = labels_rules.label_page(kind, found, layout, skip, done=progress.advance)
+    write_file(file, page.html.encode("utf-8"), private=False)
+    output.done(R.LABELS_WRITTEN(n=page.labels, sheets=page.sheets, path=file))
 
 
 @command(app, "books", "@labels.books")

@@ -96,7 +96,7 @@ def ics(
         tasks = rotation.list_tasks(db, volunteer, open_only=True)
         lists = volunteer_view.pick_lists(db, tasks)
         if not lists:
-            name = find_volunteer(db, volunteer)[1]["name"] if volunteer else None
+            name = find_volunteer(db, volunteer)["name"] if volunteer else None
             who = M.CALENDAR_EMPTY_WHO(name=name) if name else ""
             raise Invalid(M.CALENDAR_EMPTY, who=who)
         payload = volunteer_view.calendar(db, lists)

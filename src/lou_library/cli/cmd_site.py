@@ -56,10 +56,7 @@ def render_sites(sites: list[dict[str, Any]]) -> None:
     )
 
 
-def _show(site: dict[str, Any], json: bool) -> None:
-    if json:
-        output.emit_json(site)
-        return
+def _render_site(site: dict[str, Any]) -> None:
     output.stdout().print(
         output.key_values(
             [
@@ -83,11 +80,8 @@ def list_(
     json: Json = False,
 ) -> None:
     with state(ctx).store.read() as db:
-        sites = network.list_sites(db, include_retired=all_)
-    if json:
-        output.emit_json({"sites": sites, "total": len(sites)})
-    else:
-        render_sites(sites)
+        result = network.site_list(db, include_retired=all_)
+    output.show(result, json, lambda r: render_sites(r["sites"]))
 
 
 @command(app, "add", "@site.add")
@@ -101,17 +95,14 @@ def add(
 ) -> None:
     with state(ctx).store.write("site add") as db:
         site = network.add_site(db, name, kind.value, code=code, note=note)
-    if json:
-        output.emit_json(site)
-    else:
-        output.done(M.SITE_ADDED(code=site["code"], name=site["name"]))
+    output.show(site, json, lambda s: output.done(M.SITE_ADDED(code=s["code"], name=s["name"])))
 
 
 @command(app, "show", "@site.show")
 def show(ctx: typer.Context, code: Code, json: Json = False) -> None:
     with state(ctx).store.read() as db:
-        site = network.site_row(db, network.get_site(db, code)[1])
-    _show(site, json)
+        site = network.site_show(db, code)
+    output.show(site, json, _render_site)
 
 
 @command(app, "edit", "@site.edit")
@@ -125,27 +116,22 @@ def edit(
 ) -> None:
     with state(ctx).store.write("site edit") as db:
         site = network.edit_site(db, code, name=name, kind=kind.value if kind else None, note=note)
-    if json:
-        output.emit_json(site)
-    else:
-        output.done(M.SITE_EDITED(code=site["code"], name=site["name"]))
+    output.show(site, json, lambda s: output.done(M.SITE_EDITED(code=s["code"], name=s["name"])))
 
 
 @command(app, "retire", "@site.retire")
 def retire(ctx: typer.Context, code: Code, json: Json = False) -> None:
     with state(ctx).store.write("site retire") as db:
         site = network.retire_site(db, code)
-    if json:
-        output.emit_json(site)
-    else:
-        output.done(M.SITE_RETIRED_DONE(code=site["code"], name=site["name"]))
+    output.show(
+        site, json, lambda s: output.done(M.SITE_RETIRED_DONE(code=s["code"], name=s["name"]))
+    )
 
 
 @command(app, "reactivate", "@site.reactivate")
 def reactivate(ctx: typer.Context, code: Code, json: Json = False) -> None:
     with state(ctx).store.write("site reactivate") as db:
         site = network.reactivate_site(db, code)
-    if json:
-        output.emit_json(site)
-    else:
-        output.done(M.SITE_REACTIVATED(code=site["code"], name=site["name"]))
+    output.show(
+        site, json, lambda s: output.done(M.SITE_REACTIVATED(code=s["code"], name=s["name"]))
+    )

@@ -86,7 +86,7 @@ def list_(
         tasks = rotation.list_tasks(db, volunteer, round_, open_only=not all_ and round_ is None)
         rows = rotation.task_rows(db, tasks)
         lists = volunteer_view.pick_lists(db, tasks) if (volunteer or target) else []
-        who = find_volunteer(db, volunteer)[1]["name"] if volunteer else ""
+        who = find_volunteer(db, volunteer)["name"] if volunteer else ""
     if target:
         path = Path(target)
         store.guard_output(path)

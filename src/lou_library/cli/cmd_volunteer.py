@@ -62,34 +62,34 @@ def render_volunteers(people: list[dict[str, Any]]) -> None:
     )
 
 
-def _emit(row: dict[str, Any], json: bool, done: Msg | None) -> None:
-    """Show a volunteer's row; writers build it before their change is saved, so a record
-    that cannot be shown stops the command while nothing has changed yet."""
-    if json:
-        output.emit_json(row)
-    elif done is not None:
-        output.done(done(code=row["code"], name=row["name"]))
-    else:
-        output.stdout().print(
-            output.key_values(
-                [
-                    (M.COL_CODE(), row["code"]),
-                    (M.COL_PERSON(), row["name"]),
-                    (M.COL_ROLE(), role_name(row["role"])),
-                    (M.COL_PARTY(), yes_no(row["party_member"])),
-                    (M.COL_PHONE(), row["phone"]),
-                    (M.COL_SITES(), ", ".join(row["sites"])),
-                    (M.COL_STATUS(), M.VOLUNTEER_STATUS_NAMES[row["status"]]()),
-                    (
-                        M.COL_AWAY(),
-                        "\n".join(
-                            f"{p['from']} – {p['to']}" + (f"  {p['reason']}" if p["reason"] else "")
-                            for p in row["away"]
-                        ),
+def _changed(change: network.VolunteerChange, json: bool, done: Msg) -> None:
+    """Show a changed volunteer's row (built before the change was saved), then warn of
+    their namesakes."""
+    output.show(change.row, json, lambda row: output.done(done(code=row["code"], name=row["name"])))
+    _warn_namesakes(change.namesakes)
+
+
+def _render_volunteer(row: dict[str, Any]) -> None:
+    output.stdout().print(
+        output.key_values(
+            [
+                (M.COL_CODE(), row["code"]),
+                (M.COL_PERSON(), row["name"]),
+                (M.COL_ROLE(), role_name(row["role"])),
+                (M.COL_PARTY(), yes_no(row["party_member"])),
+                (M.COL_PHONE(), row["phone"]),
+                (M.COL_SITES(), ", ".join(row["sites"])),
+                (M.COL_STATUS(), M.VOLUNTEER_STATUS_NAMES[row["status"]]()),
+                (
+                    M.COL_AWAY(),
+                    "\n".join(
+                        f"{p['from']} – {p['to']}" + (f"  {p['reason']}" if p["reason"] else "")
+                        for p in row["away"]
                     ),
-                ]
-            )
+                ),
+            ]
         )
+    )
 
 
 @command(app, "list", "@volunteer.list")
@@ -101,14 +101,10 @@ def list_(
     json: Json = False,
 ) -> None:
     with state(ctx).store.read() as db:
-        people = [
-            network.volunteer_row(p, show_contact)
-            for p in network.list_volunteers(db, site=site, include_retired=all_)
-        ]
-    if json:
-        output.emit_json({"volunteers": people, "total": len(people)})
-    else:
-        render_volunteers(people)
+        result = network.volunteer_list(
+            db, site=site, include_retired=all_, show_contact=show_contact
+        )
+    output.show(result, json, lambda r: render_volunteers(r["volunteers"]))
 
 
 @command(app, "add", "@volunteer.add")
@@ -123,13 +119,16 @@ def add(
     json: Json = False,
 ) -> None:
     with state(ctx).store.write("volunteer add") as db:
-        person = network.add_volunteer(
-            db, name, phone=phone, party_member=party_member, sites=site or [], role=role.value
+        change = network.volunteer_add(
+            db,
+            name,
+            phone=phone,
+            party_member=party_member,
+            sites=site or [],
+            role=role.value,
+            show_contact=show_contact,
         )
-        row = network.volunteer_row(person, show_contact)
-        others = network.namesakes(db, person)
-    _emit(row, json, M.VOLUNTEER_ADDED)
-    _warn_namesakes(others)
+    _changed(change, json, M.VOLUNTEER_ADDED)
 
 
 def _warn_namesakes(others: list[dict[str, Any]]) -> None:
@@ -143,8 +142,8 @@ def show(
     ctx: typer.Context, who: Who, show_contact: ShowContact = False, json: Json = False
 ) -> None:
     with state(ctx).store.read() as db:
-        _, person = network.find_volunteer(db, who)
-    _emit(network.volunteer_row(person, show_contact), json, None)
+        row = network.volunteer_show(db, who, show_contact)
+    output.show(row, json, _render_volunteer)
 
 
 @command(app, "edit", "@volunteer.edit")
@@ -164,19 +163,17 @@ def edit(
     json: Json = False,
 ) -> None:
     with state(ctx).store.write("volunteer edit") as db:
-        person = network.edit_volunteer(
+        change = network.volunteer_edit(
             db,
             who,
+            show_contact=show_contact,
             name=name,
             phone=phone,
             party_member=party_member,
             sites=site,
             role=role.value if role else None,
         )
-        row = network.volunteer_row(person, show_contact)
-        others = network.namesakes(db, person) if name is not None else []
-    _emit(row, json, M.VOLUNTEER_EDITED)
-    _warn_namesakes(others)
+    _changed(change, json, M.VOLUNTEER_EDITED)
 
 
 @command(app, "away", "@volunteer.away")
@@ -191,43 +188,34 @@ def away(
     cancel: Annotated[bool, typer.Option("--cancel", help="@opt.away_cancel")] = False,
     json: Json = False,
 ) -> None:
-    from lou_library.errors import Invalid
     from lou_library.schedule import parse_date
 
     first = parse_date(start, "--from")
     last = parse_date(end, "--to") if end is not None and not cancel else None
     with state(ctx).store.write("volunteer away") as db:
+        result = network.volunteer_away(db, who, first, last, reason, cancel=cancel)
+
+    def human(row: dict[str, Any]) -> None:
         if cancel:
-            person = network.cancel_away(db, who, first)
-            clashes: list[str] = []
-        else:
-            if last is None:
-                raise Invalid(M.AWAY_NEEDS_END)
-            person, clashes = network.add_away(db, who, first, last, reason)
-        row = network.volunteer_row(person)
-    if json:
-        output.emit_json({**row, "tasks_to_hand_over": clashes})
-        return
-    if cancel:
-        output.done(M.AWAY_CANCELLED(name=row["name"], start=first))
-        return
-    output.done(M.AWAY_ADDED(name=row["name"], start=first, end=last))
-    if clashes:
-        output.warn(M.AWAY_CLASHES(name=row["name"], n=len(clashes), tasks=", ".join(clashes)))
+            output.done(M.AWAY_CANCELLED(name=row["name"], start=first))
+            return
+        output.done(M.AWAY_ADDED(name=row["name"], start=first, end=last))
+        clashes = row["tasks_to_hand_over"]
+        if clashes:
+            output.warn(M.AWAY_CLASHES(name=row["name"], n=len(clashes), tasks=", ".join(clashes)))
+
+    output.show(result, json, human)
 
 
 @command(app, "retire", "@volunteer.retire")
 def retire(ctx: typer.Context, who: Who, json: Json = False) -> None:
     with state(ctx).store.write("volunteer retire") as db:
-        row = network.volunteer_row(network.retire_volunteer(db, who))
-    _emit(row, json, M.VOLUNTEER_RETIRED_DONE)
+        change = network.volunteer_retire(db, who)
+    _changed(change, json, M.VOLUNTEER_RETIRED_DONE)
 
 
 @command(app, "reactivate", "@volunteer.reactivate")
 def reactivate(ctx: typer.Context, who: Who, json: Json = False) -> None:
     with state(ctx).store.write("volunteer reactivate") as db:
-        person = network.reactivate_volunteer(db, who)
-        row = network.volunteer_row(person)
-        others = network.namesakes(db, person)
-    _emit(row, json, M.VOLUNTEER_REACTIVATED)
-    _warn_namesakes(others)
+        change = network.volunteer_reactivate(db, who)
+    _changed(change, json, M.VOLUNTEER_REACTIVATED)

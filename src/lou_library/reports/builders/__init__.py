@@ -37,7 +37,7 @@ def build_report(
     """Compute report ``name`` (one of :data:`REPORTS`) from one read of the DB."""
     if start and end and start > end:
         raise Invalid(R.REPORT_BAD_PERIOD, start=start, end=end)
-    site_doc = get_site(db, site)[1] if site else None
+    site_doc = get_site(db, site) if site else None
     options = Options(site_doc["code"] if site_doc else None, start, end, show_contact)
     report = BUILDERS[name](db, options)
     report.generated = clock.stamp()
