@@ -16,15 +16,30 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lou_library import clock, schema
 from lou_library import messages as M
 from lou_library.network import DEPOT
-from lou_library.records import BOOKS, BOXES, EVENTS, SITES, VOLUNTEERS, Doc, event, log, rows
+from lou_library.records import (
+    BOOKS,
+    BOXES,
+    EVENTS,
+    ROUNDS,
+    SITES,
+    TASKS,
+    VOLUNTEERS,
+    Doc,
+    event,
+    log,
+)
 from lou_library.schema import BookStatus, BoxStatus, EventKind, RoundStatus, SiteKind
 from lou_library.text import strip_unsafe, unsafe_chars
 from lou_library.tinyrepo import TinyRepository as Repository
+
+if TYPE_CHECKING:
+    from lou_library.repository import Key
+    from lou_library.schema import Event
 
 REPAIRABLE = {"orphan_book", "retired_box", "stray_box", "orphan_site", "bad_text"}
 
@@ -79,9 +94,11 @@ class _Findings:
     """The problems found so far, and the records the relational checks look at."""
 
     def __init__(self, db: Repository) -> None:
-        self.db = db
+        # the check looks at the whole network as the file holds it, records that do not
+        # fit their spec included (the repository's keyed look-ups assume they do)
+        self.data = db.document()
         self.problems: list[Problem] = []
-        misfits = schema.problems(db.storage.read() or {})
+        misfits = schema.problems(self.data)
         for misfit in misfits:
             self.add("bad_field", f"{misfit.table} {misfit.record}", misfit.message())
         self.skipped = schema.bad_records(misfits)
@@ -94,13 +111,14 @@ class _Findings:
     def docs(self, table: str) -> list[Doc]:
         """The well-formed records only."""
         bad = self.skipped.get(table, set())
-        return [doc for doc_id, doc in rows(self.db, table).items() if doc_id not in bad]
+        records: dict[str, Doc] = self.data.get(table) or {}
+        return [doc for doc_id, doc in records.items() if doc_id not in bad]
 
     def everything(self, table: str, key: str = "code") -> dict[Any, Doc]:
         """Every record by its key, well-formed or not: what others may point to."""
         return {
             doc.get(key): doc
-            for doc in rows(self.db, table).values()
+            for doc in (self.data.get(table) or {}).values()
             if type(doc.get(key)) in (str, int)
         }
 
@@ -178,8 +196,8 @@ def _check_volunteers(found: _Findings, sites: dict[Any, Doc], boxes: dict[Any, 
 
 def _check_tasks(found: _Findings, boxes: dict[Any, Doc]) -> None:
     people = found.everything(VOLUNTEERS)
-    rounds = found.everything("rounds", "number")
-    for task in found.docs("tasks"):
+    rounds = found.everything(ROUNDS, "number")
+    for task in found.docs(TASKS):
         where = [b for b in task.get("boxes", []) if b not in boxes]
         if task.get("volunteer") and task["volunteer"] not in people:
             found.add(
@@ -209,14 +227,29 @@ def _check_events(found: _Findings) -> None:
 def repair(db: Repository, problems: list[Problem]) -> int:
     """Fix the repairable problems (only those with one safe answer); return how many."""
     problems = [p for p in problems if p.repairable]
+    books, events = _repair_books(db, problems)
+    texts = _repair_texts(db, {p.record for p in problems if p.kind == "bad_text"})
+    log(db, events)
+    people = _repair_people(db, {p.record for p in problems if p.kind == "orphan_site"})
+    return books + people + texts
+
+
+def _found(db: Repository, table: str, codes: Iterable[str]) -> list[Doc]:
+    """The records of ``table`` with these codes (codes of no record are left out)."""
+    return [r for r in (db.get(table, code) for code in sorted(codes)) if r is not None]
+
+
+def _repair_books(db: Repository, problems: list[Problem]) -> tuple[int, list[Event]]:
+    """Books in a box that is gone or retired go to the depot; books out of a box forget
+    it. Returns how many books changed and their history entries."""
     books = {p.record for p in problems if p.kind in ("orphan_book", "retired_box")}
     strays = {p.record for p in problems if p.kind == "stray_box"}
     stamp = clock.stamp()
-    book_ids = [int(i) for i, b in rows(db, BOOKS).items() if b.get("code") in books | strays]
-    events = []
-
-    def fix_book(doc: Any) -> None:
-        if doc.get("code") in books:
+    events: list[Event] = []
+    changes: dict[Key, Doc] = {}
+    for doc in _found(db, BOOKS, books | strays):
+        fields: Doc = {}
+        if doc["code"] in books:
             events.append(
                 event(
                     EventKind.to_depot,
@@ -227,44 +260,44 @@ def repair(db: Repository, problems: list[Problem]) -> int:
                     at=stamp,
                 )
             )
-            doc["last_box"] = doc.get("box")
-            doc["status"] = BookStatus.in_depot
-        doc["box"] = None
+            fields = {"last_box": doc.get("box"), "status": BookStatus.in_depot}
+        changes[doc["code"]] = {**fields, "box": None}
+    db.update(BOOKS, changes)
+    return len(changes), events
 
-    if book_ids:
-        db.table(BOOKS).update(fix_book, doc_ids=book_ids)
-    texts = {p.record for p in problems if p.kind == "bad_text"}
-    fixed_texts = 0
+
+def _repair_texts(db: Repository, codes: set[str]) -> int:
+    """Control and bidi characters taken out of every text field of these records."""
+    fixed = 0
     for table in (SITES, BOXES, BOOKS, VOLUNTEERS):
-        ids = [int(i) for i, doc in rows(db, table).items() if doc.get("code", "?") in texts]
+        changes: dict[Key, Doc] = {
+            doc["code"]: {
+                name: strip_unsafe(value) for name, value in doc.items() if isinstance(value, str)
+            }
+            for doc in _found(db, table, codes)
+        }
+        db.update(table, changes)
+        fixed += len(changes)
+    return fixed
 
-        def fix_text(doc: Any) -> None:
-            for name, value in list(doc.items()):
-                if isinstance(value, str):
-                    doc[name] = strip_unsafe(value)
 
-        if ids:
-            db.table(table).update(fix_text, doc_ids=ids)
-            fixed_texts += len(ids)
-    log(db, events)
-    site_codes = [
-        c for c in (s.get("code") for s in rows(db, SITES).values()) if isinstance(c, str)
-    ]
-    box_sites = {b.get("site") for b in rows(db, BOXES).values()}
-    people = {p.record for p in problems if p.kind == "orphan_site"}
-    person_ids = [int(i) for i, v in rows(db, VOLUNTEERS).items() if v.get("code") in people]
-
-    def fix_person(doc: Any) -> None:
-        # a doubtful site (boxes still name it, or it looks like a typo) stays to be decided
-        doc["sites"] = [
-            s
-            for s in doc.get("sites", [])
-            if s in site_codes or _site_doubt(s, box_sites, site_codes)
-        ]
-
-    if person_ids:
-        db.table(VOLUNTEERS).update(fix_person, doc_ids=person_ids)
-    return len(book_ids) + len(person_ids) + fixed_texts
+def _repair_people(db: Repository, codes: set[str]) -> int:
+    """Sites that do not exist taken off these volunteers' lists; a doubtful site (boxes
+    still name it, or it looks like a typo) stays to be decided."""
+    site_codes = [c for c in (s.get("code") for s in db.all(SITES)) if isinstance(c, str)]
+    box_sites = {b.get("site") for b in db.all(BOXES)}
+    changes: dict[Key, Doc] = {
+        doc["code"]: {
+            "sites": [
+                s
+                for s in doc.get("sites", [])
+                if s in site_codes or _site_doubt(s, box_sites, site_codes)
+            ]
+        }
+        for doc in _found(db, VOLUNTEERS, codes)
+    }
+    db.update(VOLUNTEERS, changes)
+    return len(changes)
 
 
 # ------------------------------------------------------------------- the file's shape
@@ -300,17 +333,24 @@ def depth(value: object) -> int:
     return deepest
 
 
-def _undo_to_drop(data: dict[str, Any]) -> list[str]:
-    """Round records whose undo data is not needed: every round but the last applied one."""
-    rounds = data.get("rounds", {})
-    applied = [r.get("number") for r in rounds.values() if r.get("status") == RoundStatus.applied]
+def _undo_to_drop(rounds: Iterable[Doc]) -> list[Any]:
+    """The numbers of the rounds whose undo data is not needed: every round but the last
+    applied one."""
+    records = list(rounds)
+    applied = [r.get("number") for r in records if r.get("status") == RoundStatus.applied]
     last = max((n for n in applied if isinstance(n, int)), default=None)
     return [
-        key
-        for key, record in rounds.items()
+        record.get("number")
+        for record in records
         if "undo" in record
         and (record.get("number") != last or record.get("status") != RoundStatus.applied)
     ]
+
+
+def _nested_undo(record: Doc) -> bool:
+    """Earlier rounds nested in a round's undo data (schema 2)."""
+    undo = record.get("undo")
+    return isinstance(undo, dict) and "rounds" in undo
 
 
 def check_shape(db: Repository, file_size: int) -> list[Problem]:
@@ -318,16 +358,15 @@ def check_shape(db: Repository, file_size: int) -> list[Problem]:
     more than the last round, nesting deeper than the schema has, a padded file."""
     from lou_library.store import encode
 
-    data = db.storage.read() or {}
+    data = db.document()  # the shape of the whole file is the point
+    rounds = list((data.get(ROUNDS) or {}).values())
     problems: list[Problem] = []
-    stale = _undo_to_drop(data)
-    for key in stale:
-        number = data["rounds"][key].get("number")
+    stale = _undo_to_drop(rounds)
+    for number in stale:
         problems.append(Problem("stale_undo", str(number), M.CHECK_STALE_UNDO(number=number)))
-    for key, record in data.get("rounds", {}).items():
-        undo = record.get("undo")
-        if isinstance(undo, dict) and "rounds" in undo and key not in stale:
-            number = record.get("number")
+    for record in rounds:
+        number = record.get("number")
+        if _nested_undo(record) and number not in stale:
             problems.append(Problem("stale_undo", str(number), M.CHECK_NESTED_UNDO(number=number)))
     found = depth(data)
     encoded_size = len(encode(data))
@@ -351,16 +390,21 @@ def repair_shape(db: Repository, problems: list[Problem]) -> int:
     problems were fixed."""
     if not any(p.kind in STRUCTURE_KINDS for p in problems):
         return 0
-    data = db.storage.read() or {}
     changed = sum(1 for p in problems if p.kind == "padded_file")
-    for key in _undo_to_drop(data):
-        del data["rounds"][key]["undo"]
-        changed += 1
-    for record in data.get("rounds", {}).values():
-        undo = record.get("undo")
-        if isinstance(undo, dict) and undo.pop("rounds", None) is not None:
+    stale = set(_undo_to_drop(db.all(ROUNDS)))
+    new: dict[Key, Doc] = {}
+    for record in db.all(ROUNDS):
+        number: Any = record.get("number")
+        if number in stale:
+            new[number] = {k: v for k, v in record.items() if k != "undo"}
             changed += 1
-    db.storage.write(data)  # written by the repair's unit of work, compact
+        elif _nested_undo(record):
+            undo = record["undo"]
+            new[number] = {**record, "undo": {k: v for k, v in undo.items() if k != "rounds"}}
+            changed += undo["rounds"] is not None
+    db.replace(ROUNDS, new)
+    if not new:  # the repair's write makes a padded file compact all the same
+        db.load(db.document())
     return changed
 
 
