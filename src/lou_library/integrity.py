@@ -14,8 +14,9 @@ to decide, so they are only reported too.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lou_library import clock, schema
@@ -71,6 +72,50 @@ def _site_doubt(site: object, box_sites: set[Any], site_codes: list[str]) -> str
         return M.CHECK_SITE_STILL_USED(site=site)
     like = _mistyped(site, site_codes)
     return M.CHECK_MAYBE_TYPO(codes=", ".join(like)) if like else ""
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What ``lou db check`` found: the problems left (after the repairs, if any were
+    made), how many records were repaired, and the backup taken first."""
+
+    problems: list[Problem]
+    repaired: int = 0
+    backup: Path | None = None
+
+    def document(self, db_path: Path) -> dict[str, Any]:
+        """The result as ``--json`` prints it."""
+        return {
+            "db": str(db_path),
+            "ok": not self.problems,
+            "repaired": self.repaired,
+            "problems": [
+                {
+                    "kind": p.kind,
+                    "record": p.record,
+                    "message": p.message,
+                    "repairable": p.repairable,
+                }
+                for p in self.problems
+            ],
+        }
+
+
+def check_file(db: Repository, file_size: int) -> Checked:
+    """Every problem of the records and of the file's shape (``file_size``: the file's
+    size on disk, to tell a padded file)."""
+    return Checked(check(db) + check_shape(db, file_size))
+
+
+def check_and_repair(db: Repository, file_size: int, backup: Callable[[], Path]) -> Checked:
+    """Check, and when something can be repaired, call ``backup`` and repair it; the
+    problems returned are those left once the repair's compact write is done."""
+    problems = check_file(db, file_size).problems
+    if not any(p.repairable for p in problems):
+        return Checked(check_file(db, 0).problems)
+    saved = backup()
+    repaired = repair(db, problems) + repair_shape(db, problems)
+    return Checked(check_file(db, 0).problems, repaired, saved)
 
 
 def check(db: Repository) -> list[Problem]:
