@@ -153,7 +153,7 @@ class _Findings:
             message = f"{message}; {doubt}"
         self.problems.append(Problem(kind, str(record), message, safe=not doubt))
 
-    def docs(self, table: str) -> list[Doc]:
+    def well_formed(self, table: str) -> list[Doc]:
         """The well-formed records only."""
         bad = self.skipped.get(table, set())
         records: dict[str, Doc] = self.data.get(table) or {}
@@ -170,7 +170,7 @@ class _Findings:
 
 def _check_text(found: _Findings, table: str) -> None:
     """Text a terminal or an .xlsx cannot show truly."""
-    for doc in found.docs(table):
+    for doc in found.well_formed(table):
         for name, value in doc.items():
             bad = unsafe_chars(value) if isinstance(value, str) else ""
             if bad:
@@ -184,7 +184,7 @@ def _check_text(found: _Findings, table: str) -> None:
 
 
 def _check_codes(found: _Findings, table: str) -> None:
-    counts = Counter(doc.get("code") for doc in found.docs(table) if doc.get("code"))
+    counts = Counter(doc.get("code") for doc in found.well_formed(table) if doc.get("code"))
     for code, n in sorted(counts.items(), key=lambda kv: str(kv[0])):
         if n > 1:
             found.add("duplicate_code", code, M.CHECK_DUPLICATE(code=code, n=n))
@@ -193,7 +193,7 @@ def _check_codes(found: _Findings, table: str) -> None:
 def _check_boxes(found: _Findings, sites: dict[Any, Doc], boxes: dict[Any, Doc]) -> None:
     if sites.get(DEPOT, {}).get("kind") != SiteKind.depot:
         found.add("no_depot", DEPOT, M.CHECK_NO_DEPOT())
-    for record in sorted(found.docs(BOXES), key=lambda doc: str(doc["code"])):
+    for record in sorted(found.well_formed(BOXES), key=lambda doc: str(doc["code"])):
         if record["site"] not in sites:
             code = record["code"]
             found.add("orphan_box", code, M.CHECK_BOX_SITE(code=code, site=record["site"]))
@@ -205,14 +205,16 @@ def _check_books(found: _Findings, boxes: dict[Any, Doc]) -> None:
     A box or site code changed by hand leaves its books (or volunteers) pointing at the
     old code: moving them to the depot (or dropping the site) would lose where they are.
     So a missing code that looks like an existing one is reported, never repaired."""
-    filled = {b.get("box") for b in found.docs(BOOKS) if b.get("status") == BookStatus.in_box}
+    filled = {
+        b.get("box") for b in found.well_formed(BOOKS) if b.get("status") == BookStatus.in_box
+    }
     empty_boxes = [c for c in boxes if isinstance(c, str) and c not in filled]
 
     def box_doubt(box: object) -> str:
         like = _mistyped(box, empty_boxes)
         return M.CHECK_MAYBE_TYPO(codes=", ".join(like)) if like else ""
 
-    for book in found.docs(BOOKS):
+    for book in found.well_formed(BOOKS):
         code, status, box = book.get("code"), book.get("status"), book.get("box")
         if status == BookStatus.in_box:
             if box not in boxes:
@@ -228,7 +230,7 @@ def _check_volunteers(found: _Findings, sites: dict[Any, Doc], boxes: dict[Any, 
     a typo: see :func:`_check_books`)."""
     box_sites = {b.get("site") for b in boxes.values()}
     site_codes = [c for c in sites if isinstance(c, str)]
-    for person in found.docs(VOLUNTEERS):
+    for person in found.well_formed(VOLUNTEERS):
         for site in person.get("sites", []):
             if site not in sites:
                 found.add(
@@ -242,7 +244,7 @@ def _check_volunteers(found: _Findings, sites: dict[Any, Doc], boxes: dict[Any, 
 def _check_tasks(found: _Findings, boxes: dict[Any, Doc]) -> None:
     people = found.everything(VOLUNTEERS)
     rounds = found.everything(ROUNDS, "number")
-    for task in found.docs(TASKS):
+    for task in found.well_formed(TASKS):
         where = [b for b in task.get("boxes", []) if b not in boxes]
         if task.get("volunteer") and task["volunteer"] not in people:
             found.add(
@@ -264,7 +266,9 @@ def _check_tasks(found: _Findings, boxes: dict[Any, Doc]) -> None:
 
 def _check_events(found: _Findings) -> None:
     codes = found.everything(BOOKS)
-    unknown = Counter(e.get("book") for e in found.docs(EVENTS) if e.get("book") not in codes)
+    unknown = Counter(
+        e.get("book") for e in found.well_formed(EVENTS) if e.get("book") not in codes
+    )
     for code, n in sorted(unknown.items(), key=lambda kv: str(kv[0])):
         found.add("orphan_event", code, M.CHECK_EVENT_BOOK(code=code, n=n))
 
