@@ -53,6 +53,7 @@ def test_keyed_records_are_found_changed_and_removed_by_key(repo: Repository) ->
     repo.add(BOOKS, [_book("B00001"), _book("B00002", box="A-01", status="in_box")])
     assert repo.get(BOOKS, "B00002") == _book("B00002", box="A-01", status="in_box")
     assert repo.get(BOOKS, "B00003") is None
+    assert repo.get_many(BOOKS, ["B00002", "B00003"]) == {"B00002": repo.get(BOOKS, "B00002")}
     assert repo.keys(BOOKS) == ["B00001", "B00002"]
     assert repo.count(BOOKS) == 2
 

@@ -14,17 +14,33 @@ to decide, so they are only reported too.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from lou_library import clock, schema
 from lou_library import messages as M
 from lou_library.network import DEPOT
-from lou_library.records import BOOKS, BOXES, EVENTS, SITES, VOLUNTEERS, Doc, event, log, rows
+from lou_library.records import (
+    BOOKS,
+    BOXES,
+    EVENTS,
+    ROUNDS,
+    SITES,
+    TASKS,
+    VOLUNTEERS,
+    Doc,
+    event,
+    log,
+)
 from lou_library.schema import BookStatus, BoxStatus, EventKind, RoundStatus, SiteKind
 from lou_library.text import strip_unsafe, unsafe_chars
 from lou_library.tinyrepo import TinyRepository as Repository
+
+if TYPE_CHECKING:
+    from lou_library.repository import Key
+    from lou_library.schema import Event
 
 REPAIRABLE = {"orphan_book", "retired_box", "stray_box", "orphan_site", "bad_text"}
 
@@ -58,6 +74,50 @@ def _site_doubt(site: object, box_sites: set[Any], site_codes: list[str]) -> str
     return M.CHECK_MAYBE_TYPO(codes=", ".join(like)) if like else ""
 
 
+@dataclass(frozen=True)
+class Checked:
+    """What ``lou db check`` found: the problems left (after the repairs, if any were
+    made), how many records were repaired, and the backup taken first."""
+
+    problems: list[Problem]
+    repaired: int = 0
+    backup: Path | None = None
+
+    def document(self, db_path: Path) -> dict[str, Any]:
+        """The result as ``--json`` prints it."""
+        return {
+            "db": str(db_path),
+            "ok": not self.problems,
+            "repaired": self.repaired,
+            "problems": [
+                {
+                    "kind": p.kind,
+                    "record": p.record,
+                    "message": p.message,
+                    "repairable": p.repairable,
+                }
+                for p in self.problems
+            ],
+        }
+
+
+def check_file(db: Repository, file_size: int) -> Checked:
+    """Every problem of the records and of the file's shape (``file_size``: the file's
+    size on disk, to tell a padded file)."""
+    return Checked(check(db) + check_shape(db, file_size))
+
+
+def check_and_repair(db: Repository, file_size: int, backup: Callable[[], Path]) -> Checked:
+    """Check, and when something can be repaired, call ``backup`` and repair it; the
+    problems returned are those left once the repair's compact write is done."""
+    problems = check_file(db, file_size).problems
+    if not any(p.repairable for p in problems):
+        return Checked(check_file(db, 0).problems)
+    saved = backup()
+    repaired = repair(db, problems) + repair_shape(db, problems)
+    return Checked(check_file(db, 0).problems, repaired, saved)
+
+
 def check(db: Repository) -> list[Problem]:
     """Every inconsistency found: first each record that does not fit its spec (table,
     record, field, what was expected), then text a terminal or an .xlsx cannot show
@@ -79,9 +139,11 @@ class _Findings:
     """The problems found so far, and the records the relational checks look at."""
 
     def __init__(self, db: Repository) -> None:
-        self.db = db
+        # the check looks at the whole network as the file holds it, records that do not
+        # fit their spec included (the repository's keyed look-ups assume they do)
+        self.data = db.document()
         self.problems: list[Problem] = []
-        misfits = schema.problems(db.storage.read() or {})
+        misfits = schema.problems(self.data)
         for misfit in misfits:
             self.add("bad_field", f"{misfit.table} {misfit.record}", misfit.message())
         self.skipped = schema.bad_records(misfits)
@@ -91,23 +153,24 @@ class _Findings:
             message = f"{message}; {doubt}"
         self.problems.append(Problem(kind, str(record), message, safe=not doubt))
 
-    def docs(self, table: str) -> list[Doc]:
+    def well_formed(self, table: str) -> list[Doc]:
         """The well-formed records only."""
         bad = self.skipped.get(table, set())
-        return [doc for doc_id, doc in rows(self.db, table).items() if doc_id not in bad]
+        records: dict[str, Doc] = self.data.get(table) or {}
+        return [doc for doc_id, doc in records.items() if doc_id not in bad]
 
     def everything(self, table: str, key: str = "code") -> dict[Any, Doc]:
         """Every record by its key, well-formed or not: what others may point to."""
         return {
             doc.get(key): doc
-            for doc in rows(self.db, table).values()
+            for doc in (self.data.get(table) or {}).values()
             if type(doc.get(key)) in (str, int)
         }
 
 
 def _check_text(found: _Findings, table: str) -> None:
     """Text a terminal or an .xlsx cannot show truly."""
-    for doc in found.docs(table):
+    for doc in found.well_formed(table):
         for name, value in doc.items():
             bad = unsafe_chars(value) if isinstance(value, str) else ""
             if bad:
@@ -121,7 +184,7 @@ def _check_text(found: _Findings, table: str) -> None:
 
 
 def _check_codes(found: _Findings, table: str) -> None:
-    counts = Counter(doc.get("code") for doc in found.docs(table) if doc.get("code"))
+    counts = Counter(doc.get("code") for doc in found.well_formed(table) if doc.get("code"))
     for code, n in sorted(counts.items(), key=lambda kv: str(kv[0])):
         if n > 1:
             found.add("duplicate_code", code, M.CHECK_DUPLICATE(code=code, n=n))
@@ -130,7 +193,7 @@ def _check_codes(found: _Findings, table: str) -> None:
 def _check_boxes(found: _Findings, sites: dict[Any, Doc], boxes: dict[Any, Doc]) -> None:
     if sites.get(DEPOT, {}).get("kind") != SiteKind.depot:
         found.add("no_depot", DEPOT, M.CHECK_NO_DEPOT())
-    for record in sorted(found.docs(BOXES), key=lambda doc: str(doc["code"])):
+    for record in sorted(found.well_formed(BOXES), key=lambda doc: str(doc["code"])):
         if record["site"] not in sites:
             code = record["code"]
             found.add("orphan_box", code, M.CHECK_BOX_SITE(code=code, site=record["site"]))
@@ -142,14 +205,16 @@ def _check_books(found: _Findings, boxes: dict[Any, Doc]) -> None:
     A box or site code changed by hand leaves its books (or volunteers) pointing at the
     old code: moving them to the depot (or dropping the site) would lose where they are.
     So a missing code that looks like an existing one is reported, never repaired."""
-    filled = {b.get("box") for b in found.docs(BOOKS) if b.get("status") == BookStatus.in_box}
+    filled = {
+        b.get("box") for b in found.well_formed(BOOKS) if b.get("status") == BookStatus.in_box
+    }
     empty_boxes = [c for c in boxes if isinstance(c, str) and c not in filled]
 
     def box_doubt(box: object) -> str:
         like = _mistyped(box, empty_boxes)
         return M.CHECK_MAYBE_TYPO(codes=", ".join(like)) if like else ""
 
-    for book in found.docs(BOOKS):
+    for book in found.well_formed(BOOKS):
         code, status, box = book.get("code"), book.get("status"), book.get("box")
         if status == BookStatus.in_box:
             if box not in boxes:
@@ -165,7 +230,7 @@ def _check_volunteers(found: _Findings, sites: dict[Any, Doc], boxes: dict[Any, 
     a typo: see :func:`_check_books`)."""
     box_sites = {b.get("site") for b in boxes.values()}
     site_codes = [c for c in sites if isinstance(c, str)]
-    for person in found.docs(VOLUNTEERS):
+    for person in found.well_formed(VOLUNTEERS):
         for site in person.get("sites", []):
             if site not in sites:
                 found.add(
@@ -178,8 +243,8 @@ def _check_volunteers(found: _Findings, sites: dict[Any, Doc], boxes: dict[Any, 
 
 def _check_tasks(found: _Findings, boxes: dict[Any, Doc]) -> None:
     people = found.everything(VOLUNTEERS)
-    rounds = found.everything("rounds", "number")
-    for task in found.docs("tasks"):
+    rounds = found.everything(ROUNDS, "number")
+    for task in found.well_formed(TASKS):
         where = [b for b in task.get("boxes", []) if b not in boxes]
         if task.get("volunteer") and task["volunteer"] not in people:
             found.add(
@@ -201,7 +266,9 @@ def _check_tasks(found: _Findings, boxes: dict[Any, Doc]) -> None:
 
 def _check_events(found: _Findings) -> None:
     codes = found.everything(BOOKS)
-    unknown = Counter(e.get("book") for e in found.docs(EVENTS) if e.get("book") not in codes)
+    unknown = Counter(
+        e.get("book") for e in found.well_formed(EVENTS) if e.get("book") not in codes
+    )
     for code, n in sorted(unknown.items(), key=lambda kv: str(kv[0])):
         found.add("orphan_event", code, M.CHECK_EVENT_BOOK(code=code, n=n))
 
@@ -209,14 +276,29 @@ def _check_events(found: _Findings) -> None:
 def repair(db: Repository, problems: list[Problem]) -> int:
     """Fix the repairable problems (only those with one safe answer); return how many."""
     problems = [p for p in problems if p.repairable]
+    books, events = _repair_books(db, problems)
+    texts = _repair_texts(db, {p.record for p in problems if p.kind == "bad_text"})
+    log(db, events)
+    people = _repair_people(db, {p.record for p in problems if p.kind == "orphan_site"})
+    return books + people + texts
+
+
+def _found(db: Repository, table: str, codes: Iterable[str]) -> list[Doc]:
+    """The records of ``table`` with these codes (codes of no record are left out)."""
+    return [r for r in (db.get(table, code) for code in sorted(codes)) if r is not None]
+
+
+def _repair_books(db: Repository, problems: list[Problem]) -> tuple[int, list[Event]]:
+    """Books in a box that is gone or retired go to the depot; books out of a box forget
+    it. Returns how many books changed and their history entries."""
     books = {p.record for p in problems if p.kind in ("orphan_book", "retired_box")}
     strays = {p.record for p in problems if p.kind == "stray_box"}
     stamp = clock.stamp()
-    book_ids = [int(i) for i, b in rows(db, BOOKS).items() if b.get("code") in books | strays]
-    events = []
-
-    def fix_book(doc: Any) -> None:
-        if doc.get("code") in books:
+    events: list[Event] = []
+    changes: dict[Key, Doc] = {}
+    for doc in _found(db, BOOKS, books | strays):
+        fields: Doc = {}
+        if doc["code"] in books:
             events.append(
                 event(
                     EventKind.to_depot,
@@ -227,44 +309,44 @@ def repair(db: Repository, problems: list[Problem]) -> int:
                     at=stamp,
                 )
             )
-            doc["last_box"] = doc.get("box")
-            doc["status"] = BookStatus.in_depot
-        doc["box"] = None
+            fields = {"last_box": doc.get("box"), "status": BookStatus.in_depot}
+        changes[doc["code"]] = {**fields, "box": None}
+    db.update(BOOKS, changes)
+    return len(changes), events
 
-    if book_ids:
-        db.table(BOOKS).update(fix_book, doc_ids=book_ids)
-    texts = {p.record for p in problems if p.kind == "bad_text"}
-    fixed_texts = 0
+
+def _repair_texts(db: Repository, codes: set[str]) -> int:
+    """Control and bidi characters taken out of every text field of these records."""
+    fixed = 0
     for table in (SITES, BOXES, BOOKS, VOLUNTEERS):
-        ids = [int(i) for i, doc in rows(db, table).items() if doc.get("code", "?") in texts]
+        changes: dict[Key, Doc] = {
+            doc["code"]: {
+                name: strip_unsafe(value) for name, value in doc.items() if isinstance(value, str)
+            }
+            for doc in _found(db, table, codes)
+        }
+        db.update(table, changes)
+        fixed += len(changes)
+    return fixed
 
-        def fix_text(doc: Any) -> None:
-            for name, value in list(doc.items()):
-                if isinstance(value, str):
-                    doc[name] = strip_unsafe(value)
 
-        if ids:
-            db.table(table).update(fix_text, doc_ids=ids)
-            fixed_texts += len(ids)
-    log(db, events)
-    site_codes = [
-        c for c in (s.get("code") for s in rows(db, SITES).values()) if isinstance(c, str)
-    ]
-    box_sites = {b.get("site") for b in rows(db, BOXES).values()}
-    people = {p.record for p in problems if p.kind == "orphan_site"}
-    person_ids = [int(i) for i, v in rows(db, VOLUNTEERS).items() if v.get("code") in people]
-
-    def fix_person(doc: Any) -> None:
-        # a doubtful site (boxes still name it, or it looks like a typo) stays to be decided
-        doc["sites"] = [
-            s
-            for s in doc.get("sites", [])
-            if s in site_codes or _site_doubt(s, box_sites, site_codes)
-        ]
-
-    if person_ids:
-        db.table(VOLUNTEERS).update(fix_person, doc_ids=person_ids)
-    return len(book_ids) + len(person_ids) + fixed_texts
+def _repair_people(db: Repository, codes: set[str]) -> int:
+    """Sites that do not exist taken off these volunteers' lists; a doubtful site (boxes
+    still name it, or it looks like a typo) stays to be decided."""
+    site_codes = [c for c in (s.get("code") for s in db.all(SITES)) if isinstance(c, str)]
+    box_sites = {b.get("site") for b in db.all(BOXES)}
+    changes: dict[Key, Doc] = {
+        doc["code"]: {
+            "sites": [
+                s
+                for s in doc.get("sites", [])
+                if s in site_codes or _site_doubt(s, box_sites, site_codes)
+            ]
+        }
+        for doc in _found(db, VOLUNTEERS, codes)
+    }
+    db.update(VOLUNTEERS, changes)
+    return len(changes)
 
 
 # ------------------------------------------------------------------- the file's shape
@@ -300,17 +382,24 @@ def depth(value: object) -> int:
     return deepest
 
 
-def _undo_to_drop(data: dict[str, Any]) -> list[str]:
-    """Round records whose undo data is not needed: every round but the last applied one."""
-    rounds = data.get("rounds", {})
-    applied = [r.get("number") for r in rounds.values() if r.get("status") == RoundStatus.applied]
+def _undo_to_drop(rounds: Iterable[Doc]) -> list[Any]:
+    """The numbers of the rounds whose undo data is not needed: every round but the last
+    applied one."""
+    records = list(rounds)
+    applied = [r.get("number") for r in records if r.get("status") == RoundStatus.applied]
     last = max((n for n in applied if isinstance(n, int)), default=None)
     return [
-        key
-        for key, record in rounds.items()
+        record.get("number")
+        for record in records
         if "undo" in record
         and (record.get("number") != last or record.get("status") != RoundStatus.applied)
     ]
+
+
+def _nested_undo(record: Doc) -> bool:
+    """Earlier rounds nested in a round's undo data (schema 2)."""
+    undo = record.get("undo")
+    return isinstance(undo, dict) and "rounds" in undo
 
 
 def check_shape(db: Repository, file_size: int) -> list[Problem]:
@@ -318,16 +407,15 @@ def check_shape(db: Repository, file_size: int) -> list[Problem]:
     more than the last round, nesting deeper than the schema has, a padded file."""
     from lou_library.store import encode
 
-    data = db.storage.read() or {}
+    data = db.document()  # the shape of the whole file is the point
+    rounds = list((data.get(ROUNDS) or {}).values())
     problems: list[Problem] = []
-    stale = _undo_to_drop(data)
-    for key in stale:
-        number = data["rounds"][key].get("number")
+    stale = _undo_to_drop(rounds)
+    for number in stale:
         problems.append(Problem("stale_undo", str(number), M.CHECK_STALE_UNDO(number=number)))
-    for key, record in data.get("rounds", {}).items():
-        undo = record.get("undo")
-        if isinstance(undo, dict) and "rounds" in undo and key not in stale:
-            number = record.get("number")
+    for record in rounds:
+        number = record.get("number")
+        if _nested_undo(record) and number not in stale:
             problems.append(Problem("stale_undo", str(number), M.CHECK_NESTED_UNDO(number=number)))
     found = depth(data)
     encoded_size = len(encode(data))
@@ -351,16 +439,21 @@ def repair_shape(db: Repository, problems: list[Problem]) -> int:
     problems were fixed."""
     if not any(p.kind in STRUCTURE_KINDS for p in problems):
         return 0
-    data = db.storage.read() or {}
     changed = sum(1 for p in problems if p.kind == "padded_file")
-    for key in _undo_to_drop(data):
-        del data["rounds"][key]["undo"]
-        changed += 1
-    for record in data.get("rounds", {}).values():
-        undo = record.get("undo")
-        if isinstance(undo, dict) and undo.pop("rounds", None) is not None:
+    stale = set(_undo_to_drop(db.all(ROUNDS)))
+    new: dict[Key, Doc] = {}
+    for record in db.all(ROUNDS):
+        number: Any = record.get("number")
+        if number in stale:
+            new[number] = {k: v for k, v in record.items() if k != "undo"}
             changed += 1
-    db.storage.write(data)  # written by the repair's unit of work, compact
+        elif _nested_undo(record):
+            undo = record["undo"]
+            new[number] = {**record, "undo": {k: v for k, v in undo.items() if k != "rounds"}}
+            changed += undo["rounds"] is not None
+    db.replace(ROUNDS, new)
+    if not new:  # the repair's write makes a padded file compact all the same
+        db.load(db.document())
     return changed
 
 

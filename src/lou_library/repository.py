@@ -71,6 +71,10 @@ class Repository(Protocol):
         """The record with this key, or None."""
         ...
 
+    def get_many(self, table: str, keys: Iterable[Key]) -> dict[Key, Doc]:
+        """The records with these keys (the ones that exist), in one query."""
+        ...
+
     def where(self, table: str, field: str, value: Any) -> list[Doc]:
         """The records whose ``field`` equals ``value`` (a box's books, a round's tasks)."""
         ...

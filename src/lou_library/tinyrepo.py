@@ -99,6 +99,14 @@ class TinyRepository:
         row_id = self._row_id(table, key)
         return None if row_id is None else self._rows(table)[row_id]
 
+    def get_many(self, table: str, keys: Iterable[Key]) -> dict[Key, Doc]:
+        found = {}
+        for key in keys:
+            record = self.get(table, key)
+            if record is not None:
+                found[key] = record
+        return found
+
     def where(self, table: str, field: str, value: Any) -> list[Doc]:
         return [record for record in self._rows(table).values() if record.get(field) == value]
 

@@ -24,7 +24,7 @@ import hashlib
 import io
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -60,7 +60,8 @@ from lou_library.errors import Conflict, Invalid, LouError
 from lou_library.i18n import Msg
 from lou_library.importing import ParsedTable, clean_cell
 from lou_library.network import DEPOT, DEPOT_NAME, box_counts
-from lou_library.records import BOOKS, SITES, Doc, by_code, docs, normalise_code, rows
+from lou_library.records import BOOKS, SITES, Doc, normalise_code
+from lou_library.repository import Key
 from lou_library.schema import Audience, Book, BookStatus, Condition, Source, vocabulary_of
 from lou_library.text import clean, fold, require
 from lou_library.tinyrepo import TinyRepository as Repository
@@ -82,7 +83,6 @@ IMPORT_RECORDS_KEPT = 1_000
 @dataclass
 class BookUpdate:
     code: str
-    doc_id: int
     title: str
     changes: Doc
     row: int
@@ -131,7 +131,7 @@ def content_digest(table: ParsedTable) -> str:
 
 
 def earlier_import(db: Repository, digest: str) -> Doc | None:
-    for record in docs(db, IMPORTS):
+    for _, record in db.entries(IMPORTS):
         if record.get("sha256") == digest:
             return record
     return None
@@ -154,20 +154,20 @@ def refuse_repeat(db: Repository, plan: ImportPlan, file: str) -> None:
 def remember_import(db: Repository, plan: ImportPlan, file: str) -> None:
     """Keep a compact record of an import that wrote something; the oldest go beyond
     :data:`IMPORT_RECORDS_KEPT`."""
-    table = db.table(IMPORTS)
-    table.insert(
-        {
-            "sha256": plan.digest,
-            "on": clock.stamp()[:10],
-            "file": clean_cell(file)[-100:],
-            "rows": plan.rows,
-            "books": plan.books,
-            "updated": len(plan.updates),
-        }
-    )
-    ids = sorted(int(i) for i in rows(db, IMPORTS))
-    if len(ids) > IMPORT_RECORDS_KEPT:
-        table.remove(doc_ids=ids[: len(ids) - IMPORT_RECORDS_KEPT])
+    record = {
+        "sha256": plan.digest,
+        "on": clock.stamp()[:10],
+        "file": clean_cell(file)[-100:],
+        "rows": plan.rows,
+        "books": plan.books,
+        "updated": len(plan.updates),
+    }
+    db.add(IMPORTS, [record])
+    if db.count(IMPORTS) > IMPORT_RECORDS_KEPT:
+        # the repository cannot drop a log's oldest entries: keep the newest, renumbered
+        kept = [dict(e) for _, e in db.entries(IMPORTS)][-IMPORT_RECORDS_KEPT:]
+        db.truncate(IMPORTS, 0)
+        db.add(IMPORTS, kept)
 
 
 def _copies(text: str) -> int:
@@ -444,7 +444,7 @@ def _new_copy(values: dict[str, str], ctx: _Context) -> BookSpec:
 def _update_row(
     values: dict[str, str],
     row: int,
-    books: dict[str, tuple[int, Doc]],
+    books: Mapping[Key, Doc],
     seen: dict[str, int],
     ctx: _Context,
 ) -> BookUpdate | None:
@@ -455,9 +455,9 @@ def _update_row(
     if code in seen:
         raise Invalid(M.IMPORT_CODE_TWICE, code=code, other=seen[code])
     seen[code] = row
-    doc_id, doc = books[code]
+    doc = books[code]
     changes = _update_of(values, doc, ctx)
-    return BookUpdate(code, doc_id, doc["title"], changes, row) if changes else None
+    return BookUpdate(code, doc["title"], changes, row) if changes else None
 
 
 def _reject(problems: list[str]) -> NoReturn:
@@ -470,9 +470,10 @@ def _reject(problems: list[str]) -> NoReturn:
 
 def plan_import(db: Repository, table: ParsedTable) -> ImportPlan:
     """Check every row; raise one error listing all bad rows, or return what would change."""
-    site_names = {fold(d["name"]): d["code"] for d in docs(db, SITES) if d.get("name")}
+    site_names = {fold(d["name"]): d["code"] for d in db.all(SITES) if d.get("name")}
     ctx = _Context(categories(db), all_boxes(db), table.columns, site_names)
-    books = by_code(db, BOOKS)
+    named = (r.values.get("code", "") for r in table.rows)
+    books = db.get_many(BOOKS, {normalise_code(unneutralise(c)) for c in named if c})
     specs: list[BookSpec] = []
     updates: list[BookUpdate] = []
     unchanged = 0
@@ -561,7 +562,7 @@ def export_books(db: Repository, path: Path, show_contact: bool = False) -> int:
     if suffix not in (".csv", ".json"):
         raise Invalid(M.EXPORT_KIND, path=path)
     boxes = all_boxes(db)
-    books = sorted(docs(db, BOOKS), key=lambda d: code_order(d["code"]))
+    books = sorted(db.all(BOOKS), key=lambda d: code_order(d["code"]))
     records = [book_row(doc, boxes, show_contact) for doc in books]
     if suffix == ".json":
         payload = orjson.dumps(

@@ -9,13 +9,14 @@ from __future__ import annotations
 import hashlib
 import html
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, timedelta
 
 from lou_library import clock, i18n
 from lou_library import messages as M
 from lou_library.network import DEPOT
-from lou_library.records import BOOKS, BOXES, SITES, VOLUNTEERS, docs, rows
+from lou_library.records import BOOKS, BOXES, SITES, VOLUNTEERS, Doc
 from lou_library.rotation import ROUNDS, TASKS, last_round, task_state, with_stops
 from lou_library.tinyrepo import TinyRepository as Repository
 
@@ -78,17 +79,20 @@ def where(code: str) -> str:
 
 
 def pick_lists(db: Repository, tasks: list[dict[str, object]]) -> list[PickList]:
-    titles = {b["code"]: b["title"] for b in docs(db, BOOKS)}
-    places = {b["code"]: f"{b['building']} {b['unit']}" for b in docs(db, BOXES)}
-    sites = {s["code"]: s["name"] for s in docs(db, SITES)}
-    people = {v["code"]: v["name"] for v in docs(db, VOLUNTEERS)}
     rounds = {int(task["round"]) for task in tasks}  # type: ignore[call-overload]
+    others = [t for number in sorted(rounds) for t in db.where(TASKS, "round", number)]
+    titles = _names(db, BOOKS, _books_of(tasks), "title")
+    places = {
+        b["code"]: f"{b['building']} {b['unit']}"
+        for b in _records(db, BOXES, (s["box"] for t in tasks for s in t["stops"]))  # type: ignore[attr-defined]
+    }
+    sites = _names(db, SITES, (t["site"] for t in tasks), "name")
+    people = _names(db, VOLUNTEERS, (t.get("volunteer") for t in [*tasks, *others]), "name")
     walks: dict[int, dict[str, tuple[int, str]]] = defaultdict(dict)
-    for other in docs(db, TASKS):
-        if other["round"] in rounds:
-            name = people.get(other.get("volunteer") or "", "")
-            for box in other["boxes"]:
-                walks[other["round"]][box] = (int(other["id"]), name)
+    for other in others:
+        name = people.get(other.get("volunteer") or "", "")
+        for box in other["boxes"]:
+            walks[other["round"]][box] = (int(other["id"]), name)
     today = clock.today()
     found = []
     for task in tasks:
@@ -124,6 +128,24 @@ def pick_lists(db: Repository, tasks: list[dict[str, object]]) -> list[PickList]
     return found
 
 
+def _records(db: Repository, table: str, codes: Iterable[object]) -> list[Doc]:
+    """The records of these codes, each once (codes of no record left out)."""
+    found = (db.get(table, code) for code in dict.fromkeys(codes) if isinstance(code, str))
+    return [record for record in found if record is not None]
+
+
+def _names(db: Repository, table: str, codes: Iterable[object], field: str) -> dict[str, str]:
+    return {r["code"]: r[field] for r in _records(db, table, codes)}
+
+
+def _books_of(tasks: list[dict[str, object]]) -> Iterable[str]:
+    """Every book the tasks' stops take out or put in."""
+    for task in tasks:
+        for stop in task["stops"]:  # type: ignore[attr-defined]
+            for book, _ in [*stop["take_out"], *stop["put_in"]]:
+                yield book
+
+
 def grouped(items: list[PickItem]) -> dict[str, list[PickItem]]:
     """Items by the box they go to or come from, in first-seen order."""
     groups: dict[str, list[PickItem]] = defaultdict(list)
@@ -139,16 +161,12 @@ def notice(db: Repository, round_number: int | None = None) -> str:
     """Plain text for the volunteers' group chat: the round's date, then one line each."""
     from lou_library.errors import NotFound
 
-    record = (
-        next((r for r in docs(db, ROUNDS) if r["number"] == round_number), None)
-        if round_number is not None
-        else last_round(db)
-    )
+    record = db.get(ROUNDS, round_number) if round_number is not None else last_round(db)
     if record is None and round_number is None:
         raise NotFound(M.NO_ROUNDS)
     if record is None:
         raise NotFound(M.NO_ROUND, number=round_number)
-    tasks = with_stops(db, [t for t in docs(db, TASKS) if t["round"] == record["number"]])
+    tasks = with_stops(db, db.where(TASKS, "round", record["number"]))
     lists = pick_lists(db, tasks)
     day = date.fromisoformat(record["date"])
     lines = [
@@ -218,7 +236,7 @@ def calendar(db: Repository, lists: list[PickList]) -> bytes:
     before (18:00). Event UIDs are stable, so importing again updates, not duplicates."""
     from icalendar import Alarm, Calendar, Event
 
-    meta = rows(db, "_meta")["1"]
+    meta = db.meta()
     identity = hashlib.sha1(str(meta.get("created_at", "")).encode()).hexdigest()[:10]
     cal = Calendar()
     cal.add("prodid", "-//lou-library//楼道图书角//ZH")

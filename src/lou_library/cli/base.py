@@ -207,7 +207,7 @@ def _misfit(ctx: Any) -> str | None:
     store = state(ctx).store
     try:
         with store.read(validate=False) as db:
-            found = schema.problems(db.storage.read() or {})
+            found = schema.problems(db.document())
     except (LouError, OSError):
         return None
     if not found:

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from contextlib import nullcontext
-from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -16,30 +15,22 @@ from lou_library.cli.common import Json
 from lou_library.errors import Invalid
 
 if TYPE_CHECKING:
-    from lou_library.integrity import Problem
-    from lou_library.store import Store
+    from lou_library.integrity import Checked
+    from lou_library.store import BackupInfo, Store
 
 app = group("@db")
 
 
-def _check(store: Store, repair: bool) -> tuple[list[Problem], int, Path | None]:
+def _check(store: Store, repair: bool) -> Checked:
     """The file's problems (those left after the repairs, if asked), how many records were
     repaired, and the backup taken first."""
     from lou_library import integrity
 
-    repaired, saved = 0, None
     if repair:
         with store.write("db check --repair", validate=False) as db:
-            problems = integrity.check(db) + integrity.check_shape(db, store.size())
-            if any(p.repairable for p in problems):
-                saved = store.backup("repair")
-                repaired = integrity.repair(db, problems) + integrity.repair_shape(db, problems)
-            # what is left once the repair's compact write is done
-            problems = integrity.check(db) + integrity.check_shape(db, 0)
-    else:
-        with store.read(validate=False) as db:
-            problems = integrity.check(db) + integrity.check_shape(db, store.size())
-    return problems, repaired, saved
+            return integrity.check_and_repair(db, store.size(), lambda: store.backup("repair"))
+    with store.read(validate=False) as db:
+        return integrity.check_file(db, store.size())
 
 
 @command(app, "check", "@db.check")
@@ -51,27 +42,12 @@ def check(
     store = state(ctx).store
     # The problems' messages go into --json in English, whatever the interface language.
     with i18n.speaking("en") if json else nullcontext():
-        problems, repaired, saved = _check(store, repair)
-    if json:
-        output.emit_json(
-            {
-                "db": str(store.path),
-                "ok": not problems,
-                "repaired": repaired,
-                "problems": [
-                    {
-                        "kind": p.kind,
-                        "record": p.record,
-                        "message": p.message,
-                        "repairable": p.repairable,
-                    }
-                    for p in problems
-                ],
-            }
-        )
-    else:
+        checked = _check(store, repair)
+    problems, saved = checked.problems, checked.backup
+
+    def human(_: object) -> None:
         if saved is not None:
-            output.done(M.CHECK_REPAIRED(n=repaired, path=saved))
+            output.done(M.CHECK_REPAIRED(n=checked.repaired, path=saved))
         elif repair and problems:
             output.note(M.CHECK_NOTHING_TO_REPAIR())
         if problems:
@@ -82,6 +58,8 @@ def check(
                     title=M.CHECK_TITLE(path=store.path),
                 )
             )
+
+    output.show(checked.document(store.path), json, human)
     # Exit codes: 0 the file is sound (after the repairs, if any were saved); 1 problems
     # and nothing changed; 3 repairs were saved but problems are left for a person.
     if problems and saved is not None:
@@ -114,6 +92,24 @@ def _reason(reason: str) -> str:
     return M.BACKUP_REASONS[key]() if key in M.BACKUP_REASONS else reason
 
 
+def _backup_list(backups: list[BackupInfo]) -> dict[str, Any]:
+    """The backups, newest first, as ``--json`` prints them."""
+    return {
+        "backups": [
+            {
+                "name": b.path.name,
+                "created": b.created,
+                "reason": b.reason,
+                "size": b.size,
+                "number": b.number,
+                "legacy": b.legacy,
+            }
+            for b in reversed(backups)
+        ],
+        "total": len(backups),
+    }
+
+
 @command(app, "restore", "@db.restore")
 def restore(
     ctx: typer.Context,
@@ -124,53 +120,39 @@ def restore(
     store = state(ctx).store
     backups = store.backups()
     if name is None and not latest:
-        if json:
-            output.emit_json(
-                {
-                    "backups": [
-                        {
-                            "name": b.path.name,
-                            "created": b.created,
-                            "reason": b.reason,
-                            "size": b.size,
-                            "number": b.number,
-                            "legacy": b.legacy,
-                        }
+
+        def listing(_: object) -> None:
+            if not backups:
+                output.note(M.NO_BACKUPS(folder=store.backup_dir))
+                return
+            output.print_table(
+                output.table(
+                    [
+                        M.COL_BACKUP(),
+                        M.COL_CREATED(),
+                        M.COL_REASON(),
+                        M.COL_BOOKS_IN_BACKUP(),
+                        M.COL_SIZE(),
+                    ],
+                    [
+                        (
+                            b.path.name,
+                            b.created,
+                            _reason(b.reason) + (M.BACKUP_LEGACY() if b.legacy else ""),
+                            _books_text(store.backup_books(b.path)),
+                            output.size_text(b.size),
+                        )
                         for b in reversed(backups)
                     ],
-                    "total": len(backups),
-                }
+                    title=M.BACKUPS_TITLE(folder=store.backup_dir),
+                    right=[3, 4],
+                    keep=[0, 1, 4],
+                    drop=[3, 2, 4],  # books, reason, size
+                )
             )
-            return
-        if not backups:
-            output.note(M.NO_BACKUPS(folder=store.backup_dir))
-            return
-        output.print_table(
-            output.table(
-                [
-                    M.COL_BACKUP(),
-                    M.COL_CREATED(),
-                    M.COL_REASON(),
-                    M.COL_BOOKS_IN_BACKUP(),
-                    M.COL_SIZE(),
-                ],
-                [
-                    (
-                        b.path.name,
-                        b.created,
-                        _reason(b.reason) + (M.BACKUP_LEGACY() if b.legacy else ""),
-                        _books_text(store.backup_books(b.path)),
-                        output.size_text(b.size),
-                    )
-                    for b in reversed(backups)
-                ],
-                title=M.BACKUPS_TITLE(folder=store.backup_dir),
-                right=[3, 4],
-                keep=[0, 1, 4],
-                drop=[3, 2, 4],  # books, reason, size
-            )
-        )
-        output.note(M.RESTORE_HOW())
+            output.note(M.RESTORE_HOW())
+
+        output.show(_backup_list(backups), json, listing)
         return
     if name is None:
         latest_one = store.latest_backup()
@@ -180,18 +162,18 @@ def restore(
     else:
         chosen = store.find_backup(name)
     saved = store.restore(chosen.path)
-    if json:
-        output.emit_json(
-            {
-                "restored": chosen.path.name,
-                "db": str(store.path),
-                "backed_up": saved.name if saved else None,
-            }
-        )
-        return
-    if saved:
-        output.note(M.BACKED_UP(path=saved))
-    output.done(M.RESTORED(name=chosen.path.name, path=store.path))
+
+    def restored(_: object) -> None:
+        if saved:
+            output.note(M.BACKED_UP(path=saved))
+        output.done(M.RESTORED(name=chosen.path.name, path=store.path))
+
+    result = {
+        "restored": chosen.path.name,
+        "db": str(store.path),
+        "backed_up": saved.name if saved else None,
+    }
+    output.show(result, json, restored)
 
 
 @command(app, "migrate", "@db.migrate")

@@ -12,7 +12,6 @@ from lou_library import messages as M
 from lou_library.cli import output
 from lou_library.cli.base import command, state
 from lou_library.cli.common import Json, status_name
-from lou_library.schema import BookStatus, BoxStatus, Role, SiteKind, Status
 from lou_library.store import SCHEMA_VERSION, Store
 
 
@@ -73,59 +72,29 @@ def _counts(summary: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-# the statuses a total counts
-HELD = (BookStatus.in_box, BookStatus.in_depot, BookStatus.not_seen, BookStatus.lost)
-
-
 def summarise(store: Store) -> dict[str, Any]:
     """What ``lou info`` shows: where the DB is and what it holds."""
-    from collections import Counter
-
-    from lou_library.records import BOOKS, BOXES, SITES, VOLUNTEERS, docs
-    from lou_library.rotation import next_round as upcoming
+    from lou_library import overview
 
     with store.read() as db:
-        coming = upcoming(db)
-        next_round = {"round": coming.number, "date": coming.date.isoformat()}
-        sites = [
-            s
-            for s in docs(db, SITES)
-            if s["kind"] != SiteKind.depot and s["status"] == Status.active
-        ]
-        boxes = Counter(b["status"] for b in docs(db, BOXES))
-        books = Counter(b["status"] for b in docs(db, BOOKS))
-        people = [v for v in docs(db, VOLUNTEERS) if v["status"] == Status.active]
+        found = overview.counts(db)
     return {
         "db": str(store.path),
         "size": store.path.stat().st_size,
         "schema_version": SCHEMA_VERSION,
-        "sites": {
-            "total": len(sites),
-            "compound": sum(s["kind"] == SiteKind.compound for s in sites),
-            "yard": sum(s["kind"] == SiteKind.yard for s in sites),
-        },
-        "boxes": {
-            "total": boxes[BoxStatus.active] + boxes[BoxStatus.repair],
-            **dict(sorted(boxes.items())),
-        },
-        # The books held, as the inventory report counts them: the parts add up to the
-        # total; withdrawn copies are counted apart, never in a total.
-        "books": {
-            "total": sum(books.get(s, 0) for s in HELD),
-            **{s.value: books.get(s, 0) for s in HELD},
-        },
-        "withdrawn": books.get(BookStatus.withdrawn, 0),
-        "volunteers": {
-            "total": len(people),
-            "party_members": sum(bool(v["party_member"]) for v in people),
-            "administrators": sum(v["role"] == Role.administrator for v in people),
-        },
+        "sites": found["sites"],
+        "boxes": found["boxes"],
+        "books": found["books"],
+        "withdrawn": found["withdrawn"],
+        "volunteers": found["volunteers"],
         "backups": len(store.backups()),
-        "next_round": next_round,
+        "next_round": found["next_round"],
     }
 
 
 def render_info(summary: dict[str, Any]) -> None:
+    from lou_library.overview import HELD
+
     books = summary["books"]
     book_parts = M.LIST_SEPARATOR().join(f"{status_name(s)} {books[s]}" for s in HELD)
     people = summary["volunteers"]
@@ -168,11 +137,7 @@ def render_info(summary: dict[str, Any]) -> None:
 
 
 def info(ctx: typer.Context, json: Json = False) -> None:
-    summary = summarise(state(ctx).store)
-    if json:
-        output.emit_json(summary)
-    else:
-        render_info(summary)
+    output.show(summarise(state(ctx).store), json, render_info)
 
 
 def _clear_old_demos(keep_hours: float = 1.0) -> None:
@@ -206,11 +171,12 @@ def demo(ctx: typer.Context, json: Json = False) -> None:
         sites = list_sites(db)
         plan = rotation.plan_document(rotation.plan_round(db))
         names = site_names(db)
-    if json:
-        output.emit_json({"info": summary, "sites": sites, "plan": plan})
-        return
-    output.note(M.DEMO_INTRO(path=store.path))
-    render_info(summary)
-    render_sites(sites)
-    render_plan(plan, names)
-    output.note(M.DEMO_NEXT(path=store.path))
+
+    def human(result: dict[str, Any]) -> None:
+        output.note(M.DEMO_INTRO(path=store.path))
+        render_info(result["info"])
+        render_sites(result["sites"])
+        render_plan(result["plan"], names)
+        output.note(M.DEMO_NEXT(path=store.path))
+
+    output.show({"info": summary, "sites": sites, "plan": plan}, json, human)

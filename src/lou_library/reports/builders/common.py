@@ -12,7 +12,7 @@ from lou_library import report_messages as R
 from lou_library.catalogue import categories
 from lou_library.i18n import Msg
 from lou_library.network import DEPOT
-from lou_library.records import BOXES, SITES, Doc, docs
+from lou_library.records import BOXES, SITES, Doc
 from lou_library.reports.model import Column, Section, Value
 from lou_library.rotation import task_books, with_stops
 from lou_library.tinyrepo import TinyRepository as Repository
@@ -48,8 +48,8 @@ class Network:
 
 
 def read_network(db: Repository) -> Network:
-    sites = {s["code"]: s for s in docs(db, SITES)}
-    boxes = {b["code"]: b for b in docs(db, BOXES)}
+    sites = {s["code"]: s for s in db.all(SITES)}
+    boxes = {b["code"]: b for b in db.all(BOXES)}
     return Network(sites, boxes, {code: b["site"] for code, b in boxes.items()})
 
 

@@ -8,7 +8,7 @@ from lou_library import messages as M
 from lou_library import report_messages as R
 from lou_library.catalogue import code_order
 from lou_library.network import DEPOT
-from lou_library.records import BOOKS, EVENTS, Doc, docs
+from lou_library.records import BOOKS, EVENTS, Doc
 from lou_library.reports.builders.common import Options, category_labels, in_period, read_network
 from lou_library.reports.model import Chart, Column, Figure, Report, Section, Value
 from lou_library.tinyrepo import TinyRepository as Repository
@@ -20,14 +20,14 @@ def donations(db: Repository, options: Options) -> Report:
     labels = category_labels(db)
     donated_into = {
         str(e["book"]): str(e["to"])
-        for e in docs(db, EVENTS)
+        for _, e in db.entries(EVENTS)
         if e.get("action") == "donated" and e.get("to")
     }
     groups: dict[tuple[str, str, str], list[Doc]] = defaultdict(list)
     months: dict[str, list[Doc]] = defaultdict(list)
     listed: list[list[Value]] = []
     chosen: list[Doc] = []
-    for book in sorted(docs(db, BOOKS), key=lambda b: code_order(b["code"])):
+    for book in sorted(db.all(BOOKS), key=lambda b: code_order(b["code"])):
         if book.get("source") != "donation":
             continue
         day = str(book.get("added_on") or "")

@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 from lou_library import messages as M
 from lou_library import report_messages as R
 from lou_library.errors import Invalid
-from lou_library.records import BOOKS, docs
+from lou_library.records import BOOKS
 from lou_library.reports.builders.common import (
     HELD,
     Options,
@@ -30,7 +30,7 @@ def inventory(db: Repository, options: Options) -> Report:
     by_site: dict[str, Counter[str]] = defaultdict(Counter)
     by_category: dict[str, Counter[str]] = defaultdict(Counter)
     in_box: Counter[str] = Counter()
-    for book in docs(db, BOOKS):
+    for book in db.all(BOOKS):
         where = book_site(book, net.box_site)
         if options.site and where != options.site:
             continue

@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 from lou_library import messages as M
 from lou_library import report_messages as R
 from lou_library.catalogue import code_order
-from lou_library.records import BOOKS, EVENTS, docs
+from lou_library.records import BOOKS, EVENTS
 from lou_library.reports.builders.common import (
     Options,
     book_site,
@@ -24,7 +24,7 @@ from lou_library.tinyrepo import TinyRepository as Repository
 def _last_seen(db: Repository) -> dict[str, str]:
     """Book code -> day of its latest ``not_seen`` event."""
     found: dict[str, str] = {}
-    for record in docs(db, EVENTS):
+    for _, record in db.entries(EVENTS):
         if record.get("action") == "not_seen":
             day = str(record["at"])[:10]
             if day > found.get(record["book"], ""):
@@ -37,10 +37,10 @@ def missing(db: Repository, options: Options) -> Report:
     net = read_network(db)
     labels = category_labels(db)
     seen_events = _last_seen(db)
-    round_dates = {int(r["number"]): str(r["date"]) for r in docs(db, ROUNDS)}
+    round_dates = {int(r["number"]): str(r["date"]) for r in db.all(ROUNDS)}
     found: list[list[Value]] = []
     per_site: dict[str, Counter[str]] = defaultdict(Counter)
-    for book in docs(db, BOOKS):
+    for book in db.all(BOOKS):
         if book["status"] not in ("not_seen", "lost"):
             continue
         where = book_site(book, net.box_site)

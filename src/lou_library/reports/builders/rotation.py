@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 from lou_library import clock
 from lou_library import messages as M
 from lou_library import report_messages as R
-from lou_library.records import Doc, docs
+from lou_library.records import Doc
 from lou_library.reports.builders.common import (
     Options,
     books_carried,
@@ -27,7 +27,7 @@ def rotation(db: Repository, options: Options) -> Report:
     rounds = sorted(
         (
             r
-            for r in docs(db, ROUNDS)
+            for r in db.all(ROUNDS)
             if r.get("status", "applied") == "applied"
             and in_period(r["date"], options.start, options.end)
         ),
@@ -35,9 +35,7 @@ def rotation(db: Repository, options: Options) -> Report:
     )
     numbers = {int(r["number"]) for r in rounds}
     tasks = [
-        t
-        for t in docs(db, TASKS)
-        if t["round"] in numbers and options.site in (None, t.get("site"))
+        t for t in db.all(TASKS) if t["round"] in numbers and options.site in (None, t.get("site"))
     ]
     by_round: dict[int, list[Doc]] = defaultdict(list)
     by_site: dict[str, list[Doc]] = defaultdict(list)

@@ -8,7 +8,7 @@ from lou_library import clock
 from lou_library import messages as M
 from lou_library import report_messages as R
 from lou_library.catalogue import code_order
-from lou_library.records import VOLUNTEERS, Doc, docs
+from lou_library.records import VOLUNTEERS, Doc
 from lou_library.reports.builders.common import Options, books_carried, in_period, sum_columns
 from lou_library.reports.model import Column, Figure, Report, Section, Value
 from lou_library.rotation import TASKS, task_state
@@ -21,7 +21,7 @@ def volunteers(db: Repository, options: Options) -> Report:
     today = clock.today()
     tasks = [
         t
-        for t in docs(db, TASKS)
+        for t in db.all(TASKS)
         if in_period(t.get("date"), options.start, options.end)
         and options.site in (None, t.get("site"))
     ]
@@ -32,7 +32,7 @@ def volunteers(db: Repository, options: Options) -> Report:
             per_person[task["volunteer"]].append(task)
     people_rows: list[list[Value]] = []
     groups: dict[str, list[tuple[Doc, list[Doc]]]] = {"party": [], "others": []}
-    for person in sorted(docs(db, VOLUNTEERS), key=lambda v: code_order(v["code"])):
+    for person in sorted(db.all(VOLUNTEERS), key=lambda v: code_order(v["code"])):
         mine = per_person.get(person["code"], [])
         done = [t for t in mine if t["status"] == "done"]
         serves = options.site is None or options.site in person.get("sites", [])
