@@ -26,7 +26,7 @@ from pathlib import Path
 
 from lou_library import rotation
 from lou_library.catalogue import donate, found_book
-from lou_library.records import BOOKS, BOXES, docs
+from lou_library.records import BOOKS, BOXES
 from lou_library.store import Store
 
 
@@ -71,14 +71,14 @@ def age(path: Path, how: Aging) -> Aged:
                 missing = [b for b in books if rng.random() < how.loss]
                 rotation.complete_task(db, task["id"], missing=missing, listed=task)
         with store.write("book found") as db:
-            for code in [b["code"] for b in docs(db, BOOKS) if b["status"] == "not_seen"]:
+            for code in [b["code"] for b in db.all(BOOKS) if b["status"] == "not_seen"]:
                 if rng.random() < how.returns:
                     found_book(db, code, None)
         with store.write("donate") as db:
-            boxes = [b["code"] for b in docs(db, BOXES) if b["status"] == "active"]
+            boxes = [b["code"] for b in db.all(BOXES) if b["status"] == "active"]
             for n in range(how.donations):
                 donate(db, box=rng.choice(boxes), title=f"捐赠图书 {plan.number}-{n + 1}")
     with store.read() as db:
-        copies = len(list(docs(db, BOOKS)))
+        copies = len(list(db.all(BOOKS)))
     backups = sum(b.size for b in store.backups())
     return Aged(how.rounds, store.size(), backups, copies)

@@ -13,7 +13,7 @@ from lou_library import rotation
 from lou_library.catalogue import add_book
 from lou_library.demo import empty_document
 from lou_library.network import add_box, add_site, add_volunteer
-from lou_library.records import BOOKS, docs
+from lou_library.records import BOOKS
 from lou_library.store import encode
 from lou_library.tinyrepo import TinyRepository
 from tests.conftest import Lou
@@ -298,9 +298,9 @@ def test_rounds_never_create_duplicate_or_lose_a_book_and_undo_is_exact(
 
     db = _build(spec)
     day = date(2026, 12, 5)
-    capacity = {b["code"]: b["capacity"] for b in docs(db, "boxes")}
+    capacity = {b["code"]: b["capacity"] for b in db.all("boxes")}
     for share in spec["missing"]:
-        before_books = {b["code"]: dict(b) for b in docs(db, BOOKS)}
+        before_books = {b["code"]: dict(b) for b in db.all(BOOKS)}
         try:
             plan = rotation.plan_round(db, on=day)
         except Exception as exc:  # only a network with no box in use may refuse
@@ -308,7 +308,7 @@ def test_rounds_never_create_duplicate_or_lose_a_book_and_undo_is_exact(
             return
         snapshot = _snapshot(db)
         rotation.apply_round(db, plan)
-        after = {b["code"]: b for b in docs(db, BOOKS)}
+        after = {b["code"]: b for b in db.all(BOOKS)}
         assert set(after) == set(before_books)  # nothing created, nothing lost
         moved = [m[0] for m in plan.moves]
         assert len(moved) == len(set(moved))  # no book moves twice in a round

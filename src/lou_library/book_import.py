@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from lou_library.catalogue import categories
 from lou_library.records import Doc
-from lou_library.tinyrepo import TinyRepository as Repository
+from lou_library.repository import Repository
 
 if TYPE_CHECKING:
     from lou_library.importing import ParsedTable

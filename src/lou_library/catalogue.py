@@ -35,7 +35,7 @@ from lou_library.records import (
     round_legs,
     set_counter,
 )
-from lou_library.repository import Key
+from lou_library.repository import Key, Repository
 from lou_library.schema import (
     Audience,
     Book,
@@ -49,7 +49,6 @@ from lou_library.schema import (
     vocabulary_of,
 )
 from lou_library.text import clean, fold, pinyin_keys, require
-from lou_library.tinyrepo import TinyRepository as Repository
 
 STATUSES = vocabulary_of(BookStatus)  # the vocabularies live in lou_library.schema
 ON_SHELF = (BookStatus.in_box.value, BookStatus.in_depot.value)

@@ -26,6 +26,7 @@ from lou_library.records import (
     normalise_code,
     round_legs,
 )
+from lou_library.repository import Repository
 from lou_library.rotation import (
     ROUNDS,
     TASKS,
@@ -35,7 +36,6 @@ from lou_library.rotation import (
     task_books,
 )
 from lou_library.schema import EventKind, TaskAmendment, TaskStatus
-from lou_library.tinyrepo import TinyRepository as Repository
 
 COMMAND = "task done --amend"
 # someone had the book in hand

@@ -18,10 +18,9 @@ from lou_library.catalogue import BookSpec, categories, check_spec, create_books
 from lou_library.errors import Invalid
 from lou_library.network import add_box, add_site, add_volunteer, depot_record
 from lou_library.records import SITES
+from lou_library.repository import Repository
 from lou_library.schema import BoxStatus
-from lou_library.store import RawData, new_document
-from lou_library.tinyrepo import TinyRepository
-from lou_library.tinyrepo import TinyRepository as Repository
+from lou_library.store import RawData, in_memory, new_document
 
 FILL = 0.8
 
@@ -45,15 +44,14 @@ def _read(name: str) -> list[dict[str, str]]:
 
 def empty_document() -> RawData:
     """A new DB with its one permanent site, the depot."""
-    db = TinyRepository.in_memory(new_document())
+    db = in_memory(new_document())
     db.add(SITES, [depot_record()])
     return db.document()
 
 
 def build_demo() -> RawData:
     """The whole demo DB, built in memory through the same rules as the commands."""
-    # the embedded repository, in memory: the demo becomes a file, never a server's tables
-    db = TinyRepository.in_memory(empty_document())
+    db = in_memory(empty_document())
     for row in _read("sites.csv"):
         add_site(db, row["name"], row["kind"], code=row["code"], note=row.get("note"))
     capacity: dict[str, int] = {}

@@ -34,9 +34,9 @@ from lou_library.records import (
     event,
     log,
 )
+from lou_library.repository import Repository
 from lou_library.schema import BookStatus, BoxStatus, EventKind, RoundStatus, SiteKind
 from lou_library.text import strip_unsafe, unsafe_chars
-from lou_library.tinyrepo import TinyRepository as Repository
 
 if TYPE_CHECKING:
     from lou_library.repository import Key

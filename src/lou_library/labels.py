@@ -23,9 +23,9 @@ from lou_library.catalogue import code_order
 from lou_library.errors import Invalid
 from lou_library.i18n import Msg
 from lou_library.records import BOOKS, BOXES, SITES, Doc, find
+from lou_library.repository import Repository
 from lou_library.schema import BookStatus, BoxStatus
 from lou_library.text import split_list
-from lou_library.tinyrepo import TinyRepository as Repository
 
 PAGE_WIDTH = 210.0  # A4, millimetres
 PAGE_HEIGHT = 297.0

@@ -33,6 +33,7 @@ from lou_library.records import (
     normalise_code,
     suggest,
 )
+from lou_library.repository import Repository
 from lou_library.schema import (
     Away,
     BookStatus,
@@ -56,7 +57,6 @@ from lou_library.text import (
     require,
     split_list,
 )
-from lou_library.tinyrepo import TinyRepository as Repository
 
 DEPOT = "DEPOT"
 DEPOT_NAME = "社区图书室"

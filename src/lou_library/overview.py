@@ -6,8 +6,8 @@ from collections import Counter
 from typing import Any
 
 from lou_library.records import BOOKS, BOXES, SITES, VOLUNTEERS
+from lou_library.repository import Repository
 from lou_library.schema import BookStatus, BoxStatus, Role, SiteKind, Status
-from lou_library.tinyrepo import TinyRepository as Repository
 
 # the statuses a total counts
 HELD = (BookStatus.in_box, BookStatus.in_depot, BookStatus.not_seen, BookStatus.lost)

@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from lou_library import clock, store
+from lou_library import clock
 from lou_library.errors import NotFound
 from lou_library.i18n import Msg
 from lou_library.repository import (
@@ -31,7 +31,6 @@ from lou_library.repository import (
     Repository,
 )
 from lou_library.schema import EventKind
-from lou_library.tinyrepo import TinyRepository
 
 if TYPE_CHECKING:
     from lou_library.schema import Event
@@ -53,36 +52,9 @@ __all__ = [
 ]
 
 
-# TRANSITION: rows, docs, by_code, find_code, patch, last_id and append name records by
-# the TinyDB row id or read its document; they go once no rule calls them.
-
-
-def rows(db: TinyRepository, table: str) -> Mapping[str, Doc]:
-    """``doc_id -> document`` for a table, without copying. Treat it as read-only."""
-    data = db.storage.read() or {}
-    return data.get(table, {})
-
-
-def docs(db: TinyRepository, table: str) -> Iterable[Doc]:
-    return rows(db, table).values()
-
-
 def normalise_code(text: str) -> str:
     """Codes are typed in many ways: ``zj-a03``, full-width ``ＺＪ－Ａ03``, with spaces."""
     return unicodedata.normalize("NFKC", text).strip().upper().replace(" ", "")
-
-
-def by_code(db: TinyRepository, table: str) -> dict[str, tuple[int, Doc]]:
-    return {doc["code"]: (int(doc_id), doc) for doc_id, doc in rows(db, table).items()}
-
-
-def find_code(db: TinyRepository, table: str, code: str, missing: Msg) -> tuple[int, Doc]:
-    """The record with this code, or NotFound with the closest codes as suggestions."""
-    wanted = normalise_code(code)
-    for doc_id, doc in rows(db, table).items():
-        if doc.get("code") == wanted:
-            return int(doc_id), doc
-    raise NotFound(missing, code=code, hint=suggest(wanted, (d["code"] for d in docs(db, table))))
 
 
 def find(db: Repository, table: str, code: str, missing: Msg) -> Doc:
@@ -168,47 +140,9 @@ def event(
     return record
 
 
-Changes = Mapping[str, Mapping[str, Any]] | Mapping[int, Mapping[str, Any]]
-
-
-def patch(db: TinyRepository, table: str, changes: Changes) -> None:
-    """Change some fields of some records (by doc id), in place in the unit of work.
-
-    TinyDB's ``update`` rebuilds the whole table for every call, so a command changing
-    one book at a time paid for the whole catalogue each time (100,000 books: about
-    30 ms a book); this touches only the records named. Nothing here uses TinyDB's query
-    cache, the one thing an in-place change could leave stale.
-    """
-    if not changes:
-        return
-    data = db.storage.read() or {}
-    records = data[table]
-    for doc_id, fields in changes.items():
-        records[str(doc_id)].update(fields)
-    db.storage.write(data)
-
-
-def last_id(db: TinyRepository, table: str) -> int:
-    """The largest doc id of a table (0: empty); see :func:`lou_library.store.last_id`."""
-    return store.last_id(db.storage.read() or {}, table)
-
-
 def last_event(db: Repository) -> int:
     """The number of the newest history entry (0: none)."""
     return db.last_number(EVENTS)
-
-
-def append(db: TinyRepository, table: str, records: Sequence[Mapping[str, Any]]) -> None:
-    """Add records after the last one, in place in the unit of work (TinyDB's insert
-    rebuilds the whole table: 0.06 s per `book add` at 100,000 books), without parsing a
-    table no rule has read (the history, at 100,000 books after a year, is 24 MB of
-    text and 190 MB in memory). Only this function adds books and history entries, so
-    TinyDB's own id counter for them never goes stale."""
-    if not records:
-        return
-    data = db.storage.read() or {}
-    store.append_records(data, table, records)
-    db.storage.write(data)
 
 
 def log(db: Repository, events: Sequence[Event]) -> None:

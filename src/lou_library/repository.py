@@ -30,6 +30,9 @@ from typing import Any, Protocol
 
 Doc = dict[str, Any]
 Key = str | int
+# Records named by key: codes (str) or numbers (int). (Mapping is invariant in its key, so
+# a dict[str, ...] is not a Mapping[str | int, ...].)
+Changes = Mapping[str, Mapping[str, Any]] | Mapping[int, Mapping[str, Any]] | Mapping[Key, Any]
 
 SITES = "sites"
 BOXES = "boxes"
@@ -89,11 +92,11 @@ class Repository(Protocol):
         """Add records after the last ones (a log numbers them)."""
         ...
 
-    def update(self, table: str, changes: Mapping[Key, Mapping[str, Any]]) -> None:
+    def update(self, table: str, changes: Changes) -> None:
         """Set some fields of the records named by key; other fields stay as they are."""
         ...
 
-    def replace(self, table: str, records: Mapping[Key, Mapping[str, Any]]) -> None:
+    def replace(self, table: str, records: Changes) -> None:
         """Put whole records in place of the ones named (fields not given go away)."""
         ...
 

@@ -80,7 +80,7 @@ from lou_library.records import (
     set_settings,
     settings,
 )
-from lou_library.repository import Key
+from lou_library.repository import Key, Repository
 from lou_library.schema import (
     BookStatus,
     BoxStatus,
@@ -91,7 +91,6 @@ from lou_library.schema import (
     Status,
     TaskStatus,
 )
-from lou_library.tinyrepo import TinyRepository as Repository
 
 Day = date  # a field of Plan is called "date"
 

@@ -27,8 +27,8 @@ from typing import Any
 from lou_library import clock, rotation
 from lou_library.catalogue import donate, found_book
 from lou_library.records import BOOKS, BOXES, VOLUNTEERS
+from lou_library.repository import Repository
 from lou_library.store import MemoryFile, RawData
-from lou_library.tinyrepo import TinyRepository as Repository
 
 
 @dataclass

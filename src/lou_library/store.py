@@ -45,6 +45,7 @@ from lou_library import messages as M
 from lou_library.errors import Conflict, Invalid, NotFound, StoreError, os_reason
 
 if TYPE_CHECKING:
+    from lou_library.repository import Repository
     from lou_library.tinyrepo import TinyRepository
 
 SCHEMA_VERSION = 4
@@ -541,6 +542,14 @@ class AtomicJSONStorage(Storage):
 
     def close(self) -> None:
         pass
+
+
+def in_memory(document: RawData) -> Repository:
+    """A repository over a document held in memory only (the demo, the benchmarks'
+    networks): the embedded implementation, as a file would hold it."""
+    from lou_library.tinyrepo import TinyRepository
+
+    return TinyRepository.in_memory(document)
 
 
 class MemoryFile:

@@ -22,7 +22,7 @@ from tinydb import TinyDB
 from tinydb.storages import MemoryStorage, Storage
 
 from lou_library import store
-from lou_library.repository import KEYS, LOGS, META, Doc, Key
+from lou_library.repository import KEYS, LOGS, META, Changes, Doc, Key
 
 
 class TinyRepository:
@@ -44,14 +44,6 @@ class TinyRepository:
     def storage(self) -> Storage:
         """The TinyDB storage (the store's unit of work): for the store only."""
         return self._db.storage
-
-    # TRANSITION: the rules not yet moved onto the protocol still call these.
-    def table(self, name: str) -> Any:
-        return self._db.table(name)
-
-    def drop_table(self, name: str) -> None:
-        self._index.pop(name, None)
-        self._db.drop_table(name)
 
     # -- the document -------------------------------------------------------------
 
@@ -132,7 +124,7 @@ class TinyRepository:
             self._index[table] = (index, size + len(records))
         self._changed()
 
-    def update(self, table: str, changes: Mapping[Key, Mapping[str, Any]]) -> None:
+    def update(self, table: str, changes: Changes) -> None:
         if not changes:
             return
         rows = self._rows(table)
@@ -140,7 +132,7 @@ class TinyRepository:
             rows[self._require(table, key)].update(fields)
         self._changed()
 
-    def replace(self, table: str, records: Mapping[Key, Mapping[str, Any]]) -> None:
+    def replace(self, table: str, records: Changes) -> None:
         if not records:
             return
         rows = self._rows(table)

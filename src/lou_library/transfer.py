@@ -61,10 +61,9 @@ from lou_library.i18n import Msg
 from lou_library.importing import ParsedTable, clean_cell
 from lou_library.network import DEPOT, DEPOT_NAME, box_counts
 from lou_library.records import BOOKS, SITES, Doc, normalise_code
-from lou_library.repository import Key
+from lou_library.repository import Key, Repository
 from lou_library.schema import Audience, Book, BookStatus, Condition, Source, vocabulary_of
 from lou_library.text import clean, fold, require
-from lou_library.tinyrepo import TinyRepository as Repository
 
 MAX_DETAILS = 50
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

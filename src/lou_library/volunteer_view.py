@@ -17,8 +17,8 @@ from lou_library import clock, i18n
 from lou_library import messages as M
 from lou_library.network import DEPOT
 from lou_library.records import BOOKS, BOXES, SITES, VOLUNTEERS, Doc
+from lou_library.repository import Repository
 from lou_library.rotation import ROUNDS, TASKS, last_round, task_state, with_stops
-from lou_library.tinyrepo import TinyRepository as Repository
 
 
 @dataclass

@@ -18,7 +18,7 @@ from lou_library.reports.builders.missing import missing
 from lou_library.reports.builders.rotation import rotation
 from lou_library.reports.builders.volunteers import volunteers
 from lou_library.reports.model import Report
-from lou_library.tinyrepo import TinyRepository as Repository
+from lou_library.repository import Repository
 
 REPORTS = ("inventory", "missing", "donations", "rotation", "volunteers")
 

@@ -14,8 +14,8 @@ from lou_library.i18n import Msg
 from lou_library.network import DEPOT
 from lou_library.records import BOXES, SITES, Doc
 from lou_library.reports.model import Column, Section, Value
+from lou_library.repository import Repository
 from lou_library.rotation import task_books, with_stops
-from lou_library.tinyrepo import TinyRepository as Repository
 
 HELD = ("in_box", "in_depot", "not_seen", "lost")  # books the programme still holds
 

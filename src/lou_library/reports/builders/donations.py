@@ -11,7 +11,7 @@ from lou_library.network import DEPOT
 from lou_library.records import BOOKS, EVENTS, Doc
 from lou_library.reports.builders.common import Options, category_labels, in_period, read_network
 from lou_library.reports.model import Chart, Column, Figure, Report, Section, Value
-from lou_library.tinyrepo import TinyRepository as Repository
+from lou_library.repository import Repository
 
 
 def donations(db: Repository, options: Options) -> Report:

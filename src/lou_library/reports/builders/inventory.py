@@ -19,7 +19,7 @@ from lou_library.reports.builders.common import (
     sum_columns,
 )
 from lou_library.reports.model import Chart, Column, Figure, Report, Section, Value
-from lou_library.tinyrepo import TinyRepository as Repository
+from lou_library.repository import Repository
 
 
 def inventory(db: Repository, options: Options) -> Report:

@@ -17,8 +17,8 @@ from lou_library.reports.builders.common import (
     sum_columns,
 )
 from lou_library.reports.model import Column, Figure, Report, Section, Value
+from lou_library.repository import Repository
 from lou_library.rotation import ROUNDS
-from lou_library.tinyrepo import TinyRepository as Repository
 
 
 def _last_seen(db: Repository) -> dict[str, str]:

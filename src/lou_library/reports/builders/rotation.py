@@ -16,8 +16,8 @@ from lou_library.reports.builders.common import (
     sum_columns,
 )
 from lou_library.reports.model import Chart, Column, Figure, Report, Section, Value
+from lou_library.repository import Repository
 from lou_library.rotation import ROUNDS, TASKS, task_state
-from lou_library.tinyrepo import TinyRepository as Repository
 
 
 def rotation(db: Repository, options: Options) -> Report:

@@ -11,9 +11,9 @@ from lou_library.catalogue import code_order
 from lou_library.records import VOLUNTEERS, Doc
 from lou_library.reports.builders.common import Options, books_carried, in_period, sum_columns
 from lou_library.reports.model import Column, Figure, Report, Section, Value
+from lou_library.repository import Repository
 from lou_library.rotation import TASKS, task_state
 from lou_library.text import mask_phone
-from lou_library.tinyrepo import TinyRepository as Repository
 
 
 def volunteers(db: Repository, options: Options) -> Report:
