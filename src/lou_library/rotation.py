@@ -484,7 +484,7 @@ def apply_round(db: Repository, plan: Plan, command: str = "rotate apply") -> Do
         record["number"]: _without_undo(record) for record in db.all(ROUNDS) if "undo" in record
     }
     undo: Doc = {  # only the fields apply changes: undo puts them back, or removes them
-        "book_groups": _grouped((c, _fields(books[c], BOOK_FIELDS)) for c in changed_books),
+        "book_groups": _grouped(books[c] for c in changed_books),
         "memory": {},  # box -> what this round changes in its memory (below)
         "meta": copy.deepcopy(db.meta()),
         "events_after": last_event(db),
@@ -617,24 +617,29 @@ BOOK_FIELDS = ("box", "last_box", "status", "since")
 BOX_FIELDS = ("recent",)  # what schema 2 kept whole for undo; see _restore_memory
 
 
-def _grouped(fields: Iterable[tuple[str, Doc]]) -> list[list[Any]]:
-    """Books' saved fields, grouped: ``[[fields, "B00001 B00002 ..."], ...]``. The books of
-    one box share them, so a round of 100,000 moves keeps a few thousand groups, not
-    100,000 small records (70 MB in memory for every command that read the rounds)."""
-    groups: dict[tuple[tuple[str, Any], ...], list[str]] = defaultdict(list)
-    for code, saved in fields:
-        groups[tuple(saved.items())].append(code)
-    return [[dict(key), " ".join(codes)] for key, codes in groups.items()]
+_ABSENT = object()  # a field a book does not have
+
+
+def _grouped(books: Iterable[Doc]) -> list[list[Any]]:
+    """Books' saved fields (:data:`BOOK_FIELDS`, those it has), grouped: ``[[fields,
+    "B00001 B00002 ..."], ...]``. The books of one box share them, so a round of 100,000
+    moves keeps a few thousand groups, not 100,000 small records (70 MB in memory for
+    every command that read the rounds). The fields are strings and numbers: no deep copy
+    is needed (it cost a third of an apply's time)."""
+    box, last_box, status, since = BOOK_FIELDS
+    groups: dict[tuple[Any, ...], list[str]] = defaultdict(list)
+    for doc in books:
+        get = doc.get
+        key = (get(box, _ABSENT), get(last_box, _ABSENT), get(status, _ABSENT), get(since, _ABSENT))
+        groups[key].append(doc["code"])
+    return [
+        [{n: v for n, v in zip(BOOK_FIELDS, key, strict=True) if v is not _ABSENT}, " ".join(c)]
+        for key, c in groups.items()
+    ]
 
 
 def _ungrouped(groups: list[list[Any]]) -> dict[str, Doc]:
     return {code: fields for fields, codes in groups for code in str(codes).split()}
-
-
-def _fields(doc: Doc, names: tuple[str, ...]) -> Doc:
-    """The named fields of a record, for undo. A book's (BOOK_FIELDS) are strings and
-    numbers, so no deep copy is needed (it cost a third of an apply's time)."""
-    return {name: doc[name] for name in names if name in doc}
 
 
 def _put_fields_back(

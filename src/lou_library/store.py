@@ -131,7 +131,7 @@ def _moves_apart(data: RawData) -> None:
             continue
         fields = undo.pop("book_fields", None)
         if isinstance(fields, dict):
-            undo["book_groups"] = _grouped(sorted(fields.items()))
+            undo["book_groups"] = _grouped({**f, "code": c} for c, f in sorted(fields.items()))
         for saved in (undo.get("meta"), (undo.get("after") or {}).get("meta")):
             if isinstance(saved, dict) and "schema_version" in saved:
                 saved["schema_version"] = 4  # what undo puts back must match the file
