@@ -97,6 +97,15 @@ CASES: dict[str, Case] = {
     "task done": ([], ["1", "--missing", "{task_book}"]),
     "schedule set": ([UNDO], ["--start", "2026-12-05", "--skip-holidays"]),
     "db restore": ([], ["--latest"]),
+    "volunteer service": ([], ["V002", "--date", "2026-11-20", "--hours", "2", "--what", "整理"]),
+    "volunteer certificate": (
+        [
+            ["settings", "set", "org.name", "文化站"],
+            ["volunteer", "service", "V002", "--date", "2026-11-20", "--hours", "2", "--what", "x"],
+        ],
+        ["V002", "--output", "{work}/c.html"],
+    ),
+    "settings set": ([], ["org.name", "文化站"]),
 }
 # Other states worth the same check: the notes a plan carries (late, unreported walks,
 # borrowed volunteers, a holiday), a report with a book found, problems in the file.
@@ -104,6 +113,7 @@ CASES: dict[str, Case] = {
 STATES: dict[str, tuple[str, list[Setup], list[str], int]] = {
     "rotate status after a report": ("rotate status", [REPORTED], [], 0),
     "task done with a book found": ("task done", [], ["1", "--extra", "B00200@DFXD-01"], 0),
+    "report hours summary": ("report hours", [REPORTED], ["--summary"], 0),
     "book import dry run": ("book import", [], ["{csv}", "--dry-run"], 0),
     "rotate plan with walks unreported": (
         "rotate plan",
@@ -188,7 +198,7 @@ def _run(
     shutil.copytree(folder, work)
     csv = work / "books.csv"
     csv.write_text(IMPORT_CSV, encoding="utf-8")
-    values = {**fields, "csv": str(csv), "new_box": "SHY-13"}
+    values = {**fields, "csv": str(csv), "new_box": "SHY-13", "work": str(work)}
     lou = Lou(work / "lou.json")
     setup, args = case
     for line in setup:

@@ -16,7 +16,7 @@ from lou_library import messages as M
 from lou_library import report_messages as R
 from tests.conftest import Lou
 
-REPORTS = ["inventory", "missing", "donations", "rotation", "volunteers"]
+REPORTS = ["inventory", "missing", "donations", "rotation", "volunteers", "hours"]
 FORMATS = ["table", "csv", "json", "xlsx", "md", "html"]
 LATER = {"LOU_NOW": "2026-12-16T09:00:00"}
 

@@ -32,6 +32,10 @@ def lived(ring: Lou) -> dict[str, Any]:
     ring.ok("task", "done", "1", "--missing", "B00005")
     ring.ok("task", "done", "1", "--amend", "--extra", "B00013@SHY-01")
     ring.ok("book", "withdraw", "B00002")
+    ring.ok("volunteer", "service", "王秀兰", "--hours", "2", "--what", "整理图书室")
+    ring.ok("volunteer", "edit", "王秀兰", "--id-number", "11010519491231002X")
+    ring.ok("settings", "set", "org.name", "文化站")
+    ring.ok("volunteer", "certificate", "王秀兰", "--output", str(ring.db.with_name("c.html")))
     data: dict[str, Any] = orjson.loads(ring.db.read_bytes())
     return data
 

@@ -36,6 +36,7 @@ from lou_library.rotation import (
     task_books,
 )
 from lou_library.schema import EventKind, TaskAmendment, TaskStatus
+from lou_library.service import check_hours, service_settings, task_hours
 
 COMMAND = "task done --amend"
 # someone had the book in hand
@@ -78,9 +79,14 @@ def _seen_since(db: Repository, task: Doc, codes: set[str]) -> set[str]:
 
 
 def amend_task(
-    db: Repository, task_id: str | int, missing: Iterable[str] = (), extra: Iterable[str] = ()
+    db: Repository,
+    task_id: str | int,
+    missing: Iterable[str] = (),
+    extra: Iterable[str] = (),
+    hours: float | str | None = None,
 ) -> Amendment:
-    """Add forgotten books to a done task's report; the records follow."""
+    """Add forgotten books to a done task's report, or correct the hours it took; the
+    records follow."""
     task = get_task(db, task_id)
     if task["status"] != TaskStatus.done:
         raise Conflict(M.AMEND_NOT_DONE, id=task["id"])
@@ -99,7 +105,8 @@ def amend_task(
     clash = sorted(set(new_missing) & {code for code, _ in new_extra})
     if clash:
         raise Invalid(M.AMEND_BOTH, codes=", ".join(clash))
-    if not new_missing and not new_extra:
+    new_hours = None if hours is None else check_hours(hours)
+    if not new_missing and not new_extra and new_hours in (None, task.get("hours")):
         raise Invalid(M.AMEND_NOTHING_NEW, id=task["id"])
 
     stamp = clock.stamp()
@@ -107,26 +114,35 @@ def amend_task(
     record_report(db, task, new_missing, new_extra, COMMAND, stamp, skip=seen)
     extra_texts = [f"{c}@{b}" for c, b in new_extra]
     amendment: TaskAmendment = {"at": stamp, "missing": new_missing, "extra": extra_texts}
-    changes = {
+    changes: Doc = {
         "missing": [*task.get("missing", []), *new_missing],
         "extra": [*task.get("extra", []), *extra_texts],
-        "amended": [*task.get("amended", []), amendment],
     }
+    if new_hours is not None:
+        amendment["hours"] = new_hours
+        amendment["hours_before"] = task.get("hours")
+        changes["hours"] = new_hours
+    changes["amended"] = [*task.get("amended", []), amendment]
     db.update(TASKS, {task["id"]: changes})
     return Amendment({**task, **changes}, new_missing, extra_texts, sorted(seen))
 
 
 def amend(
-    db: Repository, task_id: str | int, missing: Iterable[str] = (), extra: Iterable[str] = ()
+    db: Repository,
+    task_id: str | int,
+    missing: Iterable[str] = (),
+    extra: Iterable[str] = (),
+    hours: float | str | None = None,
 ) -> Doc:
     """``lou task done --amend``: the task's report now, and what this amendment added."""
-    found = amend_task(db, task_id, missing, extra)
+    found = amend_task(db, task_id, missing, extra, hours)
     task = found.task
     return {
         "id": task["id"],
         "status": task["status"],
         "missing": task["missing"],
         "extra": task["extra"],
+        "hours": task_hours(task, service_settings(db)),
         "added_missing": found.missing,
         "added_extra": found.extra,
         "seen_since": found.seen_since,

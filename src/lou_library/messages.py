@@ -822,6 +822,8 @@ EXPECT_AWAY = Msg(
     "外出时段列表（每段有 from 和 to 日期）", "a list of periods away, each with dates from and to"
 )
 EXPECT_ONE_OF = Msg("以下之一：{values}", "one of: {values}")
+EXPECT_HOURS = Msg("大于 0、不超过 24 的小时数", "hours, more than 0 and at most 24")
+EXPECT_NUMBER = Msg("数", "a number")
 
 # ---------------------------------------------------------------------- rotation
 BAD_DATE = Msg(

@@ -456,7 +456,9 @@ def reactivate_box(db: Repository, code: str) -> Doc:
 
 
 def volunteer_row(doc: Mapping[str, Any], show_contact: bool = False) -> Doc:
-    return {
+    """A volunteer as shown: phone and resident ID number masked unless ``show_contact``
+    (the ID number only when one is recorded)."""
+    row = {
         "code": doc["code"],
         "name": doc["name"],
         "role": doc["role"],
@@ -466,6 +468,12 @@ def volunteer_row(doc: Mapping[str, Any], show_contact: bool = False) -> Doc:
         "status": doc["status"],
         "away": list(doc.get("away", [])),
     }
+    if doc.get("id_number"):
+        from lou_library.service import mask_id_number
+
+        number = str(doc["id_number"])
+        row["id_number"] = number if show_contact else mask_id_number(number)
+    return row
 
 
 def check_phone(phone: str | None) -> str:
@@ -601,11 +609,16 @@ def edit_volunteer(
     party_member: bool | None = None,
     sites: list[str] | None = None,
     role: str | None = None,
+    id_number: str | None = None,
 ) -> Doc:
     doc = find_volunteer(db, who)
     if doc["status"] == Status.retired:
         raise Conflict(M.VOLUNTEER_RETIRED, code=doc["code"])
     changes: dict[str, Any] = {}
+    if id_number is not None:  # an empty one clears it
+        from lou_library.service import check_id_number
+
+        changes["id_number"] = check_id_number(id_number) if id_number.strip() else ""
     if name is not None:
         changes["name"] = require(name, M.FIELD_NAME())
     if phone is not None:
@@ -755,11 +768,19 @@ def volunteer_edit(
     party_member: bool | None = None,
     sites: list[str] | None = None,
     role: str | None = None,
+    id_number: str | None = None,
     show_contact: bool = False,
 ) -> VolunteerChange:
     """``lou volunteer edit``; a new name may have namesakes."""
     person = edit_volunteer(
-        db, who, name=name, phone=phone, party_member=party_member, sites=sites, role=role
+        db,
+        who,
+        name=name,
+        phone=phone,
+        party_member=party_member,
+        sites=sites,
+        role=role,
+        id_number=id_number,
     )
     others = namesakes(db, person) if name is not None else []
     return VolunteerChange(volunteer_row(person, show_contact), others)

@@ -18,6 +18,7 @@ REPORT_TITLES = {
     "donations": Msg("居民捐赠", "Donations"),
     "rotation": Msg("图书轮换", "Rotation"),
     "volunteers": Msg("志愿者服务", "Volunteers"),
+    "hours": Msg("志愿服务时长", "Service hours"),
 }
 REPORT_GENERATED = Msg("生成时间：{stamp}", "Generated {stamp}")
 REPORT_FILTER_SITE = Msg("片区：{site}", "Site: {site}")
@@ -67,6 +68,11 @@ SECTION_TITLES = {
     "rotation.sites": Msg("各片区任务", "Tasks by site"),
     "volunteers.people": Msg("志愿者", "Volunteers"),
     "volunteers.party": Msg("党员和非党员", "Party members and others"),
+    "hours.people": Msg("各志愿者服务时长", "Hours per volunteer"),
+    "hours.groups": Msg("党员和非党员服务时长", "Hours of Party members and others"),
+    "hours.sites": Msg("各片区服务时长", "Hours per site"),
+    "hours.half_years": Msg("各半年服务时长", "Hours per half year"),
+    "hours.entries": Msg("服务明细", "Every service"),
 }
 
 # charts (html)
@@ -130,6 +136,8 @@ FIGURE_NAMES = {
     "party_members": Msg("其中党员", "Party members"),
     "tasks_done": Msg("完成任务", "Tasks done"),
     "books_carried": Msg("搬运册数", "Books carried"),
+    "hours": Msg("服务时长（小时）", "Hours served"),
+    "services": Msg("其他服务次数", "Other services"),
 }
 
 FORMAT_NAMES = {

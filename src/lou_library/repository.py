@@ -44,6 +44,8 @@ ROUNDS = "rounds"
 MOVES = "moves"  # one record per applied round: its legs (schema 4)
 EVENTS = "events"
 IMPORTS = "imports"
+SERVICES = "services"  # volunteer service outside the rotation (lou volunteer service)
+CERTIFICATES = "certificates"  # certificates of service issued, by number
 META = "_meta"
 
 # Keyed table -> its key field. Keys are unique within a table and never change.
@@ -56,6 +58,8 @@ KEYS: dict[str, str] = {
     TASKS: "id",
     ROUNDS: "number",
     MOVES: "round",
+    SERVICES: "id",
+    CERTIFICATES: "number",
 }
 # Append-only tables, their entries numbered 1, 2, 3, ... in the order they were added.
 LOGS = frozenset({EVENTS, IMPORTS})

@@ -581,7 +581,11 @@ def _remember(db: Repository, plan: Plan, before: dict[str, list[str]], window: 
 
 
 def _task_records(db: Repository, plan: Plan) -> list[Doc]:
-    """The round's tasks as stored, numbered by the task counter (one counter write)."""
+    """The round's tasks as stored, numbered by the task counter (one counter write),
+    each with the estimate of its duration (lou_library.service)."""
+    from lou_library.service import estimate_minutes, service_settings
+
+    config = service_settings(db)
     first = peek_number(db, "task")
     if plan.tasks:
         set_counter(db, "task", first + len(plan.tasks))
@@ -599,6 +603,7 @@ def _task_records(db: Repository, plan: Plan) -> list[Doc]:
             "done_at": None,
             "missing": [],
             "extra": [],
+            "minutes": estimate_minutes(len(task.boxes), task.books, config),
         }
         for number, task in enumerate(plan.tasks, start=first)
     ]
@@ -874,10 +879,12 @@ def complete_task(
     missing: Iterable[str] = (),
     extra: Iterable[str] = (),
     listed: Doc | None = None,
+    hours: float | str | None = None,
 ) -> Doc:
-    """A volunteer reports back. Books not found become "not seen" (residents take books
-    home and bring them back); registered books found where they should not be are put
-    back on the record in the box they were found in.
+    """A volunteer reports back (with the hours the walk took, if they say). Books not
+    found become "not seen" (residents take books home and bring them back); registered
+    books found where they should not be are put back on the record in the box they were
+    found in.
 
     ``listed`` is the task as :func:`list_tasks` gave it, stops included, so a caller
     reporting a whole round (the simulator) does not rebuild every task's pick list."""
@@ -889,6 +896,9 @@ def complete_task(
     if task["status"] == TaskStatus.done:
         at = task["done_at"].replace("T", " ")
         raise Conflict(M.TASK_ALREADY_DONE_AMEND, id=task["id"], at=at)
+    from lou_library.service import check_hours
+
+    taken = None if hours is None else check_hours(hours)
     handled = task_books(task)
     missing_codes = list(dict.fromkeys(normalise_code(c) for c in missing))  # once each
     unknown = [c for c in missing_codes if c not in handled]
@@ -897,12 +907,14 @@ def complete_task(
     extra_pairs = [_parse_extra(db, task, e) for e in extra]
     stamp = clock.stamp()
     record_report(db, task, missing_codes, extra_pairs, "task done", stamp)
-    changes = {
+    changes: Doc = {
         "status": TaskStatus.done,
         "done_at": stamp,
         "missing": missing_codes,
         "extra": [f"{c}@{b}" for c, b in extra_pairs],
     }
+    if taken is not None:
+        changes["hours"] = taken
     db.update(TASKS, {task["id"]: changes})
     return {**task, **changes}
 
@@ -1163,7 +1175,11 @@ def site_names(db: Repository) -> dict[str, str]:
 
 
 def task_rows(db: Repository, tasks: Iterable[Doc]) -> list[Doc]:
-    """Tasks (with their stops) as the task commands show them."""
+    """Tasks (with their stops) as the task commands show them: with the walk's estimate
+    in minutes, and the hours it counts once done (lou_library.service)."""
+    from lou_library.service import service_settings, task_hours, task_minutes
+
+    config = service_settings(db)
     names = site_names(db)
     people = {v["code"]: v["name"] for v in db.all(VOLUNTEERS)}
     today = clock.today()
@@ -1178,6 +1194,8 @@ def task_rows(db: Repository, tasks: Iterable[Doc]) -> list[Doc]:
             "site_name": names.get(task["site"], task["site"]),
             "boxes": task["boxes"],
             "books": task["books"],
+            "minutes": task_minutes(task, config),
+            "hours": task_hours(task, config) if task["status"] == TaskStatus.done else None,
             "status": task_state(task, today),
             "missing": task.get("missing", []),
             "extra": task.get("extra", []),
@@ -1198,15 +1216,23 @@ def swap(db: Repository, task_id: str | int, to: str, *, force: bool = False) ->
 
 
 def report_done(
-    db: Repository, task_id: str | int, missing: Iterable[str] = (), extra: Iterable[str] = ()
+    db: Repository,
+    task_id: str | int,
+    missing: Iterable[str] = (),
+    extra: Iterable[str] = (),
+    hours: float | str | None = None,
 ) -> Doc:
-    """``lou task done``: what the task's report now says."""
-    task = complete_task(db, task_id, missing, extra)
+    """``lou task done``: what the task's report now says, and the hours it counts (those
+    reported, else the estimate)."""
+    from lou_library.service import service_settings, task_hours
+
+    task = complete_task(db, task_id, missing, extra, hours=hours)
     return {
         "id": task["id"],
         "status": task["status"],
         "missing": task["missing"],
         "extra": task["extra"],
+        "hours": task_hours(task, service_settings(db)),
     }
 
 

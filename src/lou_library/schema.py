@@ -132,8 +132,27 @@ class RotationSettings(TypedDict, total=False):
     route: list[str]
 
 
+class ServiceSettings(TypedDict, total=False):
+    """How long a walk is estimated to take (lou_library.service), in minutes."""
+
+    walk_minutes: float
+    minutes_per_box: float
+    minutes_per_book: float
+
+
+class Organisation(TypedDict, total=False):
+    """The body that issues certificates of service."""
+
+    name: str
+    head: str  # the person in charge
+    handler: str
+    contact: str
+
+
 class Settings(TypedDict, total=False):
     rotation: RotationSettings
+    service: ServiceSettings
+    org: Organisation
 
 
 class Meta(TypedDict):
@@ -203,6 +222,7 @@ class Volunteer(TypedDict):
     sites: NotRequired[list[str]]
     away: NotRequired[list[Away]]
     created_at: NotRequired[str]
+    id_number: NotRequired[str]  # resident ID, for certificates; masked wherever shown
 
 
 class Category(TypedDict):
@@ -220,6 +240,8 @@ class TaskAmendment(TypedDict):
     at: str
     missing: list[str]
     extra: list[str]  # CODE@BOX
+    hours: NotRequired[float]  # the hours corrected (task done --amend --hours)
+    hours_before: NotRequired[float | None]
 
 
 class Task(TypedDict):
@@ -237,6 +259,8 @@ class Task(TypedDict):
     extra: NotRequired[list[str]]  # CODE@BOX
     handovers: NotRequired[list[Handover]]
     amended: NotRequired[list[TaskAmendment]]
+    minutes: NotRequired[int]  # the walk's estimate, made when it was planned
+    hours: NotRequired[float]  # what the volunteer reported it took (task done --hours)
 
 
 # A run of books carried from one place (a box code, or DEPOT) to another; ``books`` are
@@ -290,6 +314,32 @@ class Import(TypedDict):
     updated: int
 
 
+class Service(TypedDict):
+    """``services``: volunteer service outside the rotation (lou volunteer service)."""
+
+    id: int
+    volunteer: str
+    date: str
+    hours: float
+    what: str
+    site: NotRequired[str]
+    recorded_at: NotRequired[str]
+
+
+Certificate = TypedDict(
+    "Certificate",
+    {
+        "number": str,
+        "volunteer": str,
+        "from": str,
+        "to": str,
+        "hours": float,
+        "issued_on": str,
+        "first_issued_on": NotRequired[str],
+    },
+)
+
+
 # Table -> the TypedDict of its records.
 RECORDS: dict[str, type[Any]] = {
     "_meta": Meta,
@@ -303,6 +353,8 @@ RECORDS: dict[str, type[Any]] = {
     "moves": Moves,
     "events": Event,
     "imports": Import,
+    "services": Service,
+    "certificates": Certificate,
 }
 
 
@@ -416,8 +468,29 @@ def _is_rotation(value: Any) -> bool:
     return all(check(value[key]) for key, check in checks.items() if key in value)
 
 
+def _is_service(value: Any) -> bool:
+    """Minutes a walk is estimated to take (``lou settings set service.*``)."""
+    return type(value) is dict and all(
+        _is_number(v) and v >= 0 for k, v in value.items() if k in _SERVICE_KEYS
+    )
+
+
+_SERVICE_KEYS = ("walk_minutes", "minutes_per_box", "minutes_per_book")
+
+
+def _is_org(value: Any) -> bool:
+    return type(value) is dict and all(type(v) is str for v in value.values())
+
+
 def _is_settings(value: Any) -> bool:
-    return type(value) is dict and ("rotation" not in value or _is_rotation(value["rotation"]))
+    checks: dict[str, Callable[[Any], bool]] = {
+        "rotation": _is_rotation,
+        "service": _is_service,
+        "org": _is_org,
+    }
+    return type(value) is dict and all(
+        check(value[key]) for key, check in checks.items() if key in value
+    )
 
 
 def _choice(vocabulary: type[StrEnum]) -> Kind:
@@ -449,6 +522,8 @@ SETTINGS = kind((dict,), M.EXPECT_SETTINGS, deep=_is_settings)
 RECENT = kind((dict,), M.EXPECT_RECENT, deep=_is_recent)
 LEGS = kind((list,), M.EXPECT_LEGS, deep=_is_legs)
 AWAY = kind((list,), M.EXPECT_AWAY, deep=_is_away)
+HOURS = kind((int, float), M.EXPECT_HOURS, deep=lambda v: 0 < v <= 24)
+NUMBER = kind((int, float), M.EXPECT_NUMBER)
 
 
 @dataclass(frozen=True)
@@ -515,6 +590,7 @@ SPECS: dict[str, tuple[Field, ...]] = {
         optional("phone", TEXT),
         optional("sites", TEXTS),
         optional("away", AWAY),
+        optional("id_number", TEXT),
     ),
     "categories": (
         Field("key", CODE),
@@ -536,6 +612,8 @@ SPECS: dict[str, tuple[Field, ...]] = {
         optional("borrowed_from", TEXT_OR_NONE),
         optional("handovers", LIST),
         optional("amended", LIST),
+        optional("minutes", WHOLE),
+        optional("hours", HOURS),
     ),
     "rounds": (
         Field("number", WHOLE),
@@ -557,6 +635,24 @@ SPECS: dict[str, tuple[Field, ...]] = {
         optional("to", TEXT_OR_NONE),
         optional("volunteer", TEXT),
         optional("note", TEXT),
+    ),
+    "services": (
+        Field("id", WHOLE),
+        Field("volunteer", TEXT),
+        Field("date", DATE),
+        Field("hours", HOURS),
+        Field("what", TEXT),
+        optional("site", TEXT),
+        optional("recorded_at", TEXT),
+    ),
+    "certificates": (
+        Field("number", CODE),
+        Field("volunteer", TEXT),
+        Field("from", DATE),
+        Field("to", DATE),
+        Field("hours", NUMBER),
+        Field("issued_on", DATE),
+        optional("first_issued_on", DATE),
     ),
 }
 

@@ -26,11 +26,11 @@ from lou_library.store import ENV_DB
 SUBGROUPS = {
     name: f"lou_library.cli.cmd_{name}"
     for name in ("site", "box", "book", "volunteer", "rotate", "task", "schedule", "report",
-                 "labels", "db")
+                 "labels", "settings", "db")
 }  # fmt: skip
 ORDER = [
     "demo", "init", "info", "site", "box", "book", "volunteer", "donate", "rotate", "task",
-    "schedule", "notice", "report", "labels", "db",
+    "schedule", "notice", "report", "labels", "settings", "db",
 ]  # fmt: skip
 
 

@@ -40,8 +40,8 @@ def translate(text: str | None) -> str | None:
     """``@key`` -> the help text in the current language; anything else unchanged."""
     if text and text.startswith("@"):
         msg = M.HELP.get(text[1:])
-        if msg is None:  # the report and label texts join HELP when their module loads
-            from lou_library import report_messages  # noqa: F401
+        if msg is None:  # the report, label and service texts join HELP when loaded
+            from lou_library import report_messages, service_messages  # noqa: F401
 
             msg = M.HELP.get(text[1:])
         if msg is None:  # a missing key is a bug that tests/test_cli.py catches

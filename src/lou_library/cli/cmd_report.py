@@ -1,4 +1,4 @@
-"""``lou report inventory | missing | donations | rotation | volunteers``.
+"""``lou report inventory | missing | donations | rotation | volunteers | hours``.
 
 The rules package :mod:`lou_library.reports` computes a report once; this module picks the
 format, draws the screen table, or writes the bytes to stdout or to ``--output``.
@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.text import Text
@@ -144,6 +144,7 @@ def run(
     target: str | None,
     show_contact: bool,
     json: bool,
+    volunteer: str | None = None,
 ) -> None:
     file = Path(target) if target else None
     from lou_library import reports
@@ -158,7 +159,13 @@ def run(
         store.read() as db,
     ):
         report = reports.build_report(
-            db, name, site=site, start=first, end=last, show_contact=show_contact
+            db,
+            name,
+            site=site,
+            start=first,
+            end=last,
+            show_contact=show_contact,
+            volunteer=volunteer,
         )
         if chosen != "table":
             progress.stage(R.PROGRESS_REPORT_FORMAT(format=R.FORMAT_NAMES[chosen]()))
@@ -213,3 +220,72 @@ def _report_command(name: str) -> Callable[..., None]:
 
 for _name in ("inventory", "missing", "donations", "rotation", "volunteers"):
     command(app, _name, f"@report.{_name}")(_report_command(_name))
+
+
+Volunteer = Annotated[
+    str | None, typer.Option("--volunteer", help="@opt.hours_volunteer", metavar="NAME")
+]
+Summary = Annotated[bool, typer.Option("--summary", help="@opt.hours_summary")]
+
+
+@command(app, "hours", "@report.hours")
+def hours(
+    ctx: typer.Context,
+    site: Site = None,
+    start: From = None,
+    end: To = None,
+    volunteer: Volunteer = None,
+    summary: Summary = False,
+    fmt: FormatOption = None,
+    target: Output = None,
+    show_contact: ShowContact = False,
+    json: Json = False,
+) -> None:
+    """Service hours; ``--summary`` gives the office's half-year sentence instead."""
+    if not summary:
+        run(
+            ctx,
+            "hours",
+            site=site,
+            start=start,
+            end=end,
+            fmt=fmt,
+            target=target,
+            show_contact=show_contact,
+            json=json,
+            volunteer=volunteer,
+        )
+        return
+    from lou_library import reports
+    from lou_library.reports.builders.hours import summary as summarise
+
+    first, last = _day(start, "--from"), _day(end, "--to")
+    with state(ctx).store.read() as db:
+        report = reports.build_report(
+            db, "hours", site=site, start=first, end=last, volunteer=volunteer
+        )
+    output.show(summarise(report), json, _say_summary)
+
+
+def _say_summary(found: dict[str, Any]) -> None:
+    from lou_library import service_messages as S
+    from lou_library.service import hours_text
+
+    period = (
+        S.PERIOD(
+            start=found["from"] or R.REPORT_OPEN_START(), end=found["to"] or R.REPORT_OPEN_END()
+        )
+        if found["from"] or found["to"]
+        else S.PERIOD_ALL()
+    )
+    output.stdout().print(
+        output.safe(
+            S.SUMMARY(
+                period=period,
+                people=found["volunteers"],
+                hours=hours_text(float(found["hours"] or 0)),
+                rounds=found["rounds"],
+                books=found["books_carried"],
+            )
+        )
+    )

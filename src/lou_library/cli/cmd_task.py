@@ -199,41 +199,59 @@ def done(
     missing: Annotated[list[str] | None, typer.Option("--missing", help="@opt.missing")] = None,
     extra: Annotated[list[str] | None, typer.Option("--extra", help="@opt.extra")] = None,
     amend: Annotated[bool, typer.Option("--amend", help="@opt.amend")] = False,
+    hours: Annotated[
+        str | None, typer.Option("--hours", help="@opt.task_hours", metavar="H")
+    ] = None,
     json: Json = False,
 ) -> None:
     if amend:
-        _amend(ctx, task_id, _codes(missing), _codes(extra), json)
+        _amend(ctx, task_id, _codes(missing), _codes(extra), hours, json)
         return
     with state(ctx).store.write("task done") as db:
-        found = rotation.report_done(db, task_id, _codes(missing), _codes(extra))
-    output.show(found, json, _render_done)
+        found = rotation.report_done(db, task_id, _codes(missing), _codes(extra), hours)
+    output.show(found, json, lambda task: _render_done(task, said_hours=hours is not None))
 
 
-def _render_done(task: dict[str, Any]) -> None:
+def _render_done(task: dict[str, Any], *, said_hours: bool) -> None:
+    from lou_library import service_messages as S
+    from lou_library.service import hours_text
+
     parts = [M.TASK_DONE(id=task["id"])]
     if task["missing"]:
         parts.append(M.TASK_DONE_MISSING(n=len(task["missing"])))
     if task["extra"]:
         parts.append(M.TASK_DONE_EXTRA(n=len(task["extra"])))
+    if said_hours:  # (otherwise the estimate counts: lou task show says how long)
+        parts.append(S.TASK_HOURS(hours=hours_text(task["hours"])))
     output.done(("" if i18n.current() == "zh" else " ").join(parts))
 
 
 def _amend(
-    ctx: typer.Context, task_id: str, missing: list[str], extra: list[str], json: bool
+    ctx: typer.Context,
+    task_id: str,
+    missing: list[str],
+    extra: list[str],
+    hours: str | None,
+    json: bool,
 ) -> None:
     from lou_library.corrections import amend
 
     with state(ctx).store.write("task done --amend") as db:
-        found = amend(db, task_id, missing, extra)
-    output.show(found, json, _render_amended)
+        found = amend(db, task_id, missing, extra, hours)
+    output.show(found, json, lambda f: _render_amended(f, said_hours=hours is not None))
 
 
-def _render_amended(found: dict[str, Any]) -> None:
+def _render_amended(found: dict[str, Any], *, said_hours: bool) -> None:
+    from lou_library import service_messages as S
+    from lou_library.service import hours_text
+
     parts = [M.TASK_AMENDED(id=found["id"])]
     if found["added_missing"]:
         parts.append(M.TASK_DONE_MISSING(n=len(found["added_missing"])))
     if found["added_extra"]:
         parts.append(M.TASK_DONE_EXTRA(n=len(found["added_extra"])))
+    if said_hours:
+        parts.append(S.TASK_HOURS(hours=hours_text(found["hours"])))
     output.done(("" if i18n.current() == "zh" else " ").join(parts))
     if found["seen_since"]:
         output.warn(M.AMEND_SEEN_SINCE(codes=", ".join(found["seen_since"])))

@@ -9,6 +9,7 @@ import typer
 
 from lou_library import messages as M
 from lou_library import network
+from lou_library import service_messages as S
 from lou_library.cli import output
 from lou_library.cli.base import command, group, state, typed_words
 from lou_library.cli.common import Json, ShowContact, yes_no
@@ -78,6 +79,7 @@ def _render_volunteer(row: dict[str, Any]) -> None:
                 (M.COL_ROLE(), role_name(row["role"])),
                 (M.COL_PARTY(), yes_no(row["party_member"])),
                 (M.COL_PHONE(), row["phone"]),
+                *([(S.CERT_ID(), row["id_number"])] if row.get("id_number") else []),
                 (M.COL_SITES(), ", ".join(row["sites"])),
                 (M.COL_STATUS(), M.VOLUNTEER_STATUS_NAMES[row["status"]]()),
                 (
@@ -159,6 +161,9 @@ def edit(
         list[str] | None, typer.Option("--site", help="@opt.volunteer_site_edit")
     ] = None,
     role: Annotated[Role | None, typer.Option("--role", help="@opt.role")] = None,
+    id_number: Annotated[
+        str | None, typer.Option("--id-number", help="@opt.id_number", metavar="ID")
+    ] = None,
     show_contact: ShowContact = False,
     json: Json = False,
 ) -> None:
@@ -172,6 +177,7 @@ def edit(
             party_member=party_member,
             sites=site,
             role=role.value if role else None,
+            id_number=id_number,
         )
     _changed(change, json, M.VOLUNTEER_EDITED)
 
@@ -219,3 +225,85 @@ def reactivate(ctx: typer.Context, who: Who, json: Json = False) -> None:
     with state(ctx).store.write("volunteer reactivate") as db:
         change = network.volunteer_reactivate(db, who)
     _changed(change, json, M.VOLUNTEER_REACTIVATED)
+
+
+@command(app, "service", "@volunteer.service")
+def service_(
+    ctx: typer.Context,
+    who: Who,
+    day: Annotated[
+        str | None, typer.Option("--date", help="@opt.service_date", metavar="YYYY-MM-DD")
+    ] = None,
+    hours: Annotated[str | None, typer.Option("--hours", help="@opt.service_hours")] = None,
+    what: Annotated[str | None, typer.Option("--what", help="@opt.service_what")] = None,
+    site: Annotated[str | None, typer.Option("--site", help="@opt.service_site")] = None,
+    remove: Annotated[
+        str | None, typer.Option("--remove", help="@opt.service_remove", metavar="ID")
+    ] = None,
+    json: Json = False,
+) -> None:
+    from lou_library import service
+
+    with state(ctx).store.write("volunteer service") as db:
+        if remove is not None:
+            record = service.remove_service_of(db, who, remove)
+        else:
+            record = service.record_service(db, who, day, hours or "", what or "", site)
+    output.show(record, json, lambda r: _say_service(r, removed=remove is not None))
+
+
+def _say_service(record: dict[str, Any], *, removed: bool) -> None:
+    from lou_library.service import hours_text
+
+    fields = {**record, "hours": hours_text(float(record["hours"]))}
+    output.done((S.SERVICE_REMOVED if removed else S.SERVICE_RECORDED)(**fields))
+
+
+@command(app, "certificate", "@volunteer.certificate")
+def certificate(
+    ctx: typer.Context,
+    who: Who,
+    target: Annotated[
+        str, typer.Option("--output", "-o", help="@opt.certificate_output", metavar="FILE.html")
+    ],
+    start: Annotated[
+        str | None, typer.Option("--from", help="@opt.certificate_from", metavar="YYYY-MM-DD")
+    ] = None,
+    end: Annotated[
+        str | None, typer.Option("--to", help="@opt.certificate_to", metavar="YYYY-MM-DD")
+    ] = None,
+    show_contact: ShowContact = False,
+    json: Json = False,
+) -> None:
+    from pathlib import Path
+
+    from lou_library import certificate as page
+    from lou_library import service
+    from lou_library.filetypes import HTML, require_suffix
+    from lou_library.store import atomic_write_bytes
+
+    path = Path(target)
+    store = state(ctx).store
+    store.guard_output(path)
+    require_suffix(path, HTML, S.CERTIFICATE_FORMAT)
+    with store.write("volunteer certificate") as db:
+        issued, sites = service.certificate(db, who, start, end)
+        html = page.render(issued, sites, show_id=show_contact)
+        atomic_write_bytes(path, html.encode("utf-8"), private=show_contact)
+    shown = {**issued, "output": str(path)}
+    if not show_contact:  # the resident ID number only when asked for
+        shown.pop("id_number", None)
+    output.show(shown, json, _say_certificate)
+
+
+def _say_certificate(issued: dict[str, Any]) -> None:
+    from lou_library.service import hours_text
+
+    output.done(
+        S.CERTIFICATE_WRITTEN(
+            number=issued["number"],
+            name=issued["name"],
+            hours=hours_text(float(issued["hours"])),
+            path=issued["output"],
+        )
+    )

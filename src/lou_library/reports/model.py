@@ -19,7 +19,7 @@ from lou_library import report_messages as R
 from lou_library.i18n import Msg
 
 Value = str | int | float | bool | None
-Kind = Literal["text", "int", "percent", "date", "bool", "label"]
+Kind = Literal["text", "int", "percent", "hours", "date", "bool", "label"]
 
 
 # ------------------------------------------------------------------ the structure
@@ -30,7 +30,7 @@ class Column:
     """One column: its JSON key, its header, how its values read (``kind``).
 
     ``label`` columns hold codes (a status, a category key) and show ``labels[code]``;
-    ``percent`` columns hold fractions from 0 to 1.
+    ``percent`` columns hold fractions from 0 to 1; ``hours`` columns hours (1.5).
     """
 
     key: str
@@ -40,7 +40,7 @@ class Column:
 
     @property
     def numeric(self) -> bool:
-        return self.kind in ("int", "percent")
+        return self.kind in ("int", "percent", "hours")
 
 
 @dataclass
@@ -104,6 +104,11 @@ def percent(value: float) -> str:
     return f"{value * 100:.1f}%"
 
 
+def hours(value: float) -> str:
+    """``1.5``, ``2``, ``0.25``: hours as people write them."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
 def cell_text(column: Column, value: Value) -> str:
     """A value as people read it, in the interface language."""
     if value is None:
@@ -112,6 +117,8 @@ def cell_text(column: Column, value: Value) -> str:
         return M.YES() if value else M.NO()
     if column.kind == "percent" and isinstance(value, int | float):
         return percent(value)
+    if column.kind == "hours" and isinstance(value, int | float):
+        return hours(value)
     if column.kind == "label":
         msg = column.labels.get(str(value))
         return msg() if msg else str(value)

@@ -49,9 +49,9 @@ def _xlsx_value(column: Column, value: Value) -> tuple[Any, str | None]:
     if isinstance(value, bool):
         return cell_text(column, value), None
     if isinstance(value, int | float):
-        if column.kind == "percent":
-            return float(value), "0.0%"
-        return value, "0" if column.kind == "int" else None
+        formats = {"percent": "0.0%", "hours": "0.0#", "int": "0"}
+        number = float(value) if column.kind in ("percent", "hours") else value
+        return number, formats.get(column.kind)
     if column.kind == "date":
         return _xlsx_date(value)
     return cell_text(column, value), None

@@ -10,9 +10,10 @@ from datetime import date
 from lou_library import clock
 from lou_library import report_messages as R
 from lou_library.errors import Invalid
-from lou_library.network import get_site
+from lou_library.network import find_volunteer, get_site
 from lou_library.reports.builders.common import Options
 from lou_library.reports.builders.donations import donations
+from lou_library.reports.builders.hours import hours
 from lou_library.reports.builders.inventory import inventory
 from lou_library.reports.builders.missing import missing
 from lou_library.reports.builders.rotation import rotation
@@ -20,7 +21,7 @@ from lou_library.reports.builders.volunteers import volunteers
 from lou_library.reports.model import Report
 from lou_library.repository import Repository
 
-REPORTS = ("inventory", "missing", "donations", "rotation", "volunteers")
+REPORTS = ("inventory", "missing", "donations", "rotation", "volunteers", "hours")
 
 Builder = Callable[[Repository, Options], Report]
 
@@ -33,12 +34,21 @@ def build_report(
     start: date | None = None,
     end: date | None = None,
     show_contact: bool = False,
+    volunteer: str | None = None,
 ) -> Report:
-    """Compute report ``name`` (one of :data:`REPORTS`) from one read of the DB."""
+    """Compute report ``name`` (one of :data:`REPORTS`) from one read of the DB;
+    ``volunteer`` (a code or a name) narrows the hours report to one person."""
     if start and end and start > end:
         raise Invalid(R.REPORT_BAD_PERIOD, start=start, end=end)
     site_doc = get_site(db, site) if site else None
-    options = Options(site_doc["code"] if site_doc else None, start, end, show_contact)
+    person = find_volunteer(db, volunteer) if volunteer else None
+    options = Options(
+        site_doc["code"] if site_doc else None,
+        start,
+        end,
+        show_contact,
+        person["code"] if person else None,
+    )
     report = BUILDERS[name](db, options)
     report.generated = clock.stamp()
     report.site = options.site
@@ -53,4 +63,5 @@ BUILDERS: dict[str, Builder] = {
     "donations": donations,
     "rotation": rotation,
     "volunteers": volunteers,
+    "hours": hours,
 }

@@ -22,12 +22,14 @@ HELD = ("in_box", "in_depot", "not_seen", "lost")  # books the programme still h
 
 @dataclass(frozen=True)
 class Options:
-    """What a report is narrowed to: a site, a period, contacts shown or masked."""
+    """What a report is narrowed to: a site, a period, a volunteer (the hours), contacts
+    shown or masked."""
 
     site: str | None = None
     start: date | None = None
     end: date | None = None
     show_contact: bool = False
+    volunteer: str | None = None  # a volunteer's code
 
 
 @dataclass
