@@ -163,3 +163,25 @@ def test_a_backup_of_an_empty_library_counts_0_books(lou: Lou, db_path: Path) ->
     assert len(rows) == 2
     assert "│     ? │" in rows[0]  # the broken one (the newest): unknown
     assert "│     0 │" in rows[1]  # the real backup: 0 books, not "?"
+
+
+def test_repairs_reach_rows_that_share_a_code_or_lack_one(small: Lou, db_path: Path) -> None:
+    """A repair works on the file's rows, not by key: two rows with one code are both
+    repaired, and a row without its code does not stop the repair of the others."""
+
+    def damage(data: dict[str, Any]) -> None:
+        books = data["books"]
+        first = next(k for k, b in books.items() if b["code"] == "B00001")
+        books[first]["box"] = "QQ-77"  # in a box that is not there
+        books["900"] = dict(books[first])  # and a second row with the same code
+        second = next(k for k, b in books.items() if b["code"] == "B00002")
+        books[second].pop("code")  # a row without its code
+
+    _edit(db_path, damage)
+    run = small("db", "check", "--repair", "--json")
+    assert run.exit_code == 3, run.stderr  # repaired, and a person must see to the rest
+    rows = orjson.loads(db_path.read_bytes())["books"].values()
+    twins = [(b["status"], b["box"]) for b in rows if b.get("code") == "B00001"]
+    assert twins == [("in_depot", None), ("in_depot", None)]
+    left = {p["kind"] for p in run.json()["problems"]}
+    assert "orphan_book" not in left and left, left

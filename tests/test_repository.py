@@ -185,3 +185,32 @@ def test_the_repository_holds_exactly_what_the_changes_made(
     assert {b["code"]: b for b in repo.all(BOOKS)} == model["books"]
     assert [e for _, e in repo.entries(EVENTS)] == model["events"]
     assert repo.last_number(EVENTS) == len(model["events"])
+
+
+def test_keys_are_unique_and_never_change(repo: Repository) -> None:
+    repo.add(BOOKS, [_book("B00001")])
+    repo.get(BOOKS, "B00001")  # the table is loaded: a second B00001 is refused
+    with pytest.raises(ValueError):
+        repo.add(BOOKS, [_book("B00001")])
+    with pytest.raises(ValueError):
+        repo.add(BOOKS, [_book("B00002"), _book("B00002")])
+    with pytest.raises(ValueError):
+        repo.update(BOOKS, {"B00001": {"code": "B00009"}})
+    with pytest.raises(ValueError):
+        repo.replace(BOOKS, {"B00001": _book("B00009")})
+    assert repo.keys(BOOKS) == ["B00001"]
+
+
+def test_a_record_put_back_as_it_was_given_stays_whole(repo: Repository) -> None:
+    repo.add(BOOKS, [_book("B00001", box="A-01")])
+    given = repo.get(BOOKS, "B00001")
+    assert given is not None
+    repo.replace(BOOKS, {"B00001": given})
+    assert repo.get(BOOKS, "B00001") == _book("B00001", box="A-01")
+
+
+def test_a_table_may_grow_while_its_records_are_read(repo: Repository) -> None:
+    repo.add(BOOKS, [_book("B00001"), _book("B00002")])
+    for record in repo.all(BOOKS):
+        repo.add(BOOKS, [_book(str(record["code"]).replace("B", "C"))])
+    assert repo.count(BOOKS) == 4

@@ -39,7 +39,6 @@ from lou_library.schema import BookStatus, BoxStatus, EventKind, RoundStatus, Si
 from lou_library.text import strip_unsafe, unsafe_chars
 
 if TYPE_CHECKING:
-    from lou_library.repository import Key
     from lou_library.schema import Event
 
 REPAIRABLE = {"orphan_book", "retired_box", "stray_box", "orphan_site", "bad_text"}
@@ -274,30 +273,36 @@ def _check_events(found: _Findings) -> None:
 
 
 def repair(db: Repository, problems: list[Problem]) -> int:
-    """Fix the repairable problems (only those with one safe answer); return how many."""
+    """Fix the repairable problems (only those with one safe answer); return how many.
+
+    A repair works on the file's rows as they are (:meth:`Repository.document`), not by
+    key: the records it fixes may share a code, or lack one, which is why they need it."""
     problems = [p for p in problems if p.repairable]
-    books, events = _repair_books(db, problems)
-    texts = _repair_texts(db, {p.record for p in problems if p.kind == "bad_text"})
+    if not problems:
+        return 0
+    document = db.document()
+    books, events = _repair_books(document, problems)
+    texts = _repair_texts(document, {p.record for p in problems if p.kind == "bad_text"})
+    people = _repair_people(document, {p.record for p in problems if p.kind == "orphan_site"})
+    db.load(document)
     log(db, events)
-    people = _repair_people(db, {p.record for p in problems if p.kind == "orphan_site"})
     return books + people + texts
 
 
-def _found(db: Repository, table: str, codes: Iterable[str]) -> list[Doc]:
-    """The records of ``table`` with these codes (codes of no record are left out)."""
-    return [r for r in (db.get(table, code) for code in sorted(codes)) if r is not None]
+def _rows(document: dict[str, Any], table: str, codes: set[str]) -> list[Doc]:
+    """Every row of ``table`` whose code is one of ``codes`` (all of them, if two share one)."""
+    return [r for r in (document.get(table) or {}).values() if r.get("code") in codes]
 
 
-def _repair_books(db: Repository, problems: list[Problem]) -> tuple[int, list[Event]]:
+def _repair_books(document: dict[str, Any], problems: list[Problem]) -> tuple[int, list[Event]]:
     """Books in a box that is gone or retired go to the depot; books out of a box forget
     it. Returns how many books changed and their history entries."""
     books = {p.record for p in problems if p.kind in ("orphan_book", "retired_box")}
     strays = {p.record for p in problems if p.kind == "stray_box"}
     stamp = clock.stamp()
     events: list[Event] = []
-    changes: dict[Key, Doc] = {}
-    for doc in _found(db, BOOKS, books | strays):
-        fields: Doc = {}
+    found = sorted(_rows(document, BOOKS, books | strays), key=lambda doc: str(doc["code"]))
+    for doc in found:
         if doc["code"] in books:
             events.append(
                 event(
@@ -309,44 +314,35 @@ def _repair_books(db: Repository, problems: list[Problem]) -> tuple[int, list[Ev
                     at=stamp,
                 )
             )
-            fields = {"last_box": doc.get("box"), "status": BookStatus.in_depot}
-        changes[doc["code"]] = {**fields, "box": None}
-    db.update(BOOKS, changes)
-    return len(changes), events
+            doc.update({"last_box": doc.get("box"), "status": BookStatus.in_depot})
+        doc["box"] = None
+    return len(found), events
 
 
-def _repair_texts(db: Repository, codes: set[str]) -> int:
+def _repair_texts(document: dict[str, Any], codes: set[str]) -> int:
     """Control and bidi characters taken out of every text field of these records."""
     fixed = 0
     for table in (SITES, BOXES, BOOKS, VOLUNTEERS):
-        changes: dict[Key, Doc] = {
-            doc["code"]: {
-                name: strip_unsafe(value) for name, value in doc.items() if isinstance(value, str)
-            }
-            for doc in _found(db, table, codes)
-        }
-        db.update(table, changes)
-        fixed += len(changes)
+        for doc in _rows(document, table, codes):
+            doc.update({k: strip_unsafe(v) for k, v in doc.items() if isinstance(v, str)})
+            fixed += 1
     return fixed
 
 
-def _repair_people(db: Repository, codes: set[str]) -> int:
+def _repair_people(document: dict[str, Any], codes: set[str]) -> int:
     """Sites that do not exist taken off these volunteers' lists; a doubtful site (boxes
     still name it, or it looks like a typo) stays to be decided."""
-    site_codes = [c for c in (s.get("code") for s in db.all(SITES)) if isinstance(c, str)]
-    box_sites = {b.get("site") for b in db.all(BOXES)}
-    changes: dict[Key, Doc] = {
-        doc["code"]: {
-            "sites": [
-                s
-                for s in doc.get("sites", [])
-                if s in site_codes or _site_doubt(s, box_sites, site_codes)
-            ]
-        }
-        for doc in _found(db, VOLUNTEERS, codes)
-    }
-    db.update(VOLUNTEERS, changes)
-    return len(changes)
+    sites = (document.get(SITES) or {}).values()
+    site_codes = [c for c in (s.get("code") for s in sites) if isinstance(c, str)]
+    box_sites = {b.get("site") for b in (document.get(BOXES) or {}).values()}
+    found = _rows(document, VOLUNTEERS, codes)
+    for doc in found:
+        doc["sites"] = [
+            s
+            for s in doc.get("sites", [])
+            if s in site_codes or _site_doubt(s, box_sites, site_codes)
+        ]
+    return len(found)
 
 
 # ------------------------------------------------------------------- the file's shape
@@ -436,24 +432,20 @@ def repair_shape(db: Repository, problems: list[Problem]) -> int:
     """Drop undo data no command can use (older rounds', and earlier rounds nested in the
     last one's). Nothing any command shows is lost: the rounds themselves stay. A padded
     file needs no change of its own: the repair's write is compact. Returns how many
-    problems were fixed."""
+    problems were fixed. Works on the file's rows, like :func:`repair`."""
     if not any(p.kind in STRUCTURE_KINDS for p in problems):
         return 0
     changed = sum(1 for p in problems if p.kind == "padded_file")
-    stale = set(_undo_to_drop(db.all(ROUNDS)))
-    new: dict[Key, Doc] = {}
-    for record in db.all(ROUNDS):
-        number: Any = record.get("number")
-        if number in stale:
-            new[number] = {k: v for k, v in record.items() if k != "undo"}
+    document = db.document()
+    rounds = list((document.get(ROUNDS) or {}).values())
+    stale = set(_undo_to_drop(rounds))
+    for record in rounds:
+        if record.get("number") in stale:
+            record.pop("undo", None)
             changed += 1
         elif _nested_undo(record):
-            undo = record["undo"]
-            new[number] = {**record, "undo": {k: v for k, v in undo.items() if k != "rounds"}}
-            changed += undo["rounds"] is not None
-    db.replace(ROUNDS, new)
-    if not new:  # the repair's write makes a padded file compact all the same
-        db.load(db.document())
+            changed += record["undo"].pop("rounds") is not None
+    db.load(document)  # written compact, whatever changed
     return changed
 
 

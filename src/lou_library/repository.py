@@ -15,7 +15,10 @@ A repository is one **unit of work**: the store opens it for one command and com
   :meth:`~Repository.replace`, :meth:`~Repository.add` or :meth:`~Repository.remove`, so
   an implementation that writes changes out sees all of them;
 - a command's changes are batched: many calls, one write at commit;
-- records of a keyed table come back in the order they were added.
+- records of a keyed table come back in the order they were added;
+- a key is unique in its table and never changes: adding a record whose key is taken,
+  or changing a key, is a programming error (``ValueError``), as a server's primary key
+  would refuse it; changing a record that is not there is one too (``KeyError``).
 
 Tables and keys: :data:`KEYS` names each keyed table's key field (a book's ``code``, a
 task's ``id``, a round's ``number``). :data:`LOGS` are append-only and numbered by the

@@ -73,7 +73,12 @@ class TinyRepository:
         built = self._index.get(table)
         if rebuild or built is None or built[1] != len(rows):
             field = self._key_field(table)
-            built = ({record[field]: row_id for row_id, record in rows.items()}, len(rows))
+            index: dict[Key, str] = {}
+            for row_id, record in rows.items():
+                key = record.get(field)
+                if isinstance(key, str | int):  # a hand-edited row may lack it (db check)
+                    index[key] = row_id
+            built = (index, len(rows))
             self._index[table] = built
         return rows, built[0]
 
@@ -91,7 +96,7 @@ class TinyRepository:
     # -- keyed tables -------------------------------------------------------------
 
     def all(self, table: str) -> Iterable[Doc]:
-        return self._rows(table).values()
+        return list(self._rows(table).values())  # a list: the caller may add while it loops
 
     def get(self, table: str, key: Key) -> Doc | None:
         row_id = self._row_id(table, key)
@@ -118,6 +123,15 @@ class TinyRepository:
     def add(self, table: str, records: Sequence[Mapping[str, Any]]) -> None:
         if not records:
             return
+        built = self._index.get(table)
+        if built is not None:  # keys are unique (a server's primary key refuses a second
+            # one); checked where the table is loaded: an unread one (a round's moves) is
+            # appended to without parsing it, and the rules look a key up before adding it
+            index = self._indexed(table)[1]
+            field = KEYS[table]
+            taken = [r[field] for r in records if r[field] in index]
+            if taken or len({r[field] for r in records}) < len(records):
+                raise ValueError(f"{table}: a record with key {taken or '(twice)'} exists")
         data = self._data()
         first = store.last_id(data, table) + 1
         store.append_records(data, table, records)
@@ -139,6 +153,8 @@ class TinyRepository:
             record = rows.get(index.get(key, ""))  # one look-up a record (a round: 2,400)
             if record is None or record.get(field) != key:
                 record = rows[self._require(table, key)]
+            if fields.get(field, key) != key:
+                raise ValueError(f"{table}: the key of {key!r} cannot change")
             record.update(fields)
         self._changed()
 
@@ -146,10 +162,14 @@ class TinyRepository:
         if not records:
             return
         rows = self._rows(table)
+        field = KEYS[table]
         for key, record in records.items():
+            if record.get(field) != key:
+                raise ValueError(f"{table}: the record put in place of {key!r} has another key")
             row = rows[self._require(table, key)]
+            new = dict(record)  # (it may be the stored record itself)
             row.clear()
-            row.update(record)
+            row.update(new)
         self._changed()
 
     def remove(self, table: str, keys: Iterable[Key]) -> None:
@@ -172,10 +192,7 @@ class TinyRepository:
 
     def entries(self, table: str, after: int = 0) -> Iterable[tuple[int, Doc]]:
         self._log(table)
-        for row_id, record in self._rows(table).items():
-            number = int(row_id)
-            if number > after:
-                yield number, record
+        return [(int(i), record) for i, record in self._rows(table).items() if int(i) > after]
 
     def last_number(self, table: str) -> int:
         self._log(table)
