@@ -40,6 +40,34 @@ def _debug_switch() -> Iterator[None]:
         os.environ["LOU_DEBUG"] = saved
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _copying_repository() -> Iterator[None]:
+    """With ``LOU_TEST_COPIES=1`` the embedded repository hands out copies of its records,
+    as a database server does: a rule that changes a record it was given, instead of
+    saying so through ``update``/``replace``, then loses the change and a test fails.
+    ``.ci/run`` runs the rules' tests this way too."""
+    if os.environ.get("LOU_TEST_COPIES") != "1":
+        yield
+        return
+    import copy
+
+    from lou_library.tinyrepo import TinyRepository as T
+
+    saved = {name: getattr(T, name) for name in ("get", "all", "where", "meta", "entries")}
+
+    def copying(method: Any) -> Any:
+        def handed_out(self: T, *args: Any) -> Any:
+            return copy.deepcopy(method(self, *args))
+
+        return handed_out
+
+    for name, method in saved.items():
+        setattr(T, name, copying(method))
+    yield
+    for name, method in saved.items():
+        setattr(T, name, method)
+
+
 @dataclass
 class Run:
     exit_code: int
