@@ -94,6 +94,13 @@ def test_logs_are_numbered_in_order_and_can_be_cut_back(repo: Repository) -> Non
         (2, "added"),
         (3, "moved"),
     ]
+    assert repo.entries_where(EVENTS, "book", {"B00001"}) == [
+        (1, {"book": "B00001", "action": "added"}),
+        (3, {"book": "B00001", "action": "moved"}),
+    ]
+    assert repo.entries_where(EVENTS, "action", ["moved", "lost"]) == [
+        (3, {"book": "B00001", "action": "moved"})
+    ]
     repo.truncate(EVENTS, after=1)
     assert repo.last_number(EVENTS) == 1
     repo.add(EVENTS, [{"book": "B00003", "action": "added"}])

@@ -566,7 +566,7 @@ def history(db: Repository, code: str) -> tuple[Doc, list[Doc]]:
     """
     doc = get_book(db, code)
     book = doc["code"]
-    found = [{**e, "_order": (number, 0)} for number, e in db.entries(EVENTS) if e["book"] == book]
+    found = [{**e, "_order": (n, 0)} for n, e in db.entries_where(EVENTS, "book", [book])]
     legs_of_round = round_legs(db)
     for record in db.all(ROUNDS):
         # records from before events_before existed go last within their moment, by number

@@ -56,8 +56,8 @@ def _seen_since(db: Repository, task: Doc, codes: set[str]) -> set[str]:
     done_at = str(task.get("done_at") or "")
     seen = {
         e["book"]
-        for _, e in db.entries(EVENTS)
-        if e["book"] in codes and e["action"] in SEEN_ACTIONS and e["at"] > done_at
+        for _, e in db.entries_where(EVENTS, "book", codes)
+        if e["action"] in SEEN_ACTIONS and e["at"] > done_at
     }
     later = {r["number"] for r in db.all(ROUNDS) if r["number"] > task["round"]}
     if not later:

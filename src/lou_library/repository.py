@@ -28,7 +28,7 @@ last number before it). The meta record (settings and counters) is one record of
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
 Doc = dict[str, Any]
@@ -113,6 +113,13 @@ class Repository(Protocol):
 
     def entries(self, table: str, after: int = 0) -> Iterable[tuple[int, Doc]]:
         """A log's entries numbered above ``after``, oldest first, with their numbers."""
+        ...
+
+    def entries_where(
+        self, table: str, field: str, values: Collection[Any]
+    ) -> list[tuple[int, Doc]]:
+        """A log's entries whose ``field`` is one of ``values`` (a few books' history, the
+        donations), oldest first, with their numbers."""
         ...
 
     def last_number(self, table: str) -> int:

@@ -15,7 +15,7 @@ tables' row ids are the log's entry numbers.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 from tinydb import TinyDB
@@ -193,6 +193,13 @@ class TinyRepository:
     def entries(self, table: str, after: int = 0) -> Iterable[tuple[int, Doc]]:
         self._log(table)
         return [(int(i), record) for i, record in self._rows(table).items() if int(i) > after]
+
+    def entries_where(
+        self, table: str, field: str, values: Collection[Any]
+    ) -> list[tuple[int, Doc]]:
+        self._log(table)
+        wanted = set(values)
+        return [(int(i), r) for i, r in self._rows(table).items() if r.get(field) in wanted]
 
     def last_number(self, table: str) -> int:
         self._log(table)

@@ -20,8 +20,8 @@ def donations(db: Repository, options: Options) -> Report:
     labels = category_labels(db)
     donated_into = {
         str(e["book"]): str(e["to"])
-        for _, e in db.entries(EVENTS)
-        if e.get("action") == "donated" and e.get("to")
+        for _, e in db.entries_where(EVENTS, "action", ["donated"])
+        if e.get("to")
     }
     groups: dict[tuple[str, str, str], list[Doc]] = defaultdict(list)
     months: dict[str, list[Doc]] = defaultdict(list)

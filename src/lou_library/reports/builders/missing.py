@@ -24,11 +24,10 @@ from lou_library.rotation import ROUNDS
 def _last_seen(db: Repository) -> dict[str, str]:
     """Book code -> day of its latest ``not_seen`` event."""
     found: dict[str, str] = {}
-    for _, record in db.entries(EVENTS):
-        if record.get("action") == "not_seen":
-            day = str(record["at"])[:10]
-            if day > found.get(record["book"], ""):
-                found[record["book"]] = day
+    for _, record in db.entries_where(EVENTS, "action", ["not_seen"]):
+        day = str(record["at"])[:10]
+        if day > found.get(record["book"], ""):
+            found[record["book"]] = day
     return found
 
 
