@@ -132,6 +132,33 @@ def labels_png(session: doctool.Session, target: Path) -> str:
     return f"wrote {target.relative_to(doctool.ROOT)}"
 
 
+def certificate_png(session: doctool.Session, target: Path) -> str:
+    """A certificate of service as the browser shows it (A4, the top of the page)."""
+    names = ("chromium", "chromium-browser", "google-chrome")
+    browser = next((shutil.which(b) for b in names if shutil.which(b)), None)
+    if browser is None:
+        return f"skipped {target.name}: no Chromium found; the old picture is kept"
+    for line in (
+        "lou task done 5 --hours 2.5",
+        "lou volunteer service 王秀兰 --date 2026-04-23 --hours 3 --what 世界读书日活动 --site SHY",
+        "lou volunteer edit 王秀兰 --id-number 11010519491231002X",
+        "lou settings set org.name 紫荆路街道综合文化站",
+        "lou settings set org.head 张主任",
+        "lou settings set org.handler 郭晓燕",
+        "lou settings set org.contact 0371-12345678",
+    ):
+        session.run(doctool.parse(line))
+    page = session.home / "证明.html"
+    session.run(doctool.parse(f"lou volunteer certificate 王秀兰 --output {page.name}"))
+    with tempfile.TemporaryDirectory() as profile:
+        subprocess.run(
+            [browser, *CHROMIUM_FLAGS, "--hide-scrollbars", f"--user-data-dir={profile}",
+             "--window-size=860,1000", f"--screenshot={target}", page.as_uri()],
+            check=True, capture_output=True, timeout=120,
+        )  # fmt: skip
+    return f"wrote {target.relative_to(doctool.ROOT)}"
+
+
 def terminal_pictures(session: doctool.Session) -> dict[str, str]:
     """Every terminal picture as SVG, drawn in one demo session."""
     session.run(doctool.parse("lou init --demo"))
@@ -152,6 +179,7 @@ def main() -> int:
             print(f"wrote {(IMG / name).relative_to(doctool.ROOT)}")
         print(html_png(session, IMG / "report-html.png"))
         print(labels_png(session, IMG / "labels-print.png"))
+        print(certificate_png(session, IMG / "certificate.png"))
     return 0
 
 

@@ -35,6 +35,7 @@ table.facts th { width: 30mm; }
 table.detail { margin-top: 5mm; font-size: 10pt; }
 table.detail thead { display: table-header-group; }
 table.detail td.hours, table.detail th.hours { text-align: right; white-space: nowrap; }
+table.detail td:first-child, table.detail td:nth-child(3) { white-space: nowrap; }
 table.detail tr { break-inside: avoid; }
 .issuer { margin-top: 8mm; display: flex; justify-content: space-between; gap: 8mm;
           break-inside: avoid; }
