@@ -109,6 +109,11 @@ def test_hours_add_up_across_tasks_services_reports_and_certificates(served: Lou
         assert sum(e["hours"] for e in issued["entries"]) == pytest.approx(hours)
     first_half = _report(served, "--to", "2026-06-30")
     assert first_half["totals"]["hours"] == 3
+    one = _report(served, "--volunteer", "王秀兰")
+    assert one["totals"]["hours"] == people["V001"]
+    assert {e["volunteer"] for e in one["sections"]["entries"]["rows"]} == {"V001"}
+    in_shy = _report(served, "--site", "SHY")
+    assert {e["site"] for e in in_shy["sections"]["entries"]["rows"]} == {"SHY"}
 
 
 def test_a_certificate_number_is_kept_and_the_page_says_what_the_rules_ask(
