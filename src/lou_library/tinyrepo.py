@@ -19,7 +19,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 from tinydb import TinyDB
-from tinydb.storages import MemoryStorage, Storage
+from tinydb.storages import MemoryStorage
 
 from lou_library import store
 from lou_library.repository import KEYS, LOGS, META, Changes, Doc, Key
@@ -39,11 +39,6 @@ class TinyRepository:
         db = TinyDB(storage=MemoryStorage)
         db.storage.write(_as_dict(document))
         return cls(db)
-
-    @property
-    def storage(self) -> Storage:
-        """The TinyDB storage (the store's unit of work): for the store only."""
-        return self._db.storage
 
     # -- the document -------------------------------------------------------------
 
