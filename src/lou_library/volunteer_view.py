@@ -338,3 +338,53 @@ def pick_lists_html(lists: list[PickList]) -> str:
         parts.append("</section>")
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
+
+
+@dataclass
+class TaskListing:
+    """``lou task list``: the tasks as rows (``--json``), and for one volunteer (or a
+    printed page) their pick lists and name."""
+
+    rows: list[Doc]
+    lists: list[PickList]
+    name: str
+
+    def document(self) -> Doc:
+        return {"tasks": self.rows, "total": len(self.rows)}
+
+
+def task_listing(
+    db: Repository,
+    volunteer: str | None = None,
+    round_number: int | None = None,
+    *,
+    everything: bool = False,
+    pick_lists_wanted: bool = False,
+) -> TaskListing:
+    """The open tasks (all of them with ``everything``, or a round's), a volunteer's own."""
+    from lou_library.network import find_volunteer
+    from lou_library.rotation import list_tasks, task_rows
+
+    tasks = list_tasks(
+        db, volunteer, round_number, open_only=not everything and round_number is None
+    )
+    wanted = bool(volunteer) or pick_lists_wanted
+    return TaskListing(
+        task_rows(db, tasks),
+        pick_lists(db, tasks) if wanted else [],
+        find_volunteer(db, volunteer)["name"] if volunteer else "",
+    )
+
+
+def volunteer_calendar(db: Repository, volunteer: str | None = None) -> tuple[bytes, int]:
+    """``lou schedule ics``: a calendar of the open walks (a volunteer's, or everyone's)
+    and how many it holds; none is a clear refusal, naming the volunteer."""
+    from lou_library.errors import Invalid
+    from lou_library.network import find_volunteer
+    from lou_library.rotation import list_tasks
+
+    lists = pick_lists(db, list_tasks(db, volunteer, open_only=True))
+    if not lists:
+        name = find_volunteer(db, volunteer)["name"] if volunteer else None
+        raise Invalid(M.CALENDAR_EMPTY, who=M.CALENDAR_EMPTY_WHO(name=name) if name else "")
+    return calendar(db, lists), len(lists)

@@ -83,9 +83,7 @@ def ics(
     from pathlib import Path
 
     from lou_library import volunteer_view
-    from lou_library.errors import Invalid
     from lou_library.filetypes import ICS, require_suffix
-    from lou_library.network import find_volunteer
     from lou_library.store import atomic_write_bytes
 
     path = Path(target)
@@ -93,15 +91,9 @@ def ics(
     store.guard_output(path)
     require_suffix(path, ICS, M.CALENDAR_FORMAT)
     with store.read() as db:
-        tasks = rotation.list_tasks(db, volunteer, open_only=True)
-        lists = volunteer_view.pick_lists(db, tasks)
-        if not lists:
-            name = find_volunteer(db, volunteer)["name"] if volunteer else None
-            who = M.CALENDAR_EMPTY_WHO(name=name) if name else ""
-            raise Invalid(M.CALENDAR_EMPTY, who=who)
-        payload = volunteer_view.calendar(db, lists)
+        payload, walks = volunteer_view.volunteer_calendar(db, volunteer)
     atomic_write_bytes(path, payload, private=False)
-    output.done(M.CALENDAR_WRITTEN(n=len(lists), path=path))
+    output.done(M.CALENDAR_WRITTEN(n=walks, path=path))
 
 
 @command(app, "set", "@schedule.set")

@@ -11,7 +11,7 @@ from lou_library import messages as M
 from lou_library.cli import output
 from lou_library.cli.base import command, group, state
 from lou_library.cli.common import Json, route_text
-from lou_library.network import DEPOT, find_volunteer
+from lou_library.network import DEPOT
 from lou_library.text import split_list
 
 app = group("@task")
@@ -83,10 +83,10 @@ def list_(
 
     store = state(ctx).store
     with store.read() as db:
-        tasks = rotation.list_tasks(db, volunteer, round_, open_only=not all_ and round_ is None)
-        rows = rotation.task_rows(db, tasks)
-        lists = volunteer_view.pick_lists(db, tasks) if (volunteer or target) else []
-        who = find_volunteer(db, volunteer)["name"] if volunteer else ""
+        found = volunteer_view.task_listing(
+            db, volunteer, round_, everything=all_, pick_lists_wanted=target is not None
+        )
+    lists = found.lists
     if target:
         path = Path(target)
         store.guard_output(path)
@@ -100,15 +100,15 @@ def list_(
         output.done(M.PICK_WRITTEN(n=len(lists), path=path))
         return
 
-    def human(found: dict[str, Any]) -> None:
+    def human(document: dict[str, Any]) -> None:
         if volunteer:
             if not lists:
-                output.note(M.PICK_NONE(name=who))
+                output.note(M.PICK_NONE(name=found.name))
             render_checklist(lists)
         else:
-            _render_tasks(found["tasks"], round_, all_)
+            _render_tasks(document["tasks"], round_, all_)
 
-    output.show({"tasks": rows, "total": len(rows)}, json, human)
+    output.show(found.document(), json, human)
 
 
 def _render_tasks(rows: list[dict[str, Any]], round_: int | None, all_: bool) -> None:
