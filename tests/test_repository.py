@@ -115,6 +115,14 @@ def test_the_meta_record_is_replaced_whole(repo: Repository) -> None:
     assert repo.meta()["schema_version"] == empty_document()["_meta"]["1"]["schema_version"]
 
 
+def test_counters_hand_out_each_number_once(repo: Repository) -> None:
+    assert repo.reserve("book") == 1
+    assert repo.reserve("book", 3) == 2  # 2, 3 and 4
+    assert repo.reserve("book") == 5
+    assert repo.reserve("certificate", 1, start=10) == 10
+    assert repo.meta()["counters"] == {"book": 6, "certificate": 11}
+
+
 def test_an_empty_table_can_be_dropped_a_full_one_cannot(repo: Repository) -> None:
     repo.add(ROUNDS, [{"number": 1, "date": "2026-03-02", "status": "applied"}])
     with pytest.raises(ValueError):

@@ -31,9 +31,7 @@ from lou_library.records import (
     find,
     leg_books,
     log,
-    peek_number,
     round_legs,
-    set_counter,
 )
 from lou_library.repository import Key, Repository
 from lou_library.schema import (
@@ -321,7 +319,7 @@ def check_room(
 
 def create_books(db: Repository, specs: Sequence[BookSpec], command: str) -> list[Book]:
     """Insert every copy of every spec in one batch, with an ``added`` event each."""
-    first = peek_number(db, "book")
+    first = db.reserve("book", sum(spec.copies for spec in specs))
     known = _known_keys(db, specs)
     stamp = clock.stamp()
     today = stamp[:10]
@@ -368,7 +366,6 @@ def create_books(db: Repository, specs: Sequence[BookSpec], command: str) -> lis
             )
     db.add(BOOKS, created)
     log(db, events)
-    set_counter(db, "book", number)
     return created
 
 

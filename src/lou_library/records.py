@@ -85,19 +85,7 @@ def suggest(wanted: str, candidates: Iterable[str]) -> str:
 
 def next_number(db: Repository, counter: str, start: int = 1) -> int:
     """Reserve the next number of a counter kept in the meta record (codes are never reused)."""
-    value = peek_number(db, counter, start)
-    set_counter(db, counter, value + 1)
-    return value
-
-
-def peek_number(db: Repository, counter: str, start: int = 1) -> int:
-    return int(db.meta().get("counters", {}).get(counter, start))
-
-
-def set_counter(db: Repository, counter: str, value: int) -> None:
-    meta = dict(db.meta())
-    meta["counters"] = {**meta.get("counters", {}), counter: value}
-    db.set_meta(meta)
+    return db.reserve(counter, 1, start)
 
 
 def settings(db: Repository) -> dict[str, Any]:

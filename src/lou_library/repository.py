@@ -136,6 +136,12 @@ class Repository(Protocol):
         """The meta record: schema version, settings, counters. Read-only."""
         ...
 
+    def reserve(self, counter: str, n: int = 1, start: int = 1) -> int:
+        """Take the next ``n`` numbers of a counter (book codes, task ids, certificates)
+        and return the first; a number is never given twice, even to commands running at
+        once on a server. A counter never used starts at ``start``."""
+        ...
+
     def set_meta(self, record: Mapping[str, Any]) -> None:
         """Put a whole meta record in place of the current one."""
         ...

@@ -74,9 +74,7 @@ from lou_library.records import (
     legs_of,
     log,
     moves_of,
-    peek_number,
     round_legs,
-    set_counter,
     set_settings,
     settings,
 )
@@ -586,9 +584,7 @@ def _task_records(db: Repository, plan: Plan) -> list[Doc]:
     from lou_library.service import estimate_minutes, service_settings
 
     config = service_settings(db)
-    first = peek_number(db, "task")
-    if plan.tasks:
-        set_counter(db, "task", first + len(plan.tasks))
+    first = db.reserve("task", len(plan.tasks)) if plan.tasks else 0
     return [
         {
             "id": number,

@@ -220,6 +220,14 @@ class TinyRepository:
         record: Doc = self._rows(META)["1"]
         return record
 
+    def reserve(self, counter: str, n: int = 1, start: int = 1) -> int:
+        meta = self.meta()
+        counters = dict(meta.get("counters", {}))
+        first = int(counters.get(counter, start))
+        counters[counter] = first + n
+        self.set_meta({**meta, "counters": counters})
+        return first
+
     def set_meta(self, record: Mapping[str, Any]) -> None:
         self._data()[META] = {"1": dict(record)}
         self._changed()
