@@ -61,6 +61,8 @@ def test_keyed_records_are_found_changed_and_removed_by_key(repo: Repository) ->
     assert repo.get(BOOKS, "B00001") == _book("B00001", status="in_box", box="A-02")
     assert [b["code"] for b in repo.where(BOOKS, "status", "in_box")] == ["B00001", "B00002"]
 
+    assert repo.tally(BOOKS, "status") == {("in_box",): 2}
+    assert repo.tally(BOOKS, "status", "box") == {("in_box", "A-02"): 1, ("in_box", "A-01"): 1}
     repo.replace(BOOKS, {"B00002": _book("B00002")})  # the box field goes
     assert repo.get(BOOKS, "B00002") == _book("B00002")
 

@@ -117,11 +117,11 @@ def network_counts(db: Repository) -> dict[str, Counter[str]]:
         if box["status"] != BoxStatus.retired:
             boxes[box["site"]] += 1
     books: Counter[str] = Counter()
-    for book in db.all(BOOKS):
-        if book["status"] == BookStatus.in_box:
-            books[box_site.get(book["box"], "?")] += 1
-        elif book["status"] == BookStatus.in_depot:
-            books[DEPOT] += 1
+    for (status, box), n in db.tally(BOOKS, "status", "box").items():
+        if status == BookStatus.in_box:
+            books[box_site.get(box, "?")] += n
+        elif status == BookStatus.in_depot:
+            books[DEPOT] += n
     volunteers: Counter[str] = Counter()
     for person in db.all(VOLUNTEERS):
         if person["status"] == Status.active:

@@ -23,8 +23,8 @@ def counts(db: Repository) -> dict[str, Any]:
     sites = [
         s for s in db.all(SITES) if s["kind"] != SiteKind.depot and s["status"] == Status.active
     ]
-    boxes = Counter(b["status"] for b in db.all(BOXES))
-    books = Counter(b["status"] for b in db.all(BOOKS))
+    boxes = Counter({status: n for (status,), n in db.tally(BOXES, "status").items()})
+    books = Counter({status: n for (status,), n in db.tally(BOOKS, "status").items()})
     people = [v for v in db.all(VOLUNTEERS) if v["status"] == Status.active]
     return {
         "sites": {

@@ -28,6 +28,7 @@ last number before it). The meta record (settings and counters) is one record of
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
@@ -87,6 +88,11 @@ class Repository(Protocol):
 
     def where(self, table: str, field: str, value: Any) -> list[Doc]:
         """The records whose ``field`` equals ``value`` (a box's books, a round's tasks)."""
+        ...
+
+    def tally(self, table: str, *fields: str) -> Counter[tuple[Any, ...]]:
+        """How many records hold each combination of these fields' values (a server's
+        ``GROUP BY``): the books per status, the books per status and box."""
         ...
 
     def keys(self, table: str) -> list[Key]:
