@@ -11,7 +11,6 @@ real label sheets with headless Chromium and reads where every line of text land
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 from itertools import pairwise
@@ -20,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from lou_library.labels import LAYOUTS
+from tests.browser import needs_print, print_to_pdf
 from tests.conftest import Lou
 
 LONG_ZH = "中华人民共和国社区图书角建设与管理实务手册（修订第三版）"
@@ -69,10 +69,7 @@ def _lines(pdf: Path) -> list[tuple[float, float, float, float, str]]:
     return found
 
 
-@pytest.mark.skipif(
-    not (shutil.which("chromium") and shutil.which("pdftotext")),
-    reason="needs Debian's chromium and poppler-utils",
-)
+@needs_print
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("kind", ["books", "boxes"])
 def test_printed_label_text_stays_in_its_label(
@@ -80,13 +77,7 @@ def test_printed_label_text_stays_in_its_label(
 ) -> None:
     page = _page(long_titles, tmp_path, lang, kind)
     pdf = tmp_path / f"{kind}-{lang}.pdf"
-    subprocess.run(
-        ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-         "--no-first-run", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", f"--user-data-dir={tmp_path / 'profile'}", "--no-pdf-header-footer",
-         f"--print-to-pdf={pdf}", page.as_uri()],
-        capture_output=True, timeout=120, check=True,
-    )  # fmt: skip
+    print_to_pdf(page, pdf, tmp_path / "profile")
     layout = LAYOUTS["3x8"]
     cells: dict[tuple[int, int], list[tuple[float, float, float, float, str]]] = {}
     for x0, y0, x1, y1, words in _lines(pdf):

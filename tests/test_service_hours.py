@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import re
-import shutil
 import subprocess
 from datetime import date
 from pathlib import Path
@@ -19,6 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.browser import needs_print, print_to_pdf
 from tests.conftest import Lou
 
 ID = "11010519491231002X"  # a valid resident ID number (GB 11643 check digit)
@@ -287,22 +287,13 @@ def test_hours_add_up_whatever_services_are_recorded(
     assert _report(ring)["totals"]["hours"] == pytest.approx(before)
 
 
-@pytest.mark.skipif(
-    not (shutil.which("chromium") and shutil.which("pdftotext")),
-    reason="needs Debian's chromium and poppler-utils",
-)
+@needs_print
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_certificate_prints_on_one_a4_page(served: Lou, tmp_path: Path, lang: str) -> None:
     page = tmp_path / f"c-{lang}.html"
     served.ok("--lang", lang, "volunteer", "certificate", "王秀兰", "--output", str(page))
     pdf = tmp_path / f"c-{lang}.pdf"
-    subprocess.run(
-        ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-         "--no-first-run", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", f"--user-data-dir={tmp_path / 'profile'}", "--no-pdf-header-footer",
-         f"--print-to-pdf={pdf}", page.as_uri()],
-        capture_output=True, timeout=120, check=True,
-    )  # fmt: skip
+    print_to_pdf(page, pdf, tmp_path / "profile")
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
     assert re.search(r"Pages:\s+1\n", info.stdout), info.stdout
     assert re.search(r"Page size:\s+59[45]\.\d+ x 841\.\d+ pts \(A4\)", info.stdout), info.stdout

@@ -16,7 +16,8 @@ from typing import Any
 
 from lou_library import i18n
 from lou_library import service_messages as S
-from lou_library.service import hours_text, mask_id_number
+from lou_library.service import mask_id_number
+from lou_library.text import hours_text
 
 _CSS = """
 @page { size: A4; margin: 18mm 20mm; }

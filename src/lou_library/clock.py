@@ -16,6 +16,16 @@ FIRST_YEAR = 2000
 LAST_YEAR = 2200
 
 
+def in_period(day: str | None, start: date | None, end: date | None) -> bool:
+    """``day`` (a date or a timestamp) falls in the period; with no period, any day does."""
+    if start is None and end is None:
+        return True
+    if not day:
+        return False
+    day = day[:10]
+    return (start is None or day >= start.isoformat()) and (end is None or day <= end.isoformat())
+
+
 def check_year(day: date, what: str, value: str) -> None:
     if not FIRST_YEAR <= day.year <= LAST_YEAR:
         from lou_library import messages as M

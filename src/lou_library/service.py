@@ -38,6 +38,7 @@ from datetime import date
 from typing import Any
 
 from lou_library import clock
+from lou_library import report_messages as R
 from lou_library import service_messages as S
 from lou_library.errors import Invalid, NotFound
 from lou_library.records import SITES, TASKS, Doc, next_number, set_settings, settings
@@ -144,11 +145,6 @@ def check_hours(value: float | str) -> float:
     return round(hours, 2)
 
 
-def hours_text(hours: float) -> str:
-    """``1.5``, ``2``: hours as people write them."""
-    return f"{hours:.2f}".rstrip("0").rstrip(".")
-
-
 # ---------------------------------------------------------------- other service
 
 
@@ -243,7 +239,7 @@ def entries(
             (carried or {}).get(int(task["id"]), int(task.get("books", 0))),
         )
         for task in _done_tasks(db, volunteer)
-        if in_period(task_day(task), start, end)
+        if clock.in_period(task_day(task), start, end)
     ]
     found += [
         Entry(
@@ -256,7 +252,7 @@ def entries(
             record["what"],
         )
         for record in db.all(SERVICES)
-        if volunteer in (None, record["volunteer"]) and in_period(record["date"], start, end)
+        if volunteer in (None, record["volunteer"]) and clock.in_period(record["date"], start, end)
     ]
     return sorted(found, key=lambda e: (e.date, e.volunteer, e.kind, e.ref))
 
@@ -436,7 +432,7 @@ def certificate(
     first = parse_date(start, "--from") if start else None
     last = parse_date(end, "--to") if end else None
     if first and last and first > last:
-        raise Invalid(S.PERIOD_BACKWARDS, start=first, end=last)
+        raise Invalid(R.REPORT_BAD_PERIOD, start=first, end=last)
     person = find_volunteer(db, who)  # a retired volunteer: by code
     issued = issue_certificate(db, person, first, last)
     sites = {s["code"]: s["name"] for s in db.all(SITES)}

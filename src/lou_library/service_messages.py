@@ -19,10 +19,6 @@ SERVICE_DATE_FUTURE = Msg(
     "服务日期 {date} 还没到：只能记录已经完成的服务。",
     "The date {date} is still to come: only service already given can be recorded.",
 )
-PERIOD_BACKWARDS = Msg(
-    "--from {start} 晚于 --to {end}：开始日期不能晚于结束日期。",
-    "--from {start} is after --to {end}: the period must start before it ends.",
-)
 SERVICE_NOT_FOUND = Msg(
     "没有编号为 {code} 的服务记录。", "There is no service record number {code}."
 )

@@ -124,3 +124,8 @@ def initials_code(name: str, limit: int = 4) -> str:
     _, initials = pinyin_keys(name)
     letters = "".join(ch for ch in initials.upper() if ch.isascii() and ch.isalnum())
     return letters[:limit] or "S"
+
+
+def hours_text(hours: float) -> str:
+    """``1.5``, ``2``, ``0.25``: hours as people write them."""
+    return f"{hours:.2f}".rstrip("0").rstrip(".")

@@ -269,7 +269,7 @@ def hours(
 
 def _say_summary(found: dict[str, Any]) -> None:
     from lou_library import service_messages as S
-    from lou_library.service import hours_text
+    from lou_library.text import hours_text
 
     period = (
         S.PERIOD(

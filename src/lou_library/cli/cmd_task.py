@@ -214,7 +214,7 @@ def done(
 
 def _render_done(task: dict[str, Any], *, said_hours: bool) -> None:
     from lou_library import service_messages as S
-    from lou_library.service import hours_text
+    from lou_library.text import hours_text
 
     parts = [M.TASK_DONE(id=task["id"])]
     if task["missing"]:
@@ -243,7 +243,7 @@ def _amend(
 
 def _render_amended(found: dict[str, Any], *, said_hours: bool) -> None:
     from lou_library import service_messages as S
-    from lou_library.service import hours_text
+    from lou_library.text import hours_text
 
     parts = [M.TASK_AMENDED(id=found["id"])]
     if found["added_missing"]:

@@ -253,7 +253,7 @@ def service_(
 
 
 def _say_service(record: dict[str, Any], *, removed: bool) -> None:
-    from lou_library.service import hours_text
+    from lou_library.text import hours_text
 
     fields = {**record, "hours": hours_text(float(record["hours"]))}
     output.done((S.SERVICE_REMOVED if removed else S.SERVICE_RECORDED)(**fields))
@@ -297,7 +297,7 @@ def certificate(
 
 
 def _say_certificate(issued: dict[str, Any]) -> None:
-    from lou_library.service import hours_text
+    from lou_library.text import hours_text
 
     output.done(
         S.CERTIFICATE_WRITTEN(

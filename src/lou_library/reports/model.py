@@ -17,6 +17,7 @@ from typing import Literal
 from lou_library import messages as M
 from lou_library import report_messages as R
 from lou_library.i18n import Msg
+from lou_library.text import hours_text
 
 Value = str | int | float | bool | None
 Kind = Literal["text", "int", "percent", "hours", "date", "bool", "label"]
@@ -104,11 +105,6 @@ def percent(value: float) -> str:
     return f"{value * 100:.1f}%"
 
 
-def hours(value: float) -> str:
-    """``1.5``, ``2``, ``0.25``: hours as people write them."""
-    return f"{value:.2f}".rstrip("0").rstrip(".")
-
-
 def cell_text(column: Column, value: Value) -> str:
     """A value as people read it, in the interface language."""
     if value is None:
@@ -118,7 +114,7 @@ def cell_text(column: Column, value: Value) -> str:
     if column.kind == "percent" and isinstance(value, int | float):
         return percent(value)
     if column.kind == "hours" and isinstance(value, int | float):
-        return hours(value)
+        return hours_text(value)
     if column.kind == "label":
         msg = column.labels.get(str(value))
         return msg() if msg else str(value)

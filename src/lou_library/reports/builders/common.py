@@ -63,16 +63,6 @@ def book_site(book: Doc, box_site: Mapping[str, str]) -> str:
     return box_site.get(box or "", DEPOT)
 
 
-def in_period(day: str | None, start: date | None, end: date | None) -> bool:
-    """``day`` (a date or a timestamp) falls in the period; with no period, any day does."""
-    if start is None and end is None:
-        return True
-    if not day:
-        return False
-    day = day[:10]
-    return (start is None or day >= start.isoformat()) and (end is None or day <= end.isoformat())
-
-
 def category_labels(db: Repository) -> dict[str, Msg]:
     return {key: Msg(zh, en) for key, (zh, en) in categories(db).items()}
 

@@ -7,9 +7,10 @@ from collections import defaultdict
 from lou_library import messages as M
 from lou_library import report_messages as R
 from lou_library.catalogue import code_order
+from lou_library.clock import in_period
 from lou_library.network import DEPOT
 from lou_library.records import BOOKS, EVENTS, Doc
-from lou_library.reports.builders.common import Options, category_labels, in_period, read_network
+from lou_library.reports.builders.common import Options, category_labels, read_network
 from lou_library.reports.model import Chart, Column, Figure, Report, Section, Value
 from lou_library.repository import Repository
 

@@ -7,12 +7,12 @@ from collections import Counter, defaultdict
 from lou_library import messages as M
 from lou_library import report_messages as R
 from lou_library.catalogue import code_order
+from lou_library.clock import in_period
 from lou_library.records import BOOKS, EVENTS
 from lou_library.reports.builders.common import (
     Options,
     book_site,
     category_labels,
-    in_period,
     read_network,
     sum_columns,
 )

@@ -7,11 +7,11 @@ from collections import Counter, defaultdict
 from lou_library import clock
 from lou_library import messages as M
 from lou_library import report_messages as R
+from lou_library.clock import in_period
 from lou_library.records import Doc
 from lou_library.reports.builders.common import (
     Options,
     books_carried,
-    in_period,
     read_network,
     sum_columns,
 )

@@ -8,8 +8,9 @@ from lou_library import clock
 from lou_library import messages as M
 from lou_library import report_messages as R
 from lou_library.catalogue import code_order
+from lou_library.clock import in_period
 from lou_library.records import VOLUNTEERS, Doc
-from lou_library.reports.builders.common import Options, books_carried, in_period, sum_columns
+from lou_library.reports.builders.common import Options, books_carried, sum_columns
 from lou_library.reports.model import Column, Figure, Report, Section, Value
 from lou_library.repository import Repository
 from lou_library.rotation import TASKS, task_state
