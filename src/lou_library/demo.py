@@ -9,6 +9,7 @@ room. There is no randomness, so every ``lou init --demo`` gives the same DB.
 from __future__ import annotations
 
 import csv
+import math
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -81,6 +82,17 @@ def build_demo() -> RawData:
     return db.document()
 
 
+def _stride(count: int) -> int:
+    """How far apart two copies of a title are dealt: about 0.38 of the boxes (the golden
+    section), so a title's copies land in different walks and sites, as books given to a
+    new programme would, not in neighbouring boxes; coprime with ``count`` so the deal
+    still visits every box."""
+    stride = max(1, round(count * 0.382))
+    while math.gcd(stride, count) != 1:
+        stride += 1
+    return stride
+
+
 def _place_books(db: Repository, capacity: dict[str, int]) -> None:
     room = {code: int(cap * FILL) for code, cap in capacity.items()}
     order = sorted(room)
@@ -92,16 +104,17 @@ def _place_books(db: Repository, capacity: dict[str, int]) -> None:
     # (title row, box) -> copies, so each title's copies in one box share one spec
     placed: dict[tuple[int, str | None], int] = defaultdict(int)
     titles = _read("titles.csv")
+    stride = _stride(len(order))
     turn = 0
     for index, row in enumerate(titles):
         for _ in range(int(row["copies"])):
             target = None
             for step in range(len(order)):
-                candidate = order[(turn + step) % len(order)]
+                candidate = order[(turn + step * stride) % len(order)]
                 if room[candidate] > 0:
                     target = candidate
                     room[candidate] -= 1
-                    turn = (turn + step + 1) % len(order)
+                    turn = (turn + (step + 1) * stride) % len(order)
                     break
             placed[(index, target)] += 1
     specs: list[BookSpec] = []

@@ -937,8 +937,14 @@ PLAN_PREVIEW = Msg(
 TASK_NO_VOLUNTEER = Msg("（无人）", "(nobody)")
 # issue 15 (--json the same in every language): a plan's notes are codes and data; these
 # word them (rotation.note_text).
+PLAN_LOW_STOCK = Msg(
+    "图书室的书不够把每个书箱补到目标：本轮每个书箱补到目标的 {share:.0%}。",
+    "The library room has too few books to bring every box to its target: this round "
+    "fills every box to {share:.0%} of it.",
+)
 PLAN_NOTES = {
     "late": PLAN_LATE,
+    "low_stock": PLAN_LOW_STOCK,
     "unreported": PLAN_UNREPORTED,
     "borrowed": ROTATE_BORROWED,
     "nobody": ROTATE_NOBODY,

@@ -3,45 +3,53 @@
 How a round is planned (a newcomer's guide)
 ==========================================
 
-1. **The route.** All active boxes form one ring, site by site (in the order of the
-   ``rotation.route`` setting, else compounds then yards by code) and, inside a site, by
-   box code. Boxes under repair are left out; their books stay where they are.
+1. **The walks.** Each site's active boxes, in route order (the ``rotation.route``
+   setting, else compounds then yards by code; inside a site by box code), are cut into
+   *walks* of at most seven boxes (``rotation.max_boxes_per_task``), as even as can be.
+   Boxes under repair are left out; their books stay where they are. One volunteer does
+   one walk, alone: nobody waits for anyone else's books.
 
-2. **What leaves each box.** Every box has a *target*: 80 % of its capacity (the
-   ``rotation.fill`` setting), so there is room for donations. Each round a box sends out
-   a *batch* of its books, oldest arrivals first: as many as the network's usual box
-   holds (the median target; 24 for boxes of 30), or all of them if fewer. A big corridor
-   reading room (capacity 120) therefore keeps most of its books and changes a fifth of
-   them each round. A box over its target sends the surplus out too. Damaged books go back
-   to the depot (社区图书室).
+2. **What leaves each box.** Every box has a *target*: 80 % of its capacity
+   (``rotation.fill``), so there is room for donations. Each round a box sends out its
+   books that came longest ago: the share ``rotation.change`` of its target (all of them
+   by default; a reading room whose readers want to finish books can choose less), but
+   never more than the network's usual box holds (24 for boxes of 30), so a corridor
+   reading room for 120 changes a fifth of its books a round. A box over its target
+   sends the surplus out too.
 
-3. **The bag.** Walking the ring, the books a box sends out go into a bag that is carried
-   to the next box. There, the box takes from the bag, first in first out, as many books
-   as it needs to reach its target, skipping any book that was in this box within the
-   last 26 rounds (a year). Skipped books stay in the bag for the next box. So, when boxes
-   are of equal size, the whole content of each box moves one step along the ring every
-   round: a book comes back to a box only after it has been through every other box,
-   which on the demo network is 101 rounds, four years. Most steps stay inside one site;
-   only the step from a site's last box to the next site's first box crosses to a
-   neighbouring site. (Only when neither the bag nor the depot holds a fresh book does a
-   box take the one it had longest ago, rather than stay empty.)
+3. **The loop.** In each walk, one box is this round's *gateway* (step 4) and the others
+   form a loop. The volunteer takes the first box's books out, carries them to the
+   second box, takes that box's books out and puts the first box's in, and so on; the
+   last box's books go back to the first box. Every leg is one box's books, at most 30
+   (``rotation.leg_limit``). At each box the volunteer puts in, from what is in hand,
+   books the box has not had for a year (26 rounds, ``rotation.window``) and whose title
+   it has not shown for half a year (12 rounds, ``rotation.title_window``), before any
+   other; a box gets a book it had only when nothing else is in hand.
 
-4. **The depot.** A box that the bag cannot fill (books were reported missing, a smaller
-   box came before it) is topped up from the depot with books that have waited there the
-   longest and are fresh for that box. To keep the library room's books in circulation,
-   each site also swaps a few books with the depot every round (``rotation.exchange``, 1 %
-   of its books): the volunteer brings that many fresh books from the depot to the site's
-   first box and takes as many of the longest-travelled books back from its last box.
-   Whatever is left in the bag at the end of the ring goes to the depot.
+4. **The gateways and the exchange.** The gateway moves two boxes on each round, so a
+   book that came in through it goes round the loop one box a round and leaves the walk
+   when the gateway reaches it again: after ``size - 1`` rounds, having been in every
+   other box of the walk once. Leaving the walk, it leaves the site: an *exchange task*
+   starts at the library room (社区图书室), takes every book out of a gateway and puts
+   in books from the gateway before it (or from the library room), choosing titles that
+   the box, and the walk behind it, have not shown lately, and so on along up to seven
+   gateways in route order; what is left, and damaged books, go back to the library room.
+   So books cross from site to site only with the exchange, and the library room's books
+   go out every round. A walk of one or two boxes has no loop: the exchange serves it.
 
-5. **Tasks.** A *task* is one volunteer's work in one round: a walk through up to seven
-   boxes of one site (bigger sites are split), with, for each box, what to take out and
-   where it goes, and what to put in and where it comes from. Each task goes to the
-   volunteer who has carried the fewest books over the last 26 rounds (then: who served
-   longest ago), one task per person where possible, never to someone away that day. The
-   site's own volunteers come first; a neighbouring site's volunteer takes it only when
-   that evens the load out by more than one task's worth, or when nobody of the site is
-   available, which the plan then says.
+5. **Top-ups.** A loop short of books (books were reported missing, a new bigger box)
+   by at least ``rotation.top_up_min`` books gets a *top-up task*: the freshest books
+   from the library room for the boxes that lack them, at most 60 a task
+   (``rotation.depot_limit``) and 30 in hand at a time. When the library room cannot
+   bring every box to its target (a cold start, a new reading room), every box is filled
+   to the same share of its target, so no box is filled while others stay empty.
+
+6. **Who walks.** Each task goes to a volunteer of its own site who has no task yet this
+   round, the one who has carried the fewest books over the last 26 rounds (then: who
+   served longest ago); an exchange task to someone of a site it visits. Only when
+   nobody of the site is free does someone of the nearest site with a free volunteer
+   take it, and the plan says so. A task nobody can take is named, and ``rotate apply``
+   refuses the round until someone is found (or ``--allow-unassigned``).
 
 Books that are not seen, lost or withdrawn are never touched. Applying a round writes the
 moves, the round and its tasks in one write; undoing it restores every record it changed.
@@ -87,6 +95,7 @@ from lou_library.schema import (
     RoundStatus,
     SiteKind,
     Status,
+    TaskKind,
     TaskStatus,
 )
 
@@ -96,7 +105,6 @@ ROUNDS = "rounds"
 TASKS = "tasks"
 WINDOW = 26  # rounds a box remembers the books it had
 FILL = 0.8
-EXCHANGE = 0.01
 MAX_BOXES_PER_TASK = 7
 LOST_AFTER = 3  # rounds not seen before a book counts as lost
 
@@ -111,11 +119,27 @@ PlanNote = dict[str, Any]
 def rotation_settings(db: Repository) -> dict[str, Any]:
     found = schedule.rotation_settings(settings(db))
     found.setdefault("fill", FILL)
-    found.setdefault("exchange", EXCHANGE)
     found.setdefault("window", WINDOW)
     found.setdefault("lost_after", LOST_AFTER)
     found.setdefault("max_boxes_per_task", MAX_BOXES_PER_TASK)
+    defaults = planner.Limits()
+    found.setdefault("title_window", defaults.title_window)
+    found.setdefault("change", defaults.change)
+    found.setdefault("leg_limit", defaults.leg)
+    found.setdefault("depot_limit", defaults.depot)
+    found.setdefault("top_up_min", defaults.top_up_min)
     return found
+
+
+def limits_of(config: Mapping[str, Any]) -> planner.Limits:
+    return planner.Limits(
+        leg=int(config["leg_limit"]),
+        depot=int(config["depot_limit"]),
+        change=float(config["change"]),
+        title_window=int(config["title_window"]),
+        max_boxes=int(config["max_boxes_per_task"]),
+        top_up_min=int(config["top_up_min"]),
+    )
 
 
 def target_of(box: Doc, fill: float) -> int:
@@ -126,24 +150,30 @@ def target_of(box: Doc, fill: float) -> int:
 
 
 @dataclass
-class Stop:
-    box: str
-    take_out: list[tuple[str, str]] = field(default_factory=list)  # (book, to)
-    put_in: list[tuple[str, str]] = field(default_factory=list)  # (book, from)
-
-
-@dataclass
 class TaskPlan:
+    """One volunteer's work in a round: a walk, an exchange or a top-up."""
+
     site: str
-    boxes: list[str]
-    stops: list[Stop]
+    boxes: list[str]  # the stops in walking order (a loop's first box again at the end)
+    moves: list[tuple[str, str, str]]
+    kind: TaskKind = TaskKind.walk
+    heaviest: int = 0  # the most books in hand between two stops
+    from_depot: int = 0
+    to_depot: int = 0
     volunteer: str | None = None
     volunteer_name: str = ""
     borrowed_from: str | None = None  # the volunteer's own site, when borrowed
 
     @property
     def books(self) -> int:
-        return sum(len(s.take_out) + len(s.put_in) for s in self.stops)
+        """Books handled: each is taken out of one place and put into another."""
+        return 2 * len(self.moves) - self.from_depot - self.to_depot
+
+    @property
+    def sites(self) -> list[str]:
+        return list(dict.fromkeys(self.stop_sites))
+
+    stop_sites: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -156,6 +186,7 @@ class Plan:
     tasks: list[TaskPlan]
     arrivals: int
     fresh: int
+    fresh_titles: int
     inside_site: int
     from_depot: int
     to_depot: int
@@ -166,18 +197,43 @@ class Plan:
     box_site: dict[str, str]
     final_counts: dict[str, int] = field(default_factory=dict)
     due: Day | None = None  # a late round: the date it was due (it is planned for today)
+    fill_share: float = 1.0
+    forecast: dict[str, Any] = field(default_factory=dict)
 
     @property
     def freshness(self) -> float:
         return self.fresh / self.arrivals if self.arrivals else 1.0
 
     @property
+    def title_freshness(self) -> float:
+        return self.fresh_titles / self.arrivals if self.arrivals else 1.0
+
+    @property
     def inside_share(self) -> float:
         return self.inside_site / len(self.moves) if self.moves else 1.0
 
+    @property
+    def heaviest(self) -> int:
+        return max((t.heaviest for t in self.tasks), default=0)
+
+    @property
+    def unassigned(self) -> list[str]:
+        return sorted({t.site for t in self.tasks if t.volunteer is None})
+
+    @property
+    def handovers(self) -> int:
+        """Books one task takes out and another puts in: walks that wait for each other."""
+        taker: dict[str, int] = {}
+        for index, task in enumerate(self.tasks):
+            for book, _, _ in task.moves:
+                if book in taker and taker[book] != index:
+                    return -1  # a book in two tasks: never planned so
+                taker[book] = index
+        return 0
+
 
 def route(db: Repository) -> list[Doc]:
-    """Active boxes in ring order: site by site, then by code."""
+    """Active boxes in route order: site by site, then by code."""
     site_docs = {s["code"]: s for s in db.all(SITES) if s["kind"] != SiteKind.depot}
     configured = [c for c in rotation_settings(db).get("route", []) if c in site_docs]
     kind_order = {SiteKind.compound: 0, SiteKind.yard: 1}
@@ -192,17 +248,17 @@ def route(db: Repository) -> list[Doc]:
 
 
 def recent_books(box: Doc, current: int, window: int) -> dict[str, int]:
-    """Books this box held in the last ``window`` rounds, with the last round it had each."""
+    """Books this box held in the last ``window`` rounds before round ``current`` (what it
+    was given by a round, found in it or donated into it), with the last round it had each."""
     found: dict[str, int] = {}
     for number, codes in sorted(box.get("recent", {}).items(), key=lambda kv: int(kv[0])):
-        if int(number) > current - window:
+        if int(number) >= current - window:
             found.update(dict.fromkeys(codes.split(), int(number)))
     return found
 
 
 class _Memories(Mapping[str, dict[str, int]]):
-    """Each box's memory (:func:`recent_books`), made when the walk reaches the box: all of
-    them at once held 2 million codes after a year at 100,000 books (140 MB)."""
+    """Each box's memory (:func:`recent_books`), made when the planner asks for it."""
 
     def __init__(self, boxes: dict[str, Doc], current: int, window: int) -> None:
         self.boxes, self.current, self.window = boxes, current, window
@@ -247,11 +303,16 @@ def next_round(db: Repository, on: date | None = None) -> schedule.RoundDate:
     return found
 
 
+def title_key(book: Mapping[str, Any]) -> str:
+    """What makes two copies "the same title" for a reader: the title, without spaces."""
+    return "".join(str(book.get("title", "")).split()) or str(book["code"])
+
+
 def plan_round(db: Repository, on: date | None = None) -> Plan:
     """Compute the next round without writing anything (see the module's guide).
 
-    The route (step 1) and the tasks (step 5) are made here; which book goes where (steps
-    2 to 4: what leaves each box, the bag, the depot) is :func:`lou_library.planner.walk`.
+    The walks, the exchange and the top-ups (steps 1 to 5) are
+    :func:`lou_library.planner.walk`; who walks (step 6) is made here.
     """
     config = rotation_settings(db)
     when = next_round(db, on)
@@ -260,20 +321,36 @@ def plan_round(db: Repository, on: date | None = None) -> Plan:
     box_site = {b["code"]: b["site"] for b in db.all(BOXES)}
     box_site[DEPOT] = DEPOT
     warnings = _plan_warnings(db, when)
-    books = planner.shelves(db.all(BOOKS), number, int(config["lost_after"]))
+    catalogue = db.all(BOOKS)
+    books = planner.shelves(catalogue, number, int(config["lost_after"]))
     if not ring:
         raise Conflict(M.ROTATE_NO_BOXES)
-    fill, window = float(config["fill"]), int(config["window"])
-    targets = {b["code"]: target_of(b, fill) for b in ring}
-    recent = _Memories({b["code"]: b for b in ring}, number, window)
-    walk = planner.walk(ring, books, targets, recent, float(config["exchange"]))
+    title_of = {b["code"]: title_key(b) for b in catalogue}
+    targets = {b["code"]: target_of(b, float(config["fill"])) for b in ring}
+    recent = _Memories({b["code"]: b for b in ring}, number, int(config["window"]))
+    walk = planner.walk(ring, books, targets, recent, title_of, number, limits_of(config))
     moves = walk.moves
     over = [b["code"] for b in ring if walk.final_counts.get(b["code"], 0) > int(b["capacity"])]
     inside_site = sum(
         1 for _, s, t in moves if DEPOT not in (s, t) and box_site.get(s) == box_site.get(t)
     )
-    tasks = _make_tasks(db, ring, moves, box_site, config, when.date, warnings)
-    return Plan(
+    tasks = [
+        TaskPlan(
+            r.site,
+            r.stops,
+            r.moves,
+            r.kind,
+            r.heaviest,
+            r.from_depot,
+            r.to_depot,
+            stop_sites=[box_site[b] for b in r.stops],
+        )
+        for r in walk.routes
+    ]
+    _assign(db, tasks, [b["site"] for b in ring], when.date, warnings)
+    if walk.fill_share < 1:
+        warnings.append({"code": "low_stock", "share": round(walk.fill_share, 3)})
+    plan = Plan(
         number=number,
         date=when.date,
         planned_date=when.planned,
@@ -282,6 +359,7 @@ def plan_round(db: Repository, on: date | None = None) -> Plan:
         tasks=tasks,
         arrivals=walk.arrivals,
         fresh=walk.fresh,
+        fresh_titles=walk.fresh_titles,
         inside_site=inside_site,
         from_depot=sum(1 for _, s, _ in moves if s == DEPOT),
         to_depot=sum(1 for _, _, t in moves if t == DEPOT),
@@ -292,7 +370,10 @@ def plan_round(db: Repository, on: date | None = None) -> Plan:
         box_site=box_site,
         final_counts=walk.final_counts,
         due=when.due,
+        fill_share=walk.fill_share,
     )
+    plan.forecast = forecast(db, number, len(books.depot), sum(targets.values()))
+    return plan
 
 
 def _plan_warnings(db: Repository, when: schedule.RoundDate) -> list[PlanNote]:
@@ -328,6 +409,34 @@ def _plan_warnings(db: Repository, when: schedule.RoundDate) -> list[PlanNote]:
     return warnings
 
 
+# ----------------------------------------------------------------------- the forecast
+
+
+def forecast(db: Repository, number: int, depot: int, places: int) -> dict[str, Any]:
+    """When the library room runs out at the loss rate seen so far, and how many books a
+    half year the programme must take in to keep every box at its target.
+
+    The loss rate is the books that became "lost" per round over the last 26 rounds
+    (none seen yet: no forecast); a half year is 13 rounds (every 14 days)."""
+    since = number - WINDOW
+    lost = 0
+    rounds = 0
+    for record in db.where(ROUNDS, "status", RoundStatus.applied):
+        if record["number"] >= since:
+            rounds += 1
+            lost += int(record.get("figures", {}).get("newly_lost", 0))
+    rate = lost / rounds if rounds else 0.0
+    runs_out = None if rate <= 0 else number + math.floor(depot / rate)
+    return {
+        "rounds_seen": rounds,
+        "lost_per_round": round(rate, 2),
+        "depot_books": depot,
+        "box_places": places,
+        "depot_empty_round": runs_out,
+        "books_per_half_year": math.ceil(rate * 13),
+    }
+
+
 # ------------------------------------------------------------------------ volunteers
 
 
@@ -349,43 +458,6 @@ def is_away(person: Doc, day: date) -> bool:
     return any(p["from"] <= iso <= p["to"] for p in person.get("away", []))
 
 
-def _split(codes: list[str], limit: int) -> list[list[str]]:
-    parts = max(1, math.ceil(len(codes) / limit))
-    size = math.ceil(len(codes) / parts)
-    return [codes[i : i + size] for i in range(0, len(codes), size)]
-
-
-def _make_tasks(
-    db: Repository,
-    ring: list[Doc],
-    moves: list[tuple[str, str, str]],
-    box_site: dict[str, str],
-    config: dict[str, Any],
-    day: date,
-    warnings: list[PlanNote],
-) -> list[TaskPlan]:
-    stops = {b["code"]: Stop(b["code"]) for b in ring}
-    for book, source, target in moves:
-        if source in stops:
-            stops[source].take_out.append((book, target))
-        if target in stops:
-            stops[target].put_in.append((book, source))
-    site_order: list[str] = []
-    by_site: dict[str, list[str]] = defaultdict(list)
-    for box in ring:
-        if box["site"] not in by_site:
-            site_order.append(box["site"])
-        by_site[box["site"]].append(box["code"])
-    tasks: list[TaskPlan] = []
-    for site in site_order:
-        for part in _split(by_site[site], int(config["max_boxes_per_task"])):
-            task_stops = [stops[c] for c in part if stops[c].take_out or stops[c].put_in]
-            if task_stops:
-                tasks.append(TaskPlan(site, [s.box for s in task_stops], task_stops))
-    _assign(db, tasks, site_order, day, warnings)
-    return tasks
-
-
 def _assign(
     db: Repository,
     tasks: list[TaskPlan],
@@ -393,13 +465,14 @@ def _assign(
     day: date,
     warnings: list[PlanNote],
 ) -> None:
-    """Give each task to the volunteer who has carried the fewest books lately.
+    """Give each task to a volunteer, the heaviest tasks first.
 
-    Candidates are the task's own site's volunteers and, at a cost of one average task's
-    books, those of the neighbouring sites on the route: a neighbour helps out only when
-    the site's own people carry clearly more than they do. Everyone gets at most one task
-    a round while someone free is left. When nobody of the site or its neighbours is
-    available, the nearest site with someone free lends a volunteer, with a warning.
+    Candidates, in this order: volunteers of the task's own sites (for an exchange, every
+    site it visits) who have no task yet this round; then those of the nearest site
+    along the route with someone free (with a warning naming both sites); then anyone of
+    the task's own sites, a second task. Among candidates, the one who carried the fewest
+    books over the last 26 rounds, then who served longest ago. A task nobody can take is
+    named in the warnings.
     """
     people = [p for p in db.where(VOLUNTEERS, "status", Status.active) if p.get("sites")]
     previous = last_round(db)
@@ -408,46 +481,40 @@ def _assign(
     loads = {code: v[0] for code, v in recent_loads.items()}
     last_served = {code: v[1] for code, v in recent_loads.items()}
     busy: Counter[str] = Counter()
-    penalty = sum(t.books for t in tasks) / len(tasks) if tasks else 0.0
-    position = {site: i for i, site in enumerate(site_order)}
-
+    order = list(dict.fromkeys(site_order))
+    position = {site: i for i, site in enumerate(order)}
     by_site: dict[str, list[Doc]] = defaultdict(list)
     for person in people:
         if not is_away(person, day):
             for site in person["sites"]:
                 by_site[site].append(person)
 
-    def available(site: str) -> list[Doc]:
-        return by_site.get(site, [])
-
-    def cost(person: Doc, site: str) -> tuple[float, ...]:
-        borrowed = site not in person["sites"]
-        return (
-            busy[person["code"]],
-            loads.get(person["code"], 0) + (penalty if borrowed else 0.0),
-            last_served.get(person["code"], 0),
-            borrowed,
+    def best(pool: Iterable[Doc]) -> Doc | None:
+        return min(
+            pool,
+            key=lambda p: (loads.get(p["code"], 0), last_served.get(p["code"], 0), p["code"]),
+            default=None,
         )
 
-    for task in sorted(tasks, key=lambda t: (-t.books, position[t.site], t.boxes[0])):
-        i = position[task.site]
-        neighbours = [site_order[j] for j in (i - 1, i + 1) if 0 <= j < len(site_order)]
-        own = available(task.site)
-        pool = own + [p for s in neighbours for p in available(s) if p not in own]
-        if not own:
-            for distance in range(2, len(site_order)):
-                if pool:
-                    break
-                for j in (i - distance, i + distance):
-                    if 0 <= j < len(site_order):
-                        pool += [p for p in available(site_order[j]) if p not in pool]
-        if not pool:
-            warnings.append({"code": "nobody", "site": task.site})
-            continue
-        chosen = min(pool, key=lambda p: (*cost(p, task.site), p["code"]))
-        if task.site not in chosen["sites"]:
-            task.borrowed_from = next(s for s in site_order if s in chosen["sites"])
-            if not own:
+    def nearest_free(site: str) -> Doc | None:
+        i = position.get(site, 0)
+        for distance in range(1, len(order)):
+            for j in (i - distance, i + distance):
+                if 0 <= j < len(order):
+                    found = best(p for p in by_site[order[j]] if not busy[p["code"]])
+                    if found is not None:
+                        return found
+        return None
+
+    for task in sorted(tasks, key=lambda t: (-t.books, position.get(t.site, 0), t.boxes[0])):
+        own = [p for site in task.sites for p in by_site[site]]
+        chosen = best(p for p in own if not busy[p["code"]])
+        if chosen is None:
+            chosen = nearest_free(task.site)
+            if chosen is not None:
+                task.borrowed_from = next(
+                    (s for s in order if s in chosen["sites"]), chosen["sites"][0]
+                )
                 warnings.append(
                     {
                         "code": "borrowed",
@@ -456,6 +523,15 @@ def _assign(
                         "other": task.borrowed_from,
                     }
                 )
+        if chosen is None:
+            chosen = min(
+                own,
+                key=lambda p: (busy[p["code"]], loads.get(p["code"], 0), p["code"]),
+                default=None,
+            )
+        if chosen is None:
+            warnings.append({"code": "nobody", "site": task.site})
+            continue
         task.volunteer = chosen["code"]
         task.volunteer_name = chosen["name"]
         busy[chosen["code"]] += 1
@@ -599,7 +675,8 @@ def _task_records(db: Repository, plan: Plan) -> list[Doc]:
             "done_at": None,
             "missing": [],
             "extra": [],
-            "minutes": estimate_minutes(len(task.boxes), task.books, config),
+            "minutes": estimate_minutes(len(set(task.boxes)), task.books, config),
+            "kind": task.kind,
         }
         for number, task in enumerate(plan.tasks, start=first)
     ]
@@ -680,6 +757,12 @@ def plan_figures(plan: Plan) -> dict[str, Any]:
         "short": sum(plan.short.values()),
         "over_capacity": len(plan.over_capacity),
         "newly_lost": len(plan.newly_lost),
+        "title_freshness": round(plan.title_freshness, 4),
+        "handovers": plan.handovers,
+        "heaviest_leg": plan.heaviest,
+        "most_from_depot": max((t.from_depot for t in plan.tasks), default=0),
+        "unassigned": len([t for t in plan.tasks if t.volunteer is None]),
+        "fill_share": round(plan.fill_share, 3),
     }
 
 
@@ -698,19 +781,15 @@ def plan_document(plan: Plan) -> dict[str, Any]:
                 "volunteer": t.volunteer,
                 "volunteer_name": t.volunteer_name,
                 "borrowed_from": t.borrowed_from,
+                "kind": t.kind,
                 "boxes": t.boxes,
                 "books": t.books,
-                "stops": [
-                    {
-                        "box": s.box,
-                        "take_out": [list(x) for x in s.take_out],
-                        "put_in": [list(x) for x in s.put_in],
-                    }
-                    for s in t.stops
-                ],
+                "heaviest_leg": t.heaviest,
+                "stops": stops_of(t.boxes, t.moves),
             }
             for t in plan.tasks
         ],
+        "forecast": plan.forecast,
         "moves": [{"book": b, "from": s, "to": t} for b, s, t in plan.moves],
         "short": plan.short,
         "over_capacity": plan.over_capacity,
@@ -815,34 +894,56 @@ def _replace_docs(db: Repository, table: str, saved: dict[str, Doc], key: str = 
 # ---------------------------------------------------------------------- tasks report
 
 
+def stops_of(boxes: list[str], moves: Iterable[tuple[str, str, str]]) -> list[Doc]:
+    """A task's pick list: for each stop, what to take out (book, where to) and what to put
+    in (book, where from). A box the walk comes back to (a loop's first box) has its books
+    taken out at the first visit and the others put in at the last."""
+    return _stops(boxes, *_by_box(moves))
+
+
+def _by_box(
+    moves: Iterable[tuple[str, str, str]],
+) -> tuple[dict[str, list[list[str]]], dict[str, list[list[str]]]]:
+    """Per box: the books taken out of it (and where to), put into it (and where from)."""
+    out: dict[str, list[list[str]]] = defaultdict(list)
+    into: dict[str, list[list[str]]] = defaultdict(list)
+    for book, source, target in moves:
+        out[source].append([book, target])
+        into[target].append([book, source])
+    return out, into
+
+
+def _stops(
+    boxes: list[str], out: dict[str, list[list[str]]], into: dict[str, list[list[str]]]
+) -> list[Doc]:
+    first = {box: boxes.index(box) for box in boxes}
+    last = {box: len(boxes) - 1 - boxes[::-1].index(box) for box in boxes}
+    return [
+        {
+            "box": box,
+            "take_out": out.get(box, []) if first[box] == i else [],
+            "put_in": into.get(box, []) if last[box] == i else [],
+        }
+        for i, box in enumerate(boxes)
+    ]
+
+
 def with_stops(db: Repository, tasks: list[Doc]) -> list[Doc]:
     """Tasks with their pick lists (``stops``), derived from their round's moves.
 
     A task stores only its boxes; what to take out of each and put into each is in the
-    round's ``moves``, in the order the plan made them, so it is not stored twice.
+    round's ``moves``, so it is not stored twice. (No two tasks of a round share a box.)
     """
     wanted = {t["round"] for t in tasks if "stops" not in t}
-    sources: dict[int, dict[str, list[list[str]]]] = {}
-    targets: dict[int, dict[str, list[list[str]]]] = {}
-    for number, legs in round_legs(db, wanted).items() if wanted else ():
-        out: dict[str, list[list[str]]] = defaultdict(list)
-        into: dict[str, list[list[str]]] = defaultdict(list)
-        for book, source, target in moves_of(legs):
-            out[source].append([book, target])
-            into[target].append([book, source])
-        sources[number], targets[number] = out, into
+    legs = round_legs(db, wanted) if wanted else {}
+    rounds = {number: _by_box(moves_of(found)) for number, found in legs.items()}
     found = []
     for task in tasks:
         if "stops" in task:  # stored by schema 1
             found.append(task)
             continue
-        out = sources.get(task["round"], {})
-        into = targets.get(task["round"], {})
-        stops = [
-            {"box": box, "take_out": out.get(box, []), "put_in": into.get(box, [])}
-            for box in task["boxes"]
-        ]
-        found.append({**task, "stops": stops})
+        out, into = rounds.get(task["round"], ({}, {}))
+        found.append({**task, "stops": _stops(task["boxes"], out, into)})
     return found
 
 

@@ -72,6 +72,14 @@ class TaskStatus(StrEnum):
     done = "done"
 
 
+class TaskKind(StrEnum):
+    """What a rotation task is (tasks stored before there were kinds are walks)."""
+
+    walk = "walk"  # one volunteer round a loop of boxes of one site
+    exchange = "exchange"  # the gateways' books between sites, from and to the library room
+    supply = "supply"  # books from the library room to a walk's boxes short of them
+
+
 class RoundStatus(StrEnum):
     """Only applied rounds are stored (an undone round is removed)."""
 
@@ -261,6 +269,7 @@ class Task(TypedDict):
     amended: NotRequired[list[TaskAmendment]]
     minutes: NotRequired[int]  # the walk's estimate, made when it was planned
     hours: NotRequired[float]  # what the volunteer reported it took (task done --hours)
+    kind: NotRequired[TaskKind]  # walk when absent
 
 
 # A run of books carried from one place (a box code, or DEPOT) to another; ``books`` are

@@ -26,7 +26,7 @@ from typing import Any
 
 from lou_library import clock, rotation
 from lou_library.catalogue import donate, found_book
-from lou_library.records import BOOKS, BOXES, VOLUNTEERS
+from lou_library.records import BOOKS, BOXES, VOLUNTEERS, Doc
 from lou_library.repository import Repository
 from lou_library.store import MemoryFile, RawData
 
@@ -39,6 +39,8 @@ class RoundFigures:
     arrivals: int
     fresh: int
     freshness: float
+    fresh_titles: int
+    title_freshness: float
     inside_site: float
     from_depot: int
     to_depot: int
@@ -48,6 +50,12 @@ class RoundFigures:
     returned: int
     donated: int
     short: int
+    handovers: int  # books one walk takes out and another puts in
+    heaviest_leg: int  # the most books in one person's hands between two stops
+    most_from_depot: int  # the most books one task takes from the library room
+    unassigned: int  # tasks nobody could take
+    double_titles: int  # boxes holding two copies of one title after the round
+    depot_books: int  # books in the library room after the round
     file_bytes: int  # the size the DB file would have after the round's reports
 
 
@@ -58,10 +66,13 @@ class Simulation:
     books_created: int = 0
     books_lost_by_software: int = 0
 
+    forecast: dict[str, Any] = field(default_factory=dict)
+
     def totals(self) -> dict[str, Any]:
         arrivals = sum(r.arrivals for r in self.rounds)
         moves = sum(r.moves for r in self.rounds)
         fresh = sum(r.fresh for r in self.rounds)
+        fresh_titles = sum(r.fresh_titles for r in self.rounds)
         inside = sum(round(r.inside_site * r.moves) for r in self.rounds)
         loads = list(self.loads.values())
         lightest = min(loads) if loads else 0
@@ -69,6 +80,12 @@ class Simulation:
             "rounds": len(self.rounds),
             "moves": moves,
             "freshness": round(fresh / arrivals, 4) if arrivals else 1.0,
+            "title_freshness": round(fresh_titles / arrivals, 4) if arrivals else 1.0,
+            "handovers_per_round": max((r.handovers for r in self.rounds), default=0),
+            "heaviest_leg": max((r.heaviest_leg for r in self.rounds), default=0),
+            "most_from_depot": max((r.most_from_depot for r in self.rounds), default=0),
+            "unassigned": sum(r.unassigned for r in self.rounds),
+            "double_titles": self.rounds[-1].double_titles if self.rounds else 0,
             "inside_site": round(inside / moves, 4) if moves else 1.0,
             "max_load": max(loads) if loads else 0,
             "min_load": lightest,
@@ -81,6 +98,7 @@ class Simulation:
             "donated": sum(r.donated for r in self.rounds),
             "short": sum(r.short for r in self.rounds),
             "file_bytes": self.rounds[-1].file_bytes if self.rounds else None,
+            "forecast": self.forecast,
         }
 
     def document(self) -> dict[str, Any]:
@@ -90,6 +108,19 @@ class Simulation:
             "totals": self.totals(),
             "loads": self.loads,
         }
+
+
+def _double_titles(books: list[Doc]) -> int:
+    """Boxes that hold two copies of one title."""
+    seen: dict[str, set[str]] = {}
+    doubles: set[str] = set()
+    for book in books:
+        titles = seen.setdefault(book["box"], set())
+        key = rotation.title_key(book)
+        if key in titles:
+            doubles.add(book["box"])
+        titles.add(key)
+    return len(doubles)
 
 
 def _shelf(db: Repository) -> dict[str, str]:
@@ -130,12 +161,16 @@ def simulate(
             before = _shelf(db)
             rotation.apply_round(db, plan, command="rotate simulate")
             after = _shelf(db)
-            counts = Counter(b["box"] for b in db.where(BOOKS, "status", "in_box"))
+            in_boxes = db.where(BOOKS, "status", "in_box")
+            counts = Counter(b["box"] for b in in_boxes)
+            doubles = _double_titles(in_boxes)
             violations = sum(1 for b in db.all(BOXES) if counts[b["code"]] > int(b["capacity"]))
             missing_total, returned = _report_back(db, rng, plan.number, loss, returns, handled)
             boxes = [b["code"] for b in db.where(BOXES, "status", "active")]
             for n in range(donations):
                 donate(db, box=rng.choice(boxes), title=f"捐赠图书 {plan.number}-{n + 1}")
+            depot_books = len(db.where(BOOKS, "status", "in_depot"))
+            result.forecast = plan.forecast
         result.books_created += len(set(after) - set(before))
         lost = [c for c, s in before.items() if c not in after]
         fell_off = [
@@ -152,6 +187,8 @@ def simulate(
                 arrivals=plan.arrivals,
                 fresh=plan.fresh,
                 freshness=round(plan.freshness, 4),
+                fresh_titles=plan.fresh_titles,
+                title_freshness=round(plan.title_freshness, 4),
                 inside_site=round(plan.inside_share, 4),
                 from_depot=plan.from_depot,
                 to_depot=plan.to_depot,
@@ -161,6 +198,12 @@ def simulate(
                 returned=returned,
                 donated=donations,
                 short=sum(plan.short.values()),
+                handovers=plan.handovers,
+                heaviest_leg=plan.heaviest,
+                most_from_depot=max((t.from_depot for t in plan.tasks), default=0),
+                unassigned=len(plan.unassigned),
+                double_titles=doubles,
+                depot_books=depot_books,
                 file_bytes=document.size,
             )
         )
