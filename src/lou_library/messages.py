@@ -863,6 +863,13 @@ ROTATE_NOBODY = Msg(
     "片区 {site} 找不到任何可用的志愿者：这项任务暂无人负责。",
     "Nobody is available for site {site}: this task has no volunteer yet.",
 )
+ROUND_UNASSIGNED = Msg(
+    "第 {number} 轮有 {n} 项任务没有人负责（{sites}）：没有执行。请先安排志愿者（lou volunteer away "
+    "--cancel、lou volunteer add），或加 --allow-unassigned 照样执行。",
+    "Round {number} has {n:# walk|# walks} nobody can take ({sites}): nothing was applied. "
+    "Find volunteers first (lou volunteer away --cancel, lou volunteer add), or add "
+    "--allow-unassigned to apply it anyway.",
+)
 ROUND_ALREADY_APPLIED = Msg(
     "第 {number} 轮已经执行过了，不能重复执行。", "Round {number} has already been applied."
 )
@@ -1375,6 +1382,10 @@ HELP: dict[str, Msg] = {
         "Print the completion script for SHELL (detected if left out), to copy or install.",
     ),
     "opt.json": Msg("输出 JSON（供脚本使用）。", "Print JSON (for scripts)."),
+    "opt.allow_unassigned": Msg(
+        "有任务无人负责时也执行本轮（这些书箱本轮不会有人去换）。",
+        "Apply the round even with walks nobody can take (nobody will go to those boxes).",
+    ),
     "opt.show_contact": Msg(
         "显示完整电话号码和捐赠人姓名（默认隐去）。",
         "Show full phone numbers and donor names (masked by default).",

@@ -105,11 +105,26 @@ def plan(ctx: typer.Context, on: DateOption = None, json: Json = False) -> None:
     output.show(document, json, human)
 
 
+AllowUnassigned = Annotated[
+    bool, typer.Option("--allow-unassigned", help="@opt.allow_unassigned", show_default=False)
+]
+
+
 @command(app, "apply", "@rotate.apply")
-def apply(ctx: typer.Context, on: DateOption = None, json: Json = False) -> None:
+def apply(
+    ctx: typer.Context,
+    on: DateOption = None,
+    allow_unassigned: AllowUnassigned = False,
+    json: Json = False,
+) -> None:
     store = state(ctx).store
     with store.write("rotate apply") as db:
-        document = rotation.apply_next(db, on=_date(on), before=lambda: store.backup("apply"))
+        document = rotation.apply_next(
+            db,
+            on=_date(on),
+            before=lambda: store.backup("apply"),
+            allow_unassigned=allow_unassigned,
+        )
         names = rotation.site_names(db)
 
     def human(document: dict[str, Any]) -> None:
