@@ -434,3 +434,26 @@ def test_simulate_follows_the_schedule_and_its_holidays(ring: Lou) -> None:
     assert [r["date"] for r in simulated["rounds"]] == [r["date"] for r in shown["rounds"]] == [
         "2026-09-19", "2026-09-30", "2026-10-17",
     ]  # fmt: skip
+
+
+def test_a_round_nobody_can_walk_is_refused_unless_allowed(ring: Lou, db_path: Path) -> None:
+    """Every volunteer away on the round's day: the round is not applied (exit 1, the sites
+    named, the file unchanged) until the manager says to apply it anyway."""
+    day = ring.json("rotate", "plan")["date"]
+    for name in ("王秀兰", "李建国"):
+        ring.ok("volunteer", "away", name, "--from", day, "--to", day)
+    before = db_path.read_bytes()
+    run = ring("rotate", "apply")
+    assert run.exit_code == 1
+    assert run.stderr == (
+        "✗ Round 1 has 2 walks nobody can take (尚和园, 供电局家属院): nothing was applied. "
+        "Find volunteers first (lou volunteer away --cancel, lou volunteer add), or add "
+        "--allow-unassigned to apply it anyway.\n"
+    )
+    assert db_path.read_bytes() == before
+    zh = ring("--lang", "zh", "rotate", "apply")
+    assert zh.exit_code == 1
+    assert "没有人负责（尚和园，供电局家属院）" in zh.stderr
+    applied = ring.json("rotate", "apply", "--allow-unassigned")
+    assert [t["volunteer"] for t in applied["tasks"]] == [None, None]
+    assert ring.json("rotate", "status")["round"] == 1

@@ -863,6 +863,61 @@ ROTATE_NOBODY = Msg(
     "片区 {site} 找不到任何可用的志愿者：这项任务暂无人负责。",
     "Nobody is available for site {site}: this task has no volunteer yet.",
 )
+# ------------------------------------------------------------- rotate settings
+ROTATION_SETTING_UNKNOWN = Msg(
+    "没有叫 {key} 的轮换设置。可设置：{keys}。",
+    "There is no rotation setting {key}. Settings: {keys}.",
+)
+ROTATION_SETTING_SCHEDULE = Msg(
+    "{key} 属于日程，请用 lou schedule set 设置。",
+    "{key} belongs to the schedule: set it with lou schedule set.",
+)
+ROTATION_SETTING_BAD = Msg(
+    "{key} 应为 {shown}，不是“{value}”。", "{key} must be {shown}, not “{value}”."
+)
+ROTATION_ROUTE_BAD = Msg(
+    "路线里的片区代码不对或重复：{codes}。可用的片区：{sites}。",
+    "The route names unknown or repeated sites: {codes}. Sites: {sites}.",
+)
+ROTATION_SETTING_SET = Msg(
+    "已设置 rotation.{key} = {value}，下一轮起生效。",
+    "Set rotation.{key} = {value}; it applies from the next round.",
+)
+COL_MEANING = Msg("含义", "Meaning")
+COL_CHANGED_BY = Msg("修改方式", "Changed with")
+DEFAULT_MARK = Msg("（默认）", " (default)")
+ROTATION_SETTING_MEANINGS = {
+    "fill": Msg(
+        "书箱的目标：容量的这一比例（留出空位放捐书）",
+        "A box's target: this share of its capacity (room is left for donations)",
+    ),
+    "exchange": Msg(
+        "每轮每个片区与图书室交换的书的比例",
+        "The share of a site's books swapped with the library room each round",
+    ),
+    "window": Msg(
+        "书箱记住近几轮收到过的书（这期间不再收到同一本）",
+        "Rounds a box remembers the books it had (it does not get the same copy again within them)",
+    ),
+    "lost_after": Msg(
+        "未见几轮后算作遗失", "Rounds a book can be not seen before it counts as lost"
+    ),
+    "max_boxes_per_task": Msg("一项任务最多几个书箱", "The most boxes in one volunteer's walk"),
+    "route": Msg(
+        "片区的轮换顺序（未列出的按小区、家属院排在后面）",
+        "The order of the sites in the ring (sites not named follow, compounds first)",
+    ),
+    "interval_days": Msg("两轮之间隔几天", "Days between two rounds"),
+    "skip_holidays": Msg("是否避开法定节假日", "Whether rounds avoid public holidays"),
+    "start": Msg("第 1 轮的日期", "The date of round 1"),
+}
+ROUND_UNASSIGNED = Msg(
+    "第 {number} 轮有 {n} 项任务没有人负责（{sites}）：没有执行。请先安排志愿者（lou volunteer away "
+    "--cancel、lou volunteer add），或加 --allow-unassigned 照样执行。",
+    "Round {number} has {n:# walk|# walks} nobody can take ({sites}): nothing was applied. "
+    "Find volunteers first (lou volunteer away --cancel, lou volunteer add), or add "
+    "--allow-unassigned to apply it anyway.",
+)
 ROUND_ALREADY_APPLIED = Msg(
     "第 {number} 轮已经执行过了，不能重复执行。", "Round {number} has already been applied."
 )
@@ -1381,6 +1436,10 @@ HELP: dict[str, Msg] = {
         "Print the completion script for SHELL (detected if left out), to copy or install.",
     ),
     "opt.json": Msg("输出 JSON（供脚本使用）。", "Print JSON (for scripts)."),
+    "opt.allow_unassigned": Msg(
+        "有任务无人负责时也执行本轮（这些书箱本轮不会有人去换）。",
+        "Apply the round even with walks nobody can take (nobody will go to those boxes).",
+    ),
     "opt.show_contact": Msg(
         "显示完整电话号码和捐赠人姓名（默认隐去）。",
         "Show full phone numbers and donor names (masked by default).",
@@ -1747,6 +1806,12 @@ HELP: dict[str, Msg] = {
         "执行下一轮：书换位，任务分派给志愿者（先自动备份）。\n\n例：lou rotate apply",
         "Apply the next round: books move, tasks go to volunteers (backs up first).\n\nExample: lou rotate apply",
     ),
+    "rotate.settings": Msg(
+        "查看或修改轮换设置（不带参数：列出全部设置及含义）。\n\n例：lou rotate settings fill 0.8",
+        "Show or change the rotation settings (no arguments: every setting and what it means).\n\nExample: lou rotate settings fill 0.8",
+    ),
+    "arg.rotation_key": Msg("要修改的设置（如 fill）。", "The setting to change (e.g. fill)."),
+    "arg.rotation_value": Msg("新的值。", "Its new value."),
     "rotate.undo": Msg(
         "撤销最近一轮（只要它的任务都还没完成）。\n\n"
         "执行之后若有别的改动（捐赠、新书、编辑、日程），撤销会把它们抹掉，所以不予撤销。\n\n"

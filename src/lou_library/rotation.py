@@ -1234,13 +1234,28 @@ def preview_round(db: Repository, on: date | None = None) -> dict[str, Any]:
 
 
 def apply_next(
-    db: Repository, on: date | None = None, before: Callable[[], object] | None = None
+    db: Repository,
+    on: date | None = None,
+    before: Callable[[], object] | None = None,
+    *,
+    allow_unassigned: bool = False,
 ) -> dict[str, Any]:
     """``lou rotate apply``: plan the next round and carry it out; ``before()`` runs once the
     plan stands and before anything is written (the backup). The plan as plain data, each
-    task with the id it was stored under."""
+    task with the id it was stored under. A round with walks nobody can take is refused
+    (naming their sites) unless ``allow_unassigned``: its boxes would simply not change."""
     check_can_apply(db)
     plan = plan_round(db, on)
+    unassigned = [t for t in plan.tasks if t.volunteer is None]
+    if unassigned and not allow_unassigned:
+        names = site_names(db)
+        sites = list(dict.fromkeys(names.get(t.site, t.site) for t in unassigned))
+        raise Conflict(
+            M.ROUND_UNASSIGNED,
+            number=plan.number,
+            n=len(unassigned),
+            sites=M.LIST_SEPARATOR().join(sites),
+        )
     if before is not None:
         before()
     record = apply_round(db, plan)

@@ -1,4 +1,4 @@
-"""``lou rotate plan | apply | undo | status | history | simulate``."""
+"""``lou rotate plan | apply | undo | status | history | simulate | settings``."""
 
 from __future__ import annotations
 
@@ -9,9 +9,11 @@ import typer
 
 from lou_library import clock, i18n, rotation, schedule
 from lou_library import messages as M
+from lou_library import service_messages as S
 from lou_library.cli import output
 from lou_library.cli.base import command, group, state
 from lou_library.cli.common import Json, route_text
+from lou_library.errors import Invalid
 
 app = group("@rotate")
 
@@ -105,11 +107,26 @@ def plan(ctx: typer.Context, on: DateOption = None, json: Json = False) -> None:
     output.show(document, json, human)
 
 
+AllowUnassigned = Annotated[
+    bool, typer.Option("--allow-unassigned", help="@opt.allow_unassigned", show_default=False)
+]
+
+
 @command(app, "apply", "@rotate.apply")
-def apply(ctx: typer.Context, on: DateOption = None, json: Json = False) -> None:
+def apply(
+    ctx: typer.Context,
+    on: DateOption = None,
+    allow_unassigned: AllowUnassigned = False,
+    json: Json = False,
+) -> None:
     store = state(ctx).store
     with store.write("rotate apply") as db:
-        document = rotation.apply_next(db, on=_date(on), before=lambda: store.backup("apply"))
+        document = rotation.apply_next(
+            db,
+            on=_date(on),
+            before=lambda: store.backup("apply"),
+            allow_unassigned=allow_unassigned,
+        )
         names = rotation.site_names(db)
 
     def human(document: dict[str, Any]) -> None:
@@ -124,6 +141,43 @@ def apply(ctx: typer.Context, on: DateOption = None, json: Json = False) -> None
         )
 
     output.show(document, json, human)
+
+
+@command(app, "settings", "@rotate.settings")
+def settings(
+    ctx: typer.Context,
+    key: Annotated[str | None, typer.Argument(help="@arg.rotation_key", show_default=False)] = None,
+    value: Annotated[
+        str | None, typer.Argument(help="@arg.rotation_value", show_default=False)
+    ] = None,
+    json: Json = False,
+) -> None:
+    from lou_library import rotation_settings
+
+    store = state(ctx).store
+    if key is None:
+        with store.read() as db:
+            found = rotation_settings.describe(db)
+        output.show(found, json, _render_settings)
+        return
+    if value is None:
+        raise Invalid(M.ROTATION_SETTING_BAD, key=key, value="", shown="KEY VALUE")
+    with store.write("rotate settings") as db:
+        result = rotation_settings.set_rotation_setting(db, key, value)
+    output.show(result, json, lambda r: output.done(M.ROTATION_SETTING_SET(**r)))
+
+
+def _render_settings(found: dict[str, Any]) -> None:
+    rows = []
+    for row in found["settings"]:
+        value = row["value"]
+        text = ", ".join(value) if isinstance(value, list) else "" if value is None else str(value)
+        text = text or "—"
+        text += "" if row["set"] else M.DEFAULT_MARK()
+        meaning = M.ROTATION_SETTING_MEANINGS[row["key"]]()
+        rows.append((row["key"], text, meaning, f"lou {row['via']}"))
+    columns = [S.COL_SETTING(), S.COL_VALUE(), M.COL_MEANING(), M.COL_CHANGED_BY()]
+    output.print_table(output.table(columns, rows))
 
 
 @command(app, "undo", "@rotate.undo")

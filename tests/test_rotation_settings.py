@@ -1,0 +1,76 @@
+"""``lou rotate settings``: every rotation setting with its meaning, set with validation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Lou
+
+
+def test_the_settings_are_listed_with_their_defaults(ring: Lou) -> None:
+    found = ring.json("rotate", "settings")["settings"]
+    assert [(r["key"], r["value"], r["set"], r["via"]) for r in found] == [
+        ("fill", 0.8, False, "rotate settings"),
+        ("exchange", 0.01, False, "rotate settings"),
+        ("window", 26, False, "rotate settings"),
+        ("lost_after", 3, False, "rotate settings"),
+        ("max_boxes_per_task", 7, False, "rotate settings"),
+        ("route", [], False, "rotate settings"),
+        ("interval_days", 14, False, "schedule set"),
+        ("skip_holidays", False, False, "schedule set"),
+        ("start", None, False, "schedule set"),
+    ]
+    assert ring.json("--lang", "zh", "rotate", "settings")["settings"] == found
+    table = ring.ok("--lang", "zh", "rotate", "settings").stdout
+    assert "书箱的目标" in table and "0.8（默认）" in table
+
+
+def test_a_setting_is_set_and_shapes_the_next_plan(ring: Lou) -> None:
+    assert ring.json("rotate", "plan")["figures"]["short"] == 0
+    assert ring.ok("rotate", "settings", "fill", "100%").stderr == (
+        "✓ Set rotation.fill = 1.0; it applies from the next round.\n"
+    )
+    shown = {r["key"]: r for r in ring.json("rotate", "settings")["settings"]}
+    assert (shown["fill"]["value"], shown["fill"]["set"]) == (1.0, True)
+    # targets are now the whole capacity: 15 places, 12 books in boxes and 2 in the depot
+    assert ring.json("rotate", "plan")["figures"]["short"] == 1
+    assert ring.json("rotate", "settings", "route", "gdj, shy")["value"] == ["GDJ", "SHY"]
+    boxes = [b for t in ring.json("rotate", "plan")["tasks"] for b in t["boxes"]]
+    assert boxes[0] == "GDJ-01"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("fill", "2"), "✗ fill must be 0.1–1, not “2”.\n"),
+        (("fill", "nan"), "✗ fill must be 0.1–1, not “nan”.\n"),
+        (("window", "1.5"), "✗ window must be 1–104, not “1.5”.\n"),
+        (("lost_after", "0"), "✗ lost_after must be 1–26, not “0”.\n"),
+        (
+            ("colour", "red"),
+            "✗ There is no rotation setting colour. Settings: fill, exchange, window, "
+            "lost_after, max_boxes_per_task, route.\n",
+        ),
+        (
+            ("interval_days", "7"),
+            "✗ interval_days belongs to the schedule: set it with lou schedule set.\n",
+        ),
+        (
+            ("route", "SHY,XX"),
+            "✗ The route names unknown or repeated sites: XX. Sites: GDJ, SHY.\n",
+        ),
+        (
+            ("route", "SHY,SHY"),
+            "✗ The route names unknown or repeated sites: SHY, SHY. Sites: GDJ, SHY.\n",
+        ),
+    ],
+)
+def test_a_wrong_value_is_refused_and_changes_nothing(
+    ring: Lou, db_path: Path, args: tuple[str, str], message: str
+) -> None:
+    before = db_path.read_bytes()
+    run = ring("rotate", "settings", *args)
+    assert (run.exit_code, run.stderr) == (1, message)
+    assert db_path.read_bytes() == before
