@@ -1,9 +1,10 @@
-"""The ring walk on plain records (``planner.walk``): steps 2 to 4 of the rotation guide."""
+"""The walks on plain records (``planner.walk``): steps 1 to 4 of the rotation guide."""
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from statistics import mean
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -12,9 +13,11 @@ from lou_library import planner
 from lou_library.network import DEPOT
 from lou_library.records import Doc
 
+LIMITS = planner.Limits()
 
-def _box(code: str, site: str) -> Doc:
-    return {"code": code, "site": site}
+
+def _box(code: str, site: str, capacity: int = 30) -> Doc:
+    return {"code": code, "site": site, "capacity": capacity}
 
 
 def _book(code: str, since: int = 0, *, box: str | None = None, damaged: bool = False) -> Doc:
@@ -25,71 +28,106 @@ def _book(code: str, since: int = 0, *, box: str | None = None, damaged: bool = 
     return book
 
 
-def test_the_bag_skips_what_a_box_had_and_the_depot_tops_up() -> None:
-    ring = [_box("A-1", "A"), _box("A-2", "A"), _box("B-1", "B")]
-    books = planner.shelves(
-        [
-            _book("a1", 1, box="A-1"),
-            _book("a2", 2, box="A-1"),
-            _book("b1", 1, box="A-2"),
-            _book("b2", 2, box="A-2"),
-            _book("c1", 1, box="B-1"),
-            _book("c2", 2, box="B-1", damaged=True),
-            _book("d1", 5),
-            _book("d0", 3),
-            _book("dx", 1, damaged=True),  # stays in the depot
-            {"code": "gone", "status": "not_seen", "box": None, "missing_since": 2},
-        ],
-        number=5,
-        lost_after=3,
+def _walk(
+    ring: list[Doc],
+    books: list[Doc],
+    targets: dict[str, int],
+    recent: dict[str, dict[str, int]] | None = None,
+    titles: dict[str, str] | None = None,
+    limits: planner.Limits = LIMITS,
+) -> planner.Walk:
+    memory = recent or {b["code"]: {} for b in ring}
+    return planner.walk(
+        ring, planner.shelves(books, 5, 3), targets, memory, titles or {}, 5, limits
     )
-    assert [b["code"] for b in books.depot] == ["d0", "d1"]  # longest waiting first
-    assert books.newly_lost == ["gone"]
-    targets = {"A-1": 2, "A-2": 2, "B-1": 2}
-    recent = {"A-1": {"c1": 3}, "A-2": {}, "B-1": {"d0": 4}}
-    walk = planner.walk(ring, books, targets, recent, exchange=0.0)
+
+
+def test_a_walk_goes_from_the_library_room_along_its_boxes_and_back() -> None:
+    ring = [_box("A-01", "A"), _box("A-02", "A"), _box("A-03", "A")]
+    books = [
+        _book("a1", 1, box="A-01"),
+        _book("a2", 2, box="A-01"),
+        _book("b1", 1, box="A-02"),
+        _book("b2", 2, box="A-02"),
+        _book("c1", 1, box="A-03"),
+        _book("c2", 2, box="A-03", damaged=True),
+        _book("d1", 5),
+        _book("d0", 3),
+        _book("dx", 1, damaged=True),  # stays in the library room
+    ]
+    walk = _walk(ring, books, {"A-01": 2, "A-02": 2, "A-03": 2})
+    assert [(r.site, r.stops) for r in walk.routes] == [("A", ["A-01", "A-02", "A-03"])]
     assert walk.moves == [
-        ("c2", "B-1", DEPOT),  # damaged: back to the library room
-        ("d0", DEPOT, "A-1"),  # c1 was in A-1 lately: skipped, the depot tops up,
-        ("d1", DEPOT, "A-1"),  # longest waiting first
-        ("c1", "B-1", "A-2"),  # the skipped book goes on to the next box, first in the bag
-        ("a1", "A-1", "A-2"),
-        ("a2", "A-1", "B-1"),
-        ("b1", "A-2", "B-1"),
-        ("b2", "A-2", DEPOT),  # left in the bag at the end of the ring
+        ("d0", DEPOT, "A-01"),  # the library room's longest waiting, into the first box
+        ("d1", DEPOT, "A-01"),
+        ("a1", "A-01", "A-02"),  # each box's batch one box on
+        ("a2", "A-01", "A-02"),
+        ("b1", "A-02", "A-03"),
+        ("b2", "A-02", "A-03"),
+        ("c1", "A-03", DEPOT),  # the last box's batch back to the library room
+        ("c2", "A-03", DEPOT),  # and the damaged book
     ]
-    assert (walk.arrivals, walk.fresh, walk.short) == (6, 6, {})
-    assert walk.final_counts == {"A-1": 2, "A-2": 2, "B-1": 2}
+    route = walk.routes[0]
+    assert (route.from_depot, route.to_depot, route.heaviest, route.books) == (2, 2, 2, 12)
+    assert (walk.arrivals, walk.fresh, walk.fresh_titles, walk.short) == (6, 6, 6, {})
+    assert walk.final_counts == {"A-01": 2, "A-02": 2, "A-03": 2}
 
 
-def test_a_box_takes_an_old_acquaintance_rather_than_stay_short() -> None:
-    ring = [_box("A-1", "A"), _box("A-2", "A")]
-    books = planner.shelves([_book("x", box="A-1"), _book("y", box="A-2")], number=3, lost_after=3)
-    recent = {"A-1": {"y": 2}, "A-2": {"x": 1}}
-    walk = planner.walk(ring, books, {"A-1": 1, "A-2": 1}, recent, exchange=0.0)
-    assert walk.moves == [("y", "A-2", "A-1"), ("x", "A-1", "A-2")]
-    assert (walk.arrivals, walk.fresh, walk.short) == (2, 0, {})
-
-
-def test_each_site_swaps_its_share_with_the_depot() -> None:
-    ring = [_box("A-1", "A"), _box("A-2", "A")]
-    books = planner.shelves(
-        [
-            *(_book(f"a{n}", n, box="A-1") for n in range(5)),
-            *(_book(f"b{n}", n, box="A-2") for n in range(5)),
-            _book("d1", 1),
-            _book("d2", 2),
-        ],
-        number=1,
-        lost_after=3,
-    )
-    walk = planner.walk(ring, books, {"A-1": 5, "A-2": 5}, {"A-1": {}, "A-2": {}}, 0.2)
-    assert [m for m in walk.moves if DEPOT in m[1:]] == [
-        ("d1", DEPOT, "A-1"),  # 20 % of 10 books: two come in at the site's first box
-        ("d2", DEPOT, "A-1"),
-        ("a3", "A-1", DEPOT),  # and two go home from its last box, longest travelled first
-        ("a4", "A-1", DEPOT),
+def test_each_site_walks_alone_in_runs_of_at_most_seven_boxes() -> None:
+    ring = [_box(f"A-{n:02}", "A") for n in range(1, 10)] + [_box("B-01", "B")]
+    books = [_book(f"{b['code']}.{n}", box=b["code"]) for b in ring for n in range(2)]
+    books += [_book(f"D{n}") for n in range(10)]
+    walk = _walk(ring, books, {b["code"]: 2 for b in ring})
+    assert [r.stops for r in walk.routes] == [
+        ["A-01", "A-02", "A-03", "A-04", "A-05"],
+        ["A-06", "A-07", "A-08", "A-09"],
+        ["B-01"],
     ]
+    owner = {box: i for i, r in enumerate(walk.routes) for box in r.stops}
+    for i, route in enumerate(walk.routes):  # no book passes from one walk to another
+        assert all(owner.get(s, i) == i and owner.get(t, i) == i for _, s, t in route.moves)
+
+
+def test_a_box_too_small_for_the_batch_before_it_makes_that_box_send_fewer() -> None:
+    ring = [_box("A-01", "A", capacity=30), _box("A-02", "A", capacity=4)]
+    books = [_book(f"a{n}", n, box="A-01") for n in range(6)]
+    books += [_book(f"b{n}", n, box="A-02") for n in range(3)]
+    books += [_book(f"d{n}", n) for n in range(10)]
+    walk = _walk(ring, books, {"A-01": 6, "A-02": 3})
+    into_second = [b for b, s, t in walk.moves if t == "A-02"]
+    assert into_second == ["a0", "a1", "a2", "a3"]  # four fit; the newest two stay a round
+    assert walk.final_counts == {"A-01": 6, "A-02": 4}
+
+
+def test_the_library_room_gives_titles_the_walk_has_not_shown_and_never_two_copies() -> None:
+    ring = [_box("A-01", "A"), _box("A-02", "A")]
+    titles = {"d1": "红楼梦", "d2": "红楼梦", "d3": "西游记", "d4": "水浒传", "d5": "三国演义"}
+    titles |= {"a1": "水浒传", "b1": "朝花夕拾"}
+    books = [_book("a1", box="A-01"), _book("b1", box="A-02")]
+    books += [_book(code, n) for n, code in enumerate(["d1", "d2", "d3", "d4", "d5"])]
+    recent = {"A-01": {"a1": 4}, "A-02": {"b1": 4, "x9": 2}}
+    titles["x9"] = "西游记"  # A-02 showed it two rounds ago: the first box's book goes there next
+    walk = _walk(ring, books, {"A-01": 3, "A-02": 1}, recent, titles)
+    into_first = [b for b, s, t in walk.moves if t == "A-01"]
+    # new to both boxes: d1 (longest waiting) and d5; d2 would be a second 红楼梦; then d3
+    # (new to A-01, though A-02 showed it lately) rather than d4 (A-01 shows 水浒传 now)
+    assert into_first == ["d1", "d5", "d3"]
+
+
+def test_a_cold_start_fills_every_box_in_proportion() -> None:
+    """Empty boxes and a full library room: no box is filled while others stay empty,
+    and no walk carries more than one person can."""
+    ring = [_box(f"S{s}-{n:02}", f"S{s}") for s in range(4) for n in range(6)]
+    ring.append(_box("S4-01", "S4", capacity=200))  # a new reading room
+    targets = {b["code"]: int(b["capacity"] * 0.8) for b in ring}
+    books = [_book(f"D{n:04}", n) for n in range(700)]
+    walk = _walk(ring, books, targets)
+    fills = [walk.final_counts[b["code"]] / targets[b["code"]] for b in ring]
+    average = mean(fills)
+    assert average > 0.1
+    assert all(abs(f - average) <= 0.25 * average for f in fills), fills
+    assert max(r.heaviest for r in walk.routes) <= LIMITS.leg
+    assert max(r.from_depot for r in walk.routes) <= LIMITS.depot
 
 
 @dataclass
@@ -98,63 +136,86 @@ class Network:
     books: list[Doc]
     targets: dict[str, int]
     recent: dict[str, dict[str, int]]
-    exchange: float
+    titles: dict[str, str]
+    limits: planner.Limits
 
 
 @st.composite
 def networks(draw: st.DrawFn) -> Network:
-    sizes = draw(st.lists(st.integers(1, 4), min_size=1, max_size=3))
-    ring = [_box(f"S{s}-{n}", f"S{s}") for s, size in enumerate(sizes) for n in range(size)]
+    sizes = draw(st.lists(st.integers(1, 9), min_size=1, max_size=3))
+    ring = [
+        _box(f"S{s}-{n}", f"S{s}", draw(st.integers(1, 40)))
+        for s, size in enumerate(sizes)
+        for n in range(size)
+    ]
     books: list[Doc] = []
     targets: dict[str, int] = {}
     for box in ring:
-        targets[box["code"]] = draw(st.integers(1, 8))
-        for n in range(draw(st.integers(0, 10))):
+        targets[box["code"]] = draw(st.integers(1, int(box["capacity"])))
+        for n in range(draw(st.integers(0, int(box["capacity"])))):
             code = f"{box['code']}.{n}"
             books.append(
                 _book(code, draw(st.integers(0, 4)), box=box["code"], damaged=draw(st.booleans()))
             )
-    books += [_book(f"D.{n}", draw(st.integers(0, 4))) for n in range(draw(st.integers(0, 8)))]
+    books += [_book(f"D.{n}", draw(st.integers(0, 4))) for n in range(draw(st.integers(0, 80)))]
     codes = sorted(b["code"] for b in books)
+    titles = {code: f"T{draw(st.integers(0, 30))}" for code in codes}
     recent = {  # a box remembers the books it holds, and some others
         box["code"]: dict.fromkeys(
             [
                 *(b["code"] for b in books if b["box"] == box["code"]),
-                *(draw(st.lists(st.sampled_from(codes))) if codes else []),
+                *(draw(st.lists(st.sampled_from(codes), max_size=20)) if codes else []),
             ],
-            1,
+            draw(st.integers(0, 4)),
         )
         for box in ring
     }
-    return Network(ring, books, targets, recent, draw(st.sampled_from([0.0, 0.1, 0.5])))
+    limits = planner.Limits(
+        leg=draw(st.integers(5, 40)),
+        depot=draw(st.integers(5, 80)),
+        change=draw(st.sampled_from([1.0, 0.5, 0.2])),
+        max_boxes=draw(st.integers(1, 7)),
+    )
+    return Network(ring, books, targets, recent, titles, limits)
 
 
 @settings(max_examples=150, deadline=None)
 @given(networks())
-def test_the_walk_moves_each_book_once_from_where_it_is_and_fills_to_the_target(
-    net: Network,
-) -> None:
-    walk = planner.walk(
-        net.ring, planner.shelves(net.books, 5, 3), net.targets, net.recent, net.exchange
-    )
+def test_every_walk_stands_alone_within_what_hands_carry_and_boxes_hold(net: Network) -> None:
+    walk = _walk(net.ring, net.books, net.targets, net.recent, net.titles, net.limits)
     where = {b["code"]: b["box"] or DEPOT for b in net.books}
     moved = Counter(book for book, _, _ in walk.moves)
     assert all(n == 1 for n in moved.values())  # a book moves once a round
+    owner: dict[str, int] = {}
+    for i, route in enumerate(walk.routes):
+        assert len(route.stops) <= net.limits.max_boxes
+        assert {net.ring[0]["site"]} <= {b["site"] for b in net.ring}
+        assert len({box.split("-")[0] for box in route.stops}) == 1  # one site a walk
+        for box in route.stops:
+            assert owner.setdefault(box, i) == i  # each box in one walk: nobody hands over
+        assert route.heaviest <= net.limits.leg
+        assert route.from_depot <= net.limits.depot
     for book, source, target in walk.moves:
         assert source == where[book]  # from where it is
-        if target == source:  # its own book back, only when nothing fresh is left
-            assert book in net.recent[target]
+        assert source != target
     damaged = {b["code"] for b in net.books if b.get("condition") == "damaged"}
-    for book in damaged:  # damaged books in boxes go home; those in the depot stay
-        assert [t for b, _, t in walk.moves if b == book] == (
-            [DEPOT] if where[book] != DEPOT else []
+    for book in damaged:  # damaged books in boxes go home (when the hands allow), no further
+        assert [t for b, _, t in walk.moves if b == book] in (
+            ([DEPOT], []) if where[book] != DEPOT else ([],)
         )
     after = Counter(where[b] for b in where if b not in moved)
     after.update(t for _, _, t in walk.moves)
-    for box in net.ring:
-        code = box["code"]
+    capacity = {b["code"]: int(b["capacity"]) for b in net.ring}
+    for code in capacity:
         assert after[code] == walk.final_counts[code]
-        assert walk.final_counts[code] + walk.short.get(code, 0) == net.targets[code]
+        assert after[code] <= max(capacity[code], Counter(where.values())[code])
+        assert walk.final_counts[code] + walk.short.get(code, 0) >= net.targets[code]
     arriving = [(b, t) for b, _, t in walk.moves if t != DEPOT]
     assert walk.arrivals == len(arriving)
     assert walk.fresh == sum(1 for b, t in arriving if b not in net.recent[t])
+    from_depot: dict[str, list[str]] = {}
+    for b, s, t in walk.moves:
+        if s == DEPOT:
+            from_depot.setdefault(t, []).append(net.titles[b])
+    for box, found in from_depot.items():  # never two copies of a title from the library
+        assert len(found) == len(set(found)), box

@@ -31,6 +31,7 @@ from lou_library.records import (
     find,
     leg_books,
     log,
+    remember,
     round_legs,
 )
 from lou_library.repository import Key, Repository
@@ -604,6 +605,8 @@ def _move(
     )
     db.update(BOOKS, {doc["code"]: changes})
     log(db, [event(action, doc["code"], command, source=source, target=target, note=note or None)])
+    if target and target not in (DEPOT, source):
+        remember(db, {target: [doc["code"]]})
     return {**doc, **changes}
 
 
@@ -767,6 +770,7 @@ def donate(
     if spec.box is None:
         raise Invalid(M.DONATE_NEEDS_BOX)
     created = create_books(db, [spec], "donate")
+    remember(db, {spec.box: [book["code"] for book in created]})
     over = box_count(db, spec.box)[spec.box] > boxes[spec.box]["capacity"]
     return created, over
 

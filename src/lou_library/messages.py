@@ -973,13 +973,23 @@ PLAN_MOVED = Msg(
     "原定 {planned}，因“{reason}”改到 {date}。", "Moved from {planned} to {date}: {reason}."
 )
 PLAN_SUMMARY = Msg(
-    "{moves} 册书换位，其中 {inside} 在本片区内；从图书室取 {from_depot} 册，送回图书室 {to_depot} 册；新鲜度 {fresh}。",
+    "{moves} 册书换位，其中 {inside} 在本片区内；从图书室取 {from_depot} 册，送回图书室 {to_depot} 册；"
+    "新鲜度 {fresh}（书名 {titles}）；每段路最多拿 {leg} 册。",
     "{moves:# book moves|# books move}, {inside} inside {moves:its|their} site; "
-    "{from_depot:# comes|# come} from the depot and {to_depot:# goes|# go} back to it; freshness {fresh}.",
+    "{from_depot:# comes|# come} from the depot and {to_depot:# goes|# go} back to it; "
+    "freshness {fresh} (titles {titles}); at most {leg:# book|# books} in hand.",
+)
+PLAN_FORECAST = Msg(
+    "按近 {rounds} 轮的遗失（每轮 {rate} 册），图书室约在第 {empty} 轮用完；要让每个书箱保持满额，"
+    "每半年约需新收 {need} 册书。",
+    "At the losses of the last {rounds:# round|# rounds} ({rate} a round), the library room runs "
+    "out about round {empty}; to keep every box at its target the programme needs about "
+    "{need:# new book|# new books} a half year.",
 )
 PLAN_SHORT = Msg(
-    "有 {n} 个图书箱本轮补不满（共缺 {books} 册），图书室里没有合适的书了。",
-    "{n:# box stays below its|# boxes stay below their} target ({books:# book|# books} short): the depot has no fitting books left.",
+    "有 {n} 个图书箱本轮补不满（共缺 {books} 册）：图书室没有合适的书，或一人拿不了更多。",
+    "{n:# box stays below its|# boxes stay below their} target ({books:# book|# books} short): "
+    "the library room has no fitting books, or one person cannot carry more.",
 )
 PLAN_LOST = Msg(
     "{n} 册书已连续多轮未见，本轮将记为遗失。",
@@ -1177,9 +1187,18 @@ SIM_TITLE = Msg(
     "模拟 {rounds} 轮（不改动数据库）",
     "Simulation of {rounds:# round|# rounds} (the database is not changed)",
 )
+SIM_WALKS = Msg(
+    "步行：每轮交接 {handovers} 次，每段路最多拿 {leg} 册，每项任务最多从图书室取 {depot} 册，"
+    "无人负责的任务 {unassigned} 项；最后一轮后有 {doubles} 个书箱有同一书名的两本。",
+    "Walks: {handovers:# hand-over|# hand-overs} a round at most, at most {leg:# book|# books} in hand, "
+    "at most {depot:# book|# books} from the library room a walk, "
+    "{unassigned:# walk|# walks} nobody could take; after the last round "
+    "{doubles:# box holds|# boxes hold} two copies of one title.",
+)
 SIM_TOTALS = Msg(
-    "合计：新鲜度 {freshness}，片区内搬运 {inside}，志愿者负担最多/最少 {ratio}，超容量 {violations} 次，软件多出 {created} 册、弄丢 {lost} 册。",
-    "Totals: freshness {freshness}, moves inside a site {inside}, busiest/quietest volunteer {ratio}, "
+    "合计：新鲜度 {freshness}（书名 {titles}），片区内搬运 {inside}，志愿者负担最多/最少 {ratio}，超容量 {violations} 次，软件多出 {created} 册、弄丢 {lost} 册。",
+    "Totals: freshness {freshness} (titles {titles}), moves inside a site {inside}, "
+    "busiest/quietest volunteer {ratio}, "
     "{violations:# capacity violation|# capacity violations}, "
     "{created:# book|# books} created and {lost} lost by the software.",
 )
@@ -1187,6 +1206,7 @@ COL_ROUND = Msg("轮次", "Round")
 COL_DATE = Msg("日期", "Date")
 COL_MOVES = Msg("换位", "Moves")
 COL_FRESH = Msg("新鲜度", "Fresh")
+COL_TITLES_FRESH = Msg("书名新", "New titles")
 COL_INSIDE = Msg("片区内", "Inside site")
 COL_FROM_DEPOT = Msg("出图书室", "From depot")
 COL_TO_DEPOT = Msg("回图书室", "To depot")
@@ -1850,6 +1870,10 @@ HELP: dict[str, Msg] = {
         "每轮请假的志愿者比例，如 0.1。", "Share of volunteers away each round, such as 0.1."
     ),
     "opt.sim_seed": Msg("随机种子（相同种子结果相同）。", "Random seed (same seed, same result)."),
+    "opt.sim_change": Msg(
+        "试试每轮换掉书箱的这一比例（不改设置）：看新鲜度的得失。",
+        "Try changing this share of each box a round (the settings stay): see what it does to freshness.",
+    ),
     "task": Msg(
         "志愿者的任务：每人每轮走一条路线，按清单取书放书。\n\n例：lou task list --volunteer 王秀兰",
         "Volunteers' tasks: one walk per person per round, with pick lists.\n\nExample: lou task list --volunteer 王秀兰",

@@ -1,5 +1,5 @@
-"""Where each book goes in a rotation round: steps 2 to 5 of the guide in
-:mod:`lou_library.rotation` (what leaves each box, the walks, the exchange, the top-ups).
+"""Where each book goes in a rotation round: steps 1 to 4 of the guide in
+:mod:`lou_library.rotation` (the walks, what leaves each box, the walk, the library room).
 
 ``rotation.plan_round`` reads the route and the books, calls :func:`walk`, and gives each
 of the routes it returns to a volunteer. The planner itself never reads or writes the
@@ -9,18 +9,20 @@ order they are walked, so the same plan serves whatever store holds the records.
 
 from __future__ import annotations
 
+import itertools
 import math
-from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from statistics import median
 
 from lou_library.network import DEPOT
 from lou_library.records import Doc
-from lou_library.schema import BookStatus, Condition, TaskKind
+from lou_library.schema import BookStatus, Condition
 
 Move = tuple[str, str, str]  # (book, from, to)
-OFFER = 1000  # the longest-waiting library books a walk chooses from
+OFFER_TOTAL = 20_000  # library books weighed for all the walks of a round, at most
+OFFER_MIN = 200  # and for each walk, at least
 Carried = tuple[str, str]  # a book in hand, with the box (or DEPOT) it comes from
 
 
@@ -33,7 +35,6 @@ class Limits:
     change: float = 1.0  # the share of a box's target that changes each round
     title_window: int = 12  # rounds a box remembers the titles it showed
     max_boxes: int = 7  # boxes in one walk
-    top_up_min: int = 6  # a walk's boxes short by fewer books wait for their exchange
 
 
 @dataclass
@@ -127,6 +128,17 @@ def what_leaves(
 # ----------------------------------------------------------------- freshness and choice
 
 
+@dataclass(frozen=True)
+class Ahead:
+    """What a box further along a walk will have shown when a book chosen now gets there."""
+
+    titles: set[str]
+    copies: Mapping[str, int]
+
+    def staleness(self, code: str, title: str) -> int:
+        return 2 if code in self.copies else 1 if title in self.titles else 0
+
+
 class Memory:
     """What the boxes had lately: each box's books in the copy window (book -> the round it
     came) and the titles it showed in the title window (those in it now included). Made
@@ -144,6 +156,7 @@ class Memory:
         held: Mapping[str, list[str]],
     ) -> None:
         self.recent, self.title_of, self.held = recent, title_of, held
+        self.number, self.window = number, title_window
         self.since = number - title_window
         self._titles: dict[str, set[str]] = {}
         self._copies: dict[str, dict[str, int]] = {}
@@ -176,6 +189,21 @@ class Memory:
             return 2
         return 1 if self.title_of.get(code, code) in self.titles(box) else 0
 
+    def ahead(self, line: list[str], start: int) -> list[Ahead]:
+        """For a book put into ``line[start]`` now, what each box after it will have shown
+        when the book gets there, one box a round later each: the titles it showed from
+        the title window before that round up to now, those of the books now in it and in
+        the boxes before it (they pass it first), and the copies it had."""
+        title_of = self.title_of
+        passing: set[str] = {title_of.get(c, c) for c in self.held.get(line[start], ())}
+        found = []
+        for distance, box in enumerate(line[start + 1 :], start=1):
+            passing |= {title_of.get(c, c) for c in self.held.get(box, ())}
+            since = self.number + distance - self.window
+            shown = {title_of.get(c, c) for c, n in self.copies(box).items() if n >= since}
+            found.append(Ahead(shown | passing, self.copies(box)))
+        return found
+
     def add(self, box: str, codes: Iterable[str]) -> None:
         """Books that go into ``box`` this round (so later choices see their titles)."""
         titles = self.titles(box)
@@ -187,16 +215,18 @@ def choose(
     wanted: int,
     box: str,
     memory: Memory,
-    ahead: list[str] = (),  # type: ignore[assignment]
+    ahead: Sequence[Ahead] = (),
+    beside: Iterable[str] = (),
 ) -> list[Carried]:
     """``wanted`` books for ``box`` from ``candidates`` (in the order they are offered):
     books new to the box, copy and title, first; among those, books that are also new to
     the boxes ``ahead`` (where they will go in the rounds to come); then books whose title
-    the box showed lately (a second copy of one title counts so); then those it had
-    longest ago; among equals, the first offered."""
+    the box showed lately; then those it had longest ago; among equals, the first offered.
+    Never two copies of one title: the box rather gets one book less. ``beside``: titles
+    going into the box with these books."""
     if wanted <= 0 or not candidates:
         return []
-    seen: set[str] = set()
+    seen: set[str] = set(beside)
     ranked = []
     copies = memory.copies(box)
     title_of = memory.title_of
@@ -205,20 +235,17 @@ def choose(
         stale = memory.staleness(box, code)
         if stale == 0 and title in seen:
             stale = 1
-        ahead_stale = sum(memory.staleness(other, code) for other in ahead) if stale == 0 else 0
+        ahead_stale = sum(a.staleness(code, title) for a in ahead) if stale == 0 else 0
         ranked.append((stale, ahead_stale, copies.get(code, -1), position, title))
     ranked.sort()
     picked: list[int] = []
-    for stale, _ahead, _last, position, title in ranked:
+    for _stale, _ahead, _last, position, title in ranked:
         if len(picked) == wanted:
             break
-        if stale == 0 and title in seen:  # two copies of one title offered: the first only
+        if title in seen:  # never two copies of one title into one box: rather one book less
             continue
         seen.add(title)
         picked.append(position)
-    if len(picked) < wanted:
-        rest = [r[3] for r in ranked if r[3] not in set(picked)]
-        picked += rest[: wanted - len(picked)]
     return [candidates[p] for p in sorted(picked)]
 
 
@@ -229,9 +256,8 @@ def choose(
 class Route:
     """One task: the stops of a walk in order and the books it carries."""
 
-    kind: TaskKind
     site: str
-    stops: list[str]  # boxes in walking order; a loop's first box comes again at the end
+    stops: list[str]  # boxes in walking order
     moves: list[Move] = field(default_factory=list)
     heaviest: int = 0  # the most books in hand between two stops
     from_depot: int = 0
@@ -308,25 +334,39 @@ def place(route: Route, box: str, placed: list[Carried], state: Round) -> None:
 
 
 def fills(
-    ring: list[Doc], leaving: Leaving, targets: dict[str, int], supply: int
+    walks: list[tuple[str, list[str]]],
+    leaving: Leaving,
+    targets: dict[str, int],
+    depot: int,
+    carry: int,
 ) -> tuple[dict[str, int], float]:
     """What each box should hold after the round: its target, or, when the library room
     cannot bring every box up to it this round (a cold start, a new reading room), the
-    same share of every target, so no box is filled while others stay empty."""
-    codes = [b["code"] for b in ring]
-    held = {c: leaving.keep(c) + len(leaving.out[c]) for c in codes}
+    same share of every target, so no box is filled while others stay empty. A walk brings
+    at most ``carry`` books from the library room (what one person carries), and all the
+    walks together at most the ``depot``'s books; a box never gives up books it holds."""
+    held = {c: leaving.keep(c) + len(leaving.out[c]) for _, line in walks for c in line}
 
-    def wanted(share: float) -> int:
-        return sum(max(0, math.floor(targets[c] * share) - held[c]) for c in codes)
+    def wanted(line: list[str], share: float) -> int:
+        """From the library room: the first box's new batch, then what the batches miss."""
+        fill = {c: max(math.floor(targets[c] * share), min(held[c], targets[c])) for c in line}
+        need = max(0, fill[line[0]] - leaving.keep(line[0]))
+        for before, box in itertools.pairwise(line):
+            need += max(0, fill[box] - leaving.keep(box) - len(leaving.out[before]))
+        return need
+
+    def fits(share: float) -> bool:
+        needs = [wanted(line, share) for _, line in walks]
+        return sum(needs) <= depot and all(need <= carry for need in needs)
 
     share = 1.0
-    if wanted(1.0) > supply:
+    if not fits(1.0):
         low, high = 0.0, 1.0
         for _ in range(30):
             middle = (low + high) / 2
-            low, high = (middle, high) if wanted(middle) <= supply else (low, middle)
+            low, high = (middle, high) if fits(middle) else (low, middle)
         share = low
-    found = {c: max(math.floor(targets[c] * share), min(held[c], targets[c])) for c in codes}
+    found = {c: max(math.floor(targets[c] * share), min(held[c], targets[c])) for c in held}
     return found, share
 
 
@@ -362,51 +402,123 @@ def in_step(line: list[str], leaving: Leaving) -> None:
             leaving.out[source] = leaving.out[source][:room]
 
 
-def line_walk(site: str, line: list[str], state: Round) -> None:
-    """One walk: from the library room along the line of boxes and back.
+@dataclass
+class Opening:
+    """A walk before its books are chosen: how many the first box takes from the library
+    room, the top-ups further on, and what the boxes ahead will have shown."""
 
-    At the first box the volunteer takes its batch out and puts in books from the library
-    room; at each next box takes its batch out and puts in the batch of the box before;
-    the last box's batch, and any damaged books, go back to the library room. So a book
-    that comes into a walk goes through its boxes one a round, each once, and leaves it
-    to the library room, where the next walk to choose it is one whose boxes have not had
-    it, nor its title, lately (:func:`choose`). A box the batch before cannot fill (books
-    went missing, it is bigger) gets a top-up from the library room in the same walk, as
-    far as the hands allow (``leg`` books between two stops)."""
-    leaving, limits, memory = state.leaving, state.limits, state.memory
+    site: str
+    line: list[str]
+    opening: int
+    top_up: dict[str, int]
+    ahead: list[Ahead]
+    picked: list[Carried] = field(default_factory=list)
+
+
+def prepare(site: str, line: list[str], state: Round) -> Opening:
+    """Step 3 for one walk: the batches in step, what the first box needs from the library
+    room, and the top-ups the hands can carry on top of the batches (``leg`` books between
+    two stops, ``depot`` books from the library room)."""
+    leaving, limits = state.leaving, state.limits
     in_step(line, leaving)
     first = line[0]
-    opening = max(0, leaving.fill[first] - leaving.keep(first))
+    carry = min(limits.leg, limits.depot)
+    opening = min(carry, max(0, leaving.fill[first] - leaving.keep(first)))
     lacking = {
         box: max(0, leaving.fill[box] - leaving.keep(box) - len(leaving.out[line[i - 1]]))
         for i, box in enumerate(line)
         if i
     }
-    # what the hands can take on top of the batches, leg by leg, and the library's limit
-    damaged = [code for box in line for code in leaving.damaged[box]]
+    carried = 0  # damaged books go back to the library room as far as the hands allow
+    for i, box in enumerate(line):
+        room = limits.leg - max(len(leaving.out[b]) for b in line[i:]) - carried
+        taking = leaving.damaged[box][: max(0, room)]
+        leaving.kept[box] += leaving.damaged[box][len(taking) :]  # the rest waits a round
+        leaving.damaged[box] = taking
+        carried += len(taking)
     spare = limits.leg - opening
     carried = 0
     for box in line:
         carried += len(leaving.damaged[box])
         spare = min(spare, limits.leg - len(leaving.out[box]) - carried)
-    spare = max(0, min(spare, limits.depot - opening, len(state.depot) - opening))
-    top_up = even(spare, lacking)
-    route = Route(TaskKind.walk, site, list(line))
-    offer = state.depot.offer(OFFER)
-    placed = choose(offer, opening, first, memory, line[1:])
-    place(route, first, placed, state)
-    heaviest = len(placed) + sum(top_up.values())
+    spare = max(0, min(spare, limits.depot - opening))
+    return Opening(site, line, opening, even(spare, lacking), state.memory.ahead(line, 0))
+
+
+def allocate(openings: list[Opening], state: Round) -> None:
+    """Share the library room's books among the walks' first boxes (step 4).
+
+    A book is *fresh* for a walk when neither its first box nor the boxes ahead will have
+    had the copy, or shown the title, by the time it gets there. The walks with the fewest
+    fresh books choose first, each taking the fresh books that fewest other walks could
+    use (so one walk does not take what another needs); what a walk still lacks is then
+    chosen as :func:`choose` ranks it."""
+    memory, depot = state.memory, state.depot
+    offer = depot.offer(max(OFFER_MIN, OFFER_TOTAL // max(1, len(openings))))
+    title_of = memory.title_of
+    fresh: list[list[int]] = []
+    users: Counter[int] = Counter()
+    for walk in openings:
+        box = walk.line[0]
+        mine = [
+            i
+            for i, (code, _) in enumerate(offer)
+            if memory.staleness(box, code) == 0
+            and not any(a.staleness(code, title_of.get(code, code)) for a in walk.ahead)
+        ]
+        fresh.append(mine)
+        users.update(mine)
+    taken: set[int] = set()
+    for index in sorted(range(len(openings)), key=lambda i: (len(fresh[i]), i)):
+        walk = openings[index]
+        titles: set[str] = set()
+        chosen: list[int] = []
+        for i in sorted(fresh[index], key=lambda i: (users[i], i)):
+            title = title_of.get(offer[i][0], offer[i][0])
+            if len(chosen) == walk.opening:
+                break
+            if i not in taken and title not in titles:
+                chosen.append(i)
+                titles.add(title)
+        taken.update(chosen)
+        walk.picked = [offer[i] for i in chosen]
+        if len(chosen) < walk.opening:
+            rest = [item for i, item in enumerate(offer) if i not in taken]
+            wanted = walk.opening - len(chosen)
+            more = choose(rest, wanted, walk.line[0], memory, walk.ahead, titles)
+            walk.picked += more
+            taken.update(i for i, item in enumerate(offer) if item in set(more))
+    depot.taken.update(code for walk in openings for code, _ in walk.picked)
+
+
+def line_walk(walk: Opening, state: Round) -> None:
+    """One walk: from the library room along the line of boxes and back.
+
+    At the first box the volunteer takes its batch out and puts in the books chosen for it
+    in the library room; at each next box takes its batch out and puts in the batch of the
+    box before (and any top-up); the last box's batch, and damaged books, go back to the
+    library room. So a book that comes into a walk goes through its boxes one a round,
+    each once, and leaves it for the library room, where a walk whose boxes have not had
+    it, nor its title, lately will choose it (:func:`allocate`)."""
+    leaving, memory, line, top_up = state.leaving, state.memory, walk.line, walk.top_up
+    route = Route(walk.site, list(line))
+    place(route, line[0], walk.picked, state)
+    heaviest = len(walk.picked) + sum(top_up.values())
+    offer = state.depot.offer(OFFER_MIN)
     for i, box in enumerate(line[1:], start=1):
         source = line[i - 1]
         batch = [(code, source) for code in leaving.out[source]]
         place(route, box, batch, state)
         if top_up.get(box):
             offer = [item for item in offer if item[0] not in state.depot.taken]
-            place(route, box, choose(offer, top_up[box], box, memory, line[i + 1 :]), state)
+            beside = (memory.title_of.get(code, code) for code, _ in batch)
+            chosen = choose(offer, top_up[box], box, memory, memory.ahead(line, i), beside)
+            place(route, box, chosen, state)
         heaviest = max(heaviest, len(batch) + sum(top_up[b] for b in line[i:]))
     last = line[-1]
+    damaged = [(code, box) for box in line for code in leaving.damaged[box]]
     route.moves.extend((code, last, DEPOT) for code in leaving.out[last])
-    route.moves.extend((code, box, DEPOT) for box in line for code in leaving.damaged[box])
+    route.moves.extend((code, box, DEPOT) for code, box in damaged)
     back = len(leaving.out[last]) + len(damaged)
     route.to_depot += back
     route.heaviest = max(heaviest, back)
@@ -434,13 +546,15 @@ def walk(
     walks = walks_of(ring, limits.max_boxes)
     leaving = what_leaves(ring, books.in_boxes, targets, limits)
     depot = Depot(books.depot)
-    supply = min(len(depot), len(walks) * min(limits.depot, limits.leg))
-    leaving.fill, share = fills(ring, leaving, targets, supply)
+    carry = min(limits.depot, limits.leg)
+    leaving.fill, share = fills(walks, leaving, targets, len(depot), carry)
     held = {code: [b["code"] for b in found] for code, found in books.in_boxes.items()}
     memory = Memory(recent, title_of, number, limits.title_window, held)
     state = Round(leaving, memory, depot, limits, Walk(fill_share=share))
-    for site, line in walks:
-        line_walk(site, line, state)
+    openings = [prepare(site, line, state) for site, line in walks]
+    allocate(openings, state)
+    for opening in openings:
+        line_walk(opening, state)
     counts = {b["code"]: len(books.in_boxes.get(b["code"], [])) for b in ring}
     for _, source, target in state.walk.moves:
         if source in counts:

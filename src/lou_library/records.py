@@ -28,6 +28,7 @@ from lou_library.repository import (
     TASKS,
     VOLUNTEERS,
     Doc,
+    Key,
     Repository,
 )
 from lou_library.schema import EventKind
@@ -189,3 +190,24 @@ def round_legs(db: Repository, numbers: Iterable[int] | None = None) -> dict[int
         if record is not None:
             found[number] = record["legs"]
     return found
+
+
+def remember(db: Repository, arrivals: Mapping[str, Iterable[str]]) -> None:
+    """Books that came into boxes between rounds (found there, donated into it, put there
+    by hand): each box's memory gets them under the last round applied ("0" before the
+    first), so the planner does not bring the same copy, or its title, back too soon."""
+    applied = [int(r["number"]) for r in db.where(ROUNDS, "status", "applied")]
+    key = str(max(applied, default=0))
+    changes: dict[Key, Doc] = {}
+    for box, codes in arrivals.items():
+        doc = db.get(BOXES, box)
+        if doc is None:
+            continue
+        recent = dict(doc.get("recent") or {})
+        had = recent.get(key, "").split()
+        new = [code for code in codes if code not in had]
+        if new:
+            recent[key] = " ".join([*had, *new])
+            changes[box] = {"recent": recent}
+    if changes:
+        db.update(BOXES, changes)

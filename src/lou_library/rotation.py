@@ -7,49 +7,43 @@ How a round is planned (a newcomer's guide)
    setting, else compounds then yards by code; inside a site by box code), are cut into
    *walks* of at most seven boxes (``rotation.max_boxes_per_task``), as even as can be.
    Boxes under repair are left out; their books stay where they are. One volunteer does
-   one walk, alone: nobody waits for anyone else's books.
+   one walk, alone: no book passes from one volunteer to another, so nobody waits for
+   anybody and a late walk leaves no other box empty or overfull.
 
 2. **What leaves each box.** Every box has a *target*: 80 % of its capacity
-   (``rotation.fill``), so there is room for donations. Each round a box sends out its
+   (``rotation.fill``), so there is room for donations. Each round a box sends out the
    books that came longest ago: the share ``rotation.change`` of its target (all of them
-   by default; a reading room whose readers want to finish books can choose less), but
-   never more than the network's usual box holds (24 for boxes of 30), so a corridor
-   reading room for 120 changes a fifth of its books a round. A box over its target
-   sends the surplus out too.
+   by default; a reading room whose readers want to finish books can choose less), never
+   more than the network's usual box holds (24 for boxes of 30), so a corridor reading
+   room for 120 changes a fifth of its books a round. A box over its target sends the
+   surplus out too; damaged books go back to the library room.
 
-3. **The loop.** In each walk, one box is this round's *gateway* (step 4) and the others
-   form a loop. The volunteer takes the first box's books out, carries them to the
-   second box, takes that box's books out and puts the first box's in, and so on; the
-   last box's books go back to the first box. Every leg is one box's books, at most 30
-   (``rotation.leg_limit``). At each box the volunteer puts in, from what is in hand,
-   books the box has not had for a year (26 rounds, ``rotation.window``) and whose title
-   it has not shown for half a year (12 rounds, ``rotation.title_window``), before any
-   other; a box gets a book it had only when nothing else is in hand.
+3. **The walk.** The volunteer starts at the library room (社区图书室) with the books
+   chosen for the first box, takes that box's batch out and puts the new books in, carries
+   the batch to the second box, takes its batch out and puts the first box's in, and so
+   on; the last box's batch goes back to the library room. So a batch moves one box a
+   round, whole, and a book that comes into a walk goes through each of its boxes once
+   and leaves it. No leg carries more than 30 books (``rotation.leg_limit``), no walk
+   more than 60 from the library room (``rotation.depot_limit``): a box too small for the
+   batch before it makes that box send fewer, and a box the batch cannot fill (books went
+   missing, a bigger box) gets a top-up from the library room as far as the hands allow.
 
-4. **The gateways and the exchange.** The gateway moves two boxes on each round, so a
-   book that came in through it goes round the loop one box a round and leaves the walk
-   when the gateway reaches it again: after ``size - 1`` rounds, having been in every
-   other box of the walk once. Leaving the walk, it leaves the site: an *exchange task*
-   starts at the library room (社区图书室), takes every book out of a gateway and puts
-   in books from the gateway before it (or from the library room), choosing titles that
-   the box, and the walk behind it, have not shown lately, and so on along up to seven
-   gateways in route order; what is left, and damaged books, go back to the library room.
-   So books cross from site to site only with the exchange, and the library room's books
-   go out every round. A walk of one or two boxes has no loop: the exchange serves it.
+4. **The library room.** The library room is where books change walks and sites. Its
+   books are shared among the walks' first boxes each round: a book goes to a walk only
+   if neither the first box nor the boxes ahead will have had the copy within a year (26
+   rounds, ``rotation.window``) or shown its title within half a year (12 rounds,
+   ``rotation.title_window``) by the time it gets there, the walks with the fewest such
+   books choosing first. A box never gets two copies of one title in a round: it rather
+   gets one book less. When the library room cannot bring every box to its target (a
+   cold start, a new reading room), every box is filled to the same share of its target.
 
-5. **Top-ups.** A loop short of books (books were reported missing, a new bigger box)
-   by at least ``rotation.top_up_min`` books gets a *top-up task*: the freshest books
-   from the library room for the boxes that lack them, at most 60 a task
-   (``rotation.depot_limit``) and 30 in hand at a time. When the library room cannot
-   bring every box to its target (a cold start, a new reading room), every box is filled
-   to the same share of its target, so no box is filled while others stay empty.
-
-6. **Who walks.** Each task goes to a volunteer of its own site who has no task yet this
-   round, the one who has carried the fewest books over the last 26 rounds (then: who
-   served longest ago); an exchange task to someone of a site it visits. Only when
-   nobody of the site is free does someone of the nearest site with a free volunteer
-   take it, and the plan says so. A task nobody can take is named, and ``rotate apply``
-   refuses the round until someone is found (or ``--allow-unassigned``).
+5. **Who walks.** Each walk goes to a volunteer of its own site who has no walk yet
+   this round: the one who has carried the fewest books over the last 26 rounds (then:
+   who served longest ago). A free volunteer of a neighbouring site takes it instead only
+   when the site's own has carried clearly more (by 30 % of a walk); when nobody of the
+   site is free, the nearest site with someone free lends a volunteer, and the plan says
+   so. A walk nobody can take is named, and ``rotate apply`` refuses the round until
+   someone is found (or ``--allow-unassigned``).
 
 Books that are not seen, lost or withdrawn are never touched. Applying a round writes the
 moves, the round and its tasks in one write; undoing it restores every record it changed.
@@ -82,6 +76,7 @@ from lou_library.records import (
     legs_of,
     log,
     moves_of,
+    remember,
     round_legs,
     set_settings,
     settings,
@@ -95,7 +90,6 @@ from lou_library.schema import (
     RoundStatus,
     SiteKind,
     Status,
-    TaskKind,
     TaskStatus,
 )
 
@@ -107,6 +101,10 @@ WINDOW = 26  # rounds a box remembers the books it had
 FILL = 0.8
 MAX_BOXES_PER_TASK = 7
 LOST_AFTER = 3  # rounds not seen before a book counts as lost
+# A free neighbour takes a site's walk when, with 30 % of the walk's books, they still
+# carried less than the site's own free volunteer: the site's own people come first, yet
+# a site with few volunteers for many boxes is helped (busiest/quietest 1.3, not 1.9).
+HELP_MARGIN = 0.3
 
 # Something a plan tells the manager: {"code": one of messages.PLAN_NOTES, **its fields}.
 # Plain data, so that --json is the same in every language; the CLI puts it into words.
@@ -127,7 +125,6 @@ def rotation_settings(db: Repository) -> dict[str, Any]:
     found.setdefault("change", defaults.change)
     found.setdefault("leg_limit", defaults.leg)
     found.setdefault("depot_limit", defaults.depot)
-    found.setdefault("top_up_min", defaults.top_up_min)
     return found
 
 
@@ -138,7 +135,6 @@ def limits_of(config: Mapping[str, Any]) -> planner.Limits:
         change=float(config["change"]),
         title_window=int(config["title_window"]),
         max_boxes=int(config["max_boxes_per_task"]),
-        top_up_min=int(config["top_up_min"]),
     )
 
 
@@ -151,12 +147,11 @@ def target_of(box: Doc, fill: float) -> int:
 
 @dataclass
 class TaskPlan:
-    """One volunteer's work in a round: a walk, an exchange or a top-up."""
+    """One volunteer's work in a round: a walk from the library room and back."""
 
     site: str
-    boxes: list[str]  # the stops in walking order (a loop's first box again at the end)
+    boxes: list[str]  # in walking order
     moves: list[tuple[str, str, str]]
-    kind: TaskKind = TaskKind.walk
     heaviest: int = 0  # the most books in hand between two stops
     from_depot: int = 0
     to_depot: int = 0
@@ -168,12 +163,6 @@ class TaskPlan:
     def books(self) -> int:
         """Books handled: each is taken out of one place and put into another."""
         return 2 * len(self.moves) - self.from_depot - self.to_depot
-
-    @property
-    def sites(self) -> list[str]:
-        return list(dict.fromkeys(self.stop_sites))
-
-    stop_sites: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -311,8 +300,8 @@ def title_key(book: Mapping[str, Any]) -> str:
 def plan_round(db: Repository, on: date | None = None) -> Plan:
     """Compute the next round without writing anything (see the module's guide).
 
-    The walks, the exchange and the top-ups (steps 1 to 5) are
-    :func:`lou_library.planner.walk`; who walks (step 6) is made here.
+    The walks and their books (steps 1 to 4) are :func:`lou_library.planner.walk`; who
+    walks (step 5) is made here.
     """
     config = rotation_settings(db)
     when = next_round(db, on)
@@ -339,11 +328,9 @@ def plan_round(db: Repository, on: date | None = None) -> Plan:
             r.site,
             r.stops,
             r.moves,
-            r.kind,
             r.heaviest,
             r.from_depot,
             r.to_depot,
-            stop_sites=[box_site[b] for b in r.stops],
         )
         for r in walk.routes
     ]
@@ -458,6 +445,69 @@ def is_away(person: Doc, day: date) -> bool:
     return any(p["from"] <= iso <= p["to"] for p in person.get("away", []))
 
 
+class _Crew:
+    """Who can walk on the round's day, what each carried lately, who has a walk already."""
+
+    def __init__(self, db: Repository, site_order: list[str], day: date) -> None:
+        previous = last_round(db)
+        recent = volunteer_loads(db, (previous["number"] if previous else 0) + 1)
+        self.loads = {code: v[0] for code, v in recent.items()}
+        self.last_served = {code: v[1] for code, v in recent.items()}
+        self.busy: Counter[str] = Counter()
+        self.order = list(dict.fromkeys(site_order))
+        self.position = {site: i for i, site in enumerate(self.order)}
+        self.by_site: dict[str, list[Doc]] = defaultdict(list)
+        for person in db.where(VOLUNTEERS, "status", Status.active):
+            if person.get("sites") and not is_away(person, day):
+                for site in person["sites"]:
+                    self.by_site[site].append(person)
+
+    def best(self, pool: Iterable[Doc]) -> Doc | None:
+        """The one who carried the fewest books lately, then who served longest ago."""
+        loads, served = self.loads, self.last_served
+        return min(
+            pool,
+            key=lambda p: (loads.get(p["code"], 0), served.get(p["code"], 0), p["code"]),
+            default=None,
+        )
+
+    def free(self, site: str) -> list[Doc]:
+        return [p for p in self.by_site[site] if not self.busy[p["code"]]]
+
+    def nearby(self, site: str, reach: int) -> Iterator[str]:
+        """Sites along the route, nearest first, up to ``reach`` away."""
+        i = self.position.get(site, 0)
+        for distance in range(1, reach + 1):
+            for j in (i - distance, i + distance):
+                if 0 <= j < len(self.order):
+                    yield self.order[j]
+
+    def helper(self, site: str, own: Doc, books: int) -> Doc | None:
+        """A free neighbour who, with :data:`HELP_MARGIN` of the walk, still carried less."""
+        pool = [p for s in self.nearby(site, 1) for p in self.free(s) if site not in p["sites"]]
+        found = self.best(pool)
+        mine = self.loads.get(own["code"], 0)
+        if found is not None and self.loads.get(found["code"], 0) + books * HELP_MARGIN < mine:
+            return found
+        return None
+
+    def lender(self, site: str) -> Doc | None:
+        """The free volunteer of the nearest site that has one."""
+        for other in self.nearby(site, len(self.order)):
+            found = self.best(self.free(other))
+            if found is not None:
+                return found
+        return None
+
+    def home(self, person: Doc) -> str:
+        return next((s for s in self.order if s in person["sites"]), person["sites"][0])
+
+    def take(self, task: TaskPlan, person: Doc) -> None:
+        task.volunteer, task.volunteer_name = person["code"], person["name"]
+        self.busy[person["code"]] += 1
+        self.loads[person["code"]] = self.loads.get(person["code"], 0) + task.books
+
+
 def _assign(
     db: Repository,
     tasks: list[TaskPlan],
@@ -465,77 +515,38 @@ def _assign(
     day: date,
     warnings: list[PlanNote],
 ) -> None:
-    """Give each task to a volunteer, the heaviest tasks first.
+    """Give each walk to a volunteer, the heaviest walks first (step 5 of the guide).
 
-    Candidates, in this order: volunteers of the task's own sites (for an exchange, every
-    site it visits) who have no task yet this round; then those of the nearest site
-    along the route with someone free (with a warning naming both sites); then anyone of
-    the task's own sites, a second task. Among candidates, the one who carried the fewest
-    books over the last 26 rounds, then who served longest ago. A task nobody can take is
-    named in the warnings.
+    Candidates, in this order: volunteers of the walk's site who have no walk yet this
+    round (a free neighbour instead when they carried clearly less, see :data:`HELP_MARGIN`);
+    then those of the nearest site along the route with someone free (with a warning
+    naming both sites); then anyone of the site, a second walk. Among candidates, the one
+    who carried the fewest books over the last 26 rounds, then who served longest ago. A
+    walk nobody can take is named in the warnings.
     """
-    people = [p for p in db.where(VOLUNTEERS, "status", Status.active) if p.get("sites")]
-    previous = last_round(db)
-    current = (previous["number"] if previous else 0) + 1
-    recent_loads = volunteer_loads(db, current)
-    loads = {code: v[0] for code, v in recent_loads.items()}
-    last_served = {code: v[1] for code, v in recent_loads.items()}
-    busy: Counter[str] = Counter()
-    order = list(dict.fromkeys(site_order))
-    position = {site: i for i, site in enumerate(order)}
-    by_site: dict[str, list[Doc]] = defaultdict(list)
-    for person in people:
-        if not is_away(person, day):
-            for site in person["sites"]:
-                by_site[site].append(person)
-
-    def best(pool: Iterable[Doc]) -> Doc | None:
-        return min(
-            pool,
-            key=lambda p: (loads.get(p["code"], 0), last_served.get(p["code"], 0), p["code"]),
-            default=None,
-        )
-
-    def nearest_free(site: str) -> Doc | None:
-        i = position.get(site, 0)
-        for distance in range(1, len(order)):
-            for j in (i - distance, i + distance):
-                if 0 <= j < len(order):
-                    found = best(p for p in by_site[order[j]] if not busy[p["code"]])
-                    if found is not None:
-                        return found
-        return None
-
-    for task in sorted(tasks, key=lambda t: (-t.books, position.get(t.site, 0), t.boxes[0])):
-        own = [p for site in task.sites for p in by_site[site]]
-        chosen = best(p for p in own if not busy[p["code"]])
-        if chosen is None:
-            chosen = nearest_free(task.site)
+    crew = _Crew(db, site_order, day)
+    for task in sorted(tasks, key=lambda t: (-t.books, crew.position.get(t.site, 0), t.boxes)):
+        chosen = crew.best(crew.free(task.site))
+        if chosen is not None:
+            chosen = crew.helper(task.site, chosen, task.books) or chosen
+        else:
+            chosen = crew.lender(task.site)
             if chosen is not None:
-                task.borrowed_from = next(
-                    (s for s in order if s in chosen["sites"]), chosen["sites"][0]
-                )
-                warnings.append(
-                    {
-                        "code": "borrowed",
-                        "site": task.site,
-                        "name": chosen["name"],
-                        "other": task.borrowed_from,
-                    }
-                )
+                note = {"code": "borrowed", "site": task.site, "name": chosen["name"]}
+                warnings.append({**note, "other": crew.home(chosen)})
         if chosen is None:
+            own = crew.by_site[task.site]
             chosen = min(
                 own,
-                key=lambda p: (busy[p["code"]], loads.get(p["code"], 0), p["code"]),
+                key=lambda p: (crew.busy[p["code"]], crew.loads.get(p["code"], 0), p["code"]),
                 default=None,
             )
         if chosen is None:
             warnings.append({"code": "nobody", "site": task.site})
             continue
-        task.volunteer = chosen["code"]
-        task.volunteer_name = chosen["name"]
-        busy[chosen["code"]] += 1
-        loads[chosen["code"]] = loads.get(chosen["code"], 0) + task.books
+        if task.site not in chosen["sites"]:
+            task.borrowed_from = crew.home(chosen)
+        crew.take(task, chosen)
 
 
 # ----------------------------------------------------------------------------- apply
@@ -640,8 +651,10 @@ def _remember(db: Repository, plan: Plan, before: dict[str, list[str]], window: 
             continue
         had = doc.get("recent") or {}
         recent = {n: codes for n, codes in had.items() if int(n) > plan.number - window}
-        if not recent and before.get(code):  # what it held before its first round
-            recent["0"] = " ".join(sorted(before[code]))
+        if before.get(code) and not any(int(n) >= 1 for n in had):
+            # what it held before its first round (with any book found or donated there)
+            held = {*recent.get("0", "").split(), *before[code]}
+            recent["0"] = " ".join(sorted(held))
         if arrivals.get(code):
             recent[str(plan.number)] = " ".join(arrivals[code])
         memory[code] = {
@@ -676,7 +689,6 @@ def _task_records(db: Repository, plan: Plan) -> list[Doc]:
             "missing": [],
             "extra": [],
             "minutes": estimate_minutes(len(set(task.boxes)), task.books, config),
-            "kind": task.kind,
         }
         for number, task in enumerate(plan.tasks, start=first)
     ]
@@ -781,7 +793,6 @@ def plan_document(plan: Plan) -> dict[str, Any]:
                 "volunteer": t.volunteer,
                 "volunteer_name": t.volunteer_name,
                 "borrowed_from": t.borrowed_from,
-                "kind": t.kind,
                 "boxes": t.boxes,
                 "books": t.books,
                 "heaviest_leg": t.heaviest,
@@ -895,9 +906,8 @@ def _replace_docs(db: Repository, table: str, saved: dict[str, Doc], key: str = 
 
 
 def stops_of(boxes: list[str], moves: Iterable[tuple[str, str, str]]) -> list[Doc]:
-    """A task's pick list: for each stop, what to take out (book, where to) and what to put
-    in (book, where from). A box the walk comes back to (a loop's first box) has its books
-    taken out at the first visit and the others put in at the last."""
+    """A walk's pick list: for each box, what to take out (book, where to) and what to put
+    in (book, where from)."""
     return _stops(boxes, *_by_box(moves))
 
 
@@ -916,15 +926,8 @@ def _by_box(
 def _stops(
     boxes: list[str], out: dict[str, list[list[str]]], into: dict[str, list[list[str]]]
 ) -> list[Doc]:
-    first = {box: boxes.index(box) for box in boxes}
-    last = {box: len(boxes) - 1 - boxes[::-1].index(box) for box in boxes}
     return [
-        {
-            "box": box,
-            "take_out": out.get(box, []) if first[box] == i else [],
-            "put_in": into.get(box, []) if last[box] == i else [],
-        }
-        for i, box in enumerate(boxes)
+        {"box": box, "take_out": out.get(box, []), "put_in": into.get(box, [])} for box in boxes
     ]
 
 
@@ -1087,6 +1090,10 @@ def record_report(
         )
     db.update(BOOKS, updates)
     log(db, events)
+    found_in: dict[str, list[str]] = defaultdict(list)
+    for code, box in extra:
+        found_in[box].append(code)
+    remember(db, found_in)
 
 
 def _parse_extra(db: Repository, task: Doc, text: str) -> tuple[str, str]:

@@ -72,14 +72,6 @@ class TaskStatus(StrEnum):
     done = "done"
 
 
-class TaskKind(StrEnum):
-    """What a rotation task is (tasks stored before there were kinds are walks)."""
-
-    walk = "walk"  # one volunteer round a loop of boxes of one site
-    exchange = "exchange"  # the gateways' books between sites, from and to the library room
-    supply = "supply"  # books from the library room to a walk's boxes short of them
-
-
 class RoundStatus(StrEnum):
     """Only applied rounds are stored (an undone round is removed)."""
 
@@ -133,11 +125,15 @@ class RotationSettings(TypedDict, total=False):
     interval_days: int
     skip_holidays: bool
     fill: float
-    exchange: float
+    exchange: float  # the ring's exchange with the library room (before 0.2; unused)
     window: int
     lost_after: int
     max_boxes_per_task: int
     route: list[str]
+    change: float
+    title_window: int
+    leg_limit: int
+    depot_limit: int
 
 
 class ServiceSettings(TypedDict, total=False):
@@ -269,7 +265,6 @@ class Task(TypedDict):
     amended: NotRequired[list[TaskAmendment]]
     minutes: NotRequired[int]  # the walk's estimate, made when it was planned
     hours: NotRequired[float]  # what the volunteer reported it took (task done --hours)
-    kind: NotRequired[TaskKind]  # walk when absent
 
 
 # A run of books carried from one place (a box code, or DEPOT) to another; ``books`` are
@@ -473,6 +468,10 @@ def _is_rotation(value: Any) -> bool:
         "lost_after": lambda v: type(v) is int and v >= 1,
         "max_boxes_per_task": lambda v: type(v) is int and v >= 1,
         "route": _is_texts,
+        "change": _is_number,
+        "title_window": lambda v: type(v) is int and v >= 1,
+        "leg_limit": lambda v: type(v) is int and v >= 1,
+        "depot_limit": lambda v: type(v) is int and v >= 1,
     }
     return all(check(value[key]) for key, check in checks.items() if key in value)
 

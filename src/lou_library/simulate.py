@@ -26,7 +26,7 @@ from typing import Any
 
 from lou_library import clock, rotation
 from lou_library.catalogue import donate, found_book
-from lou_library.records import BOOKS, BOXES, VOLUNTEERS, Doc
+from lou_library.records import BOOKS, BOXES, VOLUNTEERS, Doc, set_settings, settings
 from lou_library.repository import Repository
 from lou_library.store import MemoryFile, RawData
 
@@ -136,6 +136,7 @@ def simulate(
     donations: int = 0,
     away: float = 0.0,
     seed: int = 2020,
+    change: float | None = None,
     start: date | None = None,
     done: Callable[[], None] | None = None,
 ) -> Simulation:
@@ -144,6 +145,10 @@ def simulate(
     document = MemoryFile(data)
     result = Simulation()
     with document.write() as db:
+        if change is not None:  # try another share of each box a round, on the copy only
+            current = settings(db)
+            current["rotation"] = {**current.get("rotation", {}), "change": change}
+            set_settings(db, current)
         previous = rotation.last_round(db)
         eligible = [p["code"] for p in db.where(VOLUNTEERS, "status", "active") if p.get("sites")]
     day = (

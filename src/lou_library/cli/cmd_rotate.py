@@ -77,10 +77,23 @@ def render_plan(plan: dict[str, Any], names: dict[str, str]) -> None:
             from_depot=figures["from_depot"],
             to_depot=figures["to_depot"],
             fresh=percent(figures["freshness"]),
+            titles=percent(figures["title_freshness"]),
+            leg=figures["heaviest_leg"],
         )
     )
+    forecast = plan.get("forecast") or {}
+    if forecast.get("depot_empty_round"):
+        output.note(
+            M.PLAN_FORECAST(
+                rounds=forecast["rounds_seen"],
+                rate=forecast["lost_per_round"],
+                empty=forecast["depot_empty_round"],
+                need=forecast["books_per_half_year"],
+            )
+        )
     if plan["short"]:
-        output.warn(M.PLAN_SHORT(n=len(plan["short"]), books=sum(plan["short"].values())))
+        books = sum(plan["short"].values())
+        output.warn(M.PLAN_SHORT(n=len(plan["short"]), books=books))
     if plan["newly_lost"]:
         output.warn(M.PLAN_LOST(n=len(plan["newly_lost"])))
     for note in plan["notes"]:
@@ -237,6 +250,7 @@ def _render_history(found: dict[str, Any]) -> None:
                 M.COL_DATE(),
                 M.COL_MOVES(),
                 M.COL_FRESH(),
+                M.COL_TITLES_FRESH(),
                 M.COL_INSIDE(),
                 M.COL_TASKS(),
                 M.COL_DONE(),
@@ -249,6 +263,7 @@ def _render_history(found: dict[str, Any]) -> None:
                     r["date"],
                     r["moves"],
                     percent(r["freshness"]),
+                    percent(r["title_freshness"]),
                     percent(r["inside_site"]),
                     r["tasks"],
                     r["done"],
@@ -274,6 +289,9 @@ def simulate(
     donations: Annotated[int, typer.Option("--donations", help="@opt.sim_donations")] = 0,
     away: Annotated[float, typer.Option("--away", help="@opt.sim_away")] = 0.0,
     seed: Annotated[int, typer.Option("--seed", help="@opt.sim_seed")] = 2020,
+    change: Annotated[
+        float | None, typer.Option("--change", help="@opt.sim_change", show_default=False)
+    ] = None,
     json: Json = False,
 ) -> None:
     from lou_library import simulate as sim
@@ -284,6 +302,8 @@ def simulate(
     for name, value in (("--loss", loss), ("--returns", returns), ("--away", away)):
         if not 0.0 <= value <= 1.0:
             raise Invalid(M.BAD_SHARE, what=name, value=value)
+    if change is not None and not 0.0 < change <= 1.0:
+        raise Invalid(M.BAD_SHARE, what="--change", value=change)
     if not 0 <= donations <= 1000:
         raise Invalid(M.BAD_COPIES, value=donations, limit=1000)
     store = state(ctx).store
@@ -298,6 +318,7 @@ def simulate(
             donations=donations,
             away=away,
             seed=seed,
+            change=change,
             done=progress.advance,
         ).document()
     output.show(found, json, _render_simulation)
@@ -312,6 +333,7 @@ def _render_simulation(found: dict[str, Any]) -> None:
                 M.COL_DATE(),
                 M.COL_MOVES(),
                 M.COL_FRESH(),
+                M.COL_TITLES_FRESH(),
                 M.COL_INSIDE(),
                 M.COL_FROM_DEPOT(),
                 M.COL_TO_DEPOT(),
@@ -325,6 +347,7 @@ def _render_simulation(found: dict[str, Any]) -> None:
                     r["date"],
                     r["moves"],
                     percent(r["freshness"]),
+                    percent(r["title_freshness"]),
                     percent(r["inside_site"]),
                     r["from_depot"],
                     r["to_depot"],
@@ -335,14 +358,24 @@ def _render_simulation(found: dict[str, Any]) -> None:
                 for r in found["rounds"]
             ],
             title=M.SIM_TITLE(rounds=len(found["rounds"])),
-            right=list(range(10)),
-            drop=[8, 7, 6, 5, 4, 2],  # keep the round, date, freshness and violations
+            right=list(range(11)),
+            drop=[9, 8, 7, 6, 5, 2],  # keep the round, date, freshness and violations
         )
     )
     ratio = totals["max_min_load"]
     output.note(
+        M.SIM_WALKS(
+            handovers=totals["handovers_per_round"],
+            leg=totals["heaviest_leg"],
+            depot=totals["most_from_depot"],
+            unassigned=totals["unassigned"],
+            doubles=totals["double_titles"],
+        )
+    )
+    output.note(
         M.SIM_TOTALS(
             freshness=percent(totals["freshness"]),
+            titles=percent(totals["title_freshness"]),
             inside=percent(totals["inside_site"]),
             ratio="—" if ratio is None else f"{ratio:.2f}",
             violations=totals["capacity_violations"],
@@ -350,3 +383,13 @@ def _render_simulation(found: dict[str, Any]) -> None:
             lost=totals["books_lost_by_software"],
         )
     )
+    forecast = totals["forecast"]
+    if forecast.get("depot_empty_round"):
+        output.note(
+            M.PLAN_FORECAST(
+                rounds=forecast["rounds_seen"],
+                rate=forecast["lost_per_round"],
+                empty=forecast["depot_empty_round"],
+                need=forecast["books_per_half_year"],
+            )
+        )
