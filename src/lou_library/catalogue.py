@@ -737,7 +737,7 @@ def donate(
     db: Repository,
     *,
     box: str,
-    title: str,
+    title: str | None = None,
     author: str | None = None,
     isbn: str | None = None,
     category: str | None = None,
@@ -745,7 +745,14 @@ def donate(
     copies: int = 1,
 ) -> tuple[list[Book], bool]:
     """Register books a resident put into a box. They are there already, so a full box
-    takes them anyway; the second value says it is now over capacity."""
+    takes them anyway; the second value says it is now over capacity. With an ISBN the
+    catalogue knows, what is not given comes from its copies (:mod:`lou_library.intake`)."""
+    if clean(isbn):
+        from lou_library.intake import from_isbn
+
+        title, author, category = from_isbn(db, str(isbn), title, author, category)
+    elif not clean(title):
+        raise Invalid(M.DONATE_NEEDS_TITLE)
     boxes = all_boxes(db)
     spec = check_spec(
         categories(db),
