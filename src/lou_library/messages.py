@@ -1187,6 +1187,9 @@ ST_ECHO_ISBN = Msg("+ ISBN {isbn}：没有我们的标签", "+ ISBN {isbn}: a bo
 ST_TITLE = Msg("图书箱 {box} 盘点", "Stocktake of box {box}")
 COL_RESULT = Msg("结果", "Result")
 COL_ISBN = Msg("ISBN", "ISBN")
+COL_ST_ID = Msg("盘点", "Stocktake")
+COL_ST_TASK = Msg("任务", "Task")
+ST_SECTION = Msg("盘点记录", "Stocktakes")
 COL_COPIES = Msg("册数", "Copies")
 ST_RESULTS = {
     "present": Msg("在箱", "present"),

@@ -253,8 +253,10 @@ def count_box(db: Repository, box: str, texts: Iterable[str]) -> Count:
     scans = classify(db, texts)
     withdrawn = {c for c, b in scans.books.items() if b["status"] == BookStatus.withdrawn}
     partition = reconcile([b["code"] for b in recorded], list(scans.books), withdrawn)
-    before = {b["code"]: b for b in recorded}
-    before.update(scans.books)
+    # copies: the records a repository hands out may be the stored ones, which the
+    # stocktake then changes
+    before = {b["code"]: dict(b) for b in recorded}
+    before.update((code, dict(b)) for code, b in scans.books.items())
     return Count(box, partition, scans, before)
 
 

@@ -263,6 +263,8 @@ def intake_batch(ctx: typer.Context, box: str, donor: str | None, yes: bool, jso
         sys.stderr.write(M.INTAKE_CONFIRM(n=planned["copies"]))
         sys.stderr.flush()
         answer = sys.stdin.readline().strip().lower()
+        if not _interactive():  # the answer came from a pipe: end the question's line
+            sys.stderr.write("\n")
         if answer not in ("y", "yes", "是", "好"):
             from lou_library.errors import Invalid
 
