@@ -1200,7 +1200,7 @@ ST_RESULTS = {
     "isbn_only": Msg("仅有 ISBN", "ISBN only"),
 }
 ST_WAS = Msg("原记录：{where}", "recorded: {where}")
-ST_WAS_MISSING = Msg("原记录：未见或遗失", "recorded: not seen or lost")
+ST_WAS_MISSING = Msg("原记录：{status}，最后在 {box}", "recorded: {status}, last in {box}")
 ST_WITHDRAWN_HINT = Msg(
     "找回：lou book found {code} --box {box}", "take it back: lou book found {code} --box {box}"
 )
@@ -1862,8 +1862,11 @@ HELP: dict[str, Msg] = {
     "opt.category_zh": Msg("中文名称。", "The Chinese name."),
     "opt.category_en": Msg("英文名称。", "The English name."),
     "donate": Msg(
-        "登记居民捐到图书箱里的书。\n\n例：lou donate --box SHY-01 --title 平凡的世界 --donor 张大爷",
-        "Register a book a resident put into a box.\n\nExample: lou donate --box SHY-01 --title 平凡的世界",
+        "登记居民捐到图书箱里的书。\n\n例：lou donate --box SHY-01 --title 平凡的世界 --donor 张大爷\n\n"
+        "按 ISBN：lou donate --box SHY-01 --isbn 9787020024759；扫码枪成批登记：lou donate --box SHY-01 --scan",
+        "Register a book a resident put into a box.\n\nExample: lou donate --box SHY-01 --title 平凡的世界\n\n"
+        "By ISBN: lou donate --box SHY-01 --isbn 9787020024759; a batch from a scanner: "
+        "lou donate --box SHY-01 --scan",
     ),
     "opt.donate_box": Msg("在哪个图书箱发现的。", "The box it was found in."),
     "opt.donor": Msg(
@@ -1934,10 +1937,12 @@ HELP: dict[str, Msg] = {
     "task.done": Msg(
         "报告任务完成，并说明哪些书没见到。报告后发现漏报了，加 --amend 补报。"
         "\n\n例：lou task done 3 --missing B00012,B00345\n\n"
-        "补报：lou task done 3 --amend --missing B00077",
+        "补报：lou task done 3 --amend --missing B00077\n\n"
+        "用扫码枪逐箱扫描：lou task done 3 --scan",
         "Report a task done, and which books were not there. Forgot one? Add it with --amend."
         "\n\nExample: lou task done 3 --missing B00012,B00345\n\n"
-        "Correction: lou task done 3 --amend --missing B00077",
+        "Correction: lou task done 3 --amend --missing B00077\n\n"
+        "Box by box with a barcode scanner: lou task done 3 --scan",
     ),
     "opt.amend": Msg(
         "更正已报告完成的任务：补上漏报的 --missing / --extra，记录随之更正。",

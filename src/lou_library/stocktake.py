@@ -329,7 +329,13 @@ def record_count(
 
 
 def _row(code: str, book: Mapping[str, Any], result: str, was: str | None = None) -> Doc:
-    return {"code": code, "title": book["title"], "result": result, "was": was}
+    """A copy as the table lists it; one found here says where it was recorded (``was``:
+    a box, DEPOT, or None with its status and last box)."""
+    row = {"code": code, "title": book["title"], "result": result, "was": was}
+    if result == "found_here" and was is None:
+        row["was_status"] = book["status"]
+        row["last_box"] = book.get("last_box")
+    return row
 
 
 def count_document(db: Repository, count: Count, number: int | None) -> Doc:

@@ -67,9 +67,11 @@ def _read_run(store: Store, prompt: str) -> list[str]:
 # ------------------------------------------------------------------- lou stocktake
 
 
-def _where(code: str | None) -> str:
+def _where(book: dict[str, Any]) -> str:
+    code = book["was"]
     if code is None:
-        return M.ST_WAS_MISSING()
+        status = M.STATUS_NAMES[book["was_status"]]()
+        return M.ST_WAS_MISSING(status=status, box=book["last_box"] or "-")
     return M.ST_WAS(where=M.DEPOT_NAME() if code == "DEPOT" else code)
 
 
@@ -79,7 +81,7 @@ def _rows(result: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     for book in result["books"]:
         note = ""
         if book["result"] == "found_here":
-            note = _where(book["was"])
+            note = _where(book)
         elif book["result"] == "withdrawn":
             note = M.ST_WITHDRAWN_HINT(code=book["code"], box=box)
         rows.append((book["code"], book["title"], M.ST_RESULTS[book["result"]](), note))
