@@ -410,3 +410,30 @@ def test_at_a_terminal_each_code_is_echoed_with_its_title(
         f"+ ISBN {ISBN}: a book without our label",
         "? WHAT: not in the catalogue",
     ]
+
+
+def test_several_photos_as_the_shell_gives_them(ring: Lou, tmp_path: Path) -> None:
+    """``--photo *.jpg``: the first photo after the option, the others as arguments; a
+    label seen in two photos counts once."""
+    one = photo(tmp_path / "1.png", ["B00001", "B00002"])
+    two = photo(tmp_path / "2.png", ["B00002", "B00003", "B00004"])
+    found = ring.json("stocktake", "SHY-01", "--dry-run", "--photo", str(one), str(two))
+    assert (found["present"], found["not_seen"]) == (["B00001", "B00002", "B00003", "B00004"], [])
+    stray = ring("stocktake", "SHY-01", str(one))
+    assert (stray.exit_code, stray.stderr) == (
+        1,
+        f"✗ Unexpected argument '{one}': only photos come several at once (--photo 1.jpg 2.jpg).\n",
+    )
+
+
+def test_a_retired_box_is_not_stocktaken(ring: Lou) -> None:
+    ring.ok("box", "add", "--site", "SHY", "--building", "9号楼", "--unit", "1单元")
+    ring.ok("box", "retire", "SHY-03")
+    before = ring.db.read_bytes()
+    run = ring("stocktake", "SHY-03", input="B00001\n")
+    assert (run.exit_code, run.stderr) == (
+        1,
+        "✗ Box SHY-03 is retired and cannot be stocktaken: if books are there, lou box "
+        "reactivate SHY-03 first.\n",
+    )
+    assert ring.db.read_bytes() == before

@@ -1171,6 +1171,14 @@ ST_BOX_CODE = Msg(
     "{code} 是图书箱的编号，不是图书的：已跳过，请扫书上的标签。",
     "{code} is a box's code, not a book's: skipped; scan the labels on the books.",
 )
+ST_PHOTOS_ONLY = Msg(
+    "多出的参数“{value}”：只有照片可以一次给几个（--photo 1.jpg 2.jpg）。",
+    "Unexpected argument '{value}': only photos come several at once (--photo 1.jpg 2.jpg).",
+)
+ST_BOX_RETIRED = Msg(
+    "图书箱 {box} 已撤销，不能盘点：书在那里的话，先用 lou box reactivate {box}。",
+    "Box {box} is retired and cannot be stocktaken: if books are there, lou box reactivate {box} first.",
+)
 ST_PROMPT = Msg(
     "扫描 {box} 里的每一本书（扫码枪或键盘，一行一个编号），空行结束：",
     "Scan every book in {box} (scanner or keyboard, one code a line); an empty line to finish:",
@@ -2037,6 +2045,10 @@ HELP: dict[str, Msg] = {
         "Take it back: lou stocktake SHY-01 --undo",
     ),
     "arg.stocktake_box": Msg("盘点哪个图书箱。", "The box to stocktake."),
+    "arg.stocktake_more": Msg(
+        "更多照片（跟在 --photo 后面，如 --photo *.jpg）。",
+        "More photos (after --photo, as in --photo *.jpg).",
+    ),
     "opt.stocktake_photo": Msg(
         "手机拍的照片（可多张）：读出标签上的二维码和书上的 ISBN 条码。",
         "Photos of the box's books (repeat for more): their labels' QR codes and ISBN barcodes.",

@@ -38,7 +38,7 @@ from lou_library.errors import Conflict, Invalid, NotFound
 from lou_library.network import DEPOT, box_count, get_box
 from lou_library.records import BOOKS, BOXES, ROUNDS, event, log, normalise_code
 from lou_library.repository import STOCKTAKES, TASKS, Doc, Key, Repository
-from lou_library.schema import BookStatus, EventKind, TaskStatus
+from lou_library.schema import BookStatus, BoxStatus, EventKind, TaskStatus
 
 COMMAND = "stocktake"
 TASK_COMMAND = "task done --scan"
@@ -370,10 +370,19 @@ def _check_read(count: Count) -> None:
         raise Invalid(M.ST_NO_BOOK_CODES, box=count.box, unknown=len(count.scans.unknown))
 
 
+def box_to_count(db: Repository, box: str) -> str:
+    """The code of the box to stocktake (a retired one is refused: its books went back
+    to the library room)."""
+    found = get_box(db, box)
+    if found["status"] == BoxStatus.retired:
+        raise Conflict(M.ST_BOX_RETIRED, box=found["code"])
+    return str(found["code"])
+
+
 def stocktake(db: Repository, box: str, texts: Iterable[str], *, dry_run: bool = False) -> Doc:
     """``lou stocktake BOX``: reconcile the codes read with the records, and (unless
     ``dry_run``) write it down."""
-    code = get_box(db, box)["code"]
+    code = box_to_count(db, box)
     count = count_box(db, code, texts)
     _check_read(count)
     if dry_run:

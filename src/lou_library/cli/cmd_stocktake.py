@@ -137,6 +137,10 @@ def _render_stocktake(result: dict[str, Any]) -> None:
 def stocktake(
     ctx: typer.Context,
     box: Annotated[str, typer.Argument(help="@arg.stocktake_box", show_default=False)],
+    more: Annotated[
+        list[Path] | None,
+        typer.Argument(help="@arg.stocktake_more", show_default=False, metavar="[IMAGE]..."),
+    ] = None,
     photo: Annotated[
         list[Path] | None, typer.Option("--photo", help="@opt.stocktake_photo", metavar="IMAGE")
     ] = None,
@@ -156,16 +160,19 @@ def stocktake(
         output.show(taken, json, lambda r: output.done(
             M.ST_UNDONE(id=r["stocktake"], box=r["box"], n=r["total"])))  # fmt: skip
         return
+    if more and not photo:  # `--photo *.jpg`: the shell gives the other photos as arguments
+        from lou_library.errors import Invalid
+
+        raise Invalid(M.ST_PHOTOS_ONLY, value=more[0])
+    photos = [*(photo or []), *(more or [])]
     codes: list[str] = []
-    if photo:
-        codes += rules.codes_from_photos(photo)
+    if photos:
+        codes += rules.codes_from_photos(photos)
     if from_ is not None:
         codes += rules.codes_from_file(from_)
-    if not photo and from_ is None:
-        from lou_library.network import get_box
-
-        with store.read() as db:
-            shown = get_box(db, box)["code"]
+    if not photos and from_ is None:
+        with store.read() as db:  # a wrong box is said before anything is scanned
+            shown = rules.box_to_count(db, box)
         codes = _read_run(store, M.ST_PROMPT(box=shown))
     if dry_run:
         with store.read() as db:
