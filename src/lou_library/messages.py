@@ -1252,6 +1252,12 @@ ST_SCAN_ALONE = Msg(
     "--scan 不能和 --missing、--extra 或 --amend 一起用：扫描已经说明了缺什么、多什么。",
     "--scan goes without --missing, --extra or --amend: the scans say what is missing and extra.",
 )
+ST_TASK_TITLE = Msg(
+    "任务 {id} 的盘点：与记录不符的书", "Task {id}'s stocktake: books not as recorded"
+)
+ST_TASK_ALL_PRESENT = Msg(
+    "每个箱里的书都和记录一样。", "Every box holds exactly what the records say."
+)
 ST_TASK_BOX = Msg(
     "{box}：在箱 {present} 册，未见 {not_seen} 册，在此找到 {found} 册",
     "{box}: {present} present, {not_seen} not seen, {found} found here",

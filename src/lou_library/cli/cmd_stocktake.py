@@ -220,10 +220,31 @@ def task_scan(
 
 
 def _render_scanned(found: dict[str, Any]) -> None:
+    """A walk's stocktakes: what was not as recorded, box by box (the books present are
+    only counted: seven boxes of 24 would be a long list), then the report."""
+    from lou_library import report_messages as R
     from lou_library.cli.cmd_task import _render_done
 
+    present = M.ST_RESULTS["present"]()
+    rows = [(box["box"], *row) for box in found["boxes"] for row in _rows(box) if row[2] != present]
+    output.print_table(
+        output.table(
+            [R.COL_BOX(), M.COL_CODE(), M.COL_TITLE(), M.COL_RESULT(), M.COL_NOTE()],
+            rows,
+            title=M.ST_TASK_TITLE(id=found["id"]),
+            drop=[4],
+            empty=M.ST_TASK_ALL_PRESENT(),
+        )
+    )
     for box in found["boxes"]:
-        render_count(box)
+        output.note(
+            M.ST_TASK_BOX(
+                box=box["box"],
+                present=len(box["present"]),
+                not_seen=len(box["not_seen"]),
+                found=len(box["found_here"]),
+            )
+        )
     _render_done(found, said_hours=False)
 
 
