@@ -138,14 +138,14 @@ def stocktake(
     ctx: typer.Context,
     box: Annotated[str, typer.Argument(help="@arg.stocktake_box", show_default=False)],
     more: Annotated[
-        list[Path] | None,
+        list[str] | None,
         typer.Argument(help="@arg.stocktake_more", show_default=False, metavar="[IMAGE]..."),
     ] = None,
     photo: Annotated[
-        list[Path] | None, typer.Option("--photo", help="@opt.stocktake_photo", metavar="IMAGE")
+        list[str] | None, typer.Option("--photo", help="@opt.stocktake_photo", metavar="IMAGE")
     ] = None,
     from_: Annotated[
-        Path | None, typer.Option("--from", help="@opt.stocktake_from", metavar="FILE")
+        str | None, typer.Option("--from", help="@opt.stocktake_from", metavar="FILE")
     ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="@opt.dry_run_stocktake")] = False,
     undo: Annotated[bool, typer.Option("--undo", help="@opt.stocktake_undo")] = False,
@@ -164,12 +164,12 @@ def stocktake(
         from lou_library.errors import Invalid
 
         raise Invalid(M.ST_PHOTOS_ONLY, value=more[0])
-    photos = [*(photo or []), *(more or [])]
+    photos = [Path(p) for p in (*(photo or []), *(more or []))]
     codes: list[str] = []
     if photos:
         codes += rules.codes_from_photos(photos)
     if from_ is not None:
-        codes += rules.codes_from_file(from_)
+        codes += rules.codes_from_file(Path(from_))
     if not photos and from_ is None:
         with store.read() as db:  # a wrong box is said before anything is scanned
             shown = rules.box_to_count(db, box)
