@@ -215,7 +215,7 @@ def test_an_unknown_history_action_or_round_status_is_named(ring: Lou) -> None:
     assert run.stderr == (
         f"✗ The database {ring.db} has a record that does not fit: record B00003 in events,"
         " field action: expected one of: added, donated, moved, rotated, to_depot, edited,"
-        " withdrawn, found, restored, not_seen, lost, undone; found 'borrowed'. Nothing was changed;"
+        " withdrawn, found, restored, not_seen, lost, undone, seen; found 'borrowed'. Nothing was changed;"
         " `lou db check` lists every such record.\n"
     )
     data["events"]["3"]["action"] = "added"

@@ -114,6 +114,11 @@ def test_a_box_stocktaken_present_not_seen_and_found_here(
         "command": "stocktake",
         "note": "stocktake 1",
     }
+    seen = ring.json("book", "history", "B00001")["events"]
+    assert [(e["action"], e.get("to"), e.get("note")) for e in seen] == [
+        ("added", "SHY-01", None),
+        ("seen", "SHY-01", "stocktake 1"),
+    ]
 
 
 def test_the_table_and_what_it_says(ring: Lou) -> None:
@@ -183,8 +188,10 @@ def test_undo_puts_the_books_back_and_the_history_says_so(ring: Lou) -> None:
         1,
         "✗ There is no stocktake of SHY-01 to take back.\n",
     )
-    # a taken-back stocktake is left out of the missing report
+    # a taken-back stocktake is left out of the missing report and of the history
     assert "stocktakes" not in ring.json("report", "missing")["sections"]
+    actions = [e["action"] for e in ring.json("book", "history", "B00001")["events"]]
+    assert actions == ["added"]
 
 
 def test_undo_is_refused_once_a_book_changed_after_it(ring: Lou) -> None:

@@ -578,11 +578,37 @@ def history(db: Repository, code: str) -> tuple[Doc, list[Doc]]:
                         "_order": order,
                     }
                 )
+    found += _seen_in_stocktakes(db, book)
     # In time order; within one moment (a pinned clock), in the order things happened.
     found.sort(key=lambda e: (e["at"], e["_order"]))
     return book_row(doc, boxes_of(db, [doc])), [
         {k: v for k, v in e.items() if k != "_order"} for e in found
     ]
+
+
+def _seen_in_stocktakes(db: Repository, book: str) -> list[Doc]:
+    """``seen`` entries: the stocktakes that found the book where it was recorded. They
+    change nothing, so they are read back from the stocktakes rather than stored as an
+    event per book (issue 17)."""
+    from lou_library.repository import STOCKTAKES
+
+    found = []
+    for record in db.all(STOCKTAKES):
+        if book not in record["present"] or "undone_at" in record:
+            continue
+        entry = {
+            "at": record["at"],
+            "action": EventKind.seen,
+            "book": book,
+            "command": record["command"],
+            "to": record["box"],
+            "note": f"stocktake {record['id']}",
+            "_order": (record.get("events_before", float("inf")) + 0.5, record["id"]),
+        }
+        if record.get("volunteer"):
+            entry["volunteer"] = record["volunteer"]
+        found.append(entry)
+    return found
 
 
 def _move(

@@ -1420,6 +1420,7 @@ ACTION_NAMES = {
     "not_seen": Msg("未见", "not seen"),
     "lost": Msg("遗失", "lost"),
     "undone": Msg("撤销盘点", "stocktake taken back"),  # issue 17
+    "seen": Msg("盘点见到", "seen"),  # issue 17
 }
 # The notes a history event keeps ("round 3", "task 12"), shown in the chosen language.
 HISTORY_NOTES = {

@@ -93,6 +93,7 @@ class EventKind(StrEnum):
     not_seen = "not_seen"  # a task's report
     lost = "lost"  # not seen for ``lost_after`` rounds (rotate apply)
     undone = "undone"  # a stocktake's change taken back (stocktake --undo)
+    seen = "seen"  # read where recorded by a stocktake (not stored: history derives it)
 
 
 class Audience(StrEnum):
@@ -362,6 +363,7 @@ class Stocktake(TypedDict):
     volunteer: NotRequired[str]
     undo: NotRequired[dict[str, list[Any]]]
     undone_at: NotRequired[str]
+    events_before: NotRequired[int]  # the history's last entry before it (orders book history)
 
 
 # Table -> the TypedDict of its records.
@@ -694,6 +696,7 @@ SPECS: dict[str, tuple[Field, ...]] = {
         optional("volunteer", TEXT),
         optional("undo", MAPPING),
         optional("undone_at", TEXT),
+        optional("events_before", WHOLE),
     ),
 }
 

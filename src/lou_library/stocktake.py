@@ -36,7 +36,7 @@ from lou_library import clock
 from lou_library import messages as M
 from lou_library.errors import Conflict, Invalid, NotFound
 from lou_library.network import DEPOT, box_count, get_box
-from lou_library.records import BOOKS, BOXES, ROUNDS, event, log, normalise_code
+from lou_library.records import BOOKS, BOXES, EVENTS, ROUNDS, event, log, normalise_code
 from lou_library.repository import STOCKTAKES, TASKS, Doc, Key, Repository
 from lou_library.schema import BookStatus, BoxStatus, EventKind, TaskStatus
 
@@ -306,6 +306,7 @@ def record_count(
     for code in [*part.not_seen, *part.found_here]:
         book = count.before[code]
         undo[code] = [book.get(name) for name in UNDO_FIELDS]
+    events_before = db.last_number(EVENTS)
     db.update(BOOKS, updates)
     log(db, events)
     record: Doc = {
@@ -319,6 +320,7 @@ def record_count(
         "unknown": count.scans.unknown,
         "isbn_only": count.scans.isbns,
         "undo": undo,
+        "events_before": events_before,
     }
     if task is not None:
         record["task"] = task["id"]
