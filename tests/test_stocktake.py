@@ -274,12 +274,22 @@ def test_codes_from_another_programme_only_change_nothing(ring: Lou, tmp_path: P
         run = ring("stocktake", "SHY-01", *args, input=stdin)
         assert (run.exit_code, run.stdout) == (1, "")
         assert run.stderr == (
-            "✗ No book code of ours and no ISBN was read (2 unknown), so SHY-01 is left as it "
-            "was: scan the labels we put on the books.\n"
+            "✗ No book code of ours was read (2 unknown, 0 ISBN), so SHY-01 is left as it "
+            "was: scan the labels we put on the books (an ISBN names a title, not a copy).\n"
         )
     empty = ring("stocktake", "SHY-01", input="\n")
-    assert empty.exit_code == 1 and "(0 unknown)" in empty.stderr
+    assert empty.exit_code == 1 and "(0 unknown, 0 ISBN)" in empty.stderr
+    # the books' ISBN barcodes instead of our labels: which copies are there is not known
+    isbns = ring("stocktake", "SHY-01", input=f"{ISBN}\n9787544291170\n")
+    assert isbns.exit_code == 1 and "(0 unknown, 2 ISBN)" in isbns.stderr
+    listed = ring.json("stocktake", "SHY-01", "--dry-run", "--photo", str(image), "--photo",
+                       str(photo(tmp_path / "ours.png", ["B00001"])))  # fmt: skip
+    assert listed["unknown"] == ["http://example.org/item/17", "LIB-0042"]
     assert ring.db.read_bytes() == before
+    # a box the records have empty, with books no label of ours: listed for intake
+    ring.ok("box", "add", "--site", "SHY", "--building", "9号楼", "--unit", "1单元")
+    found = ring.json("stocktake", "SHY-03", input=f"{ISBN}\n")
+    assert (found["isbn_only"], found["not_seen"], found["stocktake"]) == ([ISBN], [], 1)
 
 
 def test_a_box_code_where_a_book_code_was_expected(ring: Lou, tmp_path: Path) -> None:
@@ -467,3 +477,12 @@ def test_task_done_scan_says_what_was_not_as_recorded(ring: Lou) -> None:
         "SHY-02: 4 present, 0 not seen, 0 found here\n"
         "✓ Task 1 done, thank you! Not seen: 1. Found in the boxes: 1.\n"
     )
+
+
+def test_books_found_here_may_fill_a_box_over_its_capacity(ring: Lou) -> None:
+    """They are in the box already: recorded there, with a warning (as a donation is)."""
+    run = ring.ok("stocktake", "SHY-01", input="B00001\nB00002\nB00003\nB00004\nB00005\nB00006\n")
+    assert run.stderr.splitlines()[-1] == (
+        "! Box SHY-01 is now over capacity; the next rotation takes the surplus back to the depot."
+    )
+    assert ring.json("box", "show", "SHY-01")["books"] == 6

@@ -1163,9 +1163,9 @@ ST_PHOTO_NO_CODE = Msg(
     "in focus; nothing changed.",
 )
 ST_NO_BOOK_CODES = Msg(
-    "没有读到本图书角的图书编号或 ISBN（未知编号 {unknown} 个），{box} 的记录没有改动：请扫书上我们贴的标签。",
-    "No book code of ours and no ISBN was read ({unknown} unknown), so {box} is left as it "
-    "was: scan the labels we put on the books.",
+    "没有读到本图书角的图书编号（未知编号 {unknown} 个，ISBN {isbn} 个），{box} 的记录没有改动：请扫书上我们贴的标签（ISBN 只说明是哪种书，不说明是哪一册）。",
+    "No book code of ours was read ({unknown} unknown, {isbn} ISBN), so {box} is left as it "
+    "was: scan the labels we put on the books (an ISBN names a title, not a copy).",
 )
 ST_BOX_CODE = Msg(
     "{code} 是图书箱的编号，不是图书的：已跳过，请扫书上的标签。",

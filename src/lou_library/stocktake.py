@@ -162,10 +162,13 @@ class Scans:
 def classify(db: Repository, texts: Iterable[str]) -> Scans:
     """Sort the codes read into our books, box codes, ISBNs and unknown codes (duplicates
     are ignored: a scanner beeps twice, a photo shows a label twice)."""
-    codes = [c for c in dict.fromkeys(normalise_code(t) for t in texts) if c]
-    books = db.get_many(BOOKS, codes)
+    read: dict[str, str] = {}  # code as we write it -> as it was read (the first time)
+    for text in texts:
+        if code := normalise_code(text):
+            read.setdefault(code, text.strip())
+    books = db.get_many(BOOKS, read)
     scans = Scans()
-    for code in codes:
+    for code, text in read.items():
         if code in books:
             scans.books[code] = books[code]
         elif db.get(BOXES, code) is not None:
@@ -174,7 +177,7 @@ def classify(db: Repository, texts: Iterable[str]) -> Scans:
             if isbn13 not in scans.isbns:
                 scans.isbns.append(isbn13)
         else:
-            scans.unknown.append(code)
+            scans.unknown.append(text)  # another programme's label reads as it is
     return scans
 
 
@@ -367,9 +370,15 @@ def count_document(db: Repository, count: Count, number: int | None) -> Doc:
 
 def _check_read(count: Count) -> None:
     """A stocktake with no code of ours would report every book of the box not seen: a
-    scanner set up wrong, another programme's labels, the wrong photo. Refused."""
-    if not count.scans.books and not count.scans.isbns:
-        raise Invalid(M.ST_NO_BOOK_CODES, box=count.box, unknown=len(count.scans.unknown))
+    scanner set up wrong, another programme's labels, the wrong photo, the books' ISBN
+    barcodes instead of our labels (an ISBN names a title, not a copy). Refused, unless
+    the box holds no book on the records and ISBNs were read (books for intake)."""
+    scans = count.scans
+    if scans.books or (scans.isbns and not count.partition.not_seen):
+        return
+    raise Invalid(
+        M.ST_NO_BOOK_CODES, box=count.box, unknown=len(scans.unknown), isbn=len(scans.isbns)
+    )
 
 
 def box_to_count(db: Repository, box: str) -> str:
