@@ -462,7 +462,7 @@ def test_task_done_scan_says_what_was_not_as_recorded(ring: Lou) -> None:
     ring.ok("schedule", "set", "--start", "2026-11-28")
     ring.ok("rotate", "apply")
     typed = "B00010\nB00011\nB00012\nB00005\n\nB00001\nB00002\nB00003\nB00004\n\n"
-    run = ring.ok("task", "done", "1", "--scan", input=typed)
+    run = ring.ok("task", "done", "1", "--scan", "--hours", "1.5", input=typed)
     assert run.stdout == (
         "          Task 1's stocktake: books not as recorded           \n"
         "┏━━━━━━━━┳━━━━━━━━┳━━━━━━━━━━┳━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━┓\n"
@@ -475,7 +475,7 @@ def test_task_done_scan_says_what_was_not_as_recorded(ring: Lou) -> None:
     assert run.stderr == (
         "SHY-01: 3 present, 1 not seen, 1 found here\n"
         "SHY-02: 4 present, 0 not seen, 0 found here\n"
-        "✓ Task 1 done, thank you! Not seen: 1. Found in the boxes: 1.\n"
+        "✓ Task 1 done, thank you! Not seen: 1. Found in the boxes: 1. Hours counted: 1.5.\n"
     )
 
 

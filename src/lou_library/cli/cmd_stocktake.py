@@ -216,10 +216,10 @@ def task_scan(
         found = rules.scan_task(db, walk["id"], groups, hours)
     for box in found["boxes"]:
         _warn_box_codes(box)
-    output.show(found, json, _render_scanned)
+    output.show(found, json, lambda f: _render_scanned(f, said_hours=hours is not None))
 
 
-def _render_scanned(found: dict[str, Any]) -> None:
+def _render_scanned(found: dict[str, Any], *, said_hours: bool) -> None:
     """A walk's stocktakes: what was not as recorded, box by box (the books present are
     only counted: seven boxes of 24 would be a long list), then the report."""
     from lou_library import report_messages as R
@@ -245,7 +245,7 @@ def _render_scanned(found: dict[str, Any]) -> None:
                 found=len(box["found_here"]),
             )
         )
-    _render_done(found, said_hours=False)
+    _render_done(found, said_hours=said_hours)
 
 
 # ---------------------------------------------------------------- lou donate --scan
