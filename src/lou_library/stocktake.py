@@ -222,14 +222,9 @@ def _offers(db: Repository, isbns: Sequence[str]) -> list[Doc]:
     none (a book for intake)."""
     if not isbns:
         return []
-    from lou_library.catalogue import isbn13
+    from lou_library.intake import copies_by_isbn
 
-    wanted = set(isbns)
-    known: dict[str, Doc] = {}
-    for book in db.all(BOOKS):
-        isbn = book.get("isbn")
-        if isbn and (key := isbn13(isbn)) in wanted and key not in known:
-            known[key] = book
+    known = copies_by_isbn(db, isbns)
     return [
         {
             "isbn": isbn,
