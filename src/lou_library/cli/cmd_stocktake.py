@@ -171,8 +171,10 @@ def stocktake(
     if from_ is not None:
         codes += rules.codes_from_file(Path(from_))
     if not photos and from_ is None:
-        with store.read() as db:  # a wrong box is said before anything is scanned
-            shown = rules.box_to_count(db, box)
+        shown = box
+        if _interactive():  # a wrong box is said before anything is scanned
+            with store.read() as db:
+                shown = rules.box_to_count(db, box)
         codes = _read_run(store, M.ST_PROMPT(box=shown))
     if dry_run:
         with store.read() as db:
