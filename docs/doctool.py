@@ -15,6 +15,8 @@ Chinese, anything else English). The fenced blocks are run in order:
   (stdout and stderr, as a terminal shows them). The tool writes the output; a person
   writes only the ``$`` lines. ``$ lou ... | head -n N`` keeps the first N lines.
   A command that should fail ends with ``# exit 1``; any other failure is an error.
+  ``$ lou ... < FILE`` gives the command FILE (of the session's folder) as its standard
+  input, as a barcode scanner would type it; otherwise standard input is empty.
 * an ``sh`` block is a list of commands whose output is not shown: its ``lou`` lines
   are run and must succeed; other lines (pip, python) are skipped.
 
@@ -42,6 +44,7 @@ NOW = "2026-11-24T09:30:00"
 COLUMNS = 100
 FENCE = re.compile(r"^```(console|sh)[ \t]*\n(.*?)^```[ \t]*$", re.M | re.S)
 HEAD = re.compile(r"\|\s*head\s+-n\s*(\d+)\s*$")
+STDIN = re.compile(r"<\s*(\S+)\s*$")
 EXIT = re.compile(r"#\s*exit\s+(\d+)\s*$")
 
 
@@ -65,6 +68,7 @@ class Command:
     env: dict[str, str]
     head: int | None
     exit_code: int
+    stdin: str | None = None  # a file of the session's folder
 
 
 def parse(line: str) -> Command:
@@ -77,6 +81,10 @@ def parse(line: str) -> Command:
     if match := HEAD.search(text):
         head = int(match.group(1))
         text = text[: match.start()]
+    stdin = None
+    if match := STDIN.search(text):
+        stdin = match.group(1)
+        text = text[: match.start()]
     words = shlex.split(text)
     env = {}
     while words and re.fullmatch(r"[A-Z_][A-Z0-9_]*=.*", words[0]):
@@ -84,7 +92,7 @@ def parse(line: str) -> Command:
         env[name] = value
     if not words or words[0] != "lou":
         raise DocError(f"not a lou command: {line!r}")
-    return Command(line, words[1:], env, head, expected)
+    return Command(line, words[1:], env, head, expected, stdin)
 
 
 class Session:
@@ -112,8 +120,10 @@ class Session:
                 shutil.copy2(item, home / item.name)
 
     def run(self, command: Command) -> str:
+        typed = (self.home / command.stdin).read_bytes() if command.stdin else b""
         done = subprocess.run(
             [sys.executable, "-m", "lou_library", *command.argv],
+            input=typed,
             cwd=self.home,
             env={**self.env, **command.env},
             stdout=subprocess.PIPE,

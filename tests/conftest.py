@@ -85,7 +85,9 @@ class Lou:
         self.db = db
         self.env = {**BASE_ENV, "LOU_LIBRARY_DB": str(db)}
 
-    def __call__(self, *args: str, env: dict[str, str] | None = None) -> Run:
+    def __call__(
+        self, *args: str, env: dict[str, str] | None = None, input: str | None = None
+    ) -> Run:
         argv = list(args)
         full_env = {**self.env, **(env or {})}
         saved = {k: os.environ.get(k) for k in full_env}
@@ -93,7 +95,7 @@ class Lou:
         try:
             prepare(argv)
             result = CliRunner().invoke(
-                app, argv, env=full_env, catch_exceptions=False, prog_name="lou"
+                app, argv, input=input, env=full_env, catch_exceptions=False, prog_name="lou"
             )
         finally:
             for key, value in saved.items():
@@ -103,13 +105,13 @@ class Lou:
                     os.environ[key] = value
         return Run(result.exit_code, result.stdout, result.stderr)
 
-    def ok(self, *args: str, env: dict[str, str] | None = None) -> Run:
-        run = self(*args, env=env)
+    def ok(self, *args: str, env: dict[str, str] | None = None, input: str | None = None) -> Run:
+        run = self(*args, env=env, input=input)
         assert run.exit_code == 0, (args, run.stdout, run.stderr)
         return run
 
-    def json(self, *args: str, env: dict[str, str] | None = None) -> Any:
-        return self.ok(*args, "--json", env=env).json()
+    def json(self, *args: str, env: dict[str, str] | None = None, input: str | None = None) -> Any:
+        return self.ok(*args, "--json", env=env, input=input).json()
 
 
 @pytest.fixture

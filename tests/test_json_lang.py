@@ -39,6 +39,12 @@ def _break_records(db: Path) -> None:
     db.write_bytes(orjson.dumps(data))
 
 
+def _scanned_codes(db: Path) -> None:
+    """What a scanner read in a box: books of ours, another programme's label, an ISBN."""
+    codes = "B00001\nB00002\nB00003\nLIB-42\n9787020024759\n"
+    (db.parent / "codes.txt").write_text(codes, encoding="utf-8")
+
+
 UNDO = ["rotate", "undo"]
 SHY_AWAY = [["volunteer", "away", f"V00{n}", "--from", "2026-11-25", "--to", "2026-11-30"]
             for n in range(2, 7)]  # fmt: skip
@@ -90,6 +96,7 @@ CASES: dict[str, Case] = {
         ["张三"],
     ),
     "donate": ([], ["--box", "SHY-01", "--title", "平凡的世界", "--author", "路遥"]),
+    "stocktake": ([_scanned_codes], ["SHY-01", "--from", "{work}/codes.txt"]),
     "rotate apply": ([UNDO], []),
     "rotate simulate": ([], ["--rounds", "2", "--loss", "0.05", "--donations", "2"]),
     "task show": ([], ["1"]),

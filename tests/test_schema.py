@@ -36,6 +36,10 @@ def lived(ring: Lou) -> dict[str, Any]:
     ring.ok("volunteer", "edit", "王秀兰", "--id-number", "11010519491231002X")
     ring.ok("settings", "set", "org.name", "文化站")
     ring.ok("volunteer", "certificate", "王秀兰", "--output", str(ring.db.with_name("c.html")))
+    ring.ok("stocktake", "GDJ-01", input="B00009\nB00001\nNOT-OURS\n9787020024759\n\n")
+    ring.ok("stocktake", "GDJ-01", "--undo")
+    ring.ok("stocktake", "GDJ-01", input="B00009\n")
+    ring.ok("labels", "books", "--only", "B00001", "--output", str(ring.db.with_name("l.html")))
     data: dict[str, Any] = orjson.loads(ring.db.read_bytes())
     return data
 
@@ -211,7 +215,7 @@ def test_an_unknown_history_action_or_round_status_is_named(ring: Lou) -> None:
     assert run.stderr == (
         f"✗ The database {ring.db} has a record that does not fit: record B00003 in events,"
         " field action: expected one of: added, donated, moved, rotated, to_depot, edited,"
-        " withdrawn, found, restored, not_seen, lost; found 'borrowed'. Nothing was changed;"
+        " withdrawn, found, restored, not_seen, lost, undone, seen; found 'borrowed'. Nothing was changed;"
         " `lou db check` lists every such record.\n"
     )
     data["events"]["3"]["action"] = "added"

@@ -144,32 +144,27 @@ def add_category(db: Repository, key: str, zh: str, en: str | None) -> Category:
 # ----------------------------------------------------------------------------- ISBN
 
 
+def _isbn_digits(text: str) -> str:
+    """An ISBN as typed, without hyphens, dashes, spaces (also full-width) or ``ISBN:``."""
+    value = re.sub(r"[\s\-‐‑–—]", "", unicodedata.normalize("NFKC", text)).upper()
+    return value.removeprefix("ISBN").lstrip(":：")
+
+
 def normalise_isbn(text: str | None) -> str:
     """Digits (and a final X) of a valid ISBN-10 or ISBN-13, or '' when none was given.
 
-    Hyphens and spaces (also full-width ones) are accepted; a wrong check digit is not.
+    Hyphens and spaces (also full-width ones) are accepted; a wrong check digit is not,
+    nor an EAN-13 that is no book's (python-stdnum checks the ``978``/``979`` prefix).
     """
+    from stdnum import isbn
+
     raw = clean(text)
     if not raw:
         return ""
-    value = re.sub(r"[\s\-‐‑–—]", "", unicodedata.normalize("NFKC", raw)).upper()
-    if value.startswith("ISBN"):
-        value = value[4:].lstrip(":：")
-    if len(value) == 10 and re.fullmatch(r"[0-9]{9}[0-9X]", value):
-        total = sum((10 - i) * (10 if ch == "X" else int(ch)) for i, ch in enumerate(value))
-        if total % 11 == 0:
-            return value
-    elif len(value) == 13 and value.isdigit() and value[:3] in ("978", "979"):
-        total = sum((1 if i % 2 == 0 else 3) * int(ch) for i, ch in enumerate(value))
-        if total % 10 == 0:
-            return value
-    raise Invalid(M.BAD_ISBN, value=raw)
-
-
-def _isbn10_valid(value: str) -> bool:
-    if not re.fullmatch(r"[0-9]{9}[0-9X]", value):
-        return False
-    return sum((10 - i) * (10 if ch == "X" else int(ch)) for i, ch in enumerate(value)) % 11 == 0
+    value = _isbn_digits(raw)
+    if not isbn.is_valid(value):
+        raise Invalid(M.BAD_ISBN, value=raw)
+    return value
 
 
 def isbn13(isbn: str) -> str:
@@ -178,18 +173,18 @@ def isbn13(isbn: str) -> str:
     Exports write this form: it never starts with 0, so a spreadsheet that reads the cell
     as a number cannot drop a leading zero.
     """
-    if len(isbn) != 10:
-        return isbn
-    core = "978" + isbn[:9]
-    total = sum((1 if i % 2 == 0 else 3) * int(ch) for i, ch in enumerate(core))
-    return core + str((10 - total % 10) % 10)
+    from stdnum.isbn import to_isbn13
+
+    return isbn if len(isbn) != 10 else str(to_isbn13(isbn))
 
 
 def zero_restored(cell: str) -> str:
     """An ISBN-10 whose leading 0 a spreadsheet ate: ``306406152`` gives ``0306406152``
     when that is a valid ISBN-10 (its check digit says so), else the cell unchanged."""
+    from stdnum import isbn
+
     value = re.sub(r"[\s\-]", "", unicodedata.normalize("NFKC", cell)).upper()
-    if len(value) == 9 and _isbn10_valid("0" + value):
+    if len(value) == 9 and isbn.is_valid("0" + value):
         return "0" + value
     return cell
 
@@ -584,11 +579,37 @@ def history(db: Repository, code: str) -> tuple[Doc, list[Doc]]:
                         "_order": order,
                     }
                 )
+    found += _seen_in_stocktakes(db, book)
     # In time order; within one moment (a pinned clock), in the order things happened.
     found.sort(key=lambda e: (e["at"], e["_order"]))
     return book_row(doc, boxes_of(db, [doc])), [
         {k: v for k, v in e.items() if k != "_order"} for e in found
     ]
+
+
+def _seen_in_stocktakes(db: Repository, book: str) -> list[Doc]:
+    """``seen`` entries: the stocktakes that found the book where it was recorded. They
+    change nothing, so they are read back from the stocktakes rather than stored as an
+    event per book (issue 17)."""
+    from lou_library.repository import STOCKTAKES
+
+    found = []
+    for record in db.all(STOCKTAKES):
+        if book not in record["present"] or "undone_at" in record:
+            continue
+        entry = {
+            "at": record["at"],
+            "action": EventKind.seen,
+            "book": book,
+            "command": record["command"],
+            "to": record["box"],
+            "note": f"stocktake {record['id']}",
+            "_order": (record.get("events_before", float("inf")) + 0.5, record["id"]),
+        }
+        if record.get("volunteer"):
+            entry["volunteer"] = record["volunteer"]
+        found.append(entry)
+    return found
 
 
 def _move(
@@ -745,7 +766,7 @@ def donate(
     db: Repository,
     *,
     box: str,
-    title: str,
+    title: str | None = None,
     author: str | None = None,
     isbn: str | None = None,
     category: str | None = None,
@@ -753,7 +774,14 @@ def donate(
     copies: int = 1,
 ) -> tuple[list[Book], bool]:
     """Register books a resident put into a box. They are there already, so a full box
-    takes them anyway; the second value says it is now over capacity."""
+    takes them anyway; the second value says it is now over capacity. With an ISBN the
+    catalogue knows, what is not given comes from its copies (:mod:`lou_library.intake`)."""
+    if clean(isbn):
+        from lou_library.intake import from_isbn
+
+        title, author, category = from_isbn(db, str(isbn), title, author, category)
+    elif not clean(title):
+        raise Invalid(M.DONATE_NEEDS_TITLE)
     boxes = all_boxes(db)
     spec = check_spec(
         categories(db),

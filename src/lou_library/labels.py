@@ -88,9 +88,11 @@ def _pick(
     return list(picked.values())
 
 
-def book_labels(db: Repository, only: Sequence[str] = (), since: date | None = None) -> list[Label]:
+def book_labels(
+    db: Repository, only: Sequence[str] = (), since: date | None = None, new: bool = False
+) -> list[Label]:
     """Labels for books: all but withdrawn ones, or those in ``only``; added on or after
-    ``since``; in code order."""
+    ``since``; only those whose label was never printed if ``new``; in code order."""
     chosen = _pick(
         db,
         BOOKS,
@@ -100,6 +102,8 @@ def book_labels(db: Repository, only: Sequence[str] = (), since: date | None = N
     )
     if since is not None:
         chosen = [b for b in chosen if str(b.get("added_on") or "") >= since.isoformat()]
+    if new:
+        chosen = [b for b in chosen if not b.get("label_on")]
     chosen.sort(key=lambda b: code_order(b["code"]))
     footer = R.LABEL_BOOK_FOOTER()
     return [Label(b["code"], b["title"], b.get("author") or "", footer) for b in chosen]
@@ -249,14 +253,27 @@ def labels_html(
 
 
 def chosen_labels(
-    db: Repository, kind: str, only: Sequence[str] = (), since: date | None = None
+    db: Repository,
+    kind: str,
+    only: Sequence[str] = (),
+    since: date | None = None,
+    new: bool = False,
 ) -> list[Label]:
     """``lou labels books|boxes``: the labels to print (refused when there are none)."""
-    pick = book_labels if kind == "books" else box_labels
-    found = pick(db, only, since)
+    found = book_labels(db, only, since, new) if kind == "books" else box_labels(db, only, since)
+    if not found and new:
+        raise Invalid(M.LABELS_NEW_NONE)
     if not found:
         raise Invalid(R.LABELS_NONE, what=R.LABELS_WHAT[kind]())
     return found
+
+
+def record_printed(db: Repository, labels: Sequence[Label]) -> None:
+    """Books whose labels were just printed: ``labels books --new`` leaves them out."""
+    from lou_library import clock
+
+    today = clock.stamp()[:10]
+    db.update(BOOKS, {label.code: {"label_on": today} for label in labels})
 
 
 @dataclass(frozen=True)

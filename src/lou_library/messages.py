@@ -1226,6 +1226,158 @@ COL_DONATED = Msg("捐赠", "Donated")
 COL_WEEKDAY = Msg("星期", "Day")
 COL_NOTE_MOVED = Msg("说明", "Note")
 
+# -- issue 17: stocktake and intake in the field (helper A) ------------------------
+ST_NO_FILE = Msg("找不到文件 {path}。", "No file {path}.")
+ST_FILE_UNREADABLE = Msg("读不了 {path}：{reason}", "Cannot read {path}: {reason}")
+ST_FILE_NOT_TEXT = Msg(
+    "{path} 不是文本或 CSV 文件：请给一行一个编号的文件，什么都没改。",
+    "{path} is not a text or CSV file: give a file with one code a line; nothing changed.",
+)
+ST_NO_PHOTO = Msg("找不到照片 {path}：什么都没改。", "No photo {path}: nothing changed.")
+ST_PHOTO_UNREADABLE = Msg(
+    "{path} 不是能打开的图片：请用手机拍的 JPEG 或 PNG 照片，什么都没改。",
+    "{path} is not an image lou can open: use a JPEG or PNG photo; nothing changed.",
+)
+ST_PHOTO_NO_CODE = Msg(
+    "照片 {path} 里读不到二维码或条码：靠近些、对准标签再拍一张，什么都没改。",
+    "No QR code or barcode could be read in {path}: take it again closer, with the labels "
+    "in focus; nothing changed.",
+)
+ST_NO_BOOK_CODES = Msg(
+    "没有读到本图书角的图书编号（未知编号 {unknown} 个，ISBN {isbn} 个），{box} 的记录没有改动：请扫书上我们贴的标签（ISBN 只说明是哪种书，不说明是哪一册）。",
+    "No book code of ours was read ({unknown} unknown, {isbn} ISBN), so {box} is left as it "
+    "was: scan the labels we put on the books (an ISBN names a title, not a copy).",
+)
+ST_BOX_CODE = Msg(
+    "{code} 是图书箱的编号，不是图书的：已跳过，请扫书上的标签。",
+    "{code} is a box's code, not a book's: skipped; scan the labels on the books.",
+)
+ST_PHOTOS_ONLY = Msg(
+    "多出的参数“{value}”：只有照片可以一次给几个（--photo 1.jpg 2.jpg）。",
+    "Unexpected argument '{value}': only photos come several at once (--photo 1.jpg 2.jpg).",
+)
+ST_BOX_RETIRED = Msg(
+    "图书箱 {box} 已撤销，不能盘点：书在那里的话，先用 lou box reactivate {box}。",
+    "Box {box} is retired and cannot be stocktaken: if books are there, lou box reactivate {box} first.",
+)
+ST_PROMPT = Msg(
+    "扫描 {box} 里的每一本书（扫码枪或键盘，一行一个编号），空行结束：",
+    "Scan every book in {box} (scanner or keyboard, one code a line); an empty line to finish:",
+)
+ST_TASK_PROMPT = Msg(
+    "第 {n}/{total} 个图书箱 {box}：扫描箱里的每一本书，空行结束（空箱直接按回车）：",
+    "Box {n} of {total}, {box}: scan every book in it; an empty line to finish (just Enter "
+    "for an empty box):",
+)
+ST_ECHO_BOOK = Msg("✓ {code}《{title}》", "✓ {code} '{title}'")
+ST_ECHO_AGAIN = Msg("  {code} 已扫过", "  {code} read already")
+ST_ECHO_UNKNOWN = Msg("? {code}：目录里没有这个编号", "? {code}: not in the catalogue")
+ST_ECHO_ISBN = Msg("+ ISBN {isbn}：没有我们的标签", "+ ISBN {isbn}: a book without our label")
+ST_TITLE = Msg("图书箱 {box} 盘点", "Stocktake of box {box}")
+COL_RESULT = Msg("结果", "Result")
+COL_ISBN = Msg("ISBN", "ISBN")
+COL_ST_ID = Msg("盘点", "Stocktake")
+COL_ST_TASK = Msg("任务", "Task")
+ST_SECTION = Msg("盘点记录", "Stocktakes")
+COL_COPIES = Msg("册数", "Copies")
+ST_RESULTS = {
+    "present": Msg("在箱", "present"),
+    "not_seen": Msg("未见", "not seen"),
+    "found_here": Msg("在此找到", "found here"),
+    "withdrawn": Msg("已下架", "withdrawn"),
+    "unknown": Msg("未知编号", "unknown code"),
+    "isbn_only": Msg("仅有 ISBN", "ISBN only"),
+}
+ST_WAS = Msg("原记录：{where}", "recorded: {where}")
+ST_WAS_MISSING = Msg("原记录：{status}，最后在 {box}", "recorded: {status}, last in {box}")
+ST_WITHDRAWN_HINT = Msg(
+    "找回：lou book found {code} --box {box}", "take it back: lou book found {code} --box {box}"
+)
+ST_UNKNOWN_HINT = Msg("不是本图书角的编号，未改动", "not one of our codes; nothing changed")
+ST_OFFER = Msg(
+    "《{title}》的新副本？lou donate --box {box} --isbn {isbn}",
+    "a new copy of '{title}'? lou donate --box {box} --isbn {isbn}",
+)
+ST_INTAKE = Msg(
+    "目录里没有：lou donate --box {box} --isbn {isbn} --title 书名",
+    "not in the catalogue: lou donate --box {box} --isbn {isbn} --title TITLE",
+)
+ST_SUMMARY = Msg(
+    "{box}：在箱 {present} 册，未见 {not_seen} 册，在此找到 {found} 册，未知编号 {unknown} 个，仅有 ISBN {isbn} 册。",
+    "{box}: {present} present, {not_seen} not seen, {found} found here, {unknown} unknown, "
+    "{isbn} ISBN only.",
+)
+ST_SAVED = Msg(
+    "已记为盘点 {id}。记错了？lou stocktake {box} --undo",
+    "Saved as stocktake {id}. A mistake? lou stocktake {box} --undo",
+)
+ST_DRY_RUN = Msg(
+    "这只是预览，什么都没改（去掉 --dry-run 即记录）。",
+    "A preview: nothing changed (run it without --dry-run to record it).",
+)
+ST_NOTHING_TO_UNDO = Msg("{box} 没有可撤销的盘点。", "There is no stocktake of {box} to take back.")
+ST_UNDO_CHANGED = Msg(
+    "盘点 {id} 之后这些书又有变动，不能撤销：{codes}。什么都没改。",
+    "Stocktake {id} cannot be taken back: these books changed after it: {codes}. Nothing changed.",
+)
+ST_UNDONE = Msg(
+    "已撤销盘点 {id}（{box}）：{n} 册书回到盘点前的记录。",
+    "Stocktake {id} ({box}) taken back: {n:# book is|# books are} as recorded before it.",
+)
+ST_TASK_SHORT = Msg(
+    "任务 {id} 要走 {boxes} 个图书箱，只扫了 {scanned} 个，什么都没改：每个箱扫完按一次回车（空行），空箱也按一次。",
+    "Task {id} walks {boxes} boxes and only {scanned} were scanned; nothing changed: end each "
+    "box with an empty line, an empty box too.",
+)
+ST_SCAN_ALONE = Msg(
+    "--scan 不能和 --missing、--extra 或 --amend 一起用：扫描已经说明了缺什么、多什么。",
+    "--scan goes without --missing, --extra or --amend: the scans say what is missing and extra.",
+)
+ST_TASK_TITLE = Msg(
+    "任务 {id} 的盘点：与记录不符的书", "Task {id}'s stocktake: books not as recorded"
+)
+ST_TASK_ALL_PRESENT = Msg(
+    "每个箱里的书都和记录一样。", "Every box holds exactly what the records say."
+)
+ST_TASK_BOX = Msg(
+    "{box}：在箱 {present} 册，未见 {not_seen} 册，在此找到 {found} 册",
+    "{box}: {present} present, {not_seen} not seen, {found} found here",
+)
+DONATE_NEEDS_TITLE = Msg(
+    "请写上书名（--title），或给出 ISBN（--isbn）。",
+    "Give the title (--title) or the ISBN (--isbn).",
+)
+DONATE_UNKNOWN_ISBN = Msg(
+    "目录里没有 ISBN {isbn} 的书：请用 --title 写上书名，什么都没改。",
+    "No book with ISBN {isbn} in the catalogue: give its title with --title; nothing changed.",
+)
+INTAKE_PROMPT = Msg(
+    "扫描捐赠图书的 ISBN 条码（一行一个），空行结束：",
+    "Scan the donated books' ISBN barcodes (one a line); an empty line to finish:",
+)
+INTAKE_BAD = Msg("{value} 不是有效的 ISBN：已跳过。", "{value} is not a valid ISBN: skipped.")
+INTAKE_TITLE = Msg("待登记的捐赠（图书箱 {box}）", "Donations to register (box {box})")
+INTAKE_NEW = Msg("目录里没有，不登记", "not in the catalogue; not registered")
+INTAKE_UNKNOWN_LEFT = Msg(
+    "目录里没有这些 ISBN，未登记（请逐本登记：lou donate --box {box} --isbn ISBN --title 书名）：{isbns}",
+    "These ISBNs are not in the catalogue and were not registered (one at a time: lou donate "
+    "--box {box} --isbn ISBN --title TITLE): {isbns}",
+)
+INTAKE_CONFIRM = Msg("登记这 {n} 册？[y/N] ", "Register {n:this # book|these # books}? [y/N] ")
+INTAKE_NOT_CONFIRMED = Msg(
+    "没有确认，什么都没登记（回答 y，或加 --yes）。",
+    "Not confirmed: nothing was registered (answer y, or add --yes).",
+)
+INTAKE_NOTHING = Msg(
+    "没有可登记的书（没有读到目录里已有的 ISBN），什么都没改。",
+    "Nothing to register (no ISBN the catalogue knows was read); nothing changed.",
+)
+INTAKE_DONE = Msg(
+    "感谢捐赠！已登记 {n} 册（{codes}），在图书箱 {box}。",
+    "Thank you! Registered {n:# book|# books} ({codes}) in box {box}.",
+)
+LABELS_NEW_NONE = Msg("所有图书都已打印过标签。", "Every book has had its label printed already.")
+
 # ----------------------------------------------------------------- table columns
 COL_CODE = Msg("编号", "Code")
 COL_NAME = Msg("名称", "Name")
@@ -1348,11 +1500,14 @@ ACTION_NAMES = {
     "amended": Msg("更正报告", "report corrected"),
     "not_seen": Msg("未见", "not seen"),
     "lost": Msg("遗失", "lost"),
+    "undone": Msg("撤销盘点", "stocktake taken back"),  # issue 17
+    "seen": Msg("盘点见到", "seen"),  # issue 17
 }
 # The notes a history event keeps ("round 3", "task 12"), shown in the chosen language.
 HISTORY_NOTES = {
     "round": Msg("第 {n} 轮", "round {n}"),
     "task": Msg("任务 {n}", "task {n}"),
+    "stocktake": Msg("盘点 {n}", "stocktake {n}"),  # issue 17
 }
 
 # ------------------------------------------ issue 19: choices typed in Chinese (helper D)
@@ -1807,8 +1962,11 @@ HELP: dict[str, Msg] = {
     "opt.category_zh": Msg("中文名称。", "The Chinese name."),
     "opt.category_en": Msg("英文名称。", "The English name."),
     "donate": Msg(
-        "登记居民捐到图书箱里的书。\n\n例：lou donate --box SHY-01 --title 平凡的世界 --donor 张大爷",
-        "Register a book a resident put into a box.\n\nExample: lou donate --box SHY-01 --title 平凡的世界",
+        "登记居民捐到图书箱里的书。\n\n例：lou donate --box SHY-01 --title 平凡的世界 --donor 张大爷\n\n"
+        "按 ISBN：lou donate --box SHY-01 --isbn 9787020024759；扫码枪成批登记：lou donate --box SHY-01 --scan",
+        "Register a book a resident put into a box.\n\nExample: lou donate --box SHY-01 --title 平凡的世界\n\n"
+        "By ISBN: lou donate --box SHY-01 --isbn 9787020024759; a batch from a scanner: "
+        "lou donate --box SHY-01 --scan",
     ),
     "opt.donate_box": Msg("在哪个图书箱发现的。", "The box it was found in."),
     "opt.donor": Msg(
@@ -1889,10 +2047,12 @@ HELP: dict[str, Msg] = {
     "task.done": Msg(
         "报告任务完成，并说明哪些书没见到。报告后发现漏报了，加 --amend 补报。"
         "\n\n例：lou task done 3 --missing B00012,B00345\n\n"
-        "补报：lou task done 3 --amend --missing B00077",
+        "补报：lou task done 3 --amend --missing B00077\n\n"
+        "用扫码枪逐箱扫描：lou task done 3 --scan",
         "Report a task done, and which books were not there. Forgot one? Add it with --amend."
         "\n\nExample: lou task done 3 --missing B00012,B00345\n\n"
-        "Correction: lou task done 3 --amend --missing B00077",
+        "Correction: lou task done 3 --amend --missing B00077\n\n"
+        "Box by box with a barcode scanner: lou task done 3 --scan",
     ),
     "opt.amend": Msg(
         "更正已报告完成的任务：补上漏报的 --missing / --extra，记录随之更正。",
@@ -1972,5 +2132,60 @@ HELP: dict[str, Msg] = {
     "arg.ics_file": Msg("要写出的 .ics 文件。", "The .ics file to write."),
     "opt.repair": Msg(
         "修复能安全修复的问题（先自动备份）。", "Fix what can be fixed safely (backs up first)."
+    ),
+    # -- issue 17: stocktake and intake in the field (helper A)
+    "stocktake": Msg(
+        "盘点一个图书箱：读入箱里每本书的编号，与记录对照。\n\n"
+        "编号来自扫码枪或键盘（一行一个，空行结束）、--from 文件或 --photo 手机照片；"
+        "结果分为在箱、未见、在此找到、未知编号、仅有 ISBN。"
+        "\n\n例：lou stocktake SHY-01 --photo 书脊.jpg\n\n撤销：lou stocktake SHY-01 --undo",
+        "Stocktake a box: read the code of every book in it and compare with the records.\n\n"
+        "The codes come from a scanner or the keyboard (one a line, an empty line to finish), "
+        "--from FILE or --photo PHOTO; each copy is present, not seen, found here, an unknown "
+        "code or ISBN only."
+        "\n\nExample: lou stocktake SHY-01 --photo spines.jpg\n\n"
+        "Take it back: lou stocktake SHY-01 --undo",
+    ),
+    "arg.stocktake_box": Msg("盘点哪个图书箱。", "The box to stocktake."),
+    "arg.stocktake_more": Msg(
+        "更多照片（跟在 --photo 后面，如 --photo *.jpg）。",
+        "More photos (after --photo, as in --photo *.jpg).",
+    ),
+    "opt.stocktake_photo": Msg(
+        "手机拍的照片（可多张）：读出标签上的二维码和书上的 ISBN 条码。",
+        "Photos of the box's books (repeat for more): their labels' QR codes and ISBN barcodes.",
+    ),
+    "opt.stocktake_from": Msg(
+        "从文本或 CSV 文件读编号（每行第一格）。",
+        "Read the codes from a text or CSV file (the first cell of each row).",
+    ),
+    "opt.dry_run_stocktake": Msg("只显示对照结果，不写入。", "Show the comparison; write nothing."),
+    "opt.stocktake_undo": Msg(
+        "撤销这个图书箱最近一次盘点（只要书在那之后没有变动）。",
+        "Take back this box's last stocktake (while its books have not changed since).",
+    ),
+    "opt.task_scan": Msg(
+        "逐个图书箱扫描箱里的书（一行一个编号，每个箱以空行结束），据此报告未见和多出的书。",
+        "Scan each box's books in turn (one code a line, an empty line after each box); the "
+        "missing and extra books are reported from the scans.",
+    ),
+    "opt.donate_isbn": Msg(
+        "ISBN（10 或 13 位）：目录里有同一 ISBN 的书时，书名、作者、分类照抄。",
+        "The ISBN (10 or 13 digits): title, author and category come from copies with the "
+        "same ISBN.",
+    ),
+    "opt.donate_title": Msg(
+        "书名（给了目录里已有的 ISBN 时可省）。",
+        "The title (not needed for an ISBN the catalogue has).",
+    ),
+    "opt.donate_scan": Msg(
+        "成批登记：从扫码枪逐行读 ISBN，空行结束，先列表确认再登记。",
+        "Register a batch: ISBNs from a scanner, one a line, an empty line to finish; a review "
+        "table before anything is saved.",
+    ),
+    "opt.yes": Msg("不再询问，直接登记。", "Do not ask; register."),
+    "opt.labels_new": Msg(
+        "只印还没打印过标签的图书（打印过的会记下日期）。",
+        "Only books whose label was never printed (printing is recorded).",
     ),
 }

@@ -50,6 +50,7 @@ EVENTS = "events"
 IMPORTS = "imports"
 SERVICES = "services"  # volunteer service outside the rotation (lou volunteer service)
 CERTIFICATES = "certificates"  # certificates of service issued, by number
+STOCKTAKES = "stocktakes"  # what volunteers found in boxes (lou stocktake, task done --scan)
 META = "_meta"
 
 # Keyed table -> its key field. Keys are unique within a table and never change.
@@ -64,6 +65,7 @@ KEYS: dict[str, str] = {
     MOVES: "round",
     SERVICES: "id",
     CERTIFICATES: "number",
+    STOCKTAKES: "id",
 }
 # Append-only tables, their entries numbered 1, 2, 3, ... in the order they were added.
 LOGS = frozenset({EVENTS, IMPORTS})

@@ -92,6 +92,8 @@ class EventKind(StrEnum):
     restored = "restored"  # a withdrawal taken back (book found)
     not_seen = "not_seen"  # a task's report
     lost = "lost"  # not seen for ``lost_after`` rounds (rotate apply)
+    undone = "undone"  # a stocktake's change taken back (stocktake --undo)
+    seen = "seen"  # read where recorded by a stocktake (not stored: history derives it)
 
 
 class Audience(StrEnum):
@@ -211,6 +213,7 @@ class Book(TypedDict):
     pyi: NotRequired[str]  # and their initials
     since: NotRequired[int]  # the round that brought it where it is
     missing_since: NotRequired[int]  # the round its task reported it not seen
+    label_on: NotRequired[str]  # the day its label was last printed (lou labels books)
 
 
 Away = TypedDict("Away", {"from": str, "to": str, "reason": NotRequired[str]})
@@ -344,6 +347,29 @@ Certificate = TypedDict(
 )
 
 
+class Stocktake(TypedDict):
+    """``stocktakes``: what a volunteer found in a box (lou stocktake, task done --scan).
+
+    ``undo`` holds, for each book the stocktake changed, its fields before: status, box,
+    last box, round missing since (None where it had none); it is what ``stocktake
+    --undo`` puts back, and it covers this stocktake only."""
+
+    id: int
+    box: str
+    at: str
+    command: str
+    present: list[str]
+    not_seen: list[str]
+    found_here: list[str]
+    unknown: list[str]
+    isbn_only: list[str]
+    task: NotRequired[int]
+    volunteer: NotRequired[str]
+    undo: NotRequired[dict[str, list[Any]]]
+    undone_at: NotRequired[str]
+    events_before: NotRequired[int]  # the history's last entry before it (orders book history)
+
+
 # Table -> the TypedDict of its records.
 RECORDS: dict[str, type[Any]] = {
     "_meta": Meta,
@@ -359,6 +385,7 @@ RECORDS: dict[str, type[Any]] = {
     "imports": Import,
     "services": Service,
     "certificates": Certificate,
+    "stocktakes": Stocktake,
 }
 
 
@@ -588,6 +615,7 @@ SPECS: dict[str, tuple[Field, ...]] = {
         optional("pyi", TEXT),
         optional("since", WHOLE),
         optional("missing_since", WHOLE),
+        optional("label_on", TEXT),
     ),
     "volunteers": (
         Field("code", CODE),
@@ -661,6 +689,22 @@ SPECS: dict[str, tuple[Field, ...]] = {
         Field("hours", NUMBER),
         Field("issued_on", DATE),
         optional("first_issued_on", DATE),
+    ),
+    "stocktakes": (
+        Field("id", WHOLE),
+        Field("box", CODE),
+        Field("at", TEXT),
+        Field("command", TEXT),
+        Field("present", TEXTS),
+        Field("not_seen", TEXTS),
+        Field("found_here", TEXTS),
+        Field("unknown", TEXTS),
+        Field("isbn_only", TEXTS),
+        optional("task", WHOLE),
+        optional("volunteer", TEXT),
+        optional("undo", MAPPING),
+        optional("undone_at", TEXT),
+        optional("events_before", WHOLE),
     ),
 }
 

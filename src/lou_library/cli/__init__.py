@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import typer
 
 from lou_library import __version__, i18n
-from lou_library.cli import cmd_book, cmd_setup, completion
+from lou_library.cli import cmd_book, cmd_setup, cmd_stocktake, completion
 from lou_library.cli.base import AppState, LouGroup, prepare, typed_words
 from lou_library.cli.typer_compat import CompletionReady
 from lou_library.store import ENV_DB
@@ -29,8 +29,8 @@ SUBGROUPS = {
                  "labels", "settings", "db")
 }  # fmt: skip
 ORDER = [
-    "demo", "init", "info", "site", "box", "book", "volunteer", "donate", "rotate", "task",
-    "schedule", "notice", "report", "labels", "settings", "db",
+    "demo", "init", "info", "site", "box", "book", "volunteer", "donate", "stocktake", "rotate",
+    "task", "schedule", "notice", "report", "labels", "settings", "db",
 ]  # fmt: skip
 
 
@@ -142,6 +142,7 @@ def root(
 
 cmd_setup.register(app)
 cmd_book.register_donate(app)
+cmd_stocktake.register(app)
 cmd_setup.register_notice(app)
 
 

@@ -493,15 +493,22 @@ def category_add(
 def donate(
     ctx: typer.Context,
     box: Annotated[str, typer.Option("--box", help="@opt.donate_box")],
-    title: Annotated[str, typer.Option("--title", help="@opt.title")],
+    title: Annotated[str | None, typer.Option("--title", help="@opt.donate_title")] = None,
     author: Author = None,
-    isbn: Isbn = None,
+    isbn: Annotated[str | None, typer.Option("--isbn", help="@opt.donate_isbn")] = None,
     category: Category = None,
     donor: Annotated[str | None, typer.Option("--donor", help="@opt.donor")] = None,
     copies: Annotated[int, typer.Option("--copies", help="@opt.copies")] = 1,
+    scan: Annotated[bool, typer.Option("--scan", help="@opt.donate_scan")] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="@opt.yes")] = False,
     show_contact: ShowContact = False,
     json: Json = False,
 ) -> None:
+    if scan:  # issue 17: ISBNs from a scanner, reviewed, then registered at once
+        from lou_library.cli.cmd_stocktake import intake_batch
+
+        intake_batch(ctx, box, donor, yes, json)
+        return
     with state(ctx).store.write("donate") as db:
         result = catalogue.donate_books(
             db,

@@ -156,43 +156,6 @@ def apply(
     output.show(document, json, human)
 
 
-@command(app, "settings", "@rotate.settings")
-def settings(
-    ctx: typer.Context,
-    key: Annotated[str | None, typer.Argument(help="@arg.rotation_key", show_default=False)] = None,
-    value: Annotated[
-        str | None, typer.Argument(help="@arg.rotation_value", show_default=False)
-    ] = None,
-    json: Json = False,
-) -> None:
-    from lou_library import rotation_settings
-
-    store = state(ctx).store
-    if key is None:
-        with store.read() as db:
-            found = rotation_settings.describe(db)
-        output.show(found, json, _render_settings)
-        return
-    if value is None:
-        raise Invalid(M.ROTATION_SETTING_BAD, key=key, value="", shown="KEY VALUE")
-    with store.write("rotate settings") as db:
-        result = rotation_settings.set_rotation_setting(db, key, value)
-    output.show(result, json, lambda r: output.done(M.ROTATION_SETTING_SET(**r)))
-
-
-def _render_settings(found: dict[str, Any]) -> None:
-    rows = []
-    for row in found["settings"]:
-        value = row["value"]
-        text = ", ".join(value) if isinstance(value, list) else "" if value is None else str(value)
-        text = text or "—"
-        text += "" if row["set"] else M.DEFAULT_MARK()
-        meaning = M.ROTATION_SETTING_MEANINGS[row["key"]]()
-        rows.append((row["key"], text, meaning, f"lou {row['via']}"))
-    columns = [S.COL_SETTING(), S.COL_VALUE(), M.COL_MEANING(), M.COL_CHANGED_BY()]
-    output.print_table(output.table(columns, rows))
-
-
 @command(app, "undo", "@rotate.undo")
 def undo(ctx: typer.Context, json: Json = False) -> None:
     store = state(ctx).store
@@ -393,3 +356,40 @@ def _render_simulation(found: dict[str, Any]) -> None:
                 need=forecast["books_per_half_year"],
             )
         )
+
+
+@command(app, "settings", "@rotate.settings")
+def settings(
+    ctx: typer.Context,
+    key: Annotated[str | None, typer.Argument(help="@arg.rotation_key", show_default=False)] = None,
+    value: Annotated[
+        str | None, typer.Argument(help="@arg.rotation_value", show_default=False)
+    ] = None,
+    json: Json = False,
+) -> None:
+    from lou_library import rotation_settings
+
+    store = state(ctx).store
+    if key is None:
+        with store.read() as db:
+            found = rotation_settings.describe(db)
+        output.show(found, json, _render_settings)
+        return
+    if value is None:
+        raise Invalid(M.ROTATION_SETTING_BAD, key=key, value="", shown="KEY VALUE")
+    with store.write("rotate settings") as db:
+        result = rotation_settings.set_rotation_setting(db, key, value)
+    output.show(result, json, lambda r: output.done(M.ROTATION_SETTING_SET(**r)))
+
+
+def _render_settings(found: dict[str, Any]) -> None:
+    rows = []
+    for row in found["settings"]:
+        value = row["value"]
+        text = ", ".join(value) if isinstance(value, list) else "" if value is None else str(value)
+        text = text or "—"
+        text += "" if row["set"] else M.DEFAULT_MARK()
+        meaning = M.ROTATION_SETTING_MEANINGS[row["key"]]()
+        rows.append((row["key"], text, meaning, f"lou {row['via']}"))
+    columns = [S.COL_SETTING(), S.COL_VALUE(), M.COL_MEANING(), M.COL_CHANGED_BY()]
+    output.print_table(output.table(columns, rows))

@@ -202,8 +202,14 @@ def done(
     hours: Annotated[
         str | None, typer.Option("--hours", help="@opt.task_hours", metavar="H")
     ] = None,
+    scan: Annotated[bool, typer.Option("--scan", help="@opt.task_scan")] = False,
     json: Json = False,
 ) -> None:
+    if scan:  # issue 17: the logic is in lou_library.stocktake
+        from lou_library.cli.cmd_stocktake import task_scan
+
+        task_scan(ctx, task_id, hours, json, alone=not (missing or extra or amend))
+        return
     if amend:
         _amend(ctx, task_id, _codes(missing), _codes(extra), hours, json)
         return

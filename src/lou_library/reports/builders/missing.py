@@ -17,7 +17,7 @@ from lou_library.reports.builders.common import (
     sum_columns,
 )
 from lou_library.reports.model import Column, Figure, Report, Section, Value
-from lou_library.repository import Repository
+from lou_library.repository import STOCKTAKES, Repository
 from lou_library.rotation import ROUNDS
 
 
@@ -105,9 +105,40 @@ def missing(db: Repository, options: Options) -> Report:
         ],
     )
     sites.totals = sum_columns(sites, ["not_seen", "lost", "total"])
+    sections = [books, sites]
+    counted = _stocktakes(db, options, net.box_site)
+    if counted.rows:  # issue 17: what volunteers found when they looked
+        sections.append(counted)
     figures = [
         Figure("missing", len(found)),
         Figure("not_seen", sites.totals["not_seen"]),
         Figure("lost", sites.totals["lost"]),
     ]
-    return Report("missing", "", [books, sites], figures)
+    return Report("missing", "", sections, figures)
+
+
+def _stocktakes(db: Repository, options: Options, box_site: dict[str, str]) -> Section:
+    """The stocktakes of the period (those taken back left out): a box, its counts."""
+    rows: list[list[Value]] = []
+    for record in db.all(STOCKTAKES):
+        site = box_site.get(record["box"], "")
+        day = str(record["at"])[:10]
+        if "undone_at" in record or (options.site and site != options.site):
+            continue
+        if not in_period(day, options.start, options.end):
+            continue
+        rows.append(
+            [record["id"], day, record["box"], site, len(record["present"]),
+             len(record["not_seen"]), len(record["found_here"]), len(record["unknown"]),
+             len(record["isbn_only"]), record.get("task")]
+        )  # fmt: skip
+    columns = [Column("stocktake", M.COL_ST_ID, "int"), Column("date", M.COL_DATE, "date"),
+               Column("box", R.COL_BOX), Column("site", M.COL_SITE)]  # fmt: skip
+    columns += [Column(key, M.ST_RESULTS[key], "int") for key in RESULT_KEYS]
+    columns.append(Column("task", M.COL_ST_TASK, "int"))
+    section = Section("stocktakes", M.ST_SECTION, columns, rows)
+    section.totals = sum_columns(section, list(RESULT_KEYS))
+    return section
+
+
+RESULT_KEYS = ("present", "not_seen", "found_here", "unknown", "isbn_only")
