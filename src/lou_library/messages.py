@@ -891,9 +891,20 @@ ROTATION_SETTING_MEANINGS = {
         "书箱的目标：容量的这一比例（留出空位放捐书）",
         "A box's target: this share of its capacity (room is left for donations)",
     ),
-    "exchange": Msg(
-        "每轮每个片区与图书室交换的书的比例",
-        "The share of a site's books swapped with the library room each round",
+    "change": Msg(
+        "书箱每轮换掉目标的这一比例（1 = 全换；想读完一本书的读者可以少换些）",
+        "The share of a box's target that changes each round (1: all; less lets readers finish a book)",
+    ),
+    "title_window": Msg(
+        "书箱近几轮展示过的书名不再送来（其他副本也不送）",
+        "Rounds in which a box does not get a title it showed again (no other copy either)",
+    ),
+    "leg_limit": Msg(
+        "志愿者两站之间手里最多拿几册", "The most books a volunteer carries between two stops"
+    ),
+    "depot_limit": Msg(
+        "一项任务最多从图书室取几册（送回也一样）",
+        "The most books one walk takes from the library room (and brings back)",
     ),
     "window": Msg(
         "书箱记住近几轮收到过的书（这期间不再收到同一本）",
@@ -904,8 +915,8 @@ ROTATION_SETTING_MEANINGS = {
     ),
     "max_boxes_per_task": Msg("一项任务最多几个书箱", "The most boxes in one volunteer's walk"),
     "route": Msg(
-        "片区的轮换顺序（未列出的按小区、家属院排在后面）",
-        "The order of the sites in the ring (sites not named follow, compounds first)",
+        "片区的顺序（未列出的按小区、家属院排在后面）：书箱按这个顺序分成步行任务",
+        "The order of the sites (sites not named follow, compounds first): walks follow it",
     ),
     "interval_days": Msg("两轮之间隔几天", "Days between two rounds"),
     "skip_holidays": Msg("是否避开法定节假日", "Whether rounds avoid public holidays"),

@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from statistics import median
 
@@ -23,6 +23,8 @@ from lou_library.schema import BookStatus, Condition
 Move = tuple[str, str, str]  # (book, from, to)
 OFFER_TOTAL = 20_000  # library books weighed for all the walks of a round, at most
 OFFER_MIN = 200  # and for each walk, at least
+STALE_FLOOR = 0.75  # a box takes a title it showed lately only to be this full
+BROADLY_SHORT = 0.25  # the share of empty places from which boxes are filled in proportion
 Carried = tuple[str, str]  # a book in hand, with the box (or DEPOT) it comes from
 
 
@@ -340,34 +342,46 @@ def fills(
     depot: int,
     carry: int,
 ) -> tuple[dict[str, int], float]:
-    """What each box should hold after the round: its target, or, when the library room
-    cannot bring every box up to it this round (a cold start, a new reading room), the
-    same share of every target, so no box is filled while others stay empty. A walk brings
-    at most ``carry`` books from the library room (what one person carries), and all the
-    walks together at most the ``depot``'s books; a box never gives up books it holds."""
+    """What each box should hold after the round: its target, as far as each walk can
+    bring books (``carry`` at most from the library room, on top of the first box's new
+    batch). When the network is broadly short (more than :data:`BROADLY_SHORT` of its
+    places empty: a cold start, a new reading room) or the library room cannot fill every
+    box, every box is filled to the same share of its target instead, so no box is filled
+    while others stay empty; a box never gives up books it holds."""
     held = {c: leaving.keep(c) + len(leaving.out[c]) for _, line in walks for c in line}
+
+    def fill(c: str, share: float) -> int:
+        return max(math.floor(targets[c] * share), min(held[c], targets[c]))
 
     def wanted(line: list[str], share: float) -> int:
         """From the library room: the first box's new batch, then what the batches miss."""
-        fill = {c: max(math.floor(targets[c] * share), min(held[c], targets[c])) for c in line}
-        need = max(0, fill[line[0]] - leaving.keep(line[0]))
+        need = max(0, fill(line[0], share) - leaving.keep(line[0]))
         for before, box in itertools.pairwise(line):
-            need += max(0, fill[box] - leaving.keep(box) - len(leaving.out[before]))
+            need += max(0, fill(box, share) - leaving.keep(box) - len(leaving.out[before]))
         return need
 
     def fits(share: float) -> bool:
         needs = [wanted(line, share) for _, line in walks]
         return sum(needs) <= depot and all(need <= carry for need in needs)
 
+    empty = sum(max(0, targets[c] - held[c]) for c in held)
     share = 1.0
-    if not fits(1.0):
+    if not fits(1.0) and (
+        empty > BROADLY_SHORT * sum(targets.values()) or not _enough(walks, wanted, depot)
+    ):
         low, high = 0.0, 1.0
         for _ in range(30):
             middle = (low + high) / 2
             low, high = (middle, high) if fits(middle) else (low, middle)
         share = low
-    found = {c: max(math.floor(targets[c] * share), min(held[c], targets[c])) for c in held}
-    return found, share
+    return {c: fill(c, share) for c in held}, share
+
+
+def _enough(
+    walks: list[tuple[str, list[str]]], wanted: Callable[[list[str], float], int], depot: int
+) -> bool:
+    """Whether the library room holds what every walk would take to fill its boxes."""
+    return sum(wanted(line, 1.0) for _, line in walks) <= depot
 
 
 def even(amount: int, gaps: dict[str, int]) -> dict[str, int]:
@@ -412,6 +426,7 @@ class Opening:
     opening: int
     top_up: dict[str, int]
     ahead: list[Ahead]
+    least: int = 0  # the first box takes a title it showed lately only to reach this
     picked: list[Carried] = field(default_factory=list)
 
 
@@ -420,6 +435,13 @@ def prepare(site: str, line: list[str], state: Round) -> Opening:
     room, and the top-ups the hands can carry on top of the batches (``leg`` books between
     two stops, ``depot`` books from the library room)."""
     leaving, limits = state.leaving, state.limits
+    carried = 0  # damaged books go back to the library room as far as the hands allow
+    for i, box in enumerate(line):
+        room = limits.leg - max(len(leaving.out[b]) for b in line[i:]) - carried
+        taking = leaving.damaged[box][: max(0, room)]
+        leaving.kept[box] += leaving.damaged[box][len(taking) :]  # the rest waits a round
+        leaving.damaged[box] = taking
+        carried += len(taking)
     in_step(line, leaving)
     first = line[0]
     carry = min(limits.leg, limits.depot)
@@ -429,20 +451,15 @@ def prepare(site: str, line: list[str], state: Round) -> Opening:
         for i, box in enumerate(line)
         if i
     }
-    carried = 0  # damaged books go back to the library room as far as the hands allow
-    for i, box in enumerate(line):
-        room = limits.leg - max(len(leaving.out[b]) for b in line[i:]) - carried
-        taking = leaving.damaged[box][: max(0, room)]
-        leaving.kept[box] += leaving.damaged[box][len(taking) :]  # the rest waits a round
-        leaving.damaged[box] = taking
-        carried += len(taking)
     spare = limits.leg - opening
     carried = 0
     for box in line:
         carried += len(leaving.damaged[box])
         spare = min(spare, limits.leg - len(leaving.out[box]) - carried)
     spare = max(0, min(spare, limits.depot - opening))
-    return Opening(site, line, opening, even(spare, lacking), state.memory.ahead(line, 0))
+    least = min(opening, max(0, math.ceil(leaving.fill[first] * STALE_FLOOR) - leaving.keep(first)))
+    top_up = even(spare, lacking)
+    return Opening(site, line, opening, top_up, state.memory.ahead(line, 0), least)
 
 
 def allocate(openings: list[Opening], state: Round) -> None:
@@ -486,6 +503,11 @@ def allocate(openings: list[Opening], state: Round) -> None:
             rest = [item for i, item in enumerate(offer) if i not in taken]
             wanted = walk.opening - len(chosen)
             more = choose(rest, wanted, walk.line[0], memory, walk.ahead, titles)
+            box = walk.line[0]
+            floor = max(0, walk.least - len(chosen))  # stale titles only to reach this
+            fresh_here = [item for item in more if memory.staleness(box, item[0]) == 0]
+            stale = [item for item in more if memory.staleness(box, item[0]) != 0]
+            more = fresh_here + stale[: max(0, floor - len(fresh_here))]
             walk.picked += more
             taken.update(i for i, item in enumerate(offer) if item in set(more))
     depot.taken.update(code for walk in openings for code, _ in walk.picked)

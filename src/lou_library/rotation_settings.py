@@ -58,10 +58,13 @@ def _codes(text: str) -> list[str]:
 # key -> how to read it; the schedule's own keys are set with ``lou schedule set``
 SETTINGS: dict[str, Setting] = {
     "fill": Setting(_number(0.1, 1.0), "0.1–1"),
-    "exchange": Setting(_number(0.0, 0.5), "0–0.5"),
+    "change": Setting(_number(0.05, 1.0), "0.05–1"),
     "window": Setting(_whole(1, 104), "1–104"),
-    "lost_after": Setting(_whole(1, 26), "1–26"),
+    "title_window": Setting(_whole(1, 52), "1–52"),
+    "leg_limit": Setting(_whole(5, 100), "5–100"),
+    "depot_limit": Setting(_whole(5, 500), "5–500"),
     "max_boxes_per_task": Setting(_whole(1, 30), "1–30"),
+    "lost_after": Setting(_whole(1, 26), "1–26"),
     "route": Setting(_codes, "SITE,SITE,…"),
 }
 SCHEDULE_KEYS = ("interval_days", "skip_holidays", "start")
