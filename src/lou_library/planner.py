@@ -9,7 +9,6 @@ order they are walked, so the same plan serves whatever store holds the records.
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -343,8 +342,8 @@ def fills(
     carry: int,
 ) -> tuple[dict[str, int], float]:
     """What each box should hold after the round: its target, as far as each walk can
-    bring books (``carry`` at most from the library room, on top of the first box's new
-    batch). When the network is broadly short (more than :data:`BROADLY_SHORT` of its
+    bring what its boxes lack (``carry`` at most from the library room). When the network
+    is broadly short (more than :data:`BROADLY_SHORT` of its
     places empty: a cold start, a new reading room) or the library room cannot fill every
     box, every box is filled to the same share of its target instead, so no box is filled
     while others stay empty; a box never gives up books it holds."""
@@ -354,11 +353,8 @@ def fills(
         return max(math.floor(targets[c] * share), min(held[c], targets[c]))
 
     def wanted(line: list[str], share: float) -> int:
-        """From the library room: the first box's new batch, then what the batches miss."""
-        need = max(0, fill(line[0], share) - leaving.keep(line[0]))
-        for before, box in itertools.pairwise(line):
-            need += max(0, fill(box, share) - leaving.keep(box) - len(leaving.out[before]))
-        return need
+        """What the walk's boxes lack, to be brought from the library room."""
+        return sum(max(0, fill(c, share) - held[c]) for c in line)
 
     def fits(share: float) -> bool:
         needs = [wanted(line, share) for _, line in walks]
@@ -427,6 +423,7 @@ class Opening:
     top_up: dict[str, int]
     ahead: list[Ahead]
     least: int = 0  # the first box takes a title it showed lately only to reach this
+    unfilled: int = 0  # places of the first box the library room has no book for
     picked: list[Carried] = field(default_factory=list)
 
 
@@ -503,6 +500,7 @@ def allocate(openings: list[Opening], state: Round) -> None:
             rest = [item for i, item in enumerate(offer) if i not in taken]
             wanted = walk.opening - len(chosen)
             more = choose(rest, wanted, walk.line[0], memory, walk.ahead, titles)
+            walk.unfilled = wanted - len(more)  # the library room has nothing more for it
             box = walk.line[0]
             floor = max(0, walk.least - len(chosen))  # stale titles only to reach this
             fresh_here = [item for item in more if memory.staleness(box, item[0]) == 0]
@@ -513,6 +511,10 @@ def allocate(openings: list[Opening], state: Round) -> None:
     depot.taken.update(code for walk in openings for code, _ in walk.picked)
 
 
+def _titles(items: Iterable[Carried], memory: Memory) -> set[str]:
+    return {memory.title_of.get(code, code) for code, _ in items}
+
+
 def line_walk(walk: Opening, state: Round) -> None:
     """One walk: from the library room along the line of boxes and back.
 
@@ -521,29 +523,43 @@ def line_walk(walk: Opening, state: Round) -> None:
     box before (and any top-up); the last box's batch, and damaged books, go back to the
     library room. So a book that comes into a walk goes through its boxes one a round,
     each once, and leaves it for the library room, where a walk whose boxes have not had
-    it, nor its title, lately will choose it (:func:`allocate`)."""
+    it, nor its title, lately will choose it (:func:`allocate`). When the library room has
+    too few books for the first box, the last box's batch goes back to the first box
+    instead (the walk ends where it began): a box rather gets books it had a few rounds
+    ago than stays empty."""
     leaving, memory, line, top_up = state.leaving, state.memory, walk.line, walk.top_up
     route = Route(walk.site, list(line))
     place(route, line[0], walk.picked, state)
-    heaviest = len(walk.picked) + sum(top_up.values())
+    hand = len(walk.picked) + sum(top_up.values())  # on the way to the first box
+    heaviest = hand
+    hand += len(leaving.out[line[0]]) + len(leaving.damaged[line[0]]) - len(walk.picked)
     offer = state.depot.offer(OFFER_MIN)
     for i, box in enumerate(line[1:], start=1):
+        heaviest = max(heaviest, hand)
         source = line[i - 1]
         batch = [(code, source) for code in leaving.out[source]]
         place(route, box, batch, state)
         if top_up.get(box):
             offer = [item for item in offer if item[0] not in state.depot.taken]
-            beside = (memory.title_of.get(code, code) for code, _ in batch)
+            beside = _titles(batch, memory)
             chosen = choose(offer, top_up[box], box, memory, memory.ahead(line, i), beside)
             place(route, box, chosen, state)
-        heaviest = max(heaviest, len(batch) + sum(top_up[b] for b in line[i:]))
+        hand += len(leaving.out[box]) + len(leaving.damaged[box]) - len(batch) - top_up.get(box, 0)
+    heaviest = max(heaviest, hand)  # from the last box on
     last = line[-1]
+    lacking = walk.unfilled
+    if lacking > 0 and len(line) > 1:  # the library room is short: the last box's books
+        batch = [(code, last) for code in leaving.out[last]]  # go back to the first box
+        back = choose(batch, lacking, line[0], memory, (), _titles(walk.picked, memory))
+        if back:
+            route.stops.append(line[0])
+            place(route, line[0], back, state)
+            leaving.out[last] = [c for c in leaving.out[last] if (c, last) not in back]
     damaged = [(code, box) for box in line for code in leaving.damaged[box]]
     route.moves.extend((code, last, DEPOT) for code in leaving.out[last])
     route.moves.extend((code, box, DEPOT) for code, box in damaged)
-    back = len(leaving.out[last]) + len(damaged)
-    route.to_depot += back
-    route.heaviest = max(heaviest, back)
+    route.to_depot += len(leaving.out[last]) + len(damaged)
+    route.heaviest = heaviest
     if route.moves:
         state.walk.routes.append(route)
 

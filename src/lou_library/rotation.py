@@ -926,9 +926,19 @@ def _by_box(
 def _stops(
     boxes: list[str], out: dict[str, list[list[str]]], into: dict[str, list[list[str]]]
 ) -> list[Doc]:
-    return [
-        {"box": box, "take_out": out.get(box, []), "put_in": into.get(box, [])} for box in boxes
-    ]
+    """The stops in walking order. A box the walk comes back to (the first box, when the
+    last box's books go back to it) has its books taken out at the first visit; at each
+    visit go in the books from the library room or from the boxes visited before."""
+    seen = {DEPOT}
+    placed: set[str] = set()
+    stops = []
+    for box in boxes:
+        first = box not in seen
+        seen.add(box)
+        put_in = [i for i in into.get(box, []) if i[1] in seen and i[0] not in placed]
+        placed.update(i[0] for i in put_in)
+        stops.append({"box": box, "take_out": out.get(box, []) if first else [], "put_in": put_in})
+    return stops
 
 
 def with_stops(db: Repository, tasks: list[Doc]) -> list[Doc]:
