@@ -322,8 +322,13 @@ class Round:
 def place(route: Route, box: str, placed: list[Carried], state: Round) -> None:
     """Books go into ``box``: counted (fresh or not), remembered, taken from the depot."""
     memory, walk = state.memory, state.walk
+    titles: set[str] = set()
     for code, source in placed:
         stale = memory.staleness(box, code)
+        title = memory.title_of.get(code, code)
+        if stale == 0 and title in titles:  # a second copy of a title in the same batch
+            stale = 1
+        titles.add(title)
         walk.arrivals += 1
         walk.fresh += stale < 2
         walk.fresh_titles += stale == 0
@@ -498,17 +503,31 @@ def allocate(openings: list[Opening], state: Round) -> None:
         walk.picked = [offer[i] for i in chosen]
         if len(chosen) < walk.opening:
             rest = [item for i, item in enumerate(offer) if i not in taken]
-            wanted = walk.opening - len(chosen)
-            more = choose(rest, wanted, walk.line[0], memory, walk.ahead, titles)
-            walk.unfilled = wanted - len(more)  # the library room has nothing more for it
-            box = walk.line[0]
-            floor = max(0, walk.least - len(chosen))  # stale titles only to reach this
-            fresh_here = [item for item in more if memory.staleness(box, item[0]) == 0]
-            stale = [item for item in more if memory.staleness(box, item[0]) != 0]
-            more = fresh_here + stale[: max(0, floor - len(fresh_here))]
+            more = _second_choice(walk, rest, titles, state)
             walk.picked += more
             taken.update(i for i, item in enumerate(offer) if item in set(more))
     depot.taken.update(code for walk in openings for code, _ in walk.picked)
+
+
+def _second_choice(
+    walk: Opening, rest: list[Carried], titles: set[str], state: Round
+) -> list[Carried]:
+    """What a first box takes beyond the books new to it and its walk: titles new to the
+    box; then, only to be :data:`STALE_FLOOR` full, titles it showed lately or a second
+    copy of one. Places the library room has no book for at all are ``unfilled``."""
+    memory, box = state.memory, walk.line[0]
+    wanted = walk.opening - len(walk.picked)
+    floor = max(0, walk.least - len(walk.picked))
+    more = choose(rest, wanted, box, memory, walk.ahead, titles)
+    new_here = [item for item in more if memory.staleness(box, item[0]) == 0]
+    stale = [item for item in more if memory.staleness(box, item[0]) != 0]
+    more = new_here + stale[: max(0, floor - len(new_here))]
+    if len(more) < floor:  # rather a second copy of a title than a box this empty
+        left = [item for item in rest if item not in set(more)]
+        more += left[: floor - len(more)]
+    exhausted = len(more) == len(rest)
+    walk.unfilled = (wanted if exhausted else floor) - len(more)
+    return more
 
 
 def _titles(items: Iterable[Carried], memory: Memory) -> set[str]:
@@ -548,9 +567,16 @@ def line_walk(walk: Opening, state: Round) -> None:
     heaviest = max(heaviest, hand)  # from the last box on
     last = line[-1]
     lacking = walk.unfilled
-    if lacking > 0 and len(line) > 1:  # the library room is short: the last box's books
-        batch = [(code, last) for code in leaving.out[last]]  # go back to the first box
+    if lacking > 0 and len(line) == 1:  # the library room is short: the box keeps books
+        staying = leaving.out[last][:lacking]
+        leaving.out[last] = leaving.out[last][lacking:]
+        leaving.kept[last] += staying
+        route.moves = [m for m in route.moves if m[0] not in set(staying)]
+    elif lacking > 0:  # the library room is short: the last box's books go back to the first
+        batch = [(code, last) for code in leaving.out[last]]
         back = choose(batch, lacking, line[0], memory, (), _titles(walk.picked, memory))
+        if len(back) < lacking:  # rather a second copy than an empty place
+            back += [item for item in batch if item not in set(back)][: lacking - len(back)]
         if back:
             route.stops.append(line[0])
             place(route, line[0], back, state)
