@@ -174,7 +174,8 @@ def small(lou: Lou) -> Lou:
 
 @pytest.fixture
 def ring(lou: Lou) -> Lou:
-    """Two boxes in a compound, one in a yard, four books each, two in the depot."""
+    """Two boxes in a compound, one in a yard, four books each (one title a box); ten in the
+    library room: two copies of 库存 and eight titles of one copy."""
     lou.ok("init")
     lou.ok("site", "add", "尚和园", "--kind", "compound")
     lou.ok("site", "add", "供电局家属院", "--kind", "yard", "--code", "GDJ")
@@ -189,6 +190,8 @@ def ring(lou: Lou) -> Lou:
     for box in ("SHY-01", "SHY-02", "GDJ-01"):
         lou.ok("book", "add", "--title", f"书{box}", "--box", box, "--copies", "4")
     lou.ok("book", "add", "--title", "库存", "--copies", "2")
+    for title in ("朝花夕拾", "骆驼祥子", "边城", "呐喊", "围城", "家", "茶馆", "雷雨"):
+        lou.ok("book", "add", "--title", title)  # the library room's books, B00015-B00022
     lou.ok("volunteer", "add", "王秀兰", "--site", "SHY")
     lou.ok("volunteer", "add", "李建国", "--site", "GDJ")
     return lou

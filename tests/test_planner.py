@@ -206,9 +206,9 @@ def test_every_walk_stands_alone_within_what_hands_carry_and_boxes_hold(net: Net
     after = Counter(where[b] for b in where if b not in moved)
     after.update(t for _, _, t in walk.moves)
     capacity = {b["code"]: int(b["capacity"]) for b in net.ring}
-    for code in capacity:
+    for code, places in capacity.items():
         assert after[code] == walk.final_counts[code]
-        assert after[code] <= max(capacity[code], Counter(where.values())[code])
+        assert after[code] <= max(places, Counter(where.values())[code])
         assert walk.final_counts[code] + walk.short.get(code, 0) >= net.targets[code]
     arriving = [(b, t) for b, _, t in walk.moves if t != DEPOT]
     assert walk.arrivals == len(arriving)

@@ -454,6 +454,7 @@ class _Crew:
         self.loads = {code: v[0] for code, v in recent.items()}
         self.last_served = {code: v[1] for code, v in recent.items()}
         self.busy: Counter[str] = Counter()
+        self.walks_left: Counter[str] = Counter()  # site -> its walks not given yet
         self.order = list(dict.fromkeys(site_order))
         self.position = {site: i for i, site in enumerate(self.order)}
         self.by_site: dict[str, list[Doc]] = defaultdict(list)
@@ -483,8 +484,15 @@ class _Crew:
                     yield self.order[j]
 
     def helper(self, site: str, own: Doc, books: int) -> Doc | None:
-        """A free neighbour who, with :data:`HELP_MARGIN` of the walk, still carried less."""
-        pool = [p for s in self.nearby(site, 1) for p in self.free(s) if site not in p["sites"]]
+        """A free neighbour who, with :data:`HELP_MARGIN` of the walk, still carried less,
+        of a site that has more free volunteers than walks left to give."""
+        pool = [
+            p
+            for s in self.nearby(site, 1)
+            if len(self.free(s)) > self.walks_left[s]
+            for p in self.free(s)
+            if site not in p["sites"]
+        ]
         found = self.best(pool)
         mine = self.loads.get(own["code"], 0)
         if found is not None and self.loads.get(found["code"], 0) + books * HELP_MARGIN < mine:
@@ -492,9 +500,13 @@ class _Crew:
         return None
 
     def lender(self, site: str) -> Doc | None:
-        """The free volunteer of the nearest site that has one."""
+        """The free volunteer of the nearest site that has one to spare, else the nearest
+        volunteer at all (a second walk for them)."""
         for other in self.nearby(site, len(self.order)):
-            found = self.best(self.free(other))
+            if len(self.free(other)) > self.walks_left[other]:
+                return self.best(self.free(other))
+        for other in self.nearby(site, len(self.order)):
+            found = self.best(self.by_site[other])
             if found is not None:
                 return found
         return None
@@ -503,6 +515,7 @@ class _Crew:
         return next((s for s in self.order if s in person["sites"]), person["sites"][0])
 
     def take(self, task: TaskPlan, person: Doc) -> None:
+        self.walks_left[task.site] -= 1
         task.volunteer, task.volunteer_name = person["code"], person["name"]
         self.busy[person["code"]] += 1
         self.loads[person["code"]] = self.loads.get(person["code"], 0) + task.books
@@ -525,22 +538,21 @@ def _assign(
     walk nobody can take is named in the warnings.
     """
     crew = _Crew(db, site_order, day)
+    crew.walks_left.update(task.site for task in tasks)
     for task in sorted(tasks, key=lambda t: (-t.books, crew.position.get(t.site, 0), t.boxes)):
         chosen = crew.best(crew.free(task.site))
         if chosen is not None:
             chosen = crew.helper(task.site, chosen, task.books) or chosen
+        elif crew.by_site[task.site]:  # everyone of the site has a walk: a second one
+            chosen = min(
+                crew.by_site[task.site],
+                key=lambda p: (crew.busy[p["code"]], crew.loads.get(p["code"], 0), p["code"]),
+            )
         else:
             chosen = crew.lender(task.site)
             if chosen is not None:
                 note = {"code": "borrowed", "site": task.site, "name": chosen["name"]}
                 warnings.append({**note, "other": crew.home(chosen)})
-        if chosen is None:
-            own = crew.by_site[task.site]
-            chosen = min(
-                own,
-                key=lambda p: (crew.busy[p["code"]], crew.loads.get(p["code"], 0), p["code"]),
-                default=None,
-            )
         if chosen is None:
             warnings.append({"code": "nobody", "site": task.site})
             continue

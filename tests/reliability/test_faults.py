@@ -83,7 +83,7 @@ def _setup_apply(lou: Lou, tmp_path: Path) -> list[str]:
 
 def _setup_done(lou: Lou, tmp_path: Path) -> list[str]:
     lou.ok("rotate", "apply")
-    return ["task", "done", "1", "--missing", "B00009"]
+    return ["task", "done", "1", "--missing", "B00001"]
 
 
 def _setup_undo(lou: Lou, tmp_path: Path) -> list[str]:
