@@ -74,13 +74,13 @@ def test_import_and_export_count_books_and_rows(
         (
             1,
             "1 book moves, 100.0% inside its site; 0 come from the depot and 0 go back to it; "
-            "freshness 100.0%.",
+            "freshness 100.0% (titles 100.0%); at most 1 book in hand.",
             "✓ Round 1 (2026-11-28) applied: 1 book moves, 1 task assigned. See `lou task list`.",
         ),
         (
             2,
             "2 books move, 100.0% inside their site; 0 come from the depot and 0 go back to it; "
-            "freshness 100.0%.",
+            "freshness 100.0% (titles 100.0%); at most 2 books in hand.",
             "✓ Round 1 (2026-11-28) applied: 2 books move, 1 task assigned. See `lou task list`.",
         ),
     ],
@@ -92,10 +92,14 @@ def test_a_round_counts_its_books_and_tasks(
     for n in range(books):
         lou.ok("book", "add", "--title", f"书{n}", "--box", "SHY-01")
     short = 48 - books  # two boxes of 30 filled to 80 %: 24 each
+    # an empty library room: no box can be brought above 1/24 of its target, the share of
+    # the emptiest; every box is filled to that share (it keeps what it holds)
     assert _lines(lou.ok("rotate", "plan").stderr) == [
         summary,
-        f"! 2 boxes stay below their target ({short} books short): the depot has no fitting "
-        "books left.",
+        f"! 2 boxes stay below their target ({short} books short): the library room has no "
+        "fitting books, or one person cannot carry more.",
+        "! The library room has too few books to bring every box to its target: this round "
+        "fills every box to 4% of it.",
         "This is a preview; nothing was written. Run `lou rotate apply` to carry it out.",
     ]
     assert applied in _lines(lou.ok("rotate", "apply").stderr)
@@ -107,8 +111,8 @@ def test_a_round_short_of_one_book_says_so(lou: Lou) -> None:
     lou.ok("box", "edit", "SHY-01", "--capacity", "1")
     lou.ok("book", "add", "--title", "红岩", "--box", "SHY-01")
     assert (
-        "! 1 box stays below its target (1 book short): the depot has no fitting books left."
-        in _lines(lou.ok("rotate", "plan").stderr)
+        "! 1 box stays below its target (1 book short): the library room has no fitting "
+        "books, or one person cannot carry more." in _lines(lou.ok("rotate", "plan").stderr)
     )
 
 

@@ -13,10 +13,13 @@ def test_the_settings_are_listed_with_their_defaults(ring: Lou) -> None:
     found = ring.json("rotate", "settings")["settings"]
     assert [(r["key"], r["value"], r["set"], r["via"]) for r in found] == [
         ("fill", 0.8, False, "rotate settings"),
-        ("exchange", 0.01, False, "rotate settings"),
+        ("change", 1.0, False, "rotate settings"),
         ("window", 26, False, "rotate settings"),
-        ("lost_after", 3, False, "rotate settings"),
+        ("title_window", 12, False, "rotate settings"),
+        ("leg_limit", 30, False, "rotate settings"),
+        ("depot_limit", 60, False, "rotate settings"),
         ("max_boxes_per_task", 7, False, "rotate settings"),
+        ("lost_after", 3, False, "rotate settings"),
         ("route", [], False, "rotate settings"),
         ("interval_days", 14, False, "schedule set"),
         ("skip_holidays", False, False, "schedule set"),
@@ -48,10 +51,12 @@ def test_a_setting_is_set_and_shapes_the_next_plan(ring: Lou) -> None:
         (("fill", "nan"), "✗ fill must be 0.1–1, not “nan”.\n"),
         (("window", "1.5"), "✗ window must be 1–104, not “1.5”.\n"),
         (("lost_after", "0"), "✗ lost_after must be 1–26, not “0”.\n"),
+        (("change", "0"), "✗ change must be 0.05–1, not “0”.\n"),
+        (("leg_limit", "200"), "✗ leg_limit must be 5–100, not “200”.\n"),
         (
             ("colour", "red"),
-            "✗ There is no rotation setting colour. Settings: fill, exchange, window, "
-            "lost_after, max_boxes_per_task, route.\n",
+            "✗ There is no rotation setting colour. Settings: fill, change, window, "
+            "title_window, leg_limit, depot_limit, max_boxes_per_task, lost_after, route.\n",
         ),
         (
             ("interval_days", "7"),

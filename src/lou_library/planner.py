@@ -347,11 +347,11 @@ def fills(
     carry: int,
 ) -> tuple[dict[str, int], float]:
     """What each box should hold after the round: its target, as far as each walk can
-    bring what its boxes lack (``carry`` at most from the library room). When the network
-    is broadly short (more than :data:`BROADLY_SHORT` of its
-    places empty: a cold start, a new reading room) or the library room cannot fill every
-    box, every box is filled to the same share of its target instead, so no box is filled
-    while others stay empty; a box never gives up books it holds."""
+    bring what its boxes lack (``carry`` at most from the library room a round, so a new
+    reading room fills over several rounds). When the network is broadly short (more than
+    :data:`BROADLY_SHORT` of its places empty: a cold start) and the library room or the
+    hands cannot fill every box, every box is filled to the same share of its target, so
+    no box is filled while others stay empty; a box never gives up books it holds."""
     held = {c: leaving.keep(c) + len(leaving.out[c]) for _, line in walks for c in line}
 
     def fill(c: str, share: float) -> int:
@@ -367,22 +367,13 @@ def fills(
 
     empty = sum(max(0, targets[c] - held[c]) for c in held)
     share = 1.0
-    if not fits(1.0) and (
-        empty > BROADLY_SHORT * sum(targets.values()) or not _enough(walks, wanted, depot)
-    ):
+    if empty > BROADLY_SHORT * sum(targets.values()) and not fits(1.0):
         low, high = 0.0, 1.0
         for _ in range(30):
             middle = (low + high) / 2
             low, high = (middle, high) if fits(middle) else (low, middle)
         share = low
     return {c: fill(c, share) for c in held}, share
-
-
-def _enough(
-    walks: list[tuple[str, list[str]]], wanted: Callable[[list[str], float], int], depot: int
-) -> bool:
-    """Whether the library room holds what every walk would take to fill its boxes."""
-    return sum(wanted(line, 1.0) for _, line in walks) <= depot
 
 
 def even(amount: int, gaps: dict[str, int]) -> dict[str, int]:

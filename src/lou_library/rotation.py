@@ -335,7 +335,7 @@ def plan_round(db: Repository, on: date | None = None) -> Plan:
         for r in walk.routes
     ]
     _assign(db, tasks, [b["site"] for b in ring], when.date, warnings)
-    if walk.fill_share < 1:
+    if walk.fill_share < 0.99:  # a cold start: every box filled to the same share
         warnings.append({"code": "low_stock", "share": round(walk.fill_share, 3)})
     plan = Plan(
         number=number,
