@@ -246,21 +246,22 @@ def test_info_parts_add_up_to_the_total(ring: Lou) -> None:
     info = ring.json("info")
     books = info["books"]
     assert books["total"] == sum(books[s] for s in ("in_box", "in_depot", "not_seen", "lost"))
-    assert (books["total"], info["withdrawn"]) == (13, 1)
+    assert (books["total"], info["withdrawn"]) == (21, 1)
     inventory = ring.ok("report", "inventory", "--format", "json").json()["totals"]
-    assert (inventory["books"], inventory["withdrawn"]) == (13, 1)
+    assert (inventory["books"], inventory["withdrawn"]) == (21, 1)
     line = next(x for x in ring.ok("info").stdout.splitlines() if x.startswith("Books"))
     assert line.split(maxsplit=1)[1].rstrip() == (
-        "13 (in a box 11, in the depot 2, not seen 0, lost 0); withdrawn 1, not counted"
+        "21 (in a box 11, in the depot 10, not seen 0, lost 0); withdrawn 1, not counted"
     )
     ring.ok("db", "check")
 
 
 def test_books_carried_is_the_same_figure_in_both_reports(ring: Lou) -> None:
     ring.ok("rotate", "apply")
-    # Task 1 walks SHY-01 → SHY-02: 12 distinct books (B00001-04 from box to box on the
-    # walk, B00005-08 out to GDJ-01, B00009-12 in from it); one was not there.
-    ring.ok("task", "done", "1", "--missing", "B00009")
+    # Task 1 walks the library room → SHY-01 → SHY-02 → the library room: 12 distinct books
+    # (four from the library room, B00001-04 from box to box, B00005-08 back); one was not
+    # there.
+    ring.ok("task", "done", "1", "--missing", "B00001")
     rotation = ring.ok("report", "rotation", "--format", "json").json()
     people = ring.ok("report", "volunteers", "--format", "json").json()
     assert rotation["sections"]["rounds"]["rows"][0]["books"] == 11
@@ -279,20 +280,20 @@ def test_a_not_seen_copy_has_one_last_place_everywhere(ring: Lou, tmp_path: Path
     ring.ok(
         "box", "add", "--site", "SHY", "--building", "3号楼", "--unit", "1单元", "--capacity", "5"
     )
-    ring.ok("rotate", "apply")  # the new box is short: GDJ-01 gets B00013 from the depot
-    ring.ok("task", "done", "2", "--missing", "B00013,B00009")
+    ring.ok("rotate", "apply")  # GDJ-01 gets B00014 from the library room
+    ring.ok("task", "done", "2", "--missing", "B00014,B00009")
     missing = ring.ok("report", "missing", "--format", "json").json()["sections"]["books"]
     places = {r["code"]: (r["last_box"], r["site"]) for r in missing["rows"]}
     history = {
         code: ring.json("book", "history", code)["events"][-1]["from"]
-        for code in ("B00009", "B00013")
+        for code in ("B00009", "B00014")
     }
     export = tmp_path / "books.json"
     ring.ok("book", "export", str(export))
     exported = {b["code"]: b["last_box"] for b in orjson.loads(export.read_bytes())["books"]}
-    assert places == {"B00009": ("GDJ-01", "GDJ"), "B00013": ("DEPOT", "DEPOT")}
-    assert history == {"B00009": "GDJ-01", "B00013": "DEPOT"}
-    assert {c: exported[c] for c in ("B00009", "B00013")} == history
+    assert places == {"B00009": ("GDJ-01", "GDJ"), "B00014": ("DEPOT", "DEPOT")}
+    assert history == {"B00009": "GDJ-01", "B00014": "DEPOT"}
+    assert {c: exported[c] for c in ("B00009", "B00014")} == history
     ring.ok("db", "check")
 
 
@@ -324,7 +325,7 @@ def test_the_figures_agree_whatever_is_reported(
     info = ring.json("info")
     held = ("in_box", "in_depot", "not_seen", "lost")
     assert info["books"]["total"] == sum(info["books"][s] for s in held)
-    assert info["books"]["total"] + info["withdrawn"] == 14
+    assert info["books"]["total"] + info["withdrawn"] == 22
     rotation = ring.ok("report", "rotation", "--format", "json").json()
     people = ring.ok("report", "volunteers", "--format", "json").json()
     assert rotation["totals"]["books_carried"] == people["totals"]["books_carried"]

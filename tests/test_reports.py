@@ -32,8 +32,9 @@ def task_handling(lou: Lou, code: str) -> int:
 
 
 def build_scene(lou: Lou) -> None:
-    """The small network, two donations (one titled like a formula, one like a script),
-    a round in which the formula book goes missing, a withdrawn book, a second round."""
+    """The small network, two donations (one titled like a formula, one like a script), a
+    library room of five books, a round in which the formula book goes missing, a
+    withdrawn book, a second round."""
     lou.ok("init")
     lou.ok("site", "add", "尚和园", "--kind", "compound")
     lou.ok("site", "add", "供电局家属院", "--kind", "yard", "--code", "GDJ")
@@ -52,6 +53,8 @@ def build_scene(lou: Lou) -> None:
     lou.ok("donate", "--box", "SHY-01", "--title", "=SUM(A1:A9)", "--donor", "张大爷")
     lou.ok("donate", "--box", "GDJ-01", "--title", "<script>alert(1)</script>",
            "--donor", "李阿姨")  # fmt: skip
+    for title in ("红岩", "青春之歌", "林海雪原", "山乡巨变"):
+        lou.ok("book", "add", "--title", title, "--category", "fiction")
     lou.ok("rotate", "apply")
     lou.ok("task", "done", str(task_handling(lou, "B00005")), "--missing", "B00005")
     lou.ok("book", "withdraw", "B00004", "--reason", "破损")
@@ -147,8 +150,8 @@ def test_json_sections_and_totals(scene: Lou) -> None:
         "withdrawn",
     ]  # fmt: skip
     assert document["totals"] == {
-        "books": 5, "in_box": 4, "in_depot": 0, "not_seen": 1, "lost": 0, "withdrawn": 1,
-        "boxes": 3, "capacity": 65, "use": 0.0615,
+        "books": 9, "in_box": 6, "in_depot": 2, "not_seen": 1, "lost": 0, "withdrawn": 1,
+        "boxes": 3, "capacity": 65, "use": 0.0923,
     }  # fmt: skip
 
 
@@ -170,13 +173,13 @@ def test_inventory_totals_equal_the_catalogue_by_status(scene: Lou) -> None:
 
 
 def test_inventory_csv_whole_output(scene: Lou) -> None:
-    # the withdrawn book had been carried from the depot into SHY-02 by round 1
+    # the withdrawn book had been carried from the library room into SHY-01 by round 1
     assert scene.ok("report", "inventory", "--format", "csv").stdout == (
         "Site,Site name,Kind,Boxes,In boxes,In the depot,Not seen,Lost,Total held,Withdrawn\n"
-        "DEPOT,社区图书室,depot,0,0,0,0,0,0,0\n"
-        "SHY,尚和园,compound,2,2,0,1,0,3,1\n"
-        "GDJ,供电局家属院,yard,1,2,0,0,0,2,0\n"
-        "Total,,,3,4,0,1,0,5,1\n"
+        "DEPOT,社区图书室,depot,0,0,2,0,0,2,0\n"
+        "SHY,尚和园,compound,2,3,0,1,0,4,1\n"
+        "GDJ,供电局家属院,yard,1,3,0,0,0,3,0\n"
+        "Total,,,3,6,2,1,0,9,1\n"
     )  # CliRunner reads "\r\n" as "\n"
 
 
@@ -187,12 +190,12 @@ def test_inventory_for_one_site_in_chinese(scene: Lou) -> None:
         "",
         "生成时间：2026-11-24 09:30:00 · 片区：尚和园 (SHY)",
         "",
-        "**在册图书** 3 · **在箱** 2 · **在图书室** 0 · **未见** 1 · **遗失** 0 · **已下架** 1 · "
-        "**图书箱** 2 · **总容量** 35 · **容量使用率** 5.7%",
+        "**在册图书** 4 · **在箱** 3 · **在图书室** 0 · **未见** 1 · **遗失** 0 · **已下架** 1 · "
+        "**图书箱** 2 · **总容量** 35 · **容量使用率** 8.6%",
     ]
     assert out.stdout.splitlines()[-2:] == [
         "| SHY-02 | SHY | 3号楼 | 2单元 | 在用 | 5 | 2 | 40.0% | 3 |",
-        "| **合计** |  |  |  |  | **35** | **2** | **5.7%** | **33** |",
+        "| **合计** |  |  |  |  | **35** | **3** | **8.6%** | **32** |",
     ]
 
 
@@ -358,7 +361,7 @@ def test_xlsx_sheets_have_chinese_headers_and_numbers(scene: Lou, tmp_path: Path
         "已下架",
     ]  # fmt: skip
     assert sheet.freeze_panes == "A2"
-    assert [c.value for c in sheet[3]] == ["SHY", "尚和园", "小区", 2, 2, 0, 1, 0, 3, 1]
+    assert [c.value for c in sheet[3]] == ["SHY", "尚和园", "小区", 2, 3, 0, 1, 0, 4, 1]
     assert sheet["A5"].value == "合计"
     assert sheet.column_dimensions["B"].width >= 12
     boxes = book["各图书箱存书与容量"]

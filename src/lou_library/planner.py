@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from statistics import median
 
@@ -367,8 +367,10 @@ def fills(
 
     empty = sum(max(0, targets[c] - held[c]) for c in held)
     share = 1.0
-    if empty > BROADLY_SHORT * sum(targets.values()) and not fits(1.0):
-        low, high = 0.0, 1.0
+    places = sum(targets.values())
+    if empty > BROADLY_SHORT * places and not fits(1.0):
+        # never below the network's mean fill: the books in it are shared out, not sent away
+        low, high = min(1.0, sum(held.values()) / max(1, places)), 1.0
         for _ in range(30):
             middle = (low + high) / 2
             low, high = (middle, high) if fits(middle) else (low, middle)
@@ -420,6 +422,11 @@ class Opening:
     ahead: list[Ahead]
     least: int = 0  # the first box takes a title it showed lately only to reach this
     unfilled: int = 0  # places of the first box the library room has no book for
+    quota: int = -1  # the most it may take from the library room (its opening, or less)
+
+    def __post_init__(self) -> None:
+        if self.quota < 0:
+            self.quota = self.opening
     picked: list[Carried] = field(default_factory=list)
 
 
@@ -462,7 +469,9 @@ def allocate(openings: list[Opening], state: Round) -> None:
     had the copy, or shown the title, by the time it gets there. The walks with the fewest
     fresh books choose first, each taking the fresh books that fewest other walks could
     use (so one walk does not take what another needs); what a walk still lacks is then
-    chosen as :func:`choose` ranks it."""
+    chosen as :func:`choose` ranks it. When the library room has fewer books than the
+    first boxes take, each walk gets its share of them (and its last box's batch makes up
+    the rest, :func:`line_walk`)."""
     memory, depot = state.memory, state.depot
     offer = depot.offer(max(OFFER_MIN, OFFER_TOTAL // max(1, len(openings))))
     title_of = memory.title_of
@@ -478,6 +487,10 @@ def allocate(openings: list[Opening], state: Round) -> None:
         ]
         fresh.append(mine)
         users.update(mine)
+    wanted = {str(i): walk.opening for i, walk in enumerate(openings)}
+    if sum(wanted.values()) > len(offer):  # too few for all: each its share of what there is
+        for key, share in even(len(offer), wanted).items():
+            openings[int(key)].quota = share
     taken: set[int] = set()
     for index in sorted(range(len(openings)), key=lambda i: (len(fresh[i]), i)):
         walk = openings[index]
@@ -485,14 +498,14 @@ def allocate(openings: list[Opening], state: Round) -> None:
         chosen: list[int] = []
         for i in sorted(fresh[index], key=lambda i: (users[i], i)):
             title = title_of.get(offer[i][0], offer[i][0])
-            if len(chosen) == walk.opening:
+            if len(chosen) == walk.quota:
                 break
             if i not in taken and title not in titles:
                 chosen.append(i)
                 titles.add(title)
         taken.update(chosen)
         walk.picked = [offer[i] for i in chosen]
-        if len(chosen) < walk.opening:
+        if len(chosen) < walk.quota:
             rest = [item for i, item in enumerate(offer) if i not in taken]
             more = _second_choice(walk, rest, titles, state)
             walk.picked += more
@@ -507,8 +520,8 @@ def _second_choice(
     box; then, only to be :data:`STALE_FLOOR` full, titles it showed lately or a second
     copy of one. Places the library room has no book for at all are ``unfilled``."""
     memory, box = state.memory, walk.line[0]
-    wanted = walk.opening - len(walk.picked)
-    floor = max(0, walk.least - len(walk.picked))
+    wanted = walk.quota - len(walk.picked)
+    floor = max(0, min(walk.least, walk.quota) - len(walk.picked))
     more = choose(rest, wanted, box, memory, walk.ahead, titles)
     new_here = [item for item in more if memory.staleness(box, item[0]) == 0]
     stale = [item for item in more if memory.staleness(box, item[0]) != 0]
@@ -516,8 +529,10 @@ def _second_choice(
     if len(more) < floor:  # rather a second copy of a title than a box this empty
         left = [item for item in rest if item not in set(more)]
         more += left[: floor - len(more)]
-    exhausted = len(more) == len(rest)
-    walk.unfilled = (wanted if exhausted else floor) - len(more)
+    if len(more) == len(rest) or walk.quota < walk.opening:  # nothing more for it here
+        walk.unfilled = walk.opening - len(walk.picked) - len(more)
+    else:
+        walk.unfilled = max(0, floor - len(more))
     return more
 
 
