@@ -1045,6 +1045,10 @@ NOTICE_LINE = Msg(
     "任务 {task}｜{name}：{site} {route}（取出 {out} 册，放入 {into} 册）",
     "Task {task} | {name}: {site} {route} ({out:# book|# books} out, {into} in)",
 )
+NOTICE_DEPOT = Msg(
+    "；社区图书室：取 {fetch} 册，送回 {back} 册",
+    "; library room: {fetch:# book|# books} to fetch, {back} to bring back",
+)
 NOTICE_HANDOVER_HEAD = Msg(
     "交接（两段路线之间的书，请约好时间当面交接）：",
     "Hand-overs (books passing between two walks; agree on a time to meet):",

@@ -427,6 +427,7 @@ class Opening:
     def __post_init__(self) -> None:
         if self.quota < 0:
             self.quota = self.opening
+
     picked: list[Carried] = field(default_factory=list)
 
 

@@ -78,6 +78,11 @@ def where(code: str) -> str:
     return M.DEPOT_NAME() if code == DEPOT else code
 
 
+def stop_title(stop: PickStop) -> str:
+    """A stop as a volunteer reads it: the box and where it stands, or the library room."""
+    return where(stop.box) if stop.box == DEPOT else f"{stop.box} · {stop.place}"
+
+
 def pick_lists(db: Repository, tasks: list[dict[str, object]]) -> list[PickList]:
     rounds = {int(task["round"]) for task in tasks}  # type: ignore[call-overload]
     others = [t for number in sorted(rounds) for t in db.where(TASKS, "round", number)]
@@ -96,15 +101,17 @@ def pick_lists(db: Repository, tasks: list[dict[str, object]]) -> list[PickList]
     today = clock.today()
     found = []
     for task in tasks:
-        stops = [
-            PickStop(
-                box=str(stop["box"]),
-                place=places.get(stop["box"], ""),
-                take_out=[PickItem(b, titles.get(b, ""), to) for b, to in stop["take_out"]],
-                put_in=[PickItem(b, titles.get(b, ""), src) for b, src in stop["put_in"]],
-            )
-            for stop in task["stops"]  # type: ignore[attr-defined]
-        ]
+        stops = _with_library_room(
+            [
+                PickStop(
+                    box=str(stop["box"]),
+                    place=places.get(stop["box"], ""),
+                    take_out=[PickItem(b, titles.get(b, ""), to) for b, to in stop["take_out"]],
+                    put_in=[PickItem(b, titles.get(b, ""), src) for b, src in stop["put_in"]],
+                )
+                for stop in task["stops"]  # type: ignore[attr-defined]
+            ]
+        )
         volunteer = task.get("volunteer")
         found.append(
             PickList(
@@ -126,6 +133,20 @@ def pick_lists(db: Repository, tasks: list[dict[str, object]]) -> list[PickList]
         )
     found.sort(key=lambda p: (p.date, p.task))
     return found
+
+
+def _with_library_room(stops: list[PickStop]) -> list[PickStop]:
+    """A walk's stops with the library room where it starts (the books to pick up there,
+    for the boxes they go to) and where it ends (the books to bring back)."""
+    pick_up = [
+        PickItem(i.book, i.title, s.box) for s in stops for i in s.put_in if i.other == DEPOT
+    ]
+    bring = [
+        PickItem(i.book, i.title, s.box) for s in stops for i in s.take_out if i.other == DEPOT
+    ]
+    first = [PickStop(DEPOT, "", take_out=pick_up)] if pick_up else []
+    last = [PickStop(DEPOT, "", put_in=bring)] if bring else []
+    return [*first, *stops, *last]
 
 
 def _records(db: Repository, table: str, codes: Iterable[object]) -> list[Doc]:
@@ -175,18 +196,22 @@ def notice(db: Repository, round_number: int | None = None) -> str:
         M.NOTICE_INTRO(),
     ]
     for plan in sorted(lists, key=lambda p: p.task):  # numbered by task, never 1., 2., ...
-        out = sum(len(s.take_out) for s in plan.stops)
-        into = sum(len(s.put_in) for s in plan.stops)
-        lines.append(
-            M.NOTICE_LINE(
-                name=plan.volunteer_name or M.TASK_NO_VOLUNTEER(),
-                site=plan.site_name,
-                route=_route(plan),
-                out=out,
-                into=into,
-                task=plan.task,
-            )
+        boxes = [s for s in plan.stops if s.box != DEPOT]
+        out = sum(len(s.take_out) for s in boxes)
+        into = sum(len(s.put_in) for s in boxes)
+        line = M.NOTICE_LINE(
+            name=plan.volunteer_name or M.TASK_NO_VOLUNTEER(),
+            site=plan.site_name,
+            route=_route(plan),
+            out=out,
+            into=into,
+            task=plan.task,
         )
+        fetch = sum(len(s.take_out) for s in plan.stops if s.box == DEPOT)
+        back = sum(len(s.put_in) for s in plan.stops if s.box == DEPOT)
+        if fetch or back:
+            line += M.NOTICE_DEPOT(fetch=fetch, back=back)
+        lines.append(line)
     # one line per pair of walks: who hands how many books to whom, for which boxes
     passing: dict[tuple[int, int], list[str]] = {}
     names: dict[int, str] = {}
@@ -221,7 +246,7 @@ def _day_text(day: date) -> str:
 
 
 def _route(plan: PickList) -> str:
-    codes = [s.box for s in plan.stops]
+    codes = [s.box for s in plan.stops if s.box != DEPOT]
     prefix = codes[0].rsplit("-", 1)[0] + "-" if codes else ""
     if codes and all(c.startswith(prefix) for c in codes):
         return "→".join([codes[0], *(c[len(prefix) :] for c in codes[1:])])
@@ -318,7 +343,7 @@ def pick_lists_html(lists: list[PickList]) -> str:
                 f'<p class="meta"{css}>{e(M.PICK_META(task=plan.task, round=plan.round, date=plan.date.isoformat(), weekday=weekday(plan.date), site=plan.site_name, state=state))}</p>'  # noqa: E501
             )
             for n, stop in enumerate(plan.stops, start=1):
-                parts.append(f"<h2>{n}. {e(stop.box)} · {e(stop.place)}</h2>")
+                parts.append(f"<h2>{n}. {e(stop_title(stop))}</h2>")
                 for label, items, out in (
                     (M.PICK_OUT, stop.take_out, True),
                     (M.PICK_IN, stop.put_in, False),

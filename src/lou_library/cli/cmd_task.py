@@ -29,7 +29,7 @@ def render_checklist(lists: list[Any]) -> None:
     from rich.panel import Panel
     from rich.text import Text
 
-    from lou_library.volunteer_view import grouped, weekday, where
+    from lou_library.volunteer_view import grouped, stop_title, weekday, where
 
     console = output.stdout()
     for plan in lists:
@@ -60,7 +60,7 @@ def render_checklist(lists: list[Any]) -> None:
                     rows.extend(("☐", item.book, item.title) for item in batch)
             output.print_table(
                 output.table(["", M.COL_CODE(), M.COL_TITLE()], rows,
-                             title=f"{n}. {stop.box} · {stop.place}")
+                             title=f"{n}. {stop_title(stop)}")
             )  # fmt: skip
 
 
