@@ -99,7 +99,15 @@ def test_migrate_flattens_the_rounds_and_keeps_every_history(schema2: Lou, db_pa
     assert plan.pop("due") is None  # a key added since (a late round says when it was due)
     # added since: the warnings as codes and data, the same in every language (issue 15)
     assert plan.pop("notes") == [{"code": "unreported", "number": 3, "n": 2, "tasks": [5, 6]}]
-    assert plan == _expected("plan.json")  # the same fresh books
+    # the planner was rewritten since (issue 16: walks from and back to the library room),
+    # so the next round is planned anew on the migrated file: the same round on the same
+    # day, its walks standing alone (a library room of two books for two walks: the rest of
+    # each first box comes from its walk's last box)
+    old = _expected("plan.json")
+    assert (plan["round"], plan["date"]) == (old["round"], old["date"])
+    figures = plan["figures"]
+    assert (figures["handovers"], figures["over_capacity"], figures["short"]) == (0, 0, 0)
+    assert (figures["from_depot"], figures["to_depot"]) == (2, 2)
     report = schema2.ok("report", "rotation", "--format", "json").json()
     # "books carried" was redefined since schema 2 (issue 14: each book once, minus those
     # not seen): every other figure is the same

@@ -457,20 +457,21 @@ def test_a_retired_box_is_not_stocktaken(ring: Lou) -> None:
 
 
 def test_task_done_scan_says_what_was_not_as_recorded(ring: Lou) -> None:
-    """Round 1 on the ring: task 1 walks SHY-01 (now B00009-B00012) and SHY-02 (now
-    B00001-B00004). B00009 is not in SHY-01; B00005, now recorded in GDJ-01, is."""
+    """Round 1 on the ring: task 1 walks SHY-01 (now B00013, B00015-B00017, from the
+    library room) and SHY-02 (now B00001-B00004). B00013 is not in SHY-01; B00005, now
+    recorded in the library room, is."""
     ring.ok("schedule", "set", "--start", "2026-11-28")
     ring.ok("rotate", "apply")
-    typed = "B00010\nB00011\nB00012\nB00005\n\nB00001\nB00002\nB00003\nB00004\n\n"
+    typed = "B00015\nB00016\nB00017\nB00005\n\nB00001\nB00002\nB00003\nB00004\n\n"
     run = ring.ok("task", "done", "1", "--scan", "--hours", "1.5", input=typed)
     assert run.stdout == (
-        "          Task 1's stocktake: books not as recorded           \n"
-        "┏━━━━━━━━┳━━━━━━━━┳━━━━━━━━━━┳━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━┓\n"
-        "┃ Box    ┃ Code   ┃ Title    ┃ Result     ┃ Note             ┃\n"
-        "┡━━━━━━━━╇━━━━━━━━╇━━━━━━━━━━╇━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━┩\n"
-        "│ SHY-01 │ B00009 │ 书GDJ-01 │ not seen   │                  │\n"
-        "│ SHY-01 │ B00005 │ 书SHY-02 │ found here │ recorded: GDJ-01 │\n"
-        "└────────┴────────┴──────────┴────────────┴──────────────────┘\n"
+        "          Task 1's stocktake: books not as recorded          \n"
+        "┏━━━━━━━━┳━━━━━━━━┳━━━━━━━━━━┳━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━┓\n"
+        "┃ Box    ┃ Code   ┃ Title    ┃ Result     ┃ Note            ┃\n"
+        "┡━━━━━━━━╇━━━━━━━━╇━━━━━━━━━━╇━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━┩\n"
+        "│ SHY-01 │ B00013 │ 库存     │ not seen   │                 │\n"
+        "│ SHY-01 │ B00005 │ 书SHY-02 │ found here │ recorded: depot │\n"
+        "└────────┴────────┴──────────┴────────────┴─────────────────┘\n"
     )
     assert run.stderr == (
         "SHY-01: 3 present, 1 not seen, 1 found here\n"

@@ -511,6 +511,8 @@ def allocate(openings: list[Opening], state: Round) -> None:
             more = _second_choice(walk, rest, titles, state)
             walk.picked += more
             taken.update(i for i, item in enumerate(offer) if item in set(more))
+        elif walk.quota < walk.opening:  # its share of a short library room is all it gets
+            walk.unfilled = walk.opening - len(walk.picked)
     depot.taken.update(code for walk in openings for code, _ in walk.picked)
 
 

@@ -939,16 +939,19 @@ def _stops(
     boxes: list[str], out: dict[str, list[list[str]]], into: dict[str, list[list[str]]]
 ) -> list[Doc]:
     """The stops in walking order. A box the walk comes back to (the first box, when the
-    last box's books go back to it) has its books taken out at the first visit; at each
-    visit go in the books from the library room or from the boxes visited before."""
-    seen = {DEPOT}
-    placed: set[str] = set()
+    last box's books go back to it) has its books taken out at the first visit, and the
+    books from boxes the walk only reaches later put in at the last visit."""
     stops = []
-    for box in boxes:
-        first = box not in seen
-        seen.add(box)
-        put_in = [i for i in into.get(box, []) if i[1] in seen and i[0] not in placed]
-        placed.update(i[0] for i in put_in)
+    for i, box in enumerate(boxes):
+        first = boxes.index(box) == i
+        later = set(boxes[i + 1 :])
+        if box in later:  # it comes again: only what is in hand by now
+            put_in = [item for item in into.get(box, []) if item[1] not in later]
+        elif first:
+            put_in = into.get(box, [])
+        else:  # the last visit: the rest
+            earlier = {item[0] for stop in stops if stop["box"] == box for item in stop["put_in"]}
+            put_in = [item for item in into.get(box, []) if item[0] not in earlier]
         stops.append({"box": box, "take_out": out.get(box, []) if first else [], "put_in": put_in})
     return stops
 
