@@ -941,7 +941,7 @@ def _stops(
     """The stops in walking order. A box the walk comes back to (the first box, when the
     last box's books go back to it) has its books taken out at the first visit, and the
     books from boxes the walk only reaches later put in at the last visit."""
-    stops = []
+    stops: list[Doc] = []
     for i, box in enumerate(boxes):
         first = boxes.index(box) == i
         later = set(boxes[i + 1 :])
