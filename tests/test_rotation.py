@@ -512,3 +512,22 @@ def test_a_round_nobody_can_walk_is_refused_unless_allowed(ring: Lou, db_path: P
     applied = ring.json("rotate", "apply", "--allow-unassigned")
     assert [t["volunteer"] for t in applied["tasks"]] == [None, None]
     assert ring.json("rotate", "status")["round"] == 1
+
+
+def test_a_hand_over_is_counted_when_one_walk_puts_in_what_another_took_out() -> None:
+    """The figure `simulate` and `rotate plan` report (0 for the walks lou plans)."""
+    from datetime import date
+
+    def task(site: str, boxes: list[str], moves: list[tuple[str, str, str]]) -> Any:
+        return rotation.TaskPlan(site, boxes, moves)
+
+    walks = [
+        task("A", ["A-1", "A-2"], [("b1", "A-1", "A-2"), ("b2", "A-2", "B-1")]),  # into B's box
+        task("B", ["B-1"], [("b3", "B-1", DEPOT), ("b4", DEPOT, "B-1")]),
+    ]
+    day = date(2026, 12, 5)
+    plan = rotation.Plan(1, day, day, "", [m for t in walks for m in t.moves], walks,
+                         4, 4, 4, 1, 1, 1, {}, [], [], [], {})  # fmt: skip
+    assert plan.handovers == 1
+    walks[0].moves[1] = ("b2", "A-2", DEPOT)
+    assert plan.handovers == 0

@@ -67,7 +67,7 @@ def shelves(books: Iterable[Doc], number: int, lost_after: int) -> Shelves:
     return Shelves(in_boxes, depot, newly_lost)
 
 
-# ------------------------------------------------------------------- step 2: the walks
+# ------------------------------------------------------- steps 1 and 2: the walks, what leaves
 
 
 def split(codes: list[str], limit: int) -> list[list[str]]:
@@ -395,7 +395,7 @@ def even(amount: int, gaps: dict[str, int]) -> dict[str, int]:
     return share
 
 
-# ----------------------------------------------------------------------- step 3: the loops
+# ------------------------------------------------- steps 3 and 4: the walk, the library room
 
 
 def in_step(line: list[str], leaving: Leaving) -> None:
@@ -423,12 +423,11 @@ class Opening:
     least: int = 0  # the first box takes a title it showed lately only to reach this
     unfilled: int = 0  # places of the first box the library room has no book for
     quota: int = -1  # the most it may take from the library room (its opening, or less)
+    picked: list[Carried] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if self.quota < 0:
             self.quota = self.opening
-
-    picked: list[Carried] = field(default_factory=list)
 
 
 def prepare(site: str, line: list[str], state: Round) -> Opening:
@@ -580,7 +579,6 @@ def line_walk(walk: Opening, state: Round) -> None:
         staying = leaving.out[last][:lacking]
         leaving.out[last] = leaving.out[last][lacking:]
         leaving.kept[last] += staying
-        route.moves = [m for m in route.moves if m[0] not in set(staying)]
     elif lacking > 0:  # the library room is short: the last box's books go back to the first
         batch = [(code, last) for code in leaving.out[last]]
         back = choose(batch, lacking, line[0], memory, (), _titles(walk.picked, memory))

@@ -211,14 +211,16 @@ class Plan:
 
     @property
     def handovers(self) -> int:
-        """Books one task takes out and another puts in: walks that wait for each other."""
-        taker: dict[str, int] = {}
-        for index, task in enumerate(self.tasks):
-            for book, _, _ in task.moves:
-                if book in taker and taker[book] != index:
-                    return -1  # a book in two tasks: never planned so
-                taker[book] = index
-        return 0
+        """Hand-overs between walks: pairs of walks where one takes books out of its box
+        and another puts them into its own (they must meet). The library room is no one's."""
+        owner = {box: i for i, task in enumerate(self.tasks) for box in task.boxes}
+        pairs = {
+            (owner[source], owner[target])
+            for task in self.tasks
+            for _, source, target in task.moves
+            if source in owner and target in owner and owner[source] != owner[target]
+        }
+        return len(pairs)
 
 
 def route(db: Repository) -> list[Doc]:
