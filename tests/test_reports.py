@@ -33,7 +33,7 @@ def task_handling(lou: Lou, code: str) -> int:
 
 def build_scene(lou: Lou) -> None:
     """The small network, two donations (one titled like a formula, one like a script), a
-    library room of five books, a round in which the formula book goes missing, a
+    library room of thirteen books, a round in which the formula book goes missing, a
     withdrawn book, a second round."""
     lou.ok("init")
     lou.ok("site", "add", "尚和园", "--kind", "compound")
@@ -53,8 +53,10 @@ def build_scene(lou: Lou) -> None:
     lou.ok("donate", "--box", "SHY-01", "--title", "=SUM(A1:A9)", "--donor", "张大爷")
     lou.ok("donate", "--box", "GDJ-01", "--title", "<script>alert(1)</script>",
            "--donor", "李阿姨")  # fmt: skip
-    for title in ("红岩", "青春之歌", "林海雪原", "山乡巨变"):
+    for title in ("红岩", "青春之歌", "林海雪原", "山乡巨变", "创业史", "保卫延安", "暴风骤雨",
+                  "铁道游击队", "野火春风斗古城", "小兵张嘎", "闪闪的红星", "苦菜花"):  # fmt: skip
         lou.ok("book", "add", "--title", title, "--category", "fiction")
+    lou.ok("rotate", "settings", "fill", "0.2")  # small targets: the library room fills them
     lou.ok("rotate", "apply")
     lou.ok("task", "done", str(task_handling(lou, "B00005")), "--missing", "B00005")
     lou.ok("book", "withdraw", "B00004", "--reason", "破损")
@@ -150,8 +152,8 @@ def test_json_sections_and_totals(scene: Lou) -> None:
         "withdrawn",
     ]  # fmt: skip
     assert document["totals"] == {
-        "books": 9, "in_box": 8, "in_depot": 0, "not_seen": 1, "lost": 0, "withdrawn": 1,
-        "boxes": 3, "capacity": 65, "use": 0.1231,
+        "books": 17, "in_box": 14, "in_depot": 2, "not_seen": 1, "lost": 0, "withdrawn": 1,
+        "boxes": 3, "capacity": 65, "use": 0.2154,
     }  # fmt: skip
 
 
@@ -176,10 +178,10 @@ def test_inventory_csv_whole_output(scene: Lou) -> None:
     # the withdrawn book had been carried from the library room into SHY-01 by round 1
     assert scene.ok("report", "inventory", "--format", "csv").stdout == (
         "Site,Site name,Kind,Boxes,In boxes,In the depot,Not seen,Lost,Total held,Withdrawn\n"
-        "DEPOT,社区图书室,depot,0,0,0,0,0,0,0\n"
-        "SHY,尚和园,compound,2,4,0,1,0,5,1\n"
-        "GDJ,供电局家属院,yard,1,4,0,0,0,4,0\n"
-        "Total,,,3,8,0,1,0,9,1\n"
+        "DEPOT,社区图书室,depot,0,0,2,0,0,2,0\n"
+        "SHY,尚和园,compound,2,8,0,1,0,9,1\n"
+        "GDJ,供电局家属院,yard,1,6,0,0,0,6,0\n"
+        "Total,,,3,14,2,1,0,17,1\n"
     )  # CliRunner reads "\r\n" as "\n"
 
 
@@ -190,12 +192,12 @@ def test_inventory_for_one_site_in_chinese(scene: Lou) -> None:
         "",
         "生成时间：2026-11-24 09:30:00 · 片区：尚和园 (SHY)",
         "",
-        "**在册图书** 5 · **在箱** 4 · **在图书室** 0 · **未见** 1 · **遗失** 0 · **已下架** 1 · "
-        "**图书箱** 2 · **总容量** 35 · **容量使用率** 11.4%",
+        "**在册图书** 9 · **在箱** 8 · **在图书室** 0 · **未见** 1 · **遗失** 0 · **已下架** 1 · "
+        "**图书箱** 2 · **总容量** 35 · **容量使用率** 22.9%",
     ]
     assert out.stdout.splitlines()[-2:] == [
         "| SHY-02 | SHY | 3号楼 | 2单元 | 在用 | 5 | 2 | 40.0% | 3 |",
-        "| **合计** |  |  |  |  | **35** | **4** | **11.4%** | **31** |",
+        "| **合计** |  |  |  |  | **35** | **8** | **22.9%** | **27** |",
     ]
 
 
@@ -361,7 +363,7 @@ def test_xlsx_sheets_have_chinese_headers_and_numbers(scene: Lou, tmp_path: Path
         "已下架",
     ]  # fmt: skip
     assert sheet.freeze_panes == "A2"
-    assert [c.value for c in sheet[3]] == ["SHY", "尚和园", "小区", 2, 4, 0, 1, 0, 5, 1]
+    assert [c.value for c in sheet[3]] == ["SHY", "尚和园", "小区", 2, 8, 0, 1, 0, 9, 1]
     assert sheet["A5"].value == "合计"
     assert sheet.column_dimensions["B"].width >= 12
     boxes = book["各图书箱存书与容量"]

@@ -20,8 +20,8 @@ from lou_library.records import Doc
 from lou_library.schema import BookStatus, Condition
 
 Move = tuple[str, str, str]  # (book, from, to)
-OFFER_TOTAL = 20_000  # library books weighed for all the walks of a round, at most
-OFFER_MIN = 200  # and for each walk, at least
+WEIGHED = 2_000_000  # walks x library books up to which every walk weighs every book
+OFFER_MIN = 200  # beyond that, the longest-waiting books a walk chooses among, at least
 STALE_FLOOR = 0.75  # a box takes a title it showed lately only to be this full
 BROADLY_SHORT = 0.25  # the share of empty places from which boxes are filled in proportion
 Carried = tuple[str, str]  # a book in hand, with the box (or DEPOT) it comes from
@@ -293,17 +293,21 @@ class Depot:
     def __init__(self, books: list[Doc]) -> None:
         self.books = [b["code"] for b in books]
         self.taken: set[str] = set()
+        self.start = 0  # the books before it are all taken
 
     def __len__(self) -> int:
         return len(self.books) - len(self.taken)
 
     def offer(self, count: int) -> list[Carried]:
         """The ``count`` longest-waiting books still here (not yet taken)."""
+        books, taken = self.books, self.taken
+        while self.start < len(books) and books[self.start] in taken:
+            self.start += 1
         found: list[Carried] = []
-        for code in self.books:
+        for code in books[self.start :]:
             if len(found) == count:
                 break
-            if code not in self.taken:
+            if code not in taken:
                 found.append((code, DEPOT))
         return found
 
@@ -322,21 +326,25 @@ class Round:
 def place(route: Route, box: str, placed: list[Carried], state: Round) -> None:
     """Books go into ``box``: counted (fresh or not), remembered, taken from the depot."""
     memory, walk = state.memory, state.walk
-    titles: set[str] = set()
+    copies, shown, title_of = memory.copies(box), memory.titles(box), memory.title_of
+    titles: set[str] = set()  # a second copy of a title in the same batch counts as shown
+    moves, taken = route.moves, state.depot.taken
     for code, source in placed:
-        stale = memory.staleness(box, code)
-        title = memory.title_of.get(code, code)
-        if stale == 0 and title in titles:  # a second copy of a title in the same batch
-            stale = 1
+        title = title_of.get(code, code)
+        if code in copies:
+            pass  # the box had this very copy lately: neither fresh nor a new title
+        elif title in shown or title in titles:
+            walk.fresh += 1
+        else:
+            walk.fresh += 1
+            walk.fresh_titles += 1
         titles.add(title)
-        walk.arrivals += 1
-        walk.fresh += stale < 2
-        walk.fresh_titles += stale == 0
-        route.moves.append((code, source, box))
+        moves.append((code, source, box))
         if source == DEPOT:
             route.from_depot += 1
-            state.depot.taken.add(code)
-    memory.add(box, (code for code, _ in placed))
+            taken.add(code)
+    walk.arrivals += len(placed)
+    shown.update(titles)
 
 
 def fills(
@@ -466,31 +474,47 @@ def allocate(openings: list[Opening], state: Round) -> None:
     """Share the library room's books among the walks' first boxes (step 4).
 
     A book is *fresh* for a walk when neither its first box nor the boxes ahead will have
-    had the copy, or shown the title, by the time it gets there. The walks with the fewest
-    fresh books choose first, each taking the fresh books that fewest other walks could
-    use (so one walk does not take what another needs); what a walk still lacks is then
-    chosen as :func:`choose` ranks it. When the library room has fewer books than the
-    first boxes take, each walk gets its share of them (and its last box's batch makes up
-    the rest, :func:`line_walk`)."""
+    had the copy, or shown the title, by the time it gets there. When the library room has
+    fewer books than the first boxes take, each walk gets its share of them (and its last
+    box's batch makes up the rest, :func:`line_walk`). On a network the size of a
+    community's, every walk weighs every book (:func:`_share_out`); on a bigger one each
+    walk chooses, in turn, among the longest-waiting books still there."""
+    depot = state.depot
+    wanted = {str(i): walk.opening for i, walk in enumerate(openings)}
+    if sum(wanted.values()) > len(depot):  # too few for all: each its share of what there is
+        for key, share in even(len(depot), wanted).items():
+            openings[int(key)].quota = share
+    if len(openings) * len(depot) <= WEIGHED:
+        _share_out(openings, state, depot.offer(len(depot)))
+    else:
+        for walk in openings:
+            offer = depot.offer(max(OFFER_MIN, 4 * walk.quota))
+            walk.picked = _second_choice(walk, offer, set(), state) if walk.quota else []
+            if not walk.quota:
+                walk.unfilled = walk.opening
+            depot.taken.update(code for code, _ in walk.picked)
+
+
+def _share_out(openings: list[Opening], state: Round, offer: list[Carried]) -> None:
+    """Every walk weighs every book: the walks with the fewest fresh books choose first,
+    each taking the fresh books that fewest other walks could use (so one walk does not
+    take what another needs); what a walk still lacks is then chosen as :func:`choose`
+    ranks it."""
     memory, depot = state.memory, state.depot
-    offer = depot.offer(max(OFFER_MIN, OFFER_TOTAL // max(1, len(openings))))
     title_of = memory.title_of
     fresh: list[list[int]] = []
     users: Counter[int] = Counter()
     for walk in openings:
         box = walk.line[0]
+        copies = set(memory.copies(box)).union(*(a.copies for a in walk.ahead))
+        shown = memory.titles(box).union(*(a.titles for a in walk.ahead))
         mine = [
             i
             for i, (code, _) in enumerate(offer)
-            if memory.staleness(box, code) == 0
-            and not any(a.staleness(code, title_of.get(code, code)) for a in walk.ahead)
+            if code not in copies and title_of.get(code, code) not in shown
         ]
         fresh.append(mine)
         users.update(mine)
-    wanted = {str(i): walk.opening for i, walk in enumerate(openings)}
-    if sum(wanted.values()) > len(offer):  # too few for all: each its share of what there is
-        for key, share in even(len(offer), wanted).items():
-            openings[int(key)].quota = share
     taken: set[int] = set()
     for index in sorted(range(len(openings)), key=lambda i: (len(fresh[i]), i)):
         walk = openings[index]
@@ -523,8 +547,11 @@ def _second_choice(
     copy of one. Places the library room has no book for at all are ``unfilled``."""
     memory, box = state.memory, walk.line[0]
     wanted = walk.quota - len(walk.picked)
-    floor = max(0, min(walk.least, walk.quota) - len(walk.picked))
-    more = choose(rest, wanted, box, memory, walk.ahead, titles)
+    # a walk short of library books changes less (:func:`_change_less`) rather than take
+    # titles its boxes showed lately
+    floor = 0 if walk.quota < walk.opening else max(0, walk.least - len(walk.picked))
+    staying = {memory.title_of.get(c, c) for c in state.leaving.kept[box]}
+    more = choose(rest, wanted, box, memory, walk.ahead, titles | staying)
     new_here = [item for item in more if memory.staleness(box, item[0]) == 0]
     stale = [item for item in more if memory.staleness(box, item[0]) != 0]
     more = new_here + stale[: max(0, floor - len(new_here))]
@@ -536,6 +563,30 @@ def _second_choice(
     else:
         walk.unfilled = max(0, floor - len(more))
     return more
+
+
+def _change_less(walk: Opening, leaving: Leaving, memory: Memory) -> None:
+    """The library room has fewer books for this walk than its first box sends out: every
+    box of the walk keeps that many more of its books this round (the last one sends that
+    many fewer back), so each stays full and no box gets a book it had. A box keeps books
+    whose titles are not coming in (its newest first), so it does not end up with two
+    copies of one title."""
+    extra, title_of = walk.unfilled, memory.title_of
+    coming = {title_of.get(code, code) for code, _ in walk.picked}
+    for box in walk.line:  # never more than the box before kept back: it would overflow
+        out = leaving.out[box]
+        n = extra = min(extra, len(out))
+        if n:
+            staying_titles = {title_of.get(c, c) for c in leaving.kept[box]} | coming
+            order = sorted(
+                range(len(out)),
+                key=lambda i: (title_of.get(out[i], out[i]) in staying_titles, -i),
+            )
+            keep = set(order[:n])
+            leaving.kept[box] = [out[i] for i in sorted(keep)] + leaving.kept[box]
+            leaving.out[box] = [code for i, code in enumerate(out) if i not in keep]
+        coming = {title_of.get(code, code) for code in leaving.out[box]}
+    walk.unfilled = 0
 
 
 def _titles(items: Iterable[Carried], memory: Memory) -> set[str]:
@@ -551,10 +602,13 @@ def line_walk(walk: Opening, state: Round) -> None:
     library room. So a book that comes into a walk goes through its boxes one a round,
     each once, and leaves it for the library room, where a walk whose boxes have not had
     it, nor its title, lately will choose it (:func:`allocate`). When the library room has
-    too few books for the first box, the last box's batch goes back to the first box
-    instead (the walk ends where it began): a box rather gets books it had a few rounds
-    ago than stays empty."""
+    too few books for the first box, the walk's boxes change fewer books this round
+    (:func:`_change_less`); when it has none at all for it, the last box's batch goes back
+    to the first box instead (the walk ends where it began): a box rather gets books it
+    had a few rounds ago than no change at all."""
     leaving, memory, line, top_up = state.leaving, state.memory, walk.line, walk.top_up
+    if walk.unfilled and (walk.picked or len(line) == 1):
+        _change_less(walk, leaving, memory)
     route = Route(walk.site, list(line))
     place(route, line[0], walk.picked, state)
     hand = len(walk.picked) + sum(top_up.values())  # on the way to the first box
@@ -568,20 +622,19 @@ def line_walk(walk: Opening, state: Round) -> None:
         place(route, box, batch, state)
         if top_up.get(box):
             offer = [item for item in offer if item[0] not in state.depot.taken]
-            beside = _titles(batch, memory)
-            chosen = choose(offer, top_up[box], box, memory, memory.ahead(line, i), beside)
+            beside = _titles(batch, memory) | {memory.title_of.get(c, c) for c in leaving.kept[box]}
+            chosen = choose(offer, top_up[box], box, memory, walk.ahead[i:], beside)
             place(route, box, chosen, state)
         hand += len(leaving.out[box]) + len(leaving.damaged[box]) - len(batch) - top_up.get(box, 0)
     heaviest = max(heaviest, hand)  # from the last box on
     last = line[-1]
     lacking = walk.unfilled
-    if lacking > 0 and len(line) == 1:  # the library room is short: the box keeps books
-        staying = leaving.out[last][:lacking]
-        leaving.out[last] = leaving.out[last][lacking:]
-        leaving.kept[last] += staying
-    elif lacking > 0:  # the library room is short: the last box's books go back to the first
+    if lacking > 0:  # nothing in the library room for it: the last box's books go to the first
         batch = [(code, last) for code in leaving.out[last]]
-        back = choose(batch, lacking, line[0], memory, (), _titles(walk.picked, memory))
+        beside = _titles(walk.picked, memory) | {
+            memory.title_of.get(c, c) for c in leaving.kept[line[0]]
+        }
+        back = choose(batch, lacking, line[0], memory, (), beside)
         if len(back) < lacking:  # rather a second copy than an empty place
             back += [item for item in batch if item not in set(back)][: lacking - len(back)]
         if back:
