@@ -165,14 +165,16 @@ class Memory:
     def copies(self, box: str) -> dict[str, int]:
         found = self._copies.get(box)
         if found is None:
-            if len(self._copies) >= self.CACHED:
-                self._copies.clear()
+            if len(self._copies) >= self.CACHED:  # the oldest first: a walk's boxes stay
+                del self._copies[next(iter(self._copies))]
             found = self._copies[box] = self.recent[box]
         return found
 
     def titles(self, box: str) -> set[str]:
         found = self._titles.get(box)
         if found is None:
+            if len(self._titles) >= self.CACHED:  # the oldest first: a walk's boxes stay
+                del self._titles[next(iter(self._titles))]
             title_of = self.title_of
             found = {
                 title_of.get(code, code)
@@ -421,13 +423,14 @@ def in_step(line: list[str], leaving: Leaving) -> None:
 @dataclass
 class Opening:
     """A walk before its books are chosen: how many the first box takes from the library
-    room, the top-ups further on, and what the boxes ahead will have shown."""
+    room, and the top-ups further on. (What the boxes ahead will have shown is worked out
+    when its books are chosen, walk by walk: kept for all walks at once it held millions of
+    titles on a big network.)"""
 
     site: str
     line: list[str]
     opening: int
     top_up: dict[str, int]
-    ahead: list[Ahead]
     least: int = 0  # the first box takes a title it showed lately only to reach this
     unfilled: int = 0  # places of the first box the library room has no book for
     quota: int = -1  # the most it may take from the library room (its opening, or less)
@@ -467,7 +470,7 @@ def prepare(site: str, line: list[str], state: Round) -> Opening:
     spare = max(0, min(spare, limits.depot - opening))
     least = min(opening, max(0, math.ceil(leaving.fill[first] * STALE_FLOOR) - leaving.keep(first)))
     top_up = even(spare, lacking)
-    return Opening(site, line, opening, top_up, state.memory.ahead(line, 0), least)
+    return Opening(site, line, opening, top_up, least)
 
 
 def allocate(openings: list[Opening], state: Round) -> None:
@@ -506,8 +509,9 @@ def _share_out(openings: list[Opening], state: Round, offer: list[Carried]) -> N
     users: Counter[int] = Counter()
     for walk in openings:
         box = walk.line[0]
-        copies = set(memory.copies(box)).union(*(a.copies for a in walk.ahead))
-        shown = memory.titles(box).union(*(a.titles for a in walk.ahead))
+        ahead = memory.ahead(walk.line, 0)
+        copies = set(memory.copies(box)).union(*(a.copies for a in ahead))
+        shown = memory.titles(box).union(*(a.titles for a in ahead))
         mine = [
             i
             for i, (code, _) in enumerate(offer)
@@ -551,7 +555,7 @@ def _second_choice(
     # titles its boxes showed lately
     floor = 0 if walk.quota < walk.opening else max(0, walk.least - len(walk.picked))
     staying = {memory.title_of.get(c, c) for c in state.leaving.kept[box]}
-    more = choose(rest, wanted, box, memory, walk.ahead, titles | staying)
+    more = choose(rest, wanted, box, memory, memory.ahead(walk.line, 0), titles | staying)
     new_here = [item for item in more if memory.staleness(box, item[0]) == 0]
     stale = [item for item in more if memory.staleness(box, item[0]) != 0]
     more = new_here + stale[: max(0, floor - len(new_here))]
@@ -623,7 +627,7 @@ def line_walk(walk: Opening, state: Round) -> None:
         if top_up.get(box):
             offer = [item for item in offer if item[0] not in state.depot.taken]
             beside = _titles(batch, memory) | {memory.title_of.get(c, c) for c in leaving.kept[box]}
-            chosen = choose(offer, top_up[box], box, memory, walk.ahead[i:], beside)
+            chosen = choose(offer, top_up[box], box, memory, (), beside)
             place(route, box, chosen, state)
         hand += len(leaving.out[box]) + len(leaving.damaged[box]) - len(batch) - top_up.get(box, 0)
     heaviest = max(heaviest, hand)  # from the last box on
