@@ -33,9 +33,12 @@ How a round is planned (a newcomer's guide)
    if neither the first box nor the boxes ahead will have had the copy within a year (26
    rounds, ``rotation.window``) or shown its title within half a year (12 rounds,
    ``rotation.title_window``) by the time it gets there, the walks with the fewest such
-   books choosing first. A box never gets two copies of one title in a round: it rather
-   gets one book less. When the library room cannot bring every box to its target (a
-   cold start, a new reading room), every box is filled to the same share of its target.
+   books choosing first. A box takes a title it showed lately, or a second copy of one,
+   only to be three quarters full; else it rather gets a book less. When the library
+   room has fewer books than the first boxes need, each walk gets its share and its boxes
+   change that many fewer books this round; with none at all, the last box's books go
+   back to the first. An empty network is filled in proportion, every box to the same
+   share of its target; a new reading room over several rounds.
 
 5. **Who walks.** Each walk goes to a volunteer of its own site who has no walk yet
    this round: the one who has carried the fewest books over the last 26 rounds (then:
