@@ -198,19 +198,19 @@ class Memory:
         the title window before that round up to now, those of the books now in it and in
         the boxes before it (they pass it first), and the copies it had."""
         title_of = self.title_of
-        passing: set[str] = {title_of.get(c, c) for c in self.held.get(line[start], ())}
+        passing = self.titles_of(self.held.get(line[start], ()))
         found = []
         for distance, box in enumerate(line[start + 1 :], start=1):
-            passing |= {title_of.get(c, c) for c in self.held.get(box, ())}
+            passing |= self.titles_of(self.held.get(box, ()))
             since = self.number + distance - self.window
             shown = {title_of.get(c, c) for c, n in self.copies(box).items() if n >= since}
             found.append(Ahead(shown | passing, self.copies(box)))
         return found
 
-    def add(self, box: str, codes: Iterable[str]) -> None:
-        """Books that go into ``box`` this round (so later choices see their titles)."""
-        titles = self.titles(box)
-        titles.update(self.title_of.get(code, code) for code in codes)
+    def titles_of(self, codes: Iterable[str]) -> set[str]:
+        """The titles of these books."""
+        title_of = self.title_of
+        return {title_of.get(code, code) for code in codes}
 
 
 def choose(
@@ -554,7 +554,7 @@ def _second_choice(
     # a walk short of library books changes less (:func:`_change_less`) rather than take
     # titles its boxes showed lately
     floor = 0 if walk.quota < walk.opening else max(0, walk.least - len(walk.picked))
-    staying = {memory.title_of.get(c, c) for c in state.leaving.kept[box]}
+    staying = memory.titles_of(state.leaving.kept[box])
     more = choose(rest, wanted, box, memory, memory.ahead(walk.line, 0), titles | staying)
     new_here = [item for item in more if memory.staleness(box, item[0]) == 0]
     stale = [item for item in more if memory.staleness(box, item[0]) != 0]
@@ -581,7 +581,7 @@ def _change_less(walk: Opening, leaving: Leaving, memory: Memory) -> None:
         out = leaving.out[box]
         n = extra = min(extra, len(out))
         if n:
-            staying_titles = {title_of.get(c, c) for c in leaving.kept[box]} | coming
+            staying_titles = memory.titles_of(leaving.kept[box]) | coming
             order = sorted(
                 range(len(out)),
                 key=lambda i: (title_of.get(out[i], out[i]) in staying_titles, -i),
@@ -591,10 +591,6 @@ def _change_less(walk: Opening, leaving: Leaving, memory: Memory) -> None:
             leaving.out[box] = [code for i, code in enumerate(out) if i not in keep]
         coming = {title_of.get(code, code) for code in leaving.out[box]}
     walk.unfilled = 0
-
-
-def _titles(items: Iterable[Carried], memory: Memory) -> set[str]:
-    return {memory.title_of.get(code, code) for code, _ in items}
 
 
 def line_walk(walk: Opening, state: Round) -> None:
@@ -626,7 +622,7 @@ def line_walk(walk: Opening, state: Round) -> None:
         place(route, box, batch, state)
         if top_up.get(box):
             offer = [item for item in offer if item[0] not in state.depot.taken]
-            beside = _titles(batch, memory) | {memory.title_of.get(c, c) for c in leaving.kept[box]}
+            beside = memory.titles_of(c for c, _ in batch) | memory.titles_of(leaving.kept[box])
             chosen = choose(offer, top_up[box], box, memory, (), beside)
             place(route, box, chosen, state)
         hand += len(leaving.out[box]) + len(leaving.damaged[box]) - len(batch) - top_up.get(box, 0)
@@ -635,9 +631,8 @@ def line_walk(walk: Opening, state: Round) -> None:
     lacking = walk.unfilled
     if lacking > 0:  # nothing in the library room for it: the last box's books go to the first
         batch = [(code, last) for code in leaving.out[last]]
-        beside = _titles(walk.picked, memory) | {
-            memory.title_of.get(c, c) for c in leaving.kept[line[0]]
-        }
+        picked = (code for code, _ in walk.picked)
+        beside = memory.titles_of(picked) | memory.titles_of(leaving.kept[line[0]])
         back = choose(batch, lacking, line[0], memory, (), beside)
         if len(back) < lacking:  # rather a second copy than an empty place
             back += [item for item in batch if item not in set(back)][: lacking - len(back)]

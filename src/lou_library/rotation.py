@@ -209,8 +209,9 @@ class Plan:
         return max((t.heaviest for t in self.tasks), default=0)
 
     @property
-    def unassigned(self) -> list[str]:
-        return sorted({t.site for t in self.tasks if t.volunteer is None})
+    def unassigned(self) -> list[TaskPlan]:
+        """The walks nobody could take."""
+        return [t for t in self.tasks if t.volunteer is None]
 
     @property
     def handovers(self) -> int:
@@ -790,7 +791,7 @@ def plan_figures(plan: Plan) -> dict[str, Any]:
         "handovers": plan.handovers,
         "heaviest_leg": plan.heaviest,
         "most_from_depot": max((t.from_depot for t in plan.tasks), default=0),
-        "unassigned": len([t for t in plan.tasks if t.volunteer is None]),
+        "unassigned": len(plan.unassigned),
         "fill_share": round(plan.fill_share, 3),
     }
 
@@ -1283,7 +1284,7 @@ def apply_next(
     (naming their sites) unless ``allow_unassigned``: its boxes would simply not change."""
     check_can_apply(db)
     plan = plan_round(db, on)
-    unassigned = [t for t in plan.tasks if t.volunteer is None]
+    unassigned = plan.unassigned
     if unassigned and not allow_unassigned:
         names = site_names(db)
         sites = list(dict.fromkeys(names.get(t.site, t.site) for t in unassigned))

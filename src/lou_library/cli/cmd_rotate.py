@@ -81,7 +81,19 @@ def render_plan(plan: dict[str, Any], names: dict[str, str]) -> None:
             leg=figures["heaviest_leg"],
         )
     )
-    forecast = plan.get("forecast") or {}
+    _forecast_note(plan.get("forecast") or {})
+    if plan["short"]:
+        books = sum(plan["short"].values())
+        output.warn(M.PLAN_SHORT(n=len(plan["short"]), books=books))
+    if plan["newly_lost"]:
+        output.warn(M.PLAN_LOST(n=len(plan["newly_lost"])))
+    for note in plan["notes"]:
+        output.warn(rotation.note_text(note, i18n.current()))
+
+
+def _forecast_note(forecast: dict[str, Any]) -> None:
+    """When the library room runs out and the books a half year that keep up (once a
+    loss has been seen)."""
     if forecast.get("depot_empty_round"):
         output.note(
             M.PLAN_FORECAST(
@@ -91,13 +103,6 @@ def render_plan(plan: dict[str, Any], names: dict[str, str]) -> None:
                 need=forecast["books_per_half_year"],
             )
         )
-    if plan["short"]:
-        books = sum(plan["short"].values())
-        output.warn(M.PLAN_SHORT(n=len(plan["short"]), books=books))
-    if plan["newly_lost"]:
-        output.warn(M.PLAN_LOST(n=len(plan["newly_lost"])))
-    for note in plan["notes"]:
-        output.warn(rotation.note_text(note, i18n.current()))
 
 
 def site_names(db: Any) -> dict[str, str]:
@@ -346,16 +351,7 @@ def _render_simulation(found: dict[str, Any]) -> None:
             lost=totals["books_lost_by_software"],
         )
     )
-    forecast = totals["forecast"]
-    if forecast.get("depot_empty_round"):
-        output.note(
-            M.PLAN_FORECAST(
-                rounds=forecast["rounds_seen"],
-                rate=forecast["lost_per_round"],
-                empty=forecast["depot_empty_round"],
-                need=forecast["books_per_half_year"],
-            )
-        )
+    _forecast_note(totals["forecast"])
 
 
 @command(app, "settings", "@rotate.settings")
