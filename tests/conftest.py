@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -79,11 +80,46 @@ class Run:
 
 
 class Lou:
-    """Runs ``lou ARGS`` in-process through Typer's CliRunner against one DB file."""
+    """Runs ``lou ARGS`` in-process through Typer's CliRunner against one network: a DB
+    file, or a PostgreSQL database given by its URL (``backend``)."""
 
-    def __init__(self, db: Path) -> None:
+    def __init__(self, db: Path | str, backend: str = "file", folder: Path | None = None) -> None:
         self.db = db
+        self.backend = backend
+        self.folder = folder or (db.parent if isinstance(db, Path) else Path.cwd())
         self.env = {**BASE_ENV, "LOU_LIBRARY_DB": str(db)}
+
+    @property
+    def path(self) -> Path:
+        """The DB file (a test of the file backend only)."""
+        assert isinstance(self.db, Path), "a file-only test ran on a server's database"
+        return self.db
+
+    def snapshot(self) -> bytes:
+        """The network as its file holds it; on PostgreSQL, as its backup would (so a test
+        can tell that a command changed nothing)."""
+        if isinstance(self.db, Path):
+            return self.db.read_bytes()
+        from lou_library.pgstore import PgStore
+        from lou_library.store import encode
+
+        with PgStore(self.db).read() as repo:
+            return encode(repo.document())
+
+    def load(self, payload: bytes) -> None:
+        """Put a network, as its file would hold it, in place of this one."""
+        if isinstance(self.db, Path):
+            self.db.write_bytes(payload)
+            return
+        from lou_library.pgstore import PgStore
+        from lou_library.store import decode
+
+        with PgStore(self.db).write("test") as repo:
+            repo.load(decode(Path("test"), payload))
+
+    def beside(self, name: str) -> Path:
+        """A file in the test's folder (an output, an export)."""
+        return self.folder / name
 
     def __call__(
         self, *args: str, env: dict[str, str] | None = None, input: str | None = None
@@ -116,15 +152,89 @@ class Lou:
 
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
+    """The DB file. A test that asks for it handles the file itself, so it runs on the
+    file backend only (see ``pytest_collection_modifyitems``)."""
     return tmp_path / "lou.json"
 
 
+# The backends every test of the command line runs on, as TinyDB's own tests run on each
+# storage. PostgreSQL needs LOU_TEST_PG, the URL of a server where the tests may create
+# schemas (``.ci/run`` starts a throwaway one); without it those tests are skipped.
+BACKENDS = ("file", "postgresql")
+PG_URL = os.environ.get("LOU_TEST_PG", "")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    handles_the_file = pytest.mark.skip(reason="handles the DB file itself (file backend only)")
+    no_server = pytest.mark.skip(reason="PostgreSQL: no server (set LOU_TEST_PG, see .ci/run)")
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if callspec is None or callspec.params.get("backend") != "postgresql":
+            continue
+        file_only = item.get_closest_marker("file_only")
+        if file_only is not None:
+            reason = file_only.args[0] if file_only.args else "file backend only"
+            item.add_marker(pytest.mark.skip(reason=reason))
+        elif "db_path" in getattr(item, "fixturenames", ()) and "db_path" in _asked(item):
+            item.add_marker(handles_the_file)
+        elif not PG_URL:
+            item.add_marker(no_server)
+
+
+def _asked(item: pytest.Item) -> set[str]:
+    """The fixtures the test function names itself (not through other fixtures)."""
+    import inspect
+
+    function = getattr(item, "function", None)
+    return set(inspect.signature(function).parameters) if function else set()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@contextlib.contextmanager
+def pg_schema() -> Iterator[str]:
+    """The URL of a fresh schema on the test server, dropped afterwards."""
+    import uuid
+
+    import psycopg
+
+    if not PG_URL:
+        pytest.skip("PostgreSQL: no server (set LOU_TEST_PG, see .ci/run)")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(PG_URL, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    joiner = "&" if "?" in PG_URL else "?"
+    try:
+        yield f"{PG_URL}{joiner}options=-csearch_path%3D{schema}"
+    finally:
+        with psycopg.connect(PG_URL, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
 @pytest.fixture
-def lou(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Lou]:
+def db_location(backend: str, db_path: Path) -> Iterator[Path | str]:
+    """Where this test's network lives: its DB file, or a schema of its own on the
+    PostgreSQL server (dropped afterwards)."""
+    if backend == "file":
+        yield db_path
+        return
+    with pg_schema() as url:
+        yield url
+
+
+@pytest.fixture
+def lou(
+    db_location: Path | str, backend: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> Iterator[Lou]:
     monkeypatch.delenv("LOU_LANG", raising=False)
     monkeypatch.delenv("LC_ALL", raising=False)
     monkeypatch.delenv("LC_MESSAGES", raising=False)
-    yield Lou(db_path)
+    if backend != "file":  # the server's backups go to the per-user data folder
+        monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    yield Lou(db_location, backend, tmp_path)
 
 
 @pytest.fixture

@@ -13,26 +13,24 @@ from lou_library.store import Store
 from tests.conftest import Lou
 
 
-def _refused(
-    lou: Lou, db_path: Path, *args: str, code: int = 1, env: dict[str, str] | None = None
-) -> str:
-    before = db_path.read_bytes()
+def _refused(lou: Lou, *args: str, code: int = 1, env: dict[str, str] | None = None) -> str:
+    before = lou.snapshot()
     run = lou(*args, env=env)
     assert run.exit_code == code, (args, run.stdout, run.stderr)
     assert "Traceback" not in run.stderr
-    assert db_path.read_bytes() == before
+    assert lou.snapshot() == before
     return run.stderr
 
 
 def test_export_never_overwrites_the_database_or_its_backups(small: Lou, db_path: Path) -> None:
     small.ok("db", "backup")
-    message = _refused(small, db_path, "book", "export", str(db_path))
+    message = _refused(small, "book", "export", str(db_path))
     assert (
         message
         == f"✗ Will not write {db_path}: it is the database or one of its backups. Choose another name.\n"
     )
     backup = Store(db_path).backups()[0].path
-    _refused(small, db_path, "book", "export", str(backup))
+    _refused(small, "book", "export", str(backup))
 
 
 def test_markup_in_titles_and_queries_prints_literally(small: Lou) -> None:
@@ -42,10 +40,10 @@ def test_markup_in_titles_and_queries_prints_literally(small: Lou) -> None:
     assert "[red]红[/red]" in small.ok("book", "find", "[red]红[/red]").stdout
 
 
-def test_numbers_out_of_range_are_usage_errors(small: Lou, db_path: Path) -> None:
-    _refused(small, db_path, "book", "list", "--limit", "99999999999999999999", code=2)
-    _refused(small, db_path, "book", "list", "--offset", "-1", code=2)
-    stderr = _refused(small, db_path, "box", "add", "--site", "SHY", "--building", "9号楼",
+def test_numbers_out_of_range_are_usage_errors(small: Lou) -> None:
+    _refused(small, "book", "list", "--limit", "99999999999999999999", code=2)
+    _refused(small, "book", "list", "--offset", "-1", code=2)
+    stderr = _refused(small, "box", "add", "--site", "SHY", "--building", "9号楼",
                       "--unit", "1单元", "--capacity", "99999999999999999999")  # fmt: skip
     assert stderr == "✗ A capacity of 99999999999999999999 is not possible: 1 to 1000 books.\n"
 
@@ -55,7 +53,7 @@ def test_import_copies_that_are_not_whole_numbers(
 ) -> None:
     path = tmp_path / "odd.csv"
     path.write_text("title,copies\n一,inf\n二,1e400\n三,-2\n四,2.5\n", encoding="utf-8")
-    stderr = _refused(small, db_path, "book", "import", str(path))
+    stderr = _refused(small, "book", "import", str(path))
     assert [line.split(":")[0].strip() for line in stderr.splitlines()[1:]] == [
         "row 2", "row 3", "row 4", "row 5",
     ]  # fmt: skip
@@ -80,23 +78,23 @@ def test_a_db_path_under_a_file(lou: Lou, tmp_path: Path) -> None:
     )
 
 
-def test_text_that_was_not_utf8(small: Lou, db_path: Path) -> None:
-    stderr = _refused(small, db_path, "book", "add", "--title", "坏\udcff")
+def test_text_that_was_not_utf8(small: Lou) -> None:
+    stderr = _refused(small, "book", "add", "--title", "坏\udcff")
     assert stderr == "✗ The text '坏\\udcff' has bytes that are not UTF-8.\n"
 
 
-def test_bad_environment_values(small: Lou, db_path: Path) -> None:
-    assert _refused(small, db_path, "info", env={"LOU_NOW": "soon"}) == (
+def test_bad_environment_values(small: Lou) -> None:
+    assert _refused(small, "info", env={"LOU_NOW": "soon"}) == (
         "✗ The environment variable LOU_NOW has an invalid value 'soon'.\n"
     )
-    _refused(small, db_path, "book", "add", "--title", "x", env={"LOU_LOCK_TIMEOUT": "abc"})
+    _refused(small, "book", "add", "--title", "x", env={"LOU_LOCK_TIMEOUT": "abc"})
 
 
 def test_a_hand_edited_record_gives_a_message_not_a_traceback(small: Lou, db_path: Path) -> None:
     data = orjson.loads(db_path.read_bytes())
     del data["books"]["1"]["status"]
     db_path.write_bytes(orjson.dumps(data))
-    stderr = _refused(small, db_path, "book", "list")
+    stderr = _refused(small, "book", "list")
     assert stderr == (
         f"✗ The database {db_path} has a record that does not fit: record B00001 in books, "
         "field status: expected one of: in_box, in_depot, not_seen, lost, withdrawn; found "
@@ -115,7 +113,7 @@ def test_a_bad_optional_field_of_a_book_is_named_too(small: Lou, db_path: Path) 
     data["books"]["1"]["since"] = "three"
     db_path.write_bytes(orjson.dumps(data))
     assert small("info").exit_code == 0
-    stderr = _refused(small, db_path, "rotate", "plan")
+    stderr = _refused(small, "rotate", "plan")
     assert stderr == (
         f"✗ The database {db_path} has a record that does not fit: record B00001 in books, "
         "field since: expected a whole number; found 'three'. Nothing was changed; "
@@ -165,9 +163,9 @@ def test_db_check_lists_every_bad_record_and_never_crashes(small: Lou, db_path: 
     assert orjson.loads(db_path.read_bytes())["books"]["3"]["status"] == "in_depot"
 
 
-def test_books_off_the_shelf_cannot_be_moved_by_edit(small: Lou, db_path: Path) -> None:
+def test_books_off_the_shelf_cannot_be_moved_by_edit(small: Lou) -> None:
     small.ok("book", "withdraw", "B00002")
-    stderr = _refused(small, db_path, "book", "edit", "B00002", "--box", "SHY-02", "--force")
+    stderr = _refused(small, "book", "edit", "B00002", "--box", "SHY-02", "--force")
     assert (
         stderr
         == "✗ B00002 is 'withdrawn' and cannot be moved; if it turned up, use `lou book found`.\n"
@@ -180,15 +178,15 @@ def test_find_by_isbn_and_by_code(small: Lou) -> None:
     )  # full-width
     assert [b["code"] for b in small.json("book", "find", "9787506365437")["books"]] == ["B00005"]
     assert [b["code"] for b in small.json("book", "find", "b00003")["books"]] == ["B00003"]
-    stderr = _refused(small, small.db, "book", "find", "  ")
+    stderr = _refused(small, "book", "find", "  ")
     assert stderr == "✗ Give some text, pinyin, a code or an ISBN to search for.\n"
 
 
-def test_box_edit_keeps_the_rules_of_box_add(small: Lou, db_path: Path) -> None:
-    assert _refused(small, db_path, "box", "edit", "SHY-01", "--capacity", "1") == (
+def test_box_edit_keeps_the_rules_of_box_add(small: Lou) -> None:
+    assert _refused(small, "box", "edit", "SHY-01", "--capacity", "1") == (
         "✗ Box SHY-01 holds 2 books; its capacity cannot become 1. Move the surplus out first.\n"
     )
-    assert _refused(small, db_path, "box", "edit", "SHY-01", "--unit", "2单元") == (
+    assert _refused(small, "box", "edit", "SHY-01", "--unit", "2单元") == (
         "✗ 3号楼 2单元 already has box SHY-02.\n"
     )
 
@@ -247,9 +245,9 @@ def test_a_page_past_the_end_says_so(small: Lou) -> None:
     ],
 )  # fmt: skip
 def test_dates_far_out_are_refused_where_they_enter(
-    small: Lou, db_path: Path, args: tuple[str, ...], what: str, value: str
+    small: Lou, args: tuple[str, ...], what: str, value: str
 ) -> None:
-    assert _refused(small, db_path, *args) == (
+    assert _refused(small, *args) == (
         f"✗ The date {value} for {what} is out of range: give a date from the year 2000 to 2200.\n"
     )
     small.ok("info")  # and nothing was stored that would crash later
@@ -257,17 +255,17 @@ def test_dates_far_out_are_refused_where_they_enter(
     small.ok("schedule", "show")
 
 
-def test_a_clock_pinned_near_9999_is_refused(small: Lou, db_path: Path) -> None:
+def test_a_clock_pinned_near_9999_is_refused(small: Lou) -> None:
     for args in (("info",), ("book", "add", "--title", "x")):
-        assert _refused(small, db_path, *args, env={"LOU_NOW": "9999-12-30T10:00:00"}) == (
+        assert _refused(small, *args, env={"LOU_NOW": "9999-12-30T10:00:00"}) == (
             "✗ The date 9999-12-30T10:00:00 for LOU_NOW is out of range: give a date from the "
             "year 2000 to 2200.\n"
         )
 
 
-def test_c1_controls_in_arguments_never_reach_the_terminal(small: Lou, db_path: Path) -> None:
+def test_c1_controls_in_arguments_never_reach_the_terminal(small: Lou) -> None:
     # U+009B is a one-byte CSI: "\x9b2J" clears a VT220-style terminal without any ESC
-    stderr = _refused(small, db_path, "book", "show", "B\x9b2J\x1b[31m")
+    stderr = _refused(small, "book", "show", "B\x9b2J\x1b[31m")
     assert stderr.startswith("✗ No book B\ufffd2J\ufffd[31m")
     assert not any(0x80 <= ord(ch) < 0xA0 or ord(ch) < 0x0A for ch in stderr)
 
@@ -300,7 +298,7 @@ def test_an_answer_that_cannot_be_built_stops_before_the_write(small: Lou, db_pa
         ("volunteer", "away", "王秀兰", "--from", "2026-12-01", "--to", "2026-12-09"),
         ("volunteer", "retire", "李建国"),
     ):
-        stderr = _refused(small, db_path, *args)
+        stderr = _refused(small, *args)
         # the record is named when the file is read, before any change (issue 14)
         assert stderr.startswith(f"✗ The database {db_path} has a record that does not fit"), stderr
         assert "Nothing was changed" in stderr

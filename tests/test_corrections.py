@@ -77,10 +77,10 @@ def test_schedule_set_in_the_past_warns_and_names_round_1s_real_date(ring: Lou) 
 
 def _refused(lou: Lou, *args: str) -> str:
     """The command fails with exit 1, changes nothing, and says why in one line."""
-    before = lou.db.read_bytes()
+    before = lou.snapshot()
     run = lou(*args)
     assert run.exit_code == 1, (args, run.stdout, run.stderr)
-    assert lou.db.read_bytes() == before
+    assert lou.snapshot() == before
     return run.stderr
 
 
@@ -309,7 +309,7 @@ def test_the_figures_agree_whatever_is_reported(
 ) -> None:
     """Two rounds; each walk reported done or not, with some books not seen, some copies
     withdrawn: info's parts add up, both reports count the same books carried."""
-    original = ring.db.read_bytes()
+    original = ring.snapshot()
     days = ("2026-11-28T09:00:00", "2026-12-12T09:00:00")
     for number, day in enumerate(days):
         ring.ok("rotate", "apply", env={"LOU_NOW": day})
@@ -330,4 +330,4 @@ def test_the_figures_agree_whatever_is_reported(
     people = ring.ok("report", "volunteers", "--format", "json").json()
     assert rotation["totals"]["books_carried"] == people["totals"]["books_carried"]
     ring.ok("db", "check")
-    ring.db.write_bytes(original)
+    ring.load(original)

@@ -38,7 +38,7 @@ def test_init_demo_is_deterministic(lou: Lou, tmp_path: Path) -> None:
     lou.ok("init", "--demo")
     other = Lou(tmp_path / "again.json")
     other.ok("init", "--demo")
-    assert lou.db.read_bytes() == other.db.read_bytes()
+    assert lou.snapshot() == other.snapshot()
 
 
 def test_lou_demo_never_touches_the_users_db(small: Lou, db_path: Path) -> None:

@@ -40,7 +40,7 @@ def test_donate_by_isbn_copies_title_author_and_category(shelf: Lou) -> None:
 
 
 def test_an_unknown_isbn_needs_a_title(shelf: Lou) -> None:
-    before = shelf.db.read_bytes()
+    before = shelf.snapshot()
     run = shelf("donate", "--box", "SHY-02", "--isbn", UNKNOWN)
     assert (run.exit_code, run.stdout, run.stderr) == (
         1,
@@ -60,7 +60,7 @@ def test_an_unknown_isbn_needs_a_title(shelf: Lou) -> None:
         1,
         "✗ Give the title (--title) or the ISBN (--isbn).\n",
     )
-    assert shelf.db.read_bytes() == before
+    assert shelf.snapshot() == before
     titled = shelf.json("donate", "--box", "SHY-02", "--isbn", UNKNOWN, "--title", "活着")
     assert (titled["books"][0]["title"], titled["books"][0]["isbn"]) == ("活着", UNKNOWN)
 
@@ -93,7 +93,7 @@ def test_a_scanned_batch_is_reviewed_then_registered(shelf: Lou) -> None:
 
 
 def test_a_batch_not_confirmed_registers_nothing(shelf: Lou) -> None:
-    before = shelf.db.read_bytes()
+    before = shelf.snapshot()
     for typed in (f"{ISBN}\n\nn\n", f"{ISBN}\n"):
         run = shelf("donate", "--box", "SHY-02", "--scan", input=typed)
         assert run.exit_code == 1
@@ -105,7 +105,7 @@ def test_a_batch_not_confirmed_registers_nothing(shelf: Lou) -> None:
         1,
         "✗ Nothing to register (no ISBN the catalogue knows was read); nothing changed.\n",
     )
-    assert shelf.db.read_bytes() == before
+    assert shelf.snapshot() == before
     found = shelf.json("donate", "--box", "SHY-02", "--scan", "--yes", input=f"{ISBN}\n")
     assert (found["books"], found["copies"], found["unknown"]) == (["B00005"], 1, [])
 
@@ -118,7 +118,7 @@ def test_labels_for_new_copies_only(shelf: Lou, tmp_path: Path) -> None:
     page = tmp_path / "labels.html"
     shelf.ok("labels", "books", "--new", "--output", str(page))
     assert labels_on(page) == ["B00001", "B00002", "B00003", "B00004"]
-    stored = orjson.loads(shelf.db.read_bytes())["books"].values()
+    stored = orjson.loads(shelf.snapshot())["books"].values()
     assert {b["code"]: b.get("label_on") for b in stored} == dict.fromkeys(
         ["B00001", "B00002", "B00003", "B00004"], "2026-11-24"
     )

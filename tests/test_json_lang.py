@@ -104,6 +104,7 @@ CASES: dict[str, Case] = {
     "task done": ([], ["1", "--missing", "{task_book}"]),
     "schedule set": ([UNDO], ["--start", "2026-12-05", "--skip-holidays"]),
     "db restore": ([], ["--latest"]),
+    "db copy": ([], ["{work}/lou.json", "{work}/copy.json"]),
     "volunteer service": ([], ["V002", "--date", "2026-11-20", "--hours", "2", "--what", "整理"]),
     "volunteer certificate": (
         [
@@ -210,7 +211,7 @@ def _run(
     setup, args = case
     for line in setup:
         if callable(line):
-            line(lou.db)
+            line(lou.path)
         else:
             lou.ok(*(part.format(**values) for part in line))
     run = lou("--lang", lang, *command.split(), *(a.format(**values) for a in args), "--json")

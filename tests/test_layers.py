@@ -17,6 +17,7 @@ import lou_library
 
 PACKAGE = Path(lou_library.__file__).parent
 BACKEND = {"store.py", "tinyrepo.py"}
+SERVER_BACKEND = {"pgrepo.py", "pgstore.py"}  # the only modules that may import psycopg
 # TinyDB's ways into its document and tables; a rule that uses one bypasses the seam.
 TINYDB_ATTRIBUTES = {"storage", "drop_table", "drop_tables", "insert_multiple", "doc_ids"}
 
@@ -56,6 +57,20 @@ def _offences(path: Path) -> list[str]:
 @pytest.mark.parametrize("path", _modules(), ids=lambda p: str(p.relative_to(PACKAGE)))
 def test_only_the_backend_knows_tinydb(path: Path) -> None:
     assert _offences(path) == []
+
+
+@pytest.mark.parametrize("path", _modules(), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_only_the_server_backend_knows_psycopg(path: Path) -> None:
+    if path.name in SERVER_BACKEND and path.parent == PACKAGE:
+        return
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    imported = [
+        alias.name if isinstance(node, ast.Import) else (node.module or "")
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for alias in node.names
+    ]
+    assert not [name for name in imported if name.split(".")[0] == "psycopg"]
 
 
 def test_the_check_finds_what_it_looks_for(tmp_path: Path) -> None:

@@ -35,7 +35,7 @@ WORKBOOK = {"lou_library.reports.xlsx", "openpyxl"}
 PAGE = {"lou_library.reports.html"}
 
 
-def loaded_by(db: Path, *args: str) -> list[str]:
+def loaded_by(db: Path | str, *args: str) -> list[str]:
     """The watched modules a fresh ``lou ARGS`` process imported (it must succeed)."""
     done = subprocess.run(
         [sys.executable, "-c", _PROBE, *args],

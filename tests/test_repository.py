@@ -8,7 +8,7 @@ made, checked against a plain model with Hypothesis.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from lou_library.demo import empty_document
 from lou_library.repository import BOOKS, EVENTS, ROUNDS, Repository
 from lou_library.store import Store, encode
 from lou_library.tinyrepo import TinyRepository
+from tests.conftest import PG_URL
 
 
 def _memory() -> Iterator[Repository]:
@@ -34,9 +35,38 @@ def _file(tmp: Path) -> Iterator[Repository]:
         yield repo
 
 
+def _postgresql(_tmp: Path) -> Generator[Repository, None, None]:
+    """A repository as a command gets it from a server: one transaction, in a schema of
+    its own (never committed: thrown away with the schema)."""
+    if not PG_URL:
+        pytest.skip("PostgreSQL: no server (set LOU_TEST_PG, see .ci/run)")
+    import uuid
+
+    import psycopg
+
+    from lou_library import pgrepo
+
+    schema = f"r_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(PG_URL, autocommit=True) as admin:
+        admin.execute(f"CREATE SCHEMA {schema}")
+    try:
+        with psycopg.connect(PG_URL) as conn:
+            conn.execute(f"SET search_path TO {schema}")
+            for version in sorted(pgrepo.MIGRATIONS):
+                conn.execute(pgrepo.MIGRATIONS[version].encode())
+            repo = pgrepo.PgRepository(conn)
+            repo.load(empty_document())
+            yield repo
+            conn.rollback()
+    finally:
+        with psycopg.connect(PG_URL, autocommit=True) as admin:
+            admin.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
 REPOSITORIES: dict[str, Callable[[Path], Iterator[Repository]]] = {
     "tinydb-memory": lambda _tmp: _memory(),
     "tinydb-file": _file,
+    "postgresql": _postgresql,
 }
 
 
@@ -188,12 +218,7 @@ def _apply(repo: Repository, model: dict[str, Any], step: tuple[str, str, str]) 
         del model["events"][int(value) :]
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(operations)
-def test_the_repository_holds_exactly_what_the_changes_made(
-    steps: list[tuple[str, str, str]],
-) -> None:
-    repo = TinyRepository.in_memory(empty_document())
+def _holds_exactly(repo: Repository, steps: list[tuple[str, str, str]]) -> None:
     model: dict[str, Any] = {"books": {}, "events": []}
     for step in steps:
         _apply(repo, model, step)
@@ -202,6 +227,35 @@ def test_the_repository_holds_exactly_what_the_changes_made(
     assert {b["code"]: b for b in repo.all(BOOKS)} == model["books"]
     assert [e for _, e in repo.entries(EVENTS)] == model["events"]
     assert repo.last_number(EVENTS) == len(model["events"])
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(operations)
+def test_the_repository_holds_exactly_what_the_changes_made(
+    steps: list[tuple[str, str, str]],
+) -> None:
+    _holds_exactly(TinyRepository.in_memory(empty_document()), steps)
+
+
+def test_the_server_repository_holds_exactly_what_the_changes_made(tmp_path: Path) -> None:
+    """The same property on PostgreSQL: each example in a savepoint, rolled back after."""
+    repositories = _postgresql(tmp_path)
+    repo = next(repositories)
+    conn = repo._conn  # type: ignore[attr-defined]
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(operations)
+    def holds(steps: list[tuple[str, str, str]]) -> None:
+        conn.execute("SAVEPOINT example")
+        try:
+            _holds_exactly(repo, steps)
+        finally:
+            conn.execute("ROLLBACK TO SAVEPOINT example")
+
+    try:
+        holds()
+    finally:
+        repositories.close()
 
 
 def test_keys_are_unique_and_never_change(repo: Repository) -> None:

@@ -454,7 +454,7 @@ def test_task_done_says_only_what_happened(ring: Lou) -> None:
 def test_undo_is_refused_once_anything_else_changed(ring: Lou) -> None:
     ring.ok("rotate", "apply")
     ring.ok("donate", "--box", "SHY-01", "--title", "新捐的书")
-    before = ring.db.read_bytes()
+    before = ring.snapshot()
     run = ring("rotate", "undo")
     assert (run.exit_code, run.stderr) == (
         1,
@@ -462,7 +462,7 @@ def test_undo_is_refused_once_anything_else_changed(ring: Lou) -> None:
         "edits, the schedule) and an undo would erase them. Correct the books one by one, or "
         "bring back the backup taken before it with `lou db restore` (later changes are lost).\n",
     )
-    assert ring.db.read_bytes() == before
+    assert ring.snapshot() == before
     ring.ok("donate", "--box", "SHY-02", "--title", "又一本")
     codes = [b["code"] for b in ring.json("book", "list", "--limit", "100")["books"]]
     assert len(codes) == len(set(codes))  # no code given twice

@@ -103,7 +103,7 @@ def test_hours_add_up_across_tasks_services_reports_and_certificates(served: Lou
     }
     # a certificate sums the same services for its person and period
     for code, hours in people.items():
-        page = served.db.with_name(f"{code}.html")
+        page = served.beside(f"{code}.html")
         issued = served.json("volunteer", "certificate", code, "--output", str(page))
         assert issued["hours"] == hours
         assert sum(e["hours"] for e in issued["entries"]) == pytest.approx(hours)
@@ -194,32 +194,32 @@ def test_identity_numbers_are_masked_unless_asked_for(served: Lou, tmp_path: Pat
 def test_bad_input_is_refused_and_changes_nothing(
     served: Lou, args: list[str], message: str
 ) -> None:
-    before = served.db.read_bytes()
+    before = served.snapshot()
     run = served(*args)
     assert (run.exit_code, run.stdout, run.stderr) == (1, "", message)
-    assert served.db.read_bytes() == before
+    assert served.snapshot() == before
 
 
 def test_an_open_walk_reported_with_absurd_hours_stays_open(ring: Lou) -> None:
     ring.ok("rotate", "apply")
-    before = ring.db.read_bytes()
+    before = ring.snapshot()
     run = ring("task", "done", "1", "--hours", "48")
     assert (run.exit_code, run.stderr) == (
         1,
         "✗ The hours “48” are not right: more than 0 and at most 24 (for example 1.5).\n",
     )
-    assert ring.db.read_bytes() == before
+    assert ring.snapshot() == before
     assert ring.json("task", "done", "1", "--hours", "0.75")["hours"] == 0.75
 
 
 def test_a_certificate_needs_the_issuing_body(ring: Lou) -> None:
     ring.ok("volunteer", "service", "王秀兰", "--date", "2026-04-23", "--hours", "3",
             "--what", "世界读书日活动")  # fmt: skip
-    before = ring.db.read_bytes()
+    before = ring.snapshot()
     run = ring("volunteer", "certificate", "王秀兰", "--output", "c.html")
     assert run.exit_code == 1
     assert run.stderr.startswith("✗ The issuing body is not set: run lou settings set org.name")
-    assert ring.db.read_bytes() == before
+    assert ring.snapshot() == before
 
 
 def test_mistakes_have_a_way_back(served: Lou) -> None:

@@ -159,11 +159,11 @@ def test_a_photo_with_an_isbn_barcode_offers_a_new_copy(ring: Lou, tmp_path: Pat
 
 
 def test_dry_run_changes_nothing(ring: Lou) -> None:
-    before = ring.db.read_bytes()
+    before = ring.snapshot()
     found = ring.json("stocktake", "SHY-01", "--dry-run", input="B00001\nB00005\n")
     assert (found["stocktake"], found["dry_run"]) == (None, True)
     assert found["not_seen"] == ["B00002", "B00003", "B00004"]
-    assert ring.db.read_bytes() == before
+    assert ring.snapshot() == before
 
 
 # ------------------------------------------------------------------ the way back
@@ -197,14 +197,14 @@ def test_undo_puts_the_books_back_and_the_history_says_so(ring: Lou) -> None:
 def test_undo_is_refused_once_a_book_changed_after_it(ring: Lou) -> None:
     ring.ok("stocktake", "SHY-01", input="B00001\nB00002\nB00004\n")
     ring.ok("book", "found", "B00003", "--box", "SHY-01")
-    before = ring.db.read_bytes()
+    before = ring.snapshot()
     run = ring("stocktake", "SHY-01", "--undo")
     assert (run.exit_code, run.stderr) == (
         1,
         "✗ Stocktake 1 cannot be taken back: these books changed after it: B00003. "
         "Nothing changed.\n",
     )
-    assert ring.db.read_bytes() == before
+    assert ring.snapshot() == before
 
 
 def test_stocktakes_appear_in_the_missing_report(ring: Lou) -> None:
@@ -233,7 +233,7 @@ def test_stocktakes_appear_in_the_missing_report(ring: Lou) -> None:
 def test_a_file_that_is_no_image_is_refused(ring: Lou, tmp_path: Path) -> None:
     fake = tmp_path / "photo.png"
     fake.write_text("not a picture", encoding="utf-8")
-    before = ring.db.read_bytes()
+    before = ring.snapshot()
     run = ring("stocktake", "SHY-01", "--photo", str(fake))
     assert (run.exit_code, run.stdout) == (1, "")
     assert run.stderr == (
@@ -246,7 +246,7 @@ def test_a_file_that_is_no_image_is_refused(ring: Lou, tmp_path: Path) -> None:
         1,
         f"✗ No photo {tmp_path / 'gone.jpg'}: nothing changed.\n",
     )
-    assert ring.db.read_bytes() == before
+    assert ring.snapshot() == before
 
 
 def test_a_photo_with_no_code_is_refused(ring: Lou, tmp_path: Path) -> None:
@@ -254,18 +254,18 @@ def test_a_photo_with_no_code_is_refused(ring: Lou, tmp_path: Path) -> None:
 
     blank = tmp_path / "blank.jpg"
     Image.new("RGB", (640, 480), (200, 180, 150)).save(blank)
-    before = ring.db.read_bytes()
+    before = ring.snapshot()
     run = ring("stocktake", "SHY-01", "--photo", str(blank))
     assert (run.exit_code, run.stderr) == (
         1,
         f"✗ No QR code or barcode could be read in {blank}: take it again closer, with the "
         "labels in focus; nothing changed.\n",
     )
-    assert ring.db.read_bytes() == before
+    assert ring.snapshot() == before
 
 
 def test_codes_from_another_programme_only_change_nothing(ring: Lou, tmp_path: Path) -> None:
-    before = ring.db.read_bytes()
+    before = ring.snapshot()
     image = photo(tmp_path / "other.png", ["http://example.org/item/17", "LIB-0042"])
     for args, stdin in (
         (("--photo", str(image)), None),
@@ -285,7 +285,7 @@ def test_codes_from_another_programme_only_change_nothing(ring: Lou, tmp_path: P
     listed = ring.json("stocktake", "SHY-01", "--dry-run", "--photo", str(image), "--photo",
                        str(photo(tmp_path / "ours.png", ["B00001"])))  # fmt: skip
     assert listed["unknown"] == ["http://example.org/item/17", "LIB-0042"]
-    assert ring.db.read_bytes() == before
+    assert ring.snapshot() == before
     # a box the records have empty, with books no label of ours: listed for intake
     ring.ok("box", "add", "--site", "SHY", "--building", "9号楼", "--unit", "1单元")
     found = ring.json("stocktake", "SHY-03", input=f"{ISBN}\n")
@@ -366,7 +366,7 @@ def test_task_done_scan_needs_every_box(ring: Lou) -> None:
     ring.ok("schedule", "set", "--start", "2026-11-28")
     ring.ok("rotate", "apply")
     task = next(t for t in ring.json("task", "list")["tasks"] if len(t["boxes"]) > 1)
-    before = ring.db.read_bytes()
+    before = ring.snapshot()
     run = ring("task", "done", str(task["id"]), "--scan", input="B00001\n")
     assert (run.exit_code, run.stderr) == (
         1,
@@ -375,7 +375,7 @@ def test_task_done_scan_needs_every_box(ring: Lou) -> None:
     )
     both = ring("task", "done", str(task["id"]), "--scan", "--missing", "B00001")
     assert both.exit_code == 1 and "--scan goes without" in both.stderr
-    assert ring.db.read_bytes() == before
+    assert ring.snapshot() == before
 
 
 # ---------------------------------------------------------------------- invariants
@@ -446,14 +446,14 @@ def test_several_photos_as_the_shell_gives_them(ring: Lou, tmp_path: Path) -> No
 def test_a_retired_box_is_not_stocktaken(ring: Lou) -> None:
     ring.ok("box", "add", "--site", "SHY", "--building", "9号楼", "--unit", "1单元")
     ring.ok("box", "retire", "SHY-03")
-    before = ring.db.read_bytes()
+    before = ring.snapshot()
     run = ring("stocktake", "SHY-03", input="B00001\n")
     assert (run.exit_code, run.stderr) == (
         1,
         "✗ Box SHY-03 is retired and cannot be stocktaken: if books are there, lou box "
         "reactivate SHY-03 first.\n",
     )
-    assert ring.db.read_bytes() == before
+    assert ring.snapshot() == before
 
 
 def test_task_done_scan_says_what_was_not_as_recorded(ring: Lou) -> None:

@@ -293,6 +293,7 @@ def test_a_held_lock_times_out_naming_the_holder(small: Lou, db_path: Path) -> N
     assert db_path.read_bytes() == before
 
 
+@pytest.mark.file_only("counts the writes of the file's unit of work")
 def test_a_command_writes_the_file_at_most_once(
     small: Lou, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -82,7 +82,7 @@ class Checked:
     repaired: int = 0
     backup: Path | None = None
 
-    def document(self, db_path: Path) -> dict[str, Any]:
+    def document(self, db_path: object) -> dict[str, Any]:
         """The result as ``--json`` prints it."""
         return {
             "db": str(db_path),

@@ -65,6 +65,17 @@ STORE_PARENT_NOT_FOLDER = Msg(
     "无法使用数据库 {path}：{parent} 是一个文件，不是文件夹。",
     "Cannot use the database {path}: {parent} is a file, not a folder.",
 )
+# PostgreSQL (lou --db postgresql://...)
+PG_NOT_INSTALLED = Msg(
+    "要使用 PostgreSQL 数据库 {path}，请先安装驱动：pip install 'lou-library[postgres]'。未做任何更改。",
+    "To use the PostgreSQL database {path}, install its driver first: "
+    "pip install 'lou-library[postgres]'. Nothing was changed.",
+)
+PG_CONNECT_FAILED = Msg(
+    "无法连接 PostgreSQL 数据库 {path}：{reason}。请检查地址、用户名和服务器是否在运行；未做任何更改。",
+    "Could not connect to the PostgreSQL database {path}: {reason}. Check the address, the "
+    "user and that the server is running; nothing was changed.",
+)
 OUTPUT_IS_DB = Msg(
     "不能写到 {path}：那是数据库或它的备份。请换一个文件名。",
     "Will not write {path}: it is the database or one of its backups. Choose another name.",
@@ -775,6 +786,14 @@ RESTORE_HOW = Msg(
     "To restore: lou db restore NAME (or --latest); the current file is backed up first.",
 )
 RESTORED = Msg("已用备份 {name} 恢复 {path}", "Restored {path} from {name}")
+COPIED = Msg(
+    "已把 {source} 复制到 {dest}：{books} 本书，{boxes} 个图书箱，{rounds} 轮轮换。",
+    "Copied {source} to {dest}: {books} books, {boxes} boxes, {rounds} rounds.",
+)
+COPY_SAME = Msg(
+    "源和目标是同一个数据库（{path}）；未做任何更改。",
+    "The source and the destination are the same database ({path}); nothing was changed.",
+)
 MIGRATE_NOTHING = Msg(
     "数据库已是最新结构版本 {version}，无需升级。",
     "The database is already at schema version {version}; nothing to do.",
@@ -1608,8 +1627,10 @@ HELP: dict[str, Msg] = {
         "Corridor book corners: books, boxes, sites, volunteers and the fortnightly rotation.\n\nExample: lou --lang zh book find swgwsm",
     ),
     "opt.db": Msg(
-        "数据库文件（默认：个人数据目录；也可用环境变量 LOU_LIBRARY_DB）。",
-        "The database file (default: your data folder; or LOU_LIBRARY_DB).",
+        "数据库文件（默认：个人数据目录；也可用环境变量 LOU_LIBRARY_DB），"
+        "或 PostgreSQL 数据库的地址 postgresql://主机/库名。",
+        "The database file (default: your data folder; or LOU_LIBRARY_DB), or a PostgreSQL "
+        "database's URL, postgresql://HOST/DBNAME.",
     ),
     "opt.lang": Msg(
         "界面语言：zh（中文）或 en（英文）（默认跟随系统语言；也可用 LOU_LANG）。",
@@ -1678,6 +1699,24 @@ HELP: dict[str, Msg] = {
     "db.migrate": Msg(
         "把旧版本的数据库升级到当前结构（先自动备份）。\n\n例：lou db migrate",
         "Bring an older database to the current schema (backs up first).\n\nExample: lou db migrate",
+    ),
+    "db.copy": Msg(
+        "把整个网络从一个数据库复制到另一个：文件与 PostgreSQL 之间，双向均可。\n\n"
+        "例：lou db copy lou.json postgresql://lou@dbserver/county",
+        "Copy a whole network from one database to another: between a file and PostgreSQL, "
+        "either way.\n\nExample: lou db copy lou.json postgresql://lou@dbserver/county",
+    ),
+    "arg.copy_source": Msg(
+        "从哪个数据库复制：文件路径或 postgresql:// 地址。",
+        "The database to copy from: a file, or a postgresql:// URL.",
+    ),
+    "arg.copy_dest": Msg(
+        "复制到哪里：文件路径或 postgresql:// 地址。",
+        "Where to copy it to: a file, or a postgresql:// URL.",
+    ),
+    "opt.copy_force": Msg(
+        "目标已有网络时也覆盖它（先自动备份）。",
+        "Replace the network the destination holds (it is backed up first).",
     ),
     "site": Msg(
         "片区：小区和楼院。\n\n例：lou site list",

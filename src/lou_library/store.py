@@ -33,7 +33,7 @@ import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 import orjson
 from tinydb import TinyDB
@@ -45,6 +45,7 @@ from lou_library import messages as M
 from lou_library.errors import Conflict, Invalid, NotFound, StoreError, os_reason
 
 if TYPE_CHECKING:
+    from lou_library.pgstore import PgStore
     from lou_library.repository import Repository
     from lou_library.tinyrepo import TinyRepository
 
@@ -165,6 +166,29 @@ def lock_timeout() -> float:
             M.BAD_LOCK_TIMEOUT, name=ENV_LOCK_TIMEOUT, value=raw, limit=f"{MAX_LOCK_TIMEOUT:g}"
         )
     return seconds
+
+
+SERVER_SCHEMES = ("postgresql://", "postgres://")
+
+
+def is_server_url(location: str) -> bool:
+    """Is this ``--db`` a PostgreSQL server's URL rather than a file?"""
+    return location.startswith(SERVER_SCHEMES)
+
+
+def open_store(
+    option: str | os.PathLike[str] | None, notify: Callable[[str], None] | None = None
+) -> AnyStore:
+    """The network that ``--db`` (else ``LOU_LIBRARY_DB``, else the per-user file) names:
+    a file, or a PostgreSQL database given by its URL (needs the ``postgres`` extra)."""
+    location = os.fspath(option) if option is not None else os.environ.get(ENV_DB, "")
+    if not is_server_url(location):
+        return Store(resolve_db_path(option), notify=notify)
+    try:
+        from lou_library.pgstore import PgStore
+    except ImportError:  # psycopg is an optional extra
+        raise StoreError(M.PG_NOT_INSTALLED, path=location) from None
+    return PgStore(location, notify=notify)
 
 
 def resolve_db_path(option: str | os.PathLike[str] | None) -> Path:
@@ -665,7 +689,115 @@ def read_backup(path: Path) -> bytes:
     return payload
 
 
-class Store:
+class BackupFolder:
+    """A DB's numbered, gzip-compressed backups in one folder (the file's and the
+    PostgreSQL store's alike): making, listing, pruning and finding them."""
+
+    is_file: bool  # a DB file (else a database on a server)
+    backup_dir: Path
+    legacy_backup_dir: Path
+    stem: str  # the DB's name, as schema 1 and 2 began their backups' names with it
+    notify: Callable[[str], None]
+    where: object  # the DB as messages name it
+
+    def _save_backup(self, payload: Callable[[], bytes], reason: str) -> Path:
+        """Save the DB's bytes (``payload`` gives them), gzip-compressed, into its backup
+        folder (fsynced); then prune old automatic backups. The caller holds the lock.
+
+        Backups are numbered in the order they are made; the newest :data:`BACKUPS_KEPT`
+        automatic ones are kept, manual ones (``lou db backup``) until the user deletes
+        them. The time in the name is only shown: a clock set wrong never makes the new
+        backup look old (it is never pruned), but the user is told.
+        """
+        try:
+            data = payload()
+            self.backup_dir.mkdir(parents=True, exist_ok=True)
+            existing = self.backups()
+            number = max((b.number for b in existing), default=0) + 1
+            moment = clock.now()
+            when = (
+                f"{moment.year:04d}{moment.month:02d}{moment.day:02d}"
+                f"-{moment.hour:02d}{moment.minute:02d}{moment.second:02d}"
+            )
+            target = self.backup_dir / f"{number:06d}.{when}.{reason}.json.gz"
+            atomic_write_bytes(target, gzip.compress(data, compresslevel=1, mtime=0))
+        except OSError as exc:
+            raise StoreError(M.STORE_BACKUP_FAILED, path=self.where, reason=os_reason(exc)) from exc
+        newest = max((b for b in existing if b.number), key=lambda b: b.number, default=None)
+        if newest is not None and _created(when) < newest.created:
+            self.notify(M.CLOCK_BEHIND_BACKUPS(now=_created(when), newest=newest.created))
+        self._prune(keep=target)
+        return target
+
+    def backups(self) -> list[BackupInfo]:
+        """Backups of this DB, oldest first: those of earlier versions, then by number."""
+        found = []
+        for info in self._scan(self.backup_dir, _BACKUP_RE):
+            found.append(info)
+        for info in self._scan(self.legacy_backup_dir, _LEGACY_RE):
+            found.append(info)
+        found.sort(key=lambda b: (b.number, b.created, b.path.name))
+        return found
+
+    def _scan(self, folder: Path, pattern: re.Pattern[str]) -> Iterator[BackupInfo]:
+        if not folder.is_dir():
+            return
+        for entry in folder.iterdir():
+            match = pattern.match(entry.name)
+            if not match or match.groupdict().get("stem", self.stem) != self.stem:
+                continue
+            number = int(match["number"]) if "number" in match.groupdict() else 0
+            with contextlib.suppress(OSError):  # vanished meanwhile: not a backup any more
+                size = entry.stat().st_size
+                yield BackupInfo(entry, _created(match["when"]), match["reason"], size, number)
+
+    def _prune(self, keep: Path) -> None:
+        automatic = [b for b in self.backups() if b.number and b.reason != "manual"]
+        for old in automatic[: max(0, len(automatic) - BACKUPS_KEPT)]:
+            if old.path != keep:
+                with contextlib.suppress(OSError):
+                    old.path.unlink()
+
+    def latest_backup(self) -> BackupInfo | None:
+        """The newest backup that :meth:`restore` accepts and that surely is this DB's
+        (a backup of an earlier version may come from another DB with the same stem)."""
+        for info in reversed(self.backups()):
+            if not info.legacy and self.readable_backup(info.path):
+                return info
+        return None
+
+    def find_backup(self, name: str) -> BackupInfo:
+        backups = self.backups()
+        for info in backups:
+            if name in (info.path.name, str(info.path)):
+                return info
+        candidate = Path(name).expanduser()
+        if candidate.is_file():
+            return BackupInfo(candidate, "", "file", candidate.stat().st_size)
+        raise NotFound(M.BACKUP_NOT_FOUND, name=name, folder=self.backup_dir)
+
+    def backup_books(self, source: Path) -> int | None:
+        """How many books a backup holds, or None if it does not read."""
+        try:
+            data = decode(source, read_backup(source))
+        except (OSError, StoreError):
+            return None
+        return len(data.get("books", {}))
+
+    def readable_backup(self, source: Path) -> bool:
+        """Would :meth:`restore` accept this backup? (A ``before-restore`` copy of a corrupt
+        DB would not.)"""
+        try:
+            check_schema(source, decode(source, read_backup(source)), allow_older=True)
+        except (OSError, StoreError):
+            return False
+        return True
+
+
+AnyStore: TypeAlias = "Store | PgStore"  # what --db names: a file, or a server's database
+
+
+class Store(BackupFolder):
     """A DB file and its companions: ``<db>.lock`` and the ``<db>.backups/`` folder.
 
     ``notify`` receives warnings the user should see although the command goes on (a
@@ -692,6 +824,9 @@ class Store:
         self.committed = False
         self.backup_dir = path.with_name(path.name + BACKUP_SUFFIX)
         self.legacy_backup_dir = path.with_name(path.stem + BACKUP_SUFFIX)
+        self.stem = path.stem
+        self.where = path
+        self.is_file = True
         self.notify = notify or (lambda _message: None)
 
     # -- reading ------------------------------------------------------------------
@@ -895,97 +1030,9 @@ class Store:
     # -- backups ------------------------------------------------------------------
 
     def backup(self, reason: str) -> Path:
-        """Copy the DB's bytes, as they are, gzip-compressed, into its backup folder
-        (fsynced); then prune old automatic backups. The caller holds the lock.
-
-        Backups are numbered in the order they are made; the newest :data:`BACKUPS_KEPT`
-        automatic ones are kept, manual ones (``lou db backup``) until the user deletes
-        them. The time in the name is only shown: a clock set wrong never makes the new
-        backup look old (it is never pruned), but the user is told.
-        """
-        try:
-            payload = self.path.read_bytes()
-            self.backup_dir.mkdir(parents=True, exist_ok=True)
-            existing = self.backups()
-            number = max((b.number for b in existing), default=0) + 1
-            moment = clock.now()
-            when = (
-                f"{moment.year:04d}{moment.month:02d}{moment.day:02d}"
-                f"-{moment.hour:02d}{moment.minute:02d}{moment.second:02d}"
-            )
-            target = self.backup_dir / f"{number:06d}.{when}.{reason}.json.gz"
-            atomic_write_bytes(target, gzip.compress(payload, compresslevel=1, mtime=0))
-        except OSError as exc:
-            raise StoreError(M.STORE_BACKUP_FAILED, path=self.path, reason=os_reason(exc)) from exc
-        newest = max((b for b in existing if b.number), key=lambda b: b.number, default=None)
-        if newest is not None and _created(when) < newest.created:
-            self.notify(M.CLOCK_BEHIND_BACKUPS(now=_created(when), newest=newest.created))
-        self._prune(keep=target)
-        return target
-
-    def backups(self) -> list[BackupInfo]:
-        """Backups of this DB, oldest first: those of earlier versions, then by number."""
-        found = []
-        for info in self._scan(self.backup_dir, _BACKUP_RE):
-            found.append(info)
-        for info in self._scan(self.legacy_backup_dir, _LEGACY_RE):
-            found.append(info)
-        found.sort(key=lambda b: (b.number, b.created, b.path.name))
-        return found
-
-    def _scan(self, folder: Path, pattern: re.Pattern[str]) -> Iterator[BackupInfo]:
-        if not folder.is_dir():
-            return
-        for entry in folder.iterdir():
-            match = pattern.match(entry.name)
-            if not match or match.groupdict().get("stem", self.path.stem) != self.path.stem:
-                continue
-            number = int(match["number"]) if "number" in match.groupdict() else 0
-            with contextlib.suppress(OSError):  # vanished meanwhile: not a backup any more
-                size = entry.stat().st_size
-                yield BackupInfo(entry, _created(match["when"]), match["reason"], size, number)
-
-    def _prune(self, keep: Path) -> None:
-        automatic = [b for b in self.backups() if b.number and b.reason != "manual"]
-        for old in automatic[: max(0, len(automatic) - BACKUPS_KEPT)]:
-            if old.path != keep:
-                with contextlib.suppress(OSError):
-                    old.path.unlink()
-
-    def latest_backup(self) -> BackupInfo | None:
-        """The newest backup that :meth:`restore` accepts and that surely is this DB's
-        (a backup of an earlier version may come from another DB with the same stem)."""
-        for info in reversed(self.backups()):
-            if not info.legacy and self.readable_backup(info.path):
-                return info
-        return None
-
-    def find_backup(self, name: str) -> BackupInfo:
-        backups = self.backups()
-        for info in backups:
-            if name in (info.path.name, str(info.path)):
-                return info
-        candidate = Path(name).expanduser()
-        if candidate.is_file():
-            return BackupInfo(candidate, "", "file", candidate.stat().st_size)
-        raise NotFound(M.BACKUP_NOT_FOUND, name=name, folder=self.backup_dir)
-
-    def backup_books(self, source: Path) -> int | None:
-        """How many books a backup holds, or None if it does not read."""
-        try:
-            data = decode(source, read_backup(source))
-        except (OSError, StoreError):
-            return None
-        return len(data.get("books", {}))
-
-    def readable_backup(self, source: Path) -> bool:
-        """Would :meth:`restore` accept this backup? (A ``before-restore`` copy of a corrupt
-        DB would not.)"""
-        try:
-            check_schema(source, decode(source, read_backup(source)), allow_older=True)
-        except (OSError, StoreError):
-            return False
-        return True
+        """Copy the DB's bytes, as they are, into its backup folder (see
+        :meth:`BackupFolder._save_backup`). The caller holds the lock."""
+        return self._save_backup(self.path.read_bytes, reason)
 
     def restore(self, source: Path) -> Path | None:
         """Put a backup in place of the DB, after checking it and backing up the current file.

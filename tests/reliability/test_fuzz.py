@@ -27,7 +27,7 @@ COMMANDS = [
 def test_a_truncated_db_is_refused_and_kept(
     ring: Lou, db_path: Path, cut: float, tally: Counter[str]
 ) -> None:
-    whole = ring.db.read_bytes() if ring.db.exists() else b""
+    whole = db_path.read_bytes() if db_path.exists() else b""
     if not whole:
         return
     payload = whole[: int(len(whole) * cut)]

@@ -28,7 +28,7 @@ from lou_library.cli.typer_compat import (
     plain_help_option,
 )
 from lou_library.errors import LouError, os_reason
-from lou_library.store import Store, resolve_db_path
+from lou_library.store import AnyStore, open_store
 
 EXIT_SAVED_BUT_FAILED = 3  # the change was saved, then the command failed: do not repeat it
 EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report it (128 + SIGINT)
@@ -243,12 +243,12 @@ class AppState:
     """What the root callback learned, handed to every command through ``ctx.obj``."""
 
     db_option: str | None = None
-    _store: Store | None = field(default=None, repr=False)
+    _store: AnyStore | None = field(default=None, repr=False)
 
     @property
-    def store(self) -> Store:
+    def store(self) -> AnyStore:
         if self._store is None:
-            self._store = Store(resolve_db_path(self.db_option), notify=_warn)
+            self._store = open_store(self.db_option, notify=_warn)
         return self._store
 
 

@@ -16,21 +16,23 @@ from lou_library.errors import Invalid
 
 if TYPE_CHECKING:
     from lou_library.integrity import Checked
-    from lou_library.store import BackupInfo, Store
+    from lou_library.store import AnyStore, BackupInfo
 
 app = group("@db")
 
 
-def _check(store: Store, repair: bool) -> Checked:
+def _check(store: AnyStore, repair: bool) -> Checked:
     """The file's problems (those left after the repairs, if asked), how many records were
     repaired, and the backup taken first."""
     from lou_library import integrity
 
+    # (a database on a server has no file that could be padded or hand-edited)
+    size = store.size() if store.is_file else 0
     if repair:
         with store.write("db check --repair", validate=False) as db:
-            return integrity.check_and_repair(db, store.size(), lambda: store.backup("repair"))
+            return integrity.check_and_repair(db, size, lambda: store.backup("repair"))
     with store.read(validate=False) as db:
-        return integrity.check_file(db, store.size())
+        return integrity.check_file(db, size)
 
 
 @command(app, "check", "@db.check")
@@ -185,3 +187,50 @@ def migrate(ctx: typer.Context) -> None:
     else:
         output.note(M.BACKED_UP(path=saved))
         output.done(M.MIGRATED(old=found, new=now))
+
+
+@command(app, "copy", "@db.copy")
+def copy(
+    ctx: typer.Context,
+    source: Annotated[str, typer.Argument(help="@arg.copy_source", show_default=False)],
+    dest: Annotated[str, typer.Argument(help="@arg.copy_dest", show_default=False)],
+    force: Annotated[bool, typer.Option("--force", help="@opt.copy_force")] = False,
+    json: Json = False,
+) -> None:
+    """The whole network, as the file holds it, read in one snapshot and written in one
+    unit of work; the destination's old network, if ``--force``, is backed up first."""
+    from lou_library.repository import BOOKS, BOXES, ROUNDS
+    from lou_library.store import open_store
+
+    del ctx
+    origin = open_store(source, notify=output.warn)
+    target = open_store(dest, notify=output.warn)
+    if str(origin.path) == str(target.path):
+        raise Invalid(M.COPY_SAME, path=origin.path)
+    with origin.read() as db:
+        document = db.document()
+        counts = {table: db.count(table) for table in (BOOKS, BOXES, ROUNDS)}
+        saved = target.create(document, force=force, command="db copy")
+
+    def copied(_: object) -> None:
+        if saved:
+            output.note(M.BACKED_UP(path=saved))
+        output.done(
+            M.COPIED(
+                source=origin.path,
+                dest=target.path,
+                books=counts[BOOKS],
+                boxes=counts[BOXES],
+                rounds=counts[ROUNDS],
+            )
+        )
+
+    result = {
+        "source": str(origin.path),
+        "dest": str(target.path),
+        "books": counts[BOOKS],
+        "boxes": counts[BOXES],
+        "rounds": counts[ROUNDS],
+        "backed_up": saved.name if saved else None,
+    }
+    output.show(result, json, copied)

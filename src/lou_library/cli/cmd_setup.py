@@ -12,7 +12,7 @@ from lou_library import messages as M
 from lou_library.cli import output
 from lou_library.cli.base import command, state
 from lou_library.cli.common import Json, status_name
-from lou_library.store import SCHEMA_VERSION, Store
+from lou_library.store import SCHEMA_VERSION, AnyStore, Store
 
 
 def register(app: typer.Typer) -> None:
@@ -72,7 +72,7 @@ def _counts(summary: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def summarise(store: Store) -> dict[str, Any]:
+def summarise(store: AnyStore) -> dict[str, Any]:
     """What ``lou info`` shows: where the DB is and what it holds."""
     from lou_library import overview
 
@@ -80,7 +80,7 @@ def summarise(store: Store) -> dict[str, Any]:
         found = overview.counts(db)
     return {
         "db": str(store.path),
-        "size": store.path.stat().st_size,
+        "size": store.size(),
         "schema_version": SCHEMA_VERSION,
         "sites": found["sites"],
         "boxes": found["boxes"],

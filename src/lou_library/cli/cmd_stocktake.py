@@ -17,7 +17,7 @@ from lou_library.cli.common import Json
 
 if TYPE_CHECKING:
     from lou_library.repository import Repository
-    from lou_library.store import Store
+    from lou_library.store import AnyStore
 
 
 def _lines() -> Iterator[str]:
@@ -47,7 +47,7 @@ def echo_line(db: Repository, code: str, seen: set[str]) -> str:
     return M.ST_ECHO_ISBN(isbn=isbn) if isbn else M.ST_ECHO_UNKNOWN(code=wanted)
 
 
-def _read_run(store: Store, prompt: str) -> list[str]:
+def _read_run(store: AnyStore, prompt: str) -> list[str]:
     """One run of codes from standard input, up to an empty line or the end; at a
     terminal each code is echoed with its title as it is read."""
     from lou_library.stocktake import codes_from_lines

@@ -1,0 +1,486 @@
+"""The repository on PostgreSQL: the same protocol as the file, on real tables.
+
+A keyed table holds one row a record: its key as the primary key, the record itself as a
+``json`` document, an ``seq`` identity that keeps the order records were added in, and
+*generated columns* for the fields the commands look records up by (a book's ``status``
+and ``box``, a task's ``round``...). Those columns carry the indexes, the foreign keys
+(a book's box is a box, a box's site is a site; checked at commit, so a command may add
+a box and its books in either order) and the check constraints of the vocabularies (a
+book's status is one of :class:`~lou_library.schema.BookStatus`). The logs (a book's
+history, the imports) are numbered rows. See :data:`MIGRATIONS` for the tables.
+
+The document is ``json``, not ``jsonb``, on purpose: ``json`` keeps a record's fields in
+the order the rules wrote them, as the file does, so every ``--json`` output is the same
+byte for byte on both backends. A change to some fields is merged here, in Python, as
+``dict.update`` does it, and written back in one statement for all the records named.
+
+One :class:`PgRepository` is one transaction (see :mod:`lou_library.pgstore`, which opens
+and commits it): every method runs its statements at once, on the transaction's
+connection; nothing is buffered, and nothing is visible to other commands before the
+commit. Keyed look-ups and the bulk queries use the indexes; only :meth:`all`,
+:meth:`document` and :meth:`tally` read a whole table.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections import Counter
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from typing import Any
+
+import orjson
+from psycopg import Connection, sql
+from psycopg.types.json import Json
+
+from lou_library.repository import (
+    BOOKS,
+    BOXES,
+    CATEGORIES,
+    CERTIFICATES,
+    EVENTS,
+    IMPORTS,
+    KEYS,
+    LOGS,
+    META,
+    MOVES,
+    ROUNDS,
+    SERVICES,
+    SITES,
+    STOCKTAKES,
+    TASKS,
+    VOLUNTEERS,
+    Changes,
+    Doc,
+    Key,
+)
+
+# Keyed tables whose key is a number (the others are codes).
+NUMBERED = frozenset({TASKS, ROUNDS, MOVES, SERVICES, STOCKTAKES})
+# The generated columns: table -> field -> is it a number. A look-up by one of these
+# fields uses its column (and index); by any other field, the document.
+COLUMNS: dict[str, dict[str, bool]] = {
+    SITES: {"kind": False, "status": False},
+    BOXES: {"site": False, "status": False},
+    BOOKS: {"status": False, "box": False, "title": False, "isbn": False},
+    VOLUNTEERS: {"status": False},
+    TASKS: {"round": True, "volunteer": False, "status": False},
+    ROUNDS: {"status": False},
+    SERVICES: {"volunteer": False},
+    CERTIFICATES: {"volunteer": False},
+    STOCKTAKES: {"box": False},
+    EVENTS: {"book": False, "action": False},
+}
+TABLES: tuple[str, ...] = (SITES, BOXES, BOOKS, VOLUNTEERS, CATEGORIES, TASKS, ROUNDS, MOVES)
+TABLES += (SERVICES, CERTIFICATES, STOCKTAKES, EVENTS, IMPORTS)
+
+
+def _vocabulary(*words: str) -> str:
+    return ", ".join(f"'{w}'" for w in words)
+
+
+# Version N: the statements that make a version-N schema from version N-1. The
+# vocabularies are written out, not taken from schema.py: a migration must not change once
+# it has run somewhere (tests/test_pg.py checks they match the enums of today).
+MIGRATIONS: dict[int, str] = {
+    1: f"""
+CREATE TABLE lou_tables (seq bigint GENERATED ALWAYS AS IDENTITY, name text PRIMARY KEY);
+CREATE TABLE _meta (id int PRIMARY KEY CHECK (id = 1), doc json NOT NULL);
+CREATE TABLE sites (
+    seq bigint GENERATED ALWAYS AS IDENTITY UNIQUE, code text PRIMARY KEY, doc json NOT NULL,
+    kind text GENERATED ALWAYS AS (doc->>'kind') STORED
+        CHECK (kind IN ({_vocabulary("depot", "compound", "yard")})),
+    status text GENERATED ALWAYS AS (doc->>'status') STORED
+        CHECK (status IN ({_vocabulary("active", "retired")})),
+    CHECK (doc->>'code' = code));
+CREATE TABLE boxes (
+    seq bigint GENERATED ALWAYS AS IDENTITY UNIQUE, code text PRIMARY KEY, doc json NOT NULL,
+    site text GENERATED ALWAYS AS (doc->>'site') STORED
+        REFERENCES sites (code) DEFERRABLE INITIALLY DEFERRED,
+    status text GENERATED ALWAYS AS (doc->>'status') STORED
+        CHECK (status IN ({_vocabulary("active", "repair", "retired")})),
+    CHECK (doc->>'code' = code));
+CREATE INDEX boxes_site ON boxes (site);
+CREATE TABLE books (
+    seq bigint GENERATED ALWAYS AS IDENTITY UNIQUE, code text PRIMARY KEY, doc json NOT NULL,
+    status text GENERATED ALWAYS AS (doc->>'status') STORED CHECK (status IN ({
+        _vocabulary("in_box", "in_depot", "not_seen", "lost", "withdrawn")
+    })),
+    box text GENERATED ALWAYS AS (doc->>'box') STORED
+        REFERENCES boxes (code) DEFERRABLE INITIALLY DEFERRED,
+    title text GENERATED ALWAYS AS (doc->>'title') STORED,
+    isbn text GENERATED ALWAYS AS (doc->>'isbn') STORED,
+    CHECK (doc->>'code' = code));
+CREATE INDEX books_status ON books (status);
+CREATE INDEX books_box ON books (box);
+CREATE INDEX books_title ON books (title);
+CREATE INDEX books_isbn ON books (isbn);
+CREATE TABLE volunteers (
+    seq bigint GENERATED ALWAYS AS IDENTITY UNIQUE, code text PRIMARY KEY, doc json NOT NULL,
+    status text GENERATED ALWAYS AS (doc->>'status') STORED
+        CHECK (status IN ({_vocabulary("active", "retired")})),
+    CHECK (doc->>'code' = code));
+CREATE TABLE categories (
+    seq bigint GENERATED ALWAYS AS IDENTITY UNIQUE, key text PRIMARY KEY, doc json NOT NULL,
+    CHECK (doc->>'key' = key));
+CREATE TABLE rounds (
+    seq bigint GENERATED ALWAYS AS IDENTITY UNIQUE, number bigint PRIMARY KEY,
+    doc json NOT NULL,
+    status text GENERATED ALWAYS AS (doc->>'status') STORED
+        CHECK (status IN ({_vocabulary("applied")})),
+    CHECK ((doc->>'number')::bigint = number));
+CREATE TABLE tasks (
+    seq bigint GENERATED ALWAYS AS IDENTITY UNIQUE, id bigint PRIMARY KEY, doc json NOT NULL,
+    round bigint GENERATED ALWAYS AS ((doc->>'round')::bigint) STORED,
+    volunteer text GENERATED ALWAYS AS (doc->>'volunteer') STORED,
+    status text GENERATED ALWAYS AS (doc->>'status') STORED
+        CHECK (status IN ({_vocabulary("open", "done")})),
+    CHECK ((doc->>'id')::bigint = id));
+CREATE INDEX tasks_round ON tasks (round);
+CREATE INDEX tasks_volunteer ON tasks (volunteer);
+CREATE TABLE moves (
+    seq bigint GENERATED ALWAYS AS IDENTITY UNIQUE, round bigint PRIMARY KEY,
+    doc json NOT NULL, CHECK ((doc->>'round')::bigint = round));
+CREATE TABLE services (
+    seq bigint GENERATED ALWAYS AS IDENTITY UNIQUE, id bigint PRIMARY KEY, doc json NOT NULL,
+    volunteer text GENERATED ALWAYS AS (doc->>'volunteer') STORED,
+    CHECK ((doc->>'id')::bigint = id));
+CREATE INDEX services_volunteer ON services (volunteer);
+CREATE TABLE certificates (
+    seq bigint GENERATED ALWAYS AS IDENTITY UNIQUE, number text PRIMARY KEY,
+    doc json NOT NULL,
+    volunteer text GENERATED ALWAYS AS (doc->>'volunteer') STORED,
+    CHECK (doc->>'number' = number));
+CREATE INDEX certificates_volunteer ON certificates (volunteer);
+CREATE TABLE stocktakes (
+    seq bigint GENERATED ALWAYS AS IDENTITY UNIQUE, id bigint PRIMARY KEY, doc json NOT NULL,
+    box text GENERATED ALWAYS AS (doc->>'box') STORED,
+    CHECK ((doc->>'id')::bigint = id));
+CREATE INDEX stocktakes_box ON stocktakes (box);
+CREATE TABLE events (
+    n bigint PRIMARY KEY, doc json NOT NULL,
+    book text GENERATED ALWAYS AS (doc->>'book') STORED,
+    action text GENERATED ALWAYS AS (doc->>'action') STORED);
+CREATE INDEX events_book ON events (book);
+CREATE INDEX events_action ON events (action);
+CREATE TABLE imports (n bigint PRIMARY KEY, doc json NOT NULL);
+""",
+}
+SCHEMA = max(MIGRATIONS)  # the newest version of the tables
+
+
+def _dumps(value: Any) -> str:
+    return orjson.dumps(value).decode()
+
+
+def _json(value: Any) -> Json:
+    return Json(value, dumps=_dumps)
+
+
+class PgRepository:
+    """:class:`~lou_library.repository.Repository` on one PostgreSQL transaction."""
+
+    def __init__(self, conn: Connection[Any]) -> None:
+        self._conn = conn
+        self._meta: Doc | None = None
+
+    # -- helpers ------------------------------------------------------------------
+
+    def _rows(
+        self, query: sql.Composed | sql.SQL, params: Sequence[Any] = ()
+    ) -> list[tuple[Any, ...]]:
+        rows: list[tuple[Any, ...]] = self._conn.execute(query, params).fetchall()
+        return rows
+
+    @staticmethod
+    def _table(table: str) -> sql.Identifier:
+        if table not in KEYS and table not in LOGS:
+            raise ValueError(f"{table!r} is not a table")
+        return sql.Identifier(table)
+
+    @staticmethod
+    def _key(table: str) -> sql.Identifier:
+        try:
+            return sql.Identifier(KEYS[table])
+        except KeyError:
+            raise ValueError(f"{table!r} is not a keyed table") from None
+
+    def _present(self, table: str) -> None:
+        self._conn.execute(
+            "INSERT INTO lou_tables (name) VALUES (%s) ON CONFLICT DO NOTHING", (table,)
+        )
+
+    def _condition(self, table: str, field: str, value: Any) -> tuple[sql.Composable, list[Any]]:
+        """``WHERE`` text that holds where ``record.get(field) == value``."""
+        if field in COLUMNS.get(table, {}):
+            column = sql.Identifier(field)
+            if value is None:
+                return sql.SQL("{} IS NULL").format(column), []
+            return sql.SQL("{} = %s").format(column), [value]
+        if value is None:
+            return sql.SQL("coalesce((doc->%s)::jsonb, 'null') = 'null'"), [field]
+        return sql.SQL("(doc->%s)::jsonb = %s::jsonb"), [field, _json(value)]
+
+    # -- keyed tables -------------------------------------------------------------
+
+    def all(self, table: str) -> Iterable[Doc]:
+        self._key(table)
+        query = sql.SQL("SELECT doc FROM {} ORDER BY seq").format(self._table(table))
+        return [row[0] for row in self._rows(query)]
+
+    def _fits(self, table: str, key: Key) -> bool:
+        """Is this key of the table's kind? (Keys keep their type: round "1" is no round.)"""
+        numbered = table in NUMBERED
+        return (
+            isinstance(key, int) and not isinstance(key, bool) if numbered else isinstance(key, str)
+        )
+
+    def get(self, table: str, key: Key) -> Doc | None:
+        if not self._fits(table, key):
+            return None
+        query = sql.SQL("SELECT doc FROM {} WHERE {} = %s").format(
+            self._table(table), self._key(table)
+        )
+        row = self._conn.execute(query, (key,)).fetchone()
+        return None if row is None else row[0]
+
+    def get_many(self, table: str, keys: Iterable[Key]) -> dict[Key, Doc]:
+        wanted = [key for key in dict.fromkeys(keys) if self._fits(table, key)]
+        if not wanted:
+            return {}
+        query = sql.SQL("SELECT {key}, doc FROM {table} WHERE {key} = ANY(%s)").format(
+            table=self._table(table), key=self._key(table)
+        )
+        found = dict(self._rows(query, (wanted,)))
+        return {key: found[key] for key in wanted if key in found}
+
+    def where(self, table: str, field: str, value: Any) -> list[Doc]:
+        self._key(table)
+        condition, params = self._condition(table, field, value)
+        query = sql.SQL("SELECT doc FROM {} WHERE {} ORDER BY seq").format(
+            self._table(table), condition
+        )
+        return [row[0] for row in self._rows(query, params)]
+
+    def tally(self, table: str, *fields: str) -> Counter[tuple[Any, ...]]:
+        columns = COLUMNS.get(table, {})
+        parts = [
+            sql.Identifier(f) if f in columns else sql.SQL("(doc->{})::jsonb").format(f)
+            for f in fields
+        ]
+        groups = sql.SQL(", ").join(sql.Literal(i) for i in range(1, len(fields) + 1))
+        query = sql.SQL("SELECT {}, count(*) FROM {} GROUP BY {}").format(
+            sql.SQL(", ").join(parts), self._table(table), groups
+        )
+        counted: Counter[tuple[Any, ...]] = Counter()
+        for row in self._rows(query):  # a JSON null and a missing field both give None
+            counted[tuple(row[:-1])] += row[-1]
+        return counted
+
+    def keys(self, table: str) -> list[Key]:
+        query = sql.SQL("SELECT {} FROM {} ORDER BY seq").format(
+            self._key(table), self._table(table)
+        )
+        return [row[0] for row in self._rows(query)]
+
+    def count(self, table: str) -> int:
+        row = self._conn.execute(
+            sql.SQL("SELECT count(*) FROM {}").format(self._table(table))
+        ).fetchone()
+        return int(row[0]) if row else 0
+
+    def add(self, table: str, records: Sequence[Mapping[str, Any]]) -> None:
+        if not records:
+            return
+        self._present(table)
+        if table in LOGS:
+            first = self.last_number(table) + 1
+            rows = [(first + i, _json(dict(r))) for i, r in enumerate(records)]
+            query = sql.SQL("INSERT INTO {} (n, doc) VALUES (%s, %s)").format(self._table(table))
+        else:
+            field = KEYS[table]
+            keys = [r[field] for r in records]
+            query = sql.SQL("SELECT {key} FROM {table} WHERE {key} = ANY(%s)").format(
+                table=self._table(table), key=self._key(table)
+            )
+            taken = [row[0] for row in self._rows(query, (keys,))]
+            if taken or len(set(keys)) < len(keys):  # as the primary key would refuse it
+                raise ValueError(f"{table}: a record with key {taken or '(twice)'} exists")
+            rows = [(r[field], _json(dict(r))) for r in records]
+            query = sql.SQL("INSERT INTO {} ({}, doc) VALUES (%s, %s)").format(
+                self._table(table), self._key(table)
+            )
+        with self._conn.cursor() as cursor:
+            cursor.executemany(query, rows)
+
+    def update(self, table: str, changes: Changes) -> None:
+        if not changes:
+            return
+        field = KEYS[table]
+        current = self._require(table, list(changes))
+        merged = {}
+        for key, fields in changes.items():
+            if fields.get(field, key) != key:
+                raise ValueError(f"{table}: the key of {key!r} cannot change")
+            record = dict(current[key])
+            record.update(fields)
+            merged[key] = record
+        self._write(table, merged)
+
+    def replace(self, table: str, records: Changes) -> None:
+        if not records:
+            return
+        field = KEYS[table]
+        for key, record in records.items():
+            if record.get(field) != key:
+                raise ValueError(f"{table}: the record put in place of {key!r} has another key")
+        self._require(table, list(records))
+        self._write(table, {key: dict(record) for key, record in records.items()})
+
+    def _write(self, table: str, records: Mapping[Key, Doc]) -> None:
+        """Put these whole records in place, in one statement."""
+        key = self._key(table)
+        cast = sql.SQL("::bigint" if table in NUMBERED else "")
+        query = sql.SQL(
+            "UPDATE {table} AS t SET doc = p.value FROM json_each(%s::json) AS p "
+            "WHERE t.{key} = p.key{cast}"
+        ).format(table=self._table(table), key=key, cast=cast)
+        self._conn.execute(query, (_json({str(k): r for k, r in records.items()}),))
+
+    def remove(self, table: str, keys: Iterable[Key]) -> None:
+        wanted = list(keys)
+        if not wanted:
+            return
+        self._require(table, wanted)
+        query = sql.SQL("DELETE FROM {} WHERE {} = ANY(%s)").format(
+            self._table(table), self._key(table)
+        )
+        self._conn.execute(query, (wanted,))
+
+    def _require(self, table: str, keys: list[Key]) -> dict[Key, Doc]:
+        found = self.get_many(table, keys)
+        missing = [key for key in keys if key not in found]
+        if missing:  # the rules change only records they have found
+            raise KeyError(f"{table} has no record {missing[0]!r}")
+        return found
+
+    # -- logs ---------------------------------------------------------------------
+
+    def entries(self, table: str, after: int = 0) -> Iterable[tuple[int, Doc]]:
+        query = sql.SQL("SELECT n, doc FROM {} WHERE n > %s ORDER BY n").format(self._log(table))
+        return [(int(n), doc) for n, doc in self._rows(query, (after,))]
+
+    def entries_where(
+        self, table: str, field: str, values: Collection[Any]
+    ) -> list[tuple[int, Doc]]:
+        wanted = list(values)
+        if not wanted:
+            return []
+        log = self._log(table)
+        if field in COLUMNS.get(table, {}):
+            condition: sql.Composable = sql.SQL("{} = ANY(%s)").format(sql.Identifier(field))
+            params: list[Any] = [wanted]
+        else:
+            condition = sql.SQL("(doc->%s)::jsonb IN (SELECT jsonb_array_elements(%s::jsonb))")
+            params = [field, _json(wanted)]
+        query = sql.SQL("SELECT n, doc FROM {} WHERE {} ORDER BY n").format(log, condition)
+        return [(int(n), doc) for n, doc in self._rows(query, params)]
+
+    def last_number(self, table: str) -> int:
+        query = sql.SQL("SELECT max(n) FROM {}").format(self._log(table))
+        row = self._conn.execute(query).fetchone()
+        return int(row[0]) if row and row[0] is not None else 0
+
+    def truncate(self, table: str, after: int) -> None:
+        query = sql.SQL("DELETE FROM {} WHERE n > %s").format(self._log(table))
+        self._conn.execute(query, (after,))
+
+    @staticmethod
+    def _log(table: str) -> sql.Identifier:
+        if table not in LOGS:
+            raise ValueError(f"{table!r} is not a log")
+        return sql.Identifier(table)
+
+    # -- the meta record and the whole --------------------------------------------
+
+    def meta(self) -> Doc:
+        if self._meta is None:
+            row = self._conn.execute("SELECT doc FROM _meta WHERE id = 1").fetchone()
+            self._meta = row[0] if row else {}
+        return copy.deepcopy(self._meta)
+
+    def reserve(self, counter: str, n: int = 1, start: int = 1) -> int:
+        meta = self.meta()
+        counters = dict(meta.get("counters", {}))
+        first = int(counters.get(counter, start))
+        counters[counter] = first + n
+        self.set_meta({**meta, "counters": counters})
+        return first
+
+    def set_meta(self, record: Mapping[str, Any]) -> None:
+        self._meta = copy.deepcopy(dict(record))
+        self._conn.execute(
+            "INSERT INTO _meta (id, doc) VALUES (1, %s) "
+            "ON CONFLICT (id) DO UPDATE SET doc = excluded.doc",
+            (_json(self._meta),),
+        )
+
+    def tables(self) -> set[str]:
+        return set(self._names()) | {META}
+
+    def _names(self) -> list[str]:
+        """The tables the network has, in the order they were made (as the file's)."""
+        return [row[0] for row in self._rows(sql.SQL("SELECT name FROM lou_tables ORDER BY seq"))]
+
+    def drop(self, table: str) -> None:
+        if self.count(table):
+            raise ValueError(f"{table!r} is not empty")
+        self._conn.execute("DELETE FROM lou_tables WHERE name = %s", (table,))
+
+    def document(self) -> dict[str, Any]:
+        """The whole network as the file holds it (a keyed table's rows numbered 1, 2, ...
+        in the order they were added; a log's by their entry numbers)."""
+        names = self._names()
+        document: dict[str, Any] = {} if META in names else {META: {"1": self.meta()}}
+        for table in names:
+            if table == META:
+                document[META] = {"1": self.meta()}
+            elif table in LOGS:
+                document[table] = {str(n): doc for n, doc in self.entries(table)}
+            else:
+                document[table] = {str(i): doc for i, doc in enumerate(self.all(table), 1)}
+        return document
+
+    def load(self, document: Mapping[str, Any]) -> None:
+        """Put a whole network in place of this one (tables this backend does not know are
+        a programming error: the file's schema check refuses them first)."""
+        unknown = set(document) - set(TABLES) - {META}
+        if unknown:
+            raise ValueError(f"tables this backend does not hold: {sorted(unknown)}")
+        names = sql.SQL(", ").join(sql.Identifier(t) for t in (*TABLES, "lou_tables"))
+        self._conn.execute(sql.SQL("TRUNCATE {} RESTART IDENTITY").format(names))
+        for table in document:  # in the document's order, which document() gives back
+            self._present(table)
+            if table == META:
+                continue
+            rows = document[table] or {}
+            if not rows:
+                continue
+            if table in LOGS:
+                query = sql.SQL("COPY {} (n, doc) FROM STDIN").format(sql.Identifier(table))
+                values: Iterable[tuple[Any, str]] = (
+                    (int(n), _dumps(doc)) for n, doc in sorted(rows.items(), key=_number)
+                )
+            else:
+                query = sql.SQL("COPY {} ({}, doc) FROM STDIN").format(
+                    sql.Identifier(table), self._key(table)
+                )
+                field = KEYS[table]
+                values = ((doc[field], _dumps(doc)) for _, doc in sorted(rows.items(), key=_number))
+            with self._conn.cursor() as cursor, cursor.copy(query) as out:
+                for row in values:
+                    out.write_row(row)
+        self.set_meta(document.get(META, {}).get("1", {}))
+
+
+def _number(item: tuple[str, Any]) -> int:
+    return int(item[0])

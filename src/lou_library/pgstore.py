@@ -1,0 +1,324 @@
+"""A network on a PostgreSQL server: ``lou --db postgresql://USER@HOST/DBNAME``.
+
+The same commands as on the file, through the same seam: :class:`PgStore` opens one
+transaction a command and hands the rules a :class:`~lou_library.pgrepo.PgRepository`.
+
+**Concurrency: one writer at a time, readers never wait.** A command that changes the
+network first takes a transaction-level advisory lock (``pg_advisory_xact_lock``), the
+server's counterpart of the file's lock, and runs in ``READ COMMITTED``: every statement
+after the lock sees everything committed before it, and no other writer runs until this
+one commits or rolls back, so no update is lost. A read-only command runs in a
+``REPEATABLE READ READ ONLY`` transaction: one snapshot, so it never sees half of a round
+being applied, and it takes no lock at all. Why one lock, not row locks or serializable
+transactions with retries: a round touches a large share of the books and every box,
+and a writer reads before it decides what to change; row locks would be taken in a
+different order by different commands (deadlocks), and retrying a serializable ``rotate
+apply`` would redo seconds of work. Writers are short, except ``rotate apply``; a
+writer waits for the lock at most ``LOU_LOCK_TIMEOUT`` seconds (``lock_timeout``), then
+gets the file's "in use" message naming the command that holds it.
+
+**Schema.** Two versions, as on the file: the tables (:data:`lou_library.pgrepo.SCHEMA`,
+kept in ``lou_schema``) and the document's ``schema_version`` in the meta record. ``lou
+init`` makes the tables in an empty database; ``lou db migrate`` brings both up to date.
+
+**Backups** are the file's JSON document, gzip-compressed, in a folder of the per-user
+data folder named after the server and database (``lou db backup`` and the automatic
+ones before destructive commands); ``lou db restore`` loads one back. A server's own
+backups (``pg_dump``) are its administrators' business and work as usual.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+import psycopg
+from psycopg.conninfo import conninfo_to_dict
+from psycopg.types.json import set_json_loads
+
+from lou_library import messages as M
+from lou_library import pgrepo
+from lou_library.errors import Conflict, NotFound, StoreError
+from lou_library.pgrepo import PgRepository
+from lou_library.store import (
+    BACKUP_SUFFIX,
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    BackupFolder,
+    RawData,
+    check_schema,
+    decode,
+    encode,
+    lock_timeout,
+    meta,
+    read_backup,
+)
+
+LOCK_KEY = 0x6C6F75  # "lou": the advisory lock every writer takes
+
+
+def _shown(url: str) -> str:
+    """The URL without its password, as messages show it."""
+    return re.sub(r"(://[^:/@]*):[^@/]*@", r"\1@", url)
+
+
+def _slug(url: str) -> str:
+    """A folder name for this database's backups: server, port, database, schema."""
+    try:
+        parts = conninfo_to_dict(url)
+    except psycopg.ProgrammingError:
+        parts = {}
+    host = str(parts.get("host") or "local").replace("/", "_").strip("_") or "local"
+    fields = [host, str(parts.get("port") or "5432"), str(parts.get("dbname") or "db")]
+    options = str(parts.get("options") or "")
+    found = re.search(r"search_path\s*=\s*([\w,]+)", options)
+    if found:
+        fields.append(found.group(1))
+    return re.sub(r"[^\w.-]", "_", "_".join(fields))
+
+
+class PgStore(BackupFolder):
+    """A network in a PostgreSQL database (see the module's docstring)."""
+
+    def __init__(self, url: str, notify: Callable[[str], None] | None = None) -> None:
+        from platformdirs import user_data_path
+
+        self.url = url
+        self.path = _shown(url)  # what messages call the DB
+        self.where = self.path
+        self.is_file = False
+        self.stem = _slug(url)
+        folder = user_data_path("lou-library", appauthor=False) / "postgresql"
+        self.backup_dir = folder / (self.stem + BACKUP_SUFFIX)
+        self.legacy_backup_dir = folder / "(none)"  # schema 1 and 2 knew only files
+        self.notify = notify or (lambda _message: None)
+        self.committed = False
+        self._active: PgRepository | None = None  # the open write transaction
+
+    # -- connections --------------------------------------------------------------
+
+    def _connect(self, command: str) -> psycopg.Connection[Any]:
+        try:
+            conn = psycopg.connect(self.url, application_name=f"lou {command}"[:63])
+        except psycopg.Error as exc:
+            raise StoreError(M.PG_CONNECT_FAILED, path=self.path, reason=_reason(exc)) from None
+        set_json_loads(orjson.loads, conn)
+        return conn
+
+    def _versions(self, conn: psycopg.Connection[Any]) -> tuple[int, RawData] | None:
+        """The tables' version and the meta record, or None for a database without them."""
+        found = conn.execute("SELECT to_regclass('lou_schema'), to_regclass('_meta')").fetchone()
+        if found is None or found[0] is None or found[1] is None:
+            return None
+        row = conn.execute("SELECT max(version) FROM lou_schema").fetchone()
+        tables = int(row[0]) if row and row[0] is not None else 0
+        record = conn.execute("SELECT doc FROM _meta WHERE id = 1").fetchone()
+        if record is None:
+            return None
+        return tables, {"_meta": {"1": record[0]}}
+
+    def _check(self, conn: psycopg.Connection[Any]) -> None:
+        versions = self._versions(conn)
+        if versions is None:
+            raise StoreError(M.STORE_MISSING, path=self.path)
+        tables, document = versions
+        if tables > pgrepo.SCHEMA:
+            raise StoreError(M.STORE_NEWER, path=self.path, found=tables, supported=pgrepo.SCHEMA)
+        if tables < pgrepo.SCHEMA:
+            raise StoreError(M.STORE_OLDER, path=self.path, found=tables, supported=pgrepo.SCHEMA)
+        check_schema(self.path, document)  # type: ignore[arg-type]
+
+    def size(self) -> int:
+        """The bytes the network's tables take on the server."""
+        with self._connect("size") as conn:
+            row = conn.execute(
+                "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c "
+                "WHERE c.relkind = 'r' AND c.relnamespace = current_schema()::regnamespace"
+            ).fetchone()
+        return int(row[0]) if row else 0
+
+    # -- units of work ------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def read(self, *, validate: bool = True) -> Iterator[PgRepository]:
+        """One snapshot, read-only, no lock (``validate``: the server's constraints have
+        checked every record already; ``lou db check`` looks further)."""
+        del validate
+        with self._connect("read") as conn:
+            conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+            conn.read_only = True
+            self._check(conn)
+            yield PgRepository(conn)
+            conn.rollback()
+
+    @contextlib.contextmanager
+    def write(
+        self, command: str, backup: str | None = None, *, validate: bool = True
+    ) -> Iterator[PgRepository]:
+        """One transaction under the writers' lock; committed if the body returns."""
+        del validate
+        with self._connect(command) as conn:
+            self._lock(conn, command)
+            self._check(conn)
+            repo = PgRepository(conn)
+            self._active = repo
+            try:
+                if backup:
+                    self.backup(backup)
+                yield repo
+            finally:
+                self._active = None
+            conn.commit()
+            self.committed = True
+
+    def _lock(self, conn: psycopg.Connection[Any], command: str) -> None:
+        timeout = lock_timeout()
+        if timeout > 0:
+            conn.execute("SELECT set_config('lock_timeout', %s, true)", (f"{timeout * 1000:.0f}",))
+            try:
+                conn.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK_KEY,))
+                return
+            except psycopg.errors.LockNotAvailable:
+                conn.rollback()
+        else:
+            row = conn.execute("SELECT pg_try_advisory_xact_lock(%s)", (LOCK_KEY,)).fetchone()
+            if row and row[0]:
+                return
+            conn.rollback()
+        holder = conn.execute(
+            "SELECT a.application_name, a.pid FROM pg_locks l "
+            "JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' "
+            "AND l.granted AND l.objid = %s AND l.database = "
+            "(SELECT oid FROM pg_database WHERE datname = current_database())",
+            (LOCK_KEY,),
+        ).fetchone()
+        owner = f"pid {holder[1]}, `{holder[0]}`" if holder else "?"
+        raise StoreError(M.STORE_BUSY, path=self.path, seconds=f"{timeout:g}", owner=owner)
+
+    @contextlib.contextmanager
+    def lock(self, command: str) -> Iterator[None]:
+        """The writers' lock, held on a connection of its own (``lou db backup``)."""
+        with self._connect(command) as conn:
+            self._lock(conn, command)
+            yield
+            conn.rollback()
+
+    # -- creating and migrating ---------------------------------------------------
+
+    def _make_tables(self, conn: psycopg.Connection[Any]) -> None:
+        """Create or update the tables to :data:`pgrepo.SCHEMA` (inside the transaction)."""
+        conn.execute("CREATE TABLE IF NOT EXISTS lou_schema (version int PRIMARY KEY)")
+        row = conn.execute("SELECT coalesce(max(version), 0) FROM lou_schema").fetchone()
+        found = int(row[0]) if row else 0
+        if found > pgrepo.SCHEMA:
+            raise StoreError(M.STORE_NEWER, path=self.path, found=found, supported=pgrepo.SCHEMA)
+        for version in range(found + 1, pgrepo.SCHEMA + 1):
+            conn.execute(pgrepo.MIGRATIONS[version].encode())
+            conn.execute("INSERT INTO lou_schema (version) VALUES (%s)", (version,))
+
+    def create(self, data: RawData, *, force: bool, command: str = "init") -> Path | None:
+        """Make the tables and put a brand-new network in them; a database that holds one
+        is refused unless ``force`` (then backed up first)."""
+        with self._connect(command) as conn:
+            self._lock(conn, command)
+            saved = None
+            if self._versions(conn) is not None:
+                if not force:
+                    raise Conflict(M.STORE_EXISTS, path=self.path)
+                self._check(conn)
+                self._active = PgRepository(conn)
+                try:
+                    saved = self.backup("before-init")
+                finally:
+                    self._active = None
+            self._make_tables(conn)
+            PgRepository(conn).load(data)
+            conn.commit()
+            self.committed = True
+            return saved
+
+    def migrate(self) -> tuple[int, int, Path | None]:
+        """Bring the tables and the document up to date, after a backup."""
+        with self._connect("db migrate") as conn:
+            self._lock(conn, "db migrate")
+            versions = self._versions(conn)
+            if versions is None:
+                raise StoreError(M.STORE_MISSING, path=self.path)
+            tables, document = versions
+            found = check_schema(self.path, document, allow_older=True)  # type: ignore[arg-type]
+            if found == SCHEMA_VERSION and tables == pgrepo.SCHEMA:
+                return found, found, None
+            self._make_tables(conn)
+            repo = PgRepository(conn)
+            self._active = repo
+            try:
+                saved = self.backup(f"before-migrate-v{found}")
+            finally:
+                self._active = None
+            data = repo.document()
+            for version in range(found, SCHEMA_VERSION):
+                step = MIGRATIONS.get(version)
+                if step is None:
+                    raise StoreError(M.STORE_NO_MIGRATION, path=self.path, found=version)
+                step(data)
+                meta(data)["schema_version"] = version + 1
+            repo.load(data)
+            conn.commit()
+            self.committed = True
+            return found, SCHEMA_VERSION, saved
+
+    # -- backups ------------------------------------------------------------------
+
+    def backup(self, reason: str) -> Path:
+        """The network as the file would hold it, saved into the backup folder (inside a
+        write, what the write's transaction sees; else one snapshot)."""
+        if self._active is not None:
+            active = self._active
+            return self._save_backup(lambda: encode(active.document()), reason)
+        with self.read() as repo:
+            return self._save_backup(lambda: encode(repo.document()), reason)
+
+    def restore(self, source: Path) -> Path | None:
+        """Put a backup in place of the network, after backing up the current one."""
+        try:
+            payload = read_backup(source)
+        except OSError as exc:
+            raise NotFound(M.BACKUP_NOT_FOUND, name=source, folder=self.backup_dir) from exc
+        data = decode(source, payload)
+        check_schema(source, data, allow_older=True)
+        with self._connect("db restore") as conn:
+            self._lock(conn, "db restore")
+            saved = None
+            repo = PgRepository(conn)
+            if self._versions(conn) is not None:
+                self._active = repo
+                try:
+                    saved = self.backup("before-restore")
+                finally:
+                    self._active = None
+            self._make_tables(conn)
+            repo.load(data)
+            conn.commit()
+            self.committed = True
+            return saved
+
+    def owns(self, other: Path) -> bool:
+        """Is ``other`` inside this database's backup folder?"""
+        target = Path(other).resolve()
+        folder = self.backup_dir.resolve()
+        return target == folder or folder in target.parents
+
+    def guard_output(self, other: Path) -> None:
+        """Refuse to write a report or an export over the database's backups."""
+        if self.owns(other):
+            raise Conflict(M.OUTPUT_IS_DB, path=other)
+
+
+def _reason(exc: psycopg.Error) -> str:
+    """The server's or libpq's one line on why, without the connection details."""
+    text = str(exc).strip().splitlines()
+    return text[-1].strip() if text else type(exc).__name__

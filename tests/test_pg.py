@@ -1,0 +1,227 @@
+"""The PostgreSQL backend itself: its tables, ``lou db copy``, the writers' lock.
+
+The whole command-line suite also runs on PostgreSQL (``backend`` in conftest.py); these
+are the things only a server has. They need LOU_TEST_PG (``.ci/run`` starts a server).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from enum import StrEnum
+from pathlib import Path
+
+import orjson
+import pytest
+
+from lou_library import pgrepo, schema
+from tests.conftest import BASE_ENV, Lou, pg_schema
+
+# (table, column) -> the vocabulary its check constraint holds
+VOCABULARIES: dict[tuple[str, str], type[StrEnum]] = {
+    ("sites", "kind"): schema.SiteKind,
+    ("sites", "status"): schema.Status,
+    ("boxes", "status"): schema.BoxStatus,
+    ("books", "status"): schema.BookStatus,
+    ("volunteers", "status"): schema.Status,
+    ("rounds", "status"): schema.RoundStatus,
+    ("tasks", "status"): schema.TaskStatus,
+}
+
+
+def _checked_words(table: str, column: str) -> list[str]:
+    ddl = "\n".join(pgrepo.MIGRATIONS[v] for v in sorted(pgrepo.MIGRATIONS))
+    body = ddl[ddl.index(f"CREATE TABLE {table} (") :]
+    body = body[: body.index(";")]
+    found = re.search(rf"\b{column} text GENERATED[^,]*?CHECK \({column} IN \(([^)]*)\)\)", body)
+    assert found, (table, column)
+    return [word.strip(" '\n") for word in found.group(1).split(",")]
+
+
+@pytest.mark.parametrize(("table", "column"), sorted(VOCABULARIES))
+def test_the_tables_check_the_vocabularies_of_today(table: str, column: str) -> None:
+    """A word added to a vocabulary needs a migration of the tables too."""
+    assert _checked_words(table, column) == [m.value for m in VOCABULARIES[(table, column)]]
+
+
+@pytest.fixture
+def url() -> object:
+    with pg_schema() as found:
+        yield found
+
+
+def _lived(lou: Lou) -> None:
+    """A network with a round applied and reported, a donation, service hours."""
+    lou.ok("init", "--demo")
+    lou.ok("rotate", "apply")
+    stop = lou.json("task", "show", "1")["stops"][0]
+    lou.ok("task", "done", "1", "--missing", stop["take_out"][0][0])
+    lou.ok("donate", "--box", "SHY-01", "--title", "平凡的世界", "--author", "路遥")
+    lou.ok("volunteer", "service", "V002", "--date", "2026-11-20", "--hours", "2", "--what", "整理")
+    lou.ok("book", "withdraw", "B00010")
+
+
+READS = [
+    ["rotate", "plan"],
+    ["rotate", "status"],
+    ["task", "list", "--all"],
+    ["task", "show", "1"],
+    ["book", "list", "--limit", "5000"],
+    ["book", "find", "红"],
+    ["book", "show", "B00001"],
+    ["book", "history", "B00010"],
+    ["box", "list"],
+    ["box", "show", "SHY-01"],
+    ["site", "list"],
+    ["site", "show", "SHY"],
+    ["volunteer", "list"],
+    ["volunteer", "show", "V002"],
+    ["report", "inventory"],
+    ["report", "missing"],
+    ["report", "hours"],
+    ["report", "donations"],
+    ["rotate", "simulate", "--rounds", "3", "--loss", "0.02"],
+]
+
+
+def test_a_copy_to_the_server_answers_every_read_as_the_file_did(
+    url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    on_file = Lou(tmp_path / "lou.json")
+    _lived(on_file)
+    copied = on_file.json("db", "copy", str(on_file.db), url)
+    assert copied == {
+        "source": str(on_file.db),
+        "dest": url,
+        "books": 3110,
+        "boxes": 101,
+        "rounds": 1,
+        "backed_up": None,
+    }
+    on_server = Lou(url, "postgresql", tmp_path)
+    for args in READS:
+        assert on_server.json(*args) == on_file.json(*args), args
+        assert on_server.ok(*args).stdout == on_file.ok(*args).stdout, args
+
+    # the same next round applied on both, and the same after it
+    later = {"LOU_NOW": "2026-12-01T09:30:00"}
+    assert on_server.json("rotate", "apply", env=later) == on_file.json(
+        "rotate", "apply", env=later
+    )
+    assert on_server.json("task", "list", "--all") == on_file.json("task", "list", "--all")
+
+    # back to a file: the bytes the file itself holds
+    back = tmp_path / "back.json"
+    on_server.ok("db", "copy", url, str(back))
+    assert back.read_bytes() == on_file.path.read_bytes()
+
+
+def test_a_copy_over_a_network_needs_force_and_backs_it_up_first(
+    url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    on_server = Lou(url, "postgresql", tmp_path)
+    on_server.ok("init", "--demo")
+    on_server.ok("book", "withdraw", "B00001")
+    empty = Lou(tmp_path / "empty.json")
+    empty.ok("init")
+    before = on_server.snapshot()
+    run = on_server("db", "copy", str(empty.db), url)
+    assert run.exit_code == 1
+    assert run.stderr.startswith(f"✗ The database {url} already exists. Add --force")
+    assert on_server.snapshot() == before
+    result = on_server.json("db", "copy", str(empty.db), url, "--force")
+    assert result["books"] == 0
+    assert result["backed_up"].endswith(".before-init.json.gz")
+    assert on_server.json("info")["books"]["total"] == 0
+    # the way back: the backup the copy took
+    on_server.ok("db", "restore", result["backed_up"])
+    assert on_server.json("book", "show", "B00001")["status"] == "withdrawn"
+    assert on_server.snapshot() == before
+
+
+def test_a_writer_waits_for_the_lock_and_then_says_who_holds_it(
+    url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import psycopg
+
+    from lou_library.pgstore import LOCK_KEY
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    lou = Lou(url, "postgresql", tmp_path)
+    lou.ok("init", "--demo")
+    before = lou.snapshot()
+    with psycopg.connect(url, application_name="lou rotate apply") as holder:
+        holder.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK_KEY,))
+        pid = holder.info.backend_pid
+        run = lou("book", "add", "--title", "新书", env={"LOU_LOCK_TIMEOUT": "0.3"})
+        assert (run.exit_code, run.stdout) == (1, "")
+        assert run.stderr == (
+            f"✗ The database {url} is in use by another command (pid {pid}, `lou rotate apply`);"
+            " waited 0.3 s. Try again shortly; nothing was changed.\n"
+        )
+        # readers do not wait: they read the last committed state
+        assert lou.json("book", "show", "B00001")["code"] == "B00001"
+        run = lou("book", "add", "--title", "新书", env={"LOU_LOCK_TIMEOUT": "0"})
+        assert run.exit_code == 1
+    assert lou.snapshot() == before
+
+
+def test_writers_at_once_lose_no_update(url: str, tmp_path: Path) -> None:
+    """Six processes add five books each at the same time: thirty new books, thirty
+    codes, each added once, every history entry there."""
+    lou = Lou(url, "postgresql", tmp_path)
+    lou.ok("init")
+    env = {**os.environ, **BASE_ENV, "LOU_LIBRARY_DB": url, "LOU_LOCK_TIMEOUT": "60"}
+    env["XDG_DATA_HOME"] = str(tmp_path / "data")
+    script = "; ".join(
+        [
+            "import sys",
+            "from lou_library.__main__ import main",
+            "sys.argv = ['lou', 'book', 'add', '--title', sys.argv[1], '--copies', '5']",
+            "main()",
+        ]
+    )
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-c", script, f"书{n}"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for n in range(6)
+    ]
+    for worker in workers:
+        _out, err = worker.communicate(timeout=120)
+        assert worker.returncode == 0, err.decode()
+    books = lou.json("book", "list", "--limit", "100")["books"]
+    assert sorted(b["code"] for b in books) == [f"B{i:05d}" for i in range(1, 31)]
+    titles = sorted(b["title"] for b in books)
+    assert titles == sorted(f"书{n}" for n in range(6) for _ in range(5))
+    history = lou.snapshot()
+    assert len(orjson.loads(history)["events"]) == 30
+
+
+def test_a_server_that_cannot_be_reached_gets_one_clear_line(tmp_path: Path) -> None:
+    url = f"postgresql://lou@/nothing?host={tmp_path}"
+    lou = Lou(url, "postgresql", tmp_path)
+    run = lou("info")
+    assert (run.exit_code, run.stdout) == (1, "")
+    assert run.stderr.startswith(f"✗ Could not connect to the PostgreSQL database {url}: ")
+    assert run.stderr.endswith(
+        "Check the address, the user and that the server is running; nothing was changed.\n"
+    )
+    assert "Traceback" not in run.stderr
+
+
+def test_a_database_without_a_network_sends_the_user_to_init(url: str, tmp_path: Path) -> None:
+    lou = Lou(url, "postgresql", tmp_path)
+    run = lou("info")
+    assert (run.exit_code, run.stderr) == (
+        1,
+        f"✗ No database at {url}. Start with `lou init` (or `lou init --demo` for the demo"
+        " network).\n",
+    )
