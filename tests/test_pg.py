@@ -10,11 +10,14 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
 
 import orjson
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from lou_library import pgrepo, schema
 from tests.conftest import BASE_ENV, Lou, pg_schema
@@ -225,3 +228,48 @@ def test_a_database_without_a_network_sends_the_user_to_init(url: str, tmp_path:
         f"✗ No database at {url}. Start with `lou init` (or `lou init --demo` for the demo"
         " network).\n",
     )
+
+
+@pytest.fixture(scope="module")
+def demo_both(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
+    """The demo network with a round applied, as a file and as its copy on the server."""
+    folder = tmp_path_factory.mktemp("both")
+    on_file = Lou(folder / "lou.json")
+    on_file.ok("init", "--demo")
+    on_file.ok("book", "add", "--title", "ΑΒΓ Страна Ärger", "--author", "Ｆｕｌｌ Ｗｉｄｔｈ")
+    with pg_schema() as url:
+        on_file.ok("db", "copy", str(on_file.db), url, env={"XDG_DATA_HOME": str(folder)})
+        yield on_file.path, url
+
+
+def _titles() -> list[str]:
+    from lou_library.demo import build_demo
+
+    books = build_demo()["books"].values()
+    return sorted({b["title"] for b in books} | {b.get("author", "") for b in books} - {""})
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_a_search_finds_on_the_server_exactly_what_it_finds_in_the_file(
+    demo_both: tuple[Path, str], data: st.DataObject
+) -> None:
+    """The server's search column is a sieve: what passes is filtered as on the file, so
+    every query finds the same books, whatever its case, width, spaces or script."""
+    from lou_library.catalogue import list_books
+    from lou_library.pgstore import PgStore
+    from lou_library.store import Store
+
+    source = data.draw(st.sampled_from([*_titles(), "ΑΒΓ Страна Ärger", "Ｆｕｌｌ Ｗｉｄｔｈ"]))
+    start = data.draw(st.integers(0, max(0, len(source) - 1)))
+    piece = source[start : start + data.draw(st.integers(1, 4))]
+    query = data.draw(
+        st.sampled_from(
+            [piece, piece.upper(), piece.lower(), f" {piece} ", "hlm", "B00012", "9787", "ärg"]
+        )
+    )
+    path, url = demo_both
+    with Store(path).read() as on_file, PgStore(url).read() as on_server:
+        expected = list_books(on_file, text=query, limit=5000, by_pinyin=True)
+        found = list_books(on_server, text=query, limit=5000, by_pinyin=True)
+    assert found == expected

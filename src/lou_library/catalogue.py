@@ -480,12 +480,17 @@ def _matches(doc: Doc, query: str) -> bool:
     )
 
 
-def _candidates(db: Repository, box: str | None, status: str | None) -> Iterable[Doc]:
-    """The books a listing filters further: a box's, else those of a status, else all."""
+def _candidates(
+    db: Repository, box: str | None, status: str | None, text: str | None
+) -> Iterable[Doc]:
+    """The books a listing filters further: a box's, else those of a status, else those
+    a search may find, else all."""
     if box:
         return db.where(BOOKS, "box", box)
     if status:
         return db.where(BOOKS, "status", status)
+    if text and fold(text):
+        return db.search(BOOKS, fold(text))
     return db.all(BOOKS)
 
 
@@ -514,7 +519,7 @@ def list_books(
     if limit < 1 or offset < 0:
         raise Invalid(M.BAD_PAGE)
     found = []
-    for doc in _candidates(db, box_code, status):
+    for doc in _candidates(db, box_code, status, text):
         if site_code:
             place = (
                 DEPOT if doc["status"] == BookStatus.in_depot else site_of(boxes, doc.get("box"))

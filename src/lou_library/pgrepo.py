@@ -109,6 +109,10 @@ CREATE TABLE books (
         REFERENCES boxes (code) DEFERRABLE INITIALLY DEFERRED,
     title text GENERATED ALWAYS AS (doc->>'title') STORED,
     isbn text GENERATED ALWAYS AS (doc->>'isbn') STORED,
+    search text GENERATED ALWAYS AS (replace(lower(normalize(
+        coalesce(doc->>'code', '') || '|' || coalesce(doc->>'title', '') || '|' ||
+        coalesce(doc->>'author', '') || '|' || coalesce(doc->>'isbn', '') || '|' ||
+        coalesce(doc->>'py', '') || '|' || coalesce(doc->>'pyi', ''), NFKC)), ' ', '')) STORED,
     CHECK (doc->>'code' = code));
 CREATE INDEX books_status ON books (status);
 CREATE INDEX books_box ON books (box);
@@ -261,6 +265,28 @@ class PgRepository:
         )
         return [row[0] for row in self._rows(query, params)]
 
+    def search(self, table: str, text: str) -> list[Doc]:
+        """The books whose code, title, author, ISBN or pinyin keys hold ``text`` (folded
+        as :func:`lou_library.text.fold` folds), from the ``search`` column, which holds
+        them folded the same way by the server. A query with cased letters outside ASCII
+        reads every book when the server's ``lower()`` folds them otherwise than Python
+        (a database whose character type is ``C``)."""
+        if table != BOOKS or not text or ("|" in text) or not self._folds_like_python(text):
+            return list(self.all(table))
+        query = sql.SQL(
+            "SELECT doc FROM books WHERE strpos(search, %s) > 0 OR strpos(search, %s) > 0 "
+            "ORDER BY seq"
+        )
+        return [row[0] for row in self._rows(query, (text, text.replace("-", "")))]
+
+    def _folds_like_python(self, text: str) -> bool:
+        cased = "".join(sorted({c for c in text if not c.isascii() and c.upper() != c.lower()}))
+        if not cased:
+            return True
+        sample = cased.upper() + cased
+        row = self._conn.execute("SELECT lower(%s)", (sample,)).fetchone()
+        return row is not None and row[0] == sample.lower()
+
     def tally(self, table: str, *fields: str) -> Counter[tuple[Any, ...]]:
         columns = COLUMNS.get(table, {})
         parts = [
@@ -294,23 +320,24 @@ class PgRepository:
         self._present(table)
         if table in LOGS:
             first = self.last_number(table) + 1
-            rows = [(first + i, _json(dict(r))) for i, r in enumerate(records)]
-            query = sql.SQL("INSERT INTO {} (n, doc) VALUES (%s, %s)").format(self._table(table))
+            rows = [(first + i, _dumps(dict(r))) for i, r in enumerate(records)]
+            query = sql.SQL("COPY {} (n, doc) FROM STDIN").format(self._table(table))
         else:
             field = KEYS[table]
             keys = [r[field] for r in records]
-            query = sql.SQL("SELECT {key} FROM {table} WHERE {key} = ANY(%s)").format(
+            taken_query = sql.SQL("SELECT {key} FROM {table} WHERE {key} = ANY(%s)").format(
                 table=self._table(table), key=self._key(table)
             )
-            taken = [row[0] for row in self._rows(query, (keys,))]
+            taken = [row[0] for row in self._rows(taken_query, (keys,))]
             if taken or len(set(keys)) < len(keys):  # as the primary key would refuse it
                 raise ValueError(f"{table}: a record with key {taken or '(twice)'} exists")
-            rows = [(r[field], _json(dict(r))) for r in records]
-            query = sql.SQL("INSERT INTO {} ({}, doc) VALUES (%s, %s)").format(
+            rows = [(r[field], _dumps(dict(r))) for r in records]
+            query = sql.SQL("COPY {} ({}, doc) FROM STDIN").format(
                 self._table(table), self._key(table)
             )
-        with self._conn.cursor() as cursor:
-            cursor.executemany(query, rows)
+        with self._conn.cursor() as cursor, cursor.copy(query) as out:  # one round trip
+            for row in rows:
+                out.write_row(row)
 
     def update(self, table: str, changes: Changes) -> None:
         if not changes:

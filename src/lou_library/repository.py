@@ -92,6 +92,13 @@ class Repository(Protocol):
         """The records whose ``field`` equals ``value`` (a box's books, a round's tasks)."""
         ...
 
+    def search(self, table: str, text: str) -> list[Doc]:
+        """The books that may hold ``text`` (already folded: see
+        :func:`lou_library.text.fold`) in their code, title, author, ISBN or pinyin keys:
+        every one that does, maybe more; the caller filters exactly. An implementation with
+        a search index answers from it; one without returns every record."""
+        ...
+
     def tally(self, table: str, *fields: str) -> Counter[tuple[Any, ...]]:
         """How many records hold each combination of these fields' values (a server's
         ``GROUP BY``): the books per status, the books per status and box."""
