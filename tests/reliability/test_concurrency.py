@@ -10,18 +10,31 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import orjson
+import pytest
 
 from lou_library.store import Store
-from tests.conftest import BASE_ENV
+from tests.conftest import BASE_ENV, pg_schema
 
 
-def test_manager_volunteers_and_admins_at_once(tmp_path: Path, tally: Counter[str]) -> None:
-    db = tmp_path / "lou.json"
-    env = {**os.environ, **BASE_ENV, "LOU_LIBRARY_DB": str(db), "LOU_LOCK_TIMEOUT": "120"}
+@pytest.fixture(params=["file", "postgresql"])
+def network(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Where the network lives: a file, or a schema on the test server."""
+    if request.param == "file":
+        yield str(tmp_path / "lou.json")
+        return
+    with pg_schema() as url:
+        yield url
+
+
+def test_manager_volunteers_and_admins_at_once(
+    network: str, tmp_path: Path, tally: Counter[str]
+) -> None:
+    env = {**os.environ, **BASE_ENV, "LOU_LIBRARY_DB": network, "LOU_LOCK_TIMEOUT": "120"}
+    env["XDG_DATA_HOME"] = str(tmp_path / "data")
     lou = [sys.executable, "-m", "lou_library"]
 
     def run(*args: str, when: str = BASE_ENV["LOU_NOW"]) -> str:

@@ -14,23 +14,58 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import Lou, pg_schema
 from tests.reliability.network import build_network
 from tests.reliability.processes import lou_env, run_lou
 
 
 def _kill_loop(db: Path, args: list[str], kills: int, tally: Counter[str], seed: int) -> None:
-    before = db.read_bytes()
+    _kills(FileNetwork(db), args, kills, tally, seed)
+    assert not list(db.parent.glob(f".{db.name}.*tmp"))  # the next writer cleaned up
+
+
+class FileNetwork:
+    def __init__(self, db: Path) -> None:
+        self.db = db
+        self.location = str(db)
+
+    def state(self) -> bytes:
+        return self.db.read_bytes()
+
+    def put(self, payload: bytes) -> None:
+        self.db.write_bytes(payload)
+        shutil.rmtree(self.db.parent / f"{self.db.name}.backups", ignore_errors=True)
+
+
+class ServerNetwork:
+    """A network in a schema of the test server (as a file would hold it, for comparing)."""
+
+    def __init__(self, url: str, folder: Path) -> None:
+        self.location = url
+        self.lou = Lou(url, "postgresql", folder)
+
+    def state(self) -> bytes:
+        return self.lou.snapshot()
+
+    def put(self, payload: bytes) -> None:
+        self.lou.load(payload)
+
+
+def _kills(
+    net: FileNetwork | ServerNetwork, args: list[str], kills: int, tally: Counter[str], seed: int
+) -> None:
+    db = Path(net.location) if isinstance(net, FileNetwork) else net.location
+    before = net.state()
     started = time.perf_counter()
     done = run_lou(db, *args)
     duration = time.perf_counter() - started
     assert done.returncode == 0, done.stderr
-    after = db.read_bytes()
+    after = net.state()
     assert after != before
     rng = random.Random(seed)
     seen: Counter[str] = Counter()
     for n in range(kills):
-        db.write_bytes(before)
-        shutil.rmtree(db.parent / f"{db.name}.backups", ignore_errors=True)
+        net.put(before)
         proc = subprocess.Popen(
             [sys.executable, "-m", "lou_library", *args], env=lou_env(db),
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -38,7 +73,7 @@ def _kill_loop(db: Path, args: list[str], kills: int, tally: Counter[str], seed:
         time.sleep(rng.uniform(0.0, duration * 1.1))
         proc.send_signal(signal.SIGKILL)
         proc.wait()
-        state = db.read_bytes()
+        state = net.state()
         tally["kills"] += 1
         if state == before:
             seen["before"] += 1
@@ -52,7 +87,6 @@ def _kill_loop(db: Path, args: list[str], kills: int, tally: Counter[str], seed:
     tally["kills survived"] += kills
     tally["kills that landed after the write"] += seen["after"]
     assert run_lou(db, "book", "add", "--title", "after the kills").returncode == 0
-    assert not list(db.parent.glob(f".{db.name}.*tmp"))  # the next writer cleaned up
 
 
 def _import_file(folder: Path, rows: int) -> Path:
@@ -70,6 +104,22 @@ def test_kills_on_the_demo_network(command: str, tmp_path: Path, tally: Counter[
     if command == "book import":
         args.append(str(_import_file(tmp_path, 300)))
     _kill_loop(db, args, kills=15, tally=tally, seed=len(command))
+
+
+@pytest.mark.parametrize("command", ["rotate apply", "book import"])
+def test_kills_on_the_server(
+    command: str, tmp_path: Path, tally: Counter[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same on PostgreSQL: a killed client's transaction is rolled back whole."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    with pg_schema() as url:
+        assert run_lou(url, "init", "--demo").returncode == 0
+        args = command.split()
+        if command == "book import":
+            args.append(str(_import_file(tmp_path, 300)))
+        before = tally["kills"]
+        _kills(ServerNetwork(url, tmp_path), args, kills=15, tally=tally, seed=len(command))
+        tally["kills on PostgreSQL"] += tally["kills"] - before
 
 
 @pytest.mark.slow
