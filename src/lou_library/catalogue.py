@@ -389,15 +389,9 @@ def all_boxes(db: Repository) -> dict[str, Doc]:
 
 
 def boxes_of(db: Repository, books: Iterable[Mapping[str, Any]]) -> dict[str, Doc]:
-    """The boxes some books are in, by code: a keyed look-up each, for :func:`book_row`."""
-    found: dict[str, Doc] = {}
-    for book in books:
-        code = book.get("box")
-        if code and code not in found:
-            box = db.get(BOXES, code)
-            if box is not None:
-                found[code] = box
-    return found
+    """The boxes some books are in, by code (one keyed query), for :func:`book_row`."""
+    codes = list(dict.fromkeys(code for book in books if (code := book.get("box"))))
+    return {str(code): box for code, box in db.get_many(BOXES, codes).items()}
 
 
 def known_category(db: Repository, title: str | None) -> str | None:
@@ -510,8 +504,9 @@ def list_books(
     """Filter, sort (by code, or by pinyin of the title for searches), then page."""
     from lou_library.network import get_site
 
-    boxes = all_boxes(db)
     site_code = get_site(db, site)["code"] if site else None
+    # a site's boxes tell which books are there; else only the listed page's boxes are read
+    boxes = {b["code"]: b for b in db.where(BOXES, "site", site_code)} if site_code else {}
     box_code = get_box(db, box)["code"] if box else None
     category_key = resolve_category(categories(db), category) if category else None
     if status is not None and status not in STATUSES:
@@ -538,6 +533,8 @@ def list_books(
     else:
         found.sort(key=lambda d: code_order(d["code"]))
     page = found[offset : offset + limit]
+    if not site_code:
+        boxes = boxes_of(db, page)
     return BookPage(
         items=[book_row(d, boxes, show_contact) for d in page],
         total=len(found),
