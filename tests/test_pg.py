@@ -273,3 +273,35 @@ def test_a_search_finds_on_the_server_exactly_what_it_finds_in_the_file(
         expected = list_books(on_file, text=query, limit=5000, by_pinyin=True)
         found = list_books(on_server, text=query, limit=5000, by_pinyin=True)
     assert found == expected
+
+
+def test_an_older_network_on_the_server_is_migrated_as_the_file_is(
+    url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Three rounds played by schema 2, put on the server as they were: commands ask for
+    ``lou db migrate``, which backs up and migrates; then the server answers as the file
+    migrated the same way does."""
+    from lou_library.pgstore import PgStore
+    from tests.test_long_run import AFTER_ROUND_3, SCHEMA2
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    payload = (SCHEMA2 / "three-rounds.json").read_bytes()
+    PgStore(url).create(orjson.loads(payload), force=False, command="test")
+    on_server = Lou(url, "postgresql", tmp_path)
+    on_server.env.update(AFTER_ROUND_3)
+    run = on_server("info")
+    assert (run.exit_code, run.stderr) == (
+        1,
+        f"✗ The database {url} has schema version 2; this program needs 4. "
+        "Run `lou db migrate` (it takes a backup first).\n",
+    )
+    on_file = Lou(tmp_path / "lou.json")
+    on_file.env.update(AFTER_ROUND_3)
+    on_file.path.write_bytes(payload)
+    for lou in (on_file, on_server):
+        run = lou.ok("db", "migrate")
+        assert run.stderr.endswith("✓ Migrated the database from schema version 2 to 4.\n")
+    for args in (["rotate", "history"], ["task", "list", "--all"], ["book", "history", "B00001"]):
+        assert on_server.json(*args) == on_file.json(*args), args
+    assert on_server.ok("db", "migrate").stderr.startswith("✓ The database is already at")
+    on_server.ok("rotate", "undo")  # the last migrated round can still be taken back
