@@ -38,7 +38,7 @@ def _checked_words(table: str, column: str) -> list[str]:
     ddl = "\n".join(pgrepo.MIGRATIONS[v] for v in sorted(pgrepo.MIGRATIONS))
     body = ddl[ddl.index(f"CREATE TABLE {table} (") :]
     body = body[: body.index(";")]
-    found = re.search(rf"\b{column} text GENERATED[^,]*?CHECK \({column} IN \(([^)]*)\)\)", body)
+    found = re.search(rf"\b{column} text CHECK \({column} IN \(([^)]*)\)\)", body)
     assert found, (table, column)
     return [word.strip(" '\n") for word in found.group(1).split(",")]
 
