@@ -36,7 +36,7 @@ def _walk(
     titles: dict[str, str] | None = None,
     limits: planner.Limits = LIMITS,
 ) -> planner.Walk:
-    memory = recent or {b["code"]: {} for b in ring}
+    memory = {b["code"]: planner.by_round((recent or {}).get(b["code"], {})) for b in ring}
     return planner.walk(
         ring, planner.shelves(books, 5, 3), targets, memory, titles or {}, 5, limits
     )

@@ -10,6 +10,7 @@ order they are walked, so the same plan serves whatever store holds the records.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -129,6 +130,18 @@ def what_leaves(
 # ----------------------------------------------------------------- freshness and choice
 
 
+Remembered = Sequence[tuple[int, Sequence[str]]]  # a box's memory, oldest round first
+
+
+def by_round(last: Mapping[str, int]) -> list[tuple[int, list[str]]]:
+    """A box's memory given as book -> the last round the box had it, as :data:`Remembered`:
+    each round (oldest first) with the books the box had from it."""
+    rounds: dict[int, list[str]] = defaultdict(list)
+    for code, number in last.items():
+        rounds[number].append(code)
+    return sorted(rounds.items())
+
+
 @dataclass(frozen=True)
 class Ahead:
     """What a box further along a walk will have shown when a book chosen now gets there."""
@@ -140,17 +153,46 @@ class Ahead:
         return 2 if code in self.copies else 1 if title in self.titles else 0
 
 
+class _Recall:
+    """One box's memory, worked out once: the books it had (book -> the last round) and,
+    when first asked, the titles of each round's books."""
+
+    def __init__(self, remembered: Remembered, title_of: Mapping[str, str]) -> None:
+        self.rounds = [number for number, _ in remembered]
+        self.books = [codes for _, codes in remembered]
+        self.copies: dict[str, int] = {}
+        for number, codes in remembered:  # a later round wins
+            self.copies.update(dict.fromkeys(codes, number))
+        self.title_of = title_of
+        self._titles: dict[int, set[str]] = {}  # position in rounds -> its books' titles
+
+    def sets_since(self, since: int) -> list[set[str]]:
+        """The titles of the books it had from each round from ``since`` on."""
+        first = bisect_left(self.rounds, since)
+        found = self._titles
+        for i in range(first, len(self.rounds)):
+            if i not in found:
+                codes = self.books[i]
+                found[i] = set(map(self.title_of.get, codes, codes))
+        return [found[i] for i in range(first, len(self.rounds))]
+
+    def shown(self, since: int, *more: set[str]) -> set[str]:
+        """The titles of the books it had from round ``since`` on, and ``more`` (a new set)."""
+        return set().union(*self.sets_since(since), *more)
+
+
 class Memory:
     """What the boxes had lately: each box's books in the copy window (book -> the round it
     came) and the titles it showed in the title window (those in it now included). Made
     when the planner first asks, for a few boxes at a time: all boxes' memories at once
     held 2 million codes after a year at 100,000 books."""
 
-    CACHED = 64
+    CACHED = 64  # boxes whose titles (as this round changes them) are kept
+    RECALLED = 128  # boxes whose memory is kept as read (a walk's ahead and its own)
 
     def __init__(
         self,
-        recent: Mapping[str, dict[str, int]],
+        recent: Mapping[str, Remembered],
         title_of: Mapping[str, str],
         number: int,
         title_window: int,
@@ -160,28 +202,25 @@ class Memory:
         self.number, self.window = number, title_window
         self.since = number - title_window
         self._titles: dict[str, set[str]] = {}
-        self._copies: dict[str, dict[str, int]] = {}
+        self._recalled: dict[str, _Recall] = {}
+
+    def _recall(self, box: str) -> _Recall:
+        found = self._recalled.get(box)
+        if found is None:
+            if len(self._recalled) >= self.RECALLED:  # the oldest first: a walk's boxes stay
+                del self._recalled[next(iter(self._recalled))]
+            found = self._recalled[box] = _Recall(self.recent[box], self.title_of)
+        return found
 
     def copies(self, box: str) -> dict[str, int]:
-        found = self._copies.get(box)
-        if found is None:
-            if len(self._copies) >= self.CACHED:  # the oldest first: a walk's boxes stay
-                del self._copies[next(iter(self._copies))]
-            found = self._copies[box] = self.recent[box]
-        return found
+        return self._recall(box).copies
 
     def titles(self, box: str) -> set[str]:
         found = self._titles.get(box)
         if found is None:
             if len(self._titles) >= self.CACHED:  # the oldest first: a walk's boxes stay
                 del self._titles[next(iter(self._titles))]
-            title_of = self.title_of
-            found = {
-                title_of.get(code, code)
-                for code, number in self.copies(box).items()
-                if number >= self.since
-            }
-            found.update(title_of.get(code, code) for code in self.held.get(box, ()))
+            found = self._recall(box).shown(self.since, self.titles_of(self.held.get(box, ())))
             self._titles[box] = found
         return found
 
@@ -197,20 +236,32 @@ class Memory:
         when the book gets there, one box a round later each: the titles it showed from
         the title window before that round up to now, those of the books now in it and in
         the boxes before it (they pass it first), and the copies it had."""
-        title_of = self.title_of
         passing = self.titles_of(self.held.get(line[start], ()))
         found = []
         for distance, box in enumerate(line[start + 1 :], start=1):
             passing |= self.titles_of(self.held.get(box, ()))
-            since = self.number + distance - self.window
-            shown = {title_of.get(c, c) for c, n in self.copies(box).items() if n >= since}
-            found.append(Ahead(shown | passing, self.copies(box)))
+            recall = self._recall(box)
+            shown = recall.shown(self.number + distance - self.window, passing)
+            found.append(Ahead(shown, recall.copies))
         return found
+
+    def along(self, line: list[str]) -> tuple[set[str], set[str]]:
+        """What a book put into ``line[0]`` now would meet along the walk: the copies its
+        boxes had, and every title the first box shows or a box ahead will have shown
+        (:meth:`ahead`), all in one."""
+        box, since = line[0], self.number - self.window
+        recalls = [self._recall(b) for b in line[1:]]
+        copies = set(self.copies(box)).union(*(r.copies for r in recalls))
+        shown = self.titles(box).union(
+            *(s for d, r in enumerate(recalls, start=1) for s in r.sets_since(since + d)),
+            *(self.titles_of(self.held.get(b, ())) for b in line[1:]),
+        )
+        return copies, shown
 
     def titles_of(self, codes: Iterable[str]) -> set[str]:
         """The titles of these books."""
-        title_of = self.title_of
-        return {title_of.get(code, code) for code in codes}
+        listed = codes if isinstance(codes, list | tuple) else list(codes)
+        return set(map(self.title_of.get, listed, listed))
 
 
 def choose(
@@ -233,13 +284,19 @@ def choose(
     ranked = []
     copies = memory.copies(box)
     title_of = memory.title_of
+    shown: set[str] | None = None  # the box's titles (:meth:`Memory.staleness`), when asked
     for position, (code, _) in enumerate(candidates):
         title = title_of.get(code, code)
-        stale = memory.staleness(box, code)
-        if stale == 0 and title in seen:
-            stale = 1
-        ahead_stale = sum(a.staleness(code, title) for a in ahead) if stale == 0 else 0
-        ranked.append((stale, ahead_stale, copies.get(code, -1), position, title))
+        if code in copies:
+            ranked.append((2, 0, copies[code], position, title))
+            continue
+        if shown is None:
+            shown = memory.titles(box)
+        if title in shown or title in seen:
+            ranked.append((1, 0, -1, position, title))
+            continue
+        ahead_stale = sum(a.staleness(code, title) for a in ahead)
+        ranked.append((0, ahead_stale, -1, position, title))
     ranked.sort()
     picked: list[int] = []
     for _stale, _ahead, _last, position, title in ranked:
@@ -505,17 +562,16 @@ def _share_out(openings: list[Opening], state: Round, offer: list[Carried]) -> N
     ranks it."""
     memory, depot = state.memory, state.depot
     title_of = memory.title_of
+    codes = [code for code, _ in offer]
+    offered = list(zip(codes, map(title_of.get, codes, codes), strict=True))
     fresh: list[list[int]] = []
     users: Counter[int] = Counter()
     for walk in openings:
-        box = walk.line[0]
-        ahead = memory.ahead(walk.line, 0)
-        copies = set(memory.copies(box)).union(*(a.copies for a in ahead))
-        shown = memory.titles(box).union(*(a.titles for a in ahead))
+        copies, shown = memory.along(walk.line)
         mine = [
             i
-            for i, (code, _) in enumerate(offer)
-            if code not in copies and title_of.get(code, code) not in shown
+            for i, (code, title) in enumerate(offered)
+            if code not in copies and title not in shown
         ]
         fresh.append(mine)
         users.update(mine)
@@ -525,7 +581,7 @@ def _share_out(openings: list[Opening], state: Round, offer: list[Carried]) -> N
         titles: set[str] = set()
         chosen: list[int] = []
         for i in sorted(fresh[index], key=lambda i: (users[i], i)):
-            title = title_of.get(offer[i][0], offer[i][0])
+            title = offered[i][1]
             if len(chosen) == walk.quota:
                 break
             if i not in taken and title not in titles:
@@ -656,7 +712,7 @@ def walk(
     ring: list[Doc],
     books: Shelves,
     targets: dict[str, int],
-    recent: Mapping[str, dict[str, int]],
+    recent: Mapping[str, Remembered],
     title_of: Mapping[str, str],
     number: int,
     limits: Limits,
@@ -664,8 +720,9 @@ def walk(
     """Plan a round (steps 1 to 4 of the guide) and return its walks.
 
     ``ring`` holds the active boxes in route order, ``targets`` each box's target,
-    ``recent`` each box's memory (book -> the last round it had the book; read a few boxes
-    at a time, so it may be computed when asked), ``title_of`` each book's title."""
+    ``recent`` each box's memory (the rounds of the copy window, oldest first, each with
+    the books the box had from it: :data:`Remembered`; read a few boxes at a time, so it
+    may be computed when asked), ``title_of`` each book's title."""
     walks = walks_of(ring, limits.max_boxes)
     leaving = what_leaves(ring, books.in_boxes, targets, limits)
     depot = Depot(books.depot)

@@ -242,23 +242,26 @@ def route(db: Repository) -> list[Doc]:
     return active
 
 
-def recent_books(box: Doc, current: int, window: int) -> dict[str, int]:
+def recent_books(box: Doc, current: int, window: int) -> list[tuple[int, list[str]]]:
     """Books this box held in the last ``window`` rounds before round ``current`` (what it
-    was given by a round, found in it or donated into it), with the last round it had each."""
-    found: dict[str, int] = {}
-    for number, codes in sorted(box.get("recent", {}).items(), key=lambda kv: int(kv[0])):
-        if int(number) >= current - window:
-            found.update(dict.fromkeys(codes.split(), int(number)))
-    return found
+    was given by a round, found in it or donated into it): each round, oldest first, with
+    its books (:data:`lou_library.planner.Remembered`)."""
+    since = current - window
+    found = [(int(number), codes) for number, codes in box.get("recent", {}).items()]
+    return [
+        (number, codes.split())
+        for number, codes in sorted(found, key=lambda r: r[0])
+        if number >= since
+    ]
 
 
-class _Memories(Mapping[str, dict[str, int]]):
+class _Memories(Mapping[str, list[tuple[int, list[str]]]]):
     """Each box's memory (:func:`recent_books`), made when the planner asks for it."""
 
     def __init__(self, boxes: dict[str, Doc], current: int, window: int) -> None:
         self.boxes, self.current, self.window = boxes, current, window
 
-    def __getitem__(self, code: str) -> dict[str, int]:
+    def __getitem__(self, code: str) -> list[tuple[int, list[str]]]:
         return recent_books(self.boxes[code], self.current, self.window)
 
     def __iter__(self) -> Iterator[str]:
