@@ -9,9 +9,9 @@ import orjson
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lou_library import rotation
-from lou_library.catalogue import add_book
-from lou_library.demo import empty_document
+from lou_library import planner, rotation
+from lou_library.catalogue import add_book, edit_book
+from lou_library.demo import build_demo, empty_document
 from lou_library.network import DEPOT, add_box, add_site, add_volunteer
 from lou_library.records import BOOKS
 from lou_library.store import encode
@@ -383,6 +383,31 @@ def test_rounds_never_create_duplicate_or_lose_a_book_and_undo_is_exact(
             rotation.complete_task(
                 db, task["id"], missing=[b for b in books if rng.random() < share]
             )
+        day += timedelta(days=14)
+
+
+def test_plans_sharing_a_recollection_are_the_plans_made_without_one() -> None:
+    """`rotate simulate` plans round after round with one planner.Recollection: each plan
+    is exactly the one made from scratch, also after a book changes its title and when it
+    may keep only a few rounds' books."""
+    from datetime import date, timedelta
+
+    db = TinyRepository.in_memory(build_demo())
+    shared, small = planner.Recollection(), planner.Recollection()
+    small.KEPT = 300
+    day = date(2026, 3, 2)
+    for number in range(1, 6):
+        if number == 4:  # a book in a box's memory takes another book's title
+            moved = next(b for b in db.all(BOOKS) if b["status"] == "in_box")
+            other = next(b for b in db.all(BOOKS) if b["title"] != moved["title"])
+            edit_book(db, moved["code"], title=other["title"])
+        plan = rotation.plan_round(db, on=day)
+        for recollection in (shared, small):
+            again = rotation.plan_round(db, day, recollection)
+            assert again.number == number
+            assert again.moves == plan.moves
+            assert rotation.plan_figures(again) == rotation.plan_figures(plan)
+        rotation.apply_round(db, plan)
         day += timedelta(days=14)
 
 

@@ -153,27 +153,88 @@ class Ahead:
         return 2 if code in self.copies else 1 if title in self.titles else 0
 
 
+class Recollection:
+    """What the plans of one process share when it plans round after round (``rotate
+    simulate``): a box's memory gains a round and loses its oldest from one plan to the
+    next, and the rounds in between stay as they were, so their books are read and their
+    titles made once, not once a plan. What a plan did not use is dropped before the next;
+    at most :attr:`KEPT` books are kept (a bigger network's rounds are worked out each
+    plan, as without it); a plan whose titles differ for a book it knows starts afresh."""
+
+    KEPT = 300_000
+
+    def __init__(self) -> None:
+        self.title_of: Mapping[str, str] = {}
+        self._books: dict[str, list[str]] = {}  # a round's books as stored -> as a list
+        self._kept: dict[int, list[str]] = {}  # id -> each list kept in _books
+        self._titles: dict[int, set[str]] = {}  # id of a kept list -> its books' titles
+        self._read: set[str] = set()
+        self._size = 0  # books kept
+
+    def begin(self, title_of: Mapping[str, str]) -> None:
+        """A new plan, with these titles."""
+        self._books = {s: self._books[s] for s in self._read if s in self._books}
+        self._kept = {id(books): books for books in self._books.values()}
+        self._size = sum(map(len, self._books.values()))
+        same = self.title_of.items() <= title_of.items()
+        self._titles = {i: t for i, t in self._titles.items() if i in self._kept} if same else {}
+        self._read = set()
+        self.title_of = title_of
+
+    def books(self, stored: str) -> list[str]:
+        """A round's books as a box's memory stores them (codes separated by spaces)."""
+        self._read.add(stored)
+        found = self._books.get(stored)
+        if found is None:
+            found = stored.split()
+            if self._size < self.KEPT:
+                self._books[stored] = found
+                self._kept[id(found)] = found
+                self._size += len(found)
+        return found
+
+    def titles(self, books: Sequence[str]) -> set[str]:
+        """The titles of one round's books."""
+        found = self._titles.get(id(books))
+        if found is None:
+            title_of = self.title_of
+            found = set(map(title_of.get, books, books))
+            kept = self._kept.get(id(books)) is books  # the same list comes next plan
+            if kept and all(map(title_of.__contains__, books)):
+                self._titles[id(books)] = found
+        return found
+
+
 class _Recall:
     """One box's memory, worked out once: the books it had (book -> the last round) and,
     when first asked, the titles of each round's books."""
 
-    def __init__(self, remembered: Remembered, title_of: Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        remembered: Remembered,
+        title_of: Mapping[str, str],
+        recollection: Recollection | None,
+    ) -> None:
         self.rounds = [number for number, _ in remembered]
         self.books = [codes for _, codes in remembered]
         self.copies: dict[str, int] = {}
         for number, codes in remembered:  # a later round wins
             self.copies.update(dict.fromkeys(codes, number))
-        self.title_of = title_of
+        self.title_of, self.recollection = title_of, recollection
         self._titles: dict[int, set[str]] = {}  # position in rounds -> its books' titles
 
     def sets_since(self, since: int) -> list[set[str]]:
         """The titles of the books it had from each round from ``since`` on."""
         first = bisect_left(self.rounds, since)
-        found = self._titles
+        found, recollection = self._titles, self.recollection
         for i in range(first, len(self.rounds)):
             if i not in found:
                 codes = self.books[i]
-                found[i] = set(map(self.title_of.get, codes, codes))
+                found[i] = (
+                    recollection.titles(codes)
+                    if recollection is not None
+                    else set(map(self.title_of.get, codes, codes))
+                )
         return [found[i] for i in range(first, len(self.rounds))]
 
     def shown(self, since: int, *more: set[str]) -> set[str]:
@@ -197,8 +258,10 @@ class Memory:
         number: int,
         title_window: int,
         held: Mapping[str, list[str]],
+        recollection: Recollection | None = None,
     ) -> None:
         self.recent, self.title_of, self.held = recent, title_of, held
+        self.recollection = recollection
         self.number, self.window = number, title_window
         self.since = number - title_window
         self._titles: dict[str, set[str]] = {}
@@ -209,7 +272,9 @@ class Memory:
         if found is None:
             if len(self._recalled) >= self.RECALLED:  # the oldest first: a walk's boxes stay
                 del self._recalled[next(iter(self._recalled))]
-            found = self._recalled[box] = _Recall(self.recent[box], self.title_of)
+            found = self._recalled[box] = _Recall(
+                self.recent[box], self.title_of, self.recollection
+            )
         return found
 
     def copies(self, box: str) -> dict[str, int]:
@@ -716,20 +781,23 @@ def walk(
     title_of: Mapping[str, str],
     number: int,
     limits: Limits,
+    recollection: Recollection | None = None,
 ) -> Walk:
     """Plan a round (steps 1 to 4 of the guide) and return its walks.
 
     ``ring`` holds the active boxes in route order, ``targets`` each box's target,
     ``recent`` each box's memory (the rounds of the copy window, oldest first, each with
     the books the box had from it: :data:`Remembered`; read a few boxes at a time, so it
-    may be computed when asked), ``title_of`` each book's title."""
+    may be computed when asked), ``title_of`` each book's title; ``recollection`` what an
+    earlier plan of the same process worked out of the memories (:class:`Recollection`,
+    begun with ``title_of``)."""
     walks = walks_of(ring, limits.max_boxes)
     leaving = what_leaves(ring, books.in_boxes, targets, limits)
     depot = Depot(books.depot)
     carry = min(limits.depot, limits.leg)
     leaving.fill, share = fills(walks, leaving, targets, len(depot), carry)
     held = {code: [b["code"] for b in found] for code, found in books.in_boxes.items()}
-    memory = Memory(recent, title_of, number, limits.title_window, held)
+    memory = Memory(recent, title_of, number, limits.title_window, held, recollection)
     state = Round(leaving, memory, depot, limits, Walk(fill_share=share))
     openings = [prepare(site, line, state) for site, line in walks]
     allocate(openings, state)

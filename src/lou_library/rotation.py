@@ -242,14 +242,17 @@ def route(db: Repository) -> list[Doc]:
     return active
 
 
-def recent_books(box: Doc, current: int, window: int) -> list[tuple[int, list[str]]]:
+def recent_books(
+    box: Doc, current: int, window: int, read: Callable[[str], list[str]] = str.split
+) -> list[tuple[int, list[str]]]:
     """Books this box held in the last ``window`` rounds before round ``current`` (what it
     was given by a round, found in it or donated into it): each round, oldest first, with
-    its books (:data:`lou_library.planner.Remembered`)."""
+    its books (:data:`lou_library.planner.Remembered`); ``read`` makes a round's stored
+    codes a list."""
     since = current - window
     found = [(int(number), codes) for number, codes in box.get("recent", {}).items()]
     return [
-        (number, codes.split())
+        (number, read(codes))
         for number, codes in sorted(found, key=lambda r: r[0])
         if number >= since
     ]
@@ -258,11 +261,18 @@ def recent_books(box: Doc, current: int, window: int) -> list[tuple[int, list[st
 class _Memories(Mapping[str, list[tuple[int, list[str]]]]):
     """Each box's memory (:func:`recent_books`), made when the planner asks for it."""
 
-    def __init__(self, boxes: dict[str, Doc], current: int, window: int) -> None:
+    def __init__(
+        self,
+        boxes: dict[str, Doc],
+        current: int,
+        window: int,
+        recollection: planner.Recollection | None,
+    ) -> None:
         self.boxes, self.current, self.window = boxes, current, window
+        self.read = str.split if recollection is None else recollection.books
 
     def __getitem__(self, code: str) -> list[tuple[int, list[str]]]:
-        return recent_books(self.boxes[code], self.current, self.window)
+        return recent_books(self.boxes[code], self.current, self.window, self.read)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.boxes)
@@ -306,11 +316,14 @@ def title_key(book: Mapping[str, Any]) -> str:
     return "".join(str(book.get("title", "")).split()) or str(book["code"])
 
 
-def plan_round(db: Repository, on: date | None = None) -> Plan:
+def plan_round(
+    db: Repository, on: date | None = None, recollection: planner.Recollection | None = None
+) -> Plan:
     """Compute the next round without writing anything (see the module's guide).
 
     The walks and their books (steps 1 to 4) are :func:`lou_library.planner.walk`; who
-    walks (step 5) is made here.
+    walks (step 5) is made here. ``recollection``: what the plan before, in the same
+    process, worked out of the boxes' memories (``rotate simulate``).
     """
     config = rotation_settings(db)
     when = next_round(db, on)
@@ -325,8 +338,11 @@ def plan_round(db: Repository, on: date | None = None) -> Plan:
         raise Conflict(M.ROTATE_NO_BOXES)
     title_of = {b["code"]: title_key(b) for b in catalogue}
     targets = {b["code"]: target_of(b, float(config["fill"])) for b in ring}
-    recent = _Memories({b["code"]: b for b in ring}, number, int(config["window"]))
-    walk = planner.walk(ring, books, targets, recent, title_of, number, limits_of(config))
+    if recollection is not None:
+        recollection.begin(title_of)
+    recent = _Memories({b["code"]: b for b in ring}, number, int(config["window"]), recollection)
+    limits = limits_of(config)
+    walk = planner.walk(ring, books, targets, recent, title_of, number, limits, recollection)
     moves = walk.moves
     over = [b["code"] for b in ring if walk.final_counts.get(b["code"], 0) > int(b["capacity"])]
     inside_site = sum(

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from lou_library import clock, rotation
+from lou_library import clock, planner, rotation
 from lou_library.catalogue import donate, found_book
 from lou_library.records import BOOKS, BOXES, VOLUNTEERS, Doc, set_settings, settings
 from lou_library.repository import Repository
@@ -157,12 +157,13 @@ def simulate(
         else (start or clock.today())
     )
     handled: Counter[str] = Counter(dict.fromkeys(eligible, 0))
+    recollection = planner.Recollection()  # what one round's plan leaves for the next
     for _ in range(rounds):
         with document.write() as db:  # `lou rotate apply`, then the volunteers' reports
             if start is None:  # the schedule's own dates, holidays avoided as it says
                 day = rotation.next_round(db).date
             _mark_away(db, rng, away, day)
-            plan = rotation.plan_round(db, on=None if start is None else day)
+            plan = rotation.plan_round(db, None if start is None else day, recollection)
             before = _shelf(db)
             rotation.apply_round(db, plan, command="rotate simulate")
             after = _shelf(db)
