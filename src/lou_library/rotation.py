@@ -76,9 +76,9 @@ from lou_library.records import (
     Doc,
     event,
     last_event,
+    leg_books,
     legs_of,
     log,
-    moves_of,
     remember,
     round_legs,
     set_settings,
@@ -191,6 +191,7 @@ class Plan:
     due: Day | None = None  # a late round: the date it was due (it is planned for today)
     fill_share: float = 1.0
     forecast: dict[str, Any] = field(default_factory=dict)
+    title_of: dict[str, str] = field(default_factory=dict, repr=False)  # book -> title_key
 
     @property
     def freshness(self) -> float:
@@ -383,6 +384,7 @@ def plan_round(
         final_counts=walk.final_counts,
         due=when.due,
         fill_share=walk.fill_share,
+        title_of=title_of,
     )
     plan.forecast = forecast(db, number, len(books.depot), sum(targets.values()))
     return plan
@@ -598,7 +600,9 @@ def apply_round(db: Repository, plan: Plan, command: str = "rotate apply") -> Do
     stamp = clock.stamp()
     books = {doc["code"]: doc for doc in db.all(BOOKS)}
     changed_books = sorted({book for book, _, _ in plan.moves} | set(plan.newly_lost))
-    before = _box_contents(books.values())  # read before any book moves
+    # what boxes in their first round held before it (read before any book moves)
+    first = any(_never_rotated(db.get(BOXES, code)) for code in plan.final_counts)
+    before = _box_contents(books.values()) if first else {}
 
     # Only the last round can be undone, so the round before loses its undo data, and
     # this round's keeps nothing of it: the undo data is the size of one round's work.
@@ -671,6 +675,11 @@ def _moved(doc: Doc, destination: dict[str, str], number: int) -> Doc:
     return {"last_box": target, "box": target, "status": BookStatus.in_box, "since": number}
 
 
+def _never_rotated(box: Doc | None) -> bool:
+    """The box has no round in its memory yet (its first round is coming)."""
+    return box is not None and not any(int(n) >= 1 for n in box.get("recent") or {})
+
+
 def _remember(db: Repository, plan: Plan, before: dict[str, list[str]], window: int) -> Doc:
     """Each box's memory after the round: the books it received in the last ``window``
     rounds. Returns what undo needs, per box: only what this round forgets or rewrites
@@ -688,7 +697,7 @@ def _remember(db: Repository, plan: Plan, before: dict[str, list[str]], window: 
             continue
         had = doc.get("recent") or {}
         recent = {n: codes for n, codes in had.items() if int(n) > plan.number - window}
-        if before.get(code) and not any(int(n) >= 1 for n in had):
+        if before.get(code) and _never_rotated(doc):
             # what it held before its first round (with any book found or donated there)
             held = {*recent.get("0", "").split(), *before[code]}
             recent["0"] = " ".join(sorted(held))
@@ -960,6 +969,19 @@ def _by_box(
     return out, into
 
 
+def _legs_by_box(
+    legs: Iterable[Mapping[str, Any]],
+) -> tuple[dict[str, list[list[str]]], dict[str, list[list[str]]]]:
+    """:func:`_by_box` of a round's stored legs (a leg at a time: one source and target)."""
+    out: dict[str, list[list[str]]] = defaultdict(list)
+    into: dict[str, list[list[str]]] = defaultdict(list)
+    for leg in legs:
+        source, target, books = leg["from"], leg["to"], leg_books(leg)
+        out[source] += [[book, target] for book in books]
+        into[target] += [[book, source] for book in books]
+    return out, into
+
+
 def _stops(
     boxes: list[str], out: dict[str, list[list[str]]], into: dict[str, list[list[str]]]
 ) -> list[Doc]:
@@ -989,7 +1011,7 @@ def with_stops(db: Repository, tasks: list[Doc]) -> list[Doc]:
     """
     wanted = {t["round"] for t in tasks if "stops" not in t}
     legs = round_legs(db, wanted) if wanted else {}
-    rounds = {number: _by_box(moves_of(found)) for number, found in legs.items()}
+    rounds = {number: _legs_by_box(found) for number, found in legs.items()}
     found = []
     for task in tasks:
         if "stops" in task:  # stored by schema 1

@@ -110,13 +110,14 @@ class Simulation:
         }
 
 
-def _double_titles(books: list[Doc]) -> int:
-    """Boxes that hold two copies of one title."""
+def _double_titles(books: list[Doc], title_of: dict[str, str]) -> int:
+    """Boxes that hold two copies of one title (``title_of``: the plan's titles, book ->
+    :func:`rotation.title_key`; a book it does not know is looked at)."""
     seen: dict[str, set[str]] = {}
     doubles: set[str] = set()
     for book in books:
         titles = seen.setdefault(book["box"], set())
-        key = rotation.title_key(book)
+        key = title_of.get(book["code"]) or rotation.title_key(book)
         if key in titles:
             doubles.add(book["box"])
         titles.add(key)
@@ -169,7 +170,7 @@ def simulate(
             after = _shelf(db)
             in_boxes = db.where(BOOKS, "status", "in_box")
             counts = Counter(b["box"] for b in in_boxes)
-            doubles = _double_titles(in_boxes)
+            doubles = _double_titles(in_boxes, plan.title_of)
             violations = sum(1 for b in db.all(BOXES) if counts[b["code"]] > int(b["capacity"]))
             missing_total, returned = _report_back(db, rng, plan.number, loss, returns, handled)
             boxes = [b["code"] for b in db.where(BOXES, "status", "active")]
