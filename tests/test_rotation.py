@@ -388,16 +388,24 @@ def test_rounds_never_create_duplicate_or_lose_a_book_and_undo_is_exact(
 
 def test_plans_sharing_a_recollection_are_the_plans_made_without_one() -> None:
     """`rotate simulate` plans round after round with one planner.Recollection: each plan
-    is exactly the one made from scratch, also after a book changes its title and when it
-    may keep only a few rounds' books."""
+    is exactly the one made from scratch, while the boxes forget their oldest rounds (a
+    memory of 3 rounds here), when a donation changes a box's memory, after a book changes
+    its title, and when it may keep only a few rounds' books."""
     from datetime import date, timedelta
 
+    from lou_library.catalogue import donate
+    from lou_library.records import set_settings
+    from lou_library.records import settings as read_settings
+
     db = TinyRepository.in_memory(build_demo())
+    current = read_settings(db)
+    current["rotation"] = {**current.get("rotation", {}), "window": 3}
+    set_settings(db, current)
     shared, small = planner.Recollection(), planner.Recollection()
     small.KEPT = 300
     day = date(2026, 3, 2)
-    for number in range(1, 6):
-        if number == 4:  # a book in a box's memory takes another book's title
+    for number in range(1, 8):
+        if number == 5:  # a book in a box's memory takes another book's title
             moved = next(b for b in db.all(BOOKS) if b["status"] == "in_box")
             other = next(b for b in db.all(BOOKS) if b["title"] != moved["title"])
             edit_book(db, moved["code"], title=other["title"])
@@ -408,6 +416,8 @@ def test_plans_sharing_a_recollection_are_the_plans_made_without_one() -> None:
             assert again.moves == plan.moves
             assert rotation.plan_figures(again) == rotation.plan_figures(plan)
         rotation.apply_round(db, plan)
+        box = sorted(plan.final_counts)[number]
+        donate(db, box=box, title=f"捐赠图书 {number}")
         day += timedelta(days=14)
 
 

@@ -153,13 +153,34 @@ class Ahead:
         return 2 if code in self.copies else 1 if title in self.titles else 0
 
 
+def copies_of(remembered: Remembered) -> dict[str, int]:
+    """Book -> the last round the box had it."""
+    copies: dict[str, int] = {}
+    for number, codes in remembered:  # a later round wins
+        copies.update(dict.fromkeys(codes, number))
+    return copies
+
+
+def _dropped(old: Remembered, new: Remembered) -> int | None:
+    """How many of its oldest rounds a memory lost, when the rounds it kept (the very same
+    lists of books) begin the new one; None when it changed otherwise."""
+    for dropped in range(len(old)):
+        kept = old[dropped:]
+        if len(kept) <= len(new) and all(
+            a[0] == b[0] and a[1] is b[1] for a, b in zip(kept, new, strict=False)
+        ):
+            return dropped
+    return None
+
+
 class Recollection:
     """What the plans of one process share when it plans round after round (``rotate
     simulate``): a box's memory gains a round and loses its oldest from one plan to the
     next, and the rounds in between stay as they were, so their books are read and their
-    titles made once, not once a plan. What a plan did not use is dropped before the next;
-    at most :attr:`KEPT` books are kept (a bigger network's rounds are worked out each
-    plan, as without it); a plan whose titles differ for a book it knows starts afresh."""
+    titles made once, not once a plan, and the box's books (:func:`copies_of`) follow the
+    rounds it gained and lost. What a plan did not use is dropped before the next; at most
+    :attr:`KEPT` books are kept (a bigger network's memories are worked out each plan, as
+    without it); a plan whose titles differ for a book it knows starts afresh."""
 
     KEPT = 300_000
 
@@ -170,6 +191,9 @@ class Recollection:
         self._titles: dict[int, set[str]] = {}  # id of a kept list -> its books' titles
         self._read: set[str] = set()
         self._size = 0  # books kept
+        self._boxes: dict[str, tuple[Remembered, dict[str, int]]] = {}  # box -> its books
+        self._asked: set[str] = set()
+        self._copied = 0  # books in _boxes
 
     def begin(self, title_of: Mapping[str, str]) -> None:
         """A new plan, with these titles."""
@@ -180,6 +204,33 @@ class Recollection:
         self._titles = {i: t for i, t in self._titles.items() if i in self._kept} if same else {}
         self._read = set()
         self.title_of = title_of
+        self._boxes = {box: self._boxes[box] for box in self._asked if box in self._boxes}
+        self._copied = sum(len(copies) for _, copies in self._boxes.values())
+        self._asked = set()
+
+    def copies(self, box: str, remembered: Remembered) -> dict[str, int]:
+        """:func:`copies_of` the box's memory: from what it was last plan, when the memory
+        only lost its oldest rounds and gained new ones since."""
+        self._asked.add(box)
+        last = self._boxes.get(box)
+        dropped = None if last is None else _dropped(last[0], remembered)
+        if last is None or dropped is None:
+            copies = copies_of(remembered)
+        else:
+            copies = dict(last[1])
+            for number, codes in last[0][:dropped]:  # books last had in a round it forgot
+                for code in codes:
+                    if copies.get(code) == number:
+                        del copies[code]
+            for number, codes in remembered[len(last[0]) - dropped :]:
+                copies.update(dict.fromkeys(codes, number))
+        if last is not None:
+            self._copied -= len(last[1])
+            del self._boxes[box]
+        if self._size + self._copied < self.KEPT:
+            self._boxes[box] = (list(remembered), copies)
+            self._copied += len(copies)
+        return copies
 
     def books(self, stored: str) -> list[str]:
         """A round's books as a box's memory stores them (codes separated by spaces)."""
@@ -211,15 +262,16 @@ class _Recall:
 
     def __init__(
         self,
+        box: str,
         remembered: Remembered,
         title_of: Mapping[str, str],
         recollection: Recollection | None,
     ) -> None:
         self.rounds = [number for number, _ in remembered]
         self.books = [codes for _, codes in remembered]
-        self.copies: dict[str, int] = {}
-        for number, codes in remembered:  # a later round wins
-            self.copies.update(dict.fromkeys(codes, number))
+        self.copies = (
+            copies_of(remembered) if recollection is None else recollection.copies(box, remembered)
+        )
         self.title_of, self.recollection = title_of, recollection
         self._titles: dict[int, set[str]] = {}  # position in rounds -> its books' titles
 
@@ -273,7 +325,7 @@ class Memory:
             if len(self._recalled) >= self.RECALLED:  # the oldest first: a walk's boxes stay
                 del self._recalled[next(iter(self._recalled))]
             found = self._recalled[box] = _Recall(
-                self.recent[box], self.title_of, self.recollection
+                box, self.recent[box], self.title_of, self.recollection
             )
         return found
 
