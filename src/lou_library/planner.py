@@ -113,11 +113,17 @@ def what_leaves(
     target, up to what one person carries; damaged books go back to the library room."""
     batch = batch_size(targets)
     leaving = Leaving({}, {}, {})
+    broken = Condition.damaged
     for box in ring:
         code = box["code"]
-        inside = sorted(in_boxes.get(code, []), key=lambda b: (int(b.get("since", 0)), b["code"]))
-        damaged = [b["code"] for b in inside if b.get("condition") == Condition.damaged]
-        rest = [b["code"] for b in inside if b.get("condition") != Condition.damaged]
+        inside = sorted(  # oldest arrivals first (codes are unique: the flag is never compared)
+            [
+                (int(b.get("since", 0)), b["code"], b.get("condition") == broken)
+                for b in in_boxes.get(code, ())
+            ]
+        )
+        damaged = [book for _, book, is_damaged in inside if is_damaged]
+        rest = [book for _, book, is_damaged in inside if not is_damaged]
         send = min(len(rest), batch, math.ceil(targets[code] * limits.change))
         send = min(max(send, len(rest) - targets[code]), limits.leg)
         leaving.damaged[code] = damaged
