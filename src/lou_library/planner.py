@@ -703,7 +703,7 @@ def _share_out(openings: list[Opening], state: Round, offer: list[Carried]) -> N
         walk = openings[index]
         titles: set[str] = set()
         chosen: list[int] = []
-        for i in sorted(fresh[index], key=lambda i: (users[i], i)):
+        for i in sorted(fresh[index], key=users.__getitem__):  # (stable: ties by position)
             title = offered[i][1]
             if len(chosen) == walk.quota:
                 break
@@ -716,7 +716,8 @@ def _share_out(openings: list[Opening], state: Round, offer: list[Carried]) -> N
             rest = [item for i, item in enumerate(offer) if i not in taken]
             more = _second_choice(walk, rest, titles, state)
             walk.picked += more
-            taken.update(i for i, item in enumerate(offer) if item in set(more))
+            given = set(more)
+            taken.update(i for i, item in enumerate(offer) if item in given)
         elif walk.quota < walk.opening:  # its share of a short library room is all it gets
             walk.unfilled = walk.opening - len(walk.picked)
     depot.taken.update(code for walk in openings for code, _ in walk.picked)
@@ -739,7 +740,8 @@ def _second_choice(
     stale = [item for item in more if memory.staleness(box, item[0]) != 0]
     more = new_here + stale[: max(0, floor - len(new_here))]
     if len(more) < floor:  # rather a second copy of a title than a box this empty
-        left = [item for item in rest if item not in set(more)]
+        given = set(more)
+        left = [item for item in rest if item not in given]
         more += left[: floor - len(more)]
     if len(more) == len(rest) or walk.quota < walk.opening:  # nothing more for it here
         walk.unfilled = walk.opening - len(walk.picked) - len(more)
@@ -814,7 +816,8 @@ def line_walk(walk: Opening, state: Round) -> None:
         beside = memory.titles_of(picked) | memory.titles_of(leaving.kept[line[0]])
         back = choose(batch, lacking, line[0], memory, (), beside)
         if len(back) < lacking:  # rather a second copy than an empty place
-            back += [item for item in batch if item not in set(back)][: lacking - len(back)]
+            given = set(back)
+            back += [item for item in batch if item not in given][: lacking - len(back)]
         if back:
             route.stops.append(line[0])
             place(route, line[0], back, state)
