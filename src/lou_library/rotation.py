@@ -762,12 +762,10 @@ def _grouped(books: Iterable[Doc]) -> list[list[Any]]:
     moves keeps a few thousand groups, not 100,000 small records (70 MB in memory for
     every command that read the rounds). The fields are strings and numbers: no deep copy
     is needed (it cost a third of an apply's time)."""
-    box, last_box, status, since = BOOK_FIELDS
     groups: dict[tuple[Any, ...], list[str]] = defaultdict(list)
+    absent = (_ABSENT,) * len(BOOK_FIELDS)
     for doc in books:
-        get = doc.get
-        key = (get(box, _ABSENT), get(last_box, _ABSENT), get(status, _ABSENT), get(since, _ABSENT))
-        groups[key].append(doc["code"])
+        groups[tuple(map(doc.get, BOOK_FIELDS, absent))].append(doc["code"])
     return [
         [{n: v for n, v in zip(BOOK_FIELDS, key, strict=True) if v is not _ABSENT}, " ".join(c)]
         for key, c in groups.items()
