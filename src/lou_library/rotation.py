@@ -60,6 +60,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from operator import itemgetter, methodcaller
 from typing import Any
 
 from lou_library import clock, i18n, planner, schedule
@@ -317,6 +318,15 @@ def title_key(book: Mapping[str, Any]) -> str:
     return "".join(str(book.get("title", "")).split()) or str(book["code"])
 
 
+def titles_of(books: Iterable[Doc]) -> dict[str, str]:
+    """Book -> :func:`title_key`, each distinct title worked out once."""
+    books = list(books)
+    codes = list(map(itemgetter("code"), books))
+    titles = list(map(methodcaller("get", "title", ""), books))
+    keys = {title: "".join(str(title).split()) for title in set(titles)}
+    return {code: keys[title] or str(code) for code, title in zip(codes, titles, strict=True)}
+
+
 def plan_round(
     db: Repository, on: date | None = None, recollection: planner.Recollection | None = None
 ) -> Plan:
@@ -337,7 +347,7 @@ def plan_round(
     books = planner.shelves(catalogue, number, int(config["lost_after"]))
     if not ring:
         raise Conflict(M.ROTATE_NO_BOXES)
-    title_of = {b["code"]: title_key(b) for b in catalogue}
+    title_of = titles_of(catalogue)
     targets = {b["code"]: target_of(b, float(config["fill"])) for b in ring}
     if recollection is not None:
         recollection.begin(title_of)
@@ -598,8 +608,9 @@ def apply_round(db: Repository, plan: Plan, command: str = "rotate apply") -> Do
         raise Conflict(M.ROUND_ALREADY_APPLIED, number=plan.number)
     config = rotation_settings(db)
     stamp = clock.stamp()
-    books = {doc["code"]: doc for doc in db.all(BOOKS)}
-    changed_books = sorted({book for book, _, _ in plan.moves} | set(plan.newly_lost))
+    docs = list(db.all(BOOKS))
+    books = dict(zip(map(itemgetter("code"), docs), docs, strict=True))
+    changed_books = sorted(set(map(itemgetter(0), plan.moves)).union(plan.newly_lost))
     # what boxes in their first round held before it (read before any book moves)
     first = any(_never_rotated(db.get(BOXES, code)) for code in plan.final_counts)
     before = _box_contents(books.values()) if first else {}
@@ -617,7 +628,9 @@ def apply_round(db: Repository, plan: Plan, command: str = "rotate apply") -> Do
         "tables": sorted(db.tables()),  # tables that existed before
     }
     db.replace(ROUNDS, previous)
-    destination = {book: target for book, _, target in plan.moves}
+    destination = dict(
+        zip(map(itemgetter(0), plan.moves), map(itemgetter(2), plan.moves), strict=True)
+    )
     db.update(BOOKS, {c: _moved(books[c], destination, plan.number) for c in changed_books})
     undo["memory"] = _remember(db, plan, before, int(config["window"]))
     task_docs = _task_records(db, plan)

@@ -22,6 +22,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from operator import itemgetter
 from typing import Any
 
 from lou_library import clock, planner, rotation
@@ -125,7 +126,8 @@ def _double_titles(books: list[Doc], title_of: dict[str, str]) -> int:
 
 
 def _shelf(db: Repository) -> dict[str, str]:
-    return {b["code"]: b["status"] for b in db.all(BOOKS)}
+    books = list(db.all(BOOKS))
+    return dict(zip(map(itemgetter("code"), books), map(itemgetter("status"), books), strict=True))
 
 
 def simulate(
@@ -176,7 +178,7 @@ def simulate(
             boxes = [b["code"] for b in db.where(BOXES, "status", "active")]
             for n in range(donations):
                 donate(db, box=rng.choice(boxes), title=f"捐赠图书 {plan.number}-{n + 1}")
-            depot_books = len(db.where(BOOKS, "status", "in_depot"))
+            depot_books = db.tally(BOOKS, "status")[("in_depot",)]
             result.forecast = plan.forecast
         result.books_created += len(set(after) - set(before))
         lost = [c for c, s in before.items() if c not in after]
