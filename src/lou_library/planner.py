@@ -510,21 +510,20 @@ def place(route: Route, box: str, placed: list[Carried], state: Round) -> None:
     memory, walk = state.memory, state.walk
     copies, shown, title_of = memory.copies(box), memory.titles(box), memory.title_of
     titles: set[str] = set()  # a second copy of a title in the same batch counts as shown
-    moves, taken = route.moves, state.depot.taken
-    for code, source in placed:
+    fresh = fresh_titles = 0
+    for code, _ in placed:
         title = title_of.get(code, code)
-        if code in copies:
-            pass  # the box had this very copy lately: neither fresh nor a new title
-        elif title in shown or title in titles:
-            walk.fresh += 1
-        else:
-            walk.fresh += 1
-            walk.fresh_titles += 1
+        if code not in copies:  # (a copy the box had lately is neither fresh nor a new title)
+            fresh += 1
+            if title not in shown and title not in titles:
+                fresh_titles += 1
         titles.add(title)
-        moves.append((code, source, box))
-        if source == DEPOT:
-            route.from_depot += 1
-            taken.add(code)
+    walk.fresh += fresh
+    walk.fresh_titles += fresh_titles
+    route.moves += [(code, source, box) for code, source in placed]
+    from_depot = [code for code, source in placed if source == DEPOT]
+    route.from_depot += len(from_depot)
+    state.depot.taken.update(from_depot)
     walk.arrivals += len(placed)
     shown.update(titles)
 

@@ -1089,7 +1089,7 @@ def complete_task(
         raise Invalid(M.MISSING_NOT_IN_TASK, codes=", ".join(unknown), id=task["id"])
     extra_pairs = [_parse_extra(db, task, e) for e in extra]
     stamp = clock.stamp()
-    record_report(db, task, missing_codes, extra_pairs, "task done", stamp)
+    record_report(db, task, missing_codes, extra_pairs, "task done", stamp, handled=handled)
     changes: Doc = {
         "status": TaskStatus.done,
         "done_at": stamp,
@@ -1110,13 +1110,15 @@ def record_report(
     command: str,
     stamp: str,
     skip: Collection[str] = (),
+    handled: dict[str, tuple[str, str]] | None = None,
 ) -> None:
     """What a walk's report changes in the catalogue, for ``task done`` and its
     ``--amend``: books not found (on the shelf, and not in ``skip``) become "not seen",
     last seen where the walk should have found them; books found elsewhere (``extra``:
     code and box) are back on the record in that box. Each gets its history event; the
-    records are changed in place, in one pass."""
-    handled = task_books(task)
+    records are changed in place, in one pass. ``handled``: :func:`task_books` of the
+    task, when the caller has it."""
+    handled = task_books(task) if handled is None else handled
     missing = [code for code in missing if code not in skip]
     extra = list(extra)
     found = {}
