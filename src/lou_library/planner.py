@@ -324,6 +324,7 @@ class Memory:
         self.since = number - title_window
         self._titles: dict[str, set[str]] = {}
         self._recalled: dict[str, _Recall] = {}
+        self._held_titles: dict[str, set[str]] = {}
 
     def _recall(self, box: str) -> _Recall:
         found = self._recalled.get(box)
@@ -343,7 +344,7 @@ class Memory:
         if found is None:
             if len(self._titles) >= self.CACHED:  # the oldest first: a walk's boxes stay
                 del self._titles[next(iter(self._titles))]
-            found = self._recall(box).shown(self.since, self.titles_of(self.held.get(box, ())))
+            found = self._recall(box).shown(self.since, self.held_titles(box))
             self._titles[box] = found
         return found
 
@@ -359,10 +360,10 @@ class Memory:
         when the book gets there, one box a round later each: the titles it showed from
         the title window before that round up to now, those of the books now in it and in
         the boxes before it (they pass it first), and the copies it had."""
-        passing = self.titles_of(self.held.get(line[start], ()))
+        passing = set(self.held_titles(line[start]))
         found = []
         for distance, box in enumerate(line[start + 1 :], start=1):
-            passing |= self.titles_of(self.held.get(box, ()))
+            passing |= self.held_titles(box)
             recall = self._recall(box)
             shown = recall.shown(self.number + distance - self.window, passing)
             found.append(Ahead(shown, recall.copies))
@@ -377,9 +378,16 @@ class Memory:
         copies = set(self.copies(box)).union(*(r.copies for r in recalls))
         shown = self.titles(box).union(
             *(s for d, r in enumerate(recalls, start=1) for s in r.sets_since(since + d)),
-            *(self.titles_of(self.held.get(b, ())) for b in line[1:]),
+            *(self.held_titles(b) for b in line[1:]),
         )
         return copies, shown
+
+    def held_titles(self, box: str) -> set[str]:
+        """The titles of the books in the box as the round begins (not to be changed)."""
+        found = self._held_titles.get(box)
+        if found is None:
+            found = self._held_titles[box] = self.titles_of(self.held.get(box, ()))
+        return found
 
     def titles_of(self, codes: Iterable[str]) -> set[str]:
         """The titles of these books."""

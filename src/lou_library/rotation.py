@@ -631,7 +631,8 @@ def apply_round(db: Repository, plan: Plan, command: str = "rotate apply") -> Do
     destination = dict(
         zip(map(itemgetter(0), plan.moves), map(itemgetter(2), plan.moves), strict=True)
     )
-    db.update(BOOKS, {c: _moved(books[c], destination, plan.number) for c in changed_books})
+    into: dict[str, Doc] = {}  # box -> the fields of every book going into it (shared)
+    db.update(BOOKS, {c: _moved(books[c], destination, plan.number, into) for c in changed_books})
     undo["memory"] = _remember(db, plan, before, int(config["window"]))
     task_docs = _task_records(db, plan)
     db.add(TASKS, task_docs)
@@ -673,8 +674,9 @@ def _box_contents(books: Iterable[Doc]) -> dict[str, list[str]]:
     return contents
 
 
-def _moved(doc: Doc, destination: dict[str, str], number: int) -> Doc:
-    """The fields of a book that round ``number`` changes (BOOK_FIELDS), as they become."""
+def _moved(doc: Doc, destination: dict[str, str], number: int, into: dict[str, Doc]) -> Doc:
+    """The fields of a book that round ``number`` changes (BOOK_FIELDS), as they become
+    (the same for every book going into one box: one record of them in ``into``)."""
     target = destination.get(doc["code"])
     if target is None:  # not moved: lost after too many rounds not seen
         return {"status": BookStatus.lost}
@@ -685,7 +687,15 @@ def _moved(doc: Doc, destination: dict[str, str], number: int) -> Doc:
             "status": BookStatus.in_depot,
             "since": number,
         }
-    return {"last_box": target, "box": target, "status": BookStatus.in_box, "since": number}
+    found = into.get(target)
+    if found is None:
+        found = into[target] = {
+            "last_box": target,
+            "box": target,
+            "status": BookStatus.in_box,
+            "since": number,
+        }
+    return found
 
 
 def _never_rotated(box: Doc | None) -> bool:

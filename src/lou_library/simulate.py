@@ -114,15 +114,8 @@ class Simulation:
 def _double_titles(books: list[Doc], title_of: dict[str, str]) -> int:
     """Boxes that hold two copies of one title (``title_of``: the plan's titles, book ->
     :func:`rotation.title_key`; a book it does not know is looked at)."""
-    seen: dict[str, set[str]] = {}
-    doubles: set[str] = set()
-    for book in books:
-        titles = seen.setdefault(book["box"], set())
-        key = title_of.get(book["code"]) or rotation.title_key(book)
-        if key in titles:
-            doubles.add(book["box"])
-        titles.add(key)
-    return len(doubles)
+    pairs = Counter((b["box"], title_of.get(b["code"]) or rotation.title_key(b)) for b in books)
+    return len({box for (box, _), copies in pairs.items() if copies > 1})
 
 
 def _shelf(db: Repository) -> dict[str, str]:
