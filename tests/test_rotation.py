@@ -566,3 +566,22 @@ def test_a_hand_over_is_counted_when_one_walk_puts_in_what_another_took_out() ->
     assert plan.handovers == 1
     walks[0].moves[1] = ("b2", "A-2", DEPOT)
     assert plan.handovers == 0
+
+
+def test_simulate_leaves_the_cycle_collector_as_it_was() -> None:
+    """The simulation turns Python's cycle collector off while it plays (for speed) and
+    gives it back as it found it, on or off."""
+    import gc
+
+    from lou_library.simulate import simulate
+
+    data = build_demo()
+    assert gc.isenabled()
+    assert simulate(data, 1).rounds[0].round == 1
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        simulate(data, 1)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

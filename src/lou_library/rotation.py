@@ -255,7 +255,7 @@ def recent_books(
     found = [(int(number), codes) for number, codes in box.get("recent", {}).items()]
     return [
         (number, read(codes))
-        for number, codes in sorted(found, key=lambda r: r[0])
+        for number, codes in sorted(found, key=itemgetter(0))
         if number >= since
     ]
 
