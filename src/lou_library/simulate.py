@@ -1,9 +1,12 @@
 """``lou rotate simulate``: play rounds on an in-memory copy and measure their quality.
 
 Every round goes through the same code as the real commands: ``plan_round``,
-``apply_round`` and ``complete_task``; only the volunteers' reports are made up (each
-book a task handles is missing with probability ``loss``), missing books come back with
-probability ``returns`` each round, and residents donate ``donations`` books a round.
+``apply_round`` and ``complete_task`` (``plan_round`` with a
+:class:`lou_library.planner.Recollection`, so what one round's plan works out of the
+boxes' memories serves the next: the same plan, made faster); only the volunteers'
+reports are made up (each book a task handles is missing with probability ``loss``),
+missing books come back with probability ``returns`` each round, and residents donate
+``donations`` books a round.
 The real DB is never written: the simulation keeps the document as the bytes its file
 would hold (:class:`lou_library.store.MemoryFile`), encoded at the end of each round as
 the commands' writes encode it, so whatever would break the file breaks the simulation
