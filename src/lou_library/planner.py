@@ -14,6 +14,7 @@ from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import filterfalse, islice
 from statistics import median
 
 from lou_library.network import DEPOT
@@ -426,7 +427,7 @@ def choose(
         if title in shown or title in seen:
             ranked.append((1, 0, -1, position, title))
             continue
-        ahead_stale = sum(a.staleness(code, title) for a in ahead)
+        ahead_stale = sum(a.staleness(code, title) for a in ahead) if ahead else 0
         ranked.append((0, ahead_stale, -1, position, title))
     ranked.sort()
     picked: list[int] = []
@@ -493,13 +494,8 @@ class Depot:
         books, taken = self.books, self.taken
         while self.start < len(books) and books[self.start] in taken:
             self.start += 1
-        found: list[Carried] = []
-        for code in books[self.start :]:
-            if len(found) == count:
-                break
-            if code not in taken:
-                found.append((code, DEPOT))
-        return found
+        here = filterfalse(taken.__contains__, islice(books, self.start, None))
+        return [(code, DEPOT) for code in islice(here, count)]
 
 
 @dataclass
