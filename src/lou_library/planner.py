@@ -15,6 +15,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import filterfalse, islice
+from operator import itemgetter
 from statistics import median
 
 from lou_library.network import DEPOT
@@ -867,12 +868,12 @@ def walk(
     allocate(openings, state)
     for opening in openings:
         line_walk(opening, state)
-    counts = {b["code"]: len(books.in_boxes.get(b["code"], [])) for b in ring}
-    for _, source, target in state.walk.moves:
-        if source in counts:
-            counts[source] -= 1
-        if target in counts:
-            counts[target] += 1
+    moves = state.walk.moves
+    gone, coming = Counter(map(itemgetter(1), moves)), Counter(map(itemgetter(2), moves))
+    counts = {
+        b["code"]: len(books.in_boxes.get(b["code"], ())) - gone[b["code"]] + coming[b["code"]]
+        for b in ring
+    }
     for code, count in counts.items():
         state.walk.final_counts[code] = count
         if count < targets[code]:
