@@ -36,7 +36,7 @@ def _walk(
     titles: dict[str, str] | None = None,
     limits: planner.Limits = LIMITS,
 ) -> planner.Walk:
-    memory = recent or {b["code"]: {} for b in ring}
+    memory = {b["code"]: planner.by_round((recent or {}).get(b["code"], {})) for b in ring}
     return planner.walk(
         ring, planner.shelves(books, 5, 3), targets, memory, titles or {}, 5, limits
     )
@@ -222,3 +222,27 @@ def test_every_walk_stands_alone_within_what_hands_carry_and_boxes_hold(net: Net
     for box, found in from_depot.items():  # two copies of a title from the library room
         if len(found) != len(set(found)):  # only when it had no other title for the box
             assert unused <= set(found), box
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.lists(st.sampled_from("abcdefgh"), max_size=4), min_size=1, max_size=10),
+    st.integers(1, 4),
+    st.sets(st.integers(1, 10)),
+)
+def test_a_recollection_follows_a_memory_that_gains_and_forgets_rounds(
+    rounds: list[list[str]], window: int, donated: set[int]
+) -> None:
+    """What a box had (book -> its last round), carried from plan to plan, is what its
+    memory gives when worked out afresh: as rounds come and the oldest are forgotten, and
+    when a book is donated into the box between two rounds (its last round changes)."""
+    recollection = planner.Recollection()
+    stored: dict[int, str] = {}
+    for number, books in enumerate(rounds, start=1):
+        if number in donated:  # a donation goes under the last round applied
+            stored[number - 1] = f"{stored.get(number - 1, '')} z{number}".strip()
+        stored[number] = " ".join(books)
+        stored = {n: codes for n, codes in stored.items() if n > number - window}
+        recollection.begin({})
+        remembered = [(n, recollection.books(codes)) for n, codes in sorted(stored.items())]
+        assert recollection.copies("A-01", remembered) == planner.copies_of(remembered)

@@ -9,9 +9,9 @@ import orjson
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lou_library import rotation
-from lou_library.catalogue import add_book
-from lou_library.demo import empty_document
+from lou_library import planner, rotation
+from lou_library.catalogue import add_book, edit_book
+from lou_library.demo import build_demo, empty_document
 from lou_library.network import DEPOT, add_box, add_site, add_volunteer
 from lou_library.records import BOOKS
 from lou_library.store import encode
@@ -386,6 +386,41 @@ def test_rounds_never_create_duplicate_or_lose_a_book_and_undo_is_exact(
         day += timedelta(days=14)
 
 
+def test_plans_sharing_a_recollection_are_the_plans_made_without_one() -> None:
+    """`rotate simulate` plans round after round with one planner.Recollection: each plan
+    is exactly the one made from scratch, while the boxes forget their oldest rounds (a
+    memory of 3 rounds here), when a donation changes a box's memory, after a book changes
+    its title, and when it may keep only a few rounds' books."""
+    from datetime import date, timedelta
+
+    from lou_library.catalogue import donate
+    from lou_library.records import set_settings
+    from lou_library.records import settings as read_settings
+
+    db = TinyRepository.in_memory(build_demo())
+    current = read_settings(db)
+    current["rotation"] = {**current.get("rotation", {}), "window": 3}
+    set_settings(db, current)
+    shared, small = planner.Recollection(), planner.Recollection()
+    small.KEPT = 300
+    day = date(2026, 3, 2)
+    for number in range(1, 8):
+        if number == 5:  # a book in a box's memory takes another book's title
+            moved = next(b for b in db.all(BOOKS) if b["status"] == "in_box")
+            other = next(b for b in db.all(BOOKS) if b["title"] != moved["title"])
+            edit_book(db, moved["code"], title=other["title"])
+        plan = rotation.plan_round(db, on=day)
+        for recollection in (shared, small):
+            again = rotation.plan_round(db, day, recollection)
+            assert again.number == number
+            assert again.moves == plan.moves
+            assert rotation.plan_figures(again) == rotation.plan_figures(plan)
+        rotation.apply_round(db, plan)
+        box = sorted(plan.final_counts)[number]
+        donate(db, box=box, title=f"捐赠图书 {number}")
+        day += timedelta(days=14)
+
+
 def test_an_empty_library_room_closes_each_walk_into_a_loop() -> None:
     """No library room books: each walk's last box's books go back to its first box. A
     walk of five boxes then stays fresh for four rounds, one of four for three; then the
@@ -531,3 +566,22 @@ def test_a_hand_over_is_counted_when_one_walk_puts_in_what_another_took_out() ->
     assert plan.handovers == 1
     walks[0].moves[1] = ("b2", "A-2", DEPOT)
     assert plan.handovers == 0
+
+
+def test_simulate_leaves_the_cycle_collector_as_it_was() -> None:
+    """The simulation turns Python's cycle collector off while it plays (for speed) and
+    gives it back as it found it, on or off."""
+    import gc
+
+    from lou_library.simulate import simulate
+
+    data = build_demo()
+    assert gc.isenabled()
+    assert simulate(data, 1).rounds[0].round == 1
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        simulate(data, 1)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

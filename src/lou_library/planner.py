@@ -10,9 +10,12 @@ order they are walked, so the same plan serves whatever store holds the records.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import filterfalse, islice
+from operator import itemgetter
 from statistics import median
 
 from lou_library.network import DEPOT
@@ -112,11 +115,17 @@ def what_leaves(
     target, up to what one person carries; damaged books go back to the library room."""
     batch = batch_size(targets)
     leaving = Leaving({}, {}, {})
+    broken = Condition.damaged
     for box in ring:
         code = box["code"]
-        inside = sorted(in_boxes.get(code, []), key=lambda b: (int(b.get("since", 0)), b["code"]))
-        damaged = [b["code"] for b in inside if b.get("condition") == Condition.damaged]
-        rest = [b["code"] for b in inside if b.get("condition") != Condition.damaged]
+        inside = sorted(  # oldest arrivals first (codes are unique: the flag is never compared)
+            [
+                (int(b.get("since", 0)), b["code"], b.get("condition") == broken)
+                for b in in_boxes.get(code, ())
+            ]
+        )
+        damaged = [book for _, book, is_damaged in inside if is_damaged]
+        rest = [book for _, book, is_damaged in inside if not is_damaged]
         send = min(len(rest), batch, math.ceil(targets[code] * limits.change))
         send = min(max(send, len(rest) - targets[code]), limits.leg)
         leaving.damaged[code] = damaged
@@ -127,6 +136,18 @@ def what_leaves(
 
 
 # ----------------------------------------------------------------- freshness and choice
+
+
+Remembered = Sequence[tuple[int, Sequence[str]]]  # a box's memory, oldest round first
+
+
+def by_round(last: Mapping[str, int]) -> list[tuple[int, list[str]]]:
+    """A box's memory given as book -> the last round the box had it, as :data:`Remembered`:
+    each round (oldest first) with the books the box had from it."""
+    rounds: dict[int, list[str]] = defaultdict(list)
+    for code, number in last.items():
+        rounds[number].append(code)
+    return sorted(rounds.items())
 
 
 @dataclass(frozen=True)
@@ -140,48 +161,192 @@ class Ahead:
         return 2 if code in self.copies else 1 if title in self.titles else 0
 
 
+def copies_of(remembered: Remembered) -> dict[str, int]:
+    """Book -> the last round the box had it."""
+    copies: dict[str, int] = {}
+    for number, codes in remembered:  # a later round wins
+        copies.update(dict.fromkeys(codes, number))
+    return copies
+
+
+def _dropped(old: Remembered, new: Remembered) -> int | None:
+    """How many of its oldest rounds a memory lost, when the rounds it kept (the very same
+    lists of books) begin the new one; None when it changed otherwise."""
+    for dropped in range(len(old)):
+        kept = old[dropped:]
+        if len(kept) <= len(new) and all(
+            a[0] == b[0] and a[1] is b[1] for a, b in zip(kept, new, strict=False)
+        ):
+            return dropped
+    return None
+
+
+class Recollection:
+    """What the plans of one process share when it plans round after round (``rotate
+    simulate``): a box's memory gains a round and loses its oldest from one plan to the
+    next, and the rounds in between stay as they were, so their books are read and their
+    titles made once, not once a plan, and the box's books (:func:`copies_of`) follow the
+    rounds it gained and lost. What a plan did not use is dropped before the next; at most
+    :attr:`KEPT` books are kept (a bigger network's memories are worked out each plan, as
+    without it); a plan whose titles differ for a book it knows starts afresh."""
+
+    KEPT = 300_000
+
+    def __init__(self) -> None:
+        self.title_of: Mapping[str, str] = {}
+        self._books: dict[str, list[str]] = {}  # a round's books as stored -> as a list
+        self._kept: dict[int, list[str]] = {}  # id -> each list kept in _books
+        self._titles: dict[int, set[str]] = {}  # id of a kept list -> its books' titles
+        self._read: set[str] = set()
+        self._size = 0  # books kept
+        self._boxes: dict[str, tuple[Remembered, dict[str, int]]] = {}  # box -> its books
+        self._asked: set[str] = set()
+        self._copied = 0  # books in _boxes
+
+    def begin(self, title_of: Mapping[str, str]) -> None:
+        """A new plan, with these titles."""
+        self._books = {s: self._books[s] for s in self._read if s in self._books}
+        self._kept = {id(books): books for books in self._books.values()}
+        self._size = sum(map(len, self._books.values()))
+        same = self.title_of.items() <= title_of.items()
+        self._titles = {i: t for i, t in self._titles.items() if i in self._kept} if same else {}
+        self._read = set()
+        self.title_of = title_of
+        self._boxes = {box: self._boxes[box] for box in self._asked if box in self._boxes}
+        self._copied = sum(len(copies) for _, copies in self._boxes.values())
+        self._asked = set()
+
+    def copies(self, box: str, remembered: Remembered) -> dict[str, int]:
+        """:func:`copies_of` the box's memory: from what it was last plan, when the memory
+        only lost its oldest rounds and gained new ones since."""
+        self._asked.add(box)
+        last = self._boxes.get(box)
+        dropped = None if last is None else _dropped(last[0], remembered)
+        if last is None or dropped is None:
+            copies = copies_of(remembered)
+        else:
+            copies = dict(last[1])
+            for number, codes in last[0][:dropped]:  # books last had in a round it forgot
+                for code in codes:
+                    if copies.get(code) == number:
+                        del copies[code]
+            for number, codes in remembered[len(last[0]) - dropped :]:
+                copies.update(dict.fromkeys(codes, number))
+        if last is not None:
+            self._copied -= len(last[1])
+            del self._boxes[box]
+        if self._size + self._copied < self.KEPT:
+            self._boxes[box] = (list(remembered), copies)
+            self._copied += len(copies)
+        return copies
+
+    def books(self, stored: str) -> list[str]:
+        """A round's books as a box's memory stores them (codes separated by spaces)."""
+        self._read.add(stored)
+        found = self._books.get(stored)
+        if found is None:
+            found = stored.split()
+            if self._size < self.KEPT:
+                self._books[stored] = found
+                self._kept[id(found)] = found
+                self._size += len(found)
+        return found
+
+    def titles(self, books: Sequence[str]) -> set[str]:
+        """The titles of one round's books."""
+        found = self._titles.get(id(books))
+        if found is None:
+            title_of = self.title_of
+            found = set(map(title_of.get, books, books))
+            kept = self._kept.get(id(books)) is books  # the same list comes next plan
+            if kept and all(map(title_of.__contains__, books)):
+                self._titles[id(books)] = found
+        return found
+
+
+class _Recall:
+    """One box's memory, worked out once: the books it had (book -> the last round) and,
+    when first asked, the titles of each round's books."""
+
+    def __init__(
+        self,
+        box: str,
+        remembered: Remembered,
+        title_of: Mapping[str, str],
+        recollection: Recollection | None,
+    ) -> None:
+        self.rounds = [number for number, _ in remembered]
+        self.books = [codes for _, codes in remembered]
+        self.copies = (
+            copies_of(remembered) if recollection is None else recollection.copies(box, remembered)
+        )
+        self.title_of, self.recollection = title_of, recollection
+        self._titles: dict[int, set[str]] = {}  # position in rounds -> its books' titles
+
+    def sets_since(self, since: int) -> list[set[str]]:
+        """The titles of the books it had from each round from ``since`` on."""
+        first = bisect_left(self.rounds, since)
+        found, recollection = self._titles, self.recollection
+        for i in range(first, len(self.rounds)):
+            if i not in found:
+                codes = self.books[i]
+                found[i] = (
+                    recollection.titles(codes)
+                    if recollection is not None
+                    else set(map(self.title_of.get, codes, codes))
+                )
+        return [found[i] for i in range(first, len(self.rounds))]
+
+    def shown(self, since: int, *more: set[str]) -> set[str]:
+        """The titles of the books it had from round ``since`` on, and ``more`` (a new set)."""
+        return set().union(*self.sets_since(since), *more)
+
+
 class Memory:
     """What the boxes had lately: each box's books in the copy window (book -> the round it
     came) and the titles it showed in the title window (those in it now included). Made
     when the planner first asks, for a few boxes at a time: all boxes' memories at once
     held 2 million codes after a year at 100,000 books."""
 
-    CACHED = 64
+    CACHED = 64  # boxes whose titles (as this round changes them) are kept
+    RECALLED = 128  # boxes whose memory is kept as read (a walk's ahead and its own)
 
     def __init__(
         self,
-        recent: Mapping[str, dict[str, int]],
+        recent: Mapping[str, Remembered],
         title_of: Mapping[str, str],
         number: int,
         title_window: int,
         held: Mapping[str, list[str]],
+        recollection: Recollection | None = None,
     ) -> None:
         self.recent, self.title_of, self.held = recent, title_of, held
+        self.recollection = recollection
         self.number, self.window = number, title_window
         self.since = number - title_window
         self._titles: dict[str, set[str]] = {}
-        self._copies: dict[str, dict[str, int]] = {}
+        self._recalled: dict[str, _Recall] = {}
+        self._held_titles: dict[str, set[str]] = {}
+
+    def _recall(self, box: str) -> _Recall:
+        found = self._recalled.get(box)
+        if found is None:
+            if len(self._recalled) >= self.RECALLED:  # the oldest first: a walk's boxes stay
+                del self._recalled[next(iter(self._recalled))]
+            found = self._recalled[box] = _Recall(
+                box, self.recent[box], self.title_of, self.recollection
+            )
+        return found
 
     def copies(self, box: str) -> dict[str, int]:
-        found = self._copies.get(box)
-        if found is None:
-            if len(self._copies) >= self.CACHED:  # the oldest first: a walk's boxes stay
-                del self._copies[next(iter(self._copies))]
-            found = self._copies[box] = self.recent[box]
-        return found
+        return self._recall(box).copies
 
     def titles(self, box: str) -> set[str]:
         found = self._titles.get(box)
         if found is None:
             if len(self._titles) >= self.CACHED:  # the oldest first: a walk's boxes stay
                 del self._titles[next(iter(self._titles))]
-            title_of = self.title_of
-            found = {
-                title_of.get(code, code)
-                for code, number in self.copies(box).items()
-                if number >= self.since
-            }
-            found.update(title_of.get(code, code) for code in self.held.get(box, ()))
+            found = self._recall(box).shown(self.since, self.held_titles(box))
             self._titles[box] = found
         return found
 
@@ -197,20 +362,39 @@ class Memory:
         when the book gets there, one box a round later each: the titles it showed from
         the title window before that round up to now, those of the books now in it and in
         the boxes before it (they pass it first), and the copies it had."""
-        title_of = self.title_of
-        passing = self.titles_of(self.held.get(line[start], ()))
+        passing = set(self.held_titles(line[start]))
         found = []
         for distance, box in enumerate(line[start + 1 :], start=1):
-            passing |= self.titles_of(self.held.get(box, ()))
-            since = self.number + distance - self.window
-            shown = {title_of.get(c, c) for c, n in self.copies(box).items() if n >= since}
-            found.append(Ahead(shown | passing, self.copies(box)))
+            passing |= self.held_titles(box)
+            recall = self._recall(box)
+            shown = recall.shown(self.number + distance - self.window, passing)
+            found.append(Ahead(shown, recall.copies))
+        return found
+
+    def along(self, line: list[str]) -> tuple[set[str], set[str]]:
+        """What a book put into ``line[0]`` now would meet along the walk: the copies its
+        boxes had, and every title the first box shows or a box ahead will have shown
+        (:meth:`ahead`), all in one."""
+        box, since = line[0], self.number - self.window
+        recalls = [self._recall(b) for b in line[1:]]
+        copies = set(self.copies(box)).union(*(r.copies for r in recalls))
+        shown = self.titles(box).union(
+            *(s for d, r in enumerate(recalls, start=1) for s in r.sets_since(since + d)),
+            *(self.held_titles(b) for b in line[1:]),
+        )
+        return copies, shown
+
+    def held_titles(self, box: str) -> set[str]:
+        """The titles of the books in the box as the round begins (not to be changed)."""
+        found = self._held_titles.get(box)
+        if found is None:
+            found = self._held_titles[box] = self.titles_of(self.held.get(box, ()))
         return found
 
     def titles_of(self, codes: Iterable[str]) -> set[str]:
         """The titles of these books."""
-        title_of = self.title_of
-        return {title_of.get(code, code) for code in codes}
+        listed = codes if isinstance(codes, list | tuple) else list(codes)
+        return set(map(self.title_of.get, listed, listed))
 
 
 def choose(
@@ -233,13 +417,19 @@ def choose(
     ranked = []
     copies = memory.copies(box)
     title_of = memory.title_of
+    shown: set[str] | None = None  # the box's titles (:meth:`Memory.staleness`), when asked
     for position, (code, _) in enumerate(candidates):
         title = title_of.get(code, code)
-        stale = memory.staleness(box, code)
-        if stale == 0 and title in seen:
-            stale = 1
-        ahead_stale = sum(a.staleness(code, title) for a in ahead) if stale == 0 else 0
-        ranked.append((stale, ahead_stale, copies.get(code, -1), position, title))
+        if code in copies:
+            ranked.append((2, 0, copies[code], position, title))
+            continue
+        if shown is None:
+            shown = memory.titles(box)
+        if title in shown or title in seen:
+            ranked.append((1, 0, -1, position, title))
+            continue
+        ahead_stale = sum(a.staleness(code, title) for a in ahead) if ahead else 0
+        ranked.append((0, ahead_stale, -1, position, title))
     ranked.sort()
     picked: list[int] = []
     for _stale, _ahead, _last, position, title in ranked:
@@ -305,13 +495,8 @@ class Depot:
         books, taken = self.books, self.taken
         while self.start < len(books) and books[self.start] in taken:
             self.start += 1
-        found: list[Carried] = []
-        for code in books[self.start :]:
-            if len(found) == count:
-                break
-            if code not in taken:
-                found.append((code, DEPOT))
-        return found
+        here = filterfalse(taken.__contains__, islice(books, self.start, None))
+        return [(code, DEPOT) for code in islice(here, count)]
 
 
 @dataclass
@@ -330,21 +515,20 @@ def place(route: Route, box: str, placed: list[Carried], state: Round) -> None:
     memory, walk = state.memory, state.walk
     copies, shown, title_of = memory.copies(box), memory.titles(box), memory.title_of
     titles: set[str] = set()  # a second copy of a title in the same batch counts as shown
-    moves, taken = route.moves, state.depot.taken
-    for code, source in placed:
+    fresh = fresh_titles = 0
+    for code, _ in placed:
         title = title_of.get(code, code)
-        if code in copies:
-            pass  # the box had this very copy lately: neither fresh nor a new title
-        elif title in shown or title in titles:
-            walk.fresh += 1
-        else:
-            walk.fresh += 1
-            walk.fresh_titles += 1
+        if code not in copies:  # (a copy the box had lately is neither fresh nor a new title)
+            fresh += 1
+            if title not in shown and title not in titles:
+                fresh_titles += 1
         titles.add(title)
-        moves.append((code, source, box))
-        if source == DEPOT:
-            route.from_depot += 1
-            taken.add(code)
+    walk.fresh += fresh
+    walk.fresh_titles += fresh_titles
+    route.moves += [(code, source, box) for code, source in placed]
+    from_depot = [code for code, source in placed if source == DEPOT]
+    route.from_depot += len(from_depot)
+    state.depot.taken.update(from_depot)
     walk.arrivals += len(placed)
     shown.update(titles)
 
@@ -505,17 +689,16 @@ def _share_out(openings: list[Opening], state: Round, offer: list[Carried]) -> N
     ranks it."""
     memory, depot = state.memory, state.depot
     title_of = memory.title_of
+    codes = [code for code, _ in offer]
+    offered = list(zip(codes, map(title_of.get, codes, codes), strict=True))
     fresh: list[list[int]] = []
     users: Counter[int] = Counter()
     for walk in openings:
-        box = walk.line[0]
-        ahead = memory.ahead(walk.line, 0)
-        copies = set(memory.copies(box)).union(*(a.copies for a in ahead))
-        shown = memory.titles(box).union(*(a.titles for a in ahead))
+        copies, shown = memory.along(walk.line)
         mine = [
             i
-            for i, (code, _) in enumerate(offer)
-            if code not in copies and title_of.get(code, code) not in shown
+            for i, (code, title) in enumerate(offered)
+            if code not in copies and title not in shown
         ]
         fresh.append(mine)
         users.update(mine)
@@ -524,8 +707,8 @@ def _share_out(openings: list[Opening], state: Round, offer: list[Carried]) -> N
         walk = openings[index]
         titles: set[str] = set()
         chosen: list[int] = []
-        for i in sorted(fresh[index], key=lambda i: (users[i], i)):
-            title = title_of.get(offer[i][0], offer[i][0])
+        for i in sorted(fresh[index], key=users.__getitem__):  # (stable: ties by position)
+            title = offered[i][1]
             if len(chosen) == walk.quota:
                 break
             if i not in taken and title not in titles:
@@ -537,7 +720,8 @@ def _share_out(openings: list[Opening], state: Round, offer: list[Carried]) -> N
             rest = [item for i, item in enumerate(offer) if i not in taken]
             more = _second_choice(walk, rest, titles, state)
             walk.picked += more
-            taken.update(i for i, item in enumerate(offer) if item in set(more))
+            given = set(more)
+            taken.update(i for i, item in enumerate(offer) if item in given)
         elif walk.quota < walk.opening:  # its share of a short library room is all it gets
             walk.unfilled = walk.opening - len(walk.picked)
     depot.taken.update(code for walk in openings for code, _ in walk.picked)
@@ -560,7 +744,8 @@ def _second_choice(
     stale = [item for item in more if memory.staleness(box, item[0]) != 0]
     more = new_here + stale[: max(0, floor - len(new_here))]
     if len(more) < floor:  # rather a second copy of a title than a box this empty
-        left = [item for item in rest if item not in set(more)]
+        given = set(more)
+        left = [item for item in rest if item not in given]
         more += left[: floor - len(more)]
     if len(more) == len(rest) or walk.quota < walk.opening:  # nothing more for it here
         walk.unfilled = walk.opening - len(walk.picked) - len(more)
@@ -635,7 +820,8 @@ def line_walk(walk: Opening, state: Round) -> None:
         beside = memory.titles_of(picked) | memory.titles_of(leaving.kept[line[0]])
         back = choose(batch, lacking, line[0], memory, (), beside)
         if len(back) < lacking:  # rather a second copy than an empty place
-            back += [item for item in batch if item not in set(back)][: lacking - len(back)]
+            given = set(back)
+            back += [item for item in batch if item not in given][: lacking - len(back)]
         if back:
             route.stops.append(line[0])
             place(route, line[0], back, state)
@@ -656,34 +842,38 @@ def walk(
     ring: list[Doc],
     books: Shelves,
     targets: dict[str, int],
-    recent: Mapping[str, dict[str, int]],
+    recent: Mapping[str, Remembered],
     title_of: Mapping[str, str],
     number: int,
     limits: Limits,
+    recollection: Recollection | None = None,
 ) -> Walk:
     """Plan a round (steps 1 to 4 of the guide) and return its walks.
 
     ``ring`` holds the active boxes in route order, ``targets`` each box's target,
-    ``recent`` each box's memory (book -> the last round it had the book; read a few boxes
-    at a time, so it may be computed when asked), ``title_of`` each book's title."""
+    ``recent`` each box's memory (the rounds of the copy window, oldest first, each with
+    the books the box had from it: :data:`Remembered`; read a few boxes at a time, so it
+    may be computed when asked), ``title_of`` each book's title; ``recollection`` what an
+    earlier plan of the same process worked out of the memories (:class:`Recollection`,
+    begun with ``title_of``)."""
     walks = walks_of(ring, limits.max_boxes)
     leaving = what_leaves(ring, books.in_boxes, targets, limits)
     depot = Depot(books.depot)
     carry = min(limits.depot, limits.leg)
     leaving.fill, share = fills(walks, leaving, targets, len(depot), carry)
     held = {code: [b["code"] for b in found] for code, found in books.in_boxes.items()}
-    memory = Memory(recent, title_of, number, limits.title_window, held)
+    memory = Memory(recent, title_of, number, limits.title_window, held, recollection)
     state = Round(leaving, memory, depot, limits, Walk(fill_share=share))
     openings = [prepare(site, line, state) for site, line in walks]
     allocate(openings, state)
     for opening in openings:
         line_walk(opening, state)
-    counts = {b["code"]: len(books.in_boxes.get(b["code"], [])) for b in ring}
-    for _, source, target in state.walk.moves:
-        if source in counts:
-            counts[source] -= 1
-        if target in counts:
-            counts[target] += 1
+    moves = state.walk.moves
+    gone, coming = Counter(map(itemgetter(1), moves)), Counter(map(itemgetter(2), moves))
+    counts = {
+        b["code"]: len(books.in_boxes.get(b["code"], ())) - gone[b["code"]] + coming[b["code"]]
+        for b in ring
+    }
     for code, count in counts.items():
         state.walk.final_counts[code] = count
         if count < targets[code]:

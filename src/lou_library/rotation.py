@@ -60,6 +60,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from operator import itemgetter, methodcaller
 from typing import Any
 
 from lou_library import clock, i18n, planner, schedule
@@ -76,9 +77,9 @@ from lou_library.records import (
     Doc,
     event,
     last_event,
+    leg_books,
     legs_of,
     log,
-    moves_of,
     remember,
     round_legs,
     set_settings,
@@ -191,6 +192,7 @@ class Plan:
     due: Day | None = None  # a late round: the date it was due (it is planned for today)
     fill_share: float = 1.0
     forecast: dict[str, Any] = field(default_factory=dict)
+    title_of: dict[str, str] = field(default_factory=dict, repr=False)  # book -> title_key
 
     @property
     def freshness(self) -> float:
@@ -242,24 +244,37 @@ def route(db: Repository) -> list[Doc]:
     return active
 
 
-def recent_books(box: Doc, current: int, window: int) -> dict[str, int]:
+def recent_books(
+    box: Doc, current: int, window: int, read: Callable[[str], list[str]] = str.split
+) -> list[tuple[int, list[str]]]:
     """Books this box held in the last ``window`` rounds before round ``current`` (what it
-    was given by a round, found in it or donated into it), with the last round it had each."""
-    found: dict[str, int] = {}
-    for number, codes in sorted(box.get("recent", {}).items(), key=lambda kv: int(kv[0])):
-        if int(number) >= current - window:
-            found.update(dict.fromkeys(codes.split(), int(number)))
-    return found
+    was given by a round, found in it or donated into it): each round, oldest first, with
+    its books (:data:`lou_library.planner.Remembered`); ``read`` makes a round's stored
+    codes a list."""
+    since = current - window
+    found = [(int(number), codes) for number, codes in box.get("recent", {}).items()]
+    return [
+        (number, read(codes))
+        for number, codes in sorted(found, key=itemgetter(0))
+        if number >= since
+    ]
 
 
-class _Memories(Mapping[str, dict[str, int]]):
+class _Memories(Mapping[str, list[tuple[int, list[str]]]]):
     """Each box's memory (:func:`recent_books`), made when the planner asks for it."""
 
-    def __init__(self, boxes: dict[str, Doc], current: int, window: int) -> None:
+    def __init__(
+        self,
+        boxes: dict[str, Doc],
+        current: int,
+        window: int,
+        recollection: planner.Recollection | None,
+    ) -> None:
         self.boxes, self.current, self.window = boxes, current, window
+        self.read = str.split if recollection is None else recollection.books
 
-    def __getitem__(self, code: str) -> dict[str, int]:
-        return recent_books(self.boxes[code], self.current, self.window)
+    def __getitem__(self, code: str) -> list[tuple[int, list[str]]]:
+        return recent_books(self.boxes[code], self.current, self.window, self.read)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.boxes)
@@ -303,11 +318,23 @@ def title_key(book: Mapping[str, Any]) -> str:
     return "".join(str(book.get("title", "")).split()) or str(book["code"])
 
 
-def plan_round(db: Repository, on: date | None = None) -> Plan:
+def titles_of(books: Iterable[Doc]) -> dict[str, str]:
+    """Book -> :func:`title_key`, each distinct title worked out once."""
+    books = list(books)
+    codes = list(map(itemgetter("code"), books))
+    titles = list(map(methodcaller("get", "title", ""), books))
+    keys = {title: "".join(str(title).split()) for title in set(titles)}
+    return {code: keys[title] or str(code) for code, title in zip(codes, titles, strict=True)}
+
+
+def plan_round(
+    db: Repository, on: date | None = None, recollection: planner.Recollection | None = None
+) -> Plan:
     """Compute the next round without writing anything (see the module's guide).
 
     The walks and their books (steps 1 to 4) are :func:`lou_library.planner.walk`; who
-    walks (step 5) is made here.
+    walks (step 5) is made here. ``recollection``: what the plan before, in the same
+    process, worked out of the boxes' memories (``rotate simulate``).
     """
     config = rotation_settings(db)
     when = next_round(db, on)
@@ -320,10 +347,13 @@ def plan_round(db: Repository, on: date | None = None) -> Plan:
     books = planner.shelves(catalogue, number, int(config["lost_after"]))
     if not ring:
         raise Conflict(M.ROTATE_NO_BOXES)
-    title_of = {b["code"]: title_key(b) for b in catalogue}
+    title_of = titles_of(catalogue)
     targets = {b["code"]: target_of(b, float(config["fill"])) for b in ring}
-    recent = _Memories({b["code"]: b for b in ring}, number, int(config["window"]))
-    walk = planner.walk(ring, books, targets, recent, title_of, number, limits_of(config))
+    if recollection is not None:
+        recollection.begin(title_of)
+    recent = _Memories({b["code"]: b for b in ring}, number, int(config["window"]), recollection)
+    limits = limits_of(config)
+    walk = planner.walk(ring, books, targets, recent, title_of, number, limits, recollection)
     moves = walk.moves
     over = [b["code"] for b in ring if walk.final_counts.get(b["code"], 0) > int(b["capacity"])]
     inside_site = sum(
@@ -354,8 +384,8 @@ def plan_round(db: Repository, on: date | None = None) -> Plan:
         fresh=walk.fresh,
         fresh_titles=walk.fresh_titles,
         inside_site=inside_site,
-        from_depot=sum(1 for _, s, _ in moves if s == DEPOT),
-        to_depot=sum(1 for _, _, t in moves if t == DEPOT),
+        from_depot=list(map(itemgetter(1), moves)).count(DEPOT),
+        to_depot=list(map(itemgetter(2), moves)).count(DEPOT),
         short=walk.short,
         over_capacity=over,
         newly_lost=sorted(books.newly_lost),
@@ -364,6 +394,7 @@ def plan_round(db: Repository, on: date | None = None) -> Plan:
         final_counts=walk.final_counts,
         due=when.due,
         fill_share=walk.fill_share,
+        title_of=title_of,
     )
     plan.forecast = forecast(db, number, len(books.depot), sum(targets.values()))
     return plan
@@ -577,9 +608,12 @@ def apply_round(db: Repository, plan: Plan, command: str = "rotate apply") -> Do
         raise Conflict(M.ROUND_ALREADY_APPLIED, number=plan.number)
     config = rotation_settings(db)
     stamp = clock.stamp()
-    books = {doc["code"]: doc for doc in db.all(BOOKS)}
-    changed_books = sorted({book for book, _, _ in plan.moves} | set(plan.newly_lost))
-    before = _box_contents(books.values())  # read before any book moves
+    docs = list(db.all(BOOKS))
+    books = dict(zip(map(itemgetter("code"), docs), docs, strict=True))
+    changed_books = sorted(set(map(itemgetter(0), plan.moves)).union(plan.newly_lost))
+    # what boxes in their first round held before it (read before any book moves)
+    first = any(_never_rotated(db.get(BOXES, code)) for code in plan.final_counts)
+    before = _box_contents(books.values()) if first else {}
 
     # Only the last round can be undone, so the round before loses its undo data, and
     # this round's keeps nothing of it: the undo data is the size of one round's work.
@@ -594,8 +628,11 @@ def apply_round(db: Repository, plan: Plan, command: str = "rotate apply") -> Do
         "tables": sorted(db.tables()),  # tables that existed before
     }
     db.replace(ROUNDS, previous)
-    destination = {book: target for book, _, target in plan.moves}
-    db.update(BOOKS, {c: _moved(books[c], destination, plan.number) for c in changed_books})
+    destination = dict(
+        zip(map(itemgetter(0), plan.moves), map(itemgetter(2), plan.moves), strict=True)
+    )
+    into: dict[str, Doc] = {}  # box -> the fields of every book going into it (shared)
+    db.update(BOOKS, {c: _moved(books[c], destination, plan.number, into) for c in changed_books})
     undo["memory"] = _remember(db, plan, before, int(config["window"]))
     task_docs = _task_records(db, plan)
     db.add(TASKS, task_docs)
@@ -637,8 +674,9 @@ def _box_contents(books: Iterable[Doc]) -> dict[str, list[str]]:
     return contents
 
 
-def _moved(doc: Doc, destination: dict[str, str], number: int) -> Doc:
-    """The fields of a book that round ``number`` changes (BOOK_FIELDS), as they become."""
+def _moved(doc: Doc, destination: dict[str, str], number: int, into: dict[str, Doc]) -> Doc:
+    """The fields of a book that round ``number`` changes (BOOK_FIELDS), as they become
+    (the same for every book going into one box: one record of them in ``into``)."""
     target = destination.get(doc["code"])
     if target is None:  # not moved: lost after too many rounds not seen
         return {"status": BookStatus.lost}
@@ -649,7 +687,20 @@ def _moved(doc: Doc, destination: dict[str, str], number: int) -> Doc:
             "status": BookStatus.in_depot,
             "since": number,
         }
-    return {"last_box": target, "box": target, "status": BookStatus.in_box, "since": number}
+    found = into.get(target)
+    if found is None:
+        found = into[target] = {
+            "last_box": target,
+            "box": target,
+            "status": BookStatus.in_box,
+            "since": number,
+        }
+    return found
+
+
+def _never_rotated(box: Doc | None) -> bool:
+    """The box has no round in its memory yet (its first round is coming)."""
+    return box is not None and not any(int(n) >= 1 for n in box.get("recent") or {})
 
 
 def _remember(db: Repository, plan: Plan, before: dict[str, list[str]], window: int) -> Doc:
@@ -669,7 +720,7 @@ def _remember(db: Repository, plan: Plan, before: dict[str, list[str]], window: 
             continue
         had = doc.get("recent") or {}
         recent = {n: codes for n, codes in had.items() if int(n) > plan.number - window}
-        if before.get(code) and not any(int(n) >= 1 for n in had):
+        if before.get(code) and _never_rotated(doc):
             # what it held before its first round (with any book found or donated there)
             held = {*recent.get("0", "").split(), *before[code]}
             recent["0"] = " ".join(sorted(held))
@@ -734,12 +785,10 @@ def _grouped(books: Iterable[Doc]) -> list[list[Any]]:
     moves keeps a few thousand groups, not 100,000 small records (70 MB in memory for
     every command that read the rounds). The fields are strings and numbers: no deep copy
     is needed (it cost a third of an apply's time)."""
-    box, last_box, status, since = BOOK_FIELDS
     groups: dict[tuple[Any, ...], list[str]] = defaultdict(list)
+    absent = (_ABSENT,) * len(BOOK_FIELDS)
     for doc in books:
-        get = doc.get
-        key = (get(box, _ABSENT), get(last_box, _ABSENT), get(status, _ABSENT), get(since, _ABSENT))
-        groups[key].append(doc["code"])
+        groups[tuple(map(doc.get, BOOK_FIELDS, absent))].append(doc["code"])
     return [
         [{n: v for n, v in zip(BOOK_FIELDS, key, strict=True) if v is not _ABSENT}, " ".join(c)]
         for key, c in groups.items()
@@ -941,6 +990,19 @@ def _by_box(
     return out, into
 
 
+def _legs_by_box(
+    legs: Iterable[Mapping[str, Any]],
+) -> tuple[dict[str, list[list[str]]], dict[str, list[list[str]]]]:
+    """:func:`_by_box` of a round's stored legs (a leg at a time: one source and target)."""
+    out: dict[str, list[list[str]]] = defaultdict(list)
+    into: dict[str, list[list[str]]] = defaultdict(list)
+    for leg in legs:
+        source, target, books = leg["from"], leg["to"], leg_books(leg)
+        out[source] += [[book, target] for book in books]
+        into[target] += [[book, source] for book in books]
+    return out, into
+
+
 def _stops(
     boxes: list[str], out: dict[str, list[list[str]]], into: dict[str, list[list[str]]]
 ) -> list[Doc]:
@@ -970,7 +1032,7 @@ def with_stops(db: Repository, tasks: list[Doc]) -> list[Doc]:
     """
     wanted = {t["round"] for t in tasks if "stops" not in t}
     legs = round_legs(db, wanted) if wanted else {}
-    rounds = {number: _by_box(moves_of(found)) for number, found in legs.items()}
+    rounds = {number: _legs_by_box(found) for number, found in legs.items()}
     found = []
     for task in tasks:
         if "stops" in task:  # stored by schema 1
@@ -1037,7 +1099,7 @@ def complete_task(
         raise Invalid(M.MISSING_NOT_IN_TASK, codes=", ".join(unknown), id=task["id"])
     extra_pairs = [_parse_extra(db, task, e) for e in extra]
     stamp = clock.stamp()
-    record_report(db, task, missing_codes, extra_pairs, "task done", stamp)
+    record_report(db, task, missing_codes, extra_pairs, "task done", stamp, handled=handled)
     changes: Doc = {
         "status": TaskStatus.done,
         "done_at": stamp,
@@ -1058,13 +1120,15 @@ def record_report(
     command: str,
     stamp: str,
     skip: Collection[str] = (),
+    handled: dict[str, tuple[str, str]] | None = None,
 ) -> None:
     """What a walk's report changes in the catalogue, for ``task done`` and its
     ``--amend``: books not found (on the shelf, and not in ``skip``) become "not seen",
     last seen where the walk should have found them; books found elsewhere (``extra``:
     code and box) are back on the record in that box. Each gets its history event; the
-    records are changed in place, in one pass."""
-    handled = task_books(task)
+    records are changed in place, in one pass. ``handled``: :func:`task_books` of the
+    task, when the caller has it."""
+    handled = task_books(task) if handled is None else handled
     missing = [code for code in missing if code not in skip]
     extra = list(extra)
     found = {}
