@@ -713,8 +713,9 @@ def update_books(db: Repository, changes: Mapping[str, Doc], command: str) -> No
     full: dict[Key, Doc] = {}
     events: list[Event] = []
     stamp = clock.stamp()
+    docs = db.get_many(BOOKS, changes)  # one query for the batch
     for code, fields in changes.items():
-        doc = db.get(BOOKS, code)
+        doc = docs.get(code)
         if doc is None:  # the import found these books a moment ago
             raise KeyError(f"{BOOKS} has no record {code!r}")
         full[code] = {**fields, **search_keys(doc, fields)}

@@ -714,8 +714,9 @@ def _remember(db: Repository, plan: Plan, before: dict[str, list[str]], window: 
             arrivals[target].append(book)
     memory: dict[str, Doc] = {}
     changes: dict[Key, Doc] = {}
+    boxes = db.get_many(BOXES, plan.final_counts)  # one query, not one a box
     for code in plan.final_counts:
-        doc = db.get(BOXES, code)
+        doc = boxes.get(code)
         if doc is None:
             continue
         had = doc.get("recent") or {}
@@ -805,8 +806,9 @@ def _put_fields_back(
     """Give each document its saved fields again; a field it did not have goes away, so
     the document (and its key order) is exactly as before."""
     records: dict[Key, Doc] = {}
+    found = db.get_many(table, saved)  # one query, not one a book (a server's round trip)
     for code, fields in saved.items():
-        doc = db.get(table, code)
+        doc = found.get(code)
         if doc is None:
             continue
         record = dict(doc)
@@ -951,8 +953,9 @@ def _restore_memory(db: Repository, memory: dict[str, Doc]) -> None:
     """Each box's memory as before the round: its added entries go, forgotten ones come
     back, in round order (the order ``remember`` keeps)."""
     records: dict[Key, Doc] = {}
+    boxes = db.get_many(BOXES, memory)
     for code, change in memory.items():
-        doc = db.get(BOXES, code)
+        doc = boxes.get(code)
         if doc is None:
             continue
         record = {name: value for name, value in doc.items() if name != "recent"}
@@ -1131,11 +1134,7 @@ def record_report(
     handled = task_books(task) if handled is None else handled
     missing = [code for code in missing if code not in skip]
     extra = list(extra)
-    found = {}
-    for code in dict.fromkeys([*missing, *(code for code, _ in extra)]):
-        book = db.get(BOOKS, code)
-        if book is not None:
-            found[code] = book
+    found = db.get_many(BOOKS, dict.fromkeys([*missing, *(code for code, _ in extra)]))
     events = []
     updates: dict[Key, Doc] = {}
     for code in missing:
