@@ -151,8 +151,8 @@ def _with_library_room(stops: list[PickStop]) -> list[PickStop]:
 
 def _records(db: Repository, table: str, codes: Iterable[object]) -> list[Doc]:
     """The records of these codes, each once (codes of no record left out)."""
-    found = (db.get(table, code) for code in dict.fromkeys(codes) if isinstance(code, str))
-    return [record for record in found if record is not None]
+    wanted = [code for code in dict.fromkeys(codes) if isinstance(code, str)]
+    return list(db.get_many(table, wanted).values())  # one query, in the codes' order
 
 
 def _names(db: Repository, table: str, codes: Iterable[object], field: str) -> dict[str, str]:
