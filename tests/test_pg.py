@@ -151,14 +151,14 @@ def test_a_writer_waits_for_the_lock_and_then_says_who_holds_it(
 ) -> None:
     import psycopg
 
-    from lou_library.pgstore import LOCK_KEY
+    from lou_library.pgstore import LOCK_ARGS, LOCK_KEY
 
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     lou = Lou(url, "postgresql", tmp_path)
     lou.ok("init", "--demo")
     before = lou.snapshot()
     with psycopg.connect(url, application_name="lou rotate apply") as holder:
-        holder.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK_KEY,))
+        holder.execute(f"SELECT pg_advisory_xact_lock({LOCK_ARGS})", (LOCK_KEY,))
         pid = holder.info.backend_pid
         run = lou("book", "add", "--title", "新书", env={"LOU_LOCK_TIMEOUT": "0.3"})
         assert (run.exit_code, run.stdout) == (1, "")
@@ -170,6 +170,11 @@ def test_a_writer_waits_for_the_lock_and_then_says_who_holds_it(
         assert lou.json("book", "show", "B00001")["code"] == "B00001"
         run = lou("book", "add", "--title", "新书", env={"LOU_LOCK_TIMEOUT": "0"})
         assert run.exit_code == 1
+        # a network in another schema of the same database has a lock of its own
+        with pg_schema() as other_url:
+            other = Lou(other_url, "postgresql", tmp_path)
+            other.ok("init", env={"LOU_LOCK_TIMEOUT": "0.3"})
+            other.ok("book", "add", "--title", "新书", env={"LOU_LOCK_TIMEOUT": "0.3"})
     assert lou.snapshot() == before
 
 
@@ -305,3 +310,63 @@ def test_an_older_network_on_the_server_is_migrated_as_the_file_is(
         assert on_server.json(*args) == on_file.json(*args), args
     assert on_server.ok("db", "migrate").stderr.startswith("✓ The database is already at")
     on_server.ok("rotate", "undo")  # the last migrated round can still be taken back
+
+
+def test_a_repair_of_both_kinds_on_the_server(
+    url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A control character in a title and undo data nested the schema-2 way, repaired in
+    one ``db check --repair`` (two loads in one transaction)."""
+    from lou_library.pgstore import PgStore
+    from lou_library.repository import BOOKS, ROUNDS
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    lou = Lou(url, "postgresql", tmp_path)
+    lou.ok("init", "--demo")
+    lou.ok("rotate", "apply")
+    with PgStore(url).write("test") as repo:
+        repo.update(BOOKS, {"B00001": {"title": "红楼梦\u0007"}})
+        record = repo.get(ROUNDS, 1)
+        assert record is not None
+        repo.replace(ROUNDS, {1: {**record, "undo": {**record["undo"], "rounds": []}}})
+    assert lou("db", "check").exit_code == 1
+    run = lou("db", "check", "--repair", "--json")
+    assert run.exit_code == 0, run.stderr
+    assert run.json()["ok"] is True
+    lou.ok("db", "check")
+    assert lou.json("book", "show", "B00001")["title"] == "红楼梦"
+
+
+def test_a_copy_onto_the_same_database_named_otherwise_does_not_wait_for_itself(
+    url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    lou = Lou(url, "postgresql", tmp_path)
+    lou.ok("init", "--demo")
+    before = lou.snapshot()
+    same = f"{url}&application_name=elsewhere"
+    run = lou("db", "copy", url, same, "--force", env={"LOU_LOCK_TIMEOUT": "2"})
+    assert run.exit_code == 0, run.stderr
+    assert lou.snapshot() == before
+
+
+def test_a_record_the_server_refuses_is_one_line_and_changes_nothing(
+    url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file whose book sits in a box that does not exist (``db check`` names it), copied
+    to the server: the foreign key refuses it at commit."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    on_file = Lou(tmp_path / "lou.json")
+    on_file.ok("init", "--demo")
+    data = orjson.loads(on_file.path.read_bytes())
+    next(iter(data["books"].values()))["box"] = "NOPE-01"
+    on_file.path.write_bytes(orjson.dumps(data))
+    on_server = Lou(url, "postgresql", tmp_path)
+    on_server.ok("init")
+    before = on_server.snapshot()
+    run = on_server("db", "copy", str(on_file.path), url, "--force")
+    assert (run.exit_code, run.stdout) == (1, "")
+    assert run.stderr.startswith(f"✗ The PostgreSQL database {url} refused the command: ")
+    assert run.stderr.endswith(". Nothing was changed.\n")
+    assert "NOPE-01" in run.stderr
+    assert on_server.snapshot() == before

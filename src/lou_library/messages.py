@@ -71,6 +71,10 @@ PG_NOT_INSTALLED = Msg(
     "To use the PostgreSQL database {path}, install its driver first: "
     "pip install 'lou-library[postgres]'. Nothing was changed.",
 )
+PG_FAILED = Msg(
+    "PostgreSQL 数据库 {path} 拒绝了这条命令：{reason}。未做任何更改。",
+    "The PostgreSQL database {path} refused the command: {reason}. Nothing was changed.",
+)
 PG_CONNECT_FAILED = Msg(
     "无法连接 PostgreSQL 数据库 {path}：{reason}。请检查地址、用户名和服务器是否在运行；未做任何更改。",
     "Could not connect to the PostgreSQL database {path}: {reason}. Check the address, the "

@@ -513,8 +513,11 @@ class PgRepository:
         unknown = set(document) - set(TABLES) - {META}
         if unknown:
             raise ValueError(f"tables this backend does not hold: {sorted(unknown)}")
-        names = sql.SQL(", ").join(sql.Identifier(t) for t in (*TABLES, "lou_tables"))
-        self._conn.execute(sql.SQL("TRUNCATE {} RESTART IDENTITY").format(names))
+        # DELETE, not TRUNCATE: readers that began before keep seeing their snapshot
+        # (TRUNCATE would show them empty tables and wait for every reader's lock), and
+        # the foreign keys still pending from an earlier load in this transaction allow it
+        for table in (*TABLES, "lou_tables"):
+            self._conn.execute(sql.SQL("DELETE FROM {}").format(sql.Identifier(table)))
         for table in document:  # in the document's order, which document() gives back
             self._present(table)
             if table == META:

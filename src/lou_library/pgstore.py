@@ -58,7 +58,10 @@ from lou_library.store import (
     read_backup,
 )
 
-LOCK_KEY = 0x6C6F75  # "lou": the advisory lock every writer takes
+LOCK_KEY = 0x6C6F75  # "lou": the advisory lock every writer of a network takes, with
+# its schema as the second key (two networks in two schemas of one database never wait
+# for each other)
+LOCK_ARGS = "%s, hashtext(current_schema()) & 2147483647"
 
 
 def _shown(url: str) -> str:
@@ -109,6 +112,21 @@ class PgStore(BackupFolder):
         set_json_loads(orjson.loads, conn)
         return conn
 
+    @contextlib.contextmanager
+    def _session(self, command: str) -> Iterator[psycopg.Connection[Any]]:
+        """A connection for one command, rolled back unless committed, closed after; an
+        error of the server (a permission, a lock wait cut short, a record it refuses, the
+        connection lost) becomes one line for the user, and nothing was changed."""
+        conn = self._connect(command)
+        try:
+            with conn:
+                yield conn
+        except (psycopg.errors.LockNotAvailable, psycopg.errors.QueryCanceled):
+            seconds = f"{lock_timeout():g}"
+            raise StoreError(M.STORE_BUSY, path=self.path, seconds=seconds, owner="?") from None
+        except psycopg.Error as exc:
+            raise StoreError(M.PG_FAILED, path=self.path, reason=_reason(exc)) from None
+
     def _versions(self, conn: psycopg.Connection[Any]) -> tuple[int, RawData] | None:
         """The tables' version and the meta record, or None for a database without them."""
         found = conn.execute("SELECT to_regclass('lou_schema'), to_regclass('_meta')").fetchone()
@@ -134,7 +152,7 @@ class PgStore(BackupFolder):
 
     def size(self) -> int:
         """The bytes the network's tables take on the server."""
-        with self._connect("size") as conn:
+        with self._session("size") as conn:
             row = conn.execute(
                 "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c "
                 "WHERE c.relkind = 'r' AND c.relnamespace = current_schema()::regnamespace"
@@ -148,7 +166,7 @@ class PgStore(BackupFolder):
         """One snapshot, read-only, no lock (``validate``: the server's constraints have
         checked every record already; ``lou db check`` looks further)."""
         del validate
-        with self._connect("read") as conn:
+        with self._session("read") as conn:
             conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
             conn.read_only = True
             self._check(conn)
@@ -161,7 +179,7 @@ class PgStore(BackupFolder):
     ) -> Iterator[PgRepository]:
         """One transaction under the writers' lock; committed if the body returns."""
         del validate
-        with self._connect(command) as conn:
+        with self._session(command) as conn:
             self._lock(conn, command)
             self._check(conn)
             repo = PgRepository(conn)
@@ -180,19 +198,22 @@ class PgStore(BackupFolder):
         if timeout > 0:
             conn.execute("SELECT set_config('lock_timeout', %s, true)", (f"{timeout * 1000:.0f}",))
             try:
-                conn.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK_KEY,))
+                conn.execute(f"SELECT pg_advisory_xact_lock({LOCK_ARGS})", (LOCK_KEY,))
                 return
             except psycopg.errors.LockNotAvailable:
                 conn.rollback()
         else:
-            row = conn.execute("SELECT pg_try_advisory_xact_lock(%s)", (LOCK_KEY,)).fetchone()
+            row = conn.execute(
+                f"SELECT pg_try_advisory_xact_lock({LOCK_ARGS})", (LOCK_KEY,)
+            ).fetchone()
             if row and row[0]:
                 return
             conn.rollback()
         holder = conn.execute(
             "SELECT a.application_name, a.pid FROM pg_locks l "
             "JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' "
-            "AND l.granted AND l.objid = %s AND l.database = "
+            "AND l.granted AND l.classid = %s AND l.objsubid = 2 "
+            "AND l.objid = (hashtext(current_schema()) & 2147483647)::oid AND l.database = "
             "(SELECT oid FROM pg_database WHERE datname = current_database())",
             (LOCK_KEY,),
         ).fetchone()
@@ -202,7 +223,7 @@ class PgStore(BackupFolder):
     @contextlib.contextmanager
     def lock(self, command: str) -> Iterator[None]:
         """The writers' lock, held on a connection of its own (``lou db backup``)."""
-        with self._connect(command) as conn:
+        with self._session(command) as conn:
             self._lock(conn, command)
             yield
             conn.rollback()
@@ -223,14 +244,13 @@ class PgStore(BackupFolder):
     def create(self, data: RawData, *, force: bool, command: str = "init") -> Path | None:
         """Make the tables and put a brand-new network in them; a database that holds one
         is refused unless ``force`` (then backed up first)."""
-        with self._connect(command) as conn:
+        with self._session(command) as conn:
             self._lock(conn, command)
             saved = None
             if self._versions(conn) is not None:
                 if not force:
                     raise Conflict(M.STORE_EXISTS, path=self.path)
-                self._check(conn)
-                self._active = PgRepository(conn)
+                self._active = PgRepository(conn)  # whatever its version, as the file's
                 try:
                     saved = self.backup("before-init")
                 finally:
@@ -243,7 +263,7 @@ class PgStore(BackupFolder):
 
     def migrate(self) -> tuple[int, int, Path | None]:
         """Bring the tables and the document up to date, after a backup."""
-        with self._connect("db migrate") as conn:
+        with self._session("db migrate") as conn:
             self._lock(conn, "db migrate")
             versions = self._versions(conn)
             if versions is None:
@@ -290,7 +310,7 @@ class PgStore(BackupFolder):
             raise NotFound(M.BACKUP_NOT_FOUND, name=source, folder=self.backup_dir) from exc
         data = decode(source, payload)
         check_schema(source, data, allow_older=True)
-        with self._connect("db restore") as conn:
+        with self._session("db restore") as conn:
             self._lock(conn, "db restore")
             saved = None
             repo = PgRepository(conn)

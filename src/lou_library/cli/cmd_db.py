@@ -210,7 +210,9 @@ def copy(
     with origin.read() as db:
         document = db.document()
         counts = {table: db.count(table) for table in (BOOKS, BOXES, ROUNDS)}
-        saved = target.create(document, force=force, command="db copy")
+    # (after the source's snapshot is closed: the same database named another way must
+    # not wait for itself)
+    saved = target.create(document, force=force, command="db copy")
 
     def copied(_: object) -> None:
         if saved:
