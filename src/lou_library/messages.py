@@ -792,7 +792,8 @@ RESTORE_HOW = Msg(
 RESTORED = Msg("已用备份 {name} 恢复 {path}", "Restored {path} from {name}")
 COPIED = Msg(
     "已把 {source} 复制到 {dest}：{books} 本书，{boxes} 个图书箱，{rounds} 轮轮换。",
-    "Copied {source} to {dest}: {books} books, {boxes} boxes, {rounds} rounds.",
+    "Copied {source} to {dest}: {books:# book|# books}, {boxes:# box|# boxes}, "
+    "{rounds:# round|# rounds}.",
 )
 COPY_SAME = Msg(
     "源和目标是同一个数据库（{path}）；未做任何更改。",
