@@ -51,13 +51,10 @@ MEMORY_TARGET_MB = 1024
 
 def scaled(document: dict[str, Any], times: int) -> dict[str, Any]:
     """``times`` copies of a network side by side, every code renamed."""
-    from lou_library.store import MIGRATIONS, SCHEMA_VERSION, meta
+    from lou_library.store import meta, migrate_document
 
     data = {name: dict(table) for name, table in document.items()}
-    found = meta(data)["schema_version"]
-    for version in range(found, SCHEMA_VERSION):  # the cached network may be older
-        MIGRATIONS[version](data)
-        meta(data)["schema_version"] = version + 1
+    migrate_document("bench", data, meta(data)["schema_version"])  # the cache may be older
     if times == 1:
         return data
     books = len(data["books"])

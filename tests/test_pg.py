@@ -50,7 +50,10 @@ def test_the_tables_check_the_vocabularies_of_today(table: str, column: str) -> 
 
 
 @pytest.fixture
-def url() -> object:
+def url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A schema of its own on the test server; the backups of its network go to the
+    test's folder (the per-user data folder of a server's network)."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     with pg_schema() as found:
         yield found
 
@@ -89,10 +92,7 @@ READS = [
 ]
 
 
-def test_a_copy_to_the_server_answers_every_read_as_the_file_did(
-    url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+def test_a_copy_to_the_server_answers_every_read_as_the_file_did(url: str, tmp_path: Path) -> None:
     on_file = Lou(tmp_path / "lou.json")
     _lived(on_file)
     copied = on_file.json("db", "copy", str(on_file.db), url)
@@ -125,10 +125,7 @@ def test_a_copy_to_the_server_answers_every_read_as_the_file_did(
     assert back.read_bytes() == on_file.path.read_bytes()
 
 
-def test_a_copy_over_a_network_needs_force_and_backs_it_up_first(
-    url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+def test_a_copy_over_a_network_needs_force_and_backs_it_up_first(url: str, tmp_path: Path) -> None:
     on_server = Lou(url, "postgresql", tmp_path)
     on_server.ok("init", "--demo")
     on_server.ok("book", "withdraw", "B00001")
@@ -149,14 +146,11 @@ def test_a_copy_over_a_network_needs_force_and_backs_it_up_first(
     assert on_server.snapshot() == before
 
 
-def test_a_writer_waits_for_the_lock_and_then_says_who_holds_it(
-    url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_writer_waits_for_the_lock_and_then_says_who_holds_it(url: str, tmp_path: Path) -> None:
     import psycopg
 
     from lou_library.pgstore import LOCK_ARGS, LOCK_KEY
 
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     lou = Lou(url, "postgresql", tmp_path)
     lou.ok("init", "--demo")
     before = lou.snapshot()
@@ -284,7 +278,7 @@ def test_a_search_finds_on_the_server_exactly_what_it_finds_in_the_file(
 
 
 def test_an_older_network_on_the_server_is_migrated_as_the_file_is(
-    url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    url: str, tmp_path: Path
 ) -> None:
     """Three rounds played by schema 2, put on the server as they were: commands ask for
     ``lou db migrate``, which backs up and migrates; then the server answers as the file
@@ -292,7 +286,6 @@ def test_an_older_network_on_the_server_is_migrated_as_the_file_is(
     from lou_library.pgstore import PgStore
     from tests.test_long_run import AFTER_ROUND_3, SCHEMA2
 
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     payload = (SCHEMA2 / "three-rounds.json").read_bytes()
     PgStore(url).create(orjson.loads(payload), force=False, command="test")
     on_server = Lou(url, "postgresql", tmp_path)
@@ -315,15 +308,12 @@ def test_an_older_network_on_the_server_is_migrated_as_the_file_is(
     on_server.ok("rotate", "undo")  # the last migrated round can still be taken back
 
 
-def test_a_repair_of_both_kinds_on_the_server(
-    url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_repair_of_both_kinds_on_the_server(url: str, tmp_path: Path) -> None:
     """A control character in a title and undo data nested the schema-2 way, repaired in
     one ``db check --repair`` (two loads in one transaction)."""
     from lou_library.pgstore import PgStore
     from lou_library.repository import BOOKS, ROUNDS
 
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     lou = Lou(url, "postgresql", tmp_path)
     lou.ok("init", "--demo")
     lou.ok("rotate", "apply")
@@ -341,9 +331,8 @@ def test_a_repair_of_both_kinds_on_the_server(
 
 
 def test_a_copy_onto_the_same_database_named_otherwise_does_not_wait_for_itself(
-    url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    url: str, tmp_path: Path
 ) -> None:
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     lou = Lou(url, "postgresql", tmp_path)
     lou.ok("init", "--demo")
     before = lou.snapshot()
@@ -354,11 +343,10 @@ def test_a_copy_onto_the_same_database_named_otherwise_does_not_wait_for_itself(
 
 
 def test_a_record_the_server_refuses_is_one_line_and_changes_nothing(
-    url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    url: str, tmp_path: Path
 ) -> None:
     """A file whose book sits in a box that does not exist (``db check`` names it), copied
     to the server: the foreign key refuses it at commit."""
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     on_file = Lou(tmp_path / "lou.json")
     on_file.ok("init", "--demo")
     data = orjson.loads(on_file.path.read_bytes())

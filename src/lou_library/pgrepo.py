@@ -54,6 +54,7 @@ from lou_library.repository import (
     Changes,
     Doc,
     Key,
+    reserved,
 )
 from lou_library.text import fold
 
@@ -466,11 +467,8 @@ class PgRepository:
         return copy.deepcopy(self._meta)
 
     def reserve(self, counter: str, n: int = 1, start: int = 1) -> int:
-        meta = self.meta()
-        counters = dict(meta.get("counters", {}))
-        first = int(counters.get(counter, start))
-        counters[counter] = first + n
-        self.set_meta({**meta, "counters": counters})
+        first, meta = reserved(self.meta(), counter, n, start)
+        self.set_meta(meta)
         return first
 
     def set_meta(self, record: Mapping[str, Any]) -> None:

@@ -46,7 +46,6 @@ from lou_library.errors import Conflict, NotFound, StoreError
 from lou_library.pgrepo import PgRepository
 from lou_library.store import (
     BACKUP_SUFFIX,
-    MIGRATIONS,
     SCHEMA_VERSION,
     BackupFolder,
     RawData,
@@ -54,7 +53,7 @@ from lou_library.store import (
     decode,
     encode,
     lock_timeout,
-    meta,
+    migrate_document,
     read_backup,
 )
 
@@ -250,11 +249,8 @@ class PgStore(BackupFolder):
             if self._versions(conn) is not None:
                 if not force:
                     raise Conflict(M.STORE_EXISTS, path=self.path)
-                self._active = PgRepository(conn)  # whatever its version, as the file's
-                try:
-                    saved = self.backup("before-init")
-                finally:
-                    self._active = None
+                # whatever its version, as the file's
+                saved = self._backup_in(PgRepository(conn), "before-init")
             self._make_tables(conn)
             PgRepository(conn).load(data)
             conn.commit()
@@ -274,18 +270,9 @@ class PgStore(BackupFolder):
                 return found, found, None
             self._make_tables(conn)
             repo = PgRepository(conn)
-            self._active = repo
-            try:
-                saved = self.backup(f"before-migrate-v{found}")
-            finally:
-                self._active = None
+            saved = self._backup_in(repo, f"before-migrate-v{found}")
             data = repo.document()
-            for version in range(found, SCHEMA_VERSION):
-                step = MIGRATIONS.get(version)
-                if step is None:
-                    raise StoreError(M.STORE_NO_MIGRATION, path=self.path, found=version)
-                step(data)
-                meta(data)["schema_version"] = version + 1
+            migrate_document(self.path, data, found)
             repo.load(data)
             conn.commit()
             self.committed = True
@@ -297,10 +284,13 @@ class PgStore(BackupFolder):
         """The network as the file would hold it, saved into the backup folder (inside a
         write, what the write's transaction sees; else one snapshot)."""
         if self._active is not None:
-            active = self._active
-            return self._save_backup(lambda: encode(active.document()), reason)
+            return self._backup_in(self._active, reason)
         with self.read() as repo:
-            return self._save_backup(lambda: encode(repo.document()), reason)
+            return self._backup_in(repo, reason)
+
+    def _backup_in(self, repo: PgRepository, reason: str) -> Path:
+        """A backup of what this transaction sees (before it changes anything)."""
+        return self._save_backup(lambda: encode(repo.document()), reason)
 
     def restore(self, source: Path) -> Path | None:
         """Put a backup in place of the network, after backing up the current one."""
@@ -315,11 +305,7 @@ class PgStore(BackupFolder):
             saved = None
             repo = PgRepository(conn)
             if self._versions(conn) is not None:
-                self._active = repo
-                try:
-                    saved = self.backup("before-restore")
-                finally:
-                    self._active = None
+                saved = self._backup_in(repo, "before-restore")
             self._make_tables(conn)
             repo.load(data)
             conn.commit()
@@ -339,6 +325,12 @@ class PgStore(BackupFolder):
 
 
 def _reason(exc: psycopg.Error) -> str:
-    """The server's or libpq's one line on why, without the connection details."""
-    text = str(exc).strip().splitlines()
-    return text[-1].strip() if text else type(exc).__name__
+    """The server's or libpq's words on why: its message and its detail (which names the
+    record), without the connection details or the statement."""
+    diag = getattr(exc, "diag", None)
+    primary = diag.message_primary if diag is not None else None
+    if primary:
+        detail = diag.message_detail if diag is not None else None
+        return f"{primary} ({detail})" if detail else primary
+    lines = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
+    return lines[-1] if lines else type(exc).__name__

@@ -176,3 +176,12 @@ class Repository(Protocol):
     def load(self, document: Mapping[str, Any]) -> None:
         """Put a whole network in place of this one (``lou db check --repair``)."""
         ...
+
+
+def reserved(meta: Mapping[str, Any], counter: str, n: int, start: int) -> tuple[int, Doc]:
+    """The first of the next ``n`` numbers of a counter, and the meta record that has
+    them taken (what :meth:`Repository.reserve` does, for every implementation)."""
+    counters = dict(meta.get("counters", {}))
+    first = int(counters.get(counter, start))
+    counters[counter] = first + n
+    return first, {**meta, "counters": counters}

@@ -1064,12 +1064,7 @@ class Store(BackupFolder):
             if found == SCHEMA_VERSION:
                 return found, found, None
             saved = self.backup(f"before-migrate-v{found}")
-            for version in range(found, SCHEMA_VERSION):
-                step = MIGRATIONS.get(version)
-                if step is None:
-                    raise StoreError(M.STORE_NO_MIGRATION, path=self.path, found=version)
-                step(data)
-                meta(data)["schema_version"] = version + 1
+            migrate_document(self.path, data, found)
             self._replace(encode(data))
             return found, SCHEMA_VERSION, saved
 
@@ -1082,6 +1077,17 @@ def _is_temp_of(entry: str, names: set[str] | None) -> bool:
     None)? ``.lou.json.k2j4h1x9.lou-tmp``; ``.tmp`` is what schema 2 used."""
     match = _TEMP_RE.match(entry)
     return bool(match) and (names is None or match["name"] in names)  # type: ignore[index]
+
+
+def migrate_document(path: object, data: RawData, found: int) -> None:
+    """Bring a version-``found`` document to :data:`SCHEMA_VERSION`, in place, one
+    migration after the other (the file's and the server's ``lou db migrate``)."""
+    for version in range(found, SCHEMA_VERSION):
+        step = MIGRATIONS.get(version)
+        if step is None:
+            raise StoreError(M.STORE_NO_MIGRATION, path=path, found=version)
+        step(data)
+        meta(data)["schema_version"] = version + 1
 
 
 def meta(data: RawData) -> dict[str, Any]:

@@ -24,7 +24,7 @@ from tinydb import TinyDB
 from tinydb.storages import MemoryStorage
 
 from lou_library import store
-from lou_library.repository import KEYS, LOGS, META, Changes, Doc, Key
+from lou_library.repository import KEYS, LOGS, META, Changes, Doc, Key, reserved
 
 
 class TinyRepository:
@@ -234,11 +234,8 @@ class TinyRepository:
         return record
 
     def reserve(self, counter: str, n: int = 1, start: int = 1) -> int:
-        meta = self.meta()
-        counters = dict(meta.get("counters", {}))
-        first = int(counters.get(counter, start))
-        counters[counter] = first + n
-        self.set_meta({**meta, "counters": counters})
+        first, meta = reserved(self.meta(), counter, n, start)
+        self.set_meta(meta)
         return first
 
     def set_meta(self, record: Mapping[str, Any]) -> None:
