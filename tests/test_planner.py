@@ -114,6 +114,55 @@ def test_the_library_room_gives_titles_the_walk_has_not_shown_and_never_two_copi
     assert into_first == ["d1", "d5", "d3"]
 
 
+def test_a_book_back_from_a_site_goes_on_through_another_walk_of_that_site() -> None:
+    """r1 went through the walk A-01 -> A-02; the walk of B (which chooses first) and the
+    second walk of A could both use it. B takes a book that no walk of its own site
+    wanted rather than r1 (which needs only one other walk than n2 does), so r1 goes on
+    in its own site and n4 to the walk only it suits."""
+    ring = [_box("B-01", "B"), _box("B-02", "B")]
+    ring += [_box(f"A-0{n}", "A") for n in range(1, 5)]
+    books = [_book(f"in-{b['code']}", box=b["code"]) for b in ring]
+    books += [{**_book("r1", 1), "last_box": "A-02"}, _book("n2", 2), _book("n4", 3)]
+    recent = {"A-02": {"r1": 4}, "B-01": {"n4": 3}, "A-03": {"n4": 3}}
+    limits = planner.Limits(max_boxes=2)
+    walk = _walk(ring, books, {b["code"]: 1 for b in ring}, recent, limits=limits)
+    from_depot = {t: b for b, s, t in walk.moves if s == DEPOT}
+    assert from_depot == {"B-01": "n2", "A-01": "n4", "A-03": "r1"}
+
+
+def test_a_top_up_takes_a_title_the_box_showed_lately_only_to_be_three_quarters_full() -> None:
+    """A-02 (target 4) gets one book from A-01: the library room tops it up with f2 (new to
+    it), then with titles it showed lately only up to 3 books (as a first box would)."""
+    ring = [_box("A-01", "A"), _box("A-02", "A")]
+    books = [_book("a1", box="A-01"), _book("a2", box="A-02")]
+    books += [_book("f1", 1), _book("f2", 2)] + [_book(f"d{n}", 3) for n in range(3)]
+    titles = {f"d{n}": f"旧书{n}" for n in range(3)} | {f"x{n}": f"旧书{n}" for n in range(3)}
+    recent = {"A-02": {f"x{n}": 4 for n in range(3)}}  # A-02 showed the d's titles lately
+    walk = _walk(ring, books, {"A-01": 1, "A-02": 4}, recent, titles)
+    assert [(b, s) for b, s, t in walk.moves if t == "A-02"] == [
+        ("a1", "A-01"),  # the batch before it
+        ("f2", DEPOT),
+        ("d0", DEPOT),  # 3 = three quarters of 4: one title it showed lately, not three
+    ]
+    assert walk.short == {"A-02": 1}
+
+
+def test_changed_box_counts_books_from_box_to_box_through_the_library_room_too() -> None:
+    from lou_library.rotation import changed_box
+
+    box_site = {"A-01": "A", "A-02": "A", "B-01": "B"}
+    moves = [
+        ("a", "A-01", "A-02"),  # straight, inside A
+        ("b", "A-02", DEPOT),  # to the library room: not a change of box yet
+        ("c", DEPOT, "A-01"),  # last stood in A-02: inside A
+        ("d", DEPOT, "B-01"),  # last stood in A-01: from A to B
+        ("e", DEPOT, "B-01"),  # never stood in a box: not counted
+        ("f", "B-01", "A-01"),
+    ]
+    came_from = {"c": "A-02", "d": "A-01", "e": None}
+    assert changed_box(moves, came_from, box_site) == (4, 2)
+
+
 def test_a_cold_start_fills_every_box_in_proportion() -> None:
     """Empty boxes and a full library room: no box is filled while others stay empty,
     and no walk carries more than one person can."""

@@ -73,13 +73,15 @@ def test_import_and_export_count_books_and_rows(
     [
         (
             1,
-            "1 book moves, 100.0% inside its site; 0 come from the depot and 0 go back to it; "
+            "1 book moves, 100.0% inside its site (100.0% of the books changing box "
+            "stay in their site); 0 come from the depot and 0 go back to it; "
             "freshness 100.0% (titles 100.0%); at most 1 book in hand.",
             "✓ Round 1 (2026-11-28) applied: 1 book moves, 1 task assigned. See `lou task list`.",
         ),
         (
             2,
-            "2 books move, 100.0% inside their site; 0 come from the depot and 0 go back to it; "
+            "2 books move, 100.0% inside their site (100.0% of the books changing box "
+            "stay in their site); 0 come from the depot and 0 go back to it; "
             "freshness 100.0% (titles 100.0%); at most 2 books in hand.",
             "✓ Round 1 (2026-11-28) applied: 2 books move, 1 task assigned. See `lou task list`.",
         ),

@@ -1008,11 +1008,17 @@ PLAN_MOVED = Msg(
     "原定 {planned}，因“{reason}”改到 {date}。", "Moved from {planned} to {date}: {reason}."
 )
 PLAN_SUMMARY = Msg(
-    "{moves} 册书换位，其中 {inside} 在本片区内；从图书室取 {from_depot} 册，送回图书室 {to_depot} 册；"
+    "{moves} 册书换位，其中 {inside} 在本片区内{stay}；"
+    "从图书室取 {from_depot} 册，送回图书室 {to_depot} 册；"
     "新鲜度 {fresh}（书名 {titles}）；每段路最多拿 {leg} 册。",
-    "{moves:# book moves|# books move}, {inside} inside {moves:its|their} site; "
+    "{moves:# book moves|# books move}, {inside} inside {moves:its|their} site{stay}; "
     "{from_depot:# comes|# come} from the depot and {to_depot:# goes|# go} back to it; "
     "freshness {fresh} (titles {titles}); at most {leg:# book|# books} in hand.",
+)
+# the share of the books changing box (straight or through the library room) that stay in
+# their site, inserted into PLAN_SUMMARY and SIM_TOTALS when some book changed box
+STAY_IN_SITE = Msg(
+    "（换箱的书 {stay} 留在原片区）", " ({stay} of the books changing box stay in their site)"
 )
 PLAN_FORECAST = Msg(
     "按近 {rounds} 轮的遗失（每轮 {rate} 册），图书室约在第 {empty} 轮用完；要让每个书箱保持满额，"
@@ -1235,8 +1241,9 @@ SIM_WALKS = Msg(
     "{doubles:# box holds|# boxes hold} two copies of one title.",
 )
 SIM_TOTALS = Msg(
-    "合计：新鲜度 {freshness}（书名 {titles}），片区内搬运 {inside}，志愿者负担最多/最少 {ratio}，超容量 {violations} 次，软件多出 {created} 册、弄丢 {lost} 册。",
-    "Totals: freshness {freshness} (titles {titles}), moves inside a site {inside}, "
+    "合计：新鲜度 {freshness}（书名 {titles}），片区内搬运 {inside}{stay}，"
+    "志愿者负担最多/最少 {ratio}，超容量 {violations} 次，软件多出 {created} 册、弄丢 {lost} 册。",
+    "Totals: freshness {freshness} (titles {titles}), moves inside a site {inside}{stay}, "
     "busiest/quietest volunteer {ratio}, "
     "{violations:# capacity violation|# capacity violations}, "
     "{created:# book|# books} created and {lost} lost by the software.",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import filterfalse, islice
 from operator import itemgetter
@@ -480,10 +480,13 @@ class Walk:
 
 
 class Depot:
-    """The library room's books, longest waiting first; a book leaves it once a round."""
+    """The library room's books, longest waiting first; a book leaves it once a round.
+    ``home``: the site of the box each book last stood in (None: it never stood in one)."""
 
-    def __init__(self, books: list[Doc]) -> None:
+    def __init__(self, books: list[Doc], box_site: Mapping[str, str] | None = None) -> None:
         self.books = [b["code"] for b in books]
+        sites = box_site or {}
+        self.home = {b["code"]: sites.get(b.get("last_box") or "") for b in books}
         self.taken: set[str] = set()
         self.start = 0  # the books before it are all taken
 
@@ -683,16 +686,21 @@ def allocate(openings: list[Opening], state: Round) -> None:
 
 
 def _share_out(openings: list[Opening], state: Round, offer: list[Carried]) -> None:
-    """Every walk weighs every book: the walks with the fewest fresh books choose first,
-    each taking the fresh books that fewest other walks could use (so one walk does not
-    take what another needs); what a walk still lacks is then chosen as :func:`choose`
-    ranks it."""
+    """Every walk weighs every book: the walks with the fewest fresh books choose first.
+    Each takes first the fresh books that come back from its own site (a book that has
+    been through one walk of a site goes on through another of the same site before it
+    leaves it: most books stay near home), then those that no walk of their own site
+    could use, and among equals those that fewest other walks could use (so one walk does
+    not take what another needs); what a walk still lacks is then chosen as
+    :func:`choose` ranks it."""
     memory, depot = state.memory, state.depot
     title_of = memory.title_of
     codes = [code for code, _ in offer]
     offered = list(zip(codes, map(title_of.get, codes, codes), strict=True))
+    homes = [depot.home.get(code) for code in codes]
     fresh: list[list[int]] = []
     users: Counter[int] = Counter()
+    wanted_home: set[int] = set()  # fresh for a walk of the site they come back from
     for walk in openings:
         copies, shown = memory.along(walk.line)
         mine = [
@@ -702,12 +710,21 @@ def _share_out(openings: list[Opening], state: Round, offer: list[Carried]) -> N
         ]
         fresh.append(mine)
         users.update(mine)
+        wanted_home.update(i for i in mine if homes[i] == walk.site)
+
+    def rank(site: str) -> Callable[[int], tuple[bool, bool, int]]:
+        def key(i: int) -> tuple[bool, bool, int]:
+            away = homes[i] != site
+            return away, away and i in wanted_home, users[i]
+
+        return key
+
     taken: set[int] = set()
     for index in sorted(range(len(openings)), key=lambda i: (len(fresh[i]), i)):
         walk = openings[index]
         titles: set[str] = set()
         chosen: list[int] = []
-        for i in sorted(fresh[index], key=users.__getitem__):  # (stable: ties by position)
+        for i in sorted(fresh[index], key=rank(walk.site)):  # (stable: ties by position)
             title = offered[i][1]
             if len(chosen) == walk.quota:
                 break
@@ -778,6 +795,29 @@ def _change_less(walk: Opening, leaving: Leaving, memory: Memory) -> None:
     walk.unfilled = 0
 
 
+def _top_up(
+    offer: list[Carried],
+    wanted: int,
+    at: tuple[list[str], int],
+    beside: set[str],
+    arriving: int,
+    state: Round,
+) -> list[Carried]:
+    """Books from the library room for the box ``line[i]`` (``at``) that the batch before
+    it (``arriving`` books) cannot fill: books new to it, and among those new to the boxes
+    ahead, which they will pass; a title it showed lately only to be :data:`STALE_FLOOR`
+    full, as for a first box (:func:`_second_choice`)."""
+    memory, leaving = state.memory, state.leaving
+    line, i = at
+    box = line[i]
+    chosen = choose(offer, wanted, box, memory, memory.ahead(line, i), beside)
+    stale = [item for item in chosen if memory.staleness(box, item[0])]
+    floor = math.ceil(leaving.fill[box] * STALE_FLOOR) - leaving.keep(box) - arriving
+    allowed = max(0, floor - (len(chosen) - len(stale)))
+    dropped = set(stale[allowed:])
+    return [item for item in chosen if item not in dropped]
+
+
 def line_walk(walk: Opening, state: Round) -> None:
     """One walk: from the library room along the line of boxes and back.
 
@@ -808,7 +848,7 @@ def line_walk(walk: Opening, state: Round) -> None:
         if top_up.get(box):
             offer = [item for item in offer if item[0] not in state.depot.taken]
             beside = memory.titles_of(c for c, _ in batch) | memory.titles_of(leaving.kept[box])
-            chosen = choose(offer, top_up[box], box, memory, (), beside)
+            chosen = _top_up(offer, top_up[box], (line, i), beside, len(batch), state)
             place(route, box, chosen, state)
         hand += len(leaving.out[box]) + len(leaving.damaged[box]) - len(batch) - top_up.get(box, 0)
     heaviest = max(heaviest, hand)  # from the last box on
@@ -858,7 +898,7 @@ def walk(
     begun with ``title_of``)."""
     walks = walks_of(ring, limits.max_boxes)
     leaving = what_leaves(ring, books.in_boxes, targets, limits)
-    depot = Depot(books.depot)
+    depot = Depot(books.depot, {b["code"]: b["site"] for b in ring})
     carry = min(limits.depot, limits.leg)
     leaving.fill, share = fills(walks, leaving, targets, len(depot), carry)
     held = {code: [b["code"] for b in found] for code, found in books.in_boxes.items()}

@@ -26,15 +26,19 @@ How a round is planned (a newcomer's guide)
    and leaves it. No leg carries more than 30 books (``rotation.leg_limit``), no walk
    more than 60 from the library room (``rotation.depot_limit``): a box too small for the
    batch before it makes that box send fewer, and a box the batch cannot fill (books went
-   missing, a bigger box) gets a top-up from the library room as far as the hands allow.
+   missing, a bigger box) gets a top-up from the library room as far as the hands allow
+   (titles it showed lately only to be three quarters full, as in step 4).
 
 4. **The library room.** The library room is where books change walks and sites. Its
    books are shared among the walks' first boxes each round: a book goes to a walk only
    if neither the first box nor the boxes ahead will have had the copy within a year (26
    rounds, ``rotation.window``) or shown its title within half a year (12 rounds,
    ``rotation.title_window``) by the time it gets there, the walks with the fewest such
-   books choosing first. A box takes a title it showed lately, or a second copy of one,
-   only to be three quarters full; else it rather gets a book less. When the library
+   books choosing first. A walk takes first the books that come back from its own site,
+   so a book that has been through one walk of a site goes on through another of it
+   before it leaves the site; a walk of another site leaves such books to it. A box
+   takes a title it showed lately, or a second copy of one, only to be three quarters
+   full; else it rather gets a book less. When the library
    room has fewer books than the first boxes need, each walk gets its share and its boxes
    change that many fewer books this round; with none at all, the last box's books go
    back to the first. An empty network is filled in proportion, every box to the same
@@ -180,7 +184,7 @@ class Plan:
     arrivals: int
     fresh: int
     fresh_titles: int
-    inside_site: int
+    inside_site: int  # moves (legs, to and from the library room too) inside one site
     from_depot: int
     to_depot: int
     short: dict[str, int]  # box -> books missing to reach its target
@@ -193,6 +197,10 @@ class Plan:
     fill_share: float = 1.0
     forecast: dict[str, Any] = field(default_factory=dict)
     title_of: dict[str, str] = field(default_factory=dict, repr=False)  # book -> title_key
+    # books that come into a box from another one (straight, or through the library room:
+    # the box it last stood in), and how many of them stay in that box's site
+    changed_box: int = 0
+    changed_in_site: int = 0
 
     @property
     def freshness(self) -> float:
@@ -205,6 +213,11 @@ class Plan:
     @property
     def inside_share(self) -> float:
         return self.inside_site / len(self.moves) if self.moves else 1.0
+
+    @property
+    def stay_in_site(self) -> float:
+        """The share of books changing box whose new box is in the site of their last."""
+        return self.changed_in_site / self.changed_box if self.changed_box else 1.0
 
     @property
     def heaviest(self) -> int:
@@ -397,7 +410,29 @@ def plan_round(
         title_of=title_of,
     )
     plan.forecast = forecast(db, number, len(books.depot), sum(targets.values()))
+    came_from = {b["code"]: b.get("last_box") for b in books.depot}
+    plan.changed_box, plan.changed_in_site = changed_box(moves, came_from, box_site)
     return plan
+
+
+def changed_box(
+    moves: Iterable[tuple[str, str, str]],
+    came_from: Mapping[str, str | None],
+    box_site: Mapping[str, str],
+) -> tuple[int, int]:
+    """(books that come into a box from another box, those of them staying in its site).
+    A book from the library room comes from the box it last stood in (``came_from``); one
+    that never stood in a box (new, donated to the library room) is not counted."""
+    changed = same = 0
+    for code, source, target in moves:
+        if target == DEPOT:
+            continue
+        origin = came_from.get(code) if source == DEPOT else source
+        if origin is None:
+            continue
+        changed += 1
+        same += box_site.get(origin) == box_site.get(target)
+    return changed, same
 
 
 def _plan_warnings(db: Repository, when: schedule.RoundDate) -> list[PlanNote]:
@@ -844,6 +879,8 @@ def plan_figures(plan: Plan) -> dict[str, Any]:
         "most_from_depot": max((t.from_depot for t in plan.tasks), default=0),
         "unassigned": len(plan.unassigned),
         "fill_share": round(plan.fill_share, 3),
+        "changed_box": plan.changed_box,
+        "stay_in_site": round(plan.stay_in_site, 4),
     }
 
 

@@ -47,7 +47,9 @@ class RoundFigures:
     freshness: float
     fresh_titles: int
     title_freshness: float
-    inside_site: float
+    inside_site: float  # moves (legs) inside a site
+    changed_box: int  # books that came into a box from another box (:func:`rotation.changed_box`)
+    stay_in_site: float  # the share of them whose new box is in the site of their last
     from_depot: int
     to_depot: int
     tasks: int
@@ -80,6 +82,8 @@ class Simulation:
         fresh = sum(r.fresh for r in self.rounds)
         fresh_titles = sum(r.fresh_titles for r in self.rounds)
         inside = sum(round(r.inside_site * r.moves) for r in self.rounds)
+        changed = sum(r.changed_box for r in self.rounds)
+        stayed = sum(round(r.stay_in_site * r.changed_box) for r in self.rounds)
         loads = list(self.loads.values())
         lightest = min(loads) if loads else 0
         return {
@@ -93,6 +97,8 @@ class Simulation:
             "unassigned": sum(r.unassigned for r in self.rounds),
             "double_titles": self.rounds[-1].double_titles if self.rounds else 0,
             "inside_site": round(inside / moves, 4) if moves else 1.0,
+            "changed_box": changed,
+            "stay_in_site": round(stayed / changed, 4) if changed else 1.0,
             "max_load": max(loads) if loads else 0,
             "min_load": lightest,
             "max_min_load": round(max(loads) / lightest, 3) if lightest else None,
@@ -212,6 +218,8 @@ def simulate(
                 fresh_titles=plan.fresh_titles,
                 title_freshness=round(plan.title_freshness, 4),
                 inside_site=round(plan.inside_share, 4),
+                changed_box=plan.changed_box,
+                stay_in_site=round(plan.stay_in_site, 4),
                 from_depot=plan.from_depot,
                 to_depot=plan.to_depot,
                 tasks=len(plan.tasks),

@@ -74,6 +74,7 @@ def render_plan(plan: dict[str, Any], names: dict[str, str]) -> None:
         M.PLAN_SUMMARY(
             moves=figures["moves"],
             inside=percent(figures["inside_site"]),
+            stay=_stay_in_site(figures),
             from_depot=figures["from_depot"],
             to_depot=figures["to_depot"],
             fresh=percent(figures["freshness"]),
@@ -345,6 +346,7 @@ def _render_simulation(found: dict[str, Any]) -> None:
             freshness=percent(totals["freshness"]),
             titles=percent(totals["title_freshness"]),
             inside=percent(totals["inside_site"]),
+            stay=_stay_in_site(totals),
             ratio="—" if ratio is None else f"{ratio:.2f}",
             violations=totals["capacity_violations"],
             created=totals["books_created"],
@@ -352,6 +354,13 @@ def _render_simulation(found: dict[str, Any]) -> None:
         )
     )
     _forecast_note(totals["forecast"])
+
+
+def _stay_in_site(figures: dict[str, Any]) -> str:
+    """The bracket on the books changing box that stay in their site, when some did."""
+    if not figures["changed_box"]:
+        return ""
+    return M.STAY_IN_SITE(stay=percent(figures["stay_in_site"]))
 
 
 @command(app, "settings", "@rotate.settings")
