@@ -147,6 +147,39 @@ def test_a_top_up_takes_a_title_the_box_showed_lately_only_to_be_three_quarters_
     assert walk.short == {"A-02": 1}
 
 
+def test_a_box_that_keeps_books_sends_one_copy_of_a_title_and_keeps_the_other() -> None:
+    """A-01 changes half its books: the two oldest are two copies of one title, so it
+    sends the first of them and the next oldest title, and keeps the second copy."""
+    ring = [_box("A-01", "A"), _box("A-02", "A")]
+    titles = {"x1": "三体", "x2": "三体", "y": "活着", "z": "围城"}
+    books = [_book(code, n, box="A-01") for n, code in enumerate(["x1", "x2", "y", "z"])]
+    books += [_book(f"b{n}", n, box="A-02") for n in range(4)]
+    books += [_book(f"d{n}", n) for n in range(4)]
+    limits = planner.Limits(change=0.5)
+    walk = _walk(ring, books, {"A-01": 4, "A-02": 4}, titles=titles, limits=limits)
+    assert [b for b, s, t in walk.moves if s == "A-01"] == ["x1", "y"]
+
+
+def test_a_box_does_not_keep_a_title_the_batch_before_it_brings() -> None:
+    """A-02 keeps one of its books (it holds more than a usual batch); its newest, q1, is
+    the title p brings from A-01: q1 goes on instead of an older book, which stays, so
+    the two copies neither share A-02 nor travel on together."""
+    ring = [_box("A-01", "A"), _box("A-02", "A"), _box("A-03", "A")]
+    titles = {"p": "红岩", "q1": "红岩", "q2": "家", "q3": "春"}
+    books = [_book("p", 1, box="A-01")]
+    books += [_book(code, n, box="A-02") for n, code in enumerate(["q2", "q3", "q1"], 1)]
+    books += [_book("r1", 1, box="A-03"), _book("r2", 2, box="A-03"), _book("d1", 1)]
+    walk = _walk(ring, books, {"A-01": 1, "A-02": 3, "A-03": 2}, titles=titles)
+    held: dict[str, list[str]] = {"A-01": ["p"], "A-02": ["q2", "q3", "q1"], "A-03": ["r1", "r2"]}
+    for code, source, target in walk.moves:
+        if source != DEPOT:
+            held[source].remove(code)
+        if target != DEPOT:
+            held.setdefault(target, []).append(code)
+    assert sorted(held["A-02"]) == ["p", "q3"]
+    assert all(len({titles.get(c, c) for c in box}) == len(box) for box in held.values())
+
+
 def test_changed_box_counts_books_from_box_to_box_through_the_library_room_too() -> None:
     from lou_library.rotation import changed_box
 

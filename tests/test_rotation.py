@@ -263,8 +263,14 @@ def test_a_site_without_volunteers_borrows_a_neighbour_and_says_so(ring: Lou) ->
     assert "王秀兰 (SHY)" in run.stdout
 
 
-def _meets_the_goals(totals: dict[str, Any]) -> None:
+def _meets_the_goals(result: dict[str, Any]) -> None:
     """The planner's measured goals (issue 16), as `simulate --json` reports them."""
+    # two copies of a title in one box: only the demo's reading room (TXHF-07), dealt
+    # sets of 十万个为什么 at the start; it sends one copy of a title a round and keeps the
+    # others, so no round puts two copies into any box
+    assert max(r["double_titles"] for r in result["rounds"]) <= 1
+    totals = result["totals"]
+    assert totals["double_titles"] == 0
     assert totals["freshness"] >= 0.99  # copies new to the box within a year
     assert totals["title_freshness"] >= 0.90  # titles new to the box within half a year
     assert totals["handovers_per_round"] == 0  # every walk stands alone
@@ -290,14 +296,10 @@ def test_simulate_on_the_demo_meets_the_targets(lou: Lou, db_path: Path) -> None
     args = ("rotate", "simulate", "--rounds", "26", "--loss", "0.02")
     result = lou.json(*args)
     assert len(result["rounds"]) == 26
-    _meets_the_goals(result["totals"])
-    assert result["totals"]["double_titles"] <= 3  # the library room runs low without intake
+    _meets_the_goals(result)
     assert 150 <= result["totals"]["forecast"]["books_per_half_year"] <= 250
-    away = lou.json(*args, "--away", "0.1")["totals"]
-    _meets_the_goals(away)
-    intake = lou.json(*args, "--donations", "15")["totals"]
-    _meets_the_goals(intake)
-    assert intake["double_titles"] == 0
+    _meets_the_goals(lou.json(*args, "--away", "0.1"))
+    _meets_the_goals(lou.json(*args, "--donations", "15"))
     assert db_path.read_bytes() == before
 
 

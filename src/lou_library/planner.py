@@ -97,6 +97,7 @@ class Leaving:
     kept: dict[str, list[str]]  # box -> the books that stay
     fill: dict[str, int] = field(default_factory=dict)  # box -> books it should hold after
     capacity: dict[str, int] = field(default_factory=dict)  # box -> its places
+    broken: set[str] = field(default_factory=set)  # damaged books (they never go on)
 
     def keep(self, box: str) -> int:
         return len(self.kept[box])
@@ -108,11 +109,17 @@ def batch_size(targets: dict[str, int]) -> int:
 
 
 def what_leaves(
-    ring: list[Doc], in_boxes: dict[str, list[Doc]], targets: dict[str, int], limits: Limits
+    ring: list[Doc],
+    in_boxes: dict[str, list[Doc]],
+    targets: dict[str, int],
+    limits: Limits,
+    title_of: Mapping[str, str],
 ) -> Leaving:
     """Each box sends out the share ``change`` of its target (at most a usual box's worth,
     oldest arrivals first; all of them if it has fewer), plus whatever it holds over its
-    target, up to what one person carries; damaged books go back to the library room."""
+    target, up to what one person carries; damaged books go back to the library room. A
+    box that keeps some of its books sends one copy of a title and keeps the others, as
+    far as it has other titles to send: two copies in one batch would travel on together."""
     batch = batch_size(targets)
     leaving = Leaving({}, {}, {})
     broken = Condition.damaged
@@ -129,10 +136,28 @@ def what_leaves(
         send = min(len(rest), batch, math.ceil(targets[code] * limits.change))
         send = min(max(send, len(rest) - targets[code]), limits.leg)
         leaving.damaged[code] = damaged
-        leaving.out[code] = rest[:send]
-        leaving.kept[code] = rest[send:]
+        leaving.broken.update(damaged)
+        leaving.out[code], leaving.kept[code] = _one_copy_each(rest, send, title_of)
         leaving.capacity[code] = int(box["capacity"])
     return leaving
+
+
+def _one_copy_each(
+    books: list[str], send: int, title_of: Mapping[str, str]
+) -> tuple[list[str], list[str]]:
+    """(the ``send`` books that go, those that stay): the oldest, a title's first copy
+    before any second one."""
+    if send >= len(books):
+        return books, []
+    seen: set[str] = set()
+    firsts: list[str] = []
+    again: list[str] = []
+    for book in books:
+        title = title_of.get(book, book)
+        (again if title in seen else firsts).append(book)
+        seen.add(title)
+    going = set((firsts + again)[:send])
+    return [b for b in books if b in going], [b for b in books if b not in going]
 
 
 # ----------------------------------------------------------------- freshness and choice
@@ -595,16 +620,26 @@ def even(amount: int, gaps: dict[str, int]) -> dict[str, int]:
 # ------------------------------------------------- steps 3 and 4: the walk, the library room
 
 
-def in_step(line: list[str], leaving: Leaving) -> None:
+def in_step(line: list[str], leaving: Leaving, title_of: Mapping[str, str]) -> None:
     """Make every box of the line take all of the batch before it without going over its
-    capacity: a batch too big for the next box sends fewer books (the oldest go; the rest
-    stay a round more). So a batch moves one box a round, whole, and no book gets ahead."""
+    capacity: a batch too big for the next box sends fewer books, and the rest stay a
+    round more: the newest, but first the titles the next box keeps and not a title the
+    batch coming into the box brings (two copies of a title would share a box, and
+    travel on together). So a batch moves one box a round, whole, and no book gets ahead."""
     for i in range(len(line) - 1, 0, -1):
         box, source = line[i], line[i - 1]
         room = max(0, leaving.capacity[box] - leaving.keep(box))
-        if len(leaving.out[source]) > room:
-            leaving.kept[source] = leaving.out[source][room:] + leaving.kept[source]
-            leaving.out[source] = leaving.out[source][:room]
+        out = leaving.out[source]
+        if len(out) > room:
+            coming = {title_of.get(c, c) for c in leaving.out[line[i - 2]]} if i > 1 else set()
+            there = {title_of.get(c, c) for c in leaving.kept[box]}
+            titles = [title_of.get(c, c) for c in out]
+            order = sorted(
+                range(len(out)), key=lambda k: (titles[k] in coming, titles[k] not in there, -k)
+            )
+            stay = set(order[: len(out) - room])
+            leaving.kept[source] = [out[k] for k in sorted(stay)] + leaving.kept[source]
+            leaving.out[source] = [code for k, code in enumerate(out) if k not in stay]
 
 
 @dataclass
@@ -640,7 +675,7 @@ def prepare(site: str, line: list[str], state: Round) -> Opening:
         leaving.kept[box] += leaving.damaged[box][len(taking) :]  # the rest waits a round
         leaving.damaged[box] = taking
         carried += len(taking)
-    in_step(line, leaving)
+    in_step(line, leaving, state.memory.title_of)
     first = line[0]
     carry = min(limits.leg, limits.depot)
     opening = min(carry, max(0, leaving.fill[first] - leaving.keep(first)))
@@ -774,24 +809,30 @@ def _second_choice(
 def _change_less(walk: Opening, leaving: Leaving, memory: Memory) -> None:
     """The library room has fewer books for this walk than its first box sends out: every
     box of the walk keeps that many more of its books this round (the last one sends that
-    many fewer back), so each stays full and no box gets a book it had. A box keeps books
-    whose titles are not coming in (its newest first), so it does not end up with two
-    copies of one title."""
-    extra, title_of = walk.unfilled, memory.title_of
-    coming = {title_of.get(code, code) for code, _ in walk.picked}
-    for box in walk.line:  # never more than the box before kept back: it would overflow
-        out = leaving.out[box]
-        n = extra = min(extra, len(out))
-        if n:
-            staying_titles = memory.titles_of(leaving.kept[box]) | coming
+    many fewer back), so each stays full and no box gets a book it had. Which books a box
+    keeps is chosen from the last box back: a box keeps first the titles the next box
+    keeps (they would meet there), then titles it does not keep already (the first box:
+    nor gets from the library room), its newest first; so no box ends up with two copies
+    of one title while it could keep another book."""
+    title_of, line = memory.title_of, walk.line
+    counts, extra = [], walk.unfilled
+    for box in line:  # never more than the box before kept back: it would overflow
+        extra = min(extra, len(leaving.out[box]))
+        counts.append(extra)
+    picked = {title_of.get(code, code) for code, _ in walk.picked}
+    after: set[str] = set()  # the titles the next box keeps
+    for i in range(len(line) - 1, -1, -1):
+        box, out = line[i], leaving.out[line[i]]
+        if counts[i]:
+            own = memory.titles_of(leaving.kept[box]) | (picked if i == 0 else set())
+            titles = [title_of.get(code, code) for code in out]
             order = sorted(
-                range(len(out)),
-                key=lambda i: (title_of.get(out[i], out[i]) in staying_titles, -i),
+                range(len(out)), key=lambda k: (titles[k] not in after, titles[k] in own, -k)
             )
-            keep = set(order[:n])
-            leaving.kept[box] = [out[i] for i in sorted(keep)] + leaving.kept[box]
-            leaving.out[box] = [code for i, code in enumerate(out) if i not in keep]
-        coming = {title_of.get(code, code) for code in leaving.out[box]}
+            keep = set(order[: counts[i]])
+            leaving.kept[box] = [out[k] for k in sorted(keep)] + leaving.kept[box]
+            leaving.out[box] = [code for k, code in enumerate(out) if k not in keep]
+        after = memory.titles_of(leaving.kept[box])
     walk.unfilled = 0
 
 
@@ -818,6 +859,28 @@ def _top_up(
     return [item for item in chosen if item not in dropped]
 
 
+def _apart(line: list[str], leaving: Leaving, title_of: Mapping[str, str]) -> None:
+    """No box keeps a title the batch coming into it brings, as far as it can help it:
+    such a kept book changes places with one of the box's own batch whose title neither
+    comes in nor goes on already. Every box keeps and sends as many books as before."""
+    for i in range(1, len(line)):
+        box = line[i]
+        coming = {title_of.get(c, c) for c in leaving.out[line[i - 1]]}
+        kept, out = leaving.kept[box], leaving.out[box]
+        sending = Counter(title_of.get(c, c) for c in out)
+        for k, code in enumerate(kept):
+            title = title_of.get(code, code)
+            if title not in coming or sending[title] or code in leaving.broken:
+                continue
+            for j in range(len(out) - 1, -1, -1):  # the newest stays, as it would have
+                other = out[j]
+                if title_of.get(other, other) not in coming:
+                    kept[k], out[j] = other, code
+                    sending[title_of.get(other, other)] -= 1
+                    sending[title] += 1
+                    break
+
+
 def line_walk(walk: Opening, state: Round) -> None:
     """One walk: from the library room along the line of boxes and back.
 
@@ -834,6 +897,7 @@ def line_walk(walk: Opening, state: Round) -> None:
     leaving, memory, line, top_up = state.leaving, state.memory, walk.line, walk.top_up
     if walk.unfilled and (walk.picked or len(line) == 1):
         _change_less(walk, leaving, memory)
+    _apart(line, leaving, memory.title_of)
     route = Route(walk.site, list(line))
     place(route, line[0], walk.picked, state)
     hand = len(walk.picked) + sum(top_up.values())  # on the way to the first box
@@ -897,7 +961,7 @@ def walk(
     earlier plan of the same process worked out of the memories (:class:`Recollection`,
     begun with ``title_of``)."""
     walks = walks_of(ring, limits.max_boxes)
-    leaving = what_leaves(ring, books.in_boxes, targets, limits)
+    leaving = what_leaves(ring, books.in_boxes, targets, limits, title_of)
     depot = Depot(books.depot, {b["code"]: b["site"] for b in ring})
     carry = min(limits.depot, limits.leg)
     leaving.fill, share = fills(walks, leaving, targets, len(depot), carry)

@@ -16,7 +16,10 @@ How a round is planned (a newcomer's guide)
    by default; a reading room whose readers want to finish books can choose less), never
    more than the network's usual box holds (24 for boxes of 30), so a corridor reading
    room for 120 changes a fifth of its books a round. A box over its target sends the
-   surplus out too; damaged books go back to the library room.
+   surplus out too; damaged books go back to the library room. A box that keeps some of
+   its books sends one copy of a title and keeps the others, and keeps no title the
+   batch coming into it brings (a kept copy goes on instead of another book), so two
+   copies of a title never share a box or travel on together while another book can.
 
 3. **The walk.** The volunteer starts at the library room (社区图书室) with the books
    chosen for the first box, takes that box's batch out and puts the new books in, carries
