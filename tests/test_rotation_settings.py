@@ -19,6 +19,7 @@ def test_the_settings_are_listed_with_their_defaults(ring: Lou) -> None:
         ("leg_limit", 30, False, "rotate settings"),
         ("depot_limit", 60, False, "rotate settings"),
         ("max_boxes_per_task", 7, False, "rotate settings"),
+        ("help_margin", 0.3, False, "rotate settings"),
         ("lost_after", 3, False, "rotate settings"),
         ("route", [], False, "rotate settings"),
         ("interval_days", 14, False, "schedule set"),
@@ -53,10 +54,12 @@ def test_a_setting_is_set_and_shapes_the_next_plan(ring: Lou) -> None:
         (("lost_after", "0"), "✗ lost_after must be 1–26, not “0”.\n"),
         (("change", "0"), "✗ change must be 0.05–1, not “0”.\n"),
         (("leg_limit", "200"), "✗ leg_limit must be 5–100, not “200”.\n"),
+        (("help_margin", "101"), "✗ help_margin must be 0–100, not “101”.\n"),
         (
             ("colour", "red"),
             "✗ There is no rotation setting colour. Settings: fill, change, window, "
-            "title_window, leg_limit, depot_limit, max_boxes_per_task, lost_after, route.\n",
+            "title_window, leg_limit, depot_limit, max_boxes_per_task, help_margin, lost_after, "
+            "route.\n",
         ),
         (
             ("interval_days", "7"),
@@ -79,3 +82,21 @@ def test_a_wrong_value_is_refused_and_changes_nothing(
     run = ring("rotate", "settings", *args)
     assert (run.exit_code, run.stderr) == (1, message)
     assert db_path.read_bytes() == before
+
+
+def test_help_margin_decides_when_a_free_neighbour_walks_a_sites_walk(ring: Lou) -> None:
+    """GDJ has two volunteers for its one walk. After round 1 王秀兰 (SHY) has carried a
+    walk and GDJ's spare volunteer nothing: by default the spare one walks SHY's walk;
+    with a margin of 100 the site's own free volunteer always walks it."""
+    ring.ok("volunteer", "add", "张桂英", "--site", "GDJ")
+    ring.ok("rotate", "apply")
+
+    def walkers() -> dict[str, tuple[str, str | None]]:
+        tasks = ring.json("rotate", "plan")["tasks"]
+        return {t["site"]: (t["volunteer_name"], t["borrowed_from"]) for t in tasks}
+
+    first = {t["site"]: t["volunteer_name"] for t in ring.json("task", "list")["tasks"]}
+    spare = ({"李建国", "张桂英"} - {first["GDJ"]}).pop()
+    assert walkers()["SHY"] == (spare, "GDJ")
+    ring.ok("rotate", "settings", "help_margin", "100")
+    assert walkers()["SHY"] == ("王秀兰", None)

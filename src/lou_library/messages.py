@@ -938,6 +938,12 @@ ROTATION_SETTING_MEANINGS = {
         "未见几轮后算作遗失", "Rounds a book can be not seen before it counts as lost"
     ),
     "max_boxes_per_task": Msg("一项任务最多几个书箱", "The most boxes in one volunteer's walk"),
+    "help_margin": Msg(
+        "本片区有空的志愿者时，只有他比邻近片区有空的志愿者多搬了一趟书的这一比例，"
+        "才请邻近片区的人来走（100 = 总是本片区的人先走）",
+        "A free neighbour walks a site's walk instead of the site's own free volunteer only when "
+        "the own one has carried this share of a walk more (100: the site's own always first)",
+    ),
     "route": Msg(
         "片区的顺序（未列出的按小区、家属院排在后面）：书箱按这个顺序分成步行任务",
         "The order of the sites (sites not named follow, compounds first): walks follow it",

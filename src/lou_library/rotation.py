@@ -113,8 +113,9 @@ FILL = 0.8
 MAX_BOXES_PER_TASK = 7
 LOST_AFTER = 3  # rounds not seen before a book counts as lost
 # A free neighbour takes a site's walk when, with 30 % of the walk's books, they still
-# carried less than the site's own free volunteer: the site's own people come first, yet
-# a site with few volunteers for many boxes is helped (busiest/quietest 1.3, not 1.9).
+# carried less than the site's own free volunteer (``rotation.help_margin``): the site's
+# own people come first, yet a site with few volunteers for many boxes is helped (on the
+# demo busiest/quietest 1.3; 2.4 when a free volunteer of the site always walks)
 HELP_MARGIN = 0.3
 
 # Something a plan tells the manager: {"code": one of messages.PLAN_NOTES, **its fields}.
@@ -136,6 +137,7 @@ def rotation_settings(db: Repository) -> dict[str, Any]:
     found.setdefault("change", defaults.change)
     found.setdefault("leg_limit", defaults.leg)
     found.setdefault("depot_limit", defaults.depot)
+    found.setdefault("help_margin", HELP_MARGIN)
     return found
 
 
@@ -524,6 +526,7 @@ class _Crew:
     """Who can walk on the round's day, what each carried lately, who has a walk already."""
 
     def __init__(self, db: Repository, site_order: list[str], day: date) -> None:
+        self.margin = float(rotation_settings(db)["help_margin"])
         previous = last_round(db)
         recent = volunteer_loads(db, (previous["number"] if previous else 0) + 1)
         self.loads = {code: v[0] for code, v in recent.items()}
@@ -559,8 +562,8 @@ class _Crew:
                     yield self.order[j]
 
     def helper(self, site: str, own: Doc, books: int) -> Doc | None:
-        """A free neighbour who, with :data:`HELP_MARGIN` of the walk, still carried less,
-        of a site that has more free volunteers than walks left to give."""
+        """A free neighbour who, with ``help_margin`` of the walk (:data:`HELP_MARGIN`),
+        still carried less, of a site that has more free volunteers than walks left."""
         pool = [
             p
             for s in self.nearby(site, 1)
@@ -570,7 +573,7 @@ class _Crew:
         ]
         found = self.best(pool)
         mine = self.loads.get(own["code"], 0)
-        if found is not None and self.loads.get(found["code"], 0) + books * HELP_MARGIN < mine:
+        if found is not None and self.loads.get(found["code"], 0) + books * self.margin < mine:
             return found
         return None
 
@@ -606,7 +609,8 @@ def _assign(
     """Give each walk to a volunteer, the heaviest walks first (step 5 of the guide).
 
     Candidates, in this order: volunteers of the walk's site who have no walk yet this
-    round (a free neighbour instead when they carried clearly less, see :data:`HELP_MARGIN`);
+    round (a free neighbour instead when they carried clearly less, see :data:`HELP_MARGIN`
+    and ``rotation.help_margin``);
     then those of the nearest site along the route with someone free (with a warning
     naming both sites); then anyone of the site, a second walk. Among candidates, the one
     who carried the fewest books over the last 26 rounds, then who served longest ago. A

@@ -64,6 +64,7 @@ SETTINGS: dict[str, Setting] = {
     "leg_limit": Setting(_whole(5, 100), "5–100"),
     "depot_limit": Setting(_whole(5, 500), "5–500"),
     "max_boxes_per_task": Setting(_whole(1, 30), "1–30"),
+    "help_margin": Setting(_number(0.0, 100.0), "0–100"),
     "lost_after": Setting(_whole(1, 26), "1–26"),
     "route": Setting(_codes, "SITE,SITE,…"),
 }

@@ -136,6 +136,7 @@ class RotationSettings(TypedDict, total=False):
     title_window: int
     leg_limit: int
     depot_limit: int
+    help_margin: float
 
 
 class ServiceSettings(TypedDict, total=False):
@@ -499,6 +500,7 @@ def _is_rotation(value: Any) -> bool:
         "title_window": lambda v: type(v) is int and v >= 1,
         "leg_limit": lambda v: type(v) is int and v >= 1,
         "depot_limit": lambda v: type(v) is int and v >= 1,
+        "help_margin": lambda v: _is_number(v) and v >= 0,
     }
     return all(check(value[key]) for key, check in checks.items() if key in value)
 
