@@ -141,6 +141,22 @@ def test_a_search_lets_through_every_book_it_finds_whatever_wrote_it(repo: Repos
     assert {"B00002"} <= _searched(repo, "水浒传")
 
 
+def test_the_first_record_of_each_value_is_found_by_that_value(repo: Repository) -> None:
+    repo.add(BOOKS, [_book("B00001", title="甲", author="乙"), _book("B00002", title="丙")])
+    repo.add(BOOKS, [_book("B00003", title="甲", author="丁"), _book("B00004", author="乙")])
+    assert repo.first_of(BOOKS, "title", ["丙", "无", "甲"]) == {
+        "丙": repo.get(BOOKS, "B00002"),
+        "甲": repo.get(BOOKS, "B00001"),
+    }
+    assert repo.first_of(BOOKS, "author", {"乙"}) == {"乙": repo.get(BOOKS, "B00001")}
+    assert repo.first_of(BOOKS, "author", []) == {}
+    repo.update(BOOKS, {"B00001": {"title": "戊"}})
+    assert repo.first_of(BOOKS, "title", ["甲", "戊"]) == {
+        "甲": repo.get(BOOKS, "B00003"),
+        "戊": repo.get(BOOKS, "B00001"),
+    }
+
+
 def test_tables_keyed_by_numbers(repo: Repository) -> None:
     repo.add(ROUNDS, [{"number": 1, "date": "2026-03-02", "status": "applied"}])
     assert repo.get(ROUNDS, 1) == {"number": 1, "date": "2026-03-02", "status": "applied"}

@@ -334,6 +334,25 @@ class PgRepository:
         )
         return [row[0] for row in self._rows(query, params)]
 
+    def first_of(self, table: str, field: str, values: Collection[Any]) -> dict[Any, Doc]:
+        self._key(table)
+        wanted = list(dict.fromkeys(values))
+        if not wanted:
+            return {}
+        if field in COLUMNS.get(table, {}):
+            value: sql.Composable = sql.Identifier(field)
+            condition: sql.Composable = sql.SQL("{} = ANY(%s)").format(value)
+            params: list[Any] = [wanted]
+        else:
+            value = sql.SQL("(doc->{})::jsonb").format(sql.Literal(field))
+            condition = sql.SQL("{} IN (SELECT jsonb_array_elements(%s::jsonb))").format(value)
+            params = [_json(wanted)]
+        query = sql.SQL(
+            "SELECT DISTINCT ON ({value}) doc FROM {table} WHERE {condition} ORDER BY {value}, seq"
+        ).format(value=value, table=self._table(table), condition=condition)
+        found = {row[0].get(field): row[0] for row in self._rows(query, params)}
+        return {v: found[v] for v in wanted if v in found}
+
     def search(self, table: str, text: str) -> list[Doc]:
         """The books whose code, title, author, ISBN or pinyin keys hold ``text``: the
         copies of every title whose ``book_search`` text holds it (that text is each copy's

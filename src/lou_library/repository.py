@@ -92,6 +92,12 @@ class Repository(Protocol):
         """The records whose ``field`` equals ``value`` (a box's books, a round's tasks)."""
         ...
 
+    def first_of(self, table: str, field: str, values: Collection[Any]) -> dict[Any, Doc]:
+        """For each of these values, the first record (in the order they were added) whose
+        ``field`` equals it, by value (a copy of each of some titles; values none has are
+        left out)."""
+        ...
+
     def search(self, table: str, text: str) -> list[Doc]:
         """The books that may hold ``text`` (already folded: see
         :func:`lou_library.text.fold`) in their code, title, author, ISBN or pinyin keys:

@@ -110,6 +110,15 @@ class TinyRepository:
     def where(self, table: str, field: str, value: Any) -> list[Doc]:
         return [record for record in self._rows(table).values() if record.get(field) == value]
 
+    def first_of(self, table: str, field: str, values: Collection[Any]) -> dict[Any, Doc]:
+        wanted = dict.fromkeys(values)
+        found: dict[Any, Doc] = {}
+        for record in self._rows(table).values():
+            value = record.get(field)
+            if value in wanted and value not in found:
+                found[value] = record
+        return {value: found[value] for value in wanted if value in found}
+
     def search(self, table: str, text: str) -> list[Doc]:
         del text  # every record may match: the caller filters (see Repository.search)
         return list(self._rows(table).values())
