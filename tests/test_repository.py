@@ -331,3 +331,29 @@ def test_a_table_may_grow_while_its_records_are_read(repo: Repository) -> None:
     for record in repo.all(BOOKS):
         repo.add(BOOKS, [_book(str(record["code"]).replace("B", "C"))])
     assert repo.count(BOOKS) == 4
+
+
+def test_a_scan_reads_every_record_in_order_a_batch_at_a_time(
+    repo: Repository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What ``all`` gives, in batches on a server (a report's pass over 1,000,000 books);
+    records added during the scan are not seen, and scans may run inside each other."""
+    from lou_library import pgrepo
+
+    monkeypatch.setattr(pgrepo, "SCAN_BATCH", 2)
+    repo.add(BOOKS, [_book(f"B{n:05d}") for n in (3, 1, 2, 5, 4)])
+    repo.update(BOOKS, {"B00001": {"status": "lost"}})
+    assert list(repo.scan(BOOKS)) == list(repo.all(BOOKS))
+    pairs = []
+    for record in repo.scan(BOOKS):
+        repo.add(BOOKS, [_book(str(record["code"]).replace("B", "C"))])
+        pairs.append((record["code"], next(iter(repo.scan(BOOKS)))["code"]))
+    assert pairs == [(f"B{n:05d}", "B00003") for n in (3, 1, 2, 5, 4)]
+    assert [r["code"] for r in repo.scan(BOOKS)][5:] == [
+        "C00003",
+        "C00001",
+        "C00002",
+        "C00005",
+        "C00004",
+    ]
+    assert list(repo.scan(ROUNDS)) == []

@@ -12,6 +12,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any, Generic, TypeVar
 
 from lou_library import clock
@@ -476,15 +477,15 @@ def _matches(doc: Doc, query: str) -> bool:
 def _candidates(
     db: Repository, box: str | None, status: str | None, text: str | None
 ) -> Iterable[Doc]:
-    """The books a listing filters further: a box's, else those of a status, else those
-    a search may find, else all."""
+    """The books a listing filters further: a box's, else those a search may find, else
+    all (one pass, a batch at a time: a listing keeps only the codes it sorts and the
+    page's records)."""
+    del status  # filtered as the records go by
     if box:
         return db.where(BOOKS, "box", box)
-    if status:
-        return db.where(BOOKS, "status", status)
     if text and fold(text):
         return db.search(BOOKS, fold(text))
-    return db.all(BOOKS)
+    return db.scan(BOOKS)
 
 
 def list_books(
@@ -512,7 +513,8 @@ def list_books(
         raise Invalid(M.BAD_CHOICE, what="--status", value=status, choices=", ".join(STATUSES))
     if limit < 1 or offset < 0:
         raise Invalid(M.BAD_PAGE)
-    found = []
+    # each book found as its sort key and status: the page's records are read at the end
+    found: list[tuple[Any, str]] = []
     for doc in _candidates(db, box_code, status, text):
         if site_code:
             place = (
@@ -526,12 +528,12 @@ def list_books(
             continue
         if text and not _matches(doc, text):
             continue
-        found.append(doc)
-    if by_pinyin:
-        found.sort(key=lambda d: (d.get("py", ""), code_order(d["code"])))
-    else:
-        found.sort(key=lambda d: code_order(d["code"]))
-    page = found[offset : offset + limit]
+        order = code_order(doc["code"])
+        found.append(((doc.get("py", ""), order) if by_pinyin else order, doc["status"]))
+    found.sort(key=itemgetter(0))
+    codes = [key[1][1] if by_pinyin else key[1] for key, _ in found[offset : offset + limit]]
+    records = db.get_many(BOOKS, codes)
+    page = [records[code] for code in codes]
     if not site_code:
         boxes = boxes_of(db, page)
     return BookPage(
@@ -539,7 +541,7 @@ def list_books(
         total=len(found),
         offset=offset,
         limit=limit,
-        counts=dict(Counter(d["status"] for d in found)),
+        counts=dict(Counter(status for _, status in found)),
     )
 
 
@@ -882,7 +884,10 @@ def book_history(db: Repository, code: str) -> Answer[Doc]:
 
 def category_list(db: Repository) -> Doc:
     """``lou book category list``: every category with its books not withdrawn."""
-    counts = Counter(b["category"] for b in db.all(BOOKS) if b["status"] != BookStatus.withdrawn)
+    counts: Counter[str] = Counter()
+    for (category, status), n in db.tally(BOOKS, "category", "status").items():
+        if status != BookStatus.withdrawn:
+            counts[category] += n
     found = [
         {"key": k, "zh": zh, "en": en, "books": counts[k]} for k, (zh, en) in categories(db).items()
     ]

@@ -28,14 +28,16 @@ One :class:`PgRepository` is one transaction (see :mod:`lou_library.pgstore`, wh
 and commits it): every method runs its statements at once, on the transaction's
 connection; nothing is buffered, and nothing is visible to other commands before the
 commit. Keyed look-ups and the bulk queries use the indexes; only :meth:`all`,
-:meth:`document` and :meth:`tally` read a whole table.
+:meth:`scan`, :meth:`document` and :meth:`tally` read a whole table, and of these only
+:meth:`all` and :meth:`document` hold it whole in memory (:meth:`scan` reads it through
+a server-side cursor, :data:`SCAN_BATCH` records at a time).
 """
 
 from __future__ import annotations
 
 import copy
 from collections import Counter
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import orjson
@@ -172,6 +174,7 @@ ALTER TABLE books DROP COLUMN search;
 """,
 }
 SCHEMA = max(MIGRATIONS)  # the newest version of the tables
+SCAN_BATCH = 2000  # records a scan fetches at a time
 FEW = 50  # up to this many records are updated one statement each, more through COPY
 
 
@@ -255,6 +258,7 @@ class PgRepository:
     def __init__(self, conn: Connection[Any]) -> None:
         self._conn = conn
         self._meta: Doc | None = None
+        self._scans = 0
 
     # -- helpers ------------------------------------------------------------------
 
@@ -299,6 +303,16 @@ class PgRepository:
         self._key(table)
         query = sql.SQL("SELECT doc FROM {} ORDER BY seq").format(self._table(table))
         return [row[0] for row in self._rows(query)]
+
+    def scan(self, table: str) -> Iterator[Doc]:
+        self._key(table)
+        self._scans += 1  # a cursor of its own: scans may run inside each other
+        query = sql.SQL("SELECT doc FROM {} ORDER BY seq").format(self._table(table))
+        with self._conn.cursor(name=f"lou_scan_{self._scans}") as cursor:
+            cursor.itersize = SCAN_BATCH
+            cursor.execute(query)
+            for row in cursor:
+                yield row[0]
 
     def _fits(self, table: str, key: Key) -> bool:
         """Is this key of the table's kind? (Keys keep their type: round "1" is no round.)"""

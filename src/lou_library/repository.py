@@ -29,7 +29,7 @@ last number before it). The meta record (settings and counters) is one record of
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Protocol
 
 Doc = dict[str, Any]
@@ -78,6 +78,13 @@ class Repository(Protocol):
 
     def all(self, table: str) -> Iterable[Doc]:
         """Every record of a table, in the order they were added."""
+        ...
+
+    def scan(self, table: str) -> Iterator[Doc]:
+        """Every record of a table, in the order they were added, as :meth:`all` gives
+        them but read a batch at a time (a server's cursor): for one pass over a large
+        table that keeps little of it (a report's counts, an export). Records added while
+        it runs are not seen."""
         ...
 
     def get(self, table: str, key: Key) -> Doc | None:

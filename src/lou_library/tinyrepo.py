@@ -16,7 +16,7 @@ tables' row ids are the log's entry numbers.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from operator import methodcaller
 from typing import Any
 
@@ -94,6 +94,9 @@ class TinyRepository:
 
     def all(self, table: str) -> Iterable[Doc]:
         return list(self._rows(table).values())  # a list: the caller may add while it loops
+
+    def scan(self, table: str) -> Iterator[Doc]:
+        return iter(self.all(table))
 
     def get(self, table: str, key: Key) -> Doc | None:
         row_id = self._row_id(table, key)
