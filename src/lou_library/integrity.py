@@ -102,8 +102,9 @@ class Checked:
 
 def check_file(db: Repository, file_size: int) -> Checked:
     """Every problem of the records and of the file's shape (``file_size``: the file's
-    size on disk, to tell a padded file)."""
-    return Checked(check(db) + check_shape(db, file_size))
+    size on disk, to tell a padded file). The document is read once for both."""
+    data = db.document()
+    return Checked(check(db, data) + check_shape(db, file_size, data))
 
 
 def check_and_repair(db: Repository, file_size: int, backup: Callable[[], Path]) -> Checked:
@@ -117,11 +118,12 @@ def check_and_repair(db: Repository, file_size: int, backup: Callable[[], Path])
     return Checked(check_file(db, 0).problems, repaired, saved)
 
 
-def check(db: Repository) -> list[Problem]:
+def check(db: Repository, data: dict[str, Any] | None = None) -> list[Problem]:
     """Every inconsistency found: first each record that does not fit its spec (table,
     record, field, what was expected), then text a terminal or an .xlsx cannot show
-    truly, then how the well-formed records relate."""
-    found = _Findings(db)
+    truly, then how the well-formed records relate (``data``: the document, if read
+    already)."""
+    found = _Findings(db, data)
     for table in (SITES, BOXES, BOOKS, VOLUNTEERS):
         _check_text(found, table)
         _check_codes(found, table)
@@ -137,10 +139,10 @@ def check(db: Repository) -> list[Problem]:
 class _Findings:
     """The problems found so far, and the records the relational checks look at."""
 
-    def __init__(self, db: Repository) -> None:
+    def __init__(self, db: Repository, data: dict[str, Any] | None = None) -> None:
         # the check looks at the whole network as the file holds it, records that do not
         # fit their spec included (the repository's keyed look-ups assume they do)
-        self.data = db.document()
+        self.data = db.document() if data is None else data
         self.problems: list[Problem] = []
         misfits = schema.problems(self.data)
         for misfit in misfits:
@@ -398,12 +400,16 @@ def _nested_undo(record: Doc) -> bool:
     return isinstance(undo, dict) and "rounds" in undo
 
 
-def check_shape(db: Repository, file_size: int) -> list[Problem]:
+def check_shape(
+    db: Repository, file_size: int, data: dict[str, Any] | None = None
+) -> list[Problem]:
     """What is wrong with the document's shape rather than its records: undo data of
-    more than the last round, nesting deeper than the schema has, a padded file."""
+    more than the last round, nesting deeper than the schema has, a padded file (none
+    without a file: ``file_size`` 0). ``data``: the document, if read already."""
     from lou_library.store import encode
 
-    data = db.document()  # the shape of the whole file is the point
+    if data is None:
+        data = db.document()  # the shape of the whole file is the point
     rounds = list((data.get(ROUNDS) or {}).values())
     problems: list[Problem] = []
     stale = _undo_to_drop(rounds)
@@ -414,9 +420,11 @@ def check_shape(db: Repository, file_size: int) -> list[Problem]:
         if _nested_undo(record) and number not in stale:
             problems.append(Problem("stale_undo", str(number), M.CHECK_NESTED_UNDO(number=number)))
     found = depth(data)
-    encoded_size = len(encode(data))
     if found > MAX_DEPTH:
         problems.append(Problem("too_deep", "—", M.CHECK_TOO_DEEP(depth=found, limit=MAX_DEPTH)))
+    if file_size <= PADDING_SLACK:  # no file (a server), or too small to be padded
+        return problems
+    encoded_size = len(encode(data))
     if file_size > encoded_size * PADDING_RATIO + PADDING_SLACK:
         problems.append(
             Problem(
