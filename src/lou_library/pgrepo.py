@@ -36,6 +36,7 @@ a server-side cursor, :data:`SCAN_BATCH` records at a time).
 from __future__ import annotations
 
 import copy
+import itertools
 from collections import Counter
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any
@@ -175,6 +176,7 @@ ALTER TABLE books DROP COLUMN search;
 }
 SCHEMA = max(MIGRATIONS)  # the newest version of the tables
 SCAN_BATCH = 2000  # records a scan fetches at a time
+_SCANS = itertools.count(1)  # the scans' cursors' numbers (a name is one a connection)
 FEW = 50  # up to this many records are updated one statement each, more through COPY
 
 
@@ -258,7 +260,6 @@ class PgRepository:
     def __init__(self, conn: Connection[Any]) -> None:
         self._conn = conn
         self._meta: Doc | None = None
-        self._scans = 0
 
     # -- helpers ------------------------------------------------------------------
 
@@ -306,9 +307,9 @@ class PgRepository:
 
     def scan(self, table: str) -> Iterator[Doc]:
         self._key(table)
-        self._scans += 1  # a cursor of its own: scans may run inside each other
+        # a cursor of its own: scans may run inside each other
         query = sql.SQL("SELECT doc FROM {} ORDER BY seq").format(self._table(table))
-        with self._conn.cursor(name=f"lou_scan_{self._scans}") as cursor:
+        with self._conn.cursor(name=f"lou_scan_{next(_SCANS)}") as cursor:
             cursor.itersize = SCAN_BATCH
             cursor.execute(query)
             for row in cursor:

@@ -563,9 +563,11 @@ def export_books(db: Repository, path: Path, show_contact: bool = False) -> int:
     if suffix not in (".csv", ".json"):
         raise Invalid(M.EXPORT_KIND, path=path)
     boxes = all_boxes(db)
-    codes = sorted((str(code) for code in db.keys(BOOKS)), key=code_order)
+    added = [str(code) for code in db.keys(BOOKS)]
+    codes = sorted(added, key=code_order)
     batches = (
-        [book_row(doc, boxes, show_contact) for doc in batch] for batch in _in_order(db, codes)
+        [book_row(doc, boxes, show_contact) for doc in batch]
+        for batch in (_scanned(db) if codes == added else _in_order(db, codes))
     )
     if suffix == ".json":
         pieces = _json_pieces(batches, len(codes))
@@ -577,6 +579,17 @@ def export_books(db: Repository, path: Path, show_contact: bool = False) -> int:
 
 
 EXPORT_BATCH = 5000  # books an export reads at a time
+
+
+def _scanned(db: Repository) -> Iterator[list[Doc]]:
+    """Every book in the order they were added (their codes' order too), in batches."""
+    batch: list[Doc] = []
+    for doc in db.scan(BOOKS):
+        batch.append(doc)
+        if len(batch) == EXPORT_BATCH:
+            yield batch
+            batch = []
+    yield batch
 
 
 def _in_order(db: Repository, codes: list[str]) -> Iterator[list[Doc]]:
