@@ -14,7 +14,7 @@ to decide, so they are only reported too.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -102,9 +102,36 @@ class Checked:
 
 def check_file(db: Repository, file_size: int) -> Checked:
     """Every problem of the records and of the file's shape (``file_size``: the file's
-    size on disk, to tell a padded file). The document is read once for both."""
-    data = db.document()
+    size on disk, to tell a padded file). The small tables are read once for both."""
+    data = _small_tables(db)
     return Checked(check(db, data) + check_shape(db, file_size, data))
+
+
+# The tables that grow with the years (a county's 1,000,000 books and their history):
+# the check reads them a batch at a time, twice at most, and keeps their codes only.
+LARGE = schema.LARGE
+CHUNK = 50_000  # records of a large table checked against their specs at a time
+
+
+def _small_tables(db: Repository) -> dict[str, Any]:
+    """The document without its large tables (those are read as the checks go)."""
+    return {table: dict(db.rows(table)) for table in db.tables() if table not in LARGE}
+
+
+def _large_problems(db: Repository, table: str) -> list[schema.RecordProblem]:
+    """What :func:`schema.problems` finds in a large table, in its order (field by field,
+    each field's records in order), a chunk of records at a time."""
+    by_field: dict[str, list[schema.RecordProblem]] = {s.name: [] for s in schema.SPECS[table]}
+    chunk: dict[str, Doc] = {}
+    for row_id, record in db.rows(table):
+        chunk[row_id] = record
+        if len(chunk) == CHUNK:
+            for problem in schema.problems({table: chunk}):
+                by_field[problem.field].append(problem)
+            chunk = {}
+    for problem in schema.problems({table: chunk}):
+        by_field[problem.field].append(problem)
+    return [problem for found in by_field.values() for problem in found]
 
 
 def check_and_repair(db: Repository, file_size: int, backup: Callable[[], Path]) -> Checked:
@@ -121,9 +148,9 @@ def check_and_repair(db: Repository, file_size: int, backup: Callable[[], Path])
 def check(db: Repository, data: dict[str, Any] | None = None) -> list[Problem]:
     """Every inconsistency found: first each record that does not fit its spec (table,
     record, field, what was expected), then text a terminal or an .xlsx cannot show
-    truly, then how the well-formed records relate (``data``: the document, if read
+    truly, then how the well-formed records relate (``data``: the small tables, if read
     already)."""
-    found = _Findings(db, data)
+    found = _Findings(db, _small_tables(db) if data is None else data)
     for table in (SITES, BOXES, BOOKS, VOLUNTEERS):
         _check_text(found, table)
         _check_codes(found, table)
@@ -139,12 +166,20 @@ def check(db: Repository, data: dict[str, Any] | None = None) -> list[Problem]:
 class _Findings:
     """The problems found so far, and the records the relational checks look at."""
 
-    def __init__(self, db: Repository, data: dict[str, Any] | None = None) -> None:
+    def __init__(self, db: Repository, data: dict[str, Any]) -> None:
         # the check looks at the whole network as the file holds it, records that do not
-        # fit their spec included (the repository's keyed look-ups assume they do)
-        self.data = db.document() if data is None else data
+        # fit their spec included (the repository's keyed look-ups assume they do): the
+        # small tables in ``data``, the large ones read from ``db`` as the checks go
+        self.db = db
+        self.data = data
+        self.large = LARGE & db.tables()
         self.problems: list[Problem] = []
-        misfits = schema.problems(self.data)
+        misfits: list[schema.RecordProblem] = []
+        for table in schema.SPECS:  # in the order schema.problems() gives them
+            if table in self.large:
+                misfits += _large_problems(db, table)
+            elif table in data:
+                misfits += schema.problems({table: data[table]})
         for misfit in misfits:
             self.add("bad_field", f"{misfit.table} {misfit.record}", misfit.message())
         self.skipped = schema.bad_records(misfits)
@@ -154,19 +189,26 @@ class _Findings:
             message = f"{message}; {doubt}"
         self.problems.append(Problem(kind, str(record), message, safe=not doubt))
 
-    def well_formed(self, table: str) -> list[Doc]:
-        """The well-formed records only."""
-        bad = self.skipped.get(table, set())
+    def _rows(self, table: str) -> Iterable[tuple[str, Doc]]:
+        if table in self.large:
+            return self.db.rows(table)
         records: dict[str, Doc] = self.data.get(table) or {}
-        return [doc for doc_id, doc in records.items() if doc_id not in bad]
+        return records.items()
+
+    def well_formed(self, table: str) -> Iterator[Doc]:
+        """The well-formed records only (a large table: read again, a batch at a time)."""
+        bad = self.skipped.get(table, set())
+        return (doc for doc_id, doc in self._rows(table) if doc_id not in bad)
 
     def everything(self, table: str, key: str = "code") -> dict[Any, Doc]:
         """Every record by its key, well-formed or not: what others may point to."""
         return {
-            doc.get(key): doc
-            for doc in (self.data.get(table) or {}).values()
-            if type(doc.get(key)) in (str, int)
+            doc.get(key): doc for _, doc in self._rows(table) if type(doc.get(key)) in (str, int)
         }
+
+    def keys(self, table: str, key: str = "code") -> set[Any]:
+        """The keys of :meth:`everything` (of a large table: without its records)."""
+        return {doc.get(key) for _, doc in self._rows(table) if type(doc.get(key)) in (str, int)}
 
 
 def _check_text(found: _Findings, table: str) -> None:
@@ -266,7 +308,7 @@ def _check_tasks(found: _Findings, boxes: dict[Any, Doc]) -> None:
 
 
 def _check_events(found: _Findings) -> None:
-    codes = found.everything(BOOKS)
+    codes = found.keys(BOOKS)
     unknown = Counter(
         e.get("book") for e in found.well_formed(EVENTS) if e.get("book") not in codes
     )
@@ -380,6 +422,17 @@ def depth(value: object) -> int:
     return deepest
 
 
+def _depth(db: Repository, small: dict[str, Any]) -> int:
+    """:func:`depth` of the whole document: the small tables as read, and each record of
+    a large table two levels down (the document, its table), read a batch at a time."""
+    large = LARGE & db.tables()
+    deepest = depth({**small, **{table: {} for table in large}})
+    for table in large:
+        for _, record in db.rows(table):
+            deepest = max(deepest, 2 + depth(record))
+    return deepest
+
+
 def _undo_to_drop(rounds: Iterable[Doc]) -> list[Any]:
     """The numbers of the rounds whose undo data is not needed: every round but the last
     applied one."""
@@ -409,7 +462,7 @@ def check_shape(
     from lou_library.store import encode
 
     if data is None:
-        data = db.document()  # the shape of the whole file is the point
+        data = _small_tables(db)
     rounds = list((data.get(ROUNDS) or {}).values())
     problems: list[Problem] = []
     stale = _undo_to_drop(rounds)
@@ -419,12 +472,12 @@ def check_shape(
         number = record.get("number")
         if _nested_undo(record) and number not in stale:
             problems.append(Problem("stale_undo", str(number), M.CHECK_NESTED_UNDO(number=number)))
-    found = depth(data)
+    found = _depth(db, data)  # the shape of the whole file is the point
     if found > MAX_DEPTH:
         problems.append(Problem("too_deep", "—", M.CHECK_TOO_DEEP(depth=found, limit=MAX_DEPTH)))
     if file_size <= PADDING_SLACK:  # no file (a server), or too small to be padded
         return problems
-    encoded_size = len(encode(data))
+    encoded_size = len(encode(db.document()))
     if file_size > encoded_size * PADDING_RATIO + PADDING_SLACK:
         problems.append(
             Problem(

@@ -628,6 +628,20 @@ class PgRepository:
                 document[table] = {str(i): doc for i, doc in enumerate(self.all(table), 1)}
         return document
 
+    def rows(self, table: str) -> Iterator[tuple[str, Doc]]:
+        if table == META:
+            yield "1", self.meta()
+        elif table in LOGS:
+            query = sql.SQL("SELECT n, doc FROM {} ORDER BY n").format(self._log(table))
+            with self._conn.cursor(name=f"lou_scan_{next(_SCANS)}") as cursor:
+                cursor.itersize = SCAN_BATCH
+                cursor.execute(query)
+                for n, doc in cursor:
+                    yield str(n), doc
+        else:
+            for n, doc in enumerate(self.scan(table), 1):
+                yield str(n), doc
+
     def load(self, document: Mapping[str, Any]) -> None:
         """Put a whole network in place of this one (tables this backend does not know are
         a programming error: the file's schema check refuses them first)."""

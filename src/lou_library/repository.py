@@ -186,6 +186,11 @@ class Repository(Protocol):
         """The whole network as the file holds it: backups, copies, ``lou db check``."""
         ...
 
+    def rows(self, table: str) -> Iterator[tuple[str, Doc]]:
+        """One table of :meth:`document`, as its (row id, record) pairs, read a batch at a
+        time (``lou db check`` of the books and their history)."""
+        ...
+
     def load(self, document: Mapping[str, Any]) -> None:
         """Put a whole network in place of this one (``lou db check --repair``)."""
         ...

@@ -268,6 +268,9 @@ class TinyRepository:
     def document(self) -> dict[str, Any]:
         return self._data()
 
+    def rows(self, table: str) -> Iterator[tuple[str, Doc]]:
+        return iter(list(self._rows(table).items()))
+
     def load(self, document: Mapping[str, Any]) -> None:
         self._index.clear()
         self._db.storage.write(_as_dict(document))
