@@ -9,11 +9,12 @@ PostgreSQL implementation fills in the same protocol for a county network.
 A repository is one **unit of work**: the store opens it for one command and commits it
 (or throws it away, if the command fails) as a whole. Within it:
 
-- a record returned by :meth:`~Repository.get`, :meth:`~Repository.all` or
-  :meth:`~Repository.where` is read-only: it may be the stored record itself (TinyDB) or a
-  fresh copy (a database server). Every change goes through :meth:`~Repository.update`,
-  :meth:`~Repository.replace`, :meth:`~Repository.add` or :meth:`~Repository.remove`, so
-  an implementation that writes changes out sees all of them;
+- a record returned by :meth:`~Repository.get`, :meth:`~Repository.all`,
+  :meth:`~Repository.scan`, :meth:`~Repository.where` or any other query is read-only: it
+  may be the stored record itself (TinyDB) or a fresh copy (a database server). Every
+  change goes through :meth:`~Repository.update`, :meth:`~Repository.replace`,
+  :meth:`~Repository.add` or :meth:`~Repository.remove`, so an implementation that writes
+  changes out sees all of them;
 - a command's changes are batched: many calls, one write at commit;
 - records of a keyed table come back in the order they were added;
 - a key is unique in its table and never changes: adding a record whose key is taken,
