@@ -120,6 +120,7 @@ def prepare(size: int, url: str, cache: Path) -> Network:
     import orjson
     import psycopg
 
+    from lou_library import pgrepo
     from lou_library.pgstore import PgStore
     from lou_library.store import atomic_write_bytes, encode
 
@@ -141,6 +142,10 @@ def prepare(size: int, url: str, cache: Path) -> Network:
             "AND table_name = '_meta'",
             (schema,),
         ).fetchone()
+        if made is not None:  # tables of an older version: built again (as fast as
+            # lou db migrate, which backs the network up first)
+            row = conn.execute(f"SELECT max(version) FROM {schema}.lou_schema").fetchone()
+            made = None if row is None or (row[0] or 0) < pgrepo.SCHEMA else made
         if made is None:
             conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
             conn.execute(f"CREATE SCHEMA {schema}")

@@ -215,3 +215,19 @@ def test_a_pinyin_that_fits_two_sites_asks_for_the_code(ring: Lou, db_path: Path
     assert run.stderr == "✗ “shangheyuan”对应不止一个片区：SHY 尚和园, SHE 上河园。请改用编号。\n"
     assert ring.json("box", "list", "--site", "上河园")["total"] == 0  # the name is exact
     assert db_path.read_bytes() == before
+
+
+def test_the_unsafe_characters_are_the_controls_but_tab_and_newline_and_the_bidi_ones() -> None:
+    """What ``clean`` drops and ``db check`` reports, checked against Unicode's own
+    categories for every code point (the rule is one regular expression)."""
+    import sys
+    import unicodedata
+
+    from lou_library.text import BIDI_CONTROLS, unsafe_chars
+
+    def unsafe(ch: str) -> bool:
+        return ch in BIDI_CONTROLS or (ch not in "\t\n" and unicodedata.category(ch) == "Cc")
+
+    everything = "".join(map(chr, range(sys.maxunicode + 1)))
+    assert unsafe_chars(everything) == "".join(filter(unsafe, everything))
+    assert unsafe_chars("红楼梦\t第\n一回\u202e\x00") == "\u202e\x00"

@@ -7,6 +7,7 @@ import io
 from pathlib import Path
 
 import orjson
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -165,6 +166,35 @@ def test_export_json(small: Lou, tmp_path: Path) -> None:
     data = orjson.loads(target.read_bytes())
     assert data["total"] == 4
     assert data["books"][2]["title"] == "上下五千年"
+
+
+@pytest.mark.parametrize("shuffled", [False, True])
+def test_an_export_lists_the_books_in_code_order_a_batch_at_a_time(
+    small: Lou, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shuffled: bool
+) -> None:
+    """Books read a few at a time, as they were added or (codes added out of their
+    order, as a hand-edited file may hold them) by code: the file is the same."""
+    from lou_library import transfer
+    from lou_library.store import decode, encode
+
+    small.ok("book", "add", "--title", "平凡的世界", "--copies", "3")
+    if shuffled:
+        document = decode(Path("test"), small.snapshot())
+        books = list(document["books"].values())
+        books.insert(0, books.pop(3))  # B00004 first
+        document["books"] = {str(n): book for n, book in enumerate(books, 1)}
+        small.load(encode(document))
+    monkeypatch.setattr(transfer, "EXPORT_BATCH", 2)
+    codes = [f"B{n:05d}" for n in range(1, 8)]
+    target = tmp_path / "out.json"
+    small.ok("book", "export", str(target))
+    data = orjson.loads(target.read_bytes())
+    assert ([b["code"] for b in data["books"]], data["total"]) == (codes, 7)
+    assert target.read_bytes() == orjson.dumps(data, option=orjson.OPT_INDENT_2)
+    target = tmp_path / "out.csv"
+    small.ok("book", "export", str(target))
+    rows = list(csv.reader(io.StringIO(target.read_bytes().decode("utf-8-sig"))))
+    assert [row[0] for row in rows[1:]] == codes
 
 
 def test_an_export_copies_a_catalogue_into_another_db_once_its_codes_are_cleared(

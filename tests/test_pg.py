@@ -308,6 +308,58 @@ def test_an_older_network_on_the_server_is_migrated_as_the_file_is(
     on_server.ok("rotate", "undo")  # the last migrated round can still be taken back
 
 
+def _as_first_tables(url: str) -> None:
+    """Put a network's tables back as version 1 had them: each book's search text in a
+    column of its own (code, title, author, ISBN and pinyin keys, folded), no search
+    table."""
+    import psycopg
+
+    from lou_library.text import fold
+
+    with psycopg.connect(url) as conn:
+        rows = conn.execute("SELECT code, doc FROM books").fetchall()
+        conn.execute("ALTER TABLE books ADD COLUMN search text")
+        fields = ("code", "title", "author", "isbn", "py", "pyi")
+        with conn.cursor() as cursor:
+            cursor.executemany(
+                "UPDATE books SET search = %s WHERE code = %s",
+                [
+                    (fold("|".join(str(doc.get(f) or "") for f in fields)), code)
+                    for code, doc in rows
+                ],
+            )
+        conn.execute("DROP TABLE book_search")
+        conn.execute("DELETE FROM lou_schema WHERE version > 1")
+
+
+def test_the_first_tables_on_the_server_are_migrated_and_then_searched(
+    url: str, tmp_path: Path
+) -> None:
+    """Version 2 of the tables keeps each title's search text once: a network with the
+    first tables is asked to migrate, keeps every record, and finds what the file finds."""
+    on_file = Lou(tmp_path / "lou.json")
+    _lived(on_file)
+    on_file.ok("book", "add", "--title", "ΑΒΓ Страна Ärger", "--author", "Ｆｕｌｌ Ｗｉｄｔｈ")
+    on_file.ok("db", "copy", str(on_file.db), url)
+    on_server = Lou(url, "postgresql", tmp_path)
+    before = on_server.snapshot()
+    _as_first_tables(url)
+    run = on_server("book", "find", "红楼")
+    assert (run.exit_code, run.stdout, run.stderr) == (
+        1,
+        "",
+        f"✗ The database {url} has schema version 1; this program needs 2. "
+        "Run `lou db migrate` (it takes a backup first).\n",
+    )
+    run = on_server.ok("db", "migrate")
+    assert run.stderr.endswith("✓ Migrated the database from schema version 1 to 2.\n")
+    assert on_server.snapshot() == before
+    for query in ("红楼", "hlm", "HONGLOU", "B00012", "b00012", "9787", "ärg", "ｆｕｌｌ", "平凡"):
+        args = ["book", "find", query, "--limit", "5000"]
+        assert on_server.json(*args) == on_file.json(*args), query
+    assert on_server.ok("db", "migrate").stderr.startswith("✓ The database is already at")
+
+
 def test_a_repair_of_both_kinds_on_the_server(url: str, tmp_path: Path) -> None:
     """A control character in a title and undo data nested the schema-2 way, repaired in
     one ``db check --repair`` (two loads in one transaction)."""

@@ -19,16 +19,23 @@ from lou_library.errors import Invalid
 from lou_library.records import BOOKS, Doc
 from lou_library.repository import Repository
 from lou_library.schema import Source
-from lou_library.text import clean
+from lou_library.text import clean, fold
 
 
 def copies_by_isbn(db: Repository, isbns: Collection[str]) -> dict[str, Doc]:
-    """ISBN-13 -> the first copy in the catalogue with that ISBN (either form)."""
+    """ISBN-13 -> the first copy in the catalogue with that ISBN (either form). One ISBN
+    (``donate --isbn``): the books a search for the digits both forms share may hold;
+    several: one pass over the catalogue, a batch at a time."""
     from lou_library.catalogue import isbn13
 
     wanted = {isbn13(i) for i in isbns}
+    if len(wanted) == 1:
+        (key,) = wanted
+        books: Iterable[Doc] = db.search(BOOKS, fold(key[3:12] if len(key) == 13 else key))
+    else:
+        books = db.scan(BOOKS)
     found: dict[str, Doc] = {}
-    for book in db.all(BOOKS):
+    for book in books:
         isbn = book.get("isbn")
         if isbn and (key := isbn13(isbn)) in wanted and key not in found:
             found[key] = book

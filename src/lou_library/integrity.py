@@ -14,7 +14,7 @@ to decide, so they are only reported too.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -102,8 +102,75 @@ class Checked:
 
 def check_file(db: Repository, file_size: int) -> Checked:
     """Every problem of the records and of the file's shape (``file_size``: the file's
-    size on disk, to tell a padded file)."""
-    return Checked(check(db) + check_shape(db, file_size))
+    size on disk, to tell a padded file). The small tables are read once for both."""
+    data, large = _small_tables(db), _large_tables(db)
+    return Checked(check(db, data, large) + check_shape(db, file_size, data, large))
+
+
+# The tables that grow with the years (a county's 1,000,000 books and their history):
+# the check reads them a batch at a time, twice at most, and keeps their codes only.
+LARGE = schema.LARGE
+CHUNK = 50_000  # records of a large table checked against their specs at a time
+
+
+def _small_tables(db: Repository) -> dict[str, Any]:
+    """The document without its large tables (see :func:`_large_tables`)."""
+    return {table: dict(db.rows(table)) for table in db.tables() if table not in LARGE}
+
+
+def _large_tables(db: Repository) -> dict[str, _Pass]:
+    """What the checks use of each large table, each read once (see :class:`_Pass`)."""
+    return {table: _read_large(db, table) for table in sorted(LARGE & db.tables())}
+
+
+# What the relational checks use of a large table's well-formed records (see _Findings)
+KEPT: dict[str, tuple[str, ...]] = {BOOKS: ("code", "status", "box"), EVENTS: ("book",)}
+TEXT_CHECKED = (SITES, BOXES, BOOKS, VOLUNTEERS)  # the tables _check_text looks at
+
+
+@dataclass
+class _Pass:
+    """One read of a large table: its problems against the specs (in the order
+    :func:`schema.problems` gives them), its text problems, the keys of all its records,
+    the few fields of its well-formed ones that the relational checks use, its depth."""
+
+    misfits: list[schema.RecordProblem]
+    texts: list[tuple[Any, str, str]]  # (code, field, characters)
+    keys: set[Any]
+    kept: list[tuple[Any, ...]]
+    deepest: int
+
+
+def _read_large(db: Repository, table: str) -> _Pass:
+    """A large table read once, a chunk of records at a time."""
+    by_field: dict[str, list[schema.RecordProblem]] = {s.name: [] for s in schema.SPECS[table]}
+    found = _Pass([], [], set(), [], 0)
+    fields = KEPT.get(table, ("code",))
+    chunk: dict[str, Doc] = {}
+
+    def checked() -> None:
+        misfits = schema.problems({table: chunk})
+        for problem in misfits:
+            by_field[problem.field].append(problem)
+        bad = {problem.doc_id for problem in misfits}
+        for row_id, doc in chunk.items():
+            found.deepest = max(found.deepest, 2 + depth(doc))
+            if type(doc.get("code")) in (str, int):
+                found.keys.add(doc["code"])
+            if row_id in bad:
+                continue
+            if table in TEXT_CHECKED:
+                found.texts.extend(_unsafe_texts(doc))
+            found.kept.append(tuple(doc.get(f) for f in fields))
+
+    for row_id, record in db.rows(table):
+        chunk[row_id] = record
+        if len(chunk) == CHUNK:
+            checked()
+            chunk = {}
+    checked()
+    found.misfits = [problem for field in by_field.values() for problem in field]
+    return found
 
 
 def check_and_repair(db: Repository, file_size: int, backup: Callable[[], Path]) -> Checked:
@@ -117,11 +184,16 @@ def check_and_repair(db: Repository, file_size: int, backup: Callable[[], Path])
     return Checked(check_file(db, 0).problems, repaired, saved)
 
 
-def check(db: Repository) -> list[Problem]:
+def check(
+    db: Repository, data: dict[str, Any] | None = None, large: dict[str, _Pass] | None = None
+) -> list[Problem]:
     """Every inconsistency found: first each record that does not fit its spec (table,
     record, field, what was expected), then text a terminal or an .xlsx cannot show
-    truly, then how the well-formed records relate."""
-    found = _Findings(db)
+    truly, then how the well-formed records relate (``data`` and ``large``: the tables,
+    if read already)."""
+    found = _Findings(
+        _small_tables(db) if data is None else data, _large_tables(db) if large is None else large
+    )
     for table in (SITES, BOXES, BOOKS, VOLUNTEERS):
         _check_text(found, table)
         _check_codes(found, table)
@@ -137,12 +209,19 @@ def check(db: Repository) -> list[Problem]:
 class _Findings:
     """The problems found so far, and the records the relational checks look at."""
 
-    def __init__(self, db: Repository) -> None:
+    def __init__(self, data: dict[str, Any], large: dict[str, _Pass]) -> None:
         # the check looks at the whole network as the file holds it, records that do not
-        # fit their spec included (the repository's keyed look-ups assume they do)
-        self.data = db.document()
+        # fit their spec included (the repository's keyed look-ups assume they do): the
+        # small tables in ``data``, what it needs of the large ones in ``large``
+        self.data = data
+        self.large = large
         self.problems: list[Problem] = []
-        misfits = schema.problems(self.data)
+        misfits: list[schema.RecordProblem] = []
+        for table in schema.SPECS:  # in the order schema.problems() gives them
+            if table in self.large:
+                misfits += self.large[table].misfits
+            elif table in data:
+                misfits += schema.problems({table: data[table]})
         for misfit in misfits:
             self.add("bad_field", f"{misfit.table} {misfit.record}", misfit.message())
         self.skipped = schema.bad_records(misfits)
@@ -152,34 +231,49 @@ class _Findings:
             message = f"{message}; {doubt}"
         self.problems.append(Problem(kind, str(record), message, safe=not doubt))
 
-    def well_formed(self, table: str) -> list[Doc]:
-        """The well-formed records only."""
+    def well_formed(self, table: str) -> Iterator[Doc]:
+        """The well-formed records only (of a large table: the fields :data:`KEPT`)."""
+        if table in self.large:
+            fields = KEPT.get(table, ("code",))
+            return (dict(zip(fields, values, strict=True)) for values in self.large[table].kept)
         bad = self.skipped.get(table, set())
         records: dict[str, Doc] = self.data.get(table) or {}
-        return [doc for doc_id, doc in records.items() if doc_id not in bad]
+        return (doc for doc_id, doc in records.items() if doc_id not in bad)
 
     def everything(self, table: str, key: str = "code") -> dict[Any, Doc]:
-        """Every record by its key, well-formed or not: what others may point to."""
-        return {
-            doc.get(key): doc
-            for doc in (self.data.get(table) or {}).values()
-            if type(doc.get(key)) in (str, int)
-        }
+        """Every record of a small table by its key, well-formed or not: what others may
+        point to."""
+        records: dict[str, Doc] = self.data.get(table) or {}
+        return {doc.get(key): doc for doc in records.values() if type(doc.get(key)) in (str, int)}
+
+    def keys(self, table: str) -> set[Any]:
+        """The codes of every record, well-formed or not."""
+        if table in self.large:
+            return self.large[table].keys
+        return set(self.everything(table))
+
+
+def _unsafe_texts(doc: Doc) -> list[tuple[Any, str, str]]:
+    """(code, field, characters) of each text field a terminal or an .xlsx cannot show
+    truly."""
+    found = []
+    for name, value in doc.items():
+        bad = unsafe_chars(value) if isinstance(value, str) else ""
+        if bad:
+            chars = ", ".join(dict.fromkeys(f"U+{ord(ch):04X}" for ch in bad))
+            found.append((doc.get("code", "?"), name, chars))
+    return found
 
 
 def _check_text(found: _Findings, table: str) -> None:
     """Text a terminal or an .xlsx cannot show truly."""
-    for doc in found.well_formed(table):
-        for name, value in doc.items():
-            bad = unsafe_chars(value) if isinstance(value, str) else ""
-            if bad:
-                code = doc.get("code", "?")
-                chars = ", ".join(dict.fromkeys(f"U+{ord(ch):04X}" for ch in bad))
-                found.add(
-                    "bad_text",
-                    code,
-                    M.CHECK_BAD_TEXT(table=table, code=code, field=name, chars=chars),
-                )
+    if table in found.large:
+        texts = found.large[table].texts
+    else:
+        texts = [text for doc in found.well_formed(table) for text in _unsafe_texts(doc)]
+    for code, name, chars in texts:
+        message = M.CHECK_BAD_TEXT(table=table, code=code, field=name, chars=chars)
+        found.add("bad_text", code, message)
 
 
 def _check_codes(found: _Findings, table: str) -> None:
@@ -264,7 +358,7 @@ def _check_tasks(found: _Findings, boxes: dict[Any, Doc]) -> None:
 
 
 def _check_events(found: _Findings) -> None:
-    codes = found.everything(BOOKS)
+    codes = found.keys(BOOKS)
     unknown = Counter(
         e.get("book") for e in found.well_formed(EVENTS) if e.get("book") not in codes
     )
@@ -378,6 +472,13 @@ def depth(value: object) -> int:
     return deepest
 
 
+def _depth(small: dict[str, Any], large: dict[str, _Pass]) -> int:
+    """:func:`depth` of the whole document: the small tables as read, and each record of
+    a large table two levels down (the document, its table), as its read found it."""
+    deepest = depth({**small, **{table: {} for table in large}})
+    return max([deepest, *(found.deepest for found in large.values())])
+
+
 def _undo_to_drop(rounds: Iterable[Doc]) -> list[Any]:
     """The numbers of the rounds whose undo data is not needed: every round but the last
     applied one."""
@@ -398,12 +499,22 @@ def _nested_undo(record: Doc) -> bool:
     return isinstance(undo, dict) and "rounds" in undo
 
 
-def check_shape(db: Repository, file_size: int) -> list[Problem]:
+def check_shape(
+    db: Repository,
+    file_size: int,
+    data: dict[str, Any] | None = None,
+    large: dict[str, _Pass] | None = None,
+) -> list[Problem]:
     """What is wrong with the document's shape rather than its records: undo data of
-    more than the last round, nesting deeper than the schema has, a padded file."""
+    more than the last round, nesting deeper than the schema has, a padded file (none
+    without a file: ``file_size`` 0). ``data`` and ``large``: the tables, if read
+    already."""
     from lou_library.store import encode
 
-    data = db.document()  # the shape of the whole file is the point
+    if data is None:
+        data = _small_tables(db)
+    if large is None:
+        large = _large_tables(db)
     rounds = list((data.get(ROUNDS) or {}).values())
     problems: list[Problem] = []
     stale = _undo_to_drop(rounds)
@@ -413,10 +524,12 @@ def check_shape(db: Repository, file_size: int) -> list[Problem]:
         number = record.get("number")
         if _nested_undo(record) and number not in stale:
             problems.append(Problem("stale_undo", str(number), M.CHECK_NESTED_UNDO(number=number)))
-    found = depth(data)
-    encoded_size = len(encode(data))
+    found = _depth(data, large)  # the shape of the whole file is the point
     if found > MAX_DEPTH:
         problems.append(Problem("too_deep", "—", M.CHECK_TOO_DEEP(depth=found, limit=MAX_DEPTH)))
+    if file_size <= PADDING_SLACK:  # no file (a server), or too small to be padded
+        return problems
+    encoded_size = len(encode(db.document()))
     if file_size > encoded_size * PADDING_RATIO + PADDING_SLACK:
         problems.append(
             Problem(

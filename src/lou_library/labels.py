@@ -98,7 +98,7 @@ def book_labels(
         BOOKS,
         M.NO_BOOK,
         only,
-        (b for b in db.all(BOOKS) if b["status"] != BookStatus.withdrawn),
+        (b for b in db.scan(BOOKS) if b["status"] != BookStatus.withdrawn),
     )
     if since is not None:
         chosen = [b for b in chosen if str(b.get("added_on") or "") >= since.isoformat()]

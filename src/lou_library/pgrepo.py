@@ -11,6 +11,14 @@ a box and its books in either order) and the check constraints of the vocabulari
 book's status is one of :class:`~lou_library.schema.BookStatus`). The logs (a book's
 history, the imports) are numbered rows. See :data:`MIGRATIONS` for the tables.
 
+``book find`` looks in ``book_search``, a small table of what a search compares: one row
+for each title and the folded text of its copies' title, author, ISBN and pinyin keys
+(18,000 rows for 1,000,000 copies), kept up to date whenever books are written with any of
+those fields. A search scans it, then reads the copies of the titles it found through the
+books' title index (see :meth:`PgRepository.search`); a row whose title no copy has any
+more only makes the sieve let through nothing, so rows are added, never removed, until a
+whole network is loaded.
+
 The document is ``json``, not ``jsonb``, on purpose: ``json`` keeps a record's fields in
 the order the rules wrote them, as the file does, so every ``--json`` output is the same
 byte for byte on both backends. A change to some fields is merged here, in Python, as
@@ -20,14 +28,17 @@ One :class:`PgRepository` is one transaction (see :mod:`lou_library.pgstore`, wh
 and commits it): every method runs its statements at once, on the transaction's
 connection; nothing is buffered, and nothing is visible to other commands before the
 commit. Keyed look-ups and the bulk queries use the indexes; only :meth:`all`,
-:meth:`document` and :meth:`tally` read a whole table.
+:meth:`scan`, :meth:`document` and :meth:`tally` read a whole table, and of these only
+:meth:`all` and :meth:`document` hold it whole in memory (:meth:`scan` reads it through
+a server-side cursor, :data:`SCAN_BATCH` records at a time).
 """
 
 from __future__ import annotations
 
 import copy
+import itertools
 from collections import Counter
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import orjson
@@ -61,8 +72,7 @@ from lou_library.text import fold
 # Keyed tables whose key is a number (the others are codes).
 NUMBERED = frozenset({TASKS, ROUNDS, MOVES, SERVICES, STOCKTAKES})
 # The columns beside the document: table -> field -> is it a number. A look-up by one of
-# these fields uses its column (and index); by any other field, the document. A book also
-# has ``search``: its code, title, author, ISBN and pinyin keys, folded (see search()).
+# these fields uses its column (and index); by any other field, the document.
 COLUMNS: dict[str, dict[str, bool]] = {
     SITES: {"kind": False, "status": False},
     BOXES: {"site": False, "status": False},
@@ -149,8 +159,24 @@ CREATE INDEX events_book ON events (book);
 CREATE INDEX events_action ON events (action);
 CREATE TABLE imports (n bigint PRIMARY KEY, doc json NOT NULL);
 """,
+    # book find without a scan of every book: the search text of each title, once (a
+    # plain code, upper-case ASCII, is found by the books' key instead, so the text leaves
+    # it out; any other code stays in, as search_entry() writes it)
+    2: """
+CREATE TABLE book_search (
+    search text NOT NULL, title text NOT NULL, PRIMARY KEY (search, title));
+INSERT INTO book_search (search, title)
+SELECT DISTINCT CASE
+        WHEN code ~ '^[!-~]*$' AND code = upper(code) THEN substr(search, length(code) + 2)
+        ELSE search
+    END, title
+FROM books WHERE title IS NOT NULL AND search IS NOT NULL;
+ALTER TABLE books DROP COLUMN search;
+""",
 }
 SCHEMA = max(MIGRATIONS)  # the newest version of the tables
+SCAN_BATCH = 2000  # records a scan fetches at a time
+_SCANS = itertools.count(1)  # the scans' cursors' numbers (a name is one a connection)
 FEW = 50  # up to this many records are updated one statement each, more through COPY
 
 
@@ -169,23 +195,63 @@ def _column(value: Any, numbered: bool) -> Any:
     return str(value) if isinstance(value, str) else None
 
 
-def _search_text(record: Mapping[str, Any]) -> str:
-    fields = ("code", "title", "author", "isbn", "py", "pyi")
-    return fold("|".join(str(record.get(f) or "") for f in fields))
+# A book's fields a search compares (besides its code), and the fields that change its
+# book_search row.
+SEARCHED = ("title", "author", "isbn", "py", "pyi")
+SEARCH_FIELDS = frozenset({"code", *SEARCHED})
+
+
+def plain_code(code: str) -> bool:
+    """Is this code printable ASCII without lower-case letters or spaces (``B00012``)?
+    Then ``fold(query) == code.lower()`` holds exactly when ``query.upper() == code``, so
+    a search finds it by the books' key."""
+    return code.isascii() and code.isprintable() and " " not in code and code == code.upper()
+
+
+def search_entry(record: Mapping[str, Any]) -> tuple[str, str | None]:
+    """A book's ``book_search`` row: its title, and the text a search compares, folded by
+    :func:`lou_library.text.fold` as the query is (its code too, unless a plain one)."""
+    text = fold("|".join(str(record.get(f) or "") for f in SEARCHED))
+    code = str(record.get("code") or "")
+    if not plain_code(code):
+        text = fold(code) + "|" + text
+    return text, _column(record.get("title"), False)
 
 
 def _columns(table: str) -> list[str]:
     """The columns a row has besides its key and document."""
-    return [*COLUMNS.get(table, {}), *(["search"] if table == BOOKS else [])]
+    return list(COLUMNS.get(table, {}))
 
 
 def _row(table: str, key: Any, record: Mapping[str, Any]) -> tuple[Any, ...]:
     """A record as its row: key, document, columns."""
     numbered = COLUMNS.get(table, {})
     values = [_column(record.get(f), n) for f, n in numbered.items()]
-    if table == BOOKS:
-        values.append(_search_text(record))
     return (key, _dumps(dict(record)), *values)
+
+
+class _SearchEntries:
+    """The ``book_search`` rows of books being written, each worked out once (a round
+    writes 800,000 copies of 18,000 titles)."""
+
+    def __init__(self) -> None:
+        self.found: set[tuple[str, str]] = set()
+        self._seen: dict[tuple[Any, ...], None] = {}
+
+    def note(self, record: Mapping[str, Any]) -> Mapping[str, Any]:
+        code = record.get("code")
+        plain = isinstance(code, str) and plain_code(code)
+        fields = (None if plain else code, *(record.get(f) for f in SEARCHED))
+        try:
+            if fields in self._seen:
+                return record
+            self._seen[fields] = None
+        except TypeError:  # a field of a type no book has: worked out every time
+            pass
+        text, title = search_entry(record)
+        if title is not None:
+            self.found.add((text, title))
+        return record
 
 
 class PgRepository:
@@ -239,6 +305,16 @@ class PgRepository:
         query = sql.SQL("SELECT doc FROM {} ORDER BY seq").format(self._table(table))
         return [row[0] for row in self._rows(query)]
 
+    def scan(self, table: str) -> Iterator[Doc]:
+        self._key(table)
+        # a cursor of its own: scans may run inside each other
+        query = sql.SQL("SELECT doc FROM {} ORDER BY seq").format(self._table(table))
+        with self._conn.cursor(name=f"lou_scan_{next(_SCANS)}") as cursor:
+            cursor.itersize = SCAN_BATCH
+            cursor.execute(query)
+            for row in cursor:
+                yield row[0]
+
     def _fits(self, table: str, key: Key) -> bool:
         """Is this key of the table's kind? (Keys keep their type: round "1" is no round.)"""
         numbered = table in NUMBERED
@@ -273,17 +349,60 @@ class PgRepository:
         )
         return [row[0] for row in self._rows(query, params)]
 
+    def first_of(self, table: str, field: str, values: Collection[Any]) -> dict[Any, Doc]:
+        self._key(table)
+        wanted = list(dict.fromkeys(values))
+        if not wanted:
+            return {}
+        if field in COLUMNS.get(table, {}):
+            value: sql.Composable = sql.Identifier(field)
+            condition: sql.Composable = sql.SQL("{} = ANY(%s)").format(value)
+            params: list[Any] = [wanted]
+        else:
+            value = sql.SQL("(doc->{})::jsonb").format(sql.Literal(field))
+            condition = sql.SQL("{} IN (SELECT jsonb_array_elements(%s::jsonb))").format(value)
+            params = [_json(wanted)]
+        query = sql.SQL(
+            "SELECT DISTINCT ON ({value}) doc FROM {table} WHERE {condition} ORDER BY {value}, seq"
+        ).format(value=value, table=self._table(table), condition=condition)
+        found = {row[0].get(field): row[0] for row in self._rows(query, params)}
+        return {v: found[v] for v in wanted if v in found}
+
     def search(self, table: str, text: str) -> list[Doc]:
-        """The books whose code, title, author, ISBN or pinyin keys hold ``text``: each book's
-        ``search`` column holds them folded by :func:`lou_library.text.fold` when it is
-        written, so this sieve lets through every book the exact match would find."""
+        """The books whose code, title, author, ISBN or pinyin keys hold ``text``: the
+        copies of every title whose ``book_search`` text holds it (that text is each copy's
+        fields folded by :func:`lou_library.text.fold` when it is written), and the copy
+        whose plain code it is, so this sieve lets through every book the exact match
+        would find (see the module's docstring)."""
         if table != BOOKS or not text:
             return list(self.all(table))
         query = sql.SQL(
-            "SELECT doc FROM books WHERE strpos(search, %s) > 0 OR strpos(search, %s) > 0 "
-            "ORDER BY seq"
+            "SELECT doc FROM books WHERE title = ANY(ARRAY("
+            "SELECT DISTINCT title FROM book_search "
+            "WHERE strpos(search, %s) > 0 OR strpos(search, %s) > 0)) "
+            "OR code = %s ORDER BY seq"
         )
-        return [row[0] for row in self._rows(query, (text, text.replace("-", "")))]
+        params = (text, text.replace("-", ""), text.upper())
+        return [row[0] for row in self._rows(query, params)]
+
+    def _index(self, table: str, records: Iterable[Mapping[str, Any]]) -> None:
+        """Add the ``book_search`` rows of these books that are not there yet."""
+        if table != BOOKS:
+            return
+        entries = _SearchEntries()
+        for record in records:
+            entries.note(record)
+        self._add_entries(entries)
+
+    def _add_entries(self, entries: _SearchEntries) -> None:
+        if not entries.found:
+            return
+        texts, titles = zip(*sorted(entries.found), strict=True)
+        self._conn.execute(
+            "INSERT INTO book_search (search, title) "
+            "SELECT * FROM unnest(%s::text[], %s::text[]) ON CONFLICT DO NOTHING",
+            (list(texts), list(titles)),
+        )
 
     def tally(self, table: str, *fields: str) -> Counter[tuple[Any, ...]]:
         columns = COLUMNS.get(table, {})
@@ -330,6 +449,7 @@ class PgRepository:
                 raise ValueError(f"{table}: a record with key {taken or '(twice)'} exists")
             rows = [_row(table, r[field], r) for r in records]
         self._copy(table, sql.Identifier(table), rows)
+        self._index(table, records)
 
     def _copy(self, table: str, target: sql.Identifier, rows: Iterable[tuple[Any, ...]]) -> None:
         """Rows (key, document, columns) into a table, in one COPY."""
@@ -353,6 +473,8 @@ class PgRepository:
             record.update(fields)
             merged[key] = record
         self._write(table, merged)
+        if any(SEARCH_FIELDS.intersection(fields) for fields in changes.values()):
+            self._index(table, merged.values())
 
     def replace(self, table: str, records: Changes) -> None:
         if not records:
@@ -363,6 +485,7 @@ class PgRepository:
                 raise ValueError(f"{table}: the record put in place of {key!r} has another key")
         self._require(table, list(records))
         self._write(table, {key: dict(record) for key, record in records.items()})
+        self._index(table, records.values())
 
     def _write(self, table: str, records: Mapping[Key, Doc]) -> None:
         """Put these whole records in place: a few in one statement each, many through a
@@ -505,6 +628,20 @@ class PgRepository:
                 document[table] = {str(i): doc for i, doc in enumerate(self.all(table), 1)}
         return document
 
+    def rows(self, table: str) -> Iterator[tuple[str, Doc]]:
+        if table == META:
+            yield "1", self.meta()
+        elif table in LOGS:
+            query = sql.SQL("SELECT n, doc FROM {} ORDER BY n").format(self._log(table))
+            with self._conn.cursor(name=f"lou_scan_{next(_SCANS)}") as cursor:
+                cursor.itersize = SCAN_BATCH
+                cursor.execute(query)
+                for n, doc in cursor:
+                    yield str(n), doc
+        else:
+            for n, doc in enumerate(self.scan(table), 1):
+                yield str(n), doc
+
     def load(self, document: Mapping[str, Any]) -> None:
         """Put a whole network in place of this one (tables this backend does not know are
         a programming error: the file's schema check refuses them first)."""
@@ -514,8 +651,9 @@ class PgRepository:
         # DELETE, not TRUNCATE: readers that began before keep seeing their snapshot
         # (TRUNCATE would show them empty tables and wait for every reader's lock), and
         # the foreign keys still pending from an earlier load in this transaction allow it
-        for table in (*TABLES, "lou_tables"):
+        for table in (*TABLES, "lou_tables", "book_search"):
             self._conn.execute(sql.SQL("DELETE FROM {}").format(sql.Identifier(table)))
+        entries = _SearchEntries()
         for table in document:  # in the document's order, which document() gives back
             self._present(table)
             if table == META:
@@ -528,7 +666,10 @@ class PgRepository:
             else:
                 field = KEYS[table]
                 rows_in_order = ((doc[field], doc) for _, doc in sorted(rows.items(), key=_number))
+            if table == BOOKS:
+                rows_in_order = ((key, entries.note(doc)) for key, doc in rows_in_order)
             self._copy(table, sql.Identifier(table), (_row(table, k, d) for k, d in rows_in_order))
+        self._add_entries(entries)
         self.set_meta(document.get(META, {}).get("1", {}))
 
 

@@ -271,6 +271,10 @@ class PgStore(BackupFolder):
             self._make_tables(conn)
             repo = PgRepository(conn)
             saved = self._backup_in(repo, f"before-migrate-v{found}")
+            if found == SCHEMA_VERSION:  # only the tables were older: the rows stay
+                conn.commit()
+                self.committed = True
+                return tables, pgrepo.SCHEMA, saved
             data = repo.document()
             migrate_document(self.path, data, found)
             repo.load(data)

@@ -9,11 +9,12 @@ PostgreSQL implementation fills in the same protocol for a county network.
 A repository is one **unit of work**: the store opens it for one command and commits it
 (or throws it away, if the command fails) as a whole. Within it:
 
-- a record returned by :meth:`~Repository.get`, :meth:`~Repository.all` or
-  :meth:`~Repository.where` is read-only: it may be the stored record itself (TinyDB) or a
-  fresh copy (a database server). Every change goes through :meth:`~Repository.update`,
-  :meth:`~Repository.replace`, :meth:`~Repository.add` or :meth:`~Repository.remove`, so
-  an implementation that writes changes out sees all of them;
+- a record returned by :meth:`~Repository.get`, :meth:`~Repository.all`,
+  :meth:`~Repository.scan`, :meth:`~Repository.where` or any other query is read-only: it
+  may be the stored record itself (TinyDB) or a fresh copy (a database server). Every
+  change goes through :meth:`~Repository.update`, :meth:`~Repository.replace`,
+  :meth:`~Repository.add` or :meth:`~Repository.remove`, so an implementation that writes
+  changes out sees all of them;
 - a command's changes are batched: many calls, one write at commit;
 - records of a keyed table come back in the order they were added;
 - a key is unique in its table and never changes: adding a record whose key is taken,
@@ -29,7 +30,7 @@ last number before it). The meta record (settings and counters) is one record of
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Protocol
 
 Doc = dict[str, Any]
@@ -80,6 +81,13 @@ class Repository(Protocol):
         """Every record of a table, in the order they were added."""
         ...
 
+    def scan(self, table: str) -> Iterator[Doc]:
+        """Every record of a table, in the order they were added, as :meth:`all` gives
+        them but read a batch at a time (a server's cursor): for one pass over a large
+        table that keeps little of it (a report's counts, an export). Records added while
+        it runs are not seen."""
+        ...
+
     def get(self, table: str, key: Key) -> Doc | None:
         """The record with this key, or None."""
         ...
@@ -90,6 +98,12 @@ class Repository(Protocol):
 
     def where(self, table: str, field: str, value: Any) -> list[Doc]:
         """The records whose ``field`` equals ``value`` (a box's books, a round's tasks)."""
+        ...
+
+    def first_of(self, table: str, field: str, values: Collection[Any]) -> dict[Any, Doc]:
+        """For each of these values, the first record (in the order they were added) whose
+        ``field`` equals it, by value (a copy of each of some titles; values none has are
+        left out)."""
         ...
 
     def search(self, table: str, text: str) -> list[Doc]:
@@ -171,6 +185,11 @@ class Repository(Protocol):
 
     def document(self) -> dict[str, Any]:
         """The whole network as the file holds it: backups, copies, ``lou db check``."""
+        ...
+
+    def rows(self, table: str) -> Iterator[tuple[str, Doc]]:
+        """One table of :meth:`document`, as its (row id, record) pairs, read a batch at a
+        time (``lou db check`` of the books and their history)."""
         ...
 
     def load(self, document: Mapping[str, Any]) -> None:

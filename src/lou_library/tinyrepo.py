@@ -16,7 +16,7 @@ tables' row ids are the log's entry numbers.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from operator import methodcaller
 from typing import Any
 
@@ -95,6 +95,9 @@ class TinyRepository:
     def all(self, table: str) -> Iterable[Doc]:
         return list(self._rows(table).values())  # a list: the caller may add while it loops
 
+    def scan(self, table: str) -> Iterator[Doc]:
+        return iter(self.all(table))
+
     def get(self, table: str, key: Key) -> Doc | None:
         row_id = self._row_id(table, key)
         return None if row_id is None else self._rows(table)[row_id]
@@ -109,6 +112,15 @@ class TinyRepository:
 
     def where(self, table: str, field: str, value: Any) -> list[Doc]:
         return [record for record in self._rows(table).values() if record.get(field) == value]
+
+    def first_of(self, table: str, field: str, values: Collection[Any]) -> dict[Any, Doc]:
+        wanted = dict.fromkeys(values)
+        found: dict[Any, Doc] = {}
+        for record in self._rows(table).values():
+            value = record.get(field)
+            if value in wanted and value not in found:
+                found[value] = record
+        return {value: found[value] for value in wanted if value in found}
 
     def search(self, table: str, text: str) -> list[Doc]:
         del text  # every record may match: the caller filters (see Repository.search)
@@ -255,6 +267,9 @@ class TinyRepository:
 
     def document(self) -> dict[str, Any]:
         return self._data()
+
+    def rows(self, table: str) -> Iterator[tuple[str, Doc]]:
+        return iter(list(self._rows(table).items()))
 
     def load(self, document: Mapping[str, Any]) -> None:
         self._index.clear()

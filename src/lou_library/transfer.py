@@ -24,7 +24,7 @@ import hashlib
 import io
 import re
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -554,32 +554,80 @@ def neutralise(value: object) -> str:
 
 
 def export_books(db: Repository, path: Path, show_contact: bool = False) -> int:
-    """Write every book to ``path`` (.csv as UTF-8 with BOM, or .json); return the count."""
+    """Write every book to ``path`` (.csv as UTF-8 with BOM, or .json); return the count.
+    The books are read in code order a batch at a time and written as pieces (a county's
+    1,000,000 copies are never all in memory)."""
     from lou_library.store import atomic_write_bytes
 
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".json"):
         raise Invalid(M.EXPORT_KIND, path=path)
     boxes = all_boxes(db)
-    books = sorted(db.all(BOOKS), key=lambda d: code_order(d["code"]))
-    records = [book_row(doc, boxes, show_contact) for doc in books]
+    added = [str(code) for code in db.keys(BOOKS)]
+    codes = sorted(added, key=code_order)
+    batches = (
+        [book_row(doc, boxes, show_contact) for doc in batch]
+        for batch in (_scanned(db) if codes == added else _in_order(db, codes))
+    )
     if suffix == ".json":
-        payload = orjson.dumps(
-            {
-                "books": [
-                    {k: isbn13(r[k]) if k == "isbn" else r[k] for k in EXPORT_COLUMNS}
-                    for r in records
-                ],
-                "total": len(records),
-            },
-            option=orjson.OPT_INDENT_2,
-        )
+        pieces = _json_pieces(batches, len(codes))
     else:
-        names = categories(db)
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow([M.COLUMN_NAMES[k]() for k in EXPORT_COLUMNS])
-        for record in records:
+        pieces = _csv_pieces(batches, categories(db))
+    # donors' names stay readable by their owner only, like reports with contacts
+    atomic_write_bytes(path, pieces, private=show_contact)
+    return len(codes)
+
+
+EXPORT_BATCH = 5000  # books an export reads at a time
+
+
+def _scanned(db: Repository) -> Iterator[list[Doc]]:
+    """Every book in the order they were added (their codes' order too), in batches."""
+    batch: list[Doc] = []
+    for doc in db.scan(BOOKS):
+        batch.append(doc)
+        if len(batch) == EXPORT_BATCH:
+            yield batch
+            batch = []
+    yield batch
+
+
+def _in_order(db: Repository, codes: list[str]) -> Iterator[list[Doc]]:
+    """The books with these codes, in this order, a batch at a time (keyed queries)."""
+    for start in range(0, len(codes), EXPORT_BATCH):
+        batch = codes[start : start + EXPORT_BATCH]
+        found = db.get_many(BOOKS, batch)
+        yield [found[code] for code in batch]
+
+
+def _json_pieces(batches: Iterable[list[Doc]], total: int) -> list[bytes | memoryview]:
+    """``{"books": [...], "total": N}`` as ``orjson.OPT_INDENT_2`` writes it, in pieces."""
+    records = (
+        b"    " + orjson.dumps(record, option=orjson.OPT_INDENT_2).replace(b"\n", b"\n    ")
+        for batch in batches
+        for record in (
+            {k: isbn13(r[k]) if k == "isbn" else r[k] for k in EXPORT_COLUMNS} for r in batch
+        )
+    )
+    pieces: list[bytes | memoryview] = [b'{\n  "books": [']
+    for n, record in enumerate(records):
+        pieces.append((b"\n" if n == 0 else b",\n") + record)
+    pieces.append(b"\n  ]" if total else b"]")
+    pieces.append(b',\n  "total": ' + str(total).encode() + b"\n}")
+    return pieces
+
+
+def _csv_pieces(
+    batches: Iterable[list[Doc]], names: dict[str, tuple[str, str]]
+) -> list[bytes | memoryview]:
+    """The CSV export (UTF-8 with BOM, Excel's line ends), a piece per batch of books."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    buffer.write("\ufeff")
+    writer.writerow([M.COLUMN_NAMES[k]() for k in EXPORT_COLUMNS])
+    pieces: list[bytes | memoryview] = []
+    for batch in batches:
+        for record in batch:
             shown = dict(record)
             zh, en = names.get(record["category"], (record["category"], record["category"]))
             shown["category"] = zh if i18n.current() == "zh" else en
@@ -589,7 +637,8 @@ def export_books(db: Repository, path: Path, show_contact: bool = False) -> int:
             shown["source"] = M.SOURCE_NAMES[record["source"]]()
             shown["isbn"] = isbn13(record["isbn"])
             writer.writerow([neutralise(shown[k]) for k in EXPORT_COLUMNS])
-        payload = ("\ufeff" + buffer.getvalue()).encode("utf-8")
-    # donors' names stay readable by their owner only, like reports with contacts
-    atomic_write_bytes(path, payload, private=show_contact)
-    return len(records)
+        pieces.append(buffer.getvalue().encode("utf-8"))
+        buffer.seek(0)
+        buffer.truncate()
+    pieces.append(buffer.getvalue().encode("utf-8"))
+    return pieces

@@ -28,9 +28,8 @@ def donations(db: Repository, options: Options) -> Report:
     months: dict[str, list[Doc]] = defaultdict(list)
     listed: list[list[Value]] = []
     chosen: list[Doc] = []
-    for book in sorted(db.all(BOOKS), key=lambda b: code_order(b["code"])):
-        if book.get("source") != "donation":
-            continue
+    donated = (book for book in db.scan(BOOKS) if book.get("source") == "donation")
+    for book in sorted(donated, key=lambda b: code_order(b["code"])):
         day = str(book.get("added_on") or "")
         if not in_period(day, options.start, options.end):
             continue

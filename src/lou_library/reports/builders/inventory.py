@@ -30,7 +30,7 @@ def inventory(db: Repository, options: Options) -> Report:
     by_site: dict[str, Counter[str]] = defaultdict(Counter)
     by_category: dict[str, Counter[str]] = defaultdict(Counter)
     in_box: Counter[str] = Counter()
-    for book in db.all(BOOKS):
+    for book in db.scan(BOOKS):
         where = book_site(book, net.box_site)
         if options.site and where != options.site:
             continue

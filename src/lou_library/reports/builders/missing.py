@@ -39,7 +39,7 @@ def missing(db: Repository, options: Options) -> Report:
     round_dates = {int(r["number"]): str(r["date"]) for r in db.all(ROUNDS)}
     found: list[list[Value]] = []
     per_site: dict[str, Counter[str]] = defaultdict(Counter)
-    for book in db.all(BOOKS):
+    for book in db.scan(BOOKS):
         if book["status"] not in ("not_seen", "lost"):
             continue
         where = book_site(book, net.box_site)
