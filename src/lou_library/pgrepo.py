@@ -20,14 +20,15 @@ One :class:`PgRepository` is one transaction (see :mod:`lou_library.pgstore`, wh
 and commits it): every method runs its statements at once, on the transaction's
 connection; nothing is buffered, and nothing is visible to other commands before the
 commit. Keyed look-ups and the bulk queries use the indexes; only :meth:`all`,
-:meth:`document` and :meth:`tally` read a whole table.
+:meth:`values`, :meth:`document` and :meth:`tally` read a whole table (:meth:`values`
+the columns it can, in batches).
 """
 
 from __future__ import annotations
 
 import copy
 from collections import Counter
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import orjson
@@ -66,7 +67,16 @@ NUMBERED = frozenset({TASKS, ROUNDS, MOVES, SERVICES, STOCKTAKES})
 COLUMNS: dict[str, dict[str, bool]] = {
     SITES: {"kind": False, "status": False},
     BOXES: {"site": False, "status": False},
-    BOOKS: {"status": False, "box": False, "title": False, "isbn": False},
+    BOOKS: {
+        "status": False,
+        "box": False,
+        "title": False,
+        "isbn": False,
+        # what a round plans by (version 2): values() gives them without parsing documents
+        "condition": False,
+        "since": True,
+        "missing_since": True,
+    },
     VOLUNTEERS: {"status": False},
     TASKS: {"round": True, "volunteer": False, "status": False},
     ROUNDS: {"status": False},
@@ -149,9 +159,23 @@ CREATE INDEX events_book ON events (book);
 CREATE INDEX events_action ON events (action);
 CREATE TABLE imports (n bigint PRIMARY KEY, doc json NOT NULL);
 """,
+    # what a round plans by, as columns: ``rotate plan`` reads them for 1,000,000 books
+    # in a second, where taking them out of each document took five
+    2: """
+ALTER TABLE books ADD COLUMN condition text, ADD COLUMN since bigint,
+    ADD COLUMN missing_since bigint;
+UPDATE books SET
+    condition = CASE WHEN json_typeof(doc->'condition') = 'string'
+        THEN doc->>'condition' END,
+    since = CASE WHEN json_typeof(doc->'since') = 'number' AND doc->>'since' ~ '^-?[0-9]+$'
+        THEN (doc->>'since')::bigint END,
+    missing_since = CASE WHEN json_typeof(doc->'missing_since') = 'number'
+        AND doc->>'missing_since' ~ '^-?[0-9]+$' THEN (doc->>'missing_since')::bigint END;
+""",
 }
 SCHEMA = max(MIGRATIONS)  # the newest version of the tables
 FEW = 50  # up to this many records are updated one statement each, more through COPY
+BATCH = 20_000  # rows values() fetches at a time
 
 
 def _dumps(value: Any) -> str:
@@ -194,6 +218,7 @@ class PgRepository:
     def __init__(self, conn: Connection[Any]) -> None:
         self._conn = conn
         self._meta: Doc | None = None
+        self._cursors = 0  # server-side cursors opened (each gets a name of its own)
 
     # -- helpers ------------------------------------------------------------------
 
@@ -284,6 +309,28 @@ class PgRepository:
             "ORDER BY seq"
         )
         return [row[0] for row in self._rows(query, (text, text.replace("-", "")))]
+
+    def values(self, table: str, *fields: str) -> Iterable[tuple[Any, ...]]:
+        """A field with a column is read from it (a column holds the field's value: the
+        schema's types are the columns'), any other from the document; through a cursor
+        on the server, :data:`BATCH` rows at a time."""
+        key, columns = KEYS.get(table), COLUMNS.get(table, {})
+        parts = [
+            sql.Identifier(f) if f == key or f in columns else sql.SQL("doc->{}").format(f)
+            for f in fields
+        ]
+        query = sql.SQL("SELECT {} FROM {} ORDER BY seq").format(
+            sql.SQL(", ").join(parts), self._table(table)
+        )
+        self._key(table)
+        return self._stream(query)
+
+    def _stream(self, query: sql.Composed) -> Iterator[tuple[Any, ...]]:
+        self._cursors += 1
+        with self._conn.cursor(name=f"lou_values_{self._cursors}") as cursor:
+            cursor.execute(query)
+            while rows := cursor.fetchmany(BATCH):
+                yield from rows
 
     def tally(self, table: str, *fields: str) -> Counter[tuple[Any, ...]]:
         columns = COLUMNS.get(table, {})

@@ -12,10 +12,11 @@ from __future__ import annotations
 import math
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 from statistics import median
+from typing import Any
 
 from lou_library.network import DEPOT
 from lou_library.records import Doc
@@ -40,33 +41,78 @@ class Limits:
     max_boxes: int = 7  # boxes in one walk
 
 
+Shelved = tuple[int, str, bool]  # a book in a box: the round it came, its code, damaged?
+# A book as a round reads it: code, status, box, since, condition, missing_since, title
+# (None: the record has no such field), as :meth:`lou_library.repository.Repository.values`
+# gives them (:data:`PLANNING_FIELDS`)
+PlanningBook = tuple[str, str, Any, Any, Any, Any, Any]
+PLANNING_FIELDS = ("code", "status", "box", "since", "condition", "missing_since", "title")
+
+
 @dataclass
 class Shelves:
     """The books a round can move, as the catalogue has them before the round."""
 
-    in_boxes: dict[str, list[Doc]]  # box -> the books in it
-    depot: list[Doc]  # undamaged books in the depot, longest waiting first
+    in_boxes: dict[str, list[Shelved]]  # box -> the books in it
+    depot: list[str]  # undamaged books in the depot, longest waiting first
     newly_lost: list[str]  # not seen for ``lost_after`` rounds: the round marks them lost
+    title_of: dict[str, str] = field(default_factory=dict)  # every book -> its title's key
 
 
 def shelves(books: Iterable[Doc], number: int, lost_after: int) -> Shelves:
     """Sort the catalogue for round ``number``; books not seen, lost or withdrawn stay put."""
-    in_boxes: dict[str, list[Doc]] = defaultdict(list)
-    depot: list[Doc] = []
+    fields = (
+        (
+            b["code"],
+            b["status"],
+            b.get("box"),
+            b.get("since"),
+            b.get("condition"),
+            b.get("missing_since"),
+            b.get("title"),
+        )
+        for b in books
+    )
+    return shelves_of(fields, number, lost_after)
+
+
+def shelves_of(
+    books: Iterable[PlanningBook],
+    number: int,
+    lost_after: int,
+    title_key: Callable[[str], str] | None = None,
+) -> Shelves:
+    """:func:`shelves` of the books' planning fields only (a county's catalogue holds
+    1,000,000 books: a few fields each, not whole records), with each book's title key
+    (``title_key`` of its title, worked out once a title, by default the title without
+    spaces, as :func:`lou_library.rotation.title_key` makes it; an empty key: its code)."""
+    title_key = title_key or _spaceless
+    in_boxes: dict[str, list[Shelved]] = defaultdict(list)
+    depot: list[tuple[int, int, str]] = []
     newly_lost: list[str] = []
-    for book in books:
-        status = book["status"]
+    title_of: dict[str, str] = {}
+    keys: dict[str, str] = {}
+    broken = Condition.damaged
+    for code, status, box, since, condition, missing_since, title in books:
+        key = keys.get(title)
+        if key is None:
+            key = keys[title] = title_key("" if title is None else title)
+        title_of[code] = key or code
         if status == BookStatus.in_box:
-            in_boxes[book["box"]].append(book)
-        elif status == BookStatus.in_depot and book.get("condition") != Condition.damaged:
-            depot.append(book)
+            in_boxes[box].append((0 if since is None else int(since), code, condition == broken))
+        elif status == BookStatus.in_depot and condition != broken:
+            depot.append((0 if since is None else int(since), len(code), code))
         elif (
             status == BookStatus.not_seen
-            and number - int(book.get("missing_since", number)) >= lost_after
+            and number - (number if missing_since is None else int(missing_since)) >= lost_after
         ):
-            newly_lost.append(book["code"])
-    depot.sort(key=lambda b: (int(b.get("since", 0)), len(b["code"]), b["code"]))
-    return Shelves(in_boxes, depot, newly_lost)
+            newly_lost.append(code)
+    depot.sort()
+    return Shelves(in_boxes, [code for _, _, code in depot], newly_lost, title_of)
+
+
+def _spaceless(title: str) -> str:
+    return "".join(str(title).split())
 
 
 # ------------------------------------------------------- steps 1 and 2: the walks, what leaves
@@ -107,22 +153,17 @@ def batch_size(targets: dict[str, int]) -> int:
 
 
 def what_leaves(
-    ring: list[Doc], in_boxes: dict[str, list[Doc]], targets: dict[str, int], limits: Limits
+    ring: list[Doc], in_boxes: dict[str, list[Shelved]], targets: dict[str, int], limits: Limits
 ) -> Leaving:
     """Each box sends out the share ``change`` of its target (at most a usual box's worth,
     oldest arrivals first; all of them if it has fewer), plus whatever it holds over its
     target, up to what one person carries; damaged books go back to the library room."""
     batch = batch_size(targets)
     leaving = Leaving({}, {}, {})
-    broken = Condition.damaged
     for box in ring:
         code = box["code"]
-        inside = sorted(  # oldest arrivals first (codes are unique: the flag is never compared)
-            [
-                (int(b.get("since", 0)), b["code"], b.get("condition") == broken)
-                for b in in_boxes.get(code, ())
-            ]
-        )
+        # oldest arrivals first (codes are unique: the flag is never compared)
+        inside = sorted(in_boxes.get(code, ()))
         damaged = [book for _, book, is_damaged in inside if is_damaged]
         rest = [book for _, book, is_damaged in inside if not is_damaged]
         send = min(len(rest), batch, math.ceil(targets[code] * limits.change))
@@ -518,9 +559,9 @@ class Taken:
 class Depot:
     """The library room's books, longest waiting first; a book leaves it once a round."""
 
-    def __init__(self, books: list[Doc]) -> None:
-        self.books = [b["code"] for b in books]
-        self.taken = Taken(self.books)
+    def __init__(self, books: list[str]) -> None:
+        self.books = books
+        self.taken = Taken(books)
 
     def __len__(self) -> int:
         return len(self.books) - len(self.taken)
@@ -836,13 +877,15 @@ def line_walk(walk: Opening, state: Round) -> None:
     hand = len(walk.picked) + sum(top_up.values())  # on the way to the first box
     heaviest = hand
     hand += len(leaving.out[line[0]]) + len(leaving.damaged[line[0]]) - len(walk.picked)
-    offer = state.depot.offer(OFFER_MIN)
+    offer = None  # the library room's offer as the walk begins, made when first needed
     for i, box in enumerate(line[1:], start=1):
         heaviest = max(heaviest, hand)
         source = line[i - 1]
         batch = [(code, source) for code in leaving.out[source]]
         place(route, box, batch, state)
         if top_up.get(box):
+            # (nothing leaves the library room before the first top-up: the same offer)
+            offer = offer if offer is not None else state.depot.offer(OFFER_MIN)
             offer = [item for item in offer if item[0] not in state.depot.taken]
             beside = memory.titles_of(c for c, _ in batch) | memory.titles_of(leaving.kept[box])
             chosen = choose(offer, top_up[box], box, memory, (), beside)
@@ -898,7 +941,7 @@ def walk(
     depot = Depot(books.depot)
     carry = min(limits.depot, limits.leg)
     leaving.fill, share = fills(walks, leaving, targets, len(depot), carry)
-    held = {code: [b["code"] for b in found] for code, found in books.in_boxes.items()}
+    held = {code: [b[1] for b in found] for code, found in books.in_boxes.items()}
     memory = Memory(recent, title_of, number, limits.title_window, held, recollection)
     state = Round(leaving, memory, depot, limits, Walk(fill_share=share))
     openings = [prepare(site, line, state) for site, line in walks]

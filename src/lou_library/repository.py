@@ -99,6 +99,14 @@ class Repository(Protocol):
         a search index answers from it; one without returns every record."""
         ...
 
+    def values(self, table: str, *fields: str) -> Iterable[tuple[Any, ...]]:
+        """Each record's values of these fields (None: the record has no such field), a
+        tuple a record, in the order they were added: what a command that goes over a
+        whole table needs of it, not the whole records (``rotate plan``: the books'
+        planning fields). Read as the caller goes through them (a server sends them in
+        batches), so no record is kept once it is gone through."""
+        ...
+
     def tally(self, table: str, *fields: str) -> Counter[tuple[Any, ...]]:
         """How many records hold each combination of these fields' values (a server's
         ``GROUP BY``): the books per status, the books per status and box."""
