@@ -92,18 +92,23 @@ def shelves_of(
     newly_lost: list[str] = []
     title_of: dict[str, str] = {}
     keys: dict[str, str] = {}
-    broken = Condition.damaged
+    broken, in_box, in_depot, not_seen = (  # (plain strings: compared a million times)
+        Condition.damaged.value,
+        BookStatus.in_box.value,
+        BookStatus.in_depot.value,
+        BookStatus.not_seen.value,
+    )
     for code, status, box, since, condition, missing_since, title in books:
         key = keys.get(title)
         if key is None:
             key = keys[title] = title_key("" if title is None else title)
         title_of[code] = key or code
-        if status == BookStatus.in_box:
+        if status == in_box:
             in_boxes[box].append((0 if since is None else int(since), code, condition == broken))
-        elif status == BookStatus.in_depot and condition != broken:
+        elif status == in_depot and condition != broken:
             depot.append((0 if since is None else int(since), len(code), code))
         elif (
-            status == BookStatus.not_seen
+            status == not_seen
             and number - (number if missing_since is None else int(missing_since)) >= lost_after
         ):
             newly_lost.append(code)
@@ -458,6 +463,7 @@ def choose(
     copies = memory.copies(box)
     title_of = memory.title_of
     shown: set[str] | None = None  # the box's titles (:meth:`Memory.staleness`), when asked
+    aheads = [(a.copies, a.titles) for a in ahead]
     for position, (code, _) in enumerate(candidates):
         title = title_of.get(code, code)
         if code in copies:
@@ -468,7 +474,8 @@ def choose(
         if title in shown or title in seen:
             ranked.append((1, 0, -1, position, title))
             continue
-        ahead_stale = sum(a.staleness(code, title) for a in ahead) if ahead else 0
+        # (Ahead.staleness, inlined: a county's walks weigh millions of books)
+        ahead_stale = sum([2 if code in c else title in t for c, t in aheads]) if aheads else 0
         ranked.append((0, ahead_stale, -1, position, title))
     ranked.sort()
     picked: list[int] = []
