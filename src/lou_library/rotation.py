@@ -284,7 +284,19 @@ class _Memories(Mapping[str, list[tuple[int, list[str]]]]):
 
 
 def last_round(db: Repository) -> Doc | None:
-    applied = db.where(ROUNDS, "status", RoundStatus.applied)
+    """The last round applied, its whole record (its undo data too)."""
+    found = last_applied(db)
+    return None if found is None else db.get(ROUNDS, found["number"])
+
+
+def last_applied(db: Repository) -> Doc | None:
+    """The last round applied: its number and date only (a county's last round holds the
+    undo data of 800,000 books, which a plan does not read)."""
+    applied = [
+        {"number": number, "date": day}
+        for number, day, status in db.values(ROUNDS, "number", "date", "status")
+        if status == RoundStatus.applied
+    ]
     return max(applied, key=lambda r: r["number"]) if applied else None
 
 
@@ -295,7 +307,7 @@ def next_round(db: Repository, on: date | None = None) -> schedule.RoundDate:
     due: a season applied a day late each time still reads rounds 1, 2, 3, 4, ...
     """
     current = settings(db)
-    previous = last_round(db)
+    previous = last_applied(db)
     number = previous["number"] + 1 if previous else 1
     if on is not None:
         if previous and on <= date.fromisoformat(previous["date"]):
@@ -412,7 +424,7 @@ def _plan_warnings(db: Repository, when: schedule.RoundDate) -> list[PlanNote]:
                 "date": when.date.isoformat(),
             }
         )
-    previous = last_round(db)
+    previous = last_applied(db)
     if previous is not None and date.fromisoformat(previous["date"]) < clock.today():
         unreported = sorted(
             t["id"]
@@ -485,7 +497,7 @@ class _Crew:
     """Who can walk on the round's day, what each carried lately, who has a walk already."""
 
     def __init__(self, db: Repository, site_order: list[str], day: date) -> None:
-        previous = last_round(db)
+        previous = last_applied(db)
         recent = volunteer_loads(db, (previous["number"] if previous else 0) + 1)
         self.loads = {code: v[0] for code, v in recent.items()}
         self.last_served = {code: v[1] for code, v in recent.items()}

@@ -114,7 +114,7 @@ def plan(ctx: typer.Context, on: DateOption = None, json: Json = False) -> None:
     with collector.paused(), state(ctx).store.read() as db:
         document = rotation.preview_round(db, on=_date(on))
         names = rotation.site_names(db)
-        ahead = rotation.last_round(db)
+        ahead = rotation.last_applied(db)
 
     def human(document: dict[str, Any]) -> None:
         render_plan(document, names)
