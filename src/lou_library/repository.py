@@ -10,10 +10,11 @@ A repository is one **unit of work**: the store opens it for one command and com
 (or throws it away, if the command fails) as a whole. Within it:
 
 - a record returned by :meth:`~Repository.get`, :meth:`~Repository.all` or
-  :meth:`~Repository.where` is read-only: it may be the stored record itself (TinyDB) or a
-  fresh copy (a database server). Every change goes through :meth:`~Repository.update`,
-  :meth:`~Repository.replace`, :meth:`~Repository.add` or :meth:`~Repository.remove`, so
-  an implementation that writes changes out sees all of them;
+  :meth:`~Repository.where` (and a value :meth:`~Repository.values` gives) is read-only:
+  it may be the stored record itself (TinyDB) or a fresh copy (a database server). Every
+  change goes through :meth:`~Repository.update`, :meth:`~Repository.replace`,
+  :meth:`~Repository.add` or :meth:`~Repository.remove`, so an implementation that writes
+  changes out sees all of them;
 - a command's changes are batched: many calls, one write at commit;
 - records of a keyed table come back in the order they were added;
 - a key is unique in its table and never changes: adding a record whose key is taken,
