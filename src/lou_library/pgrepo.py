@@ -327,7 +327,7 @@ class PgRepository:
 
     def _stream(self, query: sql.Composed) -> Iterator[tuple[Any, ...]]:
         self._cursors += 1
-        with self._conn.cursor(name=f"lou_values_{self._cursors}") as cursor:
+        with self._conn.cursor(name=f"lou_values_{id(self):x}_{self._cursors}") as cursor:
             cursor.execute(query)
             while rows := cursor.fetchmany(BATCH):
                 yield from rows
