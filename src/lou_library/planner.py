@@ -535,7 +535,8 @@ class Taken:
     def __init__(self, books: list[str]) -> None:
         self._codes: set[str] = set()
         self._position = {code: i for i, code in enumerate(books)}
-        self._next = list(range(len(books) + 1))  # a position at or before the next free one
+        # position -> a position at or before the next free one (itself: it is free)
+        self.following = list(range(len(books) + 1))
 
     def __contains__(self, code: object) -> bool:
         return code in self._codes
@@ -544,7 +545,7 @@ class Taken:
         return len(self._codes)
 
     def update(self, codes: Iterable[str]) -> None:
-        position, following = self._position, self._next
+        position, following = self._position, self.following
         for code in codes:
             self._codes.add(code)
             i = position.get(code)
@@ -554,7 +555,7 @@ class Taken:
     def free(self, start: int) -> int:
         """The first position from ``start`` on whose book is not taken (the list's
         length: none), the way there shortened for the next time."""
-        following = self._next
+        following = self.following
         found = start
         while following[found] != found:
             found = following[found]
@@ -575,12 +576,14 @@ class Depot:
 
     def offer(self, count: int) -> list[Carried]:
         """The ``count`` longest-waiting books still here (not yet taken)."""
-        books, free = self.books, self.taken.free
+        books, free, following = self.books, self.taken.free, self.taken.following
         found: list[Carried] = []
         i = free(0)
         while i < len(books) and len(found) < count:
             found.append((books[i], DEPOT))
-            i = free(i + 1)
+            i += 1
+            if following[i] != i:  # (the next one is taken: skip the taken ones at once)
+                i = free(i)
         return found
 
 
