@@ -128,7 +128,8 @@ def prepare(size: int, url: str, cache: Path) -> Network:
     folder = cache / f"pg-{size}-{bench.cache_key()}"
     folder.mkdir(parents=True, exist_ok=True)
     file, batch = folder / "lou.json", folder / "import.csv"
-    schema = f"bench_{size}_{bench.cache_key()}"
+    # (the tables' version in the name: a copy made by older tables is made again)
+    schema = f"bench_{size}_{bench.cache_key()}_t{pgrepo.SCHEMA}"
     server = _schema_url(url, schema)
     if not batch.is_file():
         bench.write_import_csv(batch, 100_000)

@@ -54,7 +54,9 @@ def _copying_repository() -> Iterator[None]:
 
     from lou_library.tinyrepo import TinyRepository as T
 
-    saved = {name: getattr(T, name) for name in ("get", "all", "where", "meta", "entries")}
+    saved = {
+        name: getattr(T, name) for name in ("get", "all", "where", "values", "meta", "entries")
+    }
 
     def copying(method: Any) -> Any:
         def handed_out(self: T, *args: Any) -> Any:

@@ -104,6 +104,32 @@ def test_keyed_records_are_found_changed_and_removed_by_key(repo: Repository) ->
     assert repo.keys(BOOKS) == ["B00002", "B00003"]
 
 
+def test_values_are_some_fields_of_every_record_in_order(repo: Repository) -> None:
+    """What a command that goes over a whole table reads of it (``rotate plan``: the
+    books' planning fields): None where a record has no such field, fields with a column
+    on a server and fields only in the document alike."""
+    repo.add(BOOKS, [_book("B00002", since=3, condition="damaged", tags=["旧", 1])])
+    repo.add(BOOKS, [_book("B00001", status="in_box", box="A-01", missing_since=2, since=0)])
+    repo.update(BOOKS, {"B00002": {"since": 4}})
+    fields = ("code", "box", "since", "condition", "missing_since", "tags", "title")
+    assert list(repo.values(BOOKS, *fields)) == [
+        ("B00002", None, 4, "damaged", None, ["旧", 1], "书B00002"),
+        ("B00001", "A-01", 0, None, 2, None, "书B00001"),
+    ]
+    assert list(repo.values(BOOKS, "status")) == [("in_depot",), ("in_box",)]
+    repo.add(ROUNDS, [{"number": 1, "date": "2026-03-02", "status": "applied"}])
+    assert list(repo.values(ROUNDS, "number", "date")) == [(1, "2026-03-02")]
+    # other look-ups while they are gone through
+    assert [
+        (code, repo.get(BOOKS, code) is not None) for (code,) in repo.values(BOOKS, "code")
+    ] == [
+        ("B00002", True),
+        ("B00001", True),
+    ]
+    with pytest.raises(ValueError):
+        repo.values(EVENTS, "book")  # a log has no fields to go over this way
+
+
 def test_a_change_to_a_record_that_is_not_there_is_a_programming_error(repo: Repository) -> None:
     with pytest.raises(KeyError):
         repo.update(BOOKS, {"B09999": {"status": "lost"}})
@@ -271,6 +297,10 @@ def _holds_exactly(repo: Repository, steps: list[tuple[str, str, str]]) -> None:
         for code in CODES:  # keyed look-ups agree with the model after every step
             assert repo.get(BOOKS, code) == model["books"].get(code)
     assert {b["code"]: b for b in repo.all(BOOKS)} == model["books"]
+    fields = ("code", "status", "box", "title", "category")
+    assert list(repo.values(BOOKS, *fields)) == [
+        tuple(b.get(f) for f in fields) for b in repo.all(BOOKS)
+    ]
     assert [e for _, e in repo.entries(EVENTS)] == model["events"]
     assert repo.last_number(EVENTS) == len(model["events"])
 

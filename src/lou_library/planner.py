@@ -14,9 +14,9 @@ from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import filterfalse, islice
 from operator import itemgetter
 from statistics import median
+from typing import Any
 
 from lou_library.network import DEPOT
 from lou_library.records import Doc
@@ -41,33 +41,90 @@ class Limits:
     max_boxes: int = 7  # boxes in one walk
 
 
+Shelved = tuple[int, str, bool]  # a book in a box: the round it came, its code, damaged?
+# A book as a round reads it: code, status, box, since, condition, missing_since, title,
+# last_box (None: the record has no such field), as
+# :meth:`lou_library.repository.Repository.values` gives them (:data:`PLANNING_FIELDS`)
+PlanningBook = tuple[str, str, Any, Any, Any, Any, Any, Any]
+PLANNING_FIELDS = (
+    "code", "status", "box", "since", "condition", "missing_since", "title", "last_box"
+)  # fmt: skip
+
+
 @dataclass
 class Shelves:
     """The books a round can move, as the catalogue has them before the round."""
 
-    in_boxes: dict[str, list[Doc]]  # box -> the books in it
-    depot: list[Doc]  # undamaged books in the depot, longest waiting first
+    in_boxes: dict[str, list[Shelved]]  # box -> the books in it
+    depot: list[str]  # undamaged books in the depot, longest waiting first
     newly_lost: list[str]  # not seen for ``lost_after`` rounds: the round marks them lost
+    title_of: dict[str, str] = field(default_factory=dict)  # every book -> its title's key
+    # a book in the depot -> the box it last stood in (None: it never stood in one)
+    came_from: dict[str, str | None] = field(default_factory=dict)
 
 
 def shelves(books: Iterable[Doc], number: int, lost_after: int) -> Shelves:
     """Sort the catalogue for round ``number``; books not seen, lost or withdrawn stay put."""
-    in_boxes: dict[str, list[Doc]] = defaultdict(list)
-    depot: list[Doc] = []
+    fields = (
+        (
+            b["code"],
+            b["status"],
+            b.get("box"),
+            b.get("since"),
+            b.get("condition"),
+            b.get("missing_since"),
+            b.get("title"),
+            b.get("last_box"),
+        )
+        for b in books
+    )
+    return shelves_of(fields, number, lost_after)
+
+
+def shelves_of(
+    books: Iterable[PlanningBook],
+    number: int,
+    lost_after: int,
+    title_key: Callable[[str], str] | None = None,
+) -> Shelves:
+    """:func:`shelves` of the books' planning fields only (a county's catalogue holds
+    1,000,000 books: a few fields each, not whole records), with each book's title key
+    (``title_key`` of its title, worked out once a title, by default the title without
+    spaces, as :func:`lou_library.rotation.title_key` makes it; an empty key: its code)."""
+    title_key = title_key or _spaceless
+    in_boxes: dict[str, list[Shelved]] = defaultdict(list)
+    depot: list[tuple[int, int, str]] = []
     newly_lost: list[str] = []
-    for book in books:
-        status = book["status"]
-        if status == BookStatus.in_box:
-            in_boxes[book["box"]].append(book)
-        elif status == BookStatus.in_depot and book.get("condition") != Condition.damaged:
-            depot.append(book)
+    title_of: dict[str, str] = {}
+    keys: dict[str, str] = {}
+    broken, in_box, in_depot, not_seen = (  # (plain strings: compared a million times)
+        Condition.damaged.value,
+        BookStatus.in_box.value,
+        BookStatus.in_depot.value,
+        BookStatus.not_seen.value,
+    )
+    came_from: dict[str, str | None] = {}
+    for code, status, box, since, condition, missing_since, title, last_box in books:
+        key = keys.get(title)
+        if key is None:
+            key = keys[title] = title_key("" if title is None else title)
+        title_of[code] = key or code
+        if status == in_box:
+            in_boxes[box].append((0 if since is None else int(since), code, condition == broken))
+        elif status == in_depot and condition != broken:
+            depot.append((0 if since is None else int(since), len(code), code))
+            came_from[code] = last_box
         elif (
-            status == BookStatus.not_seen
-            and number - int(book.get("missing_since", number)) >= lost_after
+            status == not_seen
+            and number - (number if missing_since is None else int(missing_since)) >= lost_after
         ):
-            newly_lost.append(book["code"])
-    depot.sort(key=lambda b: (int(b.get("since", 0)), len(b["code"]), b["code"]))
-    return Shelves(in_boxes, depot, newly_lost)
+            newly_lost.append(code)
+    depot.sort()
+    return Shelves(in_boxes, [code for _, _, code in depot], newly_lost, title_of, came_from)
+
+
+def _spaceless(title: str) -> str:
+    return "".join(str(title).split())
 
 
 # ------------------------------------------------------- steps 1 and 2: the walks, what leaves
@@ -110,7 +167,7 @@ def batch_size(targets: dict[str, int]) -> int:
 
 def what_leaves(
     ring: list[Doc],
-    in_boxes: dict[str, list[Doc]],
+    in_boxes: dict[str, list[Shelved]],
     targets: dict[str, int],
     limits: Limits,
     title_of: Mapping[str, str],
@@ -122,15 +179,10 @@ def what_leaves(
     far as it has other titles to send: two copies in one batch would travel on together."""
     batch = batch_size(targets)
     leaving = Leaving({}, {}, {})
-    broken = Condition.damaged
     for box in ring:
         code = box["code"]
-        inside = sorted(  # oldest arrivals first (codes are unique: the flag is never compared)
-            [
-                (int(b.get("since", 0)), b["code"], b.get("condition") == broken)
-                for b in in_boxes.get(code, ())
-            ]
-        )
+        # oldest arrivals first (codes are unique: the flag is never compared)
+        inside = sorted(in_boxes.get(code, ()))
         damaged = [book for _, book, is_damaged in inside if is_damaged]
         rest = [book for _, book, is_damaged in inside if not is_damaged]
         send = min(len(rest), batch, math.ceil(targets[code] * limits.change))
@@ -443,6 +495,7 @@ def choose(
     copies = memory.copies(box)
     title_of = memory.title_of
     shown: set[str] | None = None  # the box's titles (:meth:`Memory.staleness`), when asked
+    aheads = [(a.copies, a.titles) for a in ahead]
     for position, (code, _) in enumerate(candidates):
         title = title_of.get(code, code)
         if code in copies:
@@ -453,7 +506,8 @@ def choose(
         if title in shown or title in seen:
             ranked.append((1, 0, -1, position, title))
             continue
-        ahead_stale = sum(a.staleness(code, title) for a in ahead) if ahead else 0
+        # (Ahead.staleness, inlined: a county's walks weigh millions of books)
+        ahead_stale = sum([2 if code in c else title in t for c, t in aheads]) if aheads else 0
         ranked.append((0, ahead_stale, -1, position, title))
     ranked.sort()
     picked: list[int] = []
@@ -504,27 +558,67 @@ class Walk:
         return [move for route in self.routes for move in route.moves]
 
 
+class Taken:
+    """The library room's books taken this round (a set of codes), which also keeps, for
+    the room's list, where the next book still there is: offering the longest-waiting
+    books skips the taken ones at once, not one by one (a county's room holds 200,000
+    books, and thousands of walks each take a few from all along the list)."""
+
+    def __init__(self, books: list[str]) -> None:
+        self._codes: set[str] = set()
+        self._position = {code: i for i, code in enumerate(books)}
+        # position -> a position at or before the next free one (itself: it is free)
+        self.following = list(range(len(books) + 1))
+
+    def __contains__(self, code: object) -> bool:
+        return code in self._codes
+
+    def __len__(self) -> int:
+        return len(self._codes)
+
+    def update(self, codes: Iterable[str]) -> None:
+        position, following = self._position, self.following
+        for code in codes:
+            self._codes.add(code)
+            i = position.get(code)
+            if i is not None:
+                following[i] = i + 1
+
+    def free(self, start: int) -> int:
+        """The first position from ``start`` on whose book is not taken (the list's
+        length: none), the way there shortened for the next time."""
+        following = self.following
+        found = start
+        while following[found] != found:
+            found = following[found]
+        while following[start] != found:
+            following[start], start = found, following[start]
+        return found
+
+
 class Depot:
     """The library room's books, longest waiting first; a book leaves it once a round.
     ``home``: the site of the box each book last stood in (None: it never stood in one)."""
 
-    def __init__(self, books: list[Doc], box_site: Mapping[str, str] | None = None) -> None:
-        self.books = [b["code"] for b in books]
-        sites = box_site or {}
-        self.home = {b["code"]: sites.get(b.get("last_box") or "") for b in books}
-        self.taken: set[str] = set()
-        self.start = 0  # the books before it are all taken
+    def __init__(self, books: list[str], home: Mapping[str, str | None] | None = None) -> None:
+        self.books = books
+        self.taken = Taken(books)
+        self.home = dict(home or {})
 
     def __len__(self) -> int:
         return len(self.books) - len(self.taken)
 
     def offer(self, count: int) -> list[Carried]:
         """The ``count`` longest-waiting books still here (not yet taken)."""
-        books, taken = self.books, self.taken
-        while self.start < len(books) and books[self.start] in taken:
-            self.start += 1
-        here = filterfalse(taken.__contains__, islice(books, self.start, None))
-        return [(code, DEPOT) for code in islice(here, count)]
+        books, free, following = self.books, self.taken.free, self.taken.following
+        found: list[Carried] = []
+        i = free(0)
+        while i < len(books) and len(found) < count:
+            found.append((books[i], DEPOT))
+            i += 1
+            if following[i] != i:  # (the next one is taken: skip the taken ones at once)
+                i = free(i)
+        return found
 
 
 @dataclass
@@ -903,13 +997,15 @@ def line_walk(walk: Opening, state: Round) -> None:
     hand = len(walk.picked) + sum(top_up.values())  # on the way to the first box
     heaviest = hand
     hand += len(leaving.out[line[0]]) + len(leaving.damaged[line[0]]) - len(walk.picked)
-    offer = state.depot.offer(OFFER_MIN)
+    offer = None  # the library room's offer as the walk begins, made when first needed
     for i, box in enumerate(line[1:], start=1):
         heaviest = max(heaviest, hand)
         source = line[i - 1]
         batch = [(code, source) for code in leaving.out[source]]
         place(route, box, batch, state)
         if top_up.get(box):
+            # (nothing leaves the library room before the first top-up: the same offer)
+            offer = offer if offer is not None else state.depot.offer(OFFER_MIN)
             offer = [item for item in offer if item[0] not in state.depot.taken]
             beside = memory.titles_of(c for c, _ in batch) | memory.titles_of(leaving.kept[box])
             chosen = _top_up(offer, top_up[box], (line, i), beside, len(batch), state)
@@ -962,10 +1058,11 @@ def walk(
     begun with ``title_of``)."""
     walks = walks_of(ring, limits.max_boxes)
     leaving = what_leaves(ring, books.in_boxes, targets, limits, title_of)
-    depot = Depot(books.depot, {b["code"]: b["site"] for b in ring})
+    site_of = {b["code"]: b["site"] for b in ring}
+    depot = Depot(books.depot, {c: site_of.get(b or "") for c, b in books.came_from.items()})
     carry = min(limits.depot, limits.leg)
     leaving.fill, share = fills(walks, leaving, targets, len(depot), carry)
-    held = {code: [b["code"] for b in found] for code, found in books.in_boxes.items()}
+    held = {code: [b[1] for b in found] for code, found in books.in_boxes.items()}
     memory = Memory(recent, title_of, number, limits.title_window, held, recollection)
     state = Round(leaving, memory, depot, limits, Walk(fill_share=share))
     openings = [prepare(site, line, state) for site, line in walks]

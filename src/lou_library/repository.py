@@ -10,8 +10,9 @@ A repository is one **unit of work**: the store opens it for one command and com
 (or throws it away, if the command fails) as a whole. Within it:
 
 - a record returned by :meth:`~Repository.get`, :meth:`~Repository.all`,
-  :meth:`~Repository.scan`, :meth:`~Repository.where` or any other query is read-only: it
-  may be the stored record itself (TinyDB) or a fresh copy (a database server). Every
+  :meth:`~Repository.scan`, :meth:`~Repository.where` or any other query (and a value
+  :meth:`~Repository.values` gives) is read-only: it may be the stored record itself
+  (TinyDB) or a fresh copy (a database server). Every
   change goes through :meth:`~Repository.update`, :meth:`~Repository.replace`,
   :meth:`~Repository.add` or :meth:`~Repository.remove`, so an implementation that writes
   changes out sees all of them;
@@ -111,6 +112,14 @@ class Repository(Protocol):
         :func:`lou_library.text.fold`) in their code, title, author, ISBN or pinyin keys:
         every one that does, maybe more; the caller filters exactly. An implementation with
         a search index answers from it; one without returns every record."""
+        ...
+
+    def values(self, table: str, *fields: str) -> Iterable[tuple[Any, ...]]:
+        """Each record's values of these fields (None: the record has no such field), a
+        tuple a record, in the order they were added: what a command that goes over a
+        whole table needs of it, not the whole records (``rotate plan``: the books'
+        planning fields). Read as the caller goes through them (a server sends them in
+        batches), so no record is kept once it is gone through."""
         ...
 
     def tally(self, table: str, *fields: str) -> Counter[tuple[Any, ...]]:

@@ -126,6 +126,13 @@ class TinyRepository:
         del text  # every record may match: the caller filters (see Repository.search)
         return list(self._rows(table).values())
 
+    def values(self, table: str, *fields: str) -> Iterable[tuple[Any, ...]]:
+        self._key_field(table)
+        records = list(self._rows(table).values())  # a field at a time, in C loops
+        if not fields:
+            return [() for _ in records]
+        return list(zip(*(map(methodcaller("get", f), records) for f in fields), strict=True))
+
     def tally(self, table: str, *fields: str) -> Counter[tuple[Any, ...]]:
         records = self._rows(table).values()  # a column at a time, in C loops
         if len(fields) == 1:

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from lou_library import clock, i18n, rotation, schedule
+from lou_library import clock, collector, i18n, rotation, schedule
 from lou_library import messages as M
 from lou_library import service_messages as S
 from lou_library.cli import output
@@ -112,10 +112,10 @@ def site_names(db: Any) -> dict[str, str]:
 
 @command(app, "plan", "@rotate.plan")
 def plan(ctx: typer.Context, on: DateOption = None, json: Json = False) -> None:
-    with state(ctx).store.read() as db:
+    with collector.paused(), state(ctx).store.read() as db:
         document = rotation.preview_round(db, on=_date(on))
         names = rotation.site_names(db)
-        ahead = rotation.last_round(db)
+        ahead = rotation.last_applied(db)
 
     def human(document: dict[str, Any]) -> None:
         render_plan(document, names)
@@ -123,7 +123,8 @@ def plan(ctx: typer.Context, on: DateOption = None, json: Json = False) -> None:
             output.note(M.ROUND_AHEAD_NOTE(number=ahead["number"], date=ahead["date"]))
         output.note(M.PLAN_PREVIEW())
 
-    output.show(document, json, human)
+    with collector.paused():  # (a county's plan is a table of 7,000 walks)
+        output.show(document, json, human)
 
 
 AllowUnassigned = Annotated[

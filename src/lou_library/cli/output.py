@@ -229,6 +229,15 @@ def show(result: R, json: bool, human: Callable[[R], object]) -> None:
 
 def emit_json(document: Any) -> None:
     payload = orjson.dumps(document, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS)
+    binary = getattr(sys.stdout, "buffer", None)
+    if binary is not None and os.linesep == "\n" and _writes_utf8(sys.stdout):
+        # the very bytes the text would be, without making it (a county's plan is 200 MB
+        # of JSON: as text, with its copies, it took 1 GB)
+        sys.stdout.flush()
+        binary.write(payload)
+        binary.write(b"\n")
+        binary.flush()
+        return
     text = payload.decode("utf-8")
     if not _can_encode(sys.stdout, text):  # JSON's own escapes: the same document
         text = _NON_ASCII.sub(_json_escape, text)
@@ -437,6 +446,13 @@ def _json_escape(match: re.Match[str]) -> str:
         return f"\\u{code:04x}"
     code -= 0x10000
     return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+
+
+def _writes_utf8(stream: Any) -> bool:
+    try:
+        return codecs.lookup(getattr(stream, "encoding", None) or "utf-8").name == "utf-8"
+    except LookupError:
+        return False
 
 
 def _can_encode(stream: Any, text: str) -> bool:
