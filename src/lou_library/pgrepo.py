@@ -198,6 +198,36 @@ def _row(
     return (key, _dumps(dict(record)), *values)
 
 
+def _row_maker(
+    table: str, fields: Mapping[str, Any], dropped: Sequence[str], columns: Sequence[str]
+) -> Callable[[Key, str], tuple[Any, ...]]:
+    """A group's rows for :meth:`PgRepository.update_groups`, from each record's stored
+    text: ``_row(table, key, merged(record, fields, dropped), columns)``, with the columns
+    the group sets or removes worked out once for all its records."""
+    numbered = COLUMNS.get(table, {})
+    fixed: dict[str, Any] = {
+        c: _column(fields.get(c), numbered[c])
+        for c in columns
+        if c != "search" and (c in fields or c in dropped)
+    }
+    if len(fixed) < len(columns):  # some column follows each record
+
+        def row(key: Key, text: str) -> tuple[Any, ...]:
+            return _row(table, key, merged(orjson.loads(text), fields, dropped), columns)
+
+        return row
+    values = tuple(fixed[c] for c in columns)
+
+    def fixed_row(key: Key, text: str) -> tuple[Any, ...]:
+        record = orjson.loads(text)
+        record.update(fields)
+        for name in dropped:
+            record.pop(name, None)
+        return (key, orjson.dumps(record).decode(), *values)
+
+    return fixed_row
+
+
 def _joined(parts: list[list[Key]], order: Callable[[], list[Key]]) -> list[Key]:
     """The keys of groups the server told apart and Python does not (see grouped()), in
     ``order`` (every key, in the records' order)."""
@@ -444,11 +474,18 @@ class PgRepository:
         self, table: str, fields: Sequence[str], keys: Iterable[Key] | None = None
     ) -> list[Group]:
         """The server groups the records by their fields' JSON text (a field they lack:
-        NULL); groups whose values Python holds equal (``1`` and ``1.0``) are then joined,
-        as :class:`~lou_library.tinyrepo.TinyRepository` groups them."""
+        NULL), taken from the field's column where it has one (no JSON to parse); groups
+        whose values Python holds equal (``1`` and ``1.0``, ``"é"`` and ``"\\u00e9"``) are
+        then joined, as :class:`~lou_library.tinyrepo.TinyRepository` groups them."""
         key = self._key(table)
+        columns = COLUMNS.get(table, {})
         values = sql.SQL(", ").join(
-            sql.SQL("(t.doc->{})::text").format(sql.Literal(f)) for f in fields
+            sql.SQL(  # a column holds a string or a number, else NULL: then the document
+                "CASE WHEN t.{0} IS NOT NULL THEN to_json(t.{0})::text ELSE (t.doc->{1})::text END"
+            ).format(sql.Identifier(f), sql.Literal(f))
+            if f in columns
+            else sql.SQL("(t.doc->{})::text").format(sql.Literal(f))
+            for f in fields
         )
         groups = sql.SQL(", ").join(sql.Literal(i) for i in range(1, len(fields) + 1))
         if keys is None:
@@ -512,20 +549,16 @@ class PgRepository:
             "SELECT k.grp, t.{key}, t.doc::text FROM lou_group_keys AS k "
             "JOIN {table} AS t ON t.{key} = k.key"
         ).format(key=self._key(table), table=self._table(table))
+        makers = [
+            _row_maker(table, fields, gone, columns)
+            for (fields, _), gone in zip(changes, dropped, strict=True)
+        ]
         found = 0
         with self._conn.cursor(name="lou_group_records") as cursor:
             cursor.execute(query)
             while batch := cursor.fetchmany(BATCH):
                 found += len(batch)
-                rows = [
-                    _row(
-                        table,
-                        key,
-                        merged(orjson.loads(doc), changes[grp][0], dropped[grp]),
-                        columns,
-                    )
-                    for grp, key, doc in batch
-                ]
+                rows = [makers[grp](key, doc) for grp, key, doc in batch]
                 self._copy(table, changed, rows, columns)
         if found < wanted:
             self._missing(table)

@@ -677,10 +677,21 @@ _LEGACY_RE = re.compile(
 
 def _gzipped(pieces: Iterable[bytes]) -> Iterator[bytes]:
     """``gzip.compress(b"".join(pieces), compresslevel=1, mtime=0)``'s content, compressed
-    as the pieces come (the header's flags may differ; ``gzip.decompress`` reads both)."""
+    as the pieces come (the header's flags may differ; ``gzip.decompress`` reads both).
+    Each piece is compressed in a thread of its own while the next one is made (zlib lets
+    go of the interpreter while it works): a server's backup of 1,000,000 books takes the
+    time of reading it, not that plus the compression's."""
+    from concurrent.futures import Future, ThreadPoolExecutor
+
     compressor = zlib.compressobj(1, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
-    for piece in pieces:
-        if out := compressor.compress(piece):
+    with ThreadPoolExecutor(1, thread_name_prefix="lou-gzip") as worker:  # one at a time
+        pending: Future[bytes] | None = None
+        for piece in pieces:
+            ahead = worker.submit(compressor.compress, piece)
+            if pending is not None and (out := pending.result()):
+                yield out
+            pending = ahead
+        if pending is not None and (out := pending.result()):
             yield out
     yield compressor.flush()
 
