@@ -608,13 +608,15 @@ def apply_round(db: Repository, plan: Plan, command: str = "rotate apply") -> Do
         raise Conflict(M.ROUND_ALREADY_APPLIED, number=plan.number)
     config = rotation_settings(db)
     stamp = clock.stamp()
-    changed_books = sorted(set(map(itemgetter(0), plan.moves)).union(plan.newly_lost))
-    # the fields the round changes, as they are, in groups (not a million documents)
-    saved = db.grouped(BOOKS, BOOK_FIELDS, changed_books)
+    # the fields the round changes, as they are, in groups (not a million documents);
+    # read for every book at once, which is cheaper than naming the books that move
+    everyone = db.grouped(BOOKS, BOOK_FIELDS)
+    saved = _of_books(everyone, set(map(itemgetter(0), plan.moves)).union(plan.newly_lost))
     boxes = db.get_many(BOXES, plan.final_counts)  # one query, not one a box
     # what boxes in their first round held before it (read before any book moves)
     first = any(_never_rotated(boxes.get(code)) for code in plan.final_counts)
-    before = _box_contents(db) if first else {}
+    before = _box_contents(everyone) if first else {}
+    del everyone
 
     # Only the last round can be undone, so the round before loses its undo data, and
     # this round's keeps nothing of it: the undo data is the size of one round's work.
@@ -662,10 +664,22 @@ def apply_round(db: Repository, plan: Plan, command: str = "rotate apply") -> Do
     return record
 
 
-def _box_contents(db: Repository) -> dict[str, list[str]]:
-    """Box -> the codes of the books in it."""
+def _of_books(groups: list[Group], codes: set[str]) -> list[Group]:
+    """``db.grouped(BOOKS, fields, sorted(codes))`` out of ``db.grouped(BOOKS, fields)``:
+    the groups' books among ``codes``, in code order, groups in the order of their first."""
+    found: list[Group] = []
+    for fields, members in groups:
+        mine = sorted(str(code) for code in members if code in codes)
+        if mine:
+            found.append((fields, mine))
+    found.sort(key=lambda group: str(group[1][0]))
+    return found
+
+
+def _box_contents(groups: list[Group]) -> dict[str, list[str]]:
+    """Box -> the codes of the books in it (``groups``: every book's BOOK_FIELDS)."""
     contents: dict[str, list[str]] = defaultdict(list)
-    for fields, codes in db.grouped(BOOKS, ("status", "box")):
+    for fields, codes in groups:
         if fields.get("status") == BookStatus.in_box:
             contents[fields["box"]] += map(str, codes)
     return contents
