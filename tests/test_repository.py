@@ -193,6 +193,41 @@ def test_records_that_share_a_change_are_changed_together(repo: Repository) -> N
         repo.update_groups(BOOKS, [({"code": "B00009"}, ["B00001"])])
 
 
+def test_the_server_reads_and_changes_a_batch_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL reads the records of update_groups and of a backup a batch at a time
+    (5,000 rows): here two, so that every batch boundary is crossed."""
+    from lou_library import pgrepo
+
+    monkeypatch.setattr(pgrepo, "BATCH", 2)
+    repositories = _postgresql(tmp_path)
+    server = next(repositories)
+    memory = next(_memory())
+    try:
+        for repo in (server, memory):
+            repo.add(BOOKS, [_book(f"B{i:05d}", box="A-01", status="in_box") for i in range(1, 8)])
+            repo.add(EVENTS, [{"book": f"B{i:05d}", "action": "added"} for i in range(1, 6)])
+            repo.update_groups(
+                BOOKS,
+                [
+                    (
+                        {"box": None, "status": "in_depot", "since": 2},
+                        ["B00002", "B00005", "B00007"],
+                    ),
+                    ({"box": "A-02"}, ["B00006", "B00001", "B00003"]),
+                ],
+                remove=("since",),
+            )
+        assert [list(b.items()) for b in server.all(BOOKS)] == [
+            list(b.items()) for b in memory.all(BOOKS)
+        ]
+        assert b"".join(server.document_parts()) == encode(server.document())  # type: ignore[attr-defined]
+        assert b"".join(server.document_parts()) == encode(memory.document())  # type: ignore[attr-defined]
+    finally:
+        repositories.close()
+
+
 def test_tables_keyed_by_numbers(repo: Repository) -> None:
     repo.add(ROUNDS, [{"number": 1, "date": "2026-03-02", "status": "applied"}])
     assert repo.get(ROUNDS, 1) == {"number": 1, "date": "2026-03-02", "status": "applied"}
