@@ -20,6 +20,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lou_library import pgrepo, schema
+from lou_library.pgstore import PgStore
+from lou_library.store import read_backup
 from tests.conftest import BASE_ENV, Lou, pg_schema
 
 # (table, column) -> the vocabulary its check constraint holds
@@ -123,6 +125,33 @@ def test_a_copy_to_the_server_answers_every_read_as_the_file_did(url: str, tmp_p
         f"✓ Copied {url} to {back}: 3110 books, 101 boxes, 2 rounds.\n"
     )
     assert back.read_bytes() == on_file.path.read_bytes()
+
+
+def test_a_backup_on_the_server_is_the_document_the_file_holds(url: str, tmp_path: Path) -> None:
+    """The server's backups are read with a cursor and written as they come: their content
+    is still byte for byte the file's (a title with quotes, a backslash, a line break and
+    a character beyond the BMP included); the automatic one before a round too."""
+    on_file = Lou(tmp_path / "lou.json")
+    _lived(on_file)
+    on_file.ok("donate", "--box", "SHY-01", "--title", 'A "quoted" \\ title\n𝄞 诗', "--author", "é")
+    on_file.ok("db", "copy", str(on_file.db), url)
+    on_server = Lou(url, "postgresql", tmp_path)
+    on_server.ok("db", "backup")
+    (manual,) = PgStore(url).backups()
+    assert read_backup(manual.path) == on_file.path.read_bytes()
+
+    later = {"LOU_NOW": "2026-12-01T09:30:00"}
+    before = on_file.path.read_bytes()
+    on_server.ok("rotate", "apply", env=later)
+    automatic = PgStore(url).backups()[-1].path
+    assert automatic.name.endswith(".apply.json.gz")
+    assert read_backup(automatic) == before
+    # restored on a file, it answers as the server did before the round
+    restored = Lou(tmp_path / "restored.json")
+    restored.path.write_bytes(read_backup(automatic))
+    on_file.load(before)
+    for args in READS[:6]:
+        assert restored.json(*args) == on_file.json(*args), args
 
 
 def test_a_copy_over_a_network_needs_force_and_backs_it_up_first(url: str, tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lou_library.demo import empty_document
-from lou_library.repository import BOOKS, EVENTS, ROUNDS, Repository
+from lou_library.repository import BOOKS, EVENTS, ROUNDS, Repository, merged
 from lou_library.store import Store, encode
 from lou_library.tinyrepo import TinyRepository
 from tests.conftest import PG_URL
@@ -183,6 +183,123 @@ def test_the_first_record_of_each_value_is_found_by_that_value(repo: Repository)
     }
 
 
+def test_records_are_read_in_groups_of_the_same_values(repo: Repository) -> None:
+    repo.add(
+        BOOKS,
+        [
+            _book("B00001", box="A-01", status="in_box", since=1),
+            _book("B00002"),
+            _book("B00003", box="A-01", status="in_box", since=1.0),  # as 1 in Python
+            _book("B00004", box=None),  # a null is a value; a field not there is none
+            _book("B00005", box="A-01", status="in_box", since=2),
+        ],
+    )
+    fields = ("box", "status", "since")
+    assert repo.grouped(BOOKS, fields) == [
+        ({"box": "A-01", "status": "in_box", "since": 1}, ["B00001", "B00003"]),
+        ({"status": "in_depot"}, ["B00002"]),
+        ({"box": None, "status": "in_depot"}, ["B00004"]),
+        ({"box": "A-01", "status": "in_box", "since": 2}, ["B00005"]),
+    ]
+    # the keys given, in their order; one that names no record is left out
+    assert repo.grouped(BOOKS, fields, ["B00005", "B00003", "B09999", "B00002", "B00001"]) == [
+        ({"box": "A-01", "status": "in_box", "since": 2}, ["B00005"]),
+        ({"box": "A-01", "status": "in_box", "since": 1.0}, ["B00003", "B00001"]),
+        ({"status": "in_depot"}, ["B00002"]),
+    ]
+    assert repo.grouped(BOOKS, ("status",), []) == []
+    assert repo.grouped(ROUNDS, ("status",)) == []
+
+
+def test_records_that_share_a_change_are_changed_together(repo: Repository) -> None:
+    repo.add(
+        BOOKS,
+        [
+            _book("B00001", box="A-01", status="in_box", last_box="A-01"),
+            _book("B00002", title="红岩"),
+            _book("B00003", box="A-02", status="in_box"),
+        ],
+    )
+    repo.update_groups(
+        BOOKS,
+        [
+            ({"box": None, "status": "in_depot", "since": 3}, ["B00001", "B00003"]),
+            ({"status": "in_box", "box": "A-01"}, ["B00002"]),
+        ],
+    )
+    first = repo.get(BOOKS, "B00001")
+    assert first is not None  # fields it has keep their place, new ones come last
+    assert list(first.items()) == [
+        *_book("B00001", box=None, status="in_depot", last_box="A-01").items(),
+        ("since", 3),
+    ]
+    assert repo.get(BOOKS, "B00002") == _book("B00002", title="红岩", status="in_box", box="A-01")
+    assert [b["code"] for b in repo.where(BOOKS, "status", "in_depot")] == ["B00001", "B00003"]
+    assert [b["code"] for b in repo.where(BOOKS, "box", "A-01")] == ["B00002"]
+    assert [b["code"] for b in repo.search(BOOKS, "红岩")] in (
+        ["B00002"],
+        ["B00001", "B00002", "B00003"],
+    )
+
+    # put back as they were: the fields named in remove that a group does not set go
+    repo.update_groups(
+        BOOKS,
+        [
+            ({"box": "A-01", "status": "in_box", "last_box": "A-01"}, ["B00001"]),
+            ({"status": "in_depot"}, ["B00002"]),
+            ({"box": "A-02", "status": "in_box"}, ["B00003"]),
+        ],
+        remove=("box", "last_box", "status", "since"),
+    )
+    assert [list(b.items()) for b in repo.all(BOOKS)] == [
+        list(_book("B00001", box="A-01", status="in_box", last_box="A-01").items()),
+        list(_book("B00002", title="红岩").items()),
+        list(_book("B00003", box="A-02", status="in_box").items()),
+    ]
+    assert [b["code"] for b in repo.where(BOOKS, "box", "A-01")] == ["B00001"]
+    repo.update_groups(BOOKS, [({"title": "青春之歌"}, ["B00003"])])  # its search text too
+    assert "B00003" in [b["code"] for b in repo.search(BOOKS, "青春之歌")]
+    with pytest.raises(KeyError):
+        repo.update_groups(BOOKS, [({"status": "lost"}, ["B00001", "B09999"])])
+    with pytest.raises(ValueError):
+        repo.update_groups(BOOKS, [({"code": "B00009"}, ["B00001"])])
+
+
+def test_the_server_reads_and_changes_a_batch_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL reads the records of update_groups and of a backup a batch at a time
+    (5,000 rows): here two, so that every batch boundary is crossed."""
+    from lou_library import pgrepo
+
+    monkeypatch.setattr(pgrepo, "BATCH", 2)
+    repositories = _postgresql(tmp_path)
+    server = next(repositories)
+    memory = next(_memory())
+    try:
+        for repo in (server, memory):
+            repo.add(BOOKS, [_book(f"B{i:05d}", box="A-01", status="in_box") for i in range(1, 8)])
+            repo.add(EVENTS, [{"book": f"B{i:05d}", "action": "added"} for i in range(1, 6)])
+            repo.update_groups(
+                BOOKS,
+                [
+                    (
+                        {"box": None, "status": "in_depot", "since": 2},
+                        ["B00002", "B00005", "B00007"],
+                    ),
+                    ({"box": "A-02"}, ["B00006", "B00001", "B00003"]),
+                ],
+                remove=("since",),
+            )
+        assert [list(b.items()) for b in server.all(BOOKS)] == [
+            list(b.items()) for b in memory.all(BOOKS)
+        ]
+        assert b"".join(server.document_parts()) == encode(server.document())  # type: ignore[attr-defined]
+        assert b"".join(server.document_parts()) == encode(memory.document())  # type: ignore[attr-defined]
+    finally:
+        repositories.close()
+
+
 def test_tables_keyed_by_numbers(repo: Repository) -> None:
     repo.add(ROUNDS, [{"number": 1, "date": "2026-03-02", "status": "applied"}])
     assert repo.get(ROUNDS, 1) == {"number": 1, "date": "2026-03-02", "status": "applied"}
@@ -260,6 +377,7 @@ operations = st.lists(
         st.tuples(st.just("remove"), st.sampled_from(CODES), st.just("")),
         st.tuples(st.just("log"), st.sampled_from(CODES), st.just("")),
         st.tuples(st.just("truncate"), st.sampled_from(CODES), st.integers(0, 4).map(str)),
+        st.tuples(st.just("groups"), st.sampled_from(CODES), st.sampled_from(["A", "B"])),
     ),
     max_size=30,
 )
@@ -288,6 +406,14 @@ def _apply(repo: Repository, model: dict[str, Any], step: tuple[str, str, str]) 
     elif kind == "truncate":
         repo.truncate(EVENTS, int(value))
         del model["events"][int(value) :]
+    elif kind == "groups":  # the books up to this code to box ``value``, the others out
+        present = sorted(books)
+        into = ({"status": "in_box", "box": value}, [c for c in present if c <= code])
+        out = ({"last_box": value, "since": 2}, [c for c in present if c > code])
+        repo.update_groups(BOOKS, [into, out], remove=("box",))
+        for fields, codes in (into, out):
+            for c in codes:
+                books[c] = merged(books[c], fields, ["box"] if "box" not in fields else [])
 
 
 def _holds_exactly(repo: Repository, steps: list[tuple[str, str, str]]) -> None:
@@ -301,6 +427,16 @@ def _holds_exactly(repo: Repository, steps: list[tuple[str, str, str]]) -> None:
     assert list(repo.values(BOOKS, *fields)) == [
         tuple(b.get(f) for f in fields) for b in repo.all(BOOKS)
     ]
+    assert [list(b.items()) for b in repo.all(BOOKS)] == [
+        list(b.items()) for b in model["books"].values()
+    ]  # (the model's dict keeps the order they were added, as the table)
+    groups: dict[tuple[Any, ...], list[str]] = {}
+    for code, book in model["books"].items():
+        groups.setdefault((book.get("box", "-"), book["status"]), []).append(code)
+    assert [
+        (fields.get("box", "-"), fields["status"], codes)
+        for fields, codes in repo.grouped(BOOKS, ("box", "status"))
+    ] == [(*values, codes) for values, codes in groups.items()]
     assert [e for _, e in repo.entries(EVENTS)] == model["events"]
     assert repo.last_number(EVENTS) == len(model["events"])
 

@@ -51,7 +51,6 @@ from lou_library.store import (
     RawData,
     check_schema,
     decode,
-    encode,
     lock_timeout,
     migrate_document,
     read_backup,
@@ -294,7 +293,7 @@ class PgStore(BackupFolder):
 
     def _backup_in(self, repo: PgRepository, reason: str) -> Path:
         """A backup of what this transaction sees (before it changes anything)."""
-        return self._save_backup(lambda: encode(repo.document()), reason)
+        return self._save_backup(repo.document_parts, reason)
 
     def restore(self, source: Path) -> Path | None:
         """Put a backup in place of the network, after backing up the current one."""

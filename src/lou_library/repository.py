@@ -12,11 +12,13 @@ A repository is one **unit of work**: the store opens it for one command and com
 - a record returned by :meth:`~Repository.get`, :meth:`~Repository.all`,
   :meth:`~Repository.scan`, :meth:`~Repository.where` or any other query (and a value
   :meth:`~Repository.values` gives) is read-only: it may be the stored record itself
-  (TinyDB) or a fresh copy (a database server). Every
-  change goes through :meth:`~Repository.update`, :meth:`~Repository.replace`,
-  :meth:`~Repository.add` or :meth:`~Repository.remove`, so an implementation that writes
-  changes out sees all of them;
-- a command's changes are batched: many calls, one write at commit;
+  (TinyDB) or a fresh copy (a database server). Every change goes through
+  :meth:`~Repository.update`, :meth:`~Repository.replace`, :meth:`~Repository.add` or
+  :meth:`~Repository.remove`, so an implementation that writes changes out sees all of them;
+- a command's changes are batched: many calls, one write at commit; changes shared by
+  many records (a round's moves) are named once for all of them
+  (:meth:`~Repository.update_groups`), and read back in groups
+  (:meth:`~Repository.grouped`), so that a server need not send every record both ways;
 - records of a keyed table come back in the order they were added;
 - a key is unique in its table and never changes: adding a record whose key is taken,
   or changing a key, is a programming error (``ValueError``), as a server's primary key
@@ -39,6 +41,8 @@ Key = str | int
 # Records named by key: codes (str) or numbers (int). (Mapping is invariant in its key, so
 # a dict[str, ...] is not a Mapping[str | int, ...].)
 Changes = Mapping[str, Mapping[str, Any]] | Mapping[int, Mapping[str, Any]] | Mapping[Key, Any]
+# Records that share some fields' values, or a change: (the fields, the records' keys).
+Group = tuple[Mapping[str, Any], Sequence[Key]]
 
 SITES = "sites"
 BOXES = "boxes"
@@ -147,6 +151,26 @@ class Repository(Protocol):
 
     def remove(self, table: str, keys: Iterable[Key]) -> None: ...
 
+    def grouped(
+        self, table: str, fields: Sequence[str], keys: Iterable[Key] | None = None
+    ) -> list[Group]:
+        """The records named by ``keys`` (every record: None) grouped by their values of
+        ``fields``, as ``(values, keys)``: a group's values hold the fields its records
+        have (a field they lack is left out), and its keys come in the order given (or
+        added); groups come in the order of their first record. A key that names no
+        record is left out. What a round changes is read this way: a few thousand groups,
+        not a million records."""
+        ...
+
+    def update_groups(
+        self, table: str, groups: Iterable[Group], remove: Collection[str] = ()
+    ) -> None:
+        """:meth:`update` for records that share their changes: each group's fields are set
+        on each of its records (a field it has keeps its place; a new one comes last);
+        then the fields named in ``remove`` that the group does not set are taken off
+        them. A record is in one group at most. A round moves a million books with it."""
+        ...
+
     # -- logs ---------------------------------------------------------------------
 
     def entries(self, table: str, after: int = 0) -> Iterable[tuple[int, Doc]]:
@@ -204,6 +228,16 @@ class Repository(Protocol):
     def load(self, document: Mapping[str, Any]) -> None:
         """Put a whole network in place of this one (``lou db check --repair``)."""
         ...
+
+
+def merged(record: Mapping[str, Any], fields: Mapping[str, Any], remove: Collection[str]) -> Doc:
+    """A record with a group's change made (see :meth:`Repository.update_groups`)."""
+    result = dict(record)
+    result.update(fields)
+    for name in remove:
+        if name not in fields:
+            result.pop(name, None)
+    return result
 
 
 def reserved(meta: Mapping[str, Any], counter: str, n: int, start: int) -> tuple[int, Doc]:

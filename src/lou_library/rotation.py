@@ -92,7 +92,7 @@ from lou_library.records import (
     set_settings,
     settings,
 )
-from lou_library.repository import Key, Repository
+from lou_library.repository import Group, Key, Repository
 from lou_library.schema import (
     BookStatus,
     BoxStatus,
@@ -660,12 +660,15 @@ def apply_round(db: Repository, plan: Plan, command: str = "rotate apply") -> Do
         raise Conflict(M.ROUND_ALREADY_APPLIED, number=plan.number)
     config = rotation_settings(db)
     stamp = clock.stamp()
-    docs = list(db.all(BOOKS))
-    books = dict(zip(map(itemgetter("code"), docs), docs, strict=True))
-    changed_books = sorted(set(map(itemgetter(0), plan.moves)).union(plan.newly_lost))
+    # the fields the round changes, as they are, in groups (not a million documents);
+    # read for every book at once, which is cheaper than naming the books that move
+    everyone = db.grouped(BOOKS, BOOK_FIELDS)
+    saved = _of_books(everyone, set(map(itemgetter(0), plan.moves)).union(plan.newly_lost))
+    boxes = db.get_many(BOXES, plan.final_counts)  # one query, not one a box
     # what boxes in their first round held before it (read before any book moves)
-    first = any(_never_rotated(db.get(BOXES, code)) for code in plan.final_counts)
-    before = _box_contents(books.values()) if first else {}
+    first = any(_never_rotated(boxes.get(code)) for code in plan.final_counts)
+    before = _box_contents(everyone) if first else {}
+    del everyone
 
     # Only the last round can be undone, so the round before loses its undo data, and
     # this round's keeps nothing of it: the undo data is the size of one round's work.
@@ -673,19 +676,15 @@ def apply_round(db: Repository, plan: Plan, command: str = "rotate apply") -> Do
         record["number"]: _without_undo(record) for record in db.all(ROUNDS) if "undo" in record
     }
     undo: Doc = {  # only the fields apply changes: undo puts them back, or removes them
-        "book_groups": _grouped(books[c] for c in changed_books),
+        "book_groups": [[fields, " ".join(map(str, codes))] for fields, codes in saved],
         "memory": {},  # box -> what this round changes in its memory (below)
         "meta": copy.deepcopy(db.meta()),
         "events_after": last_event(db),
         "tables": sorted(db.tables()),  # tables that existed before
     }
     db.replace(ROUNDS, previous)
-    destination = dict(
-        zip(map(itemgetter(0), plan.moves), map(itemgetter(2), plan.moves), strict=True)
-    )
-    into: dict[str, Doc] = {}  # box -> the fields of every book going into it (shared)
-    db.update(BOOKS, {c: _moved(books[c], destination, plan.number, into) for c in changed_books})
-    undo["memory"] = _remember(db, plan, before, int(config["window"]))
+    db.update_groups(BOOKS, _moved_groups(saved, plan))
+    undo["memory"] = _remember(db, plan, before, int(config["window"]), boxes)
     task_docs = _task_records(db, plan)
     db.add(TASKS, task_docs)
     log(
@@ -717,37 +716,56 @@ def apply_round(db: Repository, plan: Plan, command: str = "rotate apply") -> Do
     return record
 
 
-def _box_contents(books: Iterable[Doc]) -> dict[str, list[str]]:
-    """Box -> the codes of the books in it."""
+def _of_books(groups: list[Group], codes: set[str]) -> list[Group]:
+    """``db.grouped(BOOKS, fields, sorted(codes))`` out of ``db.grouped(BOOKS, fields)``:
+    the groups' books among ``codes``, in code order, groups in the order of their first."""
+    found: list[Group] = []
+    for fields, members in groups:
+        mine = sorted(str(code) for code in members if code in codes)
+        if mine:
+            found.append((fields, mine))
+    found.sort(key=lambda group: str(group[1][0]))
+    return found
+
+
+def _box_contents(groups: list[Group]) -> dict[str, list[str]]:
+    """Box -> the codes of the books in it (``groups``: every book's BOOK_FIELDS)."""
     contents: dict[str, list[str]] = defaultdict(list)
-    for doc in books:
-        if doc["status"] == BookStatus.in_box:
-            contents[doc["box"]].append(doc["code"])
+    for fields, codes in groups:
+        if fields.get("status") == BookStatus.in_box:
+            contents[fields["box"]] += map(str, codes)
     return contents
 
 
-def _moved(doc: Doc, destination: dict[str, str], number: int, into: dict[str, Doc]) -> Doc:
-    """The fields of a book that round ``number`` changes (BOOK_FIELDS), as they become
-    (the same for every book going into one box: one record of them in ``into``)."""
-    target = destination.get(doc["code"])
-    if target is None:  # not moved: lost after too many rounds not seen
+def _moved_groups(saved: list[Group], plan: Plan) -> list[Group]:
+    """The fields of the books that the round changes (BOOK_FIELDS), as they become, in
+    groups that share them: the books going into one box, those going back to the depot
+    from one box (``saved``: their fields before, grouped), the books lost."""
+    destination = dict(
+        zip(map(itemgetter(0), plan.moves), map(itemgetter(2), plan.moves), strict=True)
+    )
+    groups: dict[tuple[str, Any], list[Key]] = defaultdict(list)
+    for fields, codes in saved:
+        for code in codes:
+            target = destination.get(str(code))
+            if target is None:  # not moved: lost after too many rounds not seen
+                key: tuple[str, Any] = ("lost", None)
+            elif target == DEPOT:
+                key = (DEPOT, fields.get("box") or fields.get("last_box"))
+            else:
+                key = ("box", target)
+            groups[key].append(code)
+    return [(_moved(key, plan.number), codes) for key, codes in groups.items()]
+
+
+def _moved(group: tuple[str, Any], number: int) -> Doc:
+    """The fields of the books of one group of :func:`_moved_groups` as they become."""
+    kind, where = group
+    if kind == "lost":
         return {"status": BookStatus.lost}
-    if target == DEPOT:
-        return {
-            "last_box": doc.get("box") or doc.get("last_box"),
-            "box": None,
-            "status": BookStatus.in_depot,
-            "since": number,
-        }
-    found = into.get(target)
-    if found is None:
-        found = into[target] = {
-            "last_box": target,
-            "box": target,
-            "status": BookStatus.in_box,
-            "since": number,
-        }
-    return found
+    if kind == DEPOT:
+        return {"last_box": where, "box": None, "status": BookStatus.in_depot, "since": number}
+    return {"last_box": where, "box": where, "status": BookStatus.in_box, "since": number}
 
 
 def _never_rotated(box: Doc | None) -> bool:
@@ -755,7 +773,13 @@ def _never_rotated(box: Doc | None) -> bool:
     return box is not None and not any(int(n) >= 1 for n in box.get("recent") or {})
 
 
-def _remember(db: Repository, plan: Plan, before: dict[str, list[str]], window: int) -> Doc:
+def _remember(
+    db: Repository,
+    plan: Plan,
+    before: dict[str, list[str]],
+    window: int,
+    boxes: dict[Key, Doc],
+) -> Doc:
     """Each box's memory after the round: the books it received in the last ``window``
     rounds. Returns what undo needs, per box: only what this round forgets or rewrites
     (entries that fell out of the window; "0" is written again when the window empties),
@@ -766,7 +790,6 @@ def _remember(db: Repository, plan: Plan, before: dict[str, list[str]], window: 
             arrivals[target].append(book)
     memory: dict[str, Doc] = {}
     changes: dict[Key, Doc] = {}
-    boxes = db.get_many(BOXES, plan.final_counts)  # one query, not one a box
     for code in plan.final_counts:
         doc = boxes.get(code)
         if doc is None:
@@ -846,10 +869,6 @@ def _grouped(books: Iterable[Doc]) -> list[list[Any]]:
         [{n: v for n, v in zip(BOOK_FIELDS, key, strict=True) if v is not _ABSENT}, " ".join(c)]
         for key, c in groups.items()
     ]
-
-
-def _ungrouped(groups: list[list[Any]]) -> dict[str, Doc]:
-    return {code: fields for fields, codes in groups for code in str(codes).split()}
 
 
 def _put_fields_back(
@@ -980,8 +999,15 @@ def undo_last(db: Repository) -> Doc:
     task_ids = [t["id"] for t in db.where(TASKS, "round", number)]
     undo = record["undo"]
     if "book_groups" in undo or "book_fields" in undo:
-        saved = _ungrouped(undo["book_groups"]) if "book_groups" in undo else undo["book_fields"]
-        _put_fields_back(db, BOOKS, saved, BOOK_FIELDS)
+        if "book_groups" in undo:  # the books as they were, in groups (every one is still
+            # there: nothing has changed since the round, see undoable())
+            groups = [
+                ({n: fields[n] for n in BOOK_FIELDS if n in fields}, str(codes).split())
+                for fields, codes in undo["book_groups"]
+            ]
+            db.update_groups(BOOKS, groups, remove=BOOK_FIELDS)
+        else:
+            _put_fields_back(db, BOOKS, undo["book_fields"], BOOK_FIELDS)
         if "memory" in undo:
             _restore_memory(db, undo["memory"])
         else:  # a round applied by schema 2, which kept every box's whole memory

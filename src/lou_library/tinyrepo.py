@@ -24,7 +24,9 @@ from tinydb import TinyDB
 from tinydb.storages import MemoryStorage
 
 from lou_library import store
-from lou_library.repository import KEYS, LOGS, META, Changes, Doc, Key, reserved
+from lou_library.repository import KEYS, LOGS, META, Changes, Doc, Group, Key, reserved
+
+_ABSENT = object()  # a field a record does not have
 
 
 class TinyRepository:
@@ -208,6 +210,44 @@ class TinyRepository:
             del rows[row_id]
         self._index.pop(table, None)
         self._changed()
+
+    def grouped(
+        self, table: str, fields: Sequence[str], keys: Iterable[Key] | None = None
+    ) -> list[Group]:
+        if keys is None:
+            records: Iterable[Doc] = self._rows(table).values()
+        else:
+            records = self.get_many(table, keys).values()
+        field = self._key_field(table)
+        groups: dict[tuple[Any, ...], list[Key]] = {}
+        absent = (_ABSENT,) * len(fields)
+        for record in records:
+            groups.setdefault(tuple(map(record.get, fields, absent)), []).append(record[field])
+        return [
+            ({n: v for n, v in zip(fields, values, strict=True) if v is not _ABSENT}, found)
+            for values, found in groups.items()
+        ]
+
+    def update_groups(
+        self, table: str, groups: Iterable[Group], remove: Collection[str] = ()
+    ) -> None:
+        rows, index = self._indexed(table)
+        field = KEYS[table]
+        changed = False
+        for fields, keys in groups:
+            dropped = [name for name in remove if name not in fields]
+            for key in keys:
+                changed = True
+                record = rows.get(index.get(key, ""))
+                if record is None or record.get(field) != key:
+                    record = rows[self._require(table, key)]
+                if fields.get(field, key) != key:
+                    raise ValueError(f"{table}: the key of {key!r} cannot change")
+                record.update(fields)
+                for name in dropped:
+                    record.pop(name, None)
+        if changed:
+            self._changed()
 
     def _require(self, table: str, key: Key) -> str:
         row_id = self._row_id(table, key)
