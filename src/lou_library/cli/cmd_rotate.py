@@ -140,7 +140,7 @@ def apply(
     json: Json = False,
 ) -> None:
     store = state(ctx).store
-    with store.write("rotate apply") as db:
+    with collector.paused(), store.write("rotate apply") as db:  # (see rotate plan)
         document = rotation.apply_next(
             db,
             on=_date(on),
@@ -160,13 +160,14 @@ def apply(
             )
         )
 
-    output.show(document, json, human)
+    with collector.paused():
+        output.show(document, json, human)
 
 
 @command(app, "undo", "@rotate.undo")
 def undo(ctx: typer.Context, json: Json = False) -> None:
     store = state(ctx).store
-    with store.write("rotate undo") as db:
+    with collector.paused(), store.write("rotate undo") as db:
         found = rotation.undo_round(db, before=lambda: store.backup("undo"))
     output.show(
         found, json, lambda r: output.done(M.ROUND_UNDONE(number=r["round"], date=r["date"]))
