@@ -474,13 +474,10 @@ def _matches(doc: Doc, query: str) -> bool:
     )
 
 
-def _candidates(
-    db: Repository, box: str | None, status: str | None, text: str | None
-) -> Iterable[Doc]:
+def _candidates(db: Repository, box: str | None, text: str | None) -> Iterable[Doc]:
     """The books a listing filters further: a box's, else those a search may find, else
     all (one pass, a batch at a time: a listing keeps only the codes it sorts and the
-    page's records)."""
-    del status  # filtered as the records go by
+    page's records; the status is filtered as the records go by)."""
     if box:
         return db.where(BOOKS, "box", box)
     if text and fold(text):
@@ -515,7 +512,7 @@ def list_books(
         raise Invalid(M.BAD_PAGE)
     # each book found as its sort key and status: the page's records are read at the end
     found: list[tuple[Any, str]] = []
-    for doc in _candidates(db, box_code, status, text):
+    for doc in _candidates(db, box_code, text):
         if site_code:
             place = (
                 DEPOT if doc["status"] == BookStatus.in_depot else site_of(boxes, doc.get("box"))

@@ -582,16 +582,16 @@ class PgRepository:
             return
         field = KEYS[table]
         current = self._require(table, list(changes))
-        merged = {}
+        records = {}
         for key, fields in changes.items():
             if fields.get(field, key) != key:
                 raise ValueError(f"{table}: the key of {key!r} cannot change")
             record = dict(current[key])
             record.update(fields)
-            merged[key] = record
-        self._write(table, merged)
+            records[key] = record
+        self._write(table, records)
         if any(SEARCH_FIELDS.intersection(fields) for fields in changes.values()):
-            self._index(table, merged.values())
+            self._index(table, records.values())
 
     def replace(self, table: str, records: Changes) -> None:
         if not records:

@@ -234,9 +234,6 @@ class Ahead:
     titles: set[str]
     copies: Mapping[str, int]
 
-    def staleness(self, code: str, title: str) -> int:
-        return 2 if code in self.copies else 1 if title in self.titles else 0
-
 
 def copies_of(remembered: Remembered) -> dict[str, int]:
     """Book -> the last round the box had it."""

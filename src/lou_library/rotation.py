@@ -398,7 +398,8 @@ def plan_round(
         )
         for r in walk.routes
     ]
-    _assign(db, tasks, [b["site"] for b in ring], when.date, warnings)
+    margin = float(config["help_margin"])
+    _assign(db, tasks, [b["site"] for b in ring], when.date, warnings, margin)
     if walk.fill_share < 0.99:  # a cold start: every box filled to the same share
         warnings.append({"code": "low_stock", "share": round(walk.fill_share, 3)})
     plan = Plan(
@@ -494,10 +495,11 @@ def forecast(db: Repository, number: int, depot: int, places: int) -> dict[str, 
     since = number - WINDOW
     lost = 0
     rounds = 0
-    for record in db.where(ROUNDS, "status", RoundStatus.applied):
-        if record["number"] >= since:
+    # (three fields of each round: the last one's undo data holds every book it moved)
+    for found, status, figures in db.values(ROUNDS, "number", "status", "figures"):
+        if status == RoundStatus.applied and found >= since:
             rounds += 1
-            lost += int(record.get("figures", {}).get("newly_lost", 0))
+            lost += int((figures or {}).get("newly_lost", 0))
     rate = lost / rounds if rounds else 0.0
     runs_out = None if rate <= 0 else number + math.floor(depot / rate)
     return {
@@ -535,8 +537,8 @@ def is_away(person: Doc, day: date) -> bool:
 class _Crew:
     """Who can walk on the round's day, what each carried lately, who has a walk already."""
 
-    def __init__(self, db: Repository, site_order: list[str], day: date) -> None:
-        self.margin = float(rotation_settings(db)["help_margin"])
+    def __init__(self, db: Repository, site_order: list[str], day: date, margin: float) -> None:
+        self.margin = margin  # rotation.help_margin
         previous = last_applied(db)
         recent = volunteer_loads(db, (previous["number"] if previous else 0) + 1)
         self.loads = {code: v[0] for code, v in recent.items()}
@@ -615,6 +617,7 @@ def _assign(
     site_order: list[str],
     day: date,
     warnings: list[PlanNote],
+    margin: float = HELP_MARGIN,
 ) -> None:
     """Give each walk to a volunteer, the heaviest walks first (step 5 of the guide).
 
@@ -626,7 +629,7 @@ def _assign(
     who carried the fewest books over the last 26 rounds, then who served longest ago. A
     walk nobody can take is named in the warnings.
     """
-    crew = _Crew(db, site_order, day)
+    crew = _Crew(db, site_order, day, margin)
     crew.walks_left.update(task.site for task in tasks)
     for task in sorted(tasks, key=lambda t: (-t.books, crew.position.get(t.site, 0), t.boxes)):
         chosen = crew.best(crew.free(task.site))

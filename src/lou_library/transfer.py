@@ -600,8 +600,9 @@ def _in_order(db: Repository, codes: list[str]) -> Iterator[list[Doc]]:
         yield [found[code] for code in batch]
 
 
-def _json_pieces(batches: Iterable[list[Doc]], total: int) -> list[bytes | memoryview]:
-    """``{"books": [...], "total": N}`` as ``orjson.OPT_INDENT_2`` writes it, in pieces."""
+def _json_pieces(batches: Iterable[list[Doc]], total: int) -> Iterator[bytes]:
+    """``{"books": [...], "total": N}`` as ``orjson.OPT_INDENT_2`` writes it, in pieces
+    made as the file is written."""
     records = (
         b"    " + orjson.dumps(record, option=orjson.OPT_INDENT_2).replace(b"\n", b"\n    ")
         for batch in batches
@@ -609,23 +610,20 @@ def _json_pieces(batches: Iterable[list[Doc]], total: int) -> list[bytes | memor
             {k: isbn13(r[k]) if k == "isbn" else r[k] for k in EXPORT_COLUMNS} for r in batch
         )
     )
-    pieces: list[bytes | memoryview] = [b'{\n  "books": [']
+    yield b'{\n  "books": ['
     for n, record in enumerate(records):
-        pieces.append((b"\n" if n == 0 else b",\n") + record)
-    pieces.append(b"\n  ]" if total else b"]")
-    pieces.append(b',\n  "total": ' + str(total).encode() + b"\n}")
-    return pieces
+        yield (b"\n" if n == 0 else b",\n") + record
+    yield b"\n  ]" if total else b"]"
+    yield b',\n  "total": ' + str(total).encode() + b"\n}"
 
 
-def _csv_pieces(
-    batches: Iterable[list[Doc]], names: dict[str, tuple[str, str]]
-) -> list[bytes | memoryview]:
-    """The CSV export (UTF-8 with BOM, Excel's line ends), a piece per batch of books."""
+def _csv_pieces(batches: Iterable[list[Doc]], names: dict[str, tuple[str, str]]) -> Iterator[bytes]:
+    """The CSV export (UTF-8 with BOM, Excel's line ends), a piece per batch of books, made
+    as the file is written."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     buffer.write("\ufeff")
     writer.writerow([M.COLUMN_NAMES[k]() for k in EXPORT_COLUMNS])
-    pieces: list[bytes | memoryview] = []
     for batch in batches:
         for record in batch:
             shown = dict(record)
@@ -637,8 +635,7 @@ def _csv_pieces(
             shown["source"] = M.SOURCE_NAMES[record["source"]]()
             shown["isbn"] = isbn13(record["isbn"])
             writer.writerow([neutralise(shown[k]) for k in EXPORT_COLUMNS])
-        pieces.append(buffer.getvalue().encode("utf-8"))
+        yield buffer.getvalue().encode("utf-8")
         buffer.seek(0)
         buffer.truncate()
-    pieces.append(buffer.getvalue().encode("utf-8"))
-    return pieces
+    yield buffer.getvalue().encode("utf-8")

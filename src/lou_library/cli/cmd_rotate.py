@@ -111,8 +111,9 @@ def site_names(db: Any) -> dict[str, str]:
 
 
 @command(app, "plan", "@rotate.plan")
+@collector.paused()  # (a county's plan: a million moves and a table of 7,000 walks)
 def plan(ctx: typer.Context, on: DateOption = None, json: Json = False) -> None:
-    with collector.paused(), state(ctx).store.read() as db:
+    with state(ctx).store.read() as db:
         document = rotation.preview_round(db, on=_date(on))
         names = rotation.site_names(db)
         ahead = rotation.last_applied(db)
@@ -123,8 +124,7 @@ def plan(ctx: typer.Context, on: DateOption = None, json: Json = False) -> None:
             output.note(M.ROUND_AHEAD_NOTE(number=ahead["number"], date=ahead["date"]))
         output.note(M.PLAN_PREVIEW())
 
-    with collector.paused():  # (a county's plan is a table of 7,000 walks)
-        output.show(document, json, human)
+    output.show(document, json, human)
 
 
 AllowUnassigned = Annotated[
@@ -133,6 +133,7 @@ AllowUnassigned = Annotated[
 
 
 @command(app, "apply", "@rotate.apply")
+@collector.paused()  # (see rotate plan)
 def apply(
     ctx: typer.Context,
     on: DateOption = None,
@@ -140,7 +141,7 @@ def apply(
     json: Json = False,
 ) -> None:
     store = state(ctx).store
-    with collector.paused(), store.write("rotate apply") as db:  # (see rotate plan)
+    with store.write("rotate apply") as db:
         document = rotation.apply_next(
             db,
             on=_date(on),
@@ -160,14 +161,14 @@ def apply(
             )
         )
 
-    with collector.paused():
-        output.show(document, json, human)
+    output.show(document, json, human)
 
 
 @command(app, "undo", "@rotate.undo")
+@collector.paused()
 def undo(ctx: typer.Context, json: Json = False) -> None:
     store = state(ctx).store
-    with collector.paused(), store.write("rotate undo") as db:
+    with store.write("rotate undo") as db:
         found = rotation.undo_round(db, before=lambda: store.backup("undo"))
     output.show(
         found, json, lambda r: output.done(M.ROUND_UNDONE(number=r["round"], date=r["date"]))
