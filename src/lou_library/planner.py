@@ -12,7 +12,8 @@ from __future__ import annotations
 import math
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from operator import itemgetter
 from statistics import median
@@ -232,7 +233,7 @@ class Ahead:
     """What a box further along a walk will have shown when a book chosen now gets there."""
 
     titles: set[str]
-    copies: Collection[str]
+    copies: AbstractSet[str]
 
 
 def copies_of(remembered: Remembered) -> dict[str, int]:
@@ -353,9 +354,10 @@ class Recall:
         # round, which only a book the box had, offered again, asks for: :meth:`last_had`)
         self._last: Mapping[str, int] | None = None
         if recollection is None:
-            self.copies: Collection[str] = set().union(*self.books)
+            self.copies: AbstractSet[str] = set().union(*self.books)
         else:
-            self.copies = self._last = recollection.copies(box, remembered)
+            self._last = recollection.copies(box, remembered)
+            self.copies = self._last.keys()
         self.title_of, self.recollection = title_of, recollection
         self._titles: dict[int, set[str]] = {}  # position in rounds -> its books' titles
 
@@ -422,7 +424,7 @@ class Memory:
             )
         return found
 
-    def copies(self, box: str) -> Collection[str]:
+    def copies(self, box: str) -> AbstractSet[str]:
         return self.recall(box).copies
 
     def titles(self, box: str) -> set[str]:
@@ -503,7 +505,7 @@ def choose(
     copies, last_had = recall.copies, recall.last_had
     title_of = memory.title_of
     shown: set[str] | None = None  # the box's titles (:meth:`Memory.staleness`), when asked
-    aheads = [(a.copies, a.titles) for a in ahead]
+    fresh: list[tuple[int, str, str]] = []  # new to the box: (position, code, title)
     for position, (code, _) in enumerate(candidates):
         title = title_of.get(code, code)
         if code in copies:
@@ -514,9 +516,9 @@ def choose(
         if title in shown or title in seen:
             ranked.append((1, 0, -1, position, title))
             continue
-        # (Ahead.staleness, inlined: a county's walks weigh millions of books)
-        ahead_stale = sum([2 if code in c else title in t for c, t in aheads]) if aheads else 0
-        ranked.append((0, ahead_stale, -1, position, title))
+        fresh.append((position, code, title))
+    stale = _staleness_ahead(fresh, ahead) if ahead else {}
+    ranked += [(0, stale.get(position, 0), -1, position, title) for position, _, title in fresh]
     ranked.sort()
     picked: list[int] = []
     for _stale, _ahead, _last, position, title in ranked:
@@ -527,6 +529,23 @@ def choose(
         seen.add(title)
         picked.append(position)
     return [candidates[p] for p in sorted(picked)]
+
+
+def _staleness_ahead(fresh: list[tuple[int, str, str]], ahead: Sequence[Ahead]) -> dict[int, int]:
+    """How stale each book (position, code, title) will be in the boxes ahead: for each box,
+    2 if it had the copy, else 1 if it showed the title. (Worked out as intersections of
+    sets, box by box: a county's walks weigh millions of books, most of them fresh.)"""
+    by_code = {code: position for position, code, _ in fresh}
+    by_title: dict[str, list[int]] = defaultdict(list)
+    for position, _, title in fresh:
+        by_title[title].append(position)
+    stale: Counter[int] = Counter()
+    for box in ahead:
+        had = {by_code[code] for code in by_code.keys() & box.copies}
+        for title in by_title.keys() & box.titles:
+            stale.update(p for p in by_title[title] if p not in had)
+        stale.update(dict.fromkeys(had, 2))
+    return stale
 
 
 # ------------------------------------------------------------------------------ routes
@@ -965,14 +984,20 @@ def _apart(line: list[str], leaving: Leaving, title_of: Mapping[str, str]) -> No
     """No box keeps a title the batch coming into it brings, as far as it can help it:
     such a kept book changes places with one of the box's own batch whose title neither
     comes in nor goes on already. Every box keeps and sends as many books as before."""
+    get = title_of.get
     for i in range(1, len(line)):
         box = line[i]
-        coming = {title_of.get(c, c) for c in leaving.out[line[i - 1]]}
+        before = leaving.out[line[i - 1]]
+        coming = set(map(get, before, before))
         kept, out = leaving.kept[box], leaving.out[box]
-        sending = Counter(title_of.get(c, c) for c in out)
-        for k, code in enumerate(kept):
-            title = title_of.get(code, code)
-            if title not in coming or sending[title] or code in leaving.broken:
+        clashes = [k for k, title in enumerate(map(get, kept, kept)) if title in coming]
+        if not clashes:  # (most boxes: their own batch need not be counted)
+            continue
+        sending = Counter(map(get, out, out))
+        for k in clashes:
+            code = kept[k]
+            title = get(code, code)
+            if sending[title] or code in leaving.broken:
                 continue
             for j in range(len(out) - 1, -1, -1):  # the newest stays, as it would have
                 other = out[j]
