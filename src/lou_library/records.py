@@ -64,9 +64,29 @@ def find(db: Repository, table: str, code: str, missing: Msg) -> Doc:
     wanted = normalise_code(code)
     found = db.get(table, wanted)
     if found is None:
-        keys = (str(key) for key in db.keys(table))
+        if db.count(table) <= SCANNED:
+            keys: Iterable[str] = (str(key) for key in db.keys(table))
+        else:  # a county's catalogue: the codes one keystroke away, looked up by key
+            keys = map(str, db.get_many(table, one_keystroke_away(wanted)))
         raise NotFound(missing, code=code, hint=suggest(wanted, keys))
     return found
+
+
+SCANNED = 20_000  # records up to which every code is weighed for "did you mean"
+_TYPED = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-"  # what a code is made of, as normalised
+
+
+def one_keystroke_away(code: str) -> list[str]:
+    """Every code one keystroke from ``code``: a character left out, one too many, one
+    wrong, two neighbours swapped (the typing slips a "did you mean" is for)."""
+    found = {code[:i] + code[i + 1 :] for i in range(len(code))}
+    found |= {code[:i] + code[i + 1] + code[i] + code[i + 2 :] for i in range(len(code) - 1)}
+    for i in range(len(code) + 1):
+        found.update(code[:i] + c + code[i:] for c in _TYPED)
+        if i < len(code):
+            found.update(code[:i] + c + code[i + 1 :] for c in _TYPED)
+    found.discard(code)
+    return sorted(found)
 
 
 def suggest(wanted: str, candidates: Iterable[str]) -> str:
