@@ -561,21 +561,23 @@ def history(db: Repository, code: str) -> tuple[Doc, list[Doc]]:
     book = doc["code"]
     found = [{**e, "_order": (n, 0)} for n, e in db.entries_where(EVENTS, "book", [book])]
     legs_of_round = round_legs(db)
-    for record in db.all(ROUNDS):
+    # (four fields of each round, not the last round's undo data)
+    rounds = db.values(ROUNDS, "number", "events_before", "applied_at", "date")
+    for number, events_before, applied_at, day in rounds:
         # records from before events_before existed go last within their moment, by number
-        order = (record.get("events_before", float("inf")) + 0.5, record["number"])
-        for leg in legs_of_round.get(record["number"], ()):
+        order = (float("inf") if events_before is None else events_before) + 0.5, number
+        for leg in legs_of_round.get(number, ()):
             if book in leg_books(leg):
                 source, target = leg["from"], leg["to"]
                 found.append(
                     {
-                        "at": record.get("applied_at", record["date"]),
+                        "at": day if applied_at is None else applied_at,
                         "action": EventKind.rotated,
                         "book": book,
                         "command": "rotate apply",
                         "from": source,
                         "to": target,
-                        "note": f"round {record['number']}",
+                        "note": f"round {number}",
                         "_order": order,
                     }
                 )

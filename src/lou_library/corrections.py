@@ -59,7 +59,7 @@ def _seen_since(db: Repository, task: Doc, codes: set[str]) -> set[str]:
         for _, e in db.entries_where(EVENTS, "book", codes)
         if e["action"] in SEEN_ACTIONS and e["at"] > done_at
     }
-    later = {r["number"] for r in db.all(ROUNDS) if r["number"] > task["round"]}
+    later = {n for (n,) in db.values(ROUNDS, "number") if n > task["round"]}
     if not later:
         return seen
     legs = round_legs(db, later)

@@ -22,11 +22,11 @@ from lou_library.errors import Conflict, Invalid, NotFound
 from lou_library.records import (
     BOOKS,
     BOXES,
-    ROUNDS,
     SITES,
     TASKS,
     VOLUNTEERS,
     Doc,
+    applied_rounds,
     event,
     find,
     log,
@@ -41,7 +41,6 @@ from lou_library.schema import (
     BoxStatus,
     EventKind,
     Role,
-    RoundStatus,
     Site,
     SiteKind,
     Status,
@@ -247,7 +246,7 @@ def reactivate_site(db: Repository, code: str) -> Doc:
 
 def open_tasks_of_current_round(db: Repository) -> list[Doc]:
     """The tasks of the last applied round not reported done yet, by id."""
-    applied = [r["number"] for r in db.where(ROUNDS, "status", RoundStatus.applied)]
+    applied = applied_rounds(db)
     if not applied:
         return []
     current = max(applied)

@@ -1384,14 +1384,16 @@ def round_history(db: Repository) -> list[Doc]:
     for task in db.all(TASKS):
         by_round[task["round"]][task_state(task, today)] += 1
     found = []
-    for record in sorted(db.all(ROUNDS), key=lambda r: r["number"]):
-        states = by_round[record["number"]]
+    # (four fields of each round, not the last round's undo data)
+    rounds = sorted(db.values(ROUNDS, "number", "date", "applied_at", "figures"))
+    for number, day, applied_at, figures in rounds:
+        states = by_round[number]
         found.append(
             {
-                "round": record["number"],
-                "date": record["date"],
-                "applied_at": record["applied_at"],
-                **record["figures"],
+                "round": number,
+                "date": day,
+                "applied_at": applied_at,
+                **figures,
                 "done": states["done"],
                 "open": states["open"],
                 "overdue": states["overdue"],
@@ -1407,7 +1409,7 @@ def round_history(db: Repository) -> list[Doc]:
 
 def check_can_apply(db: Repository) -> None:
     """A round is applied on or after its date: the last one must be behind us."""
-    previous = last_round(db)
+    previous = last_applied(db)
     if previous and date.fromisoformat(previous["date"]) >= clock.today():
         raise Conflict(M.ROUND_NOT_YET_DUE, number=previous["number"], date=previous["date"])
 
@@ -1556,7 +1558,7 @@ def set_schedule(
     date (off a holiday too) and whether it has passed without a round applied."""
     current = settings(db)
     config = dict(current.get("rotation", {}))
-    applied = last_round(db) is not None
+    applied = last_applied(db) is not None
     if start is not None:
         if applied:
             raise Conflict(M.SCHEDULE_LOCKED)

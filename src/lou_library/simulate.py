@@ -158,7 +158,7 @@ def simulate(
             current = settings(db)
             current["rotation"] = {**current.get("rotation", {}), "change": change}
             set_settings(db, current)
-        previous = rotation.last_round(db)
+        previous = rotation.last_applied(db)
         eligible = [p["code"] for p in db.where(VOLUNTEERS, "status", "active") if p.get("sites")]
     day = (
         date.fromisoformat(previous["date"]) + timedelta(days=14)

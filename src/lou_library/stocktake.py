@@ -262,7 +262,7 @@ def count_box(db: Repository, box: str, texts: Iterable[str]) -> Count:
 
 
 def _current_round(db: Repository) -> int:
-    return max((int(r["number"]) for r in db.all(ROUNDS)), default=0)
+    return max((int(number) for (number,) in db.values(ROUNDS, "number")), default=0)
 
 
 def record_count(

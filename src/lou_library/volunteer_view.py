@@ -18,7 +18,7 @@ from lou_library import messages as M
 from lou_library.network import DEPOT
 from lou_library.records import BOOKS, BOXES, SITES, VOLUNTEERS, Doc
 from lou_library.repository import Repository
-from lou_library.rotation import ROUNDS, TASKS, last_round, task_state, with_stops
+from lou_library.rotation import ROUNDS, TASKS, last_applied, task_state, with_stops
 
 
 @dataclass
@@ -178,11 +178,18 @@ def grouped(items: list[PickItem]) -> dict[str, list[PickItem]]:
 # --------------------------------------------------------------------- the notice
 
 
+def _round(db: Repository, number: int) -> Doc | None:
+    """Round ``number``'s number and date (not its undo data: 800,000 books' on a county's
+    network), or None."""
+    found = [(n, day) for n, day in db.values(ROUNDS, "number", "date") if n == number]
+    return {"number": found[0][0], "date": found[0][1]} if found else None
+
+
 def notice(db: Repository, round_number: int | None = None) -> str:
     """Plain text for the volunteers' group chat: the round's date, then one line each."""
     from lou_library.errors import NotFound
 
-    record = db.get(ROUNDS, round_number) if round_number is not None else last_round(db)
+    record = _round(db, round_number) if round_number is not None else last_applied(db)
     if record is None and round_number is None:
         raise NotFound(M.NO_ROUNDS)
     if record is None:

@@ -36,7 +36,7 @@ def missing(db: Repository, options: Options) -> Report:
     net = read_network(db)
     labels = category_labels(db)
     seen_events = _last_seen(db)
-    round_dates = {int(r["number"]): str(r["date"]) for r in db.all(ROUNDS)}
+    round_dates = {int(n): str(day) for n, day in db.values(ROUNDS, "number", "date")}
     found: list[list[Value]] = []
     per_site: dict[str, Counter[str]] = defaultdict(Counter)
     for book in db.scan(BOOKS):

@@ -24,12 +24,12 @@ def rotation(db: Repository, options: Options) -> Report:
     """Per round: moves, freshness, tasks done/open/overdue (``--site`` narrows the tasks)."""
     net = read_network(db)
     today = clock.today()
+    fields = ("number", "status", "date", "figures")  # (not the last round's undo data)
     rounds = sorted(
         (
-            r
-            for r in db.all(ROUNDS)
-            if r.get("status", "applied") == "applied"
-            and in_period(r["date"], options.start, options.end)
+            dict(zip(fields, r, strict=True))
+            for r in db.values(ROUNDS, *fields)
+            if (r[1] or "applied") == "applied" and in_period(r[2], options.start, options.end)
         ),
         key=lambda r: int(r["number"]),
     )
@@ -51,7 +51,7 @@ def rotation(db: Repository, options: Options) -> Report:
     round_rows: list[list[Value]] = []
     arrivals = fresh = moves = inside = 0
     for record in rounds:
-        figures = record.get("figures", {})
+        figures = record["figures"] or {}
         mine = by_round[int(record["number"])]
         count = states(mine)
         moved = int(figures.get("moves", 0))
