@@ -309,6 +309,14 @@ def test_rotation_rounds_tasks_and_overdue(scene: Lou) -> None:
         1, "2026-11-28", 1, 0,
     )  # fmt: skip
     assert 0 <= first["freshness"] <= 1 and 0 <= first["inside_site"] <= 1
+    # of the books changing box, the share staying in their site: each round's, and the
+    # rounds' together weighed by how many books changed box
+    history = scene.json("rotate", "history")["rounds"]
+    assert [r["stay_in_site"] for r in (first, second)] == [r["stay_in_site"] for r in history]
+    stayed = sum(round(r["stay_in_site"] * r["changed_box"]) for r in history)
+    changed = sum(r["changed_box"] for r in history)
+    totals = document["sections"]["rounds"]["totals"]
+    assert totals["stay_in_site"] == round(stayed / changed, 4)
     # applied on 16 December, after round 2's date: round 2 is not skipped, it is late
     assert (second["round"], second["date"]) == (2, "2026-12-16")
     assert document["totals"]["rounds"] == 2

@@ -1260,6 +1260,8 @@ COL_MOVES = Msg("换位", "Moves")
 COL_FRESH = Msg("新鲜度", "Fresh")
 COL_TITLES_FRESH = Msg("书名新", "New titles")
 COL_INSIDE = Msg("片区内", "Inside site")
+# of the books changing box (straight or through the library room), those staying in their site
+COL_STAY_IN_SITE = Msg("换箱留片区", "Stay in site")
 COL_FROM_DEPOT = Msg("出图书室", "From depot")
 COL_TO_DEPOT = Msg("回图书室", "To depot")
 COL_TASKS = Msg("任务", "Tasks")

@@ -85,7 +85,8 @@ NARROW_DROP: dict[str, tuple[str, ...]] = {
     "donations.months": ("sites", "donors", "titles"),
     "donations.books": ("category", "site", "donor", "status", "author", "box"),
     "rotation.rounds": (
-        "inside_site", "freshness", "from_depot", "to_depot", "books", "tasks", "moves", "done",
+        "stay_in_site", "inside_site", "freshness", "from_depot", "to_depot", "books", "tasks",
+        "moves", "done",
     ),
     "rotation.sites": ("name", "volunteers", "books", "tasks", "done"),
     "volunteers.volunteers": (

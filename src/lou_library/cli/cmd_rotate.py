@@ -224,6 +224,7 @@ def _render_history(found: dict[str, Any]) -> None:
                 M.COL_FRESH(),
                 M.COL_TITLES_FRESH(),
                 M.COL_INSIDE(),
+                M.COL_STAY_IN_SITE(),
                 M.COL_TASKS(),
                 M.COL_DONE(),
                 M.COL_OPEN(),
@@ -237,6 +238,8 @@ def _render_history(found: dict[str, Any]) -> None:
                     percent(r["freshness"]),
                     percent(r["title_freshness"]),
                     percent(r["inside_site"]),
+                    # (a round applied before the figure was kept has none)
+                    percent(r["stay_in_site"]) if "stay_in_site" in r else "-",
                     r["tasks"],
                     r["done"],
                     r["open"],
@@ -246,8 +249,8 @@ def _render_history(found: dict[str, Any]) -> None:
             ],
             title=M.HISTORY_ROUNDS_TITLE(),
             empty=M.NO_ROUNDS(),
-            right=[0, 2, 3, 4, 5, 6, 7, 8],
-            drop=[4, 3, 5, 6, 7, 2],  # keep the round, its date and what is overdue
+            right=[0, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+            drop=[6, 4, 3, 5, 7, 8, 2],  # keep the round, its date and what is overdue
         )
     )
 

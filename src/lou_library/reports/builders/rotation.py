@@ -49,7 +49,7 @@ def rotation(db: Repository, options: Options) -> Report:
     carried = books_carried(db, tasks)
 
     round_rows: list[list[Value]] = []
-    arrivals = fresh = moves = inside = 0
+    arrivals = fresh = moves = inside = changed = stayed = 0
     for record in rounds:
         figures = record["figures"] or {}
         mine = by_round[int(record["number"])]
@@ -59,6 +59,9 @@ def rotation(db: Repository, options: Options) -> Report:
         fresh += int(figures.get("fresh", 0))
         moves += moved
         inside += round(float(figures.get("inside_site", 1.0)) * moved)
+        if figures.get("changed_box"):  # (rounds applied before the figure was kept: none)
+            changed += int(figures["changed_box"])
+            stayed += round(float(figures["stay_in_site"]) * int(figures["changed_box"]))
         round_rows.append(
             [
                 int(record["number"]),
@@ -66,6 +69,7 @@ def rotation(db: Repository, options: Options) -> Report:
                 moved,
                 figures.get("freshness"),
                 figures.get("inside_site"),
+                figures.get("stay_in_site"),
                 figures.get("from_depot"),
                 figures.get("to_depot"),
                 len(mine),
@@ -84,6 +88,7 @@ def rotation(db: Repository, options: Options) -> Report:
             Column("moves", M.COL_MOVES, "int"),
             Column("freshness", M.COL_FRESH, "percent"),
             Column("inside_site", M.COL_INSIDE, "percent"),
+            Column("stay_in_site", M.COL_STAY_IN_SITE, "percent"),
             Column("from_depot", M.COL_FROM_DEPOT, "int"),
             Column("to_depot", M.COL_TO_DEPOT, "int"),
             Column("tasks", M.COL_TASKS, "int"),
@@ -101,6 +106,7 @@ def rotation(db: Repository, options: Options) -> Report:
     freshness = round(fresh / arrivals, 4) if arrivals else None
     round_section.totals["freshness"] = freshness
     round_section.totals["inside_site"] = round(inside / moves, 4) if moves else None
+    round_section.totals["stay_in_site"] = round(stayed / changed, 4) if changed else None
 
     site_section = Section(
         "sites",
