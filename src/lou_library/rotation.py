@@ -1077,15 +1077,18 @@ def _by_box(
 
 
 def _legs_by_box(
-    legs: Iterable[Mapping[str, Any]],
+    legs: Iterable[Mapping[str, Any]], boxes: Collection[str]
 ) -> tuple[dict[str, list[list[str]]], dict[str, list[list[str]]]]:
-    """:func:`_by_box` of a round's stored legs (a leg at a time: one source and target)."""
+    """:func:`_by_box` of a round's stored legs (a leg at a time: one source and target),
+    for these boxes only (one volunteer's walk need not unpack a county's 800,000 moves)."""
     out: dict[str, list[list[str]]] = defaultdict(list)
     into: dict[str, list[list[str]]] = defaultdict(list)
     for leg in legs:
-        source, target, books = leg["from"], leg["to"], leg_books(leg)
-        out[source] += [[book, target] for book in books]
-        into[target] += [[book, source] for book in books]
+        source, target = leg["from"], leg["to"]
+        if source in boxes:
+            out[source] += [[book, target] for book in leg_books(leg)]
+        if target in boxes:
+            into[target] += [[book, source] for book in leg_books(leg)]
     return out, into
 
 
@@ -1116,9 +1119,12 @@ def with_stops(db: Repository, tasks: list[Doc]) -> list[Doc]:
     A task stores only its boxes; what to take out of each and put into each is in the
     round's ``moves``, so it is not stored twice. (No two tasks of a round share a box.)
     """
-    wanted = {t["round"] for t in tasks if "stops" not in t}
-    legs = round_legs(db, wanted) if wanted else {}
-    rounds = {number: _legs_by_box(found) for number, found in legs.items()}
+    boxes: dict[int, set[str]] = defaultdict(set)  # round -> the boxes its tasks stop at
+    for task in tasks:
+        if "stops" not in task:
+            boxes[task["round"]].update(task["boxes"])
+    legs = round_legs(db, boxes) if boxes else {}
+    rounds = {number: _legs_by_box(found, boxes[number]) for number, found in legs.items()}
     found = []
     for task in tasks:
         if "stops" in task:  # stored by schema 1
