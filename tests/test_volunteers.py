@@ -185,3 +185,13 @@ def test_the_load_stays_even_with_a_tenth_of_the_volunteers_away(lou: Lou) -> No
     totals = lou.json("rotate", "simulate", *args)["totals"]
     assert totals["max_min_load"] <= 1.5
     assert totals["freshness"] >= 0.99
+
+
+def test_a_mistyped_volunteer_code_suggests_codes_not_names(small: Lou) -> None:
+    """A code (V0001 for V001) is weighed against the codes; the names are not searched
+    (their pinyin took 1.3 s at 1,319 volunteers on a county's network)."""
+    run = small("volunteer", "show", "V0001")
+    assert (run.exit_code, run.stderr) == (1, "✗ No volunteer V0001. Did you mean V001, V002?\n")
+    run = small("--lang", "zh", "task", "list", "--volunteer", "v9")
+    assert (run.exit_code, run.stderr) == (1, "✗ 没有志愿者 v9。\n")
+    assert small.json("volunteer", "show", "wxl")["code"] == "V001"  # pinyin initials: a name

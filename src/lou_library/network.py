@@ -27,6 +27,7 @@ from lou_library.records import (
     VOLUNTEERS,
     Doc,
     applied_rounds,
+    code_hint,
     event,
     find,
     log,
@@ -524,6 +525,9 @@ def _by_name(table: Iterable[Doc], wanted: str, status: str) -> list[Doc]:
     return named
 
 
+_PERSON_CODE = re.compile(r"[A-Z]+-?[0-9]+")  # what a volunteer code looks like (V007), no name
+
+
 def find_volunteer(db: Repository, who: str, status: str = Status.active) -> Doc:
     """By code (``V007``, whatever their status), or by exact name or pinyin initials among
     the volunteers of ``status`` (the active ones: a retired 王秀兰 never makes the active
@@ -532,6 +536,9 @@ def find_volunteer(db: Repository, who: str, status: str = Status.active) -> Doc
     found = db.get(VOLUNTEERS, normalise_code(wanted))
     if found is not None:
         return found
+    if _PERSON_CODE.fullmatch(normalise_code(wanted)):  # a code mistyped: no name is like it
+        hint = code_hint(db, VOLUNTEERS, normalise_code(wanted))
+        raise NotFound(M.NO_VOLUNTEER, code=who, hint=hint)
     table = list(db.all(VOLUNTEERS))
     named = _by_name(table, wanted, status)
     if len(named) == 1:

@@ -64,12 +64,17 @@ def find(db: Repository, table: str, code: str, missing: Msg) -> Doc:
     wanted = normalise_code(code)
     found = db.get(table, wanted)
     if found is None:
-        if db.count(table) <= SCANNED:
-            keys: Iterable[str] = (str(key) for key in db.keys(table))
-        else:  # a county's catalogue: the codes one keystroke away, looked up by key
-            keys = map(str, db.get_many(table, one_keystroke_away(wanted)))
-        raise NotFound(missing, code=code, hint=suggest(wanted, keys))
+        raise NotFound(missing, code=code, hint=code_hint(db, table, wanted))
     return found
+
+
+def code_hint(db: Repository, table: str, wanted: str) -> str:
+    """ "Did you mean" with the table's codes closest to ``wanted`` (normalised)."""
+    if db.count(table) <= SCANNED:
+        keys: Iterable[str] = (str(key) for key in db.keys(table))
+    else:  # a county's catalogue: the codes one keystroke away, looked up by key
+        keys = map(str, db.get_many(table, one_keystroke_away(wanted)))
+    return suggest(wanted, keys)
 
 
 SCANNED = 20_000  # records up to which every code is weighed for "did you mean"
