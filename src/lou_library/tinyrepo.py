@@ -36,6 +36,10 @@ class TinyRepository:
         self._db = db
         # table -> (key -> row id, how many rows the table had when it was built)
         self._index: dict[str, tuple[dict[Key, str], int]] = {}
+        # what changed since changes() was last asked (a simulation's file encodes only
+        # that): table -> True if records were only added to it, False if it changed
+        # otherwise; None when the whole document was put in place
+        self._touched: dict[str, bool] | None = {}
 
     @classmethod
     def in_memory(cls, document: Mapping[str, Any]) -> TinyRepository:
@@ -56,8 +60,18 @@ class TinyRepository:
     def _rows(self, table: str) -> dict[str, Doc]:
         return self._data().get(table) or {}
 
-    def _changed(self) -> None:
+    def _changed(self, table: str, added: bool = False) -> None:
+        if self._touched is not None:
+            self._touched[table] = added and self._touched.get(table, True)
         self._db.storage.write(self._data())
+
+    def changes(self) -> dict[str, bool] | None:
+        """The tables changed since the last call (and forget them): table -> True if
+        records were only added to it, False if records in it changed or went away; None
+        when the whole document was replaced (:meth:`load`). Changes made to the document
+        by other means than this class are not seen (the records are read-only)."""
+        touched, self._touched = self._touched, {}
+        return touched
 
     def _key_field(self, table: str) -> str:
         try:
@@ -171,7 +185,7 @@ class TinyRepository:
             for number, record in enumerate(records, start=first):
                 index[record[field]] = str(number)
             self._index[table] = (index, size + len(records))
-        self._changed()
+        self._changed(table, added=True)
 
     def update(self, table: str, changes: Changes) -> None:
         if not changes:
@@ -185,7 +199,7 @@ class TinyRepository:
             if fields.get(field, key) != key:
                 raise ValueError(f"{table}: the key of {key!r} cannot change")
             record.update(fields)
-        self._changed()
+        self._changed(table)
 
     def replace(self, table: str, records: Changes) -> None:
         if not records:
@@ -199,7 +213,7 @@ class TinyRepository:
             new = dict(record)  # (it may be the stored record itself)
             row.clear()
             row.update(new)
-        self._changed()
+        self._changed(table)
 
     def remove(self, table: str, keys: Iterable[Key]) -> None:
         row_ids = [self._require(table, key) for key in keys]
@@ -209,7 +223,7 @@ class TinyRepository:
         for row_id in row_ids:
             del rows[row_id]
         self._index.pop(table, None)
-        self._changed()
+        self._changed(table)
 
     def grouped(
         self, table: str, fields: Sequence[str], keys: Iterable[Key] | None = None
@@ -247,7 +261,7 @@ class TinyRepository:
                 for name in dropped:
                     record.pop(name, None)
         if changed:
-            self._changed()
+            self._changed(table)
 
     def _require(self, table: str, key: Key) -> str:
         row_id = self._row_id(table, key)
@@ -279,7 +293,7 @@ class TinyRepository:
         for row_id in newer:
             del rows[row_id]
         if newer:
-            self._changed()
+            self._changed(table)
 
     @staticmethod
     def _log(table: str) -> None:
@@ -299,7 +313,7 @@ class TinyRepository:
 
     def set_meta(self, record: Mapping[str, Any]) -> None:
         self._data()[META] = {"1": dict(record)}
-        self._changed()
+        self._changed(META)
 
     def tables(self) -> set[str]:
         return set(self._data())
@@ -310,7 +324,7 @@ class TinyRepository:
             raise ValueError(f"{table!r} is not empty")
         data.pop(table, None)
         self._index.pop(table, None)
-        self._changed()
+        self._changed(table)
 
     def document(self) -> dict[str, Any]:
         return self._data()
@@ -320,6 +334,7 @@ class TinyRepository:
 
     def load(self, document: Mapping[str, Any]) -> None:
         self._index.clear()
+        self._touched = None
         self._db.storage.write(_as_dict(document))
 
 
