@@ -599,15 +599,21 @@ class MemoryFile:
     NAME = Path("<simulation>")
 
     def __init__(self, data: RawData) -> None:
-        self.payload = encode(data)
-        self.data = decode(self.NAME, self.payload)
+        payload = encode(data)
+        self.data = decode(self.NAME, payload)
+        # the file's bytes in pieces (joined when asked for: a round needs only their size)
+        self._parts: list[bytes | memoryview] = [payload]
+        self.size = len(payload)
         # table -> its bytes as of the last write, in pieces, and how many records it had
         self._tables: dict[str, tuple[list[bytes | memoryview], int]] = {}
         self._repository: TinyRepository | None = None
 
     @property
-    def size(self) -> int:
-        return len(self.payload)
+    def payload(self) -> bytes:
+        """The bytes the file would hold."""
+        if len(self._parts) != 1 or not isinstance(self._parts[0], bytes):
+            self._parts = [b"".join(self._parts)]
+        return cast(bytes, self._parts[0])
 
     @contextlib.contextmanager
     def write(self) -> Iterator[TinyRepository]:
@@ -618,9 +624,10 @@ class MemoryFile:
         repo = self._repository
         yield repo
         self.data = repo.document()
-        self.payload = self._encode(repo.changes())
+        self._parts = self._encode(repo.changes())
+        self.size = sum(map(len, self._parts))
 
-    def _encode(self, changes: dict[str, bool] | None) -> bytes:
+    def _encode(self, changes: dict[str, bool] | None) -> list[bytes | memoryview]:
         """:func:`encode` of the document, given what changed since the last write (see
         :meth:`TinyRepository.changes`)."""
         tables: dict[str, tuple[list[bytes | memoryview], int]] = {}
@@ -638,9 +645,9 @@ class MemoryFile:
             parts.append(b",\n")
         self._tables = tables
         if len(parts) == 1:
-            return b"{}\n"
+            return [b"{}\n"]
         parts[-1] = b"\n}\n"
-        return b"".join(parts)
+        return parts
 
     def verify(self) -> None:
         """The document in memory is the one its bytes hold (a programming error if not)."""
