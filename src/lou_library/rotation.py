@@ -1159,6 +1159,7 @@ def complete_task(
     extra: Iterable[str] = (),
     listed: Doc | None = None,
     hours: float | str | None = None,
+    handled: dict[str, tuple[str, str]] | None = None,
 ) -> Doc:
     """A volunteer reports back (with the hours the walk took, if they say). Books not
     found become "not seen" (residents take books home and bring them back); registered
@@ -1166,7 +1167,8 @@ def complete_task(
     found in.
 
     ``listed`` is the task as :func:`list_tasks` gave it, stops included, so a caller
-    reporting a whole round (the simulator) does not rebuild every task's pick list."""
+    reporting a whole round (the simulator) does not rebuild every task's pick list;
+    ``handled``, its :func:`task_books`, if the caller has them."""
     from lou_library.records import normalise_code
 
     task = get_task(db, task_id, stops=listed is None)
@@ -1178,7 +1180,7 @@ def complete_task(
     from lou_library.service import check_hours
 
     taken = None if hours is None else check_hours(hours)
-    handled = task_books(task)
+    handled = task_books(task) if handled is None or listed is None else handled
     missing_codes = list(dict.fromkeys(normalise_code(c) for c in missing))  # once each
     unknown = [c for c in missing_codes if c not in handled]
     if unknown:

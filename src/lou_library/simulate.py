@@ -245,10 +245,10 @@ def _report_back(
     book not seen comes back with probability ``returns``. (missing, returned)"""
     missing_total = 0
     for task in rotation.list_tasks(db, round_number=number):
-        books = sorted(rotation.task_books(task))
-        missing = [b for b in books if rng.random() < loss]
+        books = rotation.task_books(task)
+        missing = [b for b in sorted(books) if rng.random() < loss]
         missing_total += len(missing)
-        rotation.complete_task(db, task["id"], missing=missing, listed=task)
+        rotation.complete_task(db, task["id"], missing=missing, listed=task, handled=books)
         if task.get("volunteer"):
             handled[task["volunteer"]] += int(task["books"])
     returned = 0

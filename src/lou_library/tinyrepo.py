@@ -116,15 +116,25 @@ class TinyRepository:
         return iter(self.all(table))
 
     def get(self, table: str, key: Key) -> Doc | None:
-        row_id = self._row_id(table, key)
-        return None if row_id is None else self._rows(table)[row_id]
+        return self.get_many(table, (key,)).get(key)
 
     def get_many(self, table: str, keys: Iterable[Key]) -> dict[Key, Doc]:
+        rows, index = self._indexed(table)  # once for all the keys
+        field = KEYS[table]
         found = {}
         for key in keys:
-            record = self.get(table, key)
-            if record is not None:
-                found[key] = record
+            row_id = index.get(key)
+            if row_id is None:  # (the index is kept up to date: see _indexed)
+                continue
+            record = rows.get(row_id)
+            if record is None or record.get(field) != key:  # (a bug) it moved: rebuilt
+                row_id = self._row_id(table, key)
+                if row_id is None:
+                    continue
+                rows = self._rows(table)
+                record = rows[row_id]
+                index = self._indexed(table)[1]
+            found[key] = record
         return found
 
     def where(self, table: str, field: str, value: Any) -> list[Doc]:
