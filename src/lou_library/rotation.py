@@ -724,8 +724,9 @@ def _of_books(groups: list[Group], codes: set[str]) -> list[Group]:
     the groups' books among ``codes``, in code order, groups in the order of their first."""
     found: list[Group] = []
     for fields, members in groups:
-        mine = sorted(str(code) for code in members if code in codes)
-        if mine:
+        mine = [str(code) for code in members if code in codes]
+        if mine:  # (after years, a group for every two books: no generator for each)
+            mine.sort()
             found.append((fields, mine))
     found.sort(key=lambda group: str(group[1][0]))
     return found

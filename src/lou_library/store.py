@@ -664,7 +664,8 @@ def _grown(
         return kept
     if count == 0 or count > len(table):
         return [orjson.dumps(table)], len(table)
-    added = orjson.dumps(dict(itertools.islice(dict.items(table), count, None)))
+    newest = itertools.islice(reversed(dict.items(table)), len(table) - count)  # from the end
+    added = orjson.dumps(dict(reversed(list(newest))))
     last = pieces[-1]  # ends with the table's "}"
     return [*pieces[:-1], memoryview(last)[:-1], b",", memoryview(added)[1:]], len(table)
 

@@ -252,8 +252,13 @@ class TinyRepository:
                 groups[values].append(key)
             else:
                 groups[values] = [key]
-        return [
-            ({n: v for n, v in zip(fields, values, strict=True) if v is not _ABSENT}, found)
+        return [  # (a network that has lived for years: a group for every two books)
+            (
+                dict(zip(fields, values, strict=True))
+                if _ABSENT not in values
+                else {n: v for n, v in zip(fields, values, strict=True) if v is not _ABSENT},
+                found,
+            )
             for values, found in groups.items()
         ]
 
