@@ -16,9 +16,18 @@ from typing import Any
 import orjson
 import pytest
 from filelock import FileLock
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lou_library import store as store_module
-from lou_library.store import SCHEMA_VERSION, Store, UnitOfWork, read_backup
+from lou_library.store import (
+    SCHEMA_VERSION,
+    MemoryFile,
+    Store,
+    UnitOfWork,
+    new_document,
+    read_backup,
+)
 from tests.conftest import Lou
 
 WRITER = textwrap.dedent(
@@ -315,3 +324,49 @@ def test_the_file_is_utf8_readable_and_owner_only(small: Lou, db_path: Path) -> 
     text = db_path.read_text(encoding="utf-8")
     assert "十万个为什么" in text  # not \\u escapes
     assert (db_path.stat().st_mode & 0o777) == 0o600
+
+
+# What a write of a simulated file does: (operation, how many), in one unit of work.
+_WRITES = st.lists(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["add", "update", "remove", "log", "truncate", "meta", "load"]),
+            st.integers(0, 4),
+        ),
+        max_size=5,
+    ),
+    min_size=1,
+    max_size=6,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(writes=_WRITES)
+def test_a_simulated_file_holds_the_bytes_a_real_write_would(
+    writes: list[list[tuple[str, int]]],
+) -> None:
+    """MemoryFile encodes again only the tables a write changed, and only the records
+    added to a table that was only added to: the bytes stay those of store.encode."""
+    document = MemoryFile(new_document())
+    made = 0
+    for operations in writes:
+        with document.write() as db:
+            for operation, n in operations:
+                codes = [str(code) for code in db.keys("books")]
+                if operation == "add":
+                    db.add("books", [{"code": f"B{made + i:05d}", "n": i} for i in range(n)])
+                    made += n
+                elif operation == "update" and codes:
+                    db.update("books", {codes[n % len(codes)]: {"n": n, "box": "SHY-01"}})
+                elif operation == "remove":
+                    db.remove("books", codes[:n])
+                elif operation == "log":
+                    db.add("events", [{"book": f"B{i:05d}", "kind": "found"} for i in range(n)])
+                elif operation == "truncate":
+                    db.truncate("events", max(0, db.last_number("events") - n))
+                elif operation == "meta":
+                    db.reserve("book", n)
+                elif operation == "load":
+                    db.load({name: dict(table) for name, table in db.document().items()})
+        assert document.payload == store_module.encode(document.data)
+    document.verify()

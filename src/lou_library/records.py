@@ -227,6 +227,8 @@ def remember(db: Repository, arrivals: Mapping[str, Iterable[str]]) -> None:
     """Books that came into boxes between rounds (found there, donated into it, put there
     by hand): each box's memory gets them under the last round applied ("0" before the
     first), so the planner does not bring the same copy, or its title, back too soon."""
+    if not arrivals:  # (a walk's report with no book found elsewhere: every one but a few)
+        return
     key = str(max(applied_rounds(db), default=0))
     changes: dict[Key, Doc] = {}
     for box, codes in arrivals.items():

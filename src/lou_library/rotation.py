@@ -724,8 +724,9 @@ def _of_books(groups: list[Group], codes: set[str]) -> list[Group]:
     the groups' books among ``codes``, in code order, groups in the order of their first."""
     found: list[Group] = []
     for fields, members in groups:
-        mine = sorted(str(code) for code in members if code in codes)
-        if mine:
+        mine = [str(code) for code in members if code in codes]
+        if mine:  # (after years, a group for every two books: no generator for each)
+            mine.sort()
             found.append((fields, mine))
     found.sort(key=lambda group: str(group[1][0]))
     return found
@@ -1165,6 +1166,7 @@ def complete_task(
     extra: Iterable[str] = (),
     listed: Doc | None = None,
     hours: float | str | None = None,
+    handled: dict[str, tuple[str, str]] | None = None,
 ) -> Doc:
     """A volunteer reports back (with the hours the walk took, if they say). Books not
     found become "not seen" (residents take books home and bring them back); registered
@@ -1172,7 +1174,8 @@ def complete_task(
     found in.
 
     ``listed`` is the task as :func:`list_tasks` gave it, stops included, so a caller
-    reporting a whole round (the simulator) does not rebuild every task's pick list."""
+    reporting a whole round (the simulator) does not rebuild every task's pick list;
+    ``handled``, its :func:`task_books`, if the caller has them."""
     from lou_library.records import normalise_code
 
     task = get_task(db, task_id, stops=listed is None)
@@ -1184,7 +1187,7 @@ def complete_task(
     from lou_library.service import check_hours
 
     taken = None if hours is None else check_hours(hours)
-    handled = task_books(task)
+    handled = task_books(task) if handled is None or listed is None else handled
     missing_codes = list(dict.fromkeys(normalise_code(c) for c in missing))  # once each
     unknown = [c for c in missing_codes if c not in handled]
     if unknown:

@@ -174,16 +174,17 @@ def simulate(
             _mark_away(db, rng, away, day)
             plan = rotation.plan_round(db, None if start is None else day, recollection)
             before = _shelf(db)
-            rotation.apply_round(db, plan, command="rotate simulate")
+            figures = rotation.apply_round(db, plan, command="rotate simulate")["figures"]
             after = _shelf(db)
             in_boxes = db.where(BOOKS, "status", "in_box")
             counts = Counter(b["box"] for b in in_boxes)
             doubles = _double_titles(in_boxes, plan.title_of)
             violations = sum(1 for b in db.all(BOXES) if counts[b["code"]] > int(b["capacity"]))
             missing_total, returned = _report_back(db, rng, plan.number, loss, returns, handled)
-            boxes = [b["code"] for b in db.where(BOXES, "status", "active")]
-            for n in range(donations):
-                donate(db, box=rng.choice(boxes), title=f"捐赠图书 {plan.number}-{n + 1}")
+            if donations:
+                boxes = [b["code"] for b in db.where(BOXES, "status", "active")]
+                for n in range(donations):
+                    donate(db, box=rng.choice(boxes), title=f"捐赠图书 {plan.number}-{n + 1}")
             depot_books = db.tally(BOOKS, "status")[("in_depot",)]
             result.forecast = plan.forecast
         result.books_created += len(set(after) - set(before))
@@ -215,7 +216,7 @@ def simulate(
                 returned=returned,
                 donated=donations,
                 short=sum(plan.short.values()),
-                handovers=plan.handovers,
+                handovers=figures["handovers"],  # (the round's record has it worked out)
                 heaviest_leg=plan.heaviest,
                 most_from_depot=max((t.from_depot for t in plan.tasks), default=0),
                 unassigned=len(plan.unassigned),
@@ -244,10 +245,10 @@ def _report_back(
     book not seen comes back with probability ``returns``. (missing, returned)"""
     missing_total = 0
     for task in rotation.list_tasks(db, round_number=number):
-        books = sorted(rotation.task_books(task))
-        missing = [b for b in books if rng.random() < loss]
+        books = rotation.task_books(task)
+        missing = [b for b in sorted(books) if rng.random() < loss]
         missing_total += len(missing)
-        rotation.complete_task(db, task["id"], missing=missing, listed=task)
+        rotation.complete_task(db, task["id"], missing=missing, listed=task, handled=books)
         if task.get("volunteer"):
             handled[task["volunteer"]] += int(task["books"])
     returned = 0
