@@ -303,3 +303,27 @@ def test_a_new_copy_of_a_known_title_takes_its_category(small: Lou) -> None:
     assert [b["category"] for b in donated + added + chosen + unknown] == [
         "fiction", "fiction", "history", "other",
     ]  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.text("ABZ09-", min_size=1, max_size=8),
+    st.integers(0, 8),
+    st.sampled_from("ABZ09-"),
+    st.sampled_from(["leave out", "add", "change", "swap"]),
+)
+def test_every_code_one_keystroke_away_is_suggested(
+    code: str, at: int, typed: str, slip: str
+) -> None:
+    """Whatever one slip of the hand makes of a code, the code is among the ones "did you
+    mean" looks up for it (and the slip among the ones looked up for the code)."""
+    i = at % len(code)
+    slipped = {
+        "leave out": code[:i] + code[i + 1 :],
+        "add": code[:i] + typed + code[i:],
+        "change": code[:i] + typed + code[i + 1 :],
+        "swap": code[:i] + code[i + 1 : i + 2] + code[i : i + 1] + code[i + 2 :],
+    }[slip]
+    if slipped and slipped != code:
+        assert code in records.one_keystroke_away(slipped)
+        assert slipped in records.one_keystroke_away(code)
