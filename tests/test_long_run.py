@@ -90,6 +90,11 @@ def test_migrate_flattens_the_rounds_and_keeps_every_history(schema2: Lou, db_pa
     assert schema2.json("book", "history", "B00005") == _expected("h5.json")
     assert schema2.json("book", "history", "B00001") == _expected("h1.json")
     assert schema2.json("rotate", "history") == _expected("rh.json")
+    # the table too: its rounds predate the share of new titles and of books staying in
+    # their site, shown as "-"
+    table = schema2.ok("--lang", "en", "rotate", "history", env={"COLUMNS": "120"}).stdout
+    shares = [line.split("│")[5:8] for line in table.splitlines() if line.startswith("│")]
+    assert [[cell.strip() for cell in row] for row in shares] == [["-", "60.0%", "-"]] * 3
     for number in (5, 6):  # added since: the walk's estimate, and the hours once done (issue 18)
         task = schema2.json("task", "show", str(number))
         minutes = 20 + 10 * len(task["boxes"]) + 0.25 * task["books"]  # its estimate

@@ -10,16 +10,18 @@ import subprocess
 import sys
 import textwrap
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import orjson
 import pytest
 from filelock import FileLock
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from lou_library import store as store_module
+from lou_library.repository import Repository
 from lou_library.store import (
     SCHEMA_VERSION,
     MemoryFile,
@@ -327,21 +329,31 @@ def test_the_file_is_utf8_readable_and_owner_only(small: Lou, db_path: Path) -> 
 
 
 # What a write of a simulated file does: (operation, how many), in one unit of work.
+_OPERATIONS = [
+    "add", "update", "remove", "log", "truncate", "meta", "load", "replace", "groups",
+    "drop", "new table",
+]  # fmt: skip
 _WRITES = st.lists(
-    st.lists(
-        st.tuples(
-            st.sampled_from(["add", "update", "remove", "log", "truncate", "meta", "load"]),
-            st.integers(0, 4),
-        ),
-        max_size=5,
-    ),
+    st.lists(st.tuples(st.sampled_from(_OPERATIONS), st.integers(0, 4)), max_size=5),
     min_size=1,
     max_size=6,
 )
 
 
+def _each_write_after_an_add(test: Callable[..., None]) -> Callable[..., None]:
+    """Every kind of write, in a unit of work after one that added books and moves (so a
+    write taken for an addition shows), as an example the property always runs."""
+    for operation in _OPERATIONS:
+        first = [("add", 3), ("new table", 0)]
+        test = example(writes=[first, [(operation, 1)], [("log", 1)]])(test)
+    # records gone and more added in one unit of work: the table grew, but not only by adding
+    test = example(writes=[[("add", 3)], [("remove", 1), ("add", 2)]])(test)
+    return example(writes=[[("log", 3)], [("truncate", 1), ("log", 2)]])(test)
+
+
 @settings(max_examples=60, deadline=None)
 @given(writes=_WRITES)
+@_each_write_after_an_add
 def test_a_simulated_file_holds_the_bytes_a_real_write_would(
     writes: list[list[tuple[str, int]]],
 ) -> None:
@@ -352,21 +364,39 @@ def test_a_simulated_file_holds_the_bytes_a_real_write_would(
     for operations in writes:
         with document.write() as db:
             for operation, n in operations:
-                codes = [str(code) for code in db.keys("books")]
-                if operation == "add":
-                    db.add("books", [{"code": f"B{made + i:05d}", "n": i} for i in range(n)])
-                    made += n
-                elif operation == "update" and codes:
-                    db.update("books", {codes[n % len(codes)]: {"n": n, "box": "SHY-01"}})
-                elif operation == "remove":
-                    db.remove("books", codes[:n])
-                elif operation == "log":
-                    db.add("events", [{"book": f"B{i:05d}", "kind": "found"} for i in range(n)])
-                elif operation == "truncate":
-                    db.truncate("events", max(0, db.last_number("events") - n))
-                elif operation == "meta":
-                    db.reserve("book", n)
-                elif operation == "load":
-                    db.load({name: dict(table) for name, table in db.document().items()})
+                made = _write(db, operation, n, made)
         assert document.payload == store_module.encode(document.data)
     document.verify()
+
+
+def _write(db: Repository, operation: str, n: int, made: int) -> int:
+    """One write of the property above; the books made so far (each gets a new code)."""
+    if operation == "add":
+        db.add("books", [{"code": f"B{made + i:05d}", "n": i} for i in range(n)])
+        return made + n
+    codes = [str(code) for code in db.keys("books")]
+    moves = db.keys("moves") if "moves" in db.tables() else []
+    if (operation in ("update", "replace") and not codes) or (operation == "drop" and not moves):
+        return made
+    one = codes[n % len(codes)] if codes else ""
+
+    def drop() -> None:
+        db.remove("moves", moves)
+        db.drop("moves")
+
+    writes: dict[str, Callable[[], object]] = {
+        "update": lambda: db.update("books", {one: {"n": n, "box": "SHY-01"}}),
+        "remove": lambda: db.remove("books", codes[:n]),
+        "log": lambda: db.add("events", [{"book": f"B{i:05d}", "kind": "x"} for i in range(n)]),
+        "truncate": lambda: db.truncate("events", max(0, db.last_number("events") - n)),
+        "meta": lambda: db.reserve("book", n),
+        "load": lambda: db.load({name: dict(table) for name, table in db.document().items()}),
+        "replace": lambda: db.replace("books", {one: {"code": one}}),
+        "groups": lambda: db.update_groups(
+            "books", [({"box": f"SHY-0{n}", "n": -n}, codes[:n]), ({"n": n}, codes[n:])], ["box"]
+        ),
+        "new table": lambda: db.add("moves", [{"round": len(moves) + 1, "legs": [n]}]),
+        "drop": drop,
+    }
+    writes[operation]()
+    return made

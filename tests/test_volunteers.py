@@ -195,3 +195,5 @@ def test_a_mistyped_volunteer_code_suggests_codes_not_names(small: Lou) -> None:
     run = small("--lang", "zh", "task", "list", "--volunteer", "v9")
     assert (run.exit_code, run.stderr) == (1, "✗ 没有志愿者 v9。\n")
     assert small.json("volunteer", "show", "wxl")["code"] == "V001"  # pinyin initials: a name
+    small.ok("volunteer", "add", "王芳2", "--site", "SHY")  # a namesake numbered by hand
+    assert small.json("volunteer", "show", "wf2")["code"] == "V003"

@@ -22,6 +22,7 @@ from lou_library.errors import Conflict, Invalid, NotFound
 from lou_library.records import (
     BOOKS,
     BOXES,
+    LONGEST_CODE,
     SITES,
     TASKS,
     VOLUNTEERS,
@@ -67,7 +68,7 @@ ROLES = schema.vocabulary_of(schema.Role)
 DEFAULT_CAPACITY = 30
 MAX_CAPACITY = 1000
 
-_CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,11}$")
+_CODE = re.compile(rf"^[A-Z0-9][A-Z0-9-]{{0,{LONGEST_CODE - 1}}}$")
 _PHONE = re.compile(r"^\+?[0-9]{5,15}$")
 
 
@@ -525,7 +526,9 @@ def _by_name(table: Iterable[Doc], wanted: str, status: str) -> list[Doc]:
     return named
 
 
-_PERSON_CODE = re.compile(r"[A-Z]+-?[0-9]+")  # what a volunteer code looks like (V007), no name
+# A volunteer's code as lou makes them (V007). (Not any letters and digits: "王芳2" is
+# found as "wf2", and a Latin name may end in a digit.)
+_PERSON_CODE = re.compile(r"V[0-9]+")
 
 
 def find_volunteer(db: Repository, who: str, status: str = Status.active) -> Doc:

@@ -535,13 +535,14 @@ def _staleness_ahead(fresh: list[tuple[int, str, str]], ahead: Sequence[Ahead]) 
     """How stale each book (position, code, title) will be in the boxes ahead: for each box,
     2 if it had the copy, else 1 if it showed the title. (Worked out as intersections of
     sets, box by box: a county's walks weigh millions of books, most of them fresh.)"""
-    by_code = {code: position for position, code, _ in fresh}
+    by_code: dict[str, list[int]] = defaultdict(list)
     by_title: dict[str, list[int]] = defaultdict(list)
-    for position, _, title in fresh:
+    for position, code, title in fresh:
+        by_code[code].append(position)
         by_title[title].append(position)
     stale: Counter[int] = Counter()
     for box in ahead:
-        had = {by_code[code] for code in by_code.keys() & box.copies}
+        had = {p for code in by_code.keys() & box.copies for p in by_code[code]}
         for title in by_title.keys() & box.titles:
             stale.update(p for p in by_title[title] if p not in had)
         stale.update(dict.fromkeys(had, 2))

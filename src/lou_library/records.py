@@ -72,12 +72,15 @@ def code_hint(db: Repository, table: str, wanted: str) -> str:
     """ "Did you mean" with the table's codes closest to ``wanted`` (normalised)."""
     if db.count(table) <= SCANNED:
         keys: Iterable[str] = (str(key) for key in db.keys(table))
-    else:  # a county's catalogue: the codes one keystroke away, looked up by key
+    elif len(wanted) <= LONGEST_CODE + 1:  # a county's: the codes one keystroke away, by key
         keys = map(str, db.get_many(table, one_keystroke_away(wanted)))
+    else:  # (a title pasted for a code: no code is one keystroke from it)
+        return ""
     return suggest(wanted, keys)
 
 
 SCANNED = 20_000  # records up to which every code is weighed for "did you mean"
+LONGEST_CODE = 12  # characters (lou_library.network checks every code it is given)
 _TYPED = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-"  # what a code is made of, as normalised
 
 

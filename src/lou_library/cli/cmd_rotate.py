@@ -214,6 +214,11 @@ def history(ctx: typer.Context, json: Json = False) -> None:
     output.show(found, json, _render_history)
 
 
+def _share(figures: dict[str, Any], name: str) -> str:
+    """A share as a percentage, "-" for a round that has not the figure."""
+    return "-" if figures.get(name) is None else percent(figures[name])
+
+
 def _render_history(found: dict[str, Any]) -> None:
     output.print_table(
         output.table(
@@ -236,10 +241,10 @@ def _render_history(found: dict[str, Any]) -> None:
                     r["date"],
                     r["moves"],
                     percent(r["freshness"]),
-                    percent(r["title_freshness"]),
-                    percent(r["inside_site"]),
-                    # (a round applied before the figure was kept has none)
-                    percent(r["stay_in_site"]) if "stay_in_site" in r else "-",
+                    # (a round applied before a figure was kept has none)
+                    _share(r, "title_freshness"),
+                    _share(r, "inside_site"),
+                    _share(r, "stay_in_site") if r.get("changed_box") else "-",
                     r["tasks"],
                     r["done"],
                     r["open"],

@@ -59,7 +59,7 @@ def rotation(db: Repository, options: Options) -> Report:
         fresh += int(figures.get("fresh", 0))
         moves += moved
         inside += round(float(figures.get("inside_site", 1.0)) * moved)
-        if figures.get("changed_box"):  # (rounds applied before the figure was kept: none)
+        if figures.get("changed_box"):  # (none: no book changed box, or applied before it was kept)
             changed += int(figures["changed_box"])
             stayed += round(float(figures["stay_in_site"]) * int(figures["changed_box"]))
         round_rows.append(
@@ -69,7 +69,7 @@ def rotation(db: Repository, options: Options) -> Report:
                 moved,
                 figures.get("freshness"),
                 figures.get("inside_site"),
-                figures.get("stay_in_site"),
+                figures.get("stay_in_site") if figures.get("changed_box") else None,
                 figures.get("from_depot"),
                 figures.get("to_depot"),
                 len(mine),
