@@ -1175,7 +1175,8 @@ def complete_task(
 
     ``listed`` is the task as :func:`list_tasks` gave it, stops included, so a caller
     reporting a whole round (the simulator) does not rebuild every task's pick list;
-    ``handled``, its :func:`task_books`, if the caller has them."""
+    ``handled``, its :func:`task_books`, if the caller has them (used only with
+    ``listed``: they are of the pick list it gives)."""
     from lou_library.records import normalise_code
 
     task = get_task(db, task_id, stops=listed is None)

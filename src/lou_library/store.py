@@ -634,7 +634,8 @@ class MemoryFile:
         parts: list[bytes | memoryview] = [b"{\n"]
         for name, table in dict.items(self.data):
             kept = self._tables.get(name)
-            added_only = changes.get(name) if changes is not None else False  # None: same
+            # (True: only added to; False: changed; None: a table the write did not touch)
+            added_only = changes.get(name) if changes is not None else False
             if kept is None or added_only is False:
                 kept = ([orjson.dumps(table)], len(table))
             elif added_only:
