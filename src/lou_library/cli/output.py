@@ -373,15 +373,22 @@ class FittedTable:
         for cell, (width, right, keep) in zip(cells, columns, strict=True):
             if cell.spans or cell.style or cell.justify or cell.overflow or cell.no_wrap:
                 return None
-            lines = cell.wrap(
-                console,
-                width,
-                justify="right" if right else "left",
-                overflow="fold",
-                tab_size=console.tab_size or 8,
-                no_wrap=keep,
-            )
-            texts = [line.plain for line in lines]
+            text = cell.plain
+            size = cell_len(text)
+            if size <= width and "\n" not in text and "\t" not in text:  # as Rich: no break
+                stripped = text.rstrip() if right else text
+                size = cell_len(stripped)
+                texts = [" " * (width - size) + stripped if right else text]
+            else:
+                lines = cell.wrap(
+                    console,
+                    width,
+                    justify="right" if right else "left",
+                    overflow="fold",
+                    tab_size=console.tab_size or 8,
+                    no_wrap=keep,
+                )
+                texts = [line.plain for line in lines]
             if any(cell_len(text) > width for text in texts):
                 return None
             wrapped.append([text + " " * (width - cell_len(text)) for text in texts])
