@@ -38,7 +38,7 @@ def before_round_rows(conn: Any) -> None:
     conn.execute("CREATE INDEX books_box ON books (box)")
     conn.execute(
         "UPDATE books AS b SET status = r.status, box = r.box, last_box = r.last_box, "
-        "since = r.since FROM book_rounds AS r WHERE r.code = b.code"
+        "since = r.since FROM book_rounds AS r WHERE r.seq = b.seq"
     )
     conn.execute("DROP TABLE book_rounds")
     conn.execute("DELETE FROM lou_schema WHERE version = 4")

@@ -364,7 +364,7 @@ def test_a_rounds_fields_are_changed_alone_and_read_back_in_place(tmp_path: Path
                 ],
             )
         _same(server, memory)
-        narrow = "SELECT code FROM book_rounds WHERE fresh <> 0 ORDER BY code"
+        narrow = "SELECT code FROM book_records WHERE fresh <> 0 ORDER BY code"
         rows = server._conn.execute(narrow).fetchall()  # type: ignore[attr-defined]
         assert [code for (code,) in rows] == [
             *("B00001", "B00002", "B00003", "B00004", "B00007", "B00008")
