@@ -211,7 +211,8 @@ UPDATE books SET
     # 800,000 of these small rows instead of 800,000 documents with six indexes (see
     # ROUND_FIELDS); ``book_records`` is a book as the commands read it. A row is its
     # book's by ``seq``: the books are read in that order, and joined by it the server
-    # reads both tables in it (by code it sorts a million rows)
+    # reads both tables in it (by code it sorts a million rows); half of each page is
+    # left free, so that a round's new versions of the rows stay on their pages, in order
     4: f"""
 CREATE TABLE book_rounds (
     seq bigint PRIMARY KEY,
@@ -223,7 +224,8 @@ CREATE TABLE book_rounds (
     since bigint,
     present smallint NOT NULL,
     fresh smallint NOT NULL DEFAULT 0,
-    tail text NOT NULL DEFAULT '');
+    tail text NOT NULL DEFAULT '')
+WITH (fillfactor = 50);
 CREATE INDEX book_rounds_status ON book_rounds (status);
 CREATE INDEX book_rounds_box ON book_rounds (box);
 INSERT INTO book_rounds (seq, status, box, last_box, since, present)
