@@ -381,6 +381,11 @@ def test_a_rounds_fields_are_changed_alone_and_read_back_in_place(tmp_path: Path
         rows = server._conn.execute(narrow).fetchall()  # type: ignore[attr-defined]
         assert "B00007" not in [code for (code,) in rows]
         assert "B00008" in [code for (code,) in rows]
+        for repo in (server, memory):  # what a round added taken away (undo): no document
+            repo.update_groups(BOOKS, [({"box": "A-01"}, ["B00008"])], remove=("since", "last_box"))
+        _same(server, memory)
+        rows = server._conn.execute(narrow).fetchall()  # type: ignore[attr-defined]
+        assert "B00008" in [code for (code,) in rows]
         for repo in (server, memory):
             repo.update(BOOKS, {"B00001": {"note": "修补"}})  # whole, from the read one
             repo.update_groups(

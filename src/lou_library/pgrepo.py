@@ -425,13 +425,13 @@ def _row_maker(
 
 def _narrow(row: str) -> sql.Composable:
     """Which books of a group of round fields (``lou_group_fields`` g) change in their
-    narrow rows (``book_rounds`` as ``row``) alone: those whose documents have none of
-    the fields the group removes, and to which the group adds no field when a round
-    before added some (their order would be two orders). Still true of them once
-    changed, so the same condition leaves them out of the books rewritten afterwards."""
+    narrow rows (``book_rounds`` as ``row``) alone: those whose stored documents have
+    none of the fields the group removes (a field a round added is only in the tail),
+    and to which the group adds no field when a round before added some (their order
+    would be two orders). Still true of them once changed, so the same condition leaves
+    them out of the books rewritten afterwards."""
     return sql.SQL(
-        "(({0}.present | {0}.fresh) & g.drops = 0 "
-        "AND ({0}.tail = '' OR g.sets & ~({0}.present | {0}.fresh) = 0))"
+        "({0}.present & g.drops = 0 AND ({0}.tail = '' OR g.sets & ~({0}.present | {0}.fresh) = 0))"
     ).format(sql.Identifier(row))
 
 
@@ -986,9 +986,10 @@ class PgRepository:
                 out.write_row(row)
         self._conn.execute("ANALYZE lou_group_keys, lou_group_fields")  # a plan for their sizes
         sets = sql.SQL(", ").join(
-            sql.SQL("{0} = CASE WHEN g.sets & {1} <> 0 THEN g.{0} ELSE r.{0} END").format(
-                sql.Identifier(name), sql.Literal(1 << i)
-            )
+            sql.SQL(
+                "{0} = CASE WHEN g.sets & {1} <> 0 THEN g.{0} "
+                "WHEN g.drops & {1} <> 0 THEN NULL ELSE r.{0} END"
+            ).format(sql.Identifier(name), sql.Literal(1 << i))
             for i, name in enumerate(ROUND_FIELDS)
         )
         # the fields the group sets that the document lacks, in the group's order
@@ -1002,14 +1003,21 @@ class PgRepository:
             )
             for i in range(1, len(ROUND_FIELDS) + 1)
         )
+        # the tail without the fields the group removes (the document never had them)
+        kept: sql.Composable = sql.SQL("string_to_array(r.tail, ' ')")
+        for j, name in enumerate(ROUND_FIELDS):
+            kept = sql.SQL("array_remove({}, CASE WHEN g.drops & {} <> 0 THEN {} END)").format(
+                kept, sql.Literal(1 << j), sql.Literal(name)
+            )
         cursor = self._conn.execute(
             sql.SQL(
                 "UPDATE book_rounds AS r SET {sets}, "
-                "tail = CASE WHEN r.tail = '' THEN concat_ws(' ', {added}) ELSE r.tail END, "
-                "fresh = r.fresh | g.sets "
+                "tail = CASE WHEN r.tail = '' THEN concat_ws(' ', {added}) "
+                "ELSE array_to_string({kept}, ' ') END, "
+                "fresh = (r.fresh | g.sets) & ~g.drops "
                 "FROM lou_group_keys AS k JOIN books AS b ON b.code = k.key "
                 "JOIN lou_group_fields AS g ON g.grp = k.grp WHERE r.seq = b.seq AND {narrow}"
-            ).format(sets=sets, added=added, narrow=_narrow("r"))
+            ).format(sets=sets, added=added, kept=kept, narrow=_narrow("r"))
         )
         return max(cursor.rowcount, 0)
 
