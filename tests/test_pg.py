@@ -23,13 +23,14 @@ from lou_library import pgrepo, schema
 from lou_library.pgstore import PgStore
 from lou_library.store import read_backup
 from tests.conftest import BASE_ENV, Lou, pg_schema
+from tests.pg_tables import before_round_rows
 
 # (table, column) -> the vocabulary its check constraint holds
 VOCABULARIES: dict[tuple[str, str], type[StrEnum]] = {
     ("sites", "kind"): schema.SiteKind,
     ("sites", "status"): schema.Status,
     ("boxes", "status"): schema.BoxStatus,
-    ("books", "status"): schema.BookStatus,
+    ("book_rounds", "status"): schema.BookStatus,
     ("volunteers", "status"): schema.Status,
     ("rounds", "status"): schema.RoundStatus,
     ("tasks", "status"): schema.TaskStatus,
@@ -346,6 +347,7 @@ def _as_first_tables(url: str) -> None:
     from lou_library.text import fold
 
     with psycopg.connect(url) as conn:
+        before_round_rows(conn)
         rows = conn.execute("SELECT code, doc FROM books").fetchall()
         conn.execute("ALTER TABLE books ADD COLUMN search text")
         fields = ("code", "title", "author", "isbn", "py", "pyi")
@@ -381,11 +383,11 @@ def test_the_first_tables_on_the_server_are_migrated_and_then_searched(
     assert (run.exit_code, run.stdout, run.stderr) == (
         1,
         "",
-        f"✗ The database {url} has schema version 1; this program needs 3. "
+        f"✗ The database {url} has schema version 1; this program needs 4. "
         "Run `lou db migrate` (it takes a backup first).\n",
     )
     run = on_server.ok("db", "migrate")
-    assert run.stderr.endswith("✓ Migrated the database from schema version 1 to 3.\n")
+    assert run.stderr.endswith("✓ Migrated the database from schema version 1 to 4.\n")
     assert on_server.snapshot() == before
     for query in ("红楼", "hlm", "HONGLOU", "B00012", "b00012", "9787", "ärg", "ｆｕｌｌ", "平凡"):
         args = ["book", "find", query, "--limit", "5000"]

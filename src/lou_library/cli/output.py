@@ -293,6 +293,15 @@ class FittedTable:
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         shown, widths = self.layout(console, options.max_width)
+        yield self._table(shown, widths, self.rows)
+
+    def _table(
+        self,
+        shown: list[int],
+        widths: dict[int, int],
+        rows: Sequence[tuple[list[Text], str | None, bool]],
+    ) -> Table:
+        """The Rich table of these rows, laid out (:meth:`layout`)."""
         hidden = [self.headers[i] for i in range(len(self.headers)) if i not in shown]
         caption = self.caption
         if hidden:
@@ -314,9 +323,85 @@ class FittedTable:
                 no_wrap=i in self.keep,
                 width=widths[i],
             )
-        for cells, style, section in self.rows:
+        for cells, style, section in rows:
             result.add_row(*(cells[i] for i in shown), style=style, end_section=section)
-        yield result
+        return result
+
+    def plain_lines(self, console: Console) -> list[str] | None:
+        """The table as a console without colours prints it, made here from each cell's
+        lines as Rich wraps them (a round of 7,080 walks: Rich's table takes seconds to
+        draw them); None when a cell has a style or the row is one of a section, or when
+        the lines Rich draws around an empty row and for the first row, and the first
+        that takes several lines, are not these (then Rich prints it)."""
+        shown, widths = self.layout(console, console.width)
+        columns = [(widths[i], i in self.right, i in self.keep) for i in shown]
+        rows = []
+        for cells, _, section in self.rows:
+            lines = self._plain_row(console, [cells[i] for i in shown], columns)
+            if lines is None or section:
+                return None
+            rows.append(lines)
+        blank = self._plain_row(console, [Text("") for _ in shown], columns)
+        if not rows or blank is None:
+            return None
+        around = self._drawn(console, shown, widths, [Text("") for _ in self.headers])
+        if around.count(blank[0]) != 1:
+            return None
+        at = around.index(blank[0])
+        taller = next((n for n, lines in enumerate(rows) if len(lines) > 1), 0)
+        for n in {0, taller}:
+            drawn = self._drawn(console, shown, widths, self.rows[n][0])
+            if drawn != [*around[:at], *rows[n], *around[at + 1 :]]:
+                return None
+        return [*around[:at], *(line for lines in rows for line in lines), *around[at + 1 :]]
+
+    def _drawn(
+        self, console: Console, shown: list[int], widths: dict[int, int], cells: list[Text]
+    ) -> list[str]:
+        """The lines Rich draws for the table with this one row."""
+        with console.capture() as captured:
+            console.print(self._table(shown, widths, [(cells, None, False)]))
+        return captured.get().split("\n")
+
+    @staticmethod
+    def _plain_row(
+        console: Console, cells: list[Text], columns: list[tuple[int, bool, bool]]
+    ) -> list[str] | None:
+        """One row's lines: each cell wrapped in its column as Rich wraps it (None: a cell
+        with a style)."""
+        wrapped = []
+        for cell, (width, right, keep) in zip(cells, columns, strict=True):
+            if cell.spans or cell.style or cell.justify or cell.overflow or cell.no_wrap:
+                return None
+            text = cell.plain
+            size = cell_len(text)
+            if size <= width and "\n" not in text and "\t" not in text:  # as Rich: no break
+                stripped = text.rstrip() if right else text
+                size = cell_len(stripped)
+                texts = [" " * (width - size) + stripped if right else text]
+            else:
+                lines = cell.wrap(
+                    console,
+                    width,
+                    justify="right" if right else "left",
+                    overflow="fold",
+                    tab_size=console.tab_size or 8,
+                    no_wrap=keep,
+                )
+                texts = [line.plain for line in lines]
+            if any(cell_len(text) > width for text in texts):
+                return None
+            wrapped.append([text + " " * (width - cell_len(text)) for text in texts])
+        height = max(len(lines) for lines in wrapped)
+        blank = [" " * width for width, _, _ in columns]
+        return [
+            "│ "
+            + " │ ".join(
+                lines[k] if k < len(lines) else blank[j] for j, lines in enumerate(wrapped)
+            )
+            + " │"
+            for k in range(height)
+        ]
 
     def layout(self, console: Console, width: int) -> tuple[list[int], dict[int, int]]:
         """The columns shown and their widths (without padding) for a screen ``width``."""
@@ -490,7 +575,12 @@ def print_table(renderable: FittedTable) -> None:
     """The table, or when it has no rows a sentence saying so in its place (on stdout,
     like the table): never an empty table."""
     if renderable.rows:
-        stdout().print(renderable)
+        console = stdout()
+        lines = None if console.color_system else renderable.plain_lines(console)
+        if lines is None:
+            console.print(renderable)
+        else:
+            console.file.write("\n".join(lines))
     else:
         from lou_library import messages as M
 
