@@ -196,6 +196,16 @@ def backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
+def round_reported(lou: Lou) -> dict[str, Any]:
+    """The demo network with round 1 applied and task 1 reported with the first book it
+    takes out not found; that task's first stop."""
+    lou.ok("init", "--demo")
+    lou.ok("rotate", "apply")
+    stop: dict[str, Any] = lou.json("task", "show", "1")["stops"][0]
+    lou.ok("task", "done", "1", "--missing", stop["take_out"][0][0])
+    return stop
+
+
 @contextlib.contextmanager
 def pg_schema() -> Iterator[str]:
     """The URL of a fresh schema on the test server, dropped afterwards."""

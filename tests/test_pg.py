@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from lou_library import pgrepo, schema
 from lou_library.pgstore import PgStore
 from lou_library.store import read_backup
-from tests.conftest import BASE_ENV, Lou, pg_schema
+from tests.conftest import BASE_ENV, Lou, pg_schema, round_reported
 from tests.pg_tables import before_round_rows
 
 # (table, column) -> the vocabulary its check constraint holds
@@ -63,10 +63,7 @@ def url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
 
 def _lived(lou: Lou) -> None:
     """A network with a round applied and reported, a donation, service hours."""
-    lou.ok("init", "--demo")
-    lou.ok("rotate", "apply")
-    stop = lou.json("task", "show", "1")["stops"][0]
-    lou.ok("task", "done", "1", "--missing", stop["take_out"][0][0])
+    round_reported(lou)
     lou.ok("donate", "--box", "SHY-01", "--title", "平凡的世界", "--author", "路遥")
     lou.ok("volunteer", "service", "V002", "--date", "2026-11-20", "--hours", "2", "--what", "整理")
     lou.ok("book", "withdraw", "B00010")

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from lou_library import planner
 from lou_library.network import DEPOT
-from tests.conftest import Lou, pg_schema
+from tests.conftest import Lou, pg_schema, round_reported
 from tests.pg_tables import before_round_rows
 
 
@@ -85,10 +85,7 @@ def _planning_columns_differ(conn: Any) -> int:
 
 def _lived(lou: Lou) -> None:
     """A round applied and reported with books not seen, a damaged book in a box."""
-    lou.ok("init", "--demo")
-    lou.ok("rotate", "apply")
-    stop = lou.json("task", "show", "1")["stops"][0]
-    lou.ok("task", "done", "1", "--missing", stop["take_out"][0][0])
+    stop = round_reported(lou)
     lou.ok("book", "edit", stop["put_in"][1][0], "--condition", "damaged")
 
 
