@@ -12,12 +12,12 @@ from __future__ import annotations
 import math
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from operator import itemgetter
 from statistics import median
-from typing import Any
+from typing import Any, overload
 
 from lou_library.network import DEPOT
 from lou_library.records import Doc
@@ -484,7 +484,7 @@ class Memory:
 
 
 def choose(
-    candidates: list[Carried],
+    candidates: Sequence[Carried],
     wanted: int,
     box: str,
     memory: Memory,
@@ -496,7 +496,12 @@ def choose(
     the boxes ``ahead`` (where they will go in the rounds to come); then books whose title
     the box showed lately; then those it had longest ago; among equals, the first offered.
     Never two copies of one title: the box rather gets one book less. ``beside``: titles
-    going into the box with these books."""
+    going into the box with these books.
+
+    The candidates are weighed in the order offered, and the weighing stops as soon as
+    ``wanted`` books new to the box and to the boxes ahead, of as many titles, are found:
+    nothing offered after them could come first (a county's walk is offered hundreds of
+    books for a few places, most of them new to it)."""
     if wanted <= 0 or not candidates:
         return []
     seen: set[str] = set(beside)
@@ -505,7 +510,11 @@ def choose(
     copies, last_had = recall.copies, recall.last_had
     title_of = memory.title_of
     shown: set[str] | None = None  # the box's titles (:meth:`Memory.staleness`), when asked
-    fresh: list[tuple[int, str, str]] = []  # new to the box: (position, code, title)
+    best: list[int] = []  # new to the box and to the boxes ahead, one copy a title
+    best_titles: set[str] = set()
+    later: list[tuple[int, str, str]] = []  # new to the box; ranked after the best
+    # (the last box ahead first: the titles passing it are those of every box before it)
+    backwards = [(box.copies, box.titles) for box in reversed(ahead)]
     for position, (code, _) in enumerate(candidates):
         title = title_of.get(code, code)
         if code in copies:
@@ -516,11 +525,17 @@ def choose(
         if title in shown or title in seen:
             ranked.append((1, 0, -1, position, title))
             continue
-        fresh.append((position, code, title))
-    stale = _staleness_ahead(fresh, ahead) if ahead else {}
-    ranked += [(0, stale.get(position, 0), -1, position, title) for position, _, title in fresh]
+        if title in best_titles or not _new_ahead(code, title, backwards):
+            later.append((position, code, title))
+            continue
+        best.append(position)
+        best_titles.add(title)
+        if len(best) == wanted:  # (nothing after them can come first)
+            return [candidates[p] for p in best]
+    ranked += [(0, _staleness_ahead(c, t, ahead), -1, p, t) for p, c, t in later]
+    picked = list(best)
+    seen |= best_titles
     ranked.sort()
-    picked: list[int] = []
     for _stale, _ahead, _last, position, title in ranked:
         if len(picked) == wanted:
             break
@@ -531,21 +546,24 @@ def choose(
     return [candidates[p] for p in sorted(picked)]
 
 
-def _staleness_ahead(fresh: list[tuple[int, str, str]], ahead: Sequence[Ahead]) -> dict[int, int]:
-    """How stale each book (position, code, title) will be in the boxes ahead: for each box,
-    2 if it had the copy, else 1 if it showed the title. (Worked out as intersections of
-    sets, box by box: a county's walks weigh millions of books, most of them fresh.)"""
-    by_code: dict[str, list[int]] = defaultdict(list)
-    by_title: dict[str, list[int]] = defaultdict(list)
-    for position, code, title in fresh:
-        by_code[code].append(position)
-        by_title[title].append(position)
-    stale: Counter[int] = Counter()
+def _new_ahead(code: str, title: str, backwards: list[tuple[AbstractSet[str], set[str]]]) -> bool:
+    """Is the book new to every box ahead (given as (copies, titles), the last box first),
+    copy and title? (A loop, not ``all()`` of a generator: asked for every book offered.)"""
+    for had, showed in backwards:  # noqa: SIM110
+        if code in had or title in showed:
+            return False
+    return True
+
+
+def _staleness_ahead(code: str, title: str, ahead: Sequence[Ahead]) -> int:
+    """How stale a book will be in the boxes ahead, added up: for each box, 2 if it had
+    the copy, else 1 if it showed the title."""
+    stale = 0
     for box in ahead:
-        had = {p for code in by_code.keys() & box.copies for p in by_code[code]}
-        for title in by_title.keys() & box.titles:
-            stale.update(p for p in by_title[title] if p not in had)
-        stale.update(dict.fromkeys(had, 2))
+        if code in box.copies:
+            stale += 2
+        elif title in box.titles:
+            stale += 1
     return stale
 
 
@@ -647,6 +665,53 @@ class Depot:
             if following[i] != i:  # (the next one is taken: skip the taken ones at once)
                 i = free(i)
         return found
+
+
+class Offer(Sequence[Carried]):
+    """:meth:`Depot.offer` made as it is read: the ``count`` longest-waiting books still
+    in the library room, each found when first asked for (:func:`choose` stops at the
+    first few when they are what a walk wants). Nothing may be taken from the library room
+    while it is read."""
+
+    def __init__(self, depot: Depot, count: int) -> None:
+        self._depot = depot
+        self._count = max(0, min(count, len(depot)))
+        self._found: list[Carried] = []
+        self._next = depot.taken.free(0)  # the position in the depot's list of the next one
+
+    def __len__(self) -> int:
+        return self._count
+
+    @overload
+    def __getitem__(self, index: int) -> Carried: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Carried]: ...
+    def __getitem__(self, index: int | slice) -> Carried | list[Carried]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self._count))]
+        if not 0 <= index < self._count:
+            raise IndexError(index)
+        if index >= len(self._found):
+            self._find(index + 1)
+        return self._found[index]
+
+    def __iter__(self) -> Iterator[Carried]:
+        found = self._found
+        for i in range(self._count):
+            if i == len(found):
+                self._find(min(self._count, 2 * i + 16))  # (a few at a time: most stop early)
+            yield found[i]
+
+    def _find(self, count: int) -> None:
+        """Find the books up to ``count`` of them (as :meth:`Depot.offer` does)."""
+        books, following, found = self._depot.books, self._depot.taken.following, self._found
+        free, i = self._depot.taken.free, self._next
+        while len(found) < count:
+            found.append((books[i], DEPOT))
+            i += 1
+            if following[i] != i:  # (the next one is taken: skip the taken ones at once)
+                i = free(i)
+        self._next = i
 
 
 @dataclass
@@ -835,7 +900,7 @@ def allocate(openings: list[Opening], state: Round) -> None:
         _share_out(openings, state, depot.offer(len(depot)))
     else:
         for walk in openings:
-            offer = depot.offer(max(OFFER_MIN, 4 * walk.quota))
+            offer = Offer(depot, max(OFFER_MIN, 4 * walk.quota))
             walk.picked = _second_choice(walk, offer, set(), state) if walk.quota else []
             if not walk.quota:
                 walk.unfilled = walk.opening
@@ -902,7 +967,7 @@ def _share_out(openings: list[Opening], state: Round, offer: list[Carried]) -> N
 
 
 def _second_choice(
-    walk: Opening, rest: list[Carried], titles: set[str], state: Round
+    walk: Opening, rest: Sequence[Carried], titles: set[str], state: Round
 ) -> list[Carried]:
     """What a first box takes beyond the books new to it and its walk: titles new to the
     box; then, only to be :data:`STALE_FLOOR` full, titles it showed lately or a second
