@@ -384,9 +384,7 @@ def plan_round(
     walk = planner.walk(ring, books, targets, recent, title_of, number, limits, recollection)
     moves = walk.moves
     over = [b["code"] for b in ring if walk.final_counts.get(b["code"], 0) > int(b["capacity"])]
-    inside_site = sum(
-        1 for _, s, t in moves if DEPOT not in (s, t) and box_site.get(s) == box_site.get(t)
-    )
+    inside_site, changed, changed_in_site = move_figures(moves, books.came_from, box_site)
     tasks = [
         TaskPlan(
             r.site,
@@ -413,8 +411,8 @@ def plan_round(
         fresh=walk.fresh,
         fresh_titles=walk.fresh_titles,
         inside_site=inside_site,
-        from_depot=list(map(itemgetter(1), moves)).count(DEPOT),
-        to_depot=list(map(itemgetter(2), moves)).count(DEPOT),
+        from_depot=sum(r.from_depot for r in walk.routes),
+        to_depot=sum(r.to_depot for r in walk.routes),
         short=walk.short,
         over_capacity=over,
         newly_lost=sorted(books.newly_lost),
@@ -426,7 +424,7 @@ def plan_round(
         title_of=title_of,
     )
     plan.forecast = forecast(db, number, len(books.depot), sum(targets.values()))
-    plan.changed_box, plan.changed_in_site = changed_box(moves, books.came_from, box_site)
+    plan.changed_box, plan.changed_in_site = changed, changed_in_site
     return plan
 
 
@@ -438,16 +436,32 @@ def changed_box(
     """(books that come into a box from another box, those of them staying in its site).
     A book from the library room comes from the box it last stood in (``came_from``); one
     that never stood in a box (new, donated to the library room) is not counted."""
-    changed = same = 0
+    return move_figures(moves, came_from, box_site)[1:]
+
+
+def move_figures(
+    moves: Iterable[tuple[str, str, str]],
+    came_from: Mapping[str, str | None],
+    box_site: Mapping[str, str],
+) -> tuple[int, int, int]:
+    """(moves from a box to a box of the same site, then :func:`changed_box`), in one pass
+    over a round's moves (a county's round has 1,000,000)."""
+    inside = changed = same = 0
+    site, origin_of = box_site.get, came_from.get
     for code, source, target in moves:
         if target == DEPOT:
             continue
-        origin = came_from.get(code) if source == DEPOT else source
-        if origin is None:
+        if source == DEPOT:
+            origin = origin_of(code)
+            if origin is not None:
+                changed += 1
+                same += site(origin) == site(target)
             continue
+        stays = site(source) == site(target)
+        inside += stays
         changed += 1
-        same += box_site.get(origin) == box_site.get(target)
-    return changed, same
+        same += stays
+    return inside, changed, same
 
 
 def _plan_warnings(db: Repository, when: schedule.RoundDate) -> list[PlanNote]:
