@@ -42,7 +42,9 @@ class Limits:
     max_boxes: int = 7  # boxes in one walk
 
 
-Shelved = tuple[int, str, bool]  # a book in a box: the round it came, its code, damaged?
+# a book in a box: the round it came, its code, damaged?, its title's key (codes are unique:
+# the flag and the title are never compared when the books are sorted)
+Shelved = tuple[int, str, bool, str]
 # A book as a round reads it: code, status, box, since, condition, missing_since, title,
 # last_box (None: the record has no such field), as
 # :meth:`lou_library.repository.Repository.values` gives them (:data:`PLANNING_FIELDS`)
@@ -109,9 +111,11 @@ def shelves_of(
         key = keys.get(title)
         if key is None:
             key = keys[title] = title_key("" if title is None else title)
-        title_of[code] = key or code
+        key = title_of[code] = key or code
         if status == in_box:
-            in_boxes[box].append((0 if since is None else int(since), code, condition == broken))
+            in_boxes[box].append(
+                (0 if since is None else int(since), code, condition == broken, key)
+            )
         elif status == in_depot and condition != broken:
             depot.append((0 if since is None else int(since), len(code), code))
             came_from[code] = last_box
@@ -182,10 +186,9 @@ def what_leaves(
     leaving = Leaving({}, {}, {})
     for box in ring:
         code = box["code"]
-        # oldest arrivals first (codes are unique: the flag is never compared)
-        inside = sorted(in_boxes.get(code, ()))
-        damaged = [book for _, book, is_damaged in inside if is_damaged]
-        rest = [book for _, book, is_damaged in inside if not is_damaged]
+        inside = sorted(in_boxes.get(code, ()))  # oldest arrivals first
+        damaged = [book for _, book, is_damaged, _ in inside if is_damaged]
+        rest = [book for _, book, is_damaged, _ in inside if not is_damaged]
         send = min(len(rest), batch, math.ceil(targets[code] * limits.change))
         send = min(max(send, len(rest) - targets[code]), limits.leg)
         leaving.damaged[code] = damaged
@@ -391,7 +394,8 @@ class Memory:
     """What the boxes had lately: each box's books in the copy window (book -> the round it
     came) and the titles it showed in the title window (those in it now included). Made
     when the planner first asks, for a few boxes at a time: all boxes' memories at once
-    held 2 million codes after a year at 100,000 books."""
+    held 2 million codes after a year at 100,000 books. ``held``: the books in each box as
+    the round begins, with their titles (:data:`Shelved`)."""
 
     CACHED = 64  # boxes whose titles (as this round changes them) are kept
     RECALLED = 128  # boxes whose memory is kept as read (a walk's ahead and its own)
@@ -402,7 +406,7 @@ class Memory:
         title_of: Mapping[str, str],
         number: int,
         title_window: int,
-        held: Mapping[str, list[str]],
+        held: Mapping[str, list[Shelved]],
         recollection: Recollection | None = None,
     ) -> None:
         self.recent, self.title_of, self.held = recent, title_of, held
@@ -474,7 +478,7 @@ class Memory:
         """The titles of the books in the box as the round begins (not to be changed)."""
         found = self._held_titles.get(box)
         if found is None:
-            found = self._held_titles[box] = self.titles_of(self.held.get(box, ()))
+            found = self._held_titles[box] = {book[3] for book in self.held.get(box, ())}
         return found
 
     def titles_of(self, codes: Iterable[str]) -> set[str]:
@@ -1161,8 +1165,7 @@ def walk(
     depot = Depot(books.depot, {c: site_of.get(b or "") for c, b in books.came_from.items()})
     carry = min(limits.depot, limits.leg)
     leaving.fill, share = fills(walks, leaving, targets, len(depot), carry)
-    held = {code: [b[1] for b in found] for code, found in books.in_boxes.items()}
-    memory = Memory(recent, title_of, number, limits.title_window, held, recollection)
+    memory = Memory(recent, title_of, number, limits.title_window, books.in_boxes, recollection)
     state = Round(leaving, memory, depot, limits, Walk(fill_share=share))
     openings = [prepare(site, line, state) for site, line in walks]
     allocate(openings, state)
