@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 from statistics import mean
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from lou_library import planner
@@ -328,3 +328,104 @@ def test_a_recollection_follows_a_memory_that_gains_and_forgets_rounds(
         recollection.begin({})
         remembered = [(n, recollection.books(codes)) for n, codes in sorted(stored.items())]
         assert recollection.copies("A-01", remembered) == planner.copies_of(remembered)
+
+
+def _reference_choose(
+    candidates: list[planner.Carried],
+    wanted: int,
+    box: str,
+    memory: planner.Memory,
+    ahead: list[planner.Ahead],
+    beside: set[str],
+) -> list[planner.Carried]:
+    """:func:`planner.choose` as its docstring says it, every candidate weighed and ranked:
+    (new to the box, stale ahead, last had, position); the first ``wanted`` of as many titles."""
+    if wanted <= 0 or not candidates:
+        return []
+    recall, seen = memory.recall(box), set(beside)
+    ranked = []
+    for position, (code, _) in enumerate(candidates):
+        title = memory.title_of.get(code, code)
+        if code in recall.copies:
+            ranked.append((2, 0, recall.last_had(code), position, title))
+        elif title in memory.titles(box) or title in seen:
+            ranked.append((1, 0, -1, position, title))
+        else:
+            stale = sum(2 if code in a.copies else int(title in a.titles) for a in ahead)
+            ranked.append((0, stale, -1, position, title))
+    picked: list[int] = []
+    for *_, position, title in sorted(ranked):
+        if len(picked) < wanted and title not in seen:
+            seen.add(title)
+            picked.append(position)
+    return [candidates[p] for p in sorted(picked)]
+
+
+_CODES = [f"b{i}" for i in range(8)]
+_TITLES = ["w", "x", "y", "z", *_CODES[:4]]  # (a book with no title is its own title)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(st.sampled_from(_CODES), max_size=10),
+    st.integers(0, 5),
+    st.dictionaries(st.sampled_from(_CODES), st.sampled_from("wxyz")),
+    st.lists(st.lists(st.sampled_from(_CODES), max_size=3), max_size=2),
+    st.lists(st.sampled_from(_CODES), max_size=2),
+    st.lists(
+        st.tuples(
+            st.sets(st.sampled_from(_TITLES), max_size=3),
+            st.sets(st.sampled_from(_CODES), max_size=2),
+        ),
+        max_size=3,
+    ),
+    st.sets(st.sampled_from(_TITLES), max_size=1),
+)
+@example(["b0", "b1"], 1, {"b0": "w"}, [], [], [({"w"}, set())], set())  # b0: a title ahead
+@example(["b0", "b1"], 1, {}, [], [], [(set(), {"b0"})], set())  # b0: a copy ahead
+def test_choose_stops_early_with_what_weighing_every_candidate_chooses(
+    offered: list[str],
+    wanted: int,
+    titles: dict[str, str],
+    rounds: list[list[str]],
+    held: list[str],
+    ahead: list[tuple[set[str], set[str]]],
+    beside: set[str],
+) -> None:
+    """The weighing stops once it has the books it wants that are new to the box and to
+    the boxes ahead: what it chooses is what ranking every candidate chooses (a code may
+    be offered twice; titles may be shared; a book may be in the box's memory)."""
+    recent = {"A-01": [(n, books) for n, books in enumerate(rounds, start=3)]}
+    shelved = {"A-01": [(0, code, False, titles.get(code, code)) for code in held]}
+
+    def memory() -> planner.Memory:
+        return planner.Memory(recent, titles, 6, 3, shelved)
+
+    candidates = [(code, DEPOT) for code in offered]
+    boxes = [planner.Ahead(shown, copies) for shown, copies in ahead]
+    expected = _reference_choose(candidates, wanted, "A-01", memory(), boxes, beside)
+    assert planner.choose(candidates, wanted, "A-01", memory(), boxes, beside) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.integers(0, 30),
+    st.sets(st.integers(0, 29)),
+    st.integers(0, 40),
+    st.lists(st.integers(0, 45), max_size=5),
+)
+def test_an_offer_read_as_weighed_is_the_library_rooms_offer(
+    size: int, taken: set[int], count: int, asked: list[int]
+) -> None:
+    """The longest-waiting books still in the library room, read one by one or by index in
+    any order, are those :meth:`planner.Depot.offer` lists."""
+    depot = planner.Depot([f"d{i}" for i in range(size)])
+    depot.taken.update(f"d{i}" for i in taken if i < size)
+    expected = depot.offer(count)
+    offer = planner.Offer(depot, count)
+    assert len(offer) == len(expected)
+    for i in asked:
+        if i < len(expected):
+            assert offer[i] == expected[i]
+    assert list(offer) == expected
+    assert offer[1:3] == expected[1:3]
