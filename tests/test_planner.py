@@ -417,11 +417,13 @@ def test_choose_stops_early_with_what_weighing_every_candidate_chooses(
 def test_an_offer_read_as_weighed_is_the_library_rooms_offer(
     size: int, taken: set[int], count: int, asked: list[int]
 ) -> None:
-    """The longest-waiting books still in the library room, read one by one or by index in
-    any order, are those :meth:`planner.Depot.offer` lists."""
-    depot = planner.Depot([f"d{i}" for i in range(size)])
+    """The longest-waiting books still in the library room (the first ``count`` not
+    taken), read one by one, by index in any order, or as :meth:`planner.Depot.offer`."""
+    books = [f"d{i}" for i in range(size)]
+    depot = planner.Depot(books)
     depot.taken.update(f"d{i}" for i in taken if i < size)
-    expected = depot.offer(count)
+    expected = [(code, DEPOT) for code in books if code not in depot.taken][:count]
+    assert depot.offer(count) == expected
     offer = planner.Offer(depot, count)
     assert len(offer) == len(expected)
     for i in asked:

@@ -627,11 +627,12 @@ class Taken:
         return len(self._codes)
 
     def update(self, codes: Iterable[str]) -> None:
+        """These books leave the room (a code not in its list is no book of the room)."""
         position, following = self._position, self.following
         for code in codes:
-            self._codes.add(code)
             i = position.get(code)
             if i is not None:
+                self._codes.add(code)
                 following[i] = i + 1
 
     def free(self, start: int) -> int:
@@ -660,22 +661,14 @@ class Depot:
 
     def offer(self, count: int) -> list[Carried]:
         """The ``count`` longest-waiting books still here (not yet taken)."""
-        books, free, following = self.books, self.taken.free, self.taken.following
-        found: list[Carried] = []
-        i = free(0)
-        while i < len(books) and len(found) < count:
-            found.append((books[i], DEPOT))
-            i += 1
-            if following[i] != i:  # (the next one is taken: skip the taken ones at once)
-                i = free(i)
-        return found
+        return list(Offer(self, count))
 
 
 class Offer(Sequence[Carried]):
-    """:meth:`Depot.offer` made as it is read: the ``count`` longest-waiting books still
-    in the library room, each found when first asked for (:func:`choose` stops at the
-    first few when they are what a walk wants). Nothing may be taken from the library room
-    while it is read."""
+    """The ``count`` longest-waiting books still in the library room, each found when
+    first asked for (:func:`choose` stops at the first few when they are what a walk
+    wants); taken books are skipped at once (:class:`Taken`). Nothing may be taken from
+    the library room while it is read."""
 
     def __init__(self, depot: Depot, count: int) -> None:
         self._depot = depot
@@ -707,7 +700,7 @@ class Offer(Sequence[Carried]):
             yield found[i]
 
     def _find(self, count: int) -> None:
-        """Find the books up to ``count`` of them (as :meth:`Depot.offer` does)."""
+        """Find the books up to ``count`` of them."""
         books, following, found = self._depot.books, self._depot.taken.following, self._found
         free, i = self._depot.taken.free, self._next
         while len(found) < count:
