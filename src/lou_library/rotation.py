@@ -1174,12 +1174,13 @@ def complete_task(
     found in.
 
     ``listed`` is the task as :func:`list_tasks` gave it, stops included, so a caller
-    reporting a whole round (the simulator) does not rebuild every task's pick list;
-    ``handled``, its :func:`task_books`, if the caller has them (used only with
-    ``listed``: they are of the pick list it gives)."""
+    reporting a whole round does not rebuild every task's pick list; ``handled``, its
+    :func:`task_books`, if the caller has them (the simulator works them out of the
+    plan's moves): the pick list is then not made at all, and the task returned has
+    none."""
     from lou_library.records import normalise_code
 
-    task = get_task(db, task_id, stops=listed is None)
+    task = get_task(db, task_id, stops=listed is None and handled is None)
     if listed is not None:
         task = {**task, "stops": listed["stops"]}
     if task["status"] == TaskStatus.done:
@@ -1188,7 +1189,7 @@ def complete_task(
     from lou_library.service import check_hours
 
     taken = None if hours is None else check_hours(hours)
-    handled = task_books(task) if handled is None or listed is None else handled
+    handled = task_books(task) if handled is None else handled
     missing_codes = list(dict.fromkeys(normalise_code(c) for c in missing))  # once each
     unknown = [c for c in missing_codes if c not in handled]
     if unknown:

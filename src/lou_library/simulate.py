@@ -21,7 +21,7 @@ is checked against the set before (plus donations), and every book that was on a
 from __future__ import annotations
 
 import random
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -30,7 +30,7 @@ from typing import Any
 
 from lou_library import clock, collector, planner, rotation
 from lou_library.catalogue import donate, found_book
-from lou_library.records import BOOKS, BOXES, VOLUNTEERS, Doc, set_settings, settings
+from lou_library.records import BOOKS, BOXES, TASKS, VOLUNTEERS, Doc, Move, set_settings, settings
 from lou_library.repository import Repository
 from lou_library.store import MemoryFile, RawData
 
@@ -174,13 +174,14 @@ def simulate(
             _mark_away(db, rng, away, day)
             plan = rotation.plan_round(db, None if start is None else day, recollection)
             before = _shelf(db)
-            figures = rotation.apply_round(db, plan, command="rotate simulate")["figures"]
+            record = rotation.apply_round(db, plan, command="rotate simulate")
             after = _shelf(db)
             in_boxes = db.where(BOOKS, "status", "in_box")
             counts = Counter(b["box"] for b in in_boxes)
             doubles = _double_titles(in_boxes, plan.title_of)
             violations = sum(1 for b in db.all(BOXES) if counts[b["code"]] > int(b["capacity"]))
-            missing_total, returned = _report_back(db, rng, plan.number, loss, returns, handled)
+            reported = _report_back(db, rng, plan, record["tasks"], (loss, returns), handled)
+            missing_total, returned = reported
             if donations:
                 boxes = [b["code"] for b in db.where(BOXES, "status", "active")]
                 for n in range(donations):
@@ -216,7 +217,7 @@ def simulate(
                 returned=returned,
                 donated=donations,
                 short=sum(plan.short.values()),
-                handovers=figures["handovers"],  # (the round's record has it worked out)
+                handovers=record["figures"]["handovers"],  # (the round's record has it)
                 heaviest_leg=plan.heaviest,
                 most_from_depot=max((t.from_depot for t in plan.tasks), default=0),
                 unassigned=len(plan.unassigned),
@@ -236,19 +237,30 @@ def simulate(
 def _report_back(
     db: Repository,
     rng: random.Random,
-    number: int,
-    loss: float,
-    returns: float,
+    plan: rotation.Plan,
+    task_ids: list[int],
+    chances: tuple[float, float],
     handled: Counter[str],
 ) -> tuple[int, int]:
-    """Every task of the round reported done, a share ``loss`` of its books missing; each
-    book not seen comes back with probability ``returns``. (missing, returned)"""
+    """Every task of the round (``task_ids``, as applied) reported done, a share ``loss``
+    of its books missing; each book not seen comes back with probability ``returns``
+    (``chances``: the two). (missing, returned)"""
+    loss, returns = chances
     missing_total = 0
-    for task in rotation.list_tasks(db, round_number=number):
-        books = rotation.task_books(task)
+    # each task's books (rotation.task_books of its pick list), out of the plan's moves
+    by_box: dict[str, list[Move]] = defaultdict(list)
+    for move in plan.moves:
+        by_box[move[1]].append(move)
+        by_box[move[2]].append(move)
+    tasks = list(db.get_many(TASKS, task_ids).values())
+    tasks.sort(key=lambda t: (t["date"], t["id"]))  # as rotation.list_tasks lists them
+    for task in tasks:
+        books = {
+            code: (source, target) for box in task["boxes"] for code, source, target in by_box[box]
+        }
         missing = [b for b in sorted(books) if rng.random() < loss]
         missing_total += len(missing)
-        rotation.complete_task(db, task["id"], missing=missing, listed=task, handled=books)
+        rotation.complete_task(db, task["id"], missing=missing, handled=books)
         if task.get("volunteer"):
             handled[task["volunteer"]] += int(task["books"])
     returned = 0
