@@ -687,7 +687,8 @@ def apply_round(db: Repository, plan: Plan, command: str = "rotate apply") -> Do
     }
     db.replace(ROUNDS, previous)
     db.update_groups(BOOKS, _moved_groups(saved, plan))
-    undo["memory"] = _remember(db, plan, before, int(config["window"]), boxes)
+    legs = legs_of(plan.moves)
+    undo["memory"] = _remember(db, plan, legs, before, int(config["window"]), boxes)
     task_docs = _task_records(db, plan)
     db.add(TASKS, task_docs)
     log(
@@ -715,7 +716,7 @@ def apply_round(db: Repository, plan: Plan, command: str = "rotate apply") -> Do
         set_settings(db, current)
     undo["after"] = _fingerprint(db)  # undo is refused once anything else has changed
     db.add(ROUNDS, [record])
-    db.add(MOVES, [{"round": plan.number, "legs": legs_of(plan.moves)}])
+    db.add(MOVES, [{"round": plan.number, "legs": legs}])
     return record
 
 
@@ -780,18 +781,20 @@ def _never_rotated(box: Doc | None) -> bool:
 def _remember(
     db: Repository,
     plan: Plan,
+    legs: list[Doc],
     before: dict[str, list[str]],
     window: int,
     boxes: dict[Key, Doc],
 ) -> Doc:
     """Each box's memory after the round: the books it received in the last ``window``
-    rounds. Returns what undo needs, per box: only what this round forgets or rewrites
-    (entries that fell out of the window; "0" is written again when the window empties),
-    whether the box had a memory at all, and which entries it adds."""
-    arrivals: dict[str, list[str]] = defaultdict(list)
-    for book, _, target in plan.moves:
-        if target != DEPOT:
-            arrivals[target].append(book)
+    rounds (``legs``: the plan's moves, :func:`legs_of`). Returns what undo needs, per
+    box: only what this round forgets or rewrites (entries that fell out of the window;
+    "0" is written again when the window empties), whether the box had a memory at all,
+    and which entries it adds."""
+    arrivals: dict[str, list[str]] = defaultdict(list)  # box -> its legs' books, in order
+    for leg in legs:
+        if leg["to"] != DEPOT:
+            arrivals[leg["to"]].append(leg["books"])
     memory: dict[str, Doc] = {}
     changes: dict[Key, Doc] = {}
     for code in plan.final_counts:
