@@ -67,6 +67,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from itertools import groupby
 from operator import itemgetter
 from typing import Any
 
@@ -384,9 +385,7 @@ def plan_round(
     walk = planner.walk(ring, books, targets, recent, title_of, number, limits, recollection)
     moves = walk.moves
     over = [b["code"] for b in ring if walk.final_counts.get(b["code"], 0) > int(b["capacity"])]
-    inside_site = sum(
-        1 for _, s, t in moves if DEPOT not in (s, t) and box_site.get(s) == box_site.get(t)
-    )
+    inside_site = _inside_site(moves, box_site)
     tasks = [
         TaskPlan(
             r.site,
@@ -439,15 +438,32 @@ def changed_box(
     A book from the library room comes from the box it last stood in (``came_from``); one
     that never stood in a box (new, donated to the library room) is not counted."""
     changed = same = 0
-    for code, source, target in moves:
+    for (source, target), run in groupby(moves, key=_ENDS):  # a leg at a time (in C)
         if target == DEPOT:
             continue
-        origin = came_from.get(code) if source == DEPOT else source
-        if origin is None:
-            continue
-        changed += 1
-        same += box_site.get(origin) == box_site.get(target)
+        site = box_site.get(target)
+        if source == DEPOT:
+            for origin in map(came_from.get, map(_BOOK, run)):
+                if origin is not None:
+                    changed += 1
+                    same += box_site.get(origin) == site
+        else:
+            books = len(list(run))
+            changed += books
+            same += books if box_site.get(source) == site else 0
     return changed, same
+
+
+def _inside_site(moves: Iterable[tuple[str, str, str]], box_site: Mapping[str, str]) -> int:
+    """The moves from a box to another box of its site."""
+    return sum(
+        len(list(run))
+        for (source, target), run in groupby(moves, key=_ENDS)  # a leg at a time (in C)
+        if DEPOT not in (source, target) and box_site.get(source) == box_site.get(target)
+    )
+
+
+_BOOK, _ENDS = itemgetter(0), itemgetter(1, 2)  # a move's book, and its two ends
 
 
 def _plan_warnings(db: Repository, when: schedule.RoundDate) -> list[PlanNote]:

@@ -159,16 +159,17 @@ def _software_losses(before: _Shelf, after: _Shelf) -> tuple[int, int]:
     return len(set(now) - set(was)), len(lost) + len(gone)
 
 
-def _double_titles(books: list[Doc], title_of: dict[str, str]) -> int:
-    """Boxes that hold two copies of one title (``books``: the books in boxes;
-    ``title_of``: the plan's titles, book -> :func:`rotation.title_key`; a book it does not
-    know is looked at)."""
+def _double_titles(books: list[Doc], copies: Counter[str], title_of: dict[str, str]) -> int:
+    """Boxes that hold two copies of one title (``books``: the books in boxes; ``copies``:
+    how many each box holds; ``title_of``: the plan's titles, book ->
+    :func:`rotation.title_key`; a book it does not know is looked at)."""
     titles = list(map(title_of.get, map(itemgetter("code"), books)))
     if not all(titles):  # (a book the plan did not see)
         titles = [t or rotation.title_key(b) for b, t in zip(books, titles, strict=True)]
-    boxes = list(map(itemgetter("box"), books))
-    copies = Counter(boxes)  # a box holds a title twice when it has fewer titles than books
-    titles_held = Counter(map(itemgetter(0), set(zip(boxes, titles, strict=True))))
+    held = set(zip(map(itemgetter("box"), books), titles, strict=True))  # (box, title)
+    if len(held) == len(books):  # no box holds a title twice
+        return 0
+    titles_held = Counter(map(itemgetter(0), held))  # fewer titles than books: a double
     return sum(1 for box, n in copies.items() if titles_held[box] < n)
 
 
@@ -219,7 +220,7 @@ def simulate(
             created, lost = _software_losses(before, after)
             in_boxes = after.in_boxes()
             counts = Counter(map(itemgetter("box"), in_boxes))
-            doubles = _double_titles(in_boxes, plan.title_of)
+            doubles = _double_titles(in_boxes, counts, plan.title_of)
             violations = sum(1 for b in db.all(BOXES) if counts[b["code"]] > int(b["capacity"]))
             reported = _report_back(db, rng, plan, record["tasks"], (loss, returns), handled)
             missing_total, returned = reported
