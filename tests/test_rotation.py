@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -598,3 +599,43 @@ def test_simulate_leaves_the_cycle_collector_as_it_was() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def _apply_then(change: Any) -> Any:
+    """rotation.apply_round, then ``change(db)``: a bug in the software, as the simulation
+    must see it."""
+
+    def applied(db: Any, plan: Any, command: str = "rotate apply") -> Any:
+        record = _APPLY_ROUND(db, plan, command=command)
+        change(db)
+        return record
+
+    return applied
+
+
+_APPLY_ROUND = rotation.apply_round
+
+
+def test_simulate_counts_the_books_the_software_creates_or_loses(
+    ring: Lou, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A book an apply takes off the shelf, one it drops (off the shelf too, so twice)
+    and one it makes up are counted, whether the apply changed the records in place or
+    put others in their place."""
+    args = ("rotate", "simulate", "--rounds", "1")
+    assert ring.json(*args)["totals"]["books_lost_by_software"] == 0
+
+    def off_the_shelf(db: Any) -> None:  # the records themselves changed
+        db.update(BOOKS, {"B00001": {"status": "withdrawn", "box": None}})
+
+    monkeypatch.setattr(rotation, "apply_round", _apply_then(off_the_shelf))
+    totals = ring.json(*args)["totals"]
+    assert (totals["books_lost_by_software"], totals["books_created"]) == (1, 0)
+
+    def dropped_and_made_up(db: Any) -> None:  # the table's records are others
+        db.remove(BOOKS, ["B00002"])
+        db.add(BOOKS, [{**db.get(BOOKS, "B00003"), "code": "B09999"}])
+
+    monkeypatch.setattr(rotation, "apply_round", _apply_then(dropped_and_made_up))
+    totals = ring.json(*args)["totals"]
+    assert (totals["books_lost_by_software"], totals["books_created"]) == (2, 1)

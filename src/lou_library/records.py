@@ -10,6 +10,8 @@ from __future__ import annotations
 import difflib
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
+from itertools import groupby
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from lou_library import clock
@@ -170,7 +172,7 @@ def log(db: Repository, events: Sequence[Event]) -> None:
 Move = tuple[str, str, str]  # (book, from, to); DEPOT for the library room
 
 
-def legs_of(moves: Iterable[Iterable[str]]) -> list[Doc]:
+def legs_of(moves: Iterable[Sequence[str]]) -> list[Doc]:
     """A round's moves as stored: legs, runs of books carried from one place to another.
 
     Consecutive moves with the same ends share a leg, so the plan's order is kept exactly
@@ -179,17 +181,13 @@ def legs_of(moves: Iterable[Iterable[str]]) -> list[Doc]:
     instead of one per book (after four years a round's moves were most of the file's
     objects; parsing it took twice as long with a list per leg: bench/README.md).
     """
-    legs: list[Doc] = []
-    books: list[list[str]] = []
-    for book, source, target in moves:
-        if legs and legs[-1]["from"] == source and legs[-1]["to"] == target:
-            books[-1].append(book)
-        else:
-            legs.append({"from": source, "to": target})
-            books.append([book])
-    for leg, codes in zip(legs, books, strict=True):
-        leg["books"] = " ".join(codes)
-    return legs
+    return [  # (the runs found by groupby, a C loop: a round's 2,400 moves in 200 legs)
+        {"from": source, "to": target, "books": " ".join(map(_BOOK, run))}
+        for (source, target), run in groupby(moves, key=_ENDS)
+    ]
+
+
+_BOOK, _ENDS = itemgetter(0), itemgetter(1, 2)  # a move's book, and its two ends
 
 
 def leg_books(leg: Mapping[str, Any]) -> list[str]:

@@ -67,6 +67,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from itertools import groupby
 from operator import itemgetter
 from typing import Any
 
@@ -445,23 +446,28 @@ def move_figures(
     box_site: Mapping[str, str],
 ) -> tuple[int, int, int]:
     """(moves from a box to a box of the same site, then :func:`changed_box`), in one pass
-    over a round's moves (a county's round has 1,000,000)."""
+    over a round's moves (a county's round has 1,000,000), a leg at a time."""
     inside = changed = same = 0
-    site, origin_of = box_site.get, came_from.get
-    for code, source, target in moves:
+    site = box_site.get
+    for (source, target), run in groupby(moves, key=_ENDS):  # (the runs are found in C)
         if target == DEPOT:
             continue
-        if source == DEPOT:
-            origin = origin_of(code)
-            if origin is not None:
-                changed += 1
-                same += site(origin) == site(target)
+        there = site(target)
+        if source == DEPOT:  # each book comes from the box it last stood in
+            for origin in map(came_from.get, map(_BOOK, run)):
+                if origin is not None:
+                    changed += 1
+                    same += site(origin) == there
             continue
-        stays = site(source) == site(target)
-        inside += stays
-        changed += 1
-        same += stays
+        books = len(list(run))
+        changed += books
+        if site(source) == there:
+            inside += books
+            same += books
     return inside, changed, same
+
+
+_BOOK, _ENDS = itemgetter(0), itemgetter(1, 2)  # a move's book, and its two ends
 
 
 def _plan_warnings(db: Repository, when: schedule.RoundDate) -> list[PlanNote]:
@@ -701,7 +707,8 @@ def apply_round(db: Repository, plan: Plan, command: str = "rotate apply") -> Do
     }
     db.replace(ROUNDS, previous)
     db.update_groups(BOOKS, _moved_groups(saved, plan))
-    undo["memory"] = _remember(db, plan, before, int(config["window"]), boxes)
+    legs = legs_of(plan.moves)
+    undo["memory"] = _remember(db, plan, legs, before, int(config["window"]), boxes)
     task_docs = _task_records(db, plan)
     db.add(TASKS, task_docs)
     log(
@@ -729,7 +736,7 @@ def apply_round(db: Repository, plan: Plan, command: str = "rotate apply") -> Do
         set_settings(db, current)
     undo["after"] = _fingerprint(db)  # undo is refused once anything else has changed
     db.add(ROUNDS, [record])
-    db.add(MOVES, [{"round": plan.number, "legs": legs_of(plan.moves)}])
+    db.add(MOVES, [{"round": plan.number, "legs": legs}])
     return record
 
 
@@ -794,18 +801,20 @@ def _never_rotated(box: Doc | None) -> bool:
 def _remember(
     db: Repository,
     plan: Plan,
+    legs: list[Doc],
     before: dict[str, list[str]],
     window: int,
     boxes: dict[Key, Doc],
 ) -> Doc:
     """Each box's memory after the round: the books it received in the last ``window``
-    rounds. Returns what undo needs, per box: only what this round forgets or rewrites
-    (entries that fell out of the window; "0" is written again when the window empties),
-    whether the box had a memory at all, and which entries it adds."""
-    arrivals: dict[str, list[str]] = defaultdict(list)
-    for book, _, target in plan.moves:
-        if target != DEPOT:
-            arrivals[target].append(book)
+    rounds (``legs``: the plan's moves, :func:`legs_of`). Returns what undo needs, per
+    box: only what this round forgets or rewrites (entries that fell out of the window;
+    "0" is written again when the window empties), whether the box had a memory at all,
+    and which entries it adds."""
+    arrivals: dict[str, list[str]] = defaultdict(list)  # box -> its legs' books, in order
+    for leg in legs:
+        if leg["to"] != DEPOT:
+            arrivals[leg["to"]].append(leg["books"])
     memory: dict[str, Doc] = {}
     changes: dict[Key, Doc] = {}
     for code in plan.final_counts:
@@ -1188,12 +1197,13 @@ def complete_task(
     found in.
 
     ``listed`` is the task as :func:`list_tasks` gave it, stops included, so a caller
-    reporting a whole round (the simulator) does not rebuild every task's pick list;
-    ``handled``, its :func:`task_books`, if the caller has them (used only with
-    ``listed``: they are of the pick list it gives)."""
+    reporting a whole round does not rebuild every task's pick list; ``handled``, its
+    :func:`task_books`, if the caller has them (the simulator works them out of the
+    plan's moves): the pick list is then not made at all, and the task returned has
+    none."""
     from lou_library.records import normalise_code
 
-    task = get_task(db, task_id, stops=listed is None)
+    task = get_task(db, task_id, stops=listed is None and handled is None)
     if listed is not None:
         task = {**task, "stops": listed["stops"]}
     if task["status"] == TaskStatus.done:
@@ -1202,7 +1212,7 @@ def complete_task(
     from lou_library.service import check_hours
 
     taken = None if hours is None else check_hours(hours)
-    handled = task_books(task) if handled is None or listed is None else handled
+    handled = task_books(task) if handled is None else handled
     missing_codes = list(dict.fromkeys(normalise_code(c) for c in missing))  # once each
     unknown = [c for c in missing_codes if c not in handled]
     if unknown:

@@ -21,17 +21,19 @@ is checked against the set before (plus donations), and every book that was on a
 from __future__ import annotations
 
 import random
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from operator import itemgetter
+from itertools import compress, repeat
+from operator import eq, is_, itemgetter
 from typing import Any
 
 from lou_library import clock, collector, planner, rotation
 from lou_library.catalogue import donate, found_book
-from lou_library.records import BOOKS, BOXES, VOLUNTEERS, Doc, set_settings, settings
+from lou_library.records import BOOKS, BOXES, TASKS, VOLUNTEERS, Doc, Move, set_settings, settings
 from lou_library.repository import Repository
+from lou_library.schema import BookStatus
 from lou_library.store import MemoryFile, RawData
 
 
@@ -120,16 +122,55 @@ class Simulation:
         }
 
 
-def _double_titles(books: list[Doc], title_of: dict[str, str]) -> int:
-    """Boxes that hold two copies of one title (``title_of``: the plan's titles, book ->
+@dataclass
+class _Shelf:
+    """The books at one moment: the repository's records (a simulation's are changed in
+    place, so the same objects later hold the books as they are then) and each one's
+    status at that moment."""
+
+    books: list[Doc]
+    statuses: list[str]
+
+    @classmethod
+    def of(cls, db: Repository) -> _Shelf:
+        books = list(db.all(BOOKS))
+        return cls(books, list(map(itemgetter("status"), books)))
+
+    def in_boxes(self) -> list[Doc]:
+        return list(compress(self.books, map(eq, self.statuses, repeat(BookStatus.in_box))))
+
+
+_ON_SHELF = (BookStatus.in_box, BookStatus.in_depot)
+
+
+def _software_losses(before: _Shelf, after: _Shelf) -> tuple[int, int]:
+    """(books the software created, books it lost or took off the shelf) from ``before``
+    to ``after``: a book gone, or on a shelf (in a box or in the depot) before and not
+    after."""
+    if len(before.books) == len(after.books) and all(map(is_, before.books, after.books)):
+        # the same records in the same order: only their statuses can differ
+        changed = Counter(zip(before.statuses, after.statuses, strict=True))
+        fell_off = sum(n for (s, t), n in changed.items() if s in _ON_SHELF and t not in _ON_SHELF)
+        return 0, fell_off
+    was = dict(zip(map(itemgetter("code"), before.books), before.statuses, strict=True))
+    now = dict(zip(map(itemgetter("code"), after.books), after.statuses, strict=True))
+    lost = [c for c in was if c not in now]
+    gone = [c for c, s in was.items() if s in _ON_SHELF and now.get(c) not in _ON_SHELF]
+    return len(set(now) - set(was)), len(lost) + len(gone)
+
+
+def _double_titles(books: list[Doc], copies: Counter[str], title_of: dict[str, str]) -> int:
+    """Boxes that hold two copies of one title (``books``: the books in boxes; ``copies``:
+    how many each box holds; ``title_of``: the plan's titles, book ->
     :func:`rotation.title_key`; a book it does not know is looked at)."""
-    pairs = Counter((b["box"], title_of.get(b["code"]) or rotation.title_key(b)) for b in books)
-    return len({box for (box, _), copies in pairs.items() if copies > 1})
-
-
-def _shelf(db: Repository) -> dict[str, str]:
-    books = list(db.all(BOOKS))
-    return dict(zip(map(itemgetter("code"), books), map(itemgetter("status"), books), strict=True))
+    titles = list(map(title_of.get, map(itemgetter("code"), books)))
+    if not all(titles):  # (a book the plan did not see)
+        titles = [t or rotation.title_key(b) for b, t in zip(books, titles, strict=True)]
+    held = set(zip(map(itemgetter("box"), books), titles, strict=True))  # (box, title)
+    if len(held) == len(books):  # no box holds a title twice
+        return 0
+    titles_held = Counter(map(itemgetter(0), held))  # fewer titles than books: a double
+    return sum(1 for box, n in copies.items() if titles_held[box] < n)
 
 
 # Python's cycle collector is off while rounds are played: they make almost no reference
@@ -173,28 +214,24 @@ def simulate(
                 day = rotation.next_round(db).date
             _mark_away(db, rng, away, day)
             plan = rotation.plan_round(db, None if start is None else day, recollection)
-            before = _shelf(db)
-            figures = rotation.apply_round(db, plan, command="rotate simulate")["figures"]
-            after = _shelf(db)
-            in_boxes = db.where(BOOKS, "status", "in_box")
-            counts = Counter(b["box"] for b in in_boxes)
-            doubles = _double_titles(in_boxes, plan.title_of)
+            before = _Shelf.of(db)
+            record = rotation.apply_round(db, plan, command="rotate simulate")
+            after = _Shelf.of(db)
+            created, lost = _software_losses(before, after)
+            in_boxes = after.in_boxes()
+            counts = Counter(map(itemgetter("box"), in_boxes))
+            doubles = _double_titles(in_boxes, counts, plan.title_of)
             violations = sum(1 for b in db.all(BOXES) if counts[b["code"]] > int(b["capacity"]))
-            missing_total, returned = _report_back(db, rng, plan.number, loss, returns, handled)
+            reported = _report_back(db, rng, plan, record["tasks"], (loss, returns), handled)
+            missing_total, returned = reported
             if donations:
                 boxes = [b["code"] for b in db.where(BOXES, "status", "active")]
                 for n in range(donations):
                     donate(db, box=rng.choice(boxes), title=f"捐赠图书 {plan.number}-{n + 1}")
             depot_books = db.tally(BOOKS, "status")[("in_depot",)]
             result.forecast = plan.forecast
-        result.books_created += len(set(after) - set(before))
-        lost = [c for c, s in before.items() if c not in after]
-        fell_off = [
-            c
-            for c, s in before.items()
-            if s in ("in_box", "in_depot") and after.get(c) not in ("in_box", "in_depot")
-        ]
-        result.books_lost_by_software += len(lost) + len(fell_off)
+        result.books_created += created
+        result.books_lost_by_software += lost
         result.rounds.append(
             RoundFigures(
                 round=plan.number,
@@ -216,7 +253,7 @@ def simulate(
                 returned=returned,
                 donated=donations,
                 short=sum(plan.short.values()),
-                handovers=figures["handovers"],  # (the round's record has it worked out)
+                handovers=record["figures"]["handovers"],  # (the round's record has it)
                 heaviest_leg=plan.heaviest,
                 most_from_depot=max((t.from_depot for t in plan.tasks), default=0),
                 unassigned=len(plan.unassigned),
@@ -236,19 +273,30 @@ def simulate(
 def _report_back(
     db: Repository,
     rng: random.Random,
-    number: int,
-    loss: float,
-    returns: float,
+    plan: rotation.Plan,
+    task_ids: list[int],
+    chances: tuple[float, float],
     handled: Counter[str],
 ) -> tuple[int, int]:
-    """Every task of the round reported done, a share ``loss`` of its books missing; each
-    book not seen comes back with probability ``returns``. (missing, returned)"""
+    """Every task of the round (``task_ids``, as applied) reported done, a share ``loss``
+    of its books missing; each book not seen comes back with probability ``returns``
+    (``chances``: the two). (missing, returned)"""
+    loss, returns = chances
     missing_total = 0
-    for task in rotation.list_tasks(db, round_number=number):
-        books = rotation.task_books(task)
+    # each task's books (rotation.task_books of its pick list), out of the plan's moves
+    by_box: dict[str, list[Move]] = defaultdict(list)
+    for move in plan.moves:
+        by_box[move[1]].append(move)
+        by_box[move[2]].append(move)
+    tasks = list(db.get_many(TASKS, task_ids).values())
+    tasks.sort(key=lambda t: (t["date"], t["id"]))  # as rotation.list_tasks lists them
+    for task in tasks:
+        books = {
+            code: (source, target) for box in task["boxes"] for code, source, target in by_box[box]
+        }
         missing = [b for b in sorted(books) if rng.random() < loss]
         missing_total += len(missing)
-        rotation.complete_task(db, task["id"], missing=missing, listed=task, handled=books)
+        rotation.complete_task(db, task["id"], missing=missing, handled=books)
         if task.get("volunteer"):
             handled[task["volunteer"]] += int(task["books"])
     returned = 0

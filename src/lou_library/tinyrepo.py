@@ -15,10 +15,10 @@ tables' row ids are the log's entry numbers.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
-from itertools import repeat
-from operator import itemgetter
+from itertools import compress, repeat
+from operator import eq, itemgetter
 from typing import Any
 
 from tinydb import TinyDB
@@ -138,7 +138,8 @@ class TinyRepository:
         return found
 
     def where(self, table: str, field: str, value: Any) -> list[Doc]:
-        return [record for record in self._rows(table).values() if record.get(field) == value]
+        records = list(self._rows(table).values())  # compared in C loops
+        return list(compress(records, map(eq, _column(records, field), repeat(value))))
 
     def first_of(self, table: str, field: str, values: Collection[Any]) -> dict[Any, Doc]:
         wanted = dict.fromkeys(values)
@@ -244,14 +245,11 @@ class TinyRepository:
         else:
             records = list(self.get_many(table, keys).values())
         field = self._key_field(table)
-        groups: dict[tuple[Any, ...], list[Key]] = {}
+        groups: dict[tuple[Any, ...], list[Key]] = defaultdict(list)
         columns = [_column(records, f, _ABSENT) for f in fields]  # in C loops
         shared = zip(*columns, strict=True) if fields else [()] * len(records)
         for values, key in zip(shared, map(itemgetter(field), records), strict=True):
-            if values in groups:
-                groups[values].append(key)
-            else:
-                groups[values] = [key]
+            groups[values].append(key)
         return [  # (a network that has lived for years: a group for every two books)
             (
                 dict(zip(fields, values, strict=True))
@@ -281,8 +279,9 @@ class TinyRepository:
                 if record is None or record.get(field) != key:
                     record = rows[self._require(table, key)]
                 record.update(fields)
-                for name in dropped:
-                    record.pop(name, None)
+                if dropped:
+                    for name in dropped:
+                        record.pop(name, None)
         if changed:
             self._changed(table)
 
