@@ -242,7 +242,7 @@ class Plan:
         pairs = {
             (owner[source], owner[target])
             for task in self.tasks
-            for _, source, target in task.moves
+            for (source, target), _ in groupby(task.moves, key=_ENDS)  # a leg at a time
             if source in owner and target in owner and owner[source] != owner[target]
         }
         return len(pairs)
