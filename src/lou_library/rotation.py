@@ -1094,9 +1094,10 @@ def _by_box(
     """Per box: the books taken out of it (and where to), put into it (and where from)."""
     out: dict[str, list[list[str]]] = defaultdict(list)
     into: dict[str, list[list[str]]] = defaultdict(list)
-    for book, source, target in moves:
-        out[source].append([book, target])
-        into[target].append([book, source])
+    for (source, target), run in groupby(moves, key=_ENDS):  # a leg at a time
+        books = list(map(_BOOK, run))
+        out[source] += [[book, target] for book in books]
+        into[target] += [[book, source] for book in books]
     return out, into
 
 
