@@ -446,3 +446,14 @@ def test_an_offer_read_as_weighed_is_the_library_rooms_offer(
             assert offer[i] == expected[i]
     assert list(offer) == expected
     assert offer[1:3] == expected[1:3]
+
+
+def test_a_code_the_library_room_does_not_hold_is_not_taken_from_it() -> None:
+    """Taking a book that is not in the room's list (it stood in a box) leaves the room's
+    count as it was, so an offer of all that is left lists every book still there (the
+    offer's length is the room's count)."""
+    depot = planner.Depot(["d0", "d1", "d2"])
+    depot.taken.update(["a1", "d1"])
+    assert (len(depot), "a1" in depot.taken, "d1" in depot.taken) == (2, False, True)
+    assert list(planner.Offer(depot, 5)) == [("d0", DEPOT), ("d2", DEPOT)]
+    assert depot.offer(5) == [("d0", DEPOT), ("d2", DEPOT)]
