@@ -126,6 +126,31 @@ def test_migrate_flattens_the_rounds_and_keeps_every_history(schema2: Lou, db_pa
     schema2.ok("db", "check")
 
 
+@pytest.mark.parametrize(
+    ("written", "reason"),
+    [
+        ("B00017 XY-02 DY-01 DY-02", "too many values to unpack (expected 3)"),
+        ("B00017 XY-02", "not enough values to unpack (expected 3, got 2)"),
+    ],
+)
+def test_migrate_refuses_a_move_that_is_not_book_from_to(
+    schema2: Lou, db_path: Path, written: str, reason: str
+) -> None:
+    """A schema-2 move is three words: a string of any other shape is refused (not read as
+    a move with a word dropped), and the file stays as it was."""
+    document = _document(db_path)
+    document["rounds"]["1"]["moves"][0] = written
+    db_path.write_bytes(orjson.dumps(document))
+    before = db_path.read_bytes()
+    run = schema2("db", "migrate", env={"LOU_DEBUG": ""})
+    assert (run.exit_code, run.stderr) == (
+        1,
+        f"✗ Unexpected data (ValueError: {reason}); the database is unchanged. "
+        "Run `lou db check`; if it persists, please report it.\n",
+    )
+    assert db_path.read_bytes() == before
+
+
 def test_the_last_round_of_a_migrated_file_can_still_be_undone(schema2: Lou, db_path: Path) -> None:
     schema2.ok("db", "migrate")
     migrated = _document(db_path)

@@ -36,10 +36,13 @@ def _walk(
     titles: dict[str, str] | None = None,
     limits: planner.Limits = LIMITS,
 ) -> planner.Walk:
+    """``titles``: each book's title (a book not named is its own title), which the books
+    carry (as the catalogue's do: the planner reads the boxes' books' titles from them)
+    and which the walk is given (``rotation.plan_round`` gives it the books' titles)."""
     memory = {b["code"]: planner.by_round((recent or {}).get(b["code"], {})) for b in ring}
-    return planner.walk(
-        ring, planner.shelves(books, 5, 3), targets, memory, titles or {}, 5, limits
-    )
+    titles = titles or {}
+    titled = [{**b, "title": titles[b["code"]]} if b["code"] in titles else b for b in books]
+    return planner.walk(ring, planner.shelves(titled, 5, 3), targets, memory, titles, 5, limits)
 
 
 def test_a_walk_goes_from_the_library_room_along_its_boxes_and_back() -> None:
@@ -112,6 +115,18 @@ def test_the_library_room_gives_titles_the_walk_has_not_shown_and_never_two_copi
     # new to both boxes: d1 (longest waiting) and d5; d2 would be a second 红楼梦; then d3
     # (new to A-01, though A-02 showed it lately) rather than d4 (A-01 shows 水浒传 now)
     assert into_first == ["d1", "d5", "d3"]
+
+
+def test_a_box_with_no_memory_gets_no_title_it_holds_now() -> None:
+    """A-01 has never been rotated (no memory): it sends a1 and keeps a2 (红岩); the library
+    room's longest-waiting book, d1, is 红岩 too, so A-01 gets d2 instead."""
+    ring = [_box("A-01", "A")]
+    books = [_book("a1", 1, box="A-01"), _book("a2", 1, box="A-01")]
+    books += [_book("d1", 1), _book("d2", 2)]
+    titles = {"a2": "红岩", "d1": "红岩", "d2": "家"}
+    limits = planner.Limits(change=0.5)
+    walk = _walk(ring, books, {"A-01": 2}, titles=titles, limits=limits)
+    assert walk.moves == [("d2", DEPOT, "A-01"), ("a1", "A-01", DEPOT)]
 
 
 def test_a_book_back_from_a_site_goes_on_through_another_walk_of_that_site() -> None:
@@ -431,3 +446,14 @@ def test_an_offer_read_as_weighed_is_the_library_rooms_offer(
             assert offer[i] == expected[i]
     assert list(offer) == expected
     assert offer[1:3] == expected[1:3]
+
+
+def test_a_code_the_library_room_does_not_hold_is_not_taken_from_it() -> None:
+    """Taking a book that is not in the room's list (it stood in a box) leaves the room's
+    count as it was, so an offer of all that is left lists every book still there (the
+    offer's length is the room's count)."""
+    depot = planner.Depot(["d0", "d1", "d2"])
+    depot.taken.update(["a1", "d1"])
+    assert (len(depot), "a1" in depot.taken, "d1" in depot.taken) == (2, False, True)
+    assert list(planner.Offer(depot, 5)) == [("d0", DEPOT), ("d2", DEPOT)]
+    assert depot.offer(5) == [("d0", DEPOT), ("d2", DEPOT)]

@@ -96,7 +96,7 @@ def _flat_rounds(data: RawData) -> None:
     for record in rounds.values():
         moves = record.get("moves", [])
         if moves and isinstance(moves[0], str):
-            record["moves"] = legs_of(m.split(" ") for m in moves)
+            record["moves"] = legs_of(map(_schema2_move, moves))
         undo = record.get("undo")
         if undo is None:
             continue
@@ -110,6 +110,14 @@ def _flat_rounds(data: RawData) -> None:
         for saved in (undo.get("meta"), (undo.get("after") or {}).get("meta")):
             if isinstance(saved, dict) and "schema_version" in saved:
                 saved["schema_version"] = 3  # what undo puts back must match the file
+
+
+def _schema2_move(text: str) -> tuple[str, str, str]:
+    """A move as schema 2 wrote it, ``"B00001 SHY-01 SHY-02"``: a string of any other shape
+    is refused (a ValueError), not read with a word dropped (legs_of takes the first three
+    of whatever it is given)."""
+    book, source, target = text.split(" ")
+    return book, source, target
 
 
 def _moves_apart(data: RawData) -> None:
