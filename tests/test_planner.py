@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 from statistics import mean
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -446,6 +447,17 @@ def test_an_offer_read_as_weighed_is_the_library_rooms_offer(
             assert offer[i] == expected[i]
     assert list(offer) == expected
     assert offer[1:3] == expected[1:3]
+    if expected:
+        assert offer[-1] == expected[-1]
+
+
+def test_an_offer_read_after_a_book_left_the_room_is_a_bug_not_a_wrong_offer() -> None:
+    depot = planner.Depot(["d0", "d1", "d2", "d3"])
+    offer = planner.Offer(depot, 3)
+    assert offer[0] == ("d0", DEPOT)
+    depot.taken.update(["d1"])
+    with pytest.raises(RuntimeError, match="taken from the library room"):
+        list(offer)
 
 
 def test_a_code_the_library_room_does_not_hold_is_not_taken_from_it() -> None:

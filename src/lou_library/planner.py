@@ -518,7 +518,7 @@ def choose(
     best_titles: set[str] = set()
     later: list[tuple[int, str, str]] = []  # new to the box; ranked after the best
     # (the last box ahead first: the titles passing it are those of every box before it)
-    backwards = [(box.copies, box.titles) for box in reversed(ahead)]
+    backwards = [(later.copies, later.titles) for later in reversed(ahead)]
     for position, (code, _) in enumerate(candidates):
         title = title_of.get(code, code)
         if code in copies:
@@ -675,6 +675,7 @@ class Offer(Sequence[Carried]):
         self._count = max(0, min(count, len(depot)))
         self._found: list[Carried] = []
         self._next = depot.taken.free(0)  # the position in the depot's list of the next one
+        self._taken = len(depot.taken)  # (a take while it is read is a bug: see _find)
 
     def __len__(self) -> int:
         return self._count
@@ -686,6 +687,8 @@ class Offer(Sequence[Carried]):
     def __getitem__(self, index: int | slice) -> Carried | list[Carried]:
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(self._count))]
+        if index < 0:  # (as a list: from the end)
+            index += self._count
         if not 0 <= index < self._count:
             raise IndexError(index)
         if index >= len(self._found):
@@ -701,6 +704,8 @@ class Offer(Sequence[Carried]):
 
     def _find(self, count: int) -> None:
         """Find the books up to ``count`` of them."""
+        if len(self._depot.taken) != self._taken:
+            raise RuntimeError("a book was taken from the library room while it was offered")
         books, following, found = self._depot.books, self._depot.taken.following, self._found
         free, i = self._depot.taken.free, self._next
         while len(found) < count:
@@ -1146,12 +1151,14 @@ def walk(
 ) -> Walk:
     """Plan a round (steps 1 to 4 of the guide) and return its walks.
 
-    ``ring`` holds the active boxes in route order, ``targets`` each box's target,
-    ``recent`` each box's memory (the rounds of the copy window, oldest first, each with
-    the books the box had from it: :data:`Remembered`; read a few boxes at a time, so it
-    may be computed when asked), ``title_of`` each book's title; ``recollection`` what an
-    earlier plan of the same process worked out of the memories (:class:`Recollection`,
-    begun with ``title_of``)."""
+    ``ring`` holds the active boxes in route order, ``books`` the catalogue as the round
+    finds it, ``targets`` each box's target, ``recent`` each box's memory (the rounds of
+    the copy window, oldest first, each with the books the box had from it:
+    :data:`Remembered`; read a few boxes at a time, so it may be computed when asked),
+    ``title_of`` each book's title, at least those of ``books.title_of`` (the books in the
+    boxes carry theirs: :data:`Shelved`), and of books the memories name that are no
+    longer in the catalogue; ``recollection`` what an earlier plan of the same process
+    worked out of the memories (:class:`Recollection`, begun with ``title_of``)."""
     walks = walks_of(ring, limits.max_boxes)
     leaving = what_leaves(ring, books.in_boxes, targets, limits, title_of)
     site_of = {b["code"]: b["site"] for b in ring}

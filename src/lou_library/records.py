@@ -182,12 +182,12 @@ def legs_of(moves: Iterable[Sequence[str]]) -> list[Doc]:
     objects; parsing it took twice as long with a list per leg: bench/README.md).
     """
     return [  # (the runs found by groupby, a C loop: a round's 2,400 moves in 200 legs)
-        {"from": source, "to": target, "books": " ".join(map(_BOOK, run))}
-        for (source, target), run in groupby(moves, key=_ENDS)
+        {"from": source, "to": target, "books": " ".join(map(MOVE_BOOK, run))}
+        for (source, target), run in groupby(moves, key=MOVE_ENDS)
     ]
 
 
-_BOOK, _ENDS = itemgetter(0), itemgetter(1, 2)  # a move's book, and its two ends
+MOVE_BOOK, MOVE_ENDS = itemgetter(0), itemgetter(1, 2)  # a move's book, and its two ends
 
 
 def leg_books(leg: Mapping[str, Any]) -> list[str]:

@@ -79,6 +79,8 @@ from lou_library.records import (
     BOOKS,
     BOXES,
     EVENTS,
+    MOVE_BOOK,
+    MOVE_ENDS,
     MOVES,
     SITES,
     VOLUNTEERS,
@@ -242,7 +244,7 @@ class Plan:
         pairs = {
             (owner[source], owner[target])
             for task in self.tasks
-            for (source, target), _ in groupby(task.moves, key=_ENDS)  # a leg at a time
+            for (source, target), _ in groupby(task.moves, key=MOVE_ENDS)  # a leg at a time
             if source in owner and target in owner and owner[source] != owner[target]
         }
         return len(pairs)
@@ -449,12 +451,12 @@ def move_figures(
     over a round's moves (a county's round has 1,000,000), a leg at a time."""
     inside = changed = same = 0
     site = box_site.get
-    for (source, target), run in groupby(moves, key=_ENDS):  # (the runs are found in C)
+    for (source, target), run in groupby(moves, key=MOVE_ENDS):  # (the runs are found in C)
         if target == DEPOT:
             continue
         there = site(target)
         if source == DEPOT:  # each book comes from the box it last stood in
-            for origin in map(came_from.get, map(_BOOK, run)):
+            for origin in map(came_from.get, map(MOVE_BOOK, run)):
                 if origin is not None:
                     changed += 1
                     same += site(origin) == there
@@ -465,9 +467,6 @@ def move_figures(
             inside += books
             same += books
     return inside, changed, same
-
-
-_BOOK, _ENDS = itemgetter(0), itemgetter(1, 2)  # a move's book, and its two ends
 
 
 def _plan_warnings(db: Repository, when: schedule.RoundDate) -> list[PlanNote]:
@@ -1094,8 +1093,8 @@ def _by_box(
     """Per box: the books taken out of it (and where to), put into it (and where from)."""
     out: dict[str, list[list[str]]] = defaultdict(list)
     into: dict[str, list[list[str]]] = defaultdict(list)
-    for (source, target), run in groupby(moves, key=_ENDS):  # a leg at a time
-        books = list(map(_BOOK, run))
+    for (source, target), run in groupby(moves, key=MOVE_ENDS):  # a leg at a time
+        books = list(map(MOVE_BOOK, run))
         out[source] += [[book, target] for book in books]
         into[target] += [[book, source] for book in books]
     return out, into
