@@ -639,3 +639,31 @@ def test_simulate_counts_the_books_the_software_creates_or_loses(
     monkeypatch.setattr(rotation, "apply_round", _apply_then(dropped_and_made_up))
     totals = ring.json(*args)["totals"]
     assert (totals["books_lost_by_software"], totals["books_created"]) == (2, 1)
+
+
+def test_the_simulated_reports_handle_each_task_s_books_as_its_pick_list_lists_them() -> None:
+    """`rotate simulate` takes a task's books from the round's moves (simulate.task_books),
+    not from the pick list `task list` shows (rotation.task_books): the two agree, round
+    after round, with books missing, coming back and donated."""
+    from datetime import date, timedelta
+
+    from lou_library import simulate
+    from lou_library.catalogue import donate, found_book
+
+    db = TinyRepository.in_memory(build_demo())
+    day = date(2026, 3, 2)
+    for number in range(1, 7):
+        plan = rotation.plan_round(db, on=day)
+        rotation.apply_round(db, plan)
+        books_of = simulate.task_books(plan.moves)
+        tasks = rotation.list_tasks(db, round_number=plan.number)
+        assert tasks
+        for task in tasks:
+            expected = rotation.task_books(task)
+            assert books_of(task) == expected, task["id"]
+            missing = sorted(expected)[:: 7 + number]
+            rotation.complete_task(db, task["id"], missing=missing)
+        for code in sorted(b["code"] for b in db.where(BOOKS, "status", "not_seen"))[::2]:
+            found_book(db, code, None)
+        donate(db, box="SHY-01", title=f"捐赠{number}")
+        day += timedelta(days=14)

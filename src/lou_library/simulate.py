@@ -3,8 +3,10 @@
 Every round goes through the same code as the real commands: ``plan_round``,
 ``apply_round`` and ``complete_task`` (``plan_round`` with a
 :class:`lou_library.planner.Recollection`, so what one round's plan works out of the
-boxes' memories serves the next: the same plan, made faster); only the volunteers'
-reports are made up (each book a task handles is missing with probability ``loss``),
+boxes' memories serves the next: the same plan, made faster). Only the volunteers'
+reports are made up (each book a task handles is missing with probability ``loss``); a
+task's books are taken from the plan's moves, not from its stored pick list (what
+``task list`` shows: the tests check that the two agree, not each simulated round),
 missing books come back with probability ``returns`` each round, and residents donate
 ``donations`` books a round.
 The real DB is never written: the simulation keeps the document as the bytes its file
@@ -283,17 +285,11 @@ def _report_back(
     (``chances``: the two). (missing, returned)"""
     loss, returns = chances
     missing_total = 0
-    # each task's books (rotation.task_books of its pick list), out of the plan's moves
-    by_box: dict[str, list[Move]] = defaultdict(list)
-    for move in plan.moves:
-        by_box[move[1]].append(move)
-        by_box[move[2]].append(move)
+    books_of = task_books(plan.moves)
     tasks = list(db.get_many(TASKS, task_ids).values())
     tasks.sort(key=lambda t: (t["date"], t["id"]))  # as rotation.list_tasks lists them
     for task in tasks:
-        books = {
-            code: (source, target) for box in task["boxes"] for code, source, target in by_box[box]
-        }
+        books = books_of(task)
         missing = [b for b in sorted(books) if rng.random() < loss]
         missing_total += len(missing)
         rotation.complete_task(db, task["id"], missing=missing, handled=books)
@@ -305,6 +301,22 @@ def _report_back(
             found_book(db, book, None)
             returned += 1
     return missing_total, returned
+
+
+def task_books(moves: list[Move]) -> Callable[[Doc], dict[str, tuple[str, str]]]:
+    """:func:`rotation.task_books` of a task of the round, made from the round's moves
+    (book, from, to), not from its pick list: each of its boxes' books."""
+    by_box: dict[str, list[Move]] = defaultdict(list)
+    for move in moves:
+        by_box[move[1]].append(move)
+        by_box[move[2]].append(move)
+
+    def books(task: Doc) -> dict[str, tuple[str, str]]:
+        return {
+            code: (source, target) for box in task["boxes"] for code, source, target in by_box[box]
+        }
+
+    return books
 
 
 def _mark_away(db: Repository, rng: random.Random, share: float, day: date) -> None:
