@@ -1244,6 +1244,12 @@ class PgRepository:
             for n, doc in enumerate(self.scan(table), 1):
                 yield str(n), doc
 
+    def export_snapshot(self) -> str:
+        """This transaction's snapshot, for another to read the same (it stays valid until
+        this transaction ends; :meth:`lou_library.pgstore.PgStore.backup_ahead`)."""
+        row = self._conn.execute("SELECT pg_export_snapshot()").fetchone()
+        return str(row[0]) if row else ""
+
     def document_parts(self) -> Iterator[bytes]:
         """:meth:`document` as :func:`lou_library.store.encode` writes it, in pieces, read
         with a server-side cursor: a backup of 1,000,000 books never holds the network in
