@@ -13,6 +13,7 @@ import sys
 from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 import orjson
 import pytest
@@ -445,3 +446,36 @@ def test_a_record_the_server_refuses_is_one_line_and_changes_nothing(
     assert run.stderr.endswith(". Nothing was changed.\n")
     assert "NOPE-01" in run.stderr
     assert on_server.snapshot() == before
+
+
+def test_a_rounds_statements_take_their_settings_and_give_them_back(
+    url: str, tmp_path: Path
+) -> None:
+    """A round's UPDATE runs with its hash tables in memory and no JIT; the transaction's
+    own settings are back after it (and after the grouped read), and the books moved."""
+    on_server = Lou(url, "postgresql", tmp_path)
+    on_server.ok("init", "--demo")
+    settings_now = "SELECT current_setting('work_mem'), current_setting('jit')"
+    with PgStore(url).write("test") as repo:
+        conn = repo._conn
+        conn.execute("SET LOCAL work_mem = '1234kB'")
+        before = conn.execute(settings_now).fetchone()
+        groups = repo.grouped("books", ("status", "box"), ["B00001", "B00002"])
+        assert conn.execute(settings_now).fetchone() == before == ("1234kB", "on")
+        seen: list[Any] = []
+        real = conn.execute
+
+        def watched(query: Any, *args: Any, **kwargs: Any) -> Any:
+            text = query if isinstance(query, str) else query.as_string(conn)
+            if text.startswith("UPDATE book_rounds"):
+                seen.append(real(settings_now).fetchone())
+            return real(query, *args, **kwargs)
+
+        conn.execute = watched  # type: ignore[method-assign]
+        repo.update_groups("books", [({"status": "lost"}, [k for _, ks in groups for k in ks])])
+        conn.execute = real  # type: ignore[method-assign]
+        assert seen == [("256MB", "off")]
+        assert conn.execute(settings_now).fetchone() == before
+        assert [(repo.get("books", k) or {})["status"] for k in ("B00001", "B00002")] == [
+            "lost"
+        ] * 2
