@@ -35,7 +35,8 @@ a time).
 
 A round of a county network changes a million books. Their round fields (status, box,
 last box, since: :data:`ROUND_FIELDS`) have a narrow table of their own, ``book_rounds``
-(tables version 4), with the box's foreign key and the status's check: a round's
+(tables version 4; 5 leaves the two common statuses out of its status index), with
+the box's foreign key and the status's check: a round's
 :meth:`update_groups` sends the books' keys and one row a group, and changes those narrow
 rows alone in one ``UPDATE`` (no document is read or written; rewriting a million JSON
 documents with their six indexes took three times as long), and every read of a book puts
@@ -252,6 +253,15 @@ CREATE VIEW book_records AS
 SELECT b.seq, b.code, b.doc, b.title, b.isbn, b.condition, b.missing_since,
     r.status, r.box, r.last_box, r.since, r.present, r.fresh, r.tail
 FROM books AS b JOIN book_rounds AS r ON r.seq = b.seq;
+""",
+    # a round moves books between 'in_box' and 'in_depot', the statuses of nearly every
+    # book: the status index leaves them out (a listing of them reads the table anyway),
+    # so a round's new versions of 950,000 narrow rows add no entry to it (its UPDATE
+    # 7.2-7.5 s -> 5.7-5.8 s at 1,000,000 books); the rare statuses are still found by it
+    5: """
+DROP INDEX book_rounds_status;
+CREATE INDEX book_rounds_status ON book_rounds (status)
+    WHERE status NOT IN ('in_box', 'in_depot');
 """,
 }
 SCHEMA = max(MIGRATIONS)  # the newest version of the tables
