@@ -481,12 +481,12 @@ def test_a_rounds_statements_take_their_settings_and_give_them_back(
         ] * 2
 
 
-def test_tables_of_version_4_are_migrated_to_the_narrower_status_index(
-    url: str, tmp_path: Path
-) -> None:
+def test_tables_of_version_4_are_migrated_to_version_5(url: str, tmp_path: Path) -> None:
     """Version 5 leaves the books in a box or in the library room out of the status index
-    (a round's new row versions add no entry to it): a network with the tables of version
-    4 is asked to migrate, and answers as before, its rare statuses found by the index."""
+    (a round's new row versions add no entry to it), and keeps a round field's JSON null
+    in its column (read in groups, no book needs its document): a network with the tables
+    of version 4 is asked to migrate, and answers as before, its rare statuses found by
+    the index."""
     import psycopg
 
     on_server = Lou(url, "postgresql", tmp_path)
@@ -495,11 +495,28 @@ def test_tables_of_version_4_are_migrated_to_the_narrower_status_index(
     expected = [on_server.json(*args) for args in READS[:8]]
     index = "SELECT indexdef FROM pg_indexes WHERE indexname = 'book_rounds_status' "
     index += "AND schemaname = current_schema()"
+    # the books whose round fields, read in groups, need their documents
+    needs_documents = "SELECT count(*) FROM book_records WHERE " + " OR ".join(
+        f"({name} IS NULL AND present & ~fresh & {1 << i} <> 0)"
+        for i, name in enumerate(pgrepo.ROUND_FIELDS)
+    )
     with psycopg.connect(url) as conn:
         (made,) = conn.execute(index).fetchone() or ("",)
         assert made.endswith("WHERE (status <> ALL (ARRAY['in_box'::text, 'in_depot'::text]))")
+        assert conn.execute(needs_documents).fetchone() == (0,)
         conn.execute("DROP INDEX book_rounds_status")
         conn.execute("CREATE INDEX book_rounds_status ON book_rounds (status)")
+        # version 4 kept a round field's JSON null in the document alone
+        conn.execute(
+            "UPDATE book_rounds AS r SET fresh = r.fresh "
+            + "".join(
+                f"& ~(CASE WHEN r.{name} IS NULL AND json_typeof(b.doc->'{name}') = 'null' "
+                f"THEN {1 << i} ELSE 0 END) "
+                for i, name in enumerate(pgrepo.ROUND_FIELDS)
+            )
+            + "FROM books AS b WHERE b.seq = r.seq"
+        )
+        assert (conn.execute(needs_documents).fetchone() or (0,))[0] > 0
         conn.execute("DELETE FROM lou_schema WHERE version = 5")
     run = on_server("book", "list")
     assert (run.exit_code, run.stderr) == (
@@ -512,6 +529,7 @@ def test_tables_of_version_4_are_migrated_to_the_narrower_status_index(
     )
     with psycopg.connect(url) as conn:
         assert (conn.execute(index).fetchone() or ("",))[0] == made
+        assert conn.execute(needs_documents).fetchone() == (0,)
         conn.execute("SET enable_seqscan = off")
         plan = conn.execute(
             "EXPLAIN SELECT seq FROM book_rounds WHERE status = 'withdrawn'"
