@@ -11,7 +11,7 @@ from lou_library import pgrepo
 
 
 def before_round_rows(conn: Any) -> None:
-    """Tables version 4 taken back to 3 (``conn``: a connection to the network's schema,
+    """Tables version 4 (or 5) taken back to 3 (``conn``: a connection to the network's schema,
     committed): each book's round fields in its document again
     (a round may have written only its narrow row) and in columns of ``books``, no
     ``book_rounds``."""
@@ -41,5 +41,5 @@ def before_round_rows(conn: Any) -> None:
         "since = r.since FROM book_rounds AS r WHERE r.seq = b.seq"
     )
     conn.execute("DROP TABLE book_rounds")
-    conn.execute("DELETE FROM lou_schema WHERE version = 4")
+    conn.execute("DELETE FROM lou_schema WHERE version >= 4")
     conn.commit()  # the foreign keys checked before the caller changes the tables further

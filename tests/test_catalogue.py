@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 from lou_library import records
 from lou_library.catalogue import normalise_isbn
 from lou_library.errors import Invalid
+from lou_library.tinyrepo import TinyRepository
 from tests.conftest import Lou
 
 
@@ -105,6 +107,38 @@ def test_find_sorts_by_pinyin(small: Lou) -> None:
         "十万个为什么",
         "十万个为什么",
     ]
+
+
+def test_a_search_reads_each_book_it_lists_once(
+    small: Lou, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """book find (and a box's listing) shows the records its search read: the page's
+    books are not fetched again by key (at 1,000,000 books, 3,960 matches for 红楼)."""
+    small.ok("book", "add", "--title", "多册", "--copies", "60", "--box", "SHY-01", "--force")
+    expected = [
+        small.json("book", "find", "duoce", "--offset", "10", "--limit", "20"),
+        small.json("book", "list", "--box", "SHY-01"),
+    ]
+    fetched: list[str] = []
+
+    def counting(method: Any) -> Any:
+        def get_many(self: Any, table: str, keys: Any) -> Any:
+            fetched.append(table)
+            return method(self, table, keys)
+
+        return get_many
+
+    monkeypatch.setattr(TinyRepository, "get_many", counting(TinyRepository.get_many))
+    if small.backend == "postgresql":
+        from lou_library.pgrepo import PgRepository
+
+        monkeypatch.setattr(PgRepository, "get_many", counting(PgRepository.get_many))
+    assert [
+        small.json("book", "find", "duoce", "--offset", "10", "--limit", "20"),
+        small.json("book", "list", "--box", "SHY-01"),
+    ] == expected
+    assert "books" not in fetched
+    assert [b["code"] for b in expected[0]["books"]] == [f"B{n:05d}" for n in range(15, 35)]
 
 
 def test_list_pages(small: Lou) -> None:

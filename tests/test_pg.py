@@ -13,6 +13,7 @@ import sys
 from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 import orjson
 import pytest
@@ -380,11 +381,11 @@ def test_the_first_tables_on_the_server_are_migrated_and_then_searched(
     assert (run.exit_code, run.stdout, run.stderr) == (
         1,
         "",
-        f"✗ The database {url} has schema version 1; this program needs 4. "
+        f"✗ The database {url} has schema version 1; this program needs 5. "
         "Run `lou db migrate` (it takes a backup first).\n",
     )
     run = on_server.ok("db", "migrate")
-    assert run.stderr.endswith("✓ Migrated the database from schema version 1 to 4.\n")
+    assert run.stderr.endswith("✓ Migrated the database from schema version 1 to 5.\n")
     assert on_server.snapshot() == before
     for query in ("红楼", "hlm", "HONGLOU", "B00012", "b00012", "9787", "ärg", "ｆｕｌｌ", "平凡"):
         args = ["book", "find", query, "--limit", "5000"]
@@ -445,3 +446,93 @@ def test_a_record_the_server_refuses_is_one_line_and_changes_nothing(
     assert run.stderr.endswith(". Nothing was changed.\n")
     assert "NOPE-01" in run.stderr
     assert on_server.snapshot() == before
+
+
+def test_a_rounds_statements_take_their_settings_and_give_them_back(
+    url: str, tmp_path: Path
+) -> None:
+    """A round's UPDATE runs with its hash tables in memory and no JIT; the transaction's
+    own settings are back after it (and after the grouped read), and the books moved."""
+    on_server = Lou(url, "postgresql", tmp_path)
+    on_server.ok("init", "--demo")
+    settings_now = "SELECT current_setting('work_mem'), current_setting('jit')"
+    with PgStore(url).write("test") as repo:
+        conn = repo._conn
+        conn.execute("SET LOCAL work_mem = '1234kB'")
+        before = conn.execute(settings_now).fetchone()
+        groups = repo.grouped("books", ("status", "box"), ["B00001", "B00002"])
+        assert conn.execute(settings_now).fetchone() == before == ("1234kB", "on")
+        seen: list[Any] = []
+        real = conn.execute
+
+        def watched(query: Any, *args: Any, **kwargs: Any) -> Any:
+            text = query if isinstance(query, str) else query.as_string(conn)
+            if text.startswith("UPDATE book_rounds"):
+                seen.append(real(settings_now).fetchone())
+            return real(query, *args, **kwargs)
+
+        conn.execute = watched  # type: ignore[method-assign]
+        repo.update_groups("books", [({"status": "lost"}, [k for _, ks in groups for k in ks])])
+        conn.execute = real  # type: ignore[method-assign]
+        assert seen == [("256MB", "off")]
+        assert conn.execute(settings_now).fetchone() == before
+        assert [(repo.get("books", k) or {})["status"] for k in ("B00001", "B00002")] == [
+            "lost"
+        ] * 2
+
+
+def test_tables_of_version_4_are_migrated_to_version_5(url: str, tmp_path: Path) -> None:
+    """Version 5 leaves the books in a box or in the library room out of the status index
+    (a round's new row versions add no entry to it), and keeps a round field's JSON null
+    in its column (read in groups, no book needs its document): a network with the tables
+    of version 4 is asked to migrate, and answers as before, its rare statuses found by
+    the index."""
+    import psycopg
+
+    on_server = Lou(url, "postgresql", tmp_path)
+    _lived(on_server)
+    on_server.ok("book", "withdraw", "B00011")
+    expected = [on_server.json(*args) for args in READS[:8]]
+    index = "SELECT indexdef FROM pg_indexes WHERE indexname = 'book_rounds_status' "
+    index += "AND schemaname = current_schema()"
+    # the books whose round fields, read in groups, need their documents
+    needs_documents = "SELECT count(*) FROM book_records WHERE " + " OR ".join(
+        f"({name} IS NULL AND present & ~fresh & {1 << i} <> 0)"
+        for i, name in enumerate(pgrepo.ROUND_FIELDS)
+    )
+    with psycopg.connect(url) as conn:
+        (made,) = conn.execute(index).fetchone() or ("",)
+        assert made.endswith("WHERE (status <> ALL (ARRAY['in_box'::text, 'in_depot'::text]))")
+        assert conn.execute(needs_documents).fetchone() == (0,)
+        conn.execute("DROP INDEX book_rounds_status")
+        conn.execute("CREATE INDEX book_rounds_status ON book_rounds (status)")
+        # version 4 kept a round field's JSON null in the document alone
+        conn.execute(
+            "UPDATE book_rounds AS r SET fresh = r.fresh "
+            + "".join(
+                f"& ~(CASE WHEN r.{name} IS NULL AND json_typeof(b.doc->'{name}') = 'null' "
+                f"THEN {1 << i} ELSE 0 END) "
+                for i, name in enumerate(pgrepo.ROUND_FIELDS)
+            )
+            + "FROM books AS b WHERE b.seq = r.seq"
+        )
+        assert (conn.execute(needs_documents).fetchone() or (0,))[0] > 0
+        conn.execute("DELETE FROM lou_schema WHERE version = 5")
+    run = on_server("book", "list")
+    assert (run.exit_code, run.stderr) == (
+        1,
+        f"✗ The database {url} has schema version 4; this program needs 5. "
+        "Run `lou db migrate` (it takes a backup first).\n",
+    )
+    assert on_server.ok("db", "migrate").stderr.endswith(
+        "✓ Migrated the database from schema version 4 to 5.\n"
+    )
+    with psycopg.connect(url) as conn:
+        assert (conn.execute(index).fetchone() or ("",))[0] == made
+        assert conn.execute(needs_documents).fetchone() == (0,)
+        conn.execute("SET enable_seqscan = off")
+        plan = conn.execute(
+            "EXPLAIN SELECT seq FROM book_rounds WHERE status = 'withdrawn'"
+        ).fetchall()
+        assert "book_rounds_status" in " ".join(row[0] for row in plan)
+    assert [on_server.json(*args) for args in READS[:8]] == expected

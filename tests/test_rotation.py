@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ from lou_library.catalogue import add_book, edit_book
 from lou_library.demo import build_demo, empty_document
 from lou_library.network import DEPOT, add_box, add_site, add_volunteer
 from lou_library.records import BOOKS
-from lou_library.store import encode
+from lou_library.store import encode, open_store, read_backup
 from lou_library.tinyrepo import TinyRepository
 from tests.conftest import Lou
 
@@ -667,3 +668,66 @@ def test_the_simulated_reports_handle_each_task_s_books_as_its_pick_list_lists_t
             found_book(db, code, None)
         donate(db, box="SHY-01", title=f"捐赠{number}")
         day += timedelta(days=14)
+
+
+def _backup_folder(lou: Lou) -> Path:
+    return open_store(str(lou.db)).backup_dir
+
+
+def test_a_round_whose_backup_fails_changes_nothing_and_leaves_no_backup(ring: Lou) -> None:
+    """The backup before a round is taken while the round is worked out (on a server, from
+    the write's snapshot): if it cannot be saved, the round is not applied (nor undone)."""
+    where = open_store(str(ring.db)).where
+    failed = (
+        f"✗ Could not back up the database {where}: File exists. To be safe, nothing was changed.\n"
+    )
+    folder = _backup_folder(ring)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    folder.write_text("not a folder")  # where the backups go, a file: mkdir fails
+    before = ring.snapshot()
+    run = ring("rotate", "apply")
+    assert (run.exit_code, run.stderr) == (1, failed)
+    assert ring.snapshot() == before
+    folder.unlink()
+
+    applied = ring.snapshot()
+    ring.ok("rotate", "apply")
+    assert [b["reason"] for b in ring.json("db", "restore")["backups"]] == ["apply"]
+    refused = ring("rotate", "apply")  # refused once planned: no backup is made, none is left
+    assert refused.exit_code == 1
+    assert sorted(p.name for p in folder.iterdir()) == [
+        b["name"] for b in ring.json("db", "restore")["backups"]
+    ]
+    (saved,) = folder.iterdir()
+    assert read_backup(saved) == applied
+
+    after = ring.snapshot()
+    folder.rename(folder.with_name("elsewhere"))
+    folder.write_text("not a folder")
+    run = ring("rotate", "undo")
+    assert (run.exit_code, run.stderr) == (1, failed)
+    assert ring.snapshot() == after
+
+
+def test_a_backup_that_fails_while_it_is_written_changes_nothing(
+    ring: Lou, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a server the backup is written by a thread of its own: a failure there (the disk
+    full) fails the round as one in the command's own thread did, and no file is left."""
+    if ring.backend != "postgresql":
+        pytest.skip("the server's backup before a round is written by a thread of its own")
+    from lou_library import pgstore
+
+    def full(*_args: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(pgstore, "_dump", full)
+    before = ring.snapshot()
+    run = ring("rotate", "apply")
+    assert (run.exit_code, run.stderr) == (
+        1,
+        f"✗ Could not back up the database {ring.db}: No space left on device. "
+        "To be safe, nothing was changed.\n",
+    )
+    assert ring.snapshot() == before
+    assert list(_backup_folder(ring).iterdir()) == []

@@ -515,7 +515,9 @@ def list_books(
     if limit < 1 or offset < 0:
         raise Invalid(M.BAD_PAGE)
     # each book found as its sort key and status: the page's records are read at the end
+    # (those a search or a box has read already are kept: not fetched a second time)
     found: list[tuple[Any, str]] = []
+    read: dict[Any, Doc] = {}
     for code, book_status, in_box, kind, py, doc in _candidates(db, box_code, text):
         if site_code:
             place = DEPOT if book_status == BookStatus.in_depot else site_of(boxes, in_box)
@@ -529,9 +531,11 @@ def list_books(
             continue
         order = code_order(code)
         found.append(((py or "", order) if by_pinyin else order, book_status))
+        if doc is not None:
+            read[code] = doc
     found.sort(key=itemgetter(0))
     codes = [key[1][1] if by_pinyin else key[1] for key, _ in found[offset : offset + limit]]
-    records = db.get_many(BOOKS, codes)
+    records = read if read else db.get_many(BOOKS, codes)
     page = [records[code] for code in codes]
     if not site_code:
         boxes = boxes_of(db, page)

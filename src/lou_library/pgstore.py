@@ -24,32 +24,44 @@ init`` makes the tables in an empty database; ``lou db migrate`` brings both up 
 **Backups** are the file's JSON document, gzip-compressed, in a folder of the per-user
 data folder named after the server and database (``lou db backup`` and the automatic
 ones before destructive commands); ``lou db restore`` loads one back. A server's own
-backups (``pg_dump``) are its administrators' business and work as usual.
+backups (``pg_dump``) are its administrators' business and work as usual. The one
+before a round (``rotate apply``, ``rotate undo``) is taken while the round is worked
+out: the write's transaction exports its snapshot (``pg_export_snapshot``) before it
+changes anything, and a thread of its own reads that snapshot on a second connection
+and writes the backup; the write does not commit
+before that backup is complete and fsynced, and fails as a backup that fails always
+did, having changed nothing (see :meth:`PgStore.backup_ahead`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import os
 import re
-from collections.abc import Callable, Iterator
+import tempfile
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import orjson
 import psycopg
+from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
 from psycopg.types.json import set_json_loads
 
 from lou_library import messages as M
 from lou_library import pgrepo
-from lou_library.errors import Conflict, NotFound, StoreError
+from lou_library.errors import Conflict, NotFound, StoreError, os_reason
 from lou_library.pgrepo import PgRepository
 from lou_library.store import (
     BACKUP_SUFFIX,
     SCHEMA_VERSION,
+    TEMP_SUFFIX,
     BackupFolder,
     RawData,
+    _gzipped,
     check_schema,
     decode,
     lock_timeout,
@@ -95,6 +107,7 @@ class PgStore(BackupFolder):
         self.notify = notify or (lambda _message: None)
         self.committed = False
         self._active: PgRepository | None = None  # the open write transaction
+        self._ahead: _AheadBackup | None = None  # its backup, being taken (backup_ahead)
 
     # The backup folder is found when a backup is made or read: platformdirs takes ~20 ms
     # to import, a tenth of a command that reads one book on the server.
@@ -198,8 +211,13 @@ class PgStore(BackupFolder):
                 if backup:
                     self.backup(backup)
                 yield repo
+                if self._ahead is not None and self._ahead.kept:
+                    self._ahead.finish()  # complete and fsynced before the commit
             finally:
                 self._active = None
+                if self._ahead is not None:
+                    self._ahead.cancel()  # (nothing left to do if it finished)
+                    self._ahead = None
             conn.commit()
             self.committed = True
 
@@ -307,6 +325,20 @@ class PgStore(BackupFolder):
         """A backup of what this transaction sees (before it changes anything)."""
         return self._save_backup(repo.document_parts, reason)
 
+    def backup_ahead(self, reason: str) -> Callable[[], object]:
+        """Start, inside a write and before it changes anything, the backup it takes
+        before it goes ahead (``reason``: the backup's name), from the write's own
+        snapshot, in a thread of its own while the command works (a round is planned:
+        seconds at 1,000,000 books, as is the backup); returns what to call once the
+        command knows it goes ahead. Then the backup is kept: the write waits for it
+        before it commits (a backup that fails fails the write, which changes nothing),
+        and it becomes the next backup, as :meth:`backup` would have named it. If the
+        command stops before, it is thrown away (no backup is left)."""
+        if self._active is None or self._ahead is not None:
+            raise RuntimeError("backup_ahead is for one backup in a write")
+        self._ahead = _AheadBackup(self, reason, self._active.export_snapshot())
+        return self._ahead.keep
+
     def restore(self, source: Path) -> Path | None:
         """Put a backup in place of the network, after backing up the current one."""
         try:
@@ -337,6 +369,108 @@ class PgStore(BackupFolder):
         """Refuse to write a report or an export over the database's backups."""
         if self.owns(other):
             raise Conflict(M.OUTPUT_IS_DB, path=other)
+
+
+class _AheadBackup:
+    """A backup that a thread of its own takes from a write's snapshot, on a connection
+    of its own, into a temp file of the backup folder (see :meth:`PgStore.backup_ahead`).
+
+    A thread, not a process: on two shared cores, ``rotate apply`` of 1,000,000 books
+    took 35 s with the thread and 38-49 s with a process (which took a core from the
+    planner); the thread works mostly while the write waits for the server, or while
+    the server and zlib work for it."""
+
+    def __init__(self, store: PgStore, reason: str, snapshot: str) -> None:
+        self.store = store
+        self.reason = reason
+        self.kept = False
+        self.stopped = False
+        self.error: BaseException | None = None  # what stopped the backup
+        self.temp: Path | None = None
+        self.thread: threading.Thread | None = None
+        try:
+            store.backup_dir.mkdir(parents=True, exist_ok=True)
+            fd, name = tempfile.mkstemp(
+                prefix=f".{reason}.json.gz.", suffix=TEMP_SUFFIX, dir=store.backup_dir
+            )
+            os.close(fd)
+        except OSError as exc:
+            self.error = exc  # raised if the backup is kept, as a backup's failure is
+            return
+        self.temp = Path(name)
+        self.thread = threading.Thread(
+            target=self._run, args=(snapshot, self.temp), name="lou-backup", daemon=True
+        )
+        self.thread.start()
+
+    def keep(self) -> None:
+        self.kept = True
+
+    def _run(self, snapshot: str, target: Path) -> None:
+        try:
+            conn = self.store._connect("backup")
+            with conn:
+                _dump(conn, snapshot, target, self._watched)
+        except BaseException as exc:
+            self.error = exc
+
+    def _watched(self, pieces: Iterable[bytes]) -> Iterator[bytes]:
+        """The pieces, until the backup is no longer wanted."""
+        for piece in pieces:
+            if self.stopped:
+                raise _Stopped
+            yield piece
+
+    def finish(self) -> Path:
+        """Wait for the backup; make it the next one, or raise why it failed (as
+        :meth:`PgStore.backup` would have)."""
+        if self.thread is not None:
+            self.thread.join()
+        error = self.error
+        if isinstance(error, OSError):
+            reason = os_reason(error)
+            raise StoreError(M.STORE_BACKUP_FAILED, path=self.store.where, reason=reason)
+        if isinstance(error, psycopg.Error):
+            raise StoreError(M.PG_FAILED, path=self.store.path, reason=_reason(error))
+        if error is not None:
+            raise error
+        assert self.temp is not None
+        saved = self.store._keep_backup(self.temp, self.reason)
+        self.temp = None
+        return saved
+
+    def cancel(self) -> None:
+        """Stop the backup if it still runs and remove what it wrote."""
+        self.stopped = True
+        if self.thread is not None:
+            self.thread.join()
+        if self.temp is not None:
+            with contextlib.suppress(OSError):
+                self.temp.unlink()
+            self.temp = None
+
+
+class _Stopped(Exception):
+    """The backup being taken is no longer wanted."""
+
+
+def _dump(
+    conn: psycopg.Connection[Any],
+    snapshot: str,
+    target: Path,
+    watched: Callable[[Iterable[bytes]], Iterator[bytes]],
+) -> None:
+    """The network as ``snapshot`` (another transaction's) holds it, gzip-compressed into
+    ``target``, fsynced."""
+    conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+    conn.read_only = True
+    conn.execute(sql.SQL("SET TRANSACTION SNAPSHOT {}").format(sql.Literal(snapshot)))
+    parts = PgRepository(conn).document_parts()
+    with target.open("wb") as handle:
+        handle.writelines(_gzipped(watched(parts)))
+        handle.flush()
+        os.fsync(handle.fileno())
+    conn.rollback()
 
 
 def _reason(exc: psycopg.Error) -> str:

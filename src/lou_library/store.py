@@ -798,26 +798,44 @@ class BackupFolder:
         """
         try:
             data = payload()
-            self.backup_dir.mkdir(parents=True, exist_ok=True)
-            existing = self.backups()
-            number = max((b.number for b in existing), default=0) + 1
-            moment = clock.now()
-            when = (
-                f"{moment.year:04d}{moment.month:02d}{moment.day:02d}"
-                f"-{moment.hour:02d}{moment.minute:02d}{moment.second:02d}"
-            )
-            target = self.backup_dir / f"{number:06d}.{when}.{reason}.json.gz"
+            target, existing, when = self._next_backup(reason)
             if isinstance(data, bytes):
                 atomic_write_bytes(target, gzip.compress(data, compresslevel=1, mtime=0))
             else:
                 atomic_write_bytes(target, _gzipped(data))
         except OSError as exc:
             raise StoreError(M.STORE_BACKUP_FAILED, path=self.where, reason=os_reason(exc)) from exc
+        self._after_backup(target, existing, when)
+        return target
+
+    def _keep_backup(self, written: Path, reason: str) -> Path:
+        """Make ``written`` (a complete, fsynced backup in the backup folder, under a
+        temp file's name) the next backup, as :meth:`_save_backup` would have saved it."""
+        try:
+            target, existing, when = self._next_backup(reason)
+            os.replace(written, target)  # noqa: PTH105 - as atomic_write_bytes
+        except OSError as exc:
+            raise StoreError(M.STORE_BACKUP_FAILED, path=self.where, reason=os_reason(exc)) from exc
+        self._after_backup(target, existing, when)
+        return target
+
+    def _next_backup(self, reason: str) -> tuple[Path, list[BackupInfo], str]:
+        """The next backup's path, the backups there are, and the time in its name."""
+        self.backup_dir.mkdir(parents=True, exist_ok=True)
+        existing = self.backups()
+        number = max((b.number for b in existing), default=0) + 1
+        moment = clock.now()
+        when = (
+            f"{moment.year:04d}{moment.month:02d}{moment.day:02d}"
+            f"-{moment.hour:02d}{moment.minute:02d}{moment.second:02d}"
+        )
+        return self.backup_dir / f"{number:06d}.{when}.{reason}.json.gz", existing, when
+
+    def _after_backup(self, target: Path, existing: list[BackupInfo], when: str) -> None:
         newest = max((b for b in existing if b.number), key=lambda b: b.number, default=None)
         if newest is not None and _created(when) < newest.created:
             self.notify(M.CLOCK_BEHIND_BACKUPS(now=_created(when), newest=newest.created))
         self._prune(keep=target)
-        return target
 
     def backups(self) -> list[BackupInfo]:
         """Backups of this DB, oldest first: those of earlier versions, then by number."""
@@ -1123,6 +1141,11 @@ class Store(BackupFolder):
         """Copy the DB's bytes, as they are, into its backup folder (see
         :meth:`BackupFolder._save_backup`). The caller holds the lock."""
         return self._save_backup(self.path.read_bytes, reason)
+
+    def backup_ahead(self, reason: str) -> Callable[[], Path]:
+        """The backup a write takes once it knows it goes ahead (see
+        :meth:`lou_library.pgstore.PgStore.backup_ahead`): a file's is taken then."""
+        return lambda: self.backup(reason)
 
     def restore(self, source: Path) -> Path | None:
         """Put a backup in place of the DB, after checking it and backing up the current file.

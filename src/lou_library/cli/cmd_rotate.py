@@ -147,7 +147,7 @@ def apply(
         document = rotation.apply_next(
             db,
             on=_date(on),
-            before=lambda: store.backup("apply"),
+            before=store.backup_ahead("apply"),
             allow_unassigned=allow_unassigned,
         )
         names = rotation.site_names(db)
@@ -171,7 +171,7 @@ def apply(
 def undo(ctx: typer.Context, json: Json = False) -> None:
     store = state(ctx).store
     with store.write("rotate undo") as db:
-        found = rotation.undo_round(db, before=lambda: store.backup("undo"))
+        found = rotation.undo_round(db, before=store.backup_ahead("undo"))
     output.show(
         found, json, lambda r: output.done(M.ROUND_UNDONE(number=r["round"], date=r["date"]))
     )
