@@ -705,7 +705,7 @@ def apply_round(db: Repository, plan: Plan, command: str = "rotate apply") -> Do
         "tables": sorted(db.tables()),  # tables that existed before
     }
     db.replace(ROUNDS, previous)
-    db.update_groups(BOOKS, _moved_groups(saved, plan))
+    db.update_groups(BOOKS, _moved_groups(plan))
     legs = legs_of(plan.moves)
     undo["memory"] = _remember(db, plan, legs, before, int(config["window"]), boxes)
     task_docs = _task_records(db, plan)
@@ -761,24 +761,16 @@ def _box_contents(groups: list[Group]) -> dict[str, list[str]]:
     return contents
 
 
-def _moved_groups(saved: list[Group], plan: Plan) -> list[Group]:
+def _moved_groups(plan: Plan) -> list[Group]:
     """The fields of the books that the round changes (BOOK_FIELDS), as they become, in
     groups that share them: the books going into one box, those going back to the depot
-    from one box (``saved``: their fields before, grouped), the books lost."""
-    destination = dict(
-        zip(map(itemgetter(0), plan.moves), map(itemgetter(2), plan.moves), strict=True)
-    )
+    from one box (the box they stand in: each move's source), the books lost. Made from
+    the round's legs (a county's round: 65,000 legs, 950,000 moves)."""
     groups: dict[tuple[str, Any], list[Key]] = defaultdict(list)
-    for fields, codes in saved:
-        for code in codes:
-            target = destination.get(str(code))
-            if target is None:  # not moved: lost after too many rounds not seen
-                key: tuple[str, Any] = ("lost", None)
-            elif target == DEPOT:
-                key = (DEPOT, fields.get("box") or fields.get("last_box"))
-            else:
-                key = ("box", target)
-            groups[key].append(code)
+    for (source, target), run in groupby(plan.moves, key=MOVE_ENDS):
+        groups[(DEPOT, source) if target == DEPOT else ("box", target)] += map(MOVE_BOOK, run)
+    if plan.newly_lost:  # not seen for too many rounds
+        groups[("lost", None)] += plan.newly_lost
     return [(_moved(key, plan.number), codes) for key, codes in groups.items()]
 
 
