@@ -518,7 +518,7 @@ def choose(
     best_titles: set[str] = set()
     later: list[tuple[int, str, str]] = []  # new to the box; ranked after the best
     # (the last box ahead first: the titles passing it are those of every box before it)
-    backwards = [(later.copies, later.titles) for later in reversed(ahead)]
+    backwards = [(there.copies, there.titles) for there in reversed(ahead)]
     for position, (code, _) in enumerate(candidates):
         title = title_of.get(code, code)
         if code in copies:
