@@ -536,3 +536,25 @@ def test_tables_of_version_4_are_migrated_to_version_5(url: str, tmp_path: Path)
         ).fetchall()
         assert "book_rounds_status" in " ".join(row[0] for row in plan)
     assert [on_server.json(*args) for args in READS[:8]] == expected
+
+
+def test_a_killed_rounds_backup_is_cleared_once_abandoned(url: str, tmp_path: Path) -> None:
+    """A `rotate apply` killed on a server leaves the backup it was writing as a temp file
+    (its round rolled back); the next backup clears the ones not written to for an hour,
+    and keeps one being written and a user's file that looks alike."""
+    on_file = Lou(tmp_path / "lou.json")
+    on_file.ok("init", "--demo")
+    on_file.ok("db", "copy", str(on_file.db), url)
+    folder = PgStore(url).backup_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    abandoned = folder / ".apply.json.gz.k2j4h1x9.lou-tmp"
+    live = folder / ".apply.json.gz.a8b7c6d5.lou-tmp"
+    alike = folder / ".apply.json.gz.notes.lou-tmp.txt"
+    for path in (abandoned, live, alike):
+        path.write_bytes(b"\x1f\x8b")
+    hours_ago = abandoned.stat().st_mtime - 2 * 3600
+    os.utime(abandoned, (hours_ago, hours_ago))
+    os.utime(alike, (hours_ago, hours_ago))
+    Lou(url, "postgresql", tmp_path).ok("rotate", "apply")
+    assert not abandoned.exists()
+    assert live.exists() and alike.exists()

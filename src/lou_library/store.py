@@ -31,6 +31,7 @@ import os
 import re
 import stat
 import tempfile
+import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -58,6 +59,9 @@ ENV_LOCK_TIMEOUT = "LOU_LOCK_TIMEOUT"
 DEFAULT_LOCK_TIMEOUT = 10.0
 MAX_LOCK_TIMEOUT = 3600.0
 BACKUPS_KEPT = 20
+# A backup's temp file not written to for this long is a killed writer's (a server's network
+# has no lock file to clear them under, and a live one is written to as its pieces come)
+ABANDONED_AFTER = 3600.0  # seconds
 BACKUP_SUFFIX = ".backups"
 TEMP_SUFFIX = ".lou-tmp"  # temp files of an atomic write: .<name>.<random>.lou-tmp
 
@@ -836,6 +840,18 @@ class BackupFolder:
         if newest is not None and _created(when) < newest.created:
             self.notify(M.CLOCK_BEHIND_BACKUPS(now=_created(when), newest=newest.created))
         self._prune(keep=target)
+        self._remove_abandoned_temps()
+
+    def _remove_abandoned_temps(self) -> None:
+        """Temp files of backups whose writer was killed (``rotate apply`` on a server
+        writes its backup for as long as the round is planned): those not written to for
+        :data:`ABANDONED_AFTER`; one being written stays."""
+        now = time.time()
+        for entry in self.backup_dir.iterdir():
+            if _is_temp_of(entry.name, None):
+                with contextlib.suppress(OSError):
+                    if now - entry.stat().st_mtime > ABANDONED_AFTER:
+                        entry.unlink()
 
     def backups(self) -> list[BackupInfo]:
         """Backups of this DB, oldest first: those of earlier versions, then by number."""
