@@ -336,6 +336,26 @@ def _same(server: Repository, memory: Repository) -> None:
         for row in memory.values(BOOKS, "code", *fields)
     ]
     assert list(server.values(BOOKS, "code", *fields)) == typed
+    _lacking_told(server, memory, fields)
+
+
+def _lacking_told(server: Repository, memory: Repository, fields: tuple[str, ...]) -> None:
+    """values(..., lacking=fields) tells a field a record lacks from one it holds as None,
+    on both; a server also tells each value it gives that may not be the stored one (a
+    column could not hold it), and gives every other exactly."""
+    n = len(fields)
+    stored = list(memory.document()[BOOKS].values())  # type: ignore[attr-defined]
+    mine = list(memory.values(BOOKS, "code", *fields, lacking=fields))
+    told = list(server.values(BOOKS, "code", *fields, lacking=fields))
+    assert [row[:-1] for row in mine] == [(b["code"], *(b.get(f) for f in fields)) for b in stored]
+    for book, row, theirs in zip(stored, mine, told, strict=True):
+        lacks = sum(1 << i for i, f in enumerate(fields) if f not in book)
+        assert row[-1] == lacks  # a file holds what it holds: nothing is unsure
+        assert theirs[-1] & ((1 << n) - 1) == lacks
+        for i, f in enumerate(fields):
+            given = theirs[1 + i]
+            exact = f not in book or (book[f] == given and type(book[f]) is type(given))
+            assert exact or theirs[-1] >> (n + i) & 1, (book, f, theirs)
 
 
 def test_a_rounds_fields_are_changed_alone_and_read_back_in_place(tmp_path: Path) -> None:

@@ -55,9 +55,11 @@ from __future__ import annotations
 import contextlib
 import copy
 import itertools
+import queue
+import threading
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 from psycopg import Connection, sql
@@ -285,6 +287,7 @@ _SCANS = itertools.count(1)  # the scans' cursors' numbers (a name is one a conn
 BATCH = 5000  # rows a server-side cursor fetches at a time (a backup, a round's books)
 FEW = 50  # up to this many records are updated one statement each, more through COPY
 VALUES_BATCH = 20_000  # rows values() fetches at a time
+Row = TypeVar("Row")
 # What a statement that goes over every book may take (see PgRepository._bulk): no JIT
 # compiling (0.3-0.9 s of a 2.5-4 s query, for one run); and, for a round's UPDATE, its
 # hash tables in memory (a million rows' need about 100 MB; with the server's usual 4 MB
@@ -529,6 +532,63 @@ def _grouped_value(table: str, field: str) -> sql.Composable:
     return value
 
 
+def _read_ahead(fetch: Callable[[], list[Row]]) -> Iterator[Row]:
+    """The rows of ``fetch()``'s batches, up to an empty one; each batch is fetched in a
+    thread while the one before is gone through (psycopg lets go of the interpreter while
+    the server sends: 1,000,000 books' planning fields 2.5 -> 1.9 s). A reader that stops
+    early waits for the batch being fetched; the connection's own lock keeps any other
+    statement until then."""
+    batches: queue.Queue[list[Row] | BaseException] = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def run() -> None:
+        try:
+            while not stop.is_set():
+                rows = fetch()
+                batches.put(rows)
+                if not rows:
+                    return
+        except BaseException as exc:  # raised again in the reader's thread
+            batches.put(exc)
+
+    worker = threading.Thread(target=run, name="lou-read-ahead", daemon=True)
+    worker.start()
+    try:
+        while True:
+            got = batches.get()
+            if isinstance(got, BaseException):
+                raise got
+            if not got:
+                return
+            yield from got
+    finally:
+        stop.set()
+        while worker.is_alive():  # let it put what it has, and see the stop
+            with contextlib.suppress(queue.Empty):
+                batches.get(timeout=0.01)
+        worker.join()
+
+
+def _lacking(table: str, field: str, lacks: int, unsure: int) -> sql.Composable:
+    """``lacks`` where a record lacks the field, ``unsure`` where :meth:`PgRepository.values`
+    gives ``None`` for a value its column cannot hold (the document has it), else 0."""
+    if field == KEYS.get(table):
+        return sql.SQL("0")
+    name, literal = sql.Identifier(field), sql.Literal(field)
+    if table == BOOKS and field in ROUND_FIELDS:  # see _grouped_value
+        bit = sql.Literal(_bits([field]))
+        return sql.SQL(
+            "CASE WHEN (t.present | t.fresh) & {bit} = 0 THEN {lacks} "
+            "WHEN t.fresh & {bit} = 0 AND t.{name} IS NULL THEN {unsure} ELSE 0 END"
+        ).format(bit=bit, name=name, lacks=lacks, unsure=unsure)
+    if field in COLUMNS.get(table, {}):
+        return sql.SQL(
+            "CASE WHEN t.doc->{literal} IS NULL THEN {lacks} WHEN t.{name} IS NULL "
+            "AND json_typeof(t.doc->{literal}) <> 'null' THEN {unsure} ELSE 0 END"
+        ).format(literal=literal, name=name, lacks=lacks, unsure=unsure)
+    return sql.SQL("CASE WHEN t.doc->{} IS NULL THEN {} ELSE 0 END").format(literal, lacks)
+
+
 class PgRepository:
     """:class:`~lou_library.repository.Repository` on one PostgreSQL transaction."""
 
@@ -729,16 +789,26 @@ class PgRepository:
             (list(texts), list(titles)),
         )
 
-    def values(self, table: str, *fields: str) -> Iterable[tuple[Any, ...]]:
+    def values(
+        self, table: str, *fields: str, lacking: Sequence[str] = ()
+    ) -> Iterable[tuple[Any, ...]]:
         """A field with a column is read from it (a column holds the field's value: the
         schema's types are the columns'), any other from the document; through a cursor
-        on the server, :data:`VALUES_BATCH` rows at a time."""
+        on the server, :data:`VALUES_BATCH` rows at a time. Whether a book lacks a round's
+        field is in its narrow row (no document is read for it)."""
         key, columns = KEYS.get(table), COLUMNS.get(table, {})
         parts = [
             sql.Identifier(f) if f == key or f in columns else sql.SQL("doc->{}").format(f)
             for f in fields
         ]
-        query = sql.SQL("SELECT {} FROM {} ORDER BY seq").format(
+        if lacking:
+            parts.append(
+                sql.SQL(" + ").join(
+                    _lacking(table, name, 1 << i, 1 << (len(lacking) + i))
+                    for i, name in enumerate(lacking)
+                )
+            )
+        query = sql.SQL("SELECT {} FROM {} AS t ORDER BY seq").format(
             sql.SQL(", ").join(parts), self._source(table)
         )
         self._key(table)
@@ -748,8 +818,7 @@ class PgRepository:
         self._cursors += 1
         with self._conn.cursor(name=f"lou_values_{id(self):x}_{self._cursors}") as cursor:
             cursor.execute(query)
-            while rows := cursor.fetchmany(VALUES_BATCH):
-                yield from rows
+            yield from _read_ahead(lambda: cursor.fetchmany(VALUES_BATCH))
 
     def tally(self, table: str, *fields: str) -> Counter[tuple[Any, ...]]:
         columns = COLUMNS.get(table, {})

@@ -118,12 +118,21 @@ class Repository(Protocol):
         a search index answers from it; one without returns every record."""
         ...
 
-    def values(self, table: str, *fields: str) -> Iterable[tuple[Any, ...]]:
+    def values(
+        self, table: str, *fields: str, lacking: Sequence[str] = ()
+    ) -> Iterable[tuple[Any, ...]]:
         """Each record's values of these fields (None: the record has no such field), a
         tuple a record, in the order they were added: what a command that goes over a
         whole table needs of it, not the whole records (``rotate plan``: the books'
         planning fields). Read as the caller goes through them (a server sends them in
-        batches), so no record is kept once it is gone through."""
+        batches), so no record is kept once it is gone through.
+
+        ``lacking`` (some of ``fields``): each tuple ends with one number more, which
+        tells a field the record lacks from one it holds as ``None`` (``rotate apply``
+        keeps the moving books' fields as they were, to put back on undo): bit ``i`` is
+        set where the record lacks ``lacking[i]``, bit ``len(lacking) + i`` where the
+        value given may not be the one stored (a server's column could not hold it;
+        :meth:`grouped` reads it exactly)."""
         ...
 
     def tally(self, table: str, *fields: str) -> Counter[tuple[Any, ...]]:

@@ -209,6 +209,10 @@ class Plan:
     # the box it last stood in), and how many of them stay in that box's site
     changed_box: int = 0
     changed_in_site: int = 0
+    # every book's BOOK_FIELDS as the plan read them, as db.grouped(BOOKS, BOOK_FIELDS)
+    # gives them (plan_round(..., hold=True)): apply keeps the moving books' for undo
+    # without reading them again. None: apply reads them.
+    held: list[Group] | None = field(default=None, repr=False)
 
     @property
     def freshness(self) -> float:
@@ -351,22 +355,67 @@ def title_key(book: Mapping[str, Any]) -> str:
     return "".join(str(book.get("title", "")).split()) or str(book["code"])
 
 
-def planning_books(db: Repository, number: int, lost_after: int) -> planner.Shelves:
+def planning_books(
+    db: Repository,
+    number: int,
+    lost_after: int,
+    held: defaultdict[tuple[Any, ...], list[Key]] | None = None,
+) -> planner.Shelves:
     """The books as round ``number`` plans with them (:func:`lou_library.planner.shelves`,
     with each book's :func:`title_key`), from the books' planning fields only: at
-    1,000,000 books, whole records took 2 GB."""
-    fields = db.values(BOOKS, *planner.PLANNING_FIELDS)
+    1,000,000 books, whole records took 2 GB. ``held``: each book's BOOK_FIELDS are noted
+    there too (see :func:`_held`)."""
+    if held is None:
+        fields: Iterable[planner.PlanningBook] = db.values(BOOKS, *planner.PLANNING_FIELDS)
+    else:
+        rows = db.values(BOOKS, *planner.PLANNING_FIELDS, lacking=BOOK_FIELDS)
+        fields = _holding(rows, held)
     return planner.shelves_of(fields, number, lost_after)
 
 
+def _holding(
+    rows: Iterable[tuple[Any, ...]], held: defaultdict[tuple[Any, ...], list[Key]]
+) -> Iterator[planner.PlanningBook]:
+    """The planning fields of ``rows``, which end with the bits of the BOOK_FIELDS each
+    book lacks (:meth:`~lou_library.repository.Repository.values`); the books' codes
+    noted in ``held`` by those fields' values and bits."""
+    for row in rows:
+        code, status, box, since, _, _, _, last_box, lacks = row
+        held[box, last_box, status, since, lacks].append(code)
+        yield row[:8]
+
+
+def _held(held: Mapping[tuple[Any, ...], list[Key]]) -> list[Group] | None:
+    """The books :func:`_holding` noted as ``db.grouped(BOOKS, BOOK_FIELDS)`` gives them
+    (a field a book lacks left out; groups in the order of their first book, as read);
+    None if a value read may not be the one stored (read again, exactly, then)."""
+    unsure = 1 << len(BOOK_FIELDS)
+    groups: list[Group] = []
+    for (*values, lacks), codes in held.items():
+        if lacks >= unsure:
+            return None
+        fields = {
+            name: value
+            for bit, (name, value) in enumerate(zip(BOOK_FIELDS, values, strict=True))
+            if not lacks >> bit & 1
+        }
+        groups.append((fields, codes))
+    return groups
+
+
 def plan_round(
-    db: Repository, on: date | None = None, recollection: planner.Recollection | None = None
+    db: Repository,
+    on: date | None = None,
+    recollection: planner.Recollection | None = None,
+    *,
+    hold: bool = False,
 ) -> Plan:
     """Compute the next round without writing anything (see the module's guide).
 
     The walks and their books (steps 1 to 4) are :func:`lou_library.planner.walk`; who
     walks (step 5) is made here. ``recollection``: what the plan before, in the same
-    process, worked out of the boxes' memories (``rotate simulate``).
+    process, worked out of the boxes' memories (``rotate simulate``). ``hold``: the plan
+    keeps what :func:`apply_round` would read again (:attr:`Plan.held`).
     """
     config = rotation_settings(db)
     when = next_round(db, on)
@@ -375,7 +424,8 @@ def plan_round(
     box_site: dict[str, str] = dict(db.values(BOXES, "code", "site"))
     box_site[DEPOT] = DEPOT
     warnings = _plan_warnings(db, when)
-    books = planning_books(db, number, int(config["lost_after"]))
+    held: defaultdict[tuple[Any, ...], list[Key]] | None = defaultdict(list) if hold else None
+    books = planning_books(db, number, int(config["lost_after"]), held)
     title_of = books.title_of
     if not ring:
         raise Conflict(M.ROTATE_NO_BOXES)
@@ -425,6 +475,7 @@ def plan_round(
         due=when.due,
         fill_share=walk.fill_share,
         title_of=title_of,
+        held=None if held is None else _held(held),
     )
     plan.forecast = forecast(db, number, len(books.depot), sum(targets.values()))
     plan.changed_box, plan.changed_in_site = changed, changed_in_site
@@ -684,7 +735,8 @@ def apply_round(db: Repository, plan: Plan, command: str = "rotate apply") -> Do
     stamp = clock.stamp()
     # the fields the round changes, as they are, in groups (not a million documents);
     # read for every book at once, which is cheaper than naming the books that move
-    everyone = db.grouped(BOOKS, BOOK_FIELDS)
+    everyone = db.grouped(BOOKS, BOOK_FIELDS) if plan.held is None else plan.held
+    plan.held = None  # (a million books' fields: not kept past here)
     saved = _of_books(everyone, set(map(itemgetter(0), plan.moves)).union(plan.newly_lost))
     boxes = db.get_many(BOXES, plan.final_counts)  # one query, not one a box
     # what boxes in their first round held before it (read before any book moves)
@@ -1457,7 +1509,7 @@ def apply_next(
     task with the id it was stored under. A round with walks nobody can take is refused
     (naming their sites) unless ``allow_unassigned``: its boxes would simply not change."""
     check_can_apply(db)
-    plan = plan_round(db, on)
+    plan = plan_round(db, on, hold=True)
     unassigned = plan.unassigned
     if unassigned and not allow_unassigned:
         names = site_names(db)

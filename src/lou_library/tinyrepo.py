@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from itertools import compress, repeat
-from operator import eq, itemgetter
+from operator import eq, itemgetter, not_
 from typing import Any
 
 from tinydb import TinyDB
@@ -154,12 +154,17 @@ class TinyRepository:
         del text  # every record may match: the caller filters (see Repository.search)
         return list(self._rows(table).values())
 
-    def values(self, table: str, *fields: str) -> Iterable[tuple[Any, ...]]:
+    def values(
+        self, table: str, *fields: str, lacking: Sequence[str] = ()
+    ) -> Iterable[tuple[Any, ...]]:
         self._key_field(table)
         records = list(self._rows(table).values())  # a field at a time, in C loops
-        if not fields:
+        columns: list[Iterable[Any]] = [_column(records, f) for f in fields]
+        if lacking:  # (a document holds what it holds: only the first bits are ever set)
+            columns.append(_lacking(records, lacking))
+        if not columns:
             return [() for _ in records]
-        return list(zip(*(_column(records, f) for f in fields), strict=True))
+        return list(zip(*columns, strict=True))
 
     def tally(self, table: str, *fields: str) -> Counter[tuple[Any, ...]]:
         records = list(self._rows(table).values())  # a column at a time, in C loops
@@ -365,6 +370,17 @@ def _column(records: list[Doc], field: str, absent: Any = None) -> Iterator[Any]
     as fast as ``methodcaller("get", field)``, which goes through a method look-up a
     record."""
     return map(dict.get, records, repeat(field), repeat(absent))
+
+
+def _lacking(records: list[Doc], fields: Sequence[str]) -> list[int]:
+    """Each record's bits of the fields it lacks (bit ``i``: ``fields[i]``), in C loops
+    where no record lacks one."""
+    found = [0] * len(records)
+    for bit, name in enumerate(fields):
+        holds = map(dict.__contains__, records, repeat(name))
+        for at in compress(range(len(records)), map(not_, holds)):
+            found[at] |= 1 << bit
+    return found
 
 
 def _as_dict(document: Mapping[str, Any]) -> dict[str, Any]:
