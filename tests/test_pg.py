@@ -481,6 +481,27 @@ def test_a_rounds_statements_take_their_settings_and_give_them_back(
         ] * 2
 
 
+def test_changes_still_running_when_the_command_ends_are_waited_for_before_it_commits(
+    url: str, tmp_path: Path
+) -> None:
+    """A round's moves are carried out by a thread while the command goes on: a command
+    that ends meanwhile commits only once they are done, and if they failed, it fails
+    and nothing it did is kept."""
+    on_server = Lou(url, "postgresql", tmp_path)
+    on_server.ok("init", "--demo")
+    before = on_server.snapshot()
+    with pytest.raises(KeyError), PgStore(url).write("test") as repo:
+        repo.update("books", {"B00001": {"status": "lost"}})
+        repo.update_groups("books", [({"status": "lost"}, ["B00002", "B09999"])], wait=False)
+    assert on_server.snapshot() == before
+    with PgStore(url).write("test") as repo:
+        repo.update_groups("books", [({"status": "lost"}, ["B00002", "B00003"])], wait=False)
+    with PgStore(url).read() as repo:
+        assert [(repo.get("books", k) or {})["status"] for k in ("B00002", "B00003")] == [
+            "lost"
+        ] * 2
+
+
 def test_tables_of_version_4_are_migrated_to_version_5(url: str, tmp_path: Path) -> None:
     """Version 5 leaves the books in a box or in the library room out of the status index
     (a round's new row versions add no entry to it), and keeps a round field's JSON null

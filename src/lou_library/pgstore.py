@@ -211,9 +211,11 @@ class PgStore(BackupFolder):
                 if backup:
                     self.backup(backup)
                 yield repo
+                repo.settle()  # changes still running on the server (a round's moves)
                 if self._ahead is not None and self._ahead.kept:
                     self._ahead.finish()  # complete and fsynced before the commit
             finally:
+                repo.settle(cancel=True)  # (done already, unless the command failed)
                 self._active = None
                 if self._ahead is not None:
                     self._ahead.cancel()  # (nothing left to do if it finished)
@@ -326,14 +328,15 @@ class PgStore(BackupFolder):
         return self._save_backup(repo.document_parts, reason)
 
     def backup_ahead(self, reason: str) -> Callable[[], object]:
-        """Start, inside a write and before it changes anything, the backup it takes
-        before it goes ahead (``reason``: the backup's name), from the write's own
-        snapshot, in a thread of its own while the command works (a round is planned:
-        seconds at 1,000,000 books, as is the backup); returns what to call once the
-        command knows it goes ahead. Then the backup is kept: the write waits for it
-        before it commits (a backup that fails fails the write, which changes nothing),
-        and it becomes the next backup, as :meth:`backup` would have named it. If the
-        command stops before, it is thrown away (no backup is left)."""
+        """Take, inside a write and before it changes anything, the snapshot of the
+        backup it takes before it goes ahead (``reason``: the backup's name); returns
+        what to call once the command knows it goes ahead. Then the backup is read from
+        that snapshot by a thread of its own while the command works (the server moves
+        a round's books: seconds at 1,000,000 books, as is the backup; begun with the
+        planning, it took the interpreter from the planner: apply 22.5 -> 21.6 s), the
+        write waits for it before it commits (a backup that fails fails the write, which
+        changes nothing), and it becomes the next backup, as :meth:`backup` would have
+        named it. If the command stops before, no backup is left."""
         if self._active is None or self._ahead is not None:
             raise RuntimeError("backup_ahead is for one backup in a write")
         self._ahead = _AheadBackup(self, reason, self._active.export_snapshot())
@@ -398,13 +401,16 @@ class _AheadBackup:
             self.error = exc  # raised if the backup is kept, as a backup's failure is
             return
         self.temp = Path(name)
-        self.thread = threading.Thread(
-            target=self._run, args=(snapshot, self.temp), name="lou-backup", daemon=True
-        )
-        self.thread.start()
+        self.snapshot = snapshot
 
     def keep(self) -> None:
+        """The command goes ahead: the backup starts (from the snapshot taken before)."""
         self.kept = True
+        if self.temp is not None and self.thread is None:
+            self.thread = threading.Thread(
+                target=self._run, args=(self.snapshot, self.temp), name="lou-backup", daemon=True
+            )
+            self.thread.start()
 
     def _run(self, snapshot: str, target: Path) -> None:
         try:

@@ -172,12 +172,22 @@ class Repository(Protocol):
         ...
 
     def update_groups(
-        self, table: str, groups: Iterable[Group], remove: Collection[str] = ()
+        self,
+        table: str,
+        groups: Iterable[Group],
+        remove: Collection[str] = (),
+        *,
+        wait: bool = True,
     ) -> None:
         """:meth:`update` for records that share their changes: each group's fields are set
         on each of its records (a field it has keeps its place; a new one comes last);
         then the fields named in ``remove`` that the group does not set are taken off
-        them. A record is in one group at most. A round moves a million books with it."""
+        them. A record is in one group at most. A round moves a million books with it.
+
+        ``wait=False``: the change may still be under way when the call returns (a
+        server carries it out while the caller works out the rest); the next call waits
+        for it and raises what it raised, and so does the unit of work before it
+        commits. The groups are not to be changed meanwhile."""
         ...
 
     # -- logs ---------------------------------------------------------------------

@@ -726,8 +726,15 @@ def _assign(
 # ----------------------------------------------------------------------------- apply
 
 
-def apply_round(db: Repository, plan: Plan, command: str = "rotate apply") -> Doc:
-    """Carry a plan out: move the books, store the round and its tasks; one write."""
+def apply_round(
+    db: Repository,
+    plan: Plan,
+    command: str = "rotate apply",
+    meanwhile: Callable[[], object] | None = None,
+) -> Doc:
+    """Carry a plan out: move the books, store the round and its tasks; one write. What
+    is read comes first, then the books move (a server carries that out while the rest
+    is worked out here, and ``meanwhile()`` runs), then the rest is written."""
     existing = db.get(ROUNDS, plan.number)
     if existing is not None and existing["status"] == RoundStatus.applied:
         raise Conflict(M.ROUND_ALREADY_APPLIED, number=plan.number)
@@ -737,29 +744,34 @@ def apply_round(db: Repository, plan: Plan, command: str = "rotate apply") -> Do
     # read for every book at once, which is cheaper than naming the books that move
     everyone = db.grouped(BOOKS, BOOK_FIELDS) if plan.held is None else plan.held
     plan.held = None  # (a million books' fields: not kept past here)
-    saved = _of_books(everyone, set(map(itemgetter(0), plan.moves)).union(plan.newly_lost))
     boxes = db.get_many(BOXES, plan.final_counts)  # one query, not one a box
-    # what boxes in their first round held before it (read before any book moves)
-    first = any(_never_rotated(boxes.get(code)) for code in plan.final_counts)
-    before = _box_contents(everyone) if first else {}
-    del everyone
-
     # Only the last round can be undone, so the round before loses its undo data, and
     # this round's keeps nothing of it: the undo data is the size of one round's work.
     previous = {
         record["number"]: _without_undo(record) for record in db.all(ROUNDS) if "undo" in record
     }
     undo: Doc = {  # only the fields apply changes: undo puts them back, or removes them
-        "book_groups": [[fields, " ".join(map(str, codes))] for fields, codes in saved],
+        "book_groups": [],  # (below)
         "memory": {},  # box -> what this round changes in its memory (below)
         "meta": copy.deepcopy(db.meta()),
         "events_after": last_event(db),
         "tables": sorted(db.tables()),  # tables that existed before
     }
-    db.replace(ROUNDS, previous)
-    db.update_groups(BOOKS, _moved_groups(plan))
+    db.update_groups(BOOKS, _moved_groups(plan), wait=False)
+
+    saved = _of_books(everyone, set(map(itemgetter(0), plan.moves)).union(plan.newly_lost))
+    undo["book_groups"] = [[fields, " ".join(map(str, codes))] for fields, codes in saved]
+    # what boxes in their first round held before it
+    first = any(_never_rotated(boxes.get(code)) for code in plan.final_counts)
+    before = _box_contents(everyone) if first else {}
+    del everyone, saved
     legs = legs_of(plan.moves)
-    undo["memory"] = _remember(db, plan, legs, before, int(config["window"]), boxes)
+    undo["memory"], memories = _remember(plan, legs, before, int(config["window"]), boxes)
+    if meanwhile is not None:
+        meanwhile()
+
+    db.replace(ROUNDS, previous)
+    db.update(BOXES, memories)
     task_docs = _task_records(db, plan)
     db.add(TASKS, task_docs)
     log(
@@ -842,18 +854,17 @@ def _never_rotated(box: Doc | None) -> bool:
 
 
 def _remember(
-    db: Repository,
     plan: Plan,
     legs: list[Doc],
     before: dict[str, list[str]],
     window: int,
     boxes: dict[Key, Doc],
-) -> Doc:
+) -> tuple[Doc, dict[Key, Doc]]:
     """Each box's memory after the round: the books it received in the last ``window``
-    rounds (``legs``: the plan's moves, :func:`legs_of`). Returns what undo needs, per
-    box: only what this round forgets or rewrites (entries that fell out of the window;
-    "0" is written again when the window empties), whether the box had a memory at all,
-    and which entries it adds."""
+    rounds (``legs``: the plan's moves, :func:`legs_of`), as the change of the boxes to
+    write, after what undo needs, per box: only what this round forgets or rewrites
+    (entries that fell out of the window; "0" is written again when the window empties),
+    whether the box had a memory at all, and which entries it adds."""
     arrivals: dict[str, list[str]] = defaultdict(list)  # box -> its legs' books, in order
     for leg in legs:
         if leg["to"] != DEPOT:
@@ -878,8 +889,7 @@ def _remember(
             "added": [n for n in recent if n not in had],
         }
         changes[code] = {"recent": recent}
-    db.update(BOXES, changes)
-    return dict(sorted(memory.items()))
+    return dict(sorted(memory.items())), changes
 
 
 def _task_records(db: Repository, plan: Plan) -> list[Doc]:
@@ -990,9 +1000,10 @@ def plan_figures(plan: Plan) -> dict[str, Any]:
     }
 
 
-def plan_document(plan: Plan) -> dict[str, Any]:
-    """The plan as plain data, for ``--json`` and the table renderer."""
-    return {
+def plan_document(plan: Plan, *, moves: bool = True) -> dict[str, Any]:
+    """The plan as plain data, for ``--json`` and the table renderer (``moves``: with
+    every move, which a table does not show: 950,000 of them in a county's round)."""
+    document = {
         "round": plan.number,
         "date": plan.date.isoformat(),
         "planned_date": plan.planned_date.isoformat(),
@@ -1013,7 +1024,7 @@ def plan_document(plan: Plan) -> dict[str, Any]:
             for t in plan.tasks
         ],
         "forecast": plan.forecast,
-        "moves": [{"book": b, "from": s, "to": t} for b, s, t in plan.moves],
+        "moves": [{"book": b, "from": s, "to": t} for b, s, t in plan.moves] if moves else None,
         "short": plan.short,
         "over_capacity": plan.over_capacity,
         "newly_lost": plan.newly_lost,
@@ -1021,6 +1032,9 @@ def plan_document(plan: Plan) -> dict[str, Any]:
         "warnings": [note_text(note, "en") for note in plan.warnings],
         "notes": plan.warnings,
     }
+    if not moves:
+        del document["moves"]
+    return document
 
 
 def note_text(note: PlanNote, lang: i18n.Lang) -> str:
@@ -1503,11 +1517,13 @@ def apply_next(
     before: Callable[[], object] | None = None,
     *,
     allow_unassigned: bool = False,
+    moves: bool = True,
 ) -> dict[str, Any]:
     """``lou rotate apply``: plan the next round and carry it out; ``before()`` runs once the
     plan stands and before anything is written (the backup). The plan as plain data, each
     task with the id it was stored under. A round with walks nobody can take is refused
-    (naming their sites) unless ``allow_unassigned``: its boxes would simply not change."""
+    (naming their sites) unless ``allow_unassigned``: its boxes would simply not change.
+    ``moves``: the plan with every move (``--json``; a table shows the tasks)."""
     check_can_apply(db)
     plan = plan_round(db, on, hold=True)
     unassigned = plan.unassigned
@@ -1522,8 +1538,10 @@ def apply_next(
         )
     if before is not None:
         before()
-    record = apply_round(db, plan)
-    document = plan_document(plan)
+    document: dict[str, Any] = {}
+    record = apply_round(
+        db, plan, meanwhile=lambda: document.update(plan_document(plan, moves=moves))
+    )
     for task, task_id in zip(document["tasks"], record["tasks"], strict=True):
         task["id"] = task_id
     return document

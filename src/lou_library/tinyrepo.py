@@ -266,8 +266,14 @@ class TinyRepository:
         ]
 
     def update_groups(
-        self, table: str, groups: Iterable[Group], remove: Collection[str] = ()
+        self,
+        table: str,
+        groups: Iterable[Group],
+        remove: Collection[str] = (),
+        *,
+        wait: bool = True,
     ) -> None:
+        del wait  # (done here and now: nothing to go on with)
         rows, index = self._indexed(table)
         field = KEYS[table]
         changed = False

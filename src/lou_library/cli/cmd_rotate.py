@@ -144,13 +144,14 @@ def apply(
 ) -> None:
     store = state(ctx).store
     with store.write("rotate apply") as db:
+        names = rotation.site_names(db)
         document = rotation.apply_next(
             db,
             on=_date(on),
             before=store.backup_ahead("apply"),
             allow_unassigned=allow_unassigned,
+            moves=json,
         )
-        names = rotation.site_names(db)
 
     def human(document: dict[str, Any]) -> None:
         render_plan(document, names)
