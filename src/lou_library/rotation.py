@@ -213,6 +213,8 @@ class Plan:
     # gives them (plan_round(..., hold=True)): apply keeps the moving books' for undo
     # without reading them again. None: apply reads them.
     held: list[Group] | None = field(default=None, repr=False)
+    # the route's boxes as the plan read them, by code (apply reads them no more)
+    boxes: dict[str, Doc] = field(default_factory=dict, repr=False)
 
     @property
     def freshness(self) -> float:
@@ -476,6 +478,7 @@ def plan_round(
         fill_share=walk.fill_share,
         title_of=title_of,
         held=None if held is None else _held(held),
+        boxes={b["code"]: b for b in ring},
     )
     plan.forecast = forecast(db, number, len(books.depot), sum(targets.values()))
     plan.changed_box, plan.changed_in_site = changed, changed_in_site
@@ -744,7 +747,9 @@ def apply_round(
     # read for every book at once, which is cheaper than naming the books that move
     everyone = db.grouped(BOOKS, BOOK_FIELDS) if plan.held is None else plan.held
     plan.held = None  # (a million books' fields: not kept past here)
-    boxes = db.get_many(BOXES, plan.final_counts)  # one query, not one a box
+    # the boxes the plan read (any other in one query, not one a box)
+    boxes: dict[Key, Doc] = {c: plan.boxes[c] for c in plan.final_counts if c in plan.boxes}
+    boxes.update(db.get_many(BOXES, [c for c in plan.final_counts if c not in plan.boxes]))
     # Only the last round can be undone, so the round before loses its undo data, and
     # this round's keeps nothing of it: the undo data is the size of one round's work.
     previous = {
