@@ -356,7 +356,7 @@ def _lacking_told(server: Repository, memory: Repository, fields: tuple[str, ...
     on both; a server also tells each value it gives that may not be the stored one (a
     column could not hold it), and gives every other exactly."""
     n = len(fields)
-    stored = list(memory.document()[BOOKS].values())  # type: ignore[attr-defined]
+    stored = list(memory.document()[BOOKS].values())
     mine = list(memory.values(BOOKS, "code", *fields, lacking=fields))
     told = list(server.values(BOOKS, "code", *fields, lacking=fields))
     assert [row[:-1] for row in mine] == [(b["code"], *(b.get(f) for f in fields)) for b in stored]
