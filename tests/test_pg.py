@@ -481,6 +481,25 @@ def test_a_rounds_statements_take_their_settings_and_give_them_back(
         ] * 2
 
 
+def test_a_read_given_up_by_a_command_that_failed_stops_reading_ahead(
+    url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """values() fetches its next batch in a thread: a command that fails while it goes
+    through them (the reader left unclosed, held by the error) stops that thread."""
+    import threading
+
+    Lou(url, "postgresql", tmp_path).ok("init", "--demo")
+    monkeypatch.setattr(pgrepo, "VALUES_BATCH", 2)  # (a thread waiting to hand a batch on)
+    kept: list[Any] = []
+    with pytest.raises(RuntimeError), PgStore(url).read() as repo:
+        rows = iter(repo.values("books", "code"))
+        kept.append(rows)
+        next(rows)
+        raise RuntimeError("the command fails")
+    assert not [t for t in threading.enumerate() if t.name == "lou-read-ahead"]
+    kept.clear()
+
+
 def test_changes_still_running_when_the_command_ends_are_waited_for_before_it_commits(
     url: str, tmp_path: Path
 ) -> None:

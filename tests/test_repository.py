@@ -149,6 +149,51 @@ def test_a_group_change_to_a_record_that_is_not_there_is_a_programming_error(
         repo.count(BOOKS)
 
 
+def test_keys_any_text_format_would_escape_are_changed_as_the_others(repo: Repository) -> None:
+    """A group change sends a server its keys as COPY's text, at once; keys with a tab, a
+    new line, a carriage return or a backslash go one by one, escaped."""
+    odd = ["B\t1", "B\n2", "B\\3", "B\r4", "B\\.5"]
+    repo.add(BOOKS, [_book(code) for code in [*odd, "B00006"]])
+    repo.update_groups(BOOKS, [({"box": "A-01"}, odd), ({"box": "A-02"}, ["B00006"])])
+    assert [(b["code"], b.get("box")) for b in repo.all(BOOKS)] == [
+        *((code, "A-01") for code in odd),
+        ("B00006", "A-02"),
+    ]
+
+
+def test_the_books_a_plan_holds_are_what_a_grouped_read_gives(repo: Repository) -> None:
+    """rotate apply keeps the moving books' fields for undo from the plan's read of the
+    books: the same groups as a second, grouped read (a field a book lacks left out, a
+    JSON null kept); where a server cannot vouch for a value, none (read again)."""
+    from collections import defaultdict
+
+    from lou_library import rotation
+
+    repo.add(
+        BOOKS,
+        [
+            _book("B00001", status="in_box", box="A-01", last_box="A-01", since=1),
+            _book("B00002", status="in_box", box="A-01"),  # no last box, no since
+            _book("B00003", box=None, last_box=None),
+            _book("B00004", status="in_box", box="A-01", last_box="A-01", since=1),
+            _book("B00005", box=None, since=2),
+        ],
+    )
+    repo.update_groups(BOOKS, [({"box": "A-02", "since": 3}, ["B00004"])], remove=["last_box"])
+    held: defaultdict[tuple[Any, ...], list[Any]] = defaultdict(list)
+    rotation.planning_books(repo, 4, 2, held)
+    fields = rotation.BOOK_FIELDS
+    assert rotation._held(held) == [(dict(f), list(k)) for f, k in repo.grouped(BOOKS, fields)]
+    repo.update(BOOKS, {"B00005": {"since": 2.5}})  # no column holds it
+    held.clear()
+    rotation.planning_books(repo, 4, 2, held)
+    found = rotation._held(held)
+    if type(repo).__name__ == "PgRepository":  # its since column cannot hold 2.5
+        assert found is None
+    else:  # a file holds what it holds
+        assert found == [(dict(f), list(k)) for f, k in repo.grouped(BOOKS, fields)]
+
+
 def _searched(repo: Repository, query: str) -> set[str]:
     from lou_library.text import fold
 

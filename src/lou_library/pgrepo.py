@@ -60,7 +60,7 @@ import queue
 import threading
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import orjson
 from psycopg import Connection, sql
@@ -543,12 +543,14 @@ def _grouped_value(table: str, field: str) -> sql.Composable:
     return value
 
 
-def _read_ahead(fetch: Callable[[], list[Row]]) -> Iterator[Row]:
+def _read_ahead(fetch: Callable[[], list[Row]], reading: list[Callable[[], None]]) -> Iterator[Row]:
     """The rows of ``fetch()``'s batches, up to an empty one; each batch is fetched in a
     thread while the one before is gone through (psycopg lets go of the interpreter while
-    the server sends: 1,000,000 books' planning fields 2.5 -> 1.9 s). A reader that stops
-    early waits for the batch being fetched; the connection's own lock keeps any other
-    statement until then."""
+    the server sends: 1,000,000 books' planning fields 2.5 -> 1.9 s). Closed early, the
+    reader waits for the batch being fetched (the connection's own lock keeps any other
+    statement until then); given up unclosed (a reader that raised), the thread is
+    stopped by what it puts in ``reading``, which the repository calls when the command
+    fails (:meth:`PgRepository.settle`)."""
     batches: queue.Queue[list[Row] | BaseException] = queue.Queue(maxsize=1)
     stop = threading.Event()
 
@@ -562,8 +564,16 @@ def _read_ahead(fetch: Callable[[], list[Row]]) -> Iterator[Row]:
         except BaseException as exc:  # raised again in the reader's thread
             batches.put(exc)
 
+    def halt() -> None:
+        stop.set()
+        while worker.is_alive():  # let it put what it has, and see the stop
+            with contextlib.suppress(queue.Empty):
+                batches.get(timeout=0.01)
+        worker.join()
+
     worker = threading.Thread(target=run, name="lou-read-ahead", daemon=True)
     worker.start()
+    reading.append(halt)
     try:
         while True:
             got = batches.get()
@@ -573,11 +583,9 @@ def _read_ahead(fetch: Callable[[], list[Row]]) -> Iterator[Row]:
                 return
             yield from got
     finally:
-        stop.set()
-        while worker.is_alive():  # let it put what it has, and see the stop
-            with contextlib.suppress(queue.Empty):
-                batches.get(timeout=0.01)
-        worker.join()
+        halt()
+        with contextlib.suppress(ValueError):
+            reading.remove(halt)
 
 
 _COPY_ESCAPED = frozenset("\\\t\n\r")  # what COPY's text format writes escaped
@@ -586,10 +594,15 @@ _COPY_ESCAPED = frozenset("\\\t\n\r")  # what COPY's text format writes escaped
 def _copy_lines(keys: Sequence[Key], end: str) -> str | None:
     """The keys as lines of COPY's text format, each ending with ``end``, at once (a
     round's 950,000 keys: 1.0 -> 0.2 s); None if one needs escaping."""
-    texts = list(map(str, keys))
-    if not _COPY_ESCAPED.isdisjoint("".join(texts)):
+    try:
+        texts = (
+            cast(Sequence[str], keys) if isinstance(keys[0], str) else [str(int(k)) for k in keys]
+        )
+        if not _COPY_ESCAPED.isdisjoint("".join(texts)):
+            return None
+    except (IndexError, TypeError):  # none, or of two kinds (written one by one)
         return None
-    return "".join((end.join(texts), end)) if texts else ""
+    return "".join((end.join(texts), end))
 
 
 class _Running:
@@ -613,10 +626,21 @@ class _Running:
         """Is this the thread carrying them out?"""
         return threading.current_thread() is self._thread
 
+    def alive(self) -> bool:
+        return self._thread.is_alive()
+
     def wait(self) -> None:
         self._thread.join()
         if self._error is not None:
             raise self._error
+
+    def cancel(self, conn: Connection[Any]) -> None:
+        """Cancel the statement running until the thread ends (a cancel that falls
+        between two statements finds none); what it raised is let go."""
+        while self._thread.is_alive():
+            with contextlib.suppress(Exception):  # (a connection already lost)
+                conn.cancel_safe(timeout=2)
+            self._thread.join(0.5)
 
 
 def _lacking(table: str, field: str, lacks: int, unsure: int) -> sql.Composable:
@@ -645,6 +669,7 @@ class PgRepository:
     def __init__(self, conn: Connection[Any]) -> None:
         self._connection = conn
         self._running: _Running | None = None  # changes the server is carrying out
+        self._reading: list[Callable[[], None]] = []  # stops the reads running ahead
         self._meta: Doc | None = None
         self._cursors = 0  # server-side cursors opened (each gets a name of its own)
 
@@ -659,18 +684,22 @@ class PgRepository:
 
     def settle(self, *, cancel: bool = False) -> None:
         """Wait for the changes :meth:`update_groups` left running on the server, and
-        raise what they raised. Every other call, and the store before it commits, does
-        this first. ``cancel`` (the command failed: the transaction is thrown away):
-        stop them, and raise nothing."""
-        running, self._running = self._running, None
-        if running is None:
-            return
-        if not cancel:
-            running.wait()
-            return
-        self._connection.cancel_safe()
-        with contextlib.suppress(Exception):
-            running.wait()
+        raise what they raised. Every call that uses the connection, and the store before
+        it commits, does this first. ``cancel`` (the command failed: the transaction is
+        thrown away): stop them, and the reads running ahead, and raise nothing."""
+        running = self._running
+        try:
+            if running is not None and cancel:
+                running.cancel(self._connection)
+            elif running is not None:
+                running.wait()
+        finally:  # (a Ctrl-C while waiting: still there for the store to cancel)
+            if running is not None and not running.alive():
+                self._running = None
+        if cancel:
+            for halt in self._reading:
+                halt()
+            self._reading.clear()
 
     # -- helpers ------------------------------------------------------------------
 
@@ -893,7 +922,7 @@ class PgRepository:
         self._cursors += 1
         with self._conn.cursor(name=f"lou_values_{id(self):x}_{self._cursors}") as cursor:
             cursor.execute(query)
-            yield from _read_ahead(lambda: cursor.fetchmany(VALUES_BATCH))
+            yield from _read_ahead(lambda: cursor.fetchmany(VALUES_BATCH), self._reading)
 
     def tally(self, table: str, *fields: str) -> Counter[tuple[Any, ...]]:
         columns = COLUMNS.get(table, {})
@@ -1167,9 +1196,10 @@ class PgRepository:
         again.
 
         ``wait=False``: a thread carries this out while the caller goes on (a round's
-        950,000 moves keep the server busy for 8 s): the next call waits for it, and
-        raises what it raised (a record that is not there: ``KeyError``); so does the
-        store before it commits. The groups' keys are not to be changed meanwhile."""
+        950,000 moves keep the server busy for 8 s): the next call that reaches the
+        server waits for it, and raises what it raised (a record that is not there:
+        ``KeyError``); so does the store before it commits. The groups' keys are not
+        to be changed meanwhile."""
         changes = [(dict(fields), keys) for fields, keys in groups if keys]
         if not changes:
             return

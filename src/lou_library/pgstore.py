@@ -193,7 +193,11 @@ class PgStore(BackupFolder):
             conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
             conn.read_only = True
             self._check(conn)
-            yield PgRepository(conn)
+            repo = PgRepository(conn)
+            try:
+                yield repo
+            finally:
+                repo.settle(cancel=True)  # (reads given up unclosed: stopped)
             conn.rollback()
 
     @contextlib.contextmanager
@@ -215,11 +219,13 @@ class PgStore(BackupFolder):
                 if self._ahead is not None and self._ahead.kept:
                     self._ahead.finish()  # complete and fsynced before the commit
             finally:
-                repo.settle(cancel=True)  # (done already, unless the command failed)
-                self._active = None
-                if self._ahead is not None:
-                    self._ahead.cancel()  # (nothing left to do if it finished)
-                    self._ahead = None
+                try:
+                    repo.settle(cancel=True)  # (done already, unless the command failed)
+                finally:
+                    self._active = None
+                    if self._ahead is not None:
+                        self._ahead.cancel()  # (nothing left to do if it finished)
+                        self._ahead = None
             conn.commit()
             self.committed = True
 

@@ -185,8 +185,9 @@ class Repository(Protocol):
         them. A record is in one group at most. A round moves a million books with it.
 
         ``wait=False``: the change may still be under way when the call returns (a
-        server carries it out while the caller works out the rest); the next call waits
-        for it and raises what it raised, and so does the unit of work before it
+        server carries it out while the caller works out the rest); the next call that
+        reaches the server waits for it and raises what it raised (a call answered from
+        what the repository holds need not), and so does the unit of work before it
         commits. The groups are not to be changed meanwhile."""
         ...
 

@@ -213,7 +213,8 @@ class Plan:
     # gives them (plan_round(..., hold=True)): apply keeps the moving books' for undo
     # without reading them again. None: apply reads them.
     held: list[Group] | None = field(default=None, repr=False)
-    # the route's boxes as the plan read them, by code (apply reads them no more)
+    # the route's boxes as the plan read them, by code (plan_round(..., hold=True), in
+    # the unit of work that applies it: apply reads them no more)
     boxes: dict[str, Doc] = field(default_factory=dict, repr=False)
 
     @property
@@ -478,7 +479,7 @@ def plan_round(
         fill_share=walk.fill_share,
         title_of=title_of,
         held=None if held is None else _held(held),
-        boxes={b["code"]: b for b in ring},
+        boxes={b["code"]: b for b in ring} if hold else {},
     )
     plan.forecast = forecast(db, number, len(books.depot), sum(targets.values()))
     plan.changed_box, plan.changed_in_site = changed, changed_in_site
