@@ -359,24 +359,25 @@ def _present(record: Mapping[str, Any]) -> int:
     return _bits(n for n in ROUND_FIELDS if n in record)
 
 
+_ROUND_AT = 4  # where the round's fields begin in a backup's row of a book (see _parts)
+
+
 def _overlaid(doc: Doc, fresh: int, tail: str, values: Sequence[Any]) -> Doc:
     """A book's document with the round's fields its narrow row holds newer (``tail``:
     those it adds, in order)."""
     if fresh:
-        for name in tail.split():
-            doc[name] = values[ROUND_FIELDS.index(name)]
-        for i, name in enumerate(ROUND_FIELDS):
-            if fresh >> i & 1:
-                doc[name] = values[i]
+        for name, at in _overlay(fresh, tail):
+            doc[name] = values[at - _ROUND_AT]
     return doc
 
 
 @functools.cache
 def _overlay(fresh: int, tail: str) -> tuple[tuple[str, int], ...]:
-    """:func:`_overlaid` as steps (each field, and where it is in a row that ends with
-    ``doc, fresh, tail, status, box, last_box, since`` after a number): worked out once
+    """How a narrow row's newer fields go into a book's document (``tail``: those it adds,
+    in order; then the fresh ones), as steps: each field, and where it is in a backup's
+    row (a number, ``doc, fresh, tail, status, box, last_box, since``). Worked out once
     for each kind of narrow row, not once a book (a backup of 1,000,000 books)."""
-    where = {name: 4 + i for i, name in enumerate(ROUND_FIELDS)}
+    where = {name: _ROUND_AT + i for i, name in enumerate(ROUND_FIELDS)}
     added = [(name, where[name]) for name in tail.split()]
     return (*added, *((name, where[name]) for i, name in enumerate(ROUND_FIELDS) if fresh >> i & 1))
 

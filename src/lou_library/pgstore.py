@@ -61,9 +61,9 @@ from lou_library.store import (
     TEMP_SUFFIX,
     BackupFolder,
     RawData,
-    _gzipped,
     check_schema,
     decode,
+    gzipped,
     lock_timeout,
     migrate_document,
     read_backup,
@@ -479,7 +479,7 @@ def _dump(
     conn.execute(sql.SQL("SET TRANSACTION SNAPSHOT {}").format(sql.Literal(snapshot)))
     parts = PgRepository(conn).document_parts()
     with target.open("wb") as handle:
-        handle.writelines(_gzipped(watched(parts)))
+        handle.writelines(gzipped(watched(parts)))
         handle.flush()
         os.fsync(handle.fileno())
     conn.rollback()

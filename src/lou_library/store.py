@@ -743,7 +743,7 @@ _LEGACY_RE = re.compile(
 )
 
 
-def _gzipped(pieces: Iterable[bytes]) -> Iterator[bytes]:
+def gzipped(pieces: Iterable[bytes]) -> Iterator[bytes]:
     """``gzip.compress(b"".join(pieces), compresslevel=1, mtime=0)``'s content, compressed
     as the pieces come (the header's flags may differ; ``gzip.decompress`` reads both).
     Each piece is compressed in a thread of its own while the next one is made (zlib lets
@@ -806,7 +806,7 @@ class BackupFolder:
             if isinstance(data, bytes):
                 atomic_write_bytes(target, gzip.compress(data, compresslevel=1, mtime=0))
             else:
-                atomic_write_bytes(target, _gzipped(data))
+                atomic_write_bytes(target, gzipped(data))
         except OSError as exc:
             raise StoreError(M.STORE_BACKUP_FAILED, path=self.where, reason=os_reason(exc)) from exc
         self._after_backup(target, existing, when)
@@ -844,7 +844,7 @@ class BackupFolder:
 
     def _remove_abandoned_temps(self) -> None:
         """Temp files of backups whose writer was killed (``rotate apply`` on a server
-        writes its backup for as long as the round is planned): those not written to for
+        writes its backup while the round's books move): those not written to for
         :data:`ABANDONED_AFTER`; one being written stays."""
         now = time.time()
         for entry in self.backup_dir.iterdir():

@@ -1,8 +1,6 @@
 """``lou init``, ``lou info`` and ``lou demo``."""
 
-# (No postponed annotations here: Typer reads each command's annotations when it builds
-# the group, and as strings each one was compiled and evaluated (160 to run
-# `lou rotate simulate`, the root group and this one): about 1.5 ms a group, every run.)
+# (No postponed annotations in a command module: see lou_library.cli.)
 
 import tempfile
 from pathlib import Path
