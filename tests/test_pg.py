@@ -381,11 +381,13 @@ def test_the_first_tables_on_the_server_are_migrated_and_then_searched(
     assert (run.exit_code, run.stdout, run.stderr) == (
         1,
         "",
-        f"✗ The database {url} has schema version 1; this program needs 5. "
+        f"✗ The database {url} has schema version 1; this program needs {pgrepo.SCHEMA}. "
         "Run `lou db migrate` (it takes a backup first).\n",
     )
     run = on_server.ok("db", "migrate")
-    assert run.stderr.endswith("✓ Migrated the database from schema version 1 to 5.\n")
+    assert run.stderr.endswith(
+        f"✓ Migrated the database from schema version 1 to {pgrepo.SCHEMA}.\n"
+    )
     assert on_server.snapshot() == before
     for query in ("红楼", "hlm", "HONGLOU", "B00012", "b00012", "9787", "ärg", "ｆｕｌｌ", "平凡"):
         args = ["book", "find", query, "--limit", "5000"]
@@ -557,15 +559,16 @@ def test_tables_of_version_4_are_migrated_to_version_5(url: str, tmp_path: Path)
             + "FROM books AS b WHERE b.seq = r.seq"
         )
         assert (conn.execute(needs_documents).fetchone() or (0,))[0] > 0
-        conn.execute("DELETE FROM lou_schema WHERE version = 5")
+        conn.execute("ALTER TABLE book_rounds DROP COLUMN code")  # (version 6's)
+        conn.execute("DELETE FROM lou_schema WHERE version >= 5")
     run = on_server("book", "list")
     assert (run.exit_code, run.stderr) == (
         1,
-        f"✗ The database {url} has schema version 4; this program needs 5. "
+        f"✗ The database {url} has schema version 4; this program needs {pgrepo.SCHEMA}. "
         "Run `lou db migrate` (it takes a backup first).\n",
     )
     assert on_server.ok("db", "migrate").stderr.endswith(
-        "✓ Migrated the database from schema version 4 to 5.\n"
+        f"✓ Migrated the database from schema version 4 to {pgrepo.SCHEMA}.\n"
     )
     with psycopg.connect(url) as conn:
         assert (conn.execute(index).fetchone() or ("",))[0] == made
@@ -576,6 +579,55 @@ def test_tables_of_version_4_are_migrated_to_version_5(url: str, tmp_path: Path)
         ).fetchall()
         assert "book_rounds_status" in " ".join(row[0] for row in plan)
     assert [on_server.json(*args) for args in READS[:8]] == expected
+
+
+def test_tables_of_version_5_are_migrated_to_version_6_and_rounds_find_rows_by_code(
+    url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Version 6 gives each narrow row its book's code (a county's round joins its keys to
+    the rows by it): a network with the tables of version 5 is asked to migrate, then
+    every row holds its book's code, and rounds found by code (as a county's are) move,
+    and undo, the books as the file does."""
+    import psycopg
+
+    monkeypatch.setattr(pgrepo, "BY_CODE", 0)  # every group change finds its rows by code
+    on_file = Lou(tmp_path / "lou.json")
+    _lived(on_file)
+    on_file.ok("db", "copy", str(on_file.db), url)
+    on_server = Lou(url, "postgresql", tmp_path)
+    codes = "SELECT count(*), count(*) FILTER (WHERE r.code = b.code) FROM book_rounds AS r "
+    codes += "JOIN books AS b ON b.seq = r.seq"
+    with psycopg.connect(url) as conn:
+        books = (conn.execute("SELECT count(*) FROM books").fetchone() or (0,))[0]
+        assert conn.execute(codes).fetchone() == (books, books)
+        conn.execute("ALTER TABLE book_rounds DROP COLUMN code")
+        conn.execute("DELETE FROM lou_schema WHERE version >= 6")
+    run = on_server("rotate", "plan")
+    assert (run.exit_code, run.stderr) == (
+        1,
+        f"✗ The database {url} has schema version 5; this program needs {pgrepo.SCHEMA}. "
+        "Run `lou db migrate` (it takes a backup first).\n",
+    )
+    on_server.ok("db", "migrate")
+    with psycopg.connect(url) as conn:
+        assert conn.execute(codes).fetchone() == (books, books)
+    found: list[tuple[int, int]] = []  # (books, rows found by code) of each change
+    by_code = pgrepo.PgRepository._update_rounds
+
+    def counted(repo: pgrepo.PgRepository, keys: int) -> int:
+        found.append((keys, by_code(repo, keys)))
+        return found[-1][1]
+
+    monkeypatch.setattr(pgrepo.PgRepository, "_update_rounds", counted)
+    later = {"LOU_NOW": "2026-12-01T09:30:00"}
+    assert on_server.json("rotate", "apply", env=later) == on_file.json(
+        "rotate", "apply", env=later
+    )
+    assert found and all(keys == rows > 0 for keys, rows in found), found
+    assert on_server.snapshot() == on_file.snapshot()
+    on_server.ok("rotate", "undo", env=later)
+    on_file.ok("rotate", "undo", env=later)
+    assert on_server.snapshot() == on_file.snapshot()
 
 
 def test_a_killed_rounds_backup_is_cleared_once_abandoned(url: str, tmp_path: Path) -> None:

@@ -114,7 +114,7 @@ def test_the_server_keeps_the_planning_fields_as_columns_and_migrates_to_them(
         run = on_server("rotate", "plan")
         assert (run.exit_code, run.stderr) == (
             1,
-            f"✗ The database {url} has schema version 2; this program needs 5. "
+            f"✗ The database {url} has schema version 2; this program needs {pgrepo.SCHEMA}. "
             "Run `lou db migrate` (it takes a backup first).\n",
         )
         with psycopg.connect(url) as conn:  # the migration's own statements fill them

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import errno
+import os
 from pathlib import Path
 from typing import Any
 
@@ -710,18 +710,23 @@ def test_a_round_whose_backup_fails_changes_nothing_and_leaves_no_backup(ring: L
 
 
 def test_a_backup_that_fails_while_it_is_written_changes_nothing(
-    ring: Lou, monkeypatch: pytest.MonkeyPatch
+    ring: Lou, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    """On a server the backup is written by a thread of its own: a failure there (the disk
-    full) fails the round as one in the command's own thread did, and no file is left."""
+    """On a server the backup is written by a process of its own: a failure there (the
+    disk full) fails the round as one in the command's own process did, and no file is
+    left."""
     if ring.backend != "postgresql":
-        pytest.skip("the server's backup before a round is written by a thread of its own")
-    from lou_library import pgstore
-
-    def full(*_args: object) -> None:
-        raise OSError(errno.ENOSPC, "No space left on device")
-
-    monkeypatch.setattr(pgstore, "_dump", full)
+        pytest.skip("the server's backup before a round is written by a process of its own")
+    hook = tmp_path / "full-disk"  # the backup's process starts with its disk full
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(
+        "import errno\n"
+        "from lou_library import pgstore\n\n"
+        "def full(*_args):\n"
+        "    raise OSError(errno.ENOSPC, 'No space left on device')\n\n"
+        "pgstore._dump = full\n"
+    )
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(hook), os.environ.get("PYTHONPATH", "")]))
     before = ring.snapshot()
     run = ring("rotate", "apply")
     assert (run.exit_code, run.stderr) == (

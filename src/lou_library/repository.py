@@ -191,6 +191,13 @@ class Repository(Protocol):
         commits. The groups are not to be changed meanwhile."""
         ...
 
+    def check(self, *, wait: bool = True) -> None:
+        """Make now the checks the unit of work would make before it commits (a server's
+        foreign keys: a round's million moved books take seconds); ``wait=False``: they
+        may still run when the call returns, as :meth:`update_groups`'s change may. A
+        check that fails fails the unit of work, as it would have at the commit."""
+        ...
+
     # -- logs ---------------------------------------------------------------------
 
     def entries(self, table: str, after: int = 0) -> Iterable[tuple[int, Doc]]:

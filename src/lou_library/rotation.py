@@ -776,8 +776,11 @@ def apply_round(
     if meanwhile is not None:
         meanwhile()
 
+    # the boxes as read, with their memories: none is read again (at 1,000,000 books, the
+    # 30,000 boxes' documents, each with the books it received, took 0.2 s to read back);
+    # first, so that a server's rows for them are made while it still moves the books
+    db.replace(BOXES, {code: {**boxes[code], **change} for code, change in memories.items()})
     db.replace(ROUNDS, previous)
-    db.update(BOXES, memories)
     task_docs = _task_records(db, plan)
     db.add(TASKS, task_docs)
     log(
@@ -806,6 +809,7 @@ def apply_round(
     undo["after"] = _fingerprint(db)  # undo is refused once anything else has changed
     db.add(ROUNDS, [record])
     db.add(MOVES, [{"round": plan.number, "legs": legs}])
+    db.check(wait=False)  # (a server checks the moved books while the caller goes on)
     return record
 
 

@@ -304,6 +304,9 @@ class TinyRepository:
 
     # -- logs ---------------------------------------------------------------------
 
+    def check(self, *, wait: bool = True) -> None:
+        del wait  # (the store checks the whole network when it writes the file)
+
     def entries(self, table: str, after: int = 0) -> Iterable[tuple[int, Doc]]:
         self._log(table)
         return [(int(i), record) for i, record in self._rows(table).items() if int(i) > after]

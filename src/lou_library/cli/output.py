@@ -106,11 +106,21 @@ def say_escaped() -> None:
 
 
 def stdout() -> Console:
-    return Console(highlight=False, soft_wrap=False)
+    return _held(Console(highlight=False, soft_wrap=False))
 
 
 def stderr() -> Console:
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+    return _held(Console(stderr=True, highlight=False, soft_wrap=True))
+
+
+_holding: list[list[Console]] = []  # the consoles made while later() holds their output
+
+
+def _held(console: Console) -> Console:
+    if _holding:
+        console.begin_capture()
+        _holding[-1].append(console)
+    return console
 
 
 def safe(value: object) -> Text:
@@ -225,6 +235,29 @@ def show(result: R, json: bool, human: Callable[[R], object]) -> None:
         emit_json(result)
     else:
         human(result)
+
+
+def later(result: R, json: bool, human: Callable[[R], object]) -> Callable[[], None]:
+    """:func:`show`, with the table made now and everything printed when the function
+    returned is called: a command makes its table while the server still works for it,
+    and shows it once the work is committed (a county's round: its table of 7,000 walks
+    takes 0.6 s, while the server checks the million moved books for 2.7 s)."""
+    if json:
+        return lambda: emit_json(result)
+    consoles: list[Console] = []
+    _holding.append(consoles)
+    try:
+        human(result)
+    finally:
+        _holding.pop()
+        texts = [(console, console.end_capture()) for console in consoles]
+
+    def shown() -> None:
+        for console, text in texts:
+            console.file.write(text)
+            console.file.flush()
+
+    return shown
 
 
 def emit_json(document: Any) -> None:
