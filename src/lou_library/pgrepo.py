@@ -624,10 +624,11 @@ def _copy_lines(keys: Sequence[Key], end: str) -> str | None:
 
 class _Running:
     """Changes a thread of their own carries out on the server (see
-    :meth:`PgRepository.settle`)."""
+    :meth:`PgRepository.settle`), after those of ``earlier`` (which fail them too)."""
 
-    def __init__(self, work: Callable[[], None]) -> None:
+    def __init__(self, work: Callable[[], None], earlier: _Running | None = None) -> None:
         self._error: BaseException | None = None
+        self._earlier = earlier
         self._thread = threading.Thread(
             target=self._run, args=(work,), name="lou-server-changes", daemon=True
         )
@@ -635,13 +636,19 @@ class _Running:
 
     def _run(self, work: Callable[[], None]) -> None:
         try:
+            if self._earlier is not None:
+                self._earlier.wait()
+                self._earlier = None  # (done: let go)
             work()
         except BaseException as exc:  # raised again in the thread that waits for it
             self._error = exc
 
     def here(self) -> bool:
-        """Is this the thread carrying them out?"""
-        return threading.current_thread() is self._thread
+        """Is this a thread carrying them out (theirs, or one of the earlier changes')?"""
+        earlier = self._earlier
+        return threading.current_thread() is self._thread or (
+            earlier is not None and earlier.here()
+        )
 
     def alive(self) -> bool:
         return self._thread.is_alive()
@@ -724,19 +731,15 @@ class PgRepository:
         the commit again); ``wait=False``: in a thread, as :meth:`update_groups`, after
         the changes still running (a round's table is made, and its backup finished,
         while the server checks). What fails fails the write, as at the commit."""
-        earlier = self._running
 
         def check() -> None:
-            if earlier is not None:
-                earlier.wait()
-            self._connection.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            self._connection.execute("SET CONSTRAINTS ALL DEFERRED")
+            self._conn.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            self._conn.execute("SET CONSTRAINTS ALL DEFERRED")
 
         if wait:
-            self.settle()
             check()
         else:
-            self._running = _Running(check)
+            self._running = _Running(check, self._running)
 
     # -- helpers ------------------------------------------------------------------
 
