@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lou_library import pgrepo, schema
+from lou_library.pgrepo import PgRepository
 from lou_library.pgstore import PgStore
 from lou_library.store import read_backup
 from tests.conftest import BASE_ENV, Lou, pg_schema, round_reported
@@ -628,6 +629,29 @@ def test_tables_of_version_5_are_migrated_to_version_6_and_rounds_find_rows_by_c
     on_server.ok("rotate", "undo", env=later)
     on_file.ok("rotate", "undo", env=later)
     assert on_server.snapshot() == on_file.snapshot()
+
+
+def test_a_backup_no_longer_wanted_stops_between_pieces(url: str, tmp_path: Path) -> None:
+    """The backup process asks between pieces whether its command is still there (its
+    parent gone: killed, nothing commits): it stops at once, and takes nothing further."""
+    import psycopg
+
+    from lou_library import pgstore
+
+    Lou(url, "postgresql", tmp_path).ok("init", "--demo")
+    asked: list[bool] = []
+
+    def wanted() -> bool:
+        asked.append(len(asked) < 2)
+        return asked[-1]
+
+    target = tmp_path / "backup.json.gz"
+    with psycopg.connect(url) as owner, psycopg.connect(url) as reader:
+        snapshot = PgRepository(owner).export_snapshot()
+        with pytest.raises(pgstore._Orphaned):
+            pgstore._dump(reader, snapshot, target, wanted)
+    assert asked == [True, True, False]
+    assert target.stat().st_size < 1000  # (two pieces of the demo network: its opening)
 
 
 def test_a_killed_rounds_backup_is_cleared_once_abandoned(url: str, tmp_path: Path) -> None:

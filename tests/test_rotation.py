@@ -709,30 +709,47 @@ def test_a_round_whose_backup_fails_changes_nothing_and_leaves_no_backup(ring: L
     assert ring.snapshot() == after
 
 
+def _backup_process_hook(monkeypatch: pytest.MonkeyPatch, folder: Path, dump: str) -> None:
+    """The server's backup process, when it begins, runs ``dump`` (Python, after ``import
+    errno, os, signal``) instead of writing the backup: a ``sitecustomize`` of its own."""
+    folder.mkdir()
+    (folder / "sitecustomize.py").write_text(
+        "import errno, os, signal\n"
+        "from lou_library import pgstore\n\n"
+        f"def dump(*_args):\n    {dump}\n\n"
+        "pgstore._dump = dump\n"
+    )
+    monkeypatch.setenv(
+        "PYTHONPATH", os.pathsep.join([str(folder), os.environ.get("PYTHONPATH", "")])
+    )
+
+
+@pytest.mark.parametrize(
+    ("dump", "reason"),
+    [
+        ("raise OSError(errno.ENOSPC, 'No space left on device')", "No space left on device"),
+        (
+            "os.kill(os.getpid(), signal.SIGKILL)",
+            "its process was stopped by signal 9 (as the system does when memory runs out)",
+        ),
+    ],
+    ids=["disk full", "killed"],
+)
 def test_a_backup_that_fails_while_it_is_written_changes_nothing(
-    ring: Lou, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    ring: Lou, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, dump: str, reason: str
 ) -> None:
     """On a server the backup is written by a process of its own: a failure there (the
-    disk full) fails the round as one in the command's own process did, and no file is
-    left."""
+    disk full, the process killed) fails the round as one in the command's own process
+    did: one line, no table, nothing changed, and no file left."""
     if ring.backend != "postgresql":
         pytest.skip("the server's backup before a round is written by a process of its own")
-    hook = tmp_path / "full-disk"  # the backup's process starts with its disk full
-    hook.mkdir()
-    (hook / "sitecustomize.py").write_text(
-        "import errno\n"
-        "from lou_library import pgstore\n\n"
-        "def full(*_args):\n"
-        "    raise OSError(errno.ENOSPC, 'No space left on device')\n\n"
-        "pgstore._dump = full\n"
-    )
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(hook), os.environ.get("PYTHONPATH", "")]))
+    _backup_process_hook(monkeypatch, tmp_path / "hook", dump)
     before = ring.snapshot()
     run = ring("rotate", "apply")
-    assert (run.exit_code, run.stderr) == (
+    assert (run.exit_code, run.stdout, run.stderr) == (
         1,
-        f"✗ Could not back up the database {ring.db}: No space left on device. "
-        "To be safe, nothing was changed.\n",
+        "",
+        f"✗ Could not back up the database {ring.db}: {reason}. To be safe, nothing was changed.\n",
     )
     assert ring.snapshot() == before
     assert list(_backup_folder(ring).iterdir()) == []

@@ -49,6 +49,10 @@ STORE_BACKUP_FAILED = Msg(
     "无法备份数据库 {path}：{reason}。为安全起见，未做任何更改。",
     "Could not back up the database {path}: {reason}. To be safe, nothing was changed.",
 )
+BACKUP_PROCESS_STOPPED = Msg(
+    "备份进程被信号 {signal} 终止（系统内存不足时会这样）",
+    "its process was stopped by signal {signal} (as the system does when memory runs out)",
+)
 STORE_EXISTS = Msg(
     "数据库 {path} 已经存在。确需重新建立请加 --force（旧文件会先自动备份）。",
     "The database {path} already exists. Add --force to replace it (the old file is backed up first).",

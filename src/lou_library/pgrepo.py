@@ -1486,7 +1486,8 @@ class PgRepository:
         query = sql.SQL("SELECT {key} FROM {table} WHERE {key} = ANY(%s)").format(
             table=self._table(table), key=self._key(table)
         )
-        found = {row[0] for row in self._rows(query, (keys,))}
+        wanted = [key for key in keys if self._fits(table, key)]
+        found = {row[0] for row in self._rows(query, (wanted,))} if wanted else set()
         missing = [key for key in keys if key not in found]
         if missing:  # the rules change only records they have found
             raise KeyError(f"{table} has no record {missing[0]!r}")

@@ -387,7 +387,8 @@ class _AheadBackup:
     """A backup that a process of its own takes from a write's snapshot, on a connection
     of its own, into a temp file of the backup folder (see :meth:`PgStore.backup_ahead`).
 
-    A process at a lower priority (``nice`` :data:`BACKUP_NICENESS`), not a thread: at
+    A process at a lower priority (``nice`` :data:`BACKUP_NICENESS`; ``python -P``: no
+    module of the working folder taken for one of its own), not a thread: at
     1,000,000 books the backup's 5 s of Python in a thread took the interpreter from
     ``rotate apply``'s own work half of the time (19.0-20.2 s against 17.1-17.9 s with
     the process, in process, by hand); a process of the same priority took a core from
@@ -397,7 +398,8 @@ class _AheadBackup:
     started after), and begins the backup once the plan stands, to work on what the
     two cores leave: while the server moves the books, and while it checks them. Its
     standard input tells it to begin (a line), or to stop (closed: the command stopped
-    before, or died)."""
+    before, or died); once begun, it stops when its parent is gone (killed: nothing
+    commits, nobody wants the backup)."""
 
     def __init__(self, store: PgStore, reason: str, snapshot: str) -> None:
         self.store = store
@@ -418,7 +420,7 @@ class _AheadBackup:
         self.temp = Path(name)
         try:
             self.process = subprocess.Popen(
-                [sys.executable, "-c", _BACKUP_PROCESS, snapshot, str(self.temp)],
+                [sys.executable, "-P", "-c", _BACKUP_PROCESS, snapshot, str(self.temp)],
                 env={**os.environ, _BACKUP_URL: store.url},
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
@@ -478,8 +480,10 @@ def backup_process() -> None:
     ``connect``: no connection to the server; ``server``: what the server said), and exits
     with 1."""
     snapshot, target = sys.argv[1:3]
-    with contextlib.suppress(OSError):
-        os.nice(BACKUP_NICENESS)
+    if hasattr(os, "nice"):  # (not on Windows)
+        with contextlib.suppress(OSError):
+            os.nice(BACKUP_NICENESS)
+    parent = os.getppid()
     if sys.stdin.readline() != "begin\n":
         return  # (the command stopped before it went ahead)
     store = PgStore(os.environ[_BACKUP_URL])
@@ -487,7 +491,9 @@ def backup_process() -> None:
     try:
         conn = store._connect("backup")
         with conn:
-            _dump(conn, snapshot, Path(target))
+            _dump(conn, snapshot, Path(target), lambda: os.getppid() == parent)
+    except _Orphaned:
+        return  # (the command died: nobody wants the backup; its temp file is cleared later)
     except OSError as exc:
         failure = ["os", exc.errno, exc.strerror or str(exc)]
     except psycopg.Error as exc:
@@ -502,6 +508,9 @@ def backup_process() -> None:
 def _backup_failure(store: PgStore, out: bytes, err: bytes, code: int) -> BaseException:
     """What :func:`backup_process` said went wrong, as the error to raise (anything else
     it did is a programming error: its traceback)."""
+    if code < 0:  # (a signal: the system's out-of-memory killer, an administrator)
+        reason = M.BACKUP_PROCESS_STOPPED(signal=-code)
+        return StoreError(M.STORE_BACKUP_FAILED, path=store.where, reason=reason)
     try:
         kind, number, reason = orjson.loads(out)
     except (orjson.JSONDecodeError, ValueError, TypeError):
@@ -513,15 +522,28 @@ def _backup_failure(store: PgStore, out: bytes, err: bytes, code: int) -> BaseEx
     return StoreError(found, path=store.path, reason=reason)
 
 
-def _dump(conn: psycopg.Connection[Any], snapshot: str, target: Path) -> None:
+class _Orphaned(Exception):
+    """The command that wanted the backup is gone."""
+
+
+def _dump(
+    conn: psycopg.Connection[Any], snapshot: str, target: Path, wanted: Callable[[], bool]
+) -> None:
     """The network as ``snapshot`` (another transaction's) holds it, gzip-compressed into
-    ``target``, fsynced."""
+    ``target``, fsynced; stopped (:class:`_Orphaned`) as soon as it is no longer
+    ``wanted()`` (asked between pieces: a few thousand records)."""
     conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
     conn.read_only = True
     conn.execute(sql.SQL("SET TRANSACTION SNAPSHOT {}").format(sql.Literal(snapshot)))
-    parts = PgRepository(conn).document_parts()
+
+    def pieces() -> Iterator[bytes]:
+        for piece in PgRepository(conn).document_parts():
+            if not wanted():
+                raise _Orphaned
+            yield piece
+
     with target.open("wb") as handle:
-        handle.writelines(gzipped(parts))
+        handle.writelines(gzipped(pieces()))
         handle.flush()
         os.fsync(handle.fileno())
     conn.rollback()

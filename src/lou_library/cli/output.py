@@ -106,21 +106,31 @@ def say_escaped() -> None:
 
 
 def stdout() -> Console:
-    return _held(Console(highlight=False, soft_wrap=False))
+    return Console(highlight=False, soft_wrap=False)
 
 
 def stderr() -> Console:
-    return _held(Console(stderr=True, highlight=False, soft_wrap=True))
+    return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
-_holding: list[list[Console]] = []  # the consoles made while later() holds their output
+class _Held:
+    """A standard stream whose writes are kept (in ``writes``, with the stream's own, in
+    order) instead of written: everything else (its encoding, whether it is a terminal)
+    is the stream's, so what is printed later is what would have been printed now."""
 
+    def __init__(self, stream: Any, writes: list[tuple[Any, str]]) -> None:
+        self._stream = stream
+        self._writes = writes
 
-def _held(console: Console) -> Console:
-    if _holding:
-        console.begin_capture()
-        _holding[-1].append(console)
-    return console
+    def write(self, text: str) -> int:
+        self._writes.append((self._stream, text))
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
 
 
 def safe(value: object) -> Text:
@@ -244,18 +254,19 @@ def later(result: R, json: bool, human: Callable[[R], object]) -> Callable[[], N
     takes 0.6 s, while the server checks the million moved books for 2.7 s)."""
     if json:
         return lambda: emit_json(result)
-    consoles: list[Console] = []
-    _holding.append(consoles)
+    writes: list[tuple[Any, str]] = []
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _Held(out, writes), _Held(err, writes)
     try:
         human(result)
     finally:
-        _holding.pop()
-        texts = [(console, console.end_capture()) for console in consoles]
+        sys.stdout, sys.stderr = out, err
 
     def shown() -> None:
-        for console, text in texts:
-            console.file.write(text)
-            console.file.flush()
+        for stream, text in writes:
+            stream.write(text)
+        out.flush()
+        err.flush()
 
     return shown
 
