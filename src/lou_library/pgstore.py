@@ -473,7 +473,7 @@ _BACKUP_PROCESS = "from lou_library.pgstore import backup_process; backup_proces
 
 
 def backup_process() -> None:
-    """The process of :class:`_AheadBackup`: ``python -c _BACKUP_PROCESS SNAPSHOT TARGET``
+    """The process of :class:`_AheadBackup`, ``python -P -c _BACKUP_PROCESS SNAPSHOT TARGET``:
     waits for a line on its standard input, then writes the backup of the snapshot into
     TARGET (none if the input closes first); if it cannot, it says why on its
     standard output, as ``[kind, errno, reason]`` (kind ``os``: a file's error;

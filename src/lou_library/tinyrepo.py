@@ -302,10 +302,10 @@ class TinyRepository:
             raise KeyError(f"{table} has no record {key!r}")
         return row_id
 
-    # -- logs ---------------------------------------------------------------------
-
     def check(self, *, wait: bool = True) -> None:
         del wait  # (the store checks the whole network when it writes the file)
+
+    # -- logs ---------------------------------------------------------------------
 
     def entries(self, table: str, after: int = 0) -> Iterable[tuple[int, Doc]]:
         self._log(table)
