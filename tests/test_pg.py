@@ -631,6 +631,29 @@ def test_tables_of_version_5_are_migrated_to_version_6_and_rounds_find_rows_by_c
     assert on_server.snapshot() == on_file.snapshot()
 
 
+def test_a_check_asked_for_while_a_change_runs_fails_the_write_after_it(
+    url: str, tmp_path: Path
+) -> None:
+    """check(wait=False) comes after the change still running, in a thread of its own:
+    a book moved into a box that is not there is refused there, before the commit, and
+    the next call says so; the write changes nothing."""
+    import psycopg
+
+    class Stop(Exception):
+        """The test's own end of the write (rolled back)."""
+
+    lou = Lou(url, "postgresql", tmp_path)
+    lou.ok("init", "--demo")
+    before = lou.snapshot()
+    with pytest.raises(Stop), PgStore(url).write("test") as repo:
+        repo.update_groups("books", [({"box": "NO-SUCH"}, ["B00001", "B00002"])], wait=False)
+        repo.check(wait=False)
+        with pytest.raises(psycopg.errors.ForeignKeyViolation, match="NO-SUCH"):
+            repo.count("books")
+        raise Stop
+    assert lou.snapshot() == before
+
+
 def test_a_backup_no_longer_wanted_stops_between_pieces(url: str, tmp_path: Path) -> None:
     """The backup process asks between pieces whether its command is still there (its
     parent gone: killed, nothing commits): it stops at once, and takes nothing further."""
