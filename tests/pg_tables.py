@@ -10,11 +10,23 @@ import orjson
 from lou_library import pgrepo
 
 
+def before_box_triggers(conn: Any) -> None:
+    """Tables version 7 taken back to 6 (``conn``: as below): a book's box checked by a
+    foreign key again, in place of the two triggers."""
+    conn.execute("DROP FUNCTION lou_books_in_boxes(), lou_boxes_gone() CASCADE")
+    conn.execute(
+        "ALTER TABLE book_rounds ADD FOREIGN KEY (box) REFERENCES boxes (code) "
+        "DEFERRABLE INITIALLY DEFERRED"
+    )
+    conn.execute("DELETE FROM lou_schema WHERE version >= 7")
+
+
 def before_round_rows(conn: Any) -> None:
-    """Tables version 4 (or 5) taken back to 3 (``conn``: a connection to the network's schema,
-    committed): each book's round fields in its document again
+    """Tables version 4 (to 7) taken back to 3 (``conn``: a connection to the network's
+    schema, committed): each book's round fields in its document again
     (a round may have written only its narrow row) and in columns of ``books``, no
     ``book_rounds``."""
+    before_box_triggers(conn)
     rows = conn.execute(
         "SELECT code, doc::text, fresh, tail, status, box, last_box, since FROM book_records "
         "WHERE fresh <> 0"

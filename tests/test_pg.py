@@ -21,11 +21,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lou_library import pgrepo, schema
+from lou_library.errors import StoreError
 from lou_library.pgrepo import PgRepository
 from lou_library.pgstore import PgStore
 from lou_library.store import read_backup
 from tests.conftest import BASE_ENV, Lou, pg_schema, round_reported
-from tests.pg_tables import before_round_rows
+from tests.pg_tables import before_box_triggers, before_round_rows
 
 # (table, column) -> the vocabulary its check constraint holds
 VOCABULARIES: dict[tuple[str, str], type[StrEnum]] = {
@@ -560,6 +561,7 @@ def test_tables_of_version_4_are_migrated_to_version_5(url: str, tmp_path: Path)
             + "FROM books AS b WHERE b.seq = r.seq"
         )
         assert (conn.execute(needs_documents).fetchone() or (0,))[0] > 0
+        before_box_triggers(conn)  # (version 7's)
         conn.execute("ALTER TABLE book_rounds DROP COLUMN code")  # (version 6's)
         conn.execute("DELETE FROM lou_schema WHERE version >= 5")
     run = on_server("book", "list")
@@ -601,6 +603,7 @@ def test_tables_of_version_5_are_migrated_to_version_6_and_rounds_find_rows_by_c
     with psycopg.connect(url) as conn:
         books = (conn.execute("SELECT count(*) FROM books").fetchone() or (0,))[0]
         assert conn.execute(codes).fetchone() == (books, books)
+        before_box_triggers(conn)  # (version 7's)
         conn.execute("ALTER TABLE book_rounds DROP COLUMN code")
         conn.execute("DELETE FROM lou_schema WHERE version >= 6")
     run = on_server("rotate", "plan")
@@ -631,12 +634,117 @@ def test_tables_of_version_5_are_migrated_to_version_6_and_rounds_find_rows_by_c
     assert on_server.snapshot() == on_file.snapshot()
 
 
+def test_a_books_box_is_checked_by_its_statement_for_all_its_rows(url: str, tmp_path: Path) -> None:
+    """A book's box is a box (version 7: two triggers, not a foreign key): a statement
+    that puts books in a box that is not there is refused at once, whether it moves many
+    books, one, or adds one, naming the box; a box that still holds a book cannot be
+    removed or renamed, an empty one can; the write changes nothing it was refused."""
+    import psycopg
+
+    lou = Lou(url, "postgresql", tmp_path)
+    lou.ok("init", "--demo")
+    before = lou.snapshot()
+    many = [f"B{n:05d}" for n in range(1, 101)]
+    with PgStore(url).write("test") as repo:
+        book = dict(repo.get("books", "B00001") or {})
+        held = str(book["box"])
+    moves: list[Any] = [
+        lambda repo: repo.update_groups("books", [({"box": "NO-SUCH"}, many)]),
+        lambda repo: repo.update("books", {"B00002": {"box": "NO-SUCH"}}),
+        lambda repo: repo.add("books", [{**book, "code": "NEW-1", "box": "NO-SUCH"}]),
+        lambda repo: repo.remove("boxes", [held]),
+    ]
+    for move in moves:
+        with pytest.raises(StoreError) as refused, PgStore(url).write("test") as repo:
+            move(repo)
+            pytest.fail("the statement was not refused")  # pragma: no cover
+        named = "NO-SUCH" if move is not moves[-1] else held
+        assert "violates foreign key" in str(refused.value) and named in str(refused.value)
+    with psycopg.connect(url) as conn, pytest.raises(psycopg.errors.ForeignKeyViolation):
+        conn.execute("UPDATE boxes SET code = 'ELSEWHERE' WHERE code = %s", (held,))
+    assert lou.snapshot() == before
+    with PgStore(url).write("test") as repo:  # an empty box goes; so does one emptied first
+        empty = [c for c in repo.keys("boxes") if not repo.where("books", "box", c)]
+        codes = [str(doc["code"]) for doc in repo.where("books", "box", held)]
+        repo.update_groups("books", [({"box": None, "status": "in_depot"}, codes)])
+        repo.remove("boxes", [held, *empty[:1]])
+        assert repo.get("boxes", held) is None
+
+
+def _waiting(url: str, pid: int) -> None:
+    """Until the server's backend ``pid`` waits for a lock (ten seconds at most)."""
+    import time
+
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as watcher:
+        for _ in range(200):
+            query = "SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s"
+            if (watcher.execute(query, (pid,)).fetchone() or ("",))[0] == "Lock":
+                return
+            time.sleep(0.05)
+    pytest.fail(f"backend {pid} never waited for a lock")  # pragma: no cover
+
+
+@pytest.mark.parametrize("first", ["box removed", "book moved"])
+def test_a_box_removed_while_a_book_is_moved_into_it_fails_one_of_them(
+    url: str, tmp_path: Path, first: str
+) -> None:
+    """Two transactions at once (as the foreign key guarded them): one removes an empty
+    box, the other moves a book into it. Whichever comes second waits for the first
+    (the moved book holds its box FOR KEY SHARE), and is refused once it has committed:
+    the box is never gone with a book in it."""
+    import threading
+
+    import psycopg
+
+    lou = Lou(url, "postgresql", tmp_path)
+    lou.ok("init", "--demo")
+    box = "EMPTY-01"
+    with psycopg.connect(url) as conn:
+        conn.execute(
+            "INSERT INTO boxes (code, doc, site, status) "
+            "SELECT %s, doc, site, status FROM boxes ORDER BY code LIMIT 1",
+            (box,),
+        )
+        moved = "SELECT box FROM book_rounds WHERE code = 'B00001'"
+        (was,) = conn.execute(moved).fetchone() or ("",)
+    statements = {
+        "box removed": ("DELETE FROM boxes WHERE code = %s", (box,)),
+        "book moved": ("UPDATE book_rounds SET box = %s WHERE code = 'B00001'", (box,)),
+    }
+    second = next(name for name in statements if name != first)
+    failed: list[BaseException] = []
+    with psycopg.connect(url) as one, psycopg.connect(url) as other:
+        one.execute(*statements[first])
+
+        def then() -> None:
+            try:
+                other.execute(*statements[second])
+                other.commit()
+            except psycopg.Error as exc:
+                failed.append(exc)
+                other.rollback()
+
+        waiting = threading.Thread(target=then)
+        waiting.start()
+        _waiting(url, other.info.backend_pid)
+        one.commit()
+        waiting.join()
+        assert len(failed) == 1 and isinstance(failed[0], psycopg.errors.ForeignKeyViolation)
+        assert box in str(failed[0])
+        there = "SELECT count(*) FROM boxes WHERE code = %s"
+        after = (one.execute(moved).fetchone(), one.execute(there, (box,)).fetchone())
+        assert after == (((box,), (1,)) if first == "book moved" else ((was,), (0,)))
+
+
 def test_a_check_asked_for_while_a_change_runs_fails_the_write_after_it(
     url: str, tmp_path: Path
 ) -> None:
     """check(wait=False) comes after the change still running, in a thread of its own:
-    a book moved into a box that is not there is refused there, before the commit, and
-    the next call says so; the write changes nothing."""
+    a box moved to a site that is not there (a foreign key checked at the commit) is
+    refused there, before the commit, and the next call says so; the write changes
+    nothing."""
     import psycopg
 
     class Stop(Exception):
@@ -646,7 +754,8 @@ def test_a_check_asked_for_while_a_change_runs_fails_the_write_after_it(
     lou.ok("init", "--demo")
     before = lou.snapshot()
     with pytest.raises(Stop), PgStore(url).write("test") as repo:
-        repo.update_groups("books", [({"box": "NO-SUCH"}, ["B00001", "B00002"])], wait=False)
+        boxes = [str(code) for code in sorted(repo.keys("boxes"))[:2]]
+        repo.update_groups("boxes", [({"site": "NO-SUCH"}, boxes)], wait=False)
         repo.check(wait=False)
         with pytest.raises(psycopg.errors.ForeignKeyViolation, match="NO-SUCH"):
             repo.count("books")

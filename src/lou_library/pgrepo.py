@@ -6,10 +6,12 @@ A keyed table holds one row a record: its key as the primary key, the record its
 ``box``, a task's ``round``...), which this class fills from the record on every write
 (the server then parses no JSON when it checks or indexes a row, which made a round's
 update of 100,000 books twice as slow). Those columns carry the indexes, the foreign keys
-(a book's box is a box, a box's site is a site; checked at commit, so a command may add
-a box and its books in either order) and the check constraints of the vocabularies (a
-book's status is one of :class:`~lou_library.schema.BookStatus`). The logs (a book's
-history, the imports) are numbered rows. See :data:`MIGRATIONS` for the tables.
+(a box's site is a site, checked at commit, so a command may add a site and its boxes in
+either order; a book's box is a box, checked by two triggers when each statement ends,
+for all its rows at once, so a box is added before the books put in it: see version 7 of
+:data:`MIGRATIONS`) and the check constraints of the vocabularies (a book's status is one
+of :class:`~lou_library.schema.BookStatus`). The logs (a book's history, the imports) are
+numbered rows. See :data:`MIGRATIONS` for the tables.
 
 ``book find`` looks in ``book_search``, a small table of what a search compares: one row
 for each title and the folded text of its copies' title, author, ISBN and pinyin keys
@@ -36,16 +38,17 @@ a time).
 A round of a county network changes a million books. Their round fields (status, box,
 last box, since: :data:`ROUND_FIELDS`) have a narrow table of their own, ``book_rounds``
 (tables version 4; 5 leaves the two common statuses out of its status index; 6 gives
-each row its book's code), with the box's foreign key and the status's check: a round's
-:meth:`update_groups` sends the books' keys and one row a group, and changes those narrow
-rows alone in one ``UPDATE`` (no document is read or written; rewriting a million JSON
-documents with their six indexes took three times as long), and every read of a book puts
-them back into its document, in place (see :data:`ROUND_FIELDS`). Any other change of a
-group reads the records back through a server-side cursor a batch at a time and writes
-them with one ``UPDATE ... FROM``, so the client never holds them all; a backup
-(:meth:`document_parts`) is read and written out the same way. (The server could merge
-the documents itself, with ``json_each``: measured on 1,000,000 books, that doubles the
-``UPDATE``'s time, more than the reading and sending here cost.) Nothing but this class
+each row its book's code; 7 checks the rows' boxes a statement at a time), with the
+status's check: a round's :meth:`update_groups` sends the books' keys and one row a
+group, and changes those narrow rows alone in one ``UPDATE`` (no document is read or
+written; rewriting a million JSON documents with their six indexes took three times as
+long), and every read of a book puts them back into its document, in place (see
+:data:`ROUND_FIELDS`). Any other change of a group reads the records back through a
+server-side cursor a batch at a time and writes them with one ``UPDATE ... FROM``, so the
+client never holds them all; a backup (:meth:`document_parts`) is read and written out
+the same way. (The server could merge the documents itself, with ``json_each``: measured
+on 1,000,000 books, that doubles the ``UPDATE``'s time, more than the reading and sending
+here cost.) Nothing but this class
 writes ``book_rounds``: it adds and removes a book's row with the book (a foreign key from
 it to ``books`` would cost a check a row at every load of a million books).
 """
@@ -295,6 +298,74 @@ UPDATE book_rounds AS r SET code = b.code FROM books AS b WHERE b.seq = r.seq;
 SET CONSTRAINTS ALL IMMEDIATE;
 SET CONSTRAINTS ALL DEFERRED;
 ALTER TABLE book_rounds ALTER COLUMN code SET NOT NULL;
+""",
+    # a book's box is checked once a statement, for all the rows it wrote, not once a row:
+    # the foreign key's check of each of a round's 950,000 moved books (one probe of boxes
+    # each, 2.7-3.1 s at 1,000,000 copies) becomes one join of the statement's new rows
+    # (their boxes, each held FOR KEY SHARE as the foreign key would hold it) with the
+    # boxes; a box taken away, or given another code, while a book is in it is refused as
+    # the foreign key refused it. Both checks run when their statement ends, no longer at
+    # the commit: a box is added before the books put in it (see PgRepository.load).
+    # Each trigger finds the tables in its own table's schema, whatever the search path.
+    7: """
+SET CONSTRAINTS ALL IMMEDIATE;
+SET CONSTRAINTS ALL DEFERRED;
+ALTER TABLE book_rounds DROP CONSTRAINT book_rounds_box_fkey;
+CREATE FUNCTION lou_books_in_boxes() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    wanted bigint;
+    held bigint;
+    missing text;
+BEGIN
+    EXECUTE format(
+        'WITH wanted AS (SELECT DISTINCT box FROM lou_new WHERE box IS NOT NULL), '
+        'held AS (SELECT 1 FROM %I.boxes WHERE code IN (SELECT box FROM wanted) FOR KEY SHARE) '
+        'SELECT (SELECT count(*) FROM wanted), (SELECT count(*) FROM held)', TG_TABLE_SCHEMA)
+        INTO wanted, held;
+    IF held < wanted THEN
+        EXECUTE format(
+            'SELECT min(n.box) FROM lou_new AS n WHERE n.box IS NOT NULL '
+            'AND NOT EXISTS (SELECT 1 FROM %I.boxes AS b WHERE b.code = n.box)', TG_TABLE_SCHEMA)
+            INTO missing;
+        RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation',
+            MESSAGE = 'insert or update on table "book_rounds" '
+                'violates foreign key "book_rounds_box"',
+            DETAIL = format('Key (box)=(%s) is not present in table "boxes".', missing),
+            SCHEMA = TG_TABLE_SCHEMA, TABLE = 'book_rounds', CONSTRAINT = 'book_rounds_box';
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER book_rounds_box_added AFTER INSERT ON book_rounds
+    REFERENCING NEW TABLE AS lou_new FOR EACH STATEMENT EXECUTE FUNCTION lou_books_in_boxes();
+CREATE TRIGGER book_rounds_box_changed AFTER UPDATE ON book_rounds
+    REFERENCING NEW TABLE AS lou_new FOR EACH STATEMENT EXECUTE FUNCTION lou_books_in_boxes();
+CREATE FUNCTION lou_boxes_gone() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    held text;
+BEGIN
+    IF TG_LEVEL = 'ROW' THEN
+        EXECUTE format('SELECT min(box) FROM %I.book_rounds WHERE box = $1', TG_TABLE_SCHEMA)
+            INTO held USING OLD.code;
+    ELSE
+        EXECUTE format(
+            'SELECT min(r.box) FROM %1$I.book_rounds AS r '
+            'WHERE r.box IN (SELECT code FROM lou_old) '
+            'AND NOT EXISTS (SELECT 1 FROM %1$I.boxes AS b WHERE b.code = r.box)', TG_TABLE_SCHEMA)
+            INTO held;
+    END IF;
+    IF held IS NOT NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation',
+            MESSAGE = 'update or delete on table "boxes" violates foreign key '
+                '"book_rounds_box" on table "book_rounds"',
+            DETAIL = format('Key (code)=(%s) is still referenced from table "book_rounds".', held),
+            SCHEMA = TG_TABLE_SCHEMA, TABLE = 'boxes', CONSTRAINT = 'book_rounds_box';
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER boxes_removed AFTER DELETE ON boxes
+    REFERENCING OLD TABLE AS lou_old FOR EACH STATEMENT EXECUTE FUNCTION lou_boxes_gone();
+CREATE TRIGGER boxes_renamed AFTER UPDATE OF code ON boxes
+    FOR EACH ROW WHEN (OLD.code IS DISTINCT FROM NEW.code) EXECUTE FUNCTION lou_boxes_gone();
 """,
 }
 SCHEMA = max(MIGRATIONS)  # the newest version of the tables
@@ -726,11 +797,11 @@ class PgRepository:
             self._reading.clear()
 
     def check(self, *, wait: bool = True) -> None:
-        """Check now what the foreign keys would check at the commit (each of a round's
-        950,000 moved books: 2.7 s at 1,000,000 copies; later statements are checked at
-        the commit again); ``wait=False``: in a thread, as :meth:`update_groups`, after
-        the changes still running (a round's table is made, and its backup finished,
-        while the server checks). What fails fails the write, as at the commit."""
+        """Check now what the foreign keys would check at the commit (a box's site; a
+        book's box is checked by its statement: see version 7 of :data:`MIGRATIONS`;
+        later statements are checked at the commit again); ``wait=False``: in a thread,
+        as :meth:`update_groups`, after the changes still running. What fails fails the
+        write, as at the commit."""
 
         def check() -> None:
             self._conn.execute("SET CONSTRAINTS ALL IMMEDIATE")
@@ -1664,10 +1735,12 @@ class PgRepository:
             raise ValueError(f"tables this backend does not hold: {sorted(unknown)}")
         # DELETE, not TRUNCATE: readers that began before keep seeing their snapshot
         # (TRUNCATE would show them empty tables and wait for every reader's lock), and
-        # the foreign keys still pending from an earlier load in this transaction allow it
-        for table in (*TABLES, "book_rounds", "lou_tables", "book_search"):
+        # the foreign keys still pending from an earlier load in this transaction allow
+        # it; the books' boxes first (a box goes only once no book is in it)
+        for table in ("book_rounds", *TABLES, "lou_tables", "book_search"):
             self._conn.execute(sql.SQL("DELETE FROM {}").format(sql.Identifier(table)))
         entries = _SearchEntries()
+        rounds: list[tuple[Any, ...]] = []  # the books' boxes, once every box is there
         for table in document:  # in the document's order, which document() gives back
             self._present(table)
             if table == META:
@@ -1681,12 +1754,11 @@ class PgRepository:
             else:
                 field = KEYS[table]
                 rows_in_order = ((doc[field], doc) for _, doc in sorted(rows.items(), key=_number))
-            rounds: list[tuple[Any, ...]] = []
             if table == BOOKS:
                 rows_in_order = _noted(rows_in_order, entries, rounds)
             self._copy(table, sql.Identifier(table), (_row(table, k, d) for k, d in rows_in_order))
-            if rounds:
-                self._add_rounds(rounds)
+        if rounds:
+            self._add_rounds(rounds)
         self._add_entries(entries)
         self.set_meta(document.get(META, {}).get("1", {}))
 

@@ -193,7 +193,7 @@ class Repository(Protocol):
 
     def check(self, *, wait: bool = True) -> None:
         """Make now the checks the unit of work would make before it commits (a server's
-        foreign keys: a round's million moved books take seconds); ``wait=False``: they
+        deferred foreign keys); ``wait=False``: they
         may still run when the call returns, as :meth:`update_groups`'s change may. A
         check that fails fails the unit of work, as it would have at the commit."""
         ...

@@ -809,7 +809,7 @@ def apply_round(
     undo["after"] = _fingerprint(db)  # undo is refused once anything else has changed
     db.add(ROUNDS, [record])
     db.add(MOVES, [{"round": plan.number, "legs": legs}])
-    db.check(wait=False)  # (a server checks the moved books while the caller goes on)
+    db.check(wait=False)  # (a server checks what its commit would while the caller goes on)
     return record
 
 
