@@ -662,6 +662,12 @@ def test_a_books_box_is_checked_by_its_statement_for_all_its_rows(url: str, tmp_
         assert "violates foreign key" in str(refused.value) and named in str(refused.value)
     with psycopg.connect(url) as conn, pytest.raises(psycopg.errors.ForeignKeyViolation):
         conn.execute("UPDATE boxes SET code = 'ELSEWHERE' WHERE code = %s", (held,))
+    with psycopg.connect(url) as conn:  # (any box, only in READ COMMITTED)
+        conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+        with pytest.raises(psycopg.errors.FeatureNotSupported, match="READ COMMITTED"):
+            conn.execute("DELETE FROM boxes WHERE code = %s", (held,))
+        conn.rollback()
+        conn.execute("DELETE FROM boxes WHERE code = 'NO-SUCH'")  # (nothing removed)
     assert lou.snapshot() == before
     with PgStore(url).write("test") as repo:  # an empty box goes; so does one emptied first
         empty = [c for c in repo.keys("boxes") if not repo.where("books", "box", c)]

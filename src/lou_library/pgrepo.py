@@ -307,6 +307,10 @@ ALTER TABLE book_rounds ALTER COLUMN code SET NOT NULL;
     # the foreign key refused it. Both checks run when their statement ends, no longer at
     # the commit: a box is added before the books put in it (see PgRepository.load).
     # Each trigger finds the tables in its own table's schema, whatever the search path.
+    # A box goes only in READ COMMITTED (lou's writers), where each of the check's
+    # statements sees what other transactions committed: the foreign key looked with a
+    # snapshot of its own for that, which PL/pgSQL cannot take, and a transaction's older
+    # snapshot would miss a book another moved in meanwhile.
     7: """
 SET CONSTRAINTS ALL IMMEDIATE;
 SET CONSTRAINTS ALL DEFERRED;
@@ -342,7 +346,16 @@ CREATE TRIGGER book_rounds_box_changed AFTER UPDATE ON book_rounds
 CREATE FUNCTION lou_boxes_gone() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     held text;
+    gone boolean := TG_LEVEL = 'ROW';
 BEGIN
+    IF NOT gone THEN
+        gone := EXISTS (SELECT 1 FROM lou_old);
+    END IF;
+    IF gone AND current_setting('transaction_isolation') <> 'read committed' THEN
+        RAISE EXCEPTION USING ERRCODE = 'feature_not_supported',
+            MESSAGE = 'a box is removed, or its code changed, in a READ COMMITTED '
+                'transaction only (where the check sees the books others have moved in)';
+    END IF;
     IF TG_LEVEL = 'ROW' THEN
         EXECUTE format('SELECT min(box) FROM %I.book_rounds WHERE box = $1', TG_TABLE_SCHEMA)
             INTO held USING OLD.code;
