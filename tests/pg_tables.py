@@ -12,8 +12,10 @@ from lou_library import pgrepo
 
 def before_box_triggers(conn: Any) -> None:
     """Tables version 7 taken back to 6 (``conn``: as below): a book's box checked by a
-    foreign key again, in place of the two triggers."""
-    conn.execute("DROP FUNCTION lou_books_in_boxes(), lou_boxes_gone() CASCADE")
+    foreign key again, in place of the triggers."""
+    conn.execute(
+        "DROP FUNCTION lou_books_in_boxes(), lou_boxes_gone(), lou_boxes_emptied() CASCADE"
+    )
     conn.execute(
         "ALTER TABLE book_rounds ADD FOREIGN KEY (box) REFERENCES boxes (code) "
         "DEFERRABLE INITIALLY DEFERRED"

@@ -615,6 +615,8 @@ def test_tables_of_version_5_are_migrated_to_version_6_and_rounds_find_rows_by_c
     on_server.ok("db", "migrate")
     with psycopg.connect(url) as conn:
         assert conn.execute(codes).fetchone() == (books, books)
+        with pytest.raises(psycopg.errors.ForeignKeyViolation):  # (version 7's check)
+            conn.execute("UPDATE book_rounds SET box = 'NO-SUCH' WHERE code = 'B00001'")
     found: list[tuple[int, int]] = []  # (books, rows found by code) of each change
     by_code = pgrepo.PgRepository._update_rounds
 
@@ -675,6 +677,59 @@ def test_a_books_box_is_checked_by_its_statement_for_all_its_rows(url: str, tmp_
         repo.update_groups("books", [({"box": None, "status": "in_depot"}, codes)])
         repo.remove("boxes", [held, *empty[:1]])
         assert repo.get("boxes", held) is None
+
+
+def test_a_file_whose_books_came_before_its_boxes_is_copied_to_the_server(
+    url: str, tmp_path: Path
+) -> None:
+    """A network that catalogued its books before it had a box holds its tables in that
+    order; copied to the server (whose trigger checks a book's box when its statement
+    ends), every book's row is added once the boxes are there."""
+    on_file = Lou(tmp_path / "lou.json")
+    on_file.ok("init")
+    on_file.ok("book", "add", "--title", "T1", "--category", "history")
+    on_file.ok("site", "add", "S1", "--kind", "compound")
+    on_file.ok("box", "add", "--site", "S", "--building", "B1", "--unit", "U1")
+    on_file.ok("book", "edit", "B00001", "--box", "S-01")
+    tables = list(orjson.loads(on_file.path.read_bytes()))
+    assert tables.index("books") < tables.index("boxes")
+    on_file.ok("db", "copy", str(on_file.path), url)
+    on_server = Lou(url, "postgresql", tmp_path)
+    assert on_server.json("book", "show", "B00001") == on_file.json("book", "show", "B00001")
+
+
+def test_a_writer_reads_committed_whatever_the_servers_default(url: str, tmp_path: Path) -> None:
+    """A role or database whose transactions default to REPEATABLE READ: lou's writers
+    still run in READ COMMITTED (their statements see what was committed before them,
+    as the check of a box removed needs), so a whole network is put in place as
+    anywhere else; its readers keep their one snapshot."""
+    import psycopg
+
+    Lou(url, "postgresql", tmp_path).ok("init", "--demo")
+    strict = f"{url}%20-cdefault_transaction_isolation%3Drepeatable%5C%20read"
+    with psycopg.connect(strict) as conn:
+        assert conn.execute("SHOW transaction_isolation").fetchone() == ("repeatable read",)
+    lou = Lou(strict, "postgresql", tmp_path)
+    lou.ok("init", "--demo", "--force")
+    lou.ok("db", "restore", "--latest")
+    with PgStore(strict).write("test") as repo:
+        seen = repo._conn.execute("SHOW transaction_isolation").fetchone()
+    assert seen == ("read committed",)
+
+
+def test_boxes_are_not_truncated_from_under_their_books(url: str, tmp_path: Path) -> None:
+    """TRUNCATE fires no trigger of a removal: one of its own refuses to empty the boxes
+    while a book is in one (as the foreign key refused it); with the books' rows, they go."""
+    import psycopg
+
+    Lou(url, "postgresql", tmp_path).ok("init", "--demo")
+    with psycopg.connect(url) as conn:
+        with pytest.raises(psycopg.errors.ForeignKeyViolation, match="truncate"):
+            conn.execute("TRUNCATE boxes CASCADE")
+        conn.rollback()
+        conn.execute("TRUNCATE boxes, book_rounds CASCADE")
+        assert conn.execute("SELECT count(*) FROM boxes").fetchone() == (0,)
+        conn.rollback()
 
 
 def _waiting(url: str, pid: int) -> None:

@@ -304,10 +304,11 @@ ALTER TABLE book_rounds ALTER COLUMN code SET NOT NULL;
     # each, 2.7-3.1 s at 1,000,000 copies) becomes one join of the statement's new rows
     # (their boxes, each held FOR KEY SHARE as the foreign key would hold it) with the
     # boxes; a box taken away, or given another code, while a book is in it is refused as
-    # the foreign key refused it. Both checks run when their statement ends, no longer at
+    # the foreign key refused it (so is a TRUNCATE of the boxes alone, which the foreign
+    # key refused too). The checks run when their statement ends, no longer at
     # the commit: a box is added before the books put in it (see PgRepository.load).
     # Each trigger finds the tables in its own table's schema, whatever the search path.
-    # A box goes only in READ COMMITTED (lou's writers), where each of the check's
+    # A box goes only in READ COMMITTED (lou's writers ask for it), where each of the check's
     # statements sees what other transactions committed: the foreign key looked with a
     # snapshot of its own for that, which PL/pgSQL cannot take, and a transaction's older
     # snapshot would miss a book another moved in meanwhile.
@@ -351,7 +352,8 @@ BEGIN
     IF NOT gone THEN
         gone := EXISTS (SELECT 1 FROM lou_old);
     END IF;
-    IF gone AND current_setting('transaction_isolation') <> 'read committed' THEN
+    IF gone AND current_setting('transaction_isolation') NOT IN ('read committed',
+        'read uncommitted') THEN
         RAISE EXCEPTION USING ERRCODE = 'feature_not_supported',
             MESSAGE = 'a box is removed, or its code changed, in a READ COMMITTED '
                 'transaction only (where the check sees the books others have moved in)';
@@ -379,6 +381,21 @@ CREATE TRIGGER boxes_removed AFTER DELETE ON boxes
     REFERENCING OLD TABLE AS lou_old FOR EACH STATEMENT EXECUTE FUNCTION lou_boxes_gone();
 CREATE TRIGGER boxes_renamed AFTER UPDATE OF code ON boxes
     FOR EACH ROW WHEN (OLD.code IS DISTINCT FROM NEW.code) EXECUTE FUNCTION lou_boxes_gone();
+CREATE FUNCTION lou_boxes_emptied() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    held text;
+BEGIN
+    EXECUTE format('SELECT min(box) FROM %I.book_rounds', TG_TABLE_SCHEMA) INTO held;
+    IF held IS NOT NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation',
+            MESSAGE = 'cannot truncate table "boxes": a book is in one of its boxes',
+            DETAIL = format('Key (code)=(%s) is still referenced from table "book_rounds".', held),
+            SCHEMA = TG_TABLE_SCHEMA, TABLE = 'boxes', CONSTRAINT = 'book_rounds_box';
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER boxes_emptied AFTER TRUNCATE ON boxes
+    FOR EACH STATEMENT EXECUTE FUNCTION lou_boxes_emptied();
 """,
 }
 SCHEMA = max(MIGRATIONS)  # the newest version of the tables

@@ -24,7 +24,10 @@ init`` makes the tables in an empty database; ``lou db migrate`` brings both up 
 **Backups** are the file's JSON document, gzip-compressed, in a folder of the per-user
 data folder named after the server and database (``lou db backup`` and the automatic
 ones before destructive commands); ``lou db restore`` loads one back. A server's own
-backups (``pg_dump``) are its administrators' business and work as usual. The one
+backups (``pg_dump``) are its administrators' business and work as usual (a data-only
+dump is restored with ``--disable-triggers``: it holds the books' rows before the boxes,
+which the trigger that checks a book's box refuses; a whole dump makes the triggers
+after the rows). The one
 before a round (``rotate apply``, ``rotate undo``) is taken while the round is worked
 out: the write's transaction exports its snapshot (``pg_export_snapshot``) before it
 changes anything, and a process of its own, at a lower priority, reads that snapshot on
@@ -134,6 +137,10 @@ class PgStore(BackupFolder):
         except psycopg.Error as exc:
             raise StoreError(M.PG_CONNECT_FAILED, path=self.path, reason=_reason(exc)) from None
         set_json_loads(orjson.loads, conn)
+        # whatever the server's or the role's default: a writer's statements each see what
+        # was committed before them (the check of a box removed needs it; see version 7 of
+        # pgrepo.MIGRATIONS), and its first snapshot is taken under the writers' lock
+        conn.isolation_level = psycopg.IsolationLevel.READ_COMMITTED
         return conn
 
     @contextlib.contextmanager
@@ -342,7 +349,7 @@ class PgStore(BackupFolder):
         that snapshot by a process of its own while the command works (the server moves
         a round's books: seconds at 1,000,000 books, as is the backup; begun with the
         planning, it took a core from the planner), the write waits for it before it
-        commits, the server checking the write's foreign keys meanwhile (a backup that
+        commits, the server checking what the commit would meanwhile (a backup that
         fails fails the write, which changes nothing), and it becomes the next backup, as
         :meth:`backup` would have named it. If the command stops before, no backup is
         left."""
