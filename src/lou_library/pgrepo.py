@@ -7,8 +7,8 @@ A keyed table holds one row a record: its key as the primary key, the record its
 (the server then parses no JSON when it checks or indexes a row, which made a round's
 update of 100,000 books twice as slow). Those columns carry the indexes, the foreign keys
 (a box's site is a site, checked at commit, so a command may add a site and its boxes in
-either order; a book's box is a box, checked by two triggers when each statement ends,
-for all its rows at once, so a box is added before the books put in it: see version 7 of
+either order; a book's box is a box, checked by triggers when each statement ends, for
+all its rows at once, so a box is added before the books put in it: see version 7 of
 :data:`MIGRATIONS`) and the check constraints of the vocabularies (a book's status is one
 of :class:`~lou_library.schema.BookStatus`). The logs (a book's history, the imports) are
 numbered rows. See :data:`MIGRATIONS` for the tables.
@@ -48,9 +48,9 @@ server-side cursor a batch at a time and writes them with one ``UPDATE ... FROM`
 client never holds them all; a backup (:meth:`document_parts`) is read and written out
 the same way. (The server could merge the documents itself, with ``json_each``: measured
 on 1,000,000 books, that doubles the ``UPDATE``'s time, more than the reading and sending
-here cost.) Nothing but this class
-writes ``book_rounds``: it adds and removes a book's row with the book (a foreign key from
-it to ``books`` would cost a check a row at every load of a million books).
+here cost.) Nothing but this class writes ``book_rounds``: it adds and removes a book's
+row with the book (a foreign key from it to ``books`` would cost a check a row at every
+load of a million books).
 """
 
 from __future__ import annotations
@@ -305,13 +305,13 @@ ALTER TABLE book_rounds ALTER COLUMN code SET NOT NULL;
     # (their boxes, each held FOR KEY SHARE as the foreign key would hold it) with the
     # boxes; a box taken away, or given another code, while a book is in it is refused as
     # the foreign key refused it (so is a TRUNCATE of the boxes alone, which the foreign
-    # key refused too). The checks run when their statement ends, no longer at
-    # the commit: a box is added before the books put in it (see PgRepository.load).
+    # key refused too). The checks run when their statement ends, no longer at the
+    # commit: a box is added before the books put in it (see PgRepository.load).
     # Each trigger finds the tables in its own table's schema, whatever the search path.
-    # A box goes only in READ COMMITTED (lou's writers ask for it), where each of the check's
-    # statements sees what other transactions committed: the foreign key looked with a
-    # snapshot of its own for that, which PL/pgSQL cannot take, and a transaction's older
-    # snapshot would miss a book another moved in meanwhile.
+    # A box goes only in READ COMMITTED (lou's writers ask for it), where each of the
+    # check's statements sees what other transactions committed: the foreign key looked
+    # with a snapshot of its own for that, which PL/pgSQL cannot take, and a transaction's
+    # older snapshot would miss a book another moved in meanwhile.
     7: """
 SET CONSTRAINTS ALL IMMEDIATE;
 SET CONSTRAINTS ALL DEFERRED;

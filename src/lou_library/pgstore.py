@@ -27,13 +27,12 @@ ones before destructive commands); ``lou db restore`` loads one back. A server's
 backups (``pg_dump``) are its administrators' business and work as usual (a data-only
 dump is restored with ``--disable-triggers``: it holds the books' rows before the boxes,
 which the trigger that checks a book's box refuses; a whole dump makes the triggers
-after the rows). The one
-before a round (``rotate apply``, ``rotate undo``) is taken while the round is worked
-out: the write's transaction exports its snapshot (``pg_export_snapshot``) before it
-changes anything, and a process of its own, at a lower priority, reads that snapshot on
-a second connection and writes the backup; the write does not commit
-before that backup is complete and fsynced, and fails as a backup that fails always
-did, having changed nothing (see :meth:`PgStore.backup_ahead`).
+after the rows). The one before a round (``rotate apply``, ``rotate undo``) is taken
+while the round is worked out: the write's transaction exports its snapshot
+(``pg_export_snapshot``) before it changes anything, and a process of its own, at a
+lower priority, reads that snapshot on a second connection and writes the backup; the
+write does not commit before that backup is complete and fsynced, and fails as a backup
+that fails always did, having changed nothing (see :meth:`PgStore.backup_ahead`).
 """
 
 from __future__ import annotations

@@ -193,9 +193,9 @@ class Repository(Protocol):
 
     def check(self, *, wait: bool = True) -> None:
         """Make now the checks the unit of work would make before it commits (a server's
-        deferred foreign keys); ``wait=False``: they
-        may still run when the call returns, as :meth:`update_groups`'s change may. A
-        check that fails fails the unit of work, as it would have at the commit."""
+        deferred foreign keys); ``wait=False``: they may still run when the call returns,
+        as :meth:`update_groups`'s change may. A check that fails fails the unit of work,
+        as it would have at the commit."""
         ...
 
     # -- logs ---------------------------------------------------------------------
