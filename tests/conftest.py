@@ -12,10 +12,17 @@ from typing import Any
 import orjson
 import pytest
 import typer
+from hypothesis import settings
 from typer.testing import CliRunner
 
 from lou_library.cli import app
 from lou_library.cli.base import prepare
+
+# Speed is measured in bench/, never asserted in tests: no property test fails because
+# an example took longer than Hypothesis's 200 ms (a first run after an install compiles
+# the bytecode of every module an example imports)
+settings.register_profile("lou", deadline=None)
+settings.load_profile("lou")
 
 NOW = "2026-11-24T09:30:00"
 # LOU_DEBUG=1: a programming error (KeyError, TypeError...) raises instead of becoming the
