@@ -141,6 +141,15 @@ def apply(
     json: Json = False,
 ) -> None:
     store = state(ctx).store
+    with store.write("rotate apply") as db:
+        names = rotation.site_names(db)
+        document = rotation.apply_next(
+            db,
+            on=_date(on),
+            before=store.backup_ahead("apply"),
+            allow_unassigned=allow_unassigned,
+            moves=json,
+        )
 
     def human(document: dict[str, Any]) -> None:
         render_plan(document, names)
@@ -153,17 +162,7 @@ def apply(
             )
         )
 
-    with store.write("rotate apply") as db:
-        names = rotation.site_names(db)
-        document = rotation.apply_next(
-            db,
-            on=_date(on),
-            before=store.backup_ahead("apply"),
-            allow_unassigned=allow_unassigned,
-            moves=json,
-        )
-        shown = output.later(document, json, human)  # (made while a server checks the round)
-    shown()
+    output.show(document, json, human)
 
 
 @command(app, "undo", "@rotate.undo")

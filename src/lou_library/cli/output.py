@@ -113,26 +113,6 @@ def stderr() -> Console:
     return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
-class _Held:
-    """A standard stream whose writes are kept (in ``writes``, with the stream's own, in
-    order) instead of written: everything else (its encoding, whether it is a terminal)
-    is the stream's, so what is printed later is what would have been printed now."""
-
-    def __init__(self, stream: Any, writes: list[tuple[Any, str]]) -> None:
-        self._stream = stream
-        self._writes = writes
-
-    def write(self, text: str) -> int:
-        self._writes.append((self._stream, text))
-        return len(text)
-
-    def flush(self) -> None:
-        pass
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._stream, name)
-
-
 def safe(value: object) -> Text:
     """User text as plain Text: no markup, no control characters."""
     if isinstance(value, bool):
@@ -245,30 +225,6 @@ def show(result: R, json: bool, human: Callable[[R], object]) -> None:
         emit_json(result)
     else:
         human(result)
-
-
-def later(result: R, json: bool, human: Callable[[R], object]) -> Callable[[], None]:
-    """:func:`show`, with the table made now and everything printed when the function
-    returned is called: a command makes its table while the server still works for it,
-    and shows it once the work is committed (a county's round: its table of 7,000 walks
-    takes 0.6 s, while the server checks the million moved books for 2.7 s)."""
-    if json:
-        return lambda: emit_json(result)
-    writes: list[tuple[Any, str]] = []
-    out, err = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = _Held(out, writes), _Held(err, writes)
-    try:
-        human(result)
-    finally:
-        sys.stdout, sys.stderr = out, err
-
-    def shown() -> None:
-        for stream, text in writes:
-            stream.write(text)
-        out.flush()
-        err.flush()
-
-    return shown
 
 
 def emit_json(document: Any) -> None:
