@@ -753,3 +753,26 @@ def test_a_backup_that_fails_while_it_is_written_changes_nothing(
     )
     assert ring.snapshot() == before
     assert list(_backup_folder(ring).iterdir()) == []
+
+
+def test_a_round_that_would_move_no_book_is_refused(lou: Lou, db_path: Path) -> None:
+    """A box and a volunteer but no book anywhere: applying the round would store a round
+    that changes nothing, which undo refuses once anything else changes (a book imported)
+    and apply refuses until its date. It is refused, the file unchanged."""
+    lou.ok("init")
+    lou.ok("site", "add", "尚和园", "--kind", "compound")
+    lou.ok("box", "add", "--site", "SHY", "--building", "1号楼", "--unit", "1单元")
+    lou.ok("volunteer", "add", "王秀兰", "--site", "SHY")
+    before = db_path.read_bytes()
+    run = lou("rotate", "apply")
+    assert (run.exit_code, run.stdout, run.stderr) == (
+        1,
+        "",
+        "✗ Round 1 would move no book (no book in the boxes or the library room to change): "
+        "nothing was applied.\n",
+    )
+    assert db_path.read_bytes() == before
+    zh = lou("--lang", "zh", "rotate", "apply")
+    assert zh.stderr == "✗ 第 1 轮没有一册书要换（书箱里和图书室里都没有可换的书）：没有执行。\n"
+    lou.ok("book", "add", "--title", "围城", "--copies", "5")
+    assert lou.json("rotate", "apply")["round"] == 1  # with books, the round goes ahead

@@ -963,6 +963,11 @@ ROUND_UNASSIGNED = Msg(
     "Find volunteers first (lou volunteer away --cancel, lou volunteer add), or add "
     "--allow-unassigned to apply it anyway.",
 )
+ROUND_NOTHING_TO_MOVE = Msg(
+    "第 {number} 轮没有一册书要换（书箱里和图书室里都没有可换的书）：没有执行。",
+    "Round {number} would move no book (no book in the boxes or the library room to "
+    "change): nothing was applied.",
+)
 ROUND_ALREADY_APPLIED = Msg(
     "第 {number} 轮已经执行过了，不能重复执行。", "Round {number} has already been applied."
 )
@@ -1672,8 +1677,9 @@ HELP: dict[str, Msg] = {
     ),
     "opt.json": Msg("输出 JSON（供脚本使用）。", "Print JSON (for scripts)."),
     "opt.allow_unassigned": Msg(
-        "有任务无人负责时也执行本轮（这些书箱本轮不会有人去换）。",
-        "Apply the round even with walks nobody can take (nobody will go to those boxes).",
+        "有任务无人负责时也执行本轮（这些任务记为无人，有人时用 lou task swap 交给他）。",
+        "Apply the round even with walks nobody can take (stored with nobody: hand each to "
+        "someone with lou task swap).",
     ),
     "opt.show_contact": Msg(
         "显示完整电话号码和捐赠人姓名（默认隐去）。",

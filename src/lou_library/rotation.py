@@ -1532,7 +1532,9 @@ def apply_next(
     """``lou rotate apply``: plan the next round and carry it out; ``before()`` runs once the
     plan stands and before anything is written (the backup). The plan as plain data, each
     task with the id it was stored under. A round with walks nobody can take is refused
-    (naming their sites) unless ``allow_unassigned``: its boxes would simply not change.
+    (naming their sites) unless ``allow_unassigned``: those walks are then stored with
+    nobody, to be handed to someone (``lou task swap``). A round that would move no book
+    is refused: it would change nothing, and could not be undone once anything else did.
     ``moves``: the plan with every move (``--json``; a table shows the tasks)."""
     check_can_apply(db)
     plan = plan_round(db, on, hold=True)
@@ -1546,6 +1548,8 @@ def apply_next(
             n=len(unassigned),
             sites=M.LIST_SEPARATOR().join(sites),
         )
+    if not plan.moves:  # a round that changes nothing could not be undone once anything is
+        raise Conflict(M.ROUND_NOTHING_TO_MOVE, number=plan.number)
     if before is not None:
         before()
     plan.title_of = {}  # (what the walk needed: a county's million books)
