@@ -235,7 +235,7 @@ def test_missing_markdown_whole_output(scene: Lou) -> None:
         "\n"
         "## Books not seen or lost\n"
         "\n"
-        "| Code | Title | Author | Category | Status | Last box | Site | Last seen | Rounds since |\n"
+        "| Code | Title | Author | Category | Status | Last box | Site | Missing since | Rounds since |\n"
         "| --- | --- | --- | --- | --- | --- | --- | --- | ---: |\n"
         "| B00005 | =SUM(A1:A9) |  | Other | not seen | SHY-01 | SHY | 2026-11-24 | 1 |\n"
         "| **Total: 1** |  |  |  |  |  |  |  |  |\n"

@@ -282,7 +282,7 @@ CELL = st.one_of(
     st.from_regex(r"[a-z]{1,9}( [a-z]{1,9}){0,4}", fullmatch=True),
 )
 HEADER = st.sampled_from(
-    ["编号", "书名", "已过轮次", "Last seen", "Books", "上次所在图书箱", "Note"]
+    ["编号", "书名", "已过轮次", "Missing since", "Books", "上次所在图书箱", "Note"]
 )
 
 

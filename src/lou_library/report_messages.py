@@ -90,7 +90,8 @@ COL_USE = Msg("使用率", "Use")
 COL_FREE = Msg("空位", "Free")
 COL_MONTH = Msg("月份", "Month")
 COL_SITE_NAME = Msg("片区名称", "Site name")
-COL_LAST_SEEN = Msg("最后见到", "Last seen")
+# the day a volunteer reported the book not there (when it was last seen is not recorded)
+COL_LAST_SEEN = Msg("报告未见", "Missing since")
 COL_ROUNDS_SINCE = Msg("已过轮次", "Rounds since")
 COL_TITLES = Msg("书目种数", "Titles")
 COL_DONORS = Msg("捐赠人数", "Donors")
@@ -200,9 +201,9 @@ HELP: dict[str, Msg] = {
         "Example: lou report inventory --format xlsx --output inventory.xlsx",
     ),
     "report.missing": Msg(
-        "未见和遗失的图书：上次所在图书箱、最后见到的日期、已过几轮。\n\n"
+        "未见和遗失的图书：上次所在图书箱、报告未见的日期、此后已过几轮。\n\n"
         "CSV 为图书清单。\n\n例：lou report missing --site SHY",
-        "Books not seen or lost: their last box, when they were last seen, rounds since.\n\n"
+        "Books not seen or lost: their last box, when they were reported missing, rounds since.\n\n"
         "The CSV holds the list of books.\n\nExample: lou report missing --site SHY",
     ),
     "report.donations": Msg(
