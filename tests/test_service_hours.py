@@ -255,6 +255,22 @@ def test_the_summary_in_both_languages(served: Lou) -> None:
     )
 
 
+def test_the_summary_writes_no_file_and_says_so(served: Lou, tmp_path: Path) -> None:
+    """--summary is one sentence: with --output or a file format it used to print the
+    sentence, write nothing and exit 0; now it says what to do instead (exit 1)."""
+    target = tmp_path / "summary.xlsx"
+    for extra in (["--output", str(target)], ["--format", "csv"]):
+        run = served("report", "hours", "--summary", *extra)
+        assert (run.exit_code, run.stdout, run.stderr) == (
+            1,
+            "",
+            "✗ --summary prints one sentence (or --json) and writes no file: leave out "
+            "--output and --format, or leave out --summary to export the whole hours report.\n",
+        )
+    assert not target.exists()
+    assert served.ok("report", "hours", "--summary", "--format", "table").stdout
+
+
 @settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

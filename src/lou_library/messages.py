@@ -1392,6 +1392,12 @@ ST_TASK_SHORT = Msg(
     "Task {id} walks {boxes} boxes and only {scanned} were scanned; nothing changed: end each "
     "box with an empty line, an empty box too.",
 )
+HOURS_SUMMARY_ALONE = Msg(
+    "--summary 只在屏幕上给出一句总结（或用 --json），不写文件：去掉 --output 和 --format，"
+    "或去掉 --summary 导出完整的时长报表。",
+    "--summary prints one sentence (or --json) and writes no file: leave out --output and "
+    "--format, or leave out --summary to export the whole hours report.",
+)
 ST_SCAN_ALONE = Msg(
     "--scan 不能和 --missing、--extra 或 --amend 一起用：扫描已经说明了缺什么、多什么。",
     "--scan goes without --missing, --extra or --amend: the scans say what is missing and extra.",

@@ -260,6 +260,11 @@ def hours(
     from lou_library import reports
     from lou_library.reports.builders.hours import summary as summarise
 
+    if target is not None or fmt not in (None, Format.table, Format.json):
+        from lou_library import messages as M
+        from lou_library.errors import Invalid
+
+        raise Invalid(M.HOURS_SUMMARY_ALONE)  # (it is one sentence, or --json)
     first, last = _day(start, "--from"), _day(end, "--to")
     with state(ctx).store.read() as db:
         report = reports.build_report(
