@@ -776,3 +776,20 @@ def test_a_round_that_would_move_no_book_is_refused(lou: Lou, db_path: Path) -> 
     assert zh.stderr == "✗ 第 1 轮没有一册书要换（书箱里和图书室里都没有可换的书）：没有执行。\n"
     lou.ok("book", "add", "--title", "围城", "--copies", "5")
     assert lou.json("rotate", "apply")["round"] == 1  # with books, the round goes ahead
+
+
+def test_a_report_that_says_a_book_is_both_missing_and_found_is_refused(
+    ring: Lou, db_path: Path
+) -> None:
+    """task done --missing B --extra B@BOX stored the book as both, with a history of a
+    box it never stood in; refused now, as the same amendment is, and nothing changes."""
+    plan = ring.json("rotate", "apply")
+    task = plan["tasks"][0]
+    book = next(m["book"] for m in plan["moves"] if m["to"] in task["boxes"])
+    before = db_path.read_bytes()
+    run = ring("task", "done", str(task["id"]), "--missing", book, "--extra", f"{book}@SHY-01")
+    assert (run.exit_code, run.stderr) == (1, f"✗ {book} cannot be both not seen and found.\n")
+    assert db_path.read_bytes() == before
+    zh = ring("--lang", "zh", "task", "done", str(task["id"]), "--missing", book,
+              "--extra", f"{book}@SHY-01")  # fmt: skip
+    assert (zh.exit_code, zh.stderr) == (1, f"✗ {book} 不能既是未见又是找到。\n")

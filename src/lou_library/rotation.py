@@ -1286,6 +1286,9 @@ def complete_task(
     if unknown:
         raise Invalid(M.MISSING_NOT_IN_TASK, codes=", ".join(unknown), id=task["id"])
     extra_pairs = [_parse_extra(db, task, e) for e in extra]
+    clash = sorted(set(missing_codes) & {code for code, _ in extra_pairs})
+    if clash:  # (as an amendment is refused: the report would contradict itself)
+        raise Invalid(M.AMEND_BOTH, codes=", ".join(clash))
     stamp = clock.stamp()
     record_report(db, task, missing_codes, extra_pairs, "task done", stamp, handled=handled)
     changes: Doc = {
