@@ -35,7 +35,7 @@ def test_a_format_that_disagrees_with_the_extension_is_refused(
     out.mkdir()
     xlsx, pdf, txt = out / "inv.xlsx", out / "labels.pdf", out / "cal.txt"
     assert _refused(ring, db_path, "report", "inventory", "--format", "csv", "-o", str(xlsx)) == (
-        f"✗ Will not write {xlsx}: --format csv writes a CSV, which ends in .csv. "
+        f"✗ Will not write {xlsx}: --format csv writes CSV files, which end in .csv. "
         "Name it inv.csv, or choose --format xlsx for this extension.\n"
     )
     assert _refused(
@@ -45,16 +45,16 @@ def test_a_format_that_disagrees_with_the_extension_is_refused(
         "请改名为 inv.csv，或按扩展名选 --format xlsx。\n"
     )
     assert _refused(ring, db_path, "report", "missing", "--json", "-o", str(pdf)) == (
-        f"✗ Will not write {pdf}: a JSON data file ends in .json. Name it labels.json.\n"
+        f"✗ Will not write {pdf}: JSON data files end in .json. Name it labels.json.\n"
     )
     assert _refused(ring, db_path, "labels", "books", "-o", str(pdf)) == (
-        f"✗ Will not write {pdf}: a printable web page file ends in .html. Name it labels.html.\n"
+        f"✗ Will not write {pdf}: printable web page files end in .html. Name it labels.html.\n"
     )
     assert _refused(ring, db_path, "task", "list", "--output", str(pdf)) == (
-        f"✗ Will not write {pdf}: a printable web page file ends in .html. Name it labels.html.\n"
+        f"✗ Will not write {pdf}: printable web page files end in .html. Name it labels.html.\n"
     )
     assert _refused(ring, db_path, "schedule", "ics", str(txt)) == (
-        f"✗ Will not write {txt}: a calendar (iCalendar) file ends in .ics. Name it cal.ics.\n"
+        f"✗ Will not write {txt}: calendar (iCalendar) files end in .ics. Name it cal.ics.\n"
     )
     assert _refused(ring, db_path, "--lang", "zh", "schedule", "ics", str(out / "cal")) == (
         f"✗ 不写入 {out / 'cal'}：日历（iCalendar）文件的扩展名应是 .ics，请改名为 cal.ics。\n"

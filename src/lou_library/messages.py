@@ -1624,12 +1624,12 @@ AMBIGUOUS_SITE = Msg(
 # ------------------------------------ issue 19: files that open right (helper D)
 WRONG_SUFFIX = Msg(
     "不写入 {path}：{format}文件的扩展名应是 {suffix}，请改名为 {fixed}。",
-    "Will not write {path}: a {format} file ends in {suffix}. Name it {fixed}.",
+    "Will not write {path}: {format} files end in {suffix}. Name it {fixed}.",
 )
 FORMAT_SUFFIX_MISMATCH = Msg(
     "不写入 {path}：--format {fmt} 写出的是{format}，扩展名应是 {suffix}。"
     "请改名为 {fixed}，或按扩展名选 --format {other}。",
-    "Will not write {path}: --format {fmt} writes a {format}, which ends in {suffix}. "
+    "Will not write {path}: --format {fmt} writes {format} files, which end in {suffix}. "
     "Name it {fixed}, or choose --format {other} for this extension.",
 )
 CALENDAR_FORMAT = Msg("日历（iCalendar）", "calendar (iCalendar)")

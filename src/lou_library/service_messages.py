@@ -63,7 +63,7 @@ SERVICE_REMOVED = Msg(
     "已删除服务记录 #{id}（{name}，{date}，{hours} 小时）。",
     "Removed service record #{id} ({name}, {date}, {hours} h).",
 )
-CERTIFICATE_FORMAT = Msg("志愿服务证明", "the certificate")
+CERTIFICATE_FORMAT = Msg("志愿服务证明", "certificate")
 CERTIFICATE_WRITTEN = Msg(
     "已生成志愿服务记录证明 {number}（{name}，{hours} 小时）：{path}",
     "Wrote certificate of service {number} ({name}, {hours} h): {path}",
