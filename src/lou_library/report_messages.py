@@ -201,7 +201,7 @@ HELP: dict[str, Msg] = {
         "Example: lou report inventory --format xlsx --output inventory.xlsx",
     ),
     "report.missing": Msg(
-        "未见和遗失的图书：上次所在图书箱、报告未见的日期、此后已过几轮。\n\n"
+        "未见和遗失的图书：上次所在图书箱、报告未见的日期、已过几轮。\n\n"
         "CSV 为图书清单。\n\n例：lou report missing --site SHY",
         "Books not seen or lost: their last box, when they were reported missing, rounds since.\n\n"
         "The CSV holds the list of books.\n\nExample: lou report missing --site SHY",
