@@ -1551,8 +1551,8 @@ def apply_next(
             n=len(unassigned),
             sites=M.LIST_SEPARATOR().join(sites),
         )
-    if not plan.moves:  # a round that changes nothing could not be undone once anything is
-        raise Conflict(M.ROUND_NOTHING_TO_MOVE, number=plan.number)
+    if not plan.moves and not plan.newly_lost:  # (it would change nothing, and could not
+        raise Conflict(M.ROUND_NOTHING_TO_MOVE, number=plan.number)  # be undone once anything is)
     if before is not None:
         before()
     plan.title_of = {}  # (what the walk needed: a county's million books)
