@@ -231,3 +231,12 @@ def test_the_unsafe_characters_are_the_controls_but_tab_and_newline_and_the_bidi
     everything = "".join(map(chr, range(sys.maxunicode + 1)))
     assert unsafe_chars(everything) == "".join(filter(unsafe, everything))
     assert unsafe_chars("红楼梦\t第\n一回\u202e\x00") == "\u202e\x00"
+
+
+def test_full_width_digits_in_an_imported_copies_column(small: Lou, tmp_path: Path) -> None:
+    """A Chinese keyboard types ３ as readily as 3: an import's copies read both, as
+    --copies ２ does (found by a newcomer's trial: the row was refused, '３' looking right)."""
+    sheet = tmp_path / "books.csv"
+    sheet.write_text("书名,数量\n活着,３\n围城,１２\n", encoding="utf-8")
+    preview = small.json("book", "import", str(sheet), "--dry-run")
+    assert preview["books"] == 15

@@ -23,6 +23,7 @@ import csv
 import hashlib
 import io
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -170,7 +171,8 @@ def remember_import(db: Repository, plan: ImportPlan, file: str) -> None:
 
 
 def _copies(text: str) -> int:
-    copies_text = text.strip()
+    """A copies cell: digits (full-width ones too, as a Chinese keyboard types them)."""
+    copies_text = unicodedata.normalize("NFKC", text).strip()
     if copies_text and not re.fullmatch(r"[0-9]{1,6}(\.0*)?", copies_text):
         raise Invalid(M.BAD_COPIES, value=copies_text, limit=1000)
     return int(float(copies_text)) if copies_text else 1
