@@ -620,3 +620,23 @@ def test_any_catalogue_exported_and_imported_stays_the_same(
     assert db_path.read_bytes() == before, again.stderr
     assert _books(small) == books
     db_path.write_bytes(start)  # the same start for the next example
+
+
+def test_a_row_pasted_twice_is_said(small: Lou, tmp_path: Path) -> None:
+    """The same line twice in one file doubles its books (it may be meant: two donations
+    of a title), so the import says so, in the preview first (a newcomer's trial)."""
+    sheet = tmp_path / "twice.csv"
+    sheet.write_text(
+        "书名,作者,分类,数量\n活着,余华,文学,1\n十万个为什么,叶永烈,科普,3\n"
+        "十万个为什么,叶永烈,科普,3\n",
+        encoding="utf-8",
+    )
+    warning = (
+        "! Row 4 is the same as row 3, and both count (a line pasted twice? extra books can "
+        "be withdrawn with lou book withdraw)\n"
+    )
+    preview = small("book", "import", str(sheet), "--dry-run", "--json", env={"COLUMNS": "200"})
+    assert (preview.exit_code, preview.stderr) == (0, warning)
+    assert orjson.loads(preview.stdout)["books"] == 7
+    zh = small("--lang", "zh", "book", "import", str(sheet), "--dry-run", env={"COLUMNS": "200"})
+    assert "! 第 4 行与第 3 行完全相同，两行都算" in zh.stderr

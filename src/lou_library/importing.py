@@ -121,6 +121,19 @@ class ParsedTable:
     sheets: int = 0
     """How many sheets the workbook has (0 for a text file)."""
 
+    def repeated_rows(self) -> list[tuple[int, int]]:
+        """(row, the earlier row it repeats cell for cell): a line pasted twice is imported
+        twice, which the caller should say."""
+        first: dict[tuple[tuple[str, str], ...], int] = {}
+        found = []
+        for row in self.rows:
+            key = tuple(sorted(row.values.items()))
+            if key in first:
+                found.append((row.row, first[key]))
+            else:
+                first[key] = row.row
+        return found
+
 
 # ------------------------------------------------------------------------ cleaning
 # Control characters that are not whitespace (whitespace ones such as the line breaks of a

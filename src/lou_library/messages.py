@@ -525,6 +525,11 @@ IMPORT_REPEATED_HEADER = Msg(
     "已跳过第 {row} 行：它重复了表头（两份表格拼在一起了？）",
     "Skipped row {row}: it repeats the header (two lists pasted together?)",
 )
+IMPORT_REPEATED_ROW = Msg(
+    "第 {row} 行与第 {first} 行完全相同，两行都算（同一行粘贴了两次？多出的书可用 lou book withdraw 注销）",
+    "Row {row} is the same as row {first}, and both count (a line pasted twice? extra books "
+    "can be withdrawn with lou book withdraw)",
+)
 IMPORT_SHEET = Msg(
     "读取的是工作表“{sheet}”：打开工作簿时显示的那张（共 {n} 张）",
     "Read the sheet '{sheet}', the one the workbook opens on (it has {n})",

@@ -373,6 +373,8 @@ def import_(
         output.warn(M.IMPORT_IGNORED_COLUMN(column=column))
     for row in table.repeated_headers:
         output.warn(M.IMPORT_REPEATED_HEADER(row=row))
+    for row, first in table.repeated_rows():
+        output.warn(M.IMPORT_REPEATED_ROW(row=row, first=first))
     if table.sheets > 1:
         output.note(M.IMPORT_SHEET(sheet=table.sheet, n=table.sheets))
     output.show(answer.result, json, lambda result: _imported(result, answer, file))
