@@ -22,13 +22,14 @@ def test_the_settings_are_listed_with_their_defaults(ring: Lou) -> None:
         ("help_margin", 0.3, False, "rotate settings"),
         ("lost_after", 3, False, "rotate settings"),
         ("route", [], False, "rotate settings"),
-        ("interval_days", 14, False, "schedule set"),
+        ("interval_days", 14, False, None),
         ("skip_holidays", False, False, "schedule set"),
         ("start", None, False, "schedule set"),
     ]
     assert ring.json("--lang", "zh", "rotate", "settings")["settings"] == found
     table = ring.ok("--lang", "zh", "rotate", "settings").stdout
     assert "书箱的目标" in table and "0.8（默认）" in table
+    assert "不能改（每半月一轮）" in table  # (no command sets the interval: none is named)
 
 
 def test_a_setting_is_set_and_shapes_the_next_plan(ring: Lou) -> None:
@@ -63,7 +64,8 @@ def test_a_setting_is_set_and_shapes_the_next_plan(ring: Lou) -> None:
         ),
         (
             ("interval_days", "7"),
-            "✗ interval_days belongs to the schedule: set it with lou schedule set.\n",
+            "✗ interval_days cannot be changed: the books rotate every half month (14 days "
+            "between rounds); lou schedule set changes round 1's date.\n",
         ),
         (
             ("route", "SHY,XX"),

@@ -905,6 +905,12 @@ ROTATION_SETTING_SCHEDULE = Msg(
     "{key} 属于日程，请用 lou schedule set 设置。",
     "{key} belongs to the schedule: set it with lou schedule set.",
 )
+ROTATION_SETTING_FIXED = Msg(
+    "{key} 不能改：图书每半月轮换一次（两轮相隔 14 天）；用 lou schedule set 可以改第 1 轮的日期。",
+    "{key} cannot be changed: the books rotate every half month (14 days between rounds); "
+    "lou schedule set changes round 1's date.",
+)
+SETTING_FIXED = Msg("不能改（每半月一轮）", "fixed (a round every half month)")
 ROTATION_SETTING_BAD = Msg(
     "{key} 应为 {shown}，不是“{value}”。", "{key} must be {shown}, not “{value}”."
 )

@@ -69,10 +69,12 @@ SETTINGS: dict[str, Setting] = {
     "route": Setting(_codes, "SITE,SITE,…"),
 }
 SCHEDULE_KEYS = ("interval_days", "skip_holidays", "start")
+FIXED_KEYS = ("interval_days",)  # the programme rotates every half month: no command sets it
 
 
 def describe(db: Repository) -> dict[str, Any]:
-    """Every rotation setting: its value now, whether it was set, and how it is changed."""
+    """Every rotation setting: its value now, whether it was set, and how it is changed
+    (``via``: the command; None: no command, it is fixed)."""
     current = rotation_settings(db)
     stored = settings(db).get("rotation", {})
     rows = [
@@ -80,7 +82,12 @@ def describe(db: Repository) -> dict[str, Any]:
         for key in SETTINGS
     ]
     rows += [
-        {"key": key, "value": current.get(key), "set": key in stored, "via": "schedule set"}
+        {
+            "key": key,
+            "value": current.get(key),
+            "set": key in stored,
+            "via": None if key in FIXED_KEYS else "schedule set",
+        }
         for key in SCHEDULE_KEYS
     ]
     return {"settings": rows}
@@ -89,6 +96,8 @@ def describe(db: Repository) -> dict[str, Any]:
 def set_rotation_setting(db: Repository, key: str, value: str) -> dict[str, Any]:
     """Set one rotation setting after checking it; nothing is written when it is wrong."""
     wanted = key.strip().lower().removeprefix("rotation.")
+    if wanted in FIXED_KEYS:
+        raise Invalid(M.ROTATION_SETTING_FIXED, key=wanted)
     if wanted in SCHEDULE_KEYS:
         raise Invalid(M.ROTATION_SETTING_SCHEDULE, key=wanted)
     setting = SETTINGS.get(wanted)

@@ -407,6 +407,7 @@ def _render_settings(found: dict[str, Any]) -> None:
         text = text or "—"
         text += "" if row["set"] else M.DEFAULT_MARK()
         meaning = M.ROTATION_SETTING_MEANINGS[row["key"]]()
-        rows.append((row["key"], text, meaning, f"lou {row['via']}"))
+        via = M.SETTING_FIXED() if row["via"] is None else f"lou {row['via']}"
+        rows.append((row["key"], text, meaning, via))
     columns = [S.COL_SETTING(), S.COL_VALUE(), M.COL_MEANING(), M.COL_CHANGED_BY()]
     output.print_table(output.table(columns, rows))
