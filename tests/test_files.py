@@ -114,6 +114,20 @@ def test_an_output_that_is_a_fifo_or_device_is_refused(small: Lou, tmp_path: Pat
     assert stat.S_ISFIFO(fifo.lstat().st_mode)
 
 
+def test_an_output_that_is_a_folder_is_called_a_folder(small: Lou, tmp_path: Path) -> None:
+    """A folder given as the output file was called 'a pipe, a device or a socket'."""
+    folder = tmp_path / "reports.csv"  # (named as a CSV, so the name itself is fine)
+    folder.mkdir()
+    for args in (["book", "export", str(folder)], ["report", "inventory", "-o", str(folder)]):
+        run = small(*args)
+        assert (run.exit_code, run.stderr) == (
+            1,
+            f"✗ Will not write {folder}: it is a folder. Give a file name, such as "
+            f"{folder}/report.xlsx.\n",
+        )
+    assert list(folder.iterdir()) == []
+
+
 def test_a_symlink_another_user_planted_in_a_shared_folder_is_not_followed(
     small: Lou, tmp_path: Path
 ) -> None:

@@ -162,6 +162,10 @@ FILE_READ_ONLY = Msg(
     "Will not replace {path}: it is read-only or another user's, and you could not write it "
     "in place. Choose another name.",
 )
+FILE_IS_FOLDER = Msg(
+    "不会写入 {path}：这是一个文件夹。请给出文件名，例如 {path}/报表.xlsx。",
+    "Will not write {path}: it is a folder. Give a file name, such as {path}/report.xlsx.",
+)
 FILE_NOT_REGULAR = Msg(
     "不会写入 {path}：它不是普通文件（是管道、设备或套接字）。请换一个文件名。",
     "Will not write {path}: it is not a regular file (a pipe, a device or a socket). Choose "

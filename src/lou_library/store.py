@@ -268,6 +268,8 @@ def refuse_unwritable(path: Path) -> None:
         found = path.stat()
     except FileNotFoundError:
         return
+    if stat.S_ISDIR(found.st_mode):
+        raise Conflict(M.FILE_IS_FOLDER, path=path)
     if not stat.S_ISREG(found.st_mode):
         raise Conflict(M.FILE_NOT_REGULAR, path=path)
     if not found.st_mode & 0o222 or not os.access(path, os.W_OK):
