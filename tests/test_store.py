@@ -277,6 +277,24 @@ def test_a_command_before_init_says_how_to_start(lou: Lou, db_path: Path) -> Non
     assert not db_path.exists()
 
 
+def test_a_database_gone_with_its_backups_beside_it_says_restore(small: Lou, db_path: Path) -> None:
+    """The file deleted by mistake, its backups still there: the message sends the user to
+    db restore, not to init (which starts an empty database); restore brings it back."""
+    small.ok("db", "backup")
+    before = small.json("book", "list")
+    db_path.unlink()
+    run = small("book", "list")
+    assert (run.exit_code, run.stderr) == (
+        1,
+        f"✗ No database at {db_path}, but 1 backup of it lies beside it: `lou db restore "
+        "--latest` brings back the newest (`lou db restore` lists them). Not `lou init`: that "
+        "starts an empty database.\n",
+    )
+    assert not db_path.exists()
+    small.ok("db", "restore", "--latest")
+    assert small.json("book", "list") == before
+
+
 def test_init_refuses_to_overwrite_without_force(small: Lou, db_path: Path) -> None:
     before = db_path.read_bytes()
     run = small("init")

@@ -13,6 +13,13 @@ STORE_MISSING = Msg(
     "找不到数据库 {path}。请先运行 `lou init` 新建（或 `lou init --demo` 载入示例网络）。",
     "No database at {path}. Start with `lou init` (or `lou init --demo` for the demo network).",
 )
+STORE_MISSING_BACKED_UP = Msg(
+    "找不到数据库 {path}，但旁边有它的 {n} 个备份：用 `lou db restore --latest` 取回最近的一个"
+    "（`lou db restore` 列出全部）。不要用 `lou init`，那会新建一个空的数据库。",
+    "No database at {path}, but {n:# backup of it lies|# backups of it lie} beside it: `lou db restore "
+    "--latest` brings back the newest (`lou db restore` lists them). Not `lou init`: that "
+    "starts an empty database.",
+)
 STORE_CORRUPT = Msg(
     "数据库文件 {path} 无法读取：{reason}。文件未做任何改动；可用 `lou db restore` 从备份恢复。",
     "The database file {path} cannot be read: {reason}. It was left untouched; "

@@ -966,6 +966,9 @@ class Store(BackupFolder):
 
     def _require_file(self) -> None:
         if not self.path.exists():
+            found = self.backups()  # (gone, and its backups beside it: restore, not init)
+            if found:
+                raise StoreError(M.STORE_MISSING_BACKED_UP, path=self.path, n=len(found))
             raise StoreError(M.STORE_MISSING, path=self.path)
 
     def _open(self, validate: bool = True) -> tuple[TinyRepository, UnitOfWork]:
