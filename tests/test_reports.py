@@ -431,6 +431,21 @@ def test_format_comes_from_the_file_name_or_is_asked_for(scene: Lou, tmp_path: P
 
 def test_json_flag_is_the_json_format(scene: Lou) -> None:
     assert scene.json("report", "missing") == report_json(scene, "missing")
+    assert scene.json("report", "missing", "--format", "json") == report_json(scene, "missing")
+    run = scene("report", "missing", "--json", "--format", "csv")  # (it printed JSON)
+    assert (run.exit_code, run.stdout, run.stderr) == (
+        1,
+        "",
+        "✗ --json is --format json, so it cannot go with --format csv: choose one.\n",
+    )
+
+
+def test_output_dash_is_standard_output(scene: Lou, tmp_path: Path, monkeypatch: Any) -> None:
+    """-o - prints, as - means in every Unix tool; it wrote a file named '-'."""
+    monkeypatch.chdir(tmp_path)
+    printed = scene.ok("report", "missing", "--format", "csv").stdout
+    assert scene.ok("report", "missing", "--format", "csv", "-o", "-").stdout == printed
+    assert not (tmp_path / "-").exists()
 
 
 # -------------------------------------------------------------- the demo network

@@ -1414,6 +1414,10 @@ ST_TASK_SHORT = Msg(
     "Task {id} walks {boxes} boxes and only {scanned} were scanned; nothing changed: end each "
     "box with an empty line, an empty box too.",
 )
+JSON_AND_FORMAT = Msg(
+    "--json 就是 --format json，不能再和 --format {fmt} 一起用：二者选一。",
+    "--json is --format json, so it cannot go with --format {fmt}: choose one.",
+)
 HOURS_SUMMARY_ALONE = Msg(
     "--summary 只在屏幕上给出一句总结（或用 --json），不写文件：去掉 --output 和 --format，"
     "或去掉 --summary 导出完整的时长报表。",

@@ -147,8 +147,14 @@ def run(
     json: bool,
     volunteer: str | None = None,
 ) -> None:
-    file = Path(target) if target else None
+    file = Path(target) if target and target != "-" else None  # (-: standard output)
     from lou_library import reports
+
+    if json and fmt not in (None, Format.json):
+        from lou_library import messages as M
+        from lou_library.errors import Invalid
+
+        raise Invalid(M.JSON_AND_FORMAT, fmt=fmt.value)
 
     chosen = reports.choose_format("json" if json else (fmt.value if fmt else None), file)
     first, last = _day(start, "--from"), _day(end, "--to")
