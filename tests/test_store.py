@@ -295,6 +295,27 @@ def test_a_database_gone_with_its_backups_beside_it_says_restore(small: Lou, db_
     assert small.json("book", "list") == before
 
 
+def test_db_copy_onto_a_link_to_the_source_is_the_same_database(
+    small: Lou, db_path: Path, tmp_path: Path
+) -> None:
+    """A symbolic or hard link to the source names the same file: refused as the same
+    name is (it copied the file onto itself, with a needless 'before-init' backup)."""
+    before = db_path.read_bytes()
+    soft, hard = tmp_path / "soft.json", tmp_path / "hard.json"
+    soft.symlink_to(db_path)
+    os.link(db_path, hard)
+    for other in (soft, hard):
+        run = small("db", "copy", str(db_path), str(other), "--force")
+        assert (run.exit_code, run.stderr) == (
+            1,
+            f"✗ The source and the destination are the same database ({db_path}); nothing "
+            "was changed.\n",
+        )
+    assert db_path.read_bytes() == before
+    assert not (tmp_path / "soft.json.backups").exists()
+    assert not (tmp_path / "hard.json.backups").exists()
+
+
 def test_init_refuses_to_overwrite_without_force(small: Lou, db_path: Path) -> None:
     before = db_path.read_bytes()
     run = small("init")

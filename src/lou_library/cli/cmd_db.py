@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from contextlib import nullcontext
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -189,6 +191,21 @@ def migrate(ctx: typer.Context) -> None:
         output.done(M.MIGRATED(old=found, new=now))
 
 
+def _same_file(one: object, other: object) -> bool:
+    """Two stores' paths name one database: the same URL, or one file by any name (a
+    symbolic or hard link to it)."""
+    if str(one) == str(other):
+        return True
+    if not isinstance(one, Path) or not isinstance(other, Path):
+        return False
+    if os.path.realpath(one) == os.path.realpath(other):
+        return True
+    try:
+        return one.samefile(other)
+    except OSError:  # (one of them is not there yet)
+        return False
+
+
 @command(app, "copy", "@db.copy")
 def copy(
     ctx: typer.Context,
@@ -205,7 +222,7 @@ def copy(
     del ctx
     origin = open_store(source, notify=output.warn)
     target = open_store(dest, notify=output.warn)
-    if str(origin.path) == str(target.path):
+    if _same_file(origin.path, target.path):
         raise Invalid(M.COPY_SAME, path=origin.path)
     with origin.read() as db:
         document = db.document()
