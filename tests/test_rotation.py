@@ -793,3 +793,19 @@ def test_a_report_that_says_a_book_is_both_missing_and_found_is_refused(
     zh = ring("--lang", "zh", "task", "done", str(task["id"]), "--missing", book,
               "--extra", f"{book}@SHY-01")  # fmt: skip
     assert (zh.exit_code, zh.stderr) == (1, f"✗ {book} 不能既是未见又是找到。\n")
+
+
+def test_a_book_missed_in_the_library_room_is_shown_there_by_name(ring: Lou) -> None:
+    """A book the walk should have taken from the library room, reported not there: its
+    last place is the library room, shown by its name, not as the code DEPOT (a
+    newcomer's trial), in book show and in report missing; --json keeps the code."""
+    plan = ring.json("rotate", "apply")
+    move = next(m for m in plan["moves"] if m["from"] == DEPOT)
+    task = next(t for t in plan["tasks"] if move["to"] in t["boxes"])
+    ring.ok("task", "done", str(task["id"]), "--missing", move["book"])
+    shown = ring.ok("--lang", "zh", "book", "show", move["book"]).stdout
+    assert "(社区图书室)" in shown and "DEPOT" not in shown
+    sheet = ring.ok("--lang", "zh", "report", "missing", "--format", "csv").stdout
+    assert sheet.splitlines()[1].split(",")[5:7] == ["社区图书室", "社区图书室"]
+    rows = ring.json("report", "missing")["sections"]["books"]["rows"]
+    assert (rows[0]["last_box"], rows[0]["site"]) == (DEPOT, DEPOT)

@@ -164,6 +164,14 @@ def test_calendar_has_one_event_per_task_with_stable_ids(ring: Lou, tmp_path: Pa
     mine = tmp_path / "mine.ics"
     ring.ok("schedule", "ics", str(mine), "--volunteer", "V002")
     assert len(Calendar.from_ical(mine.read_bytes()).walk("VEVENT")) == 1
+    # the library room by its name, not its code with an empty place (a newcomer's trial)
+    zh = tmp_path / "zh.ics"
+    ring.ok("--lang", "zh", "schedule", "ics", str(zh), "--volunteer", "V002")
+    (event,) = Calendar.from_ical(zh.read_bytes()).walk("VEVENT")
+    assert str(event["description"]) == (
+        "社区图书室：取出 4 册，放入 0 册\nGDJ-01（1栋 1单元）：取出 4 册，放入 4 册\n"
+        "社区图书室：取出 0 册，放入 4 册\n完成后：lou task done 2"
+    )
 
 
 def test_printable_pick_lists(ring: Lou, tmp_path: Path) -> None:

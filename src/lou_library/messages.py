@@ -1135,6 +1135,7 @@ CALENDAR_SUMMARY = Msg(
 CALENDAR_STOP = Msg(
     "{box}（{place}）：取出 {out} 册，放入 {into} 册", "{box} ({place}): {out} out, {into} in"
 )
+CALENDAR_STOP_DEPOT = Msg("{name}：取出 {out} 册，放入 {into} 册", "{name}: {out} out, {into} in")
 CALENDAR_DONE = Msg("完成后：lou task done {task}", "When done: lou task done {task}")
 CALENDAR_REMINDER = Msg("明天轮换图书：{site}", "Book rotation tomorrow: {site}")
 CALENDAR_WRITTEN = Msg(

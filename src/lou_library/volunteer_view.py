@@ -290,7 +290,11 @@ def calendar(db: Repository, lists: list[PickList]) -> bytes:
         event.add(
             "description",
             "\n".join(
-                M.CALENDAR_STOP(box=s.box, place=s.place, out=len(s.take_out), into=len(s.put_in))
+                M.CALENDAR_STOP_DEPOT(name=where(s.box), out=len(s.take_out), into=len(s.put_in))
+                if s.box == DEPOT
+                else M.CALENDAR_STOP(
+                    box=s.box, place=s.place, out=len(s.take_out), into=len(s.put_in)
+                )
                 for s in plan.stops
             )
             + "\n"

@@ -53,7 +53,7 @@ def place(book: dict[str, Any]) -> str:
         return str(book["box"])
     if book["status"] == BookStatus.in_depot:
         return M.DEPOT_NAME()
-    return f"({book['last_box']})" if book.get("last_box") else ""
+    return f"({_where(book['last_box'])})" if book.get("last_box") else ""
 
 
 def _note(note: str) -> str:

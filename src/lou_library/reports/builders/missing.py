@@ -8,6 +8,7 @@ from lou_library import messages as M
 from lou_library import report_messages as R
 from lou_library.catalogue import code_order
 from lou_library.clock import in_period
+from lou_library.network import DEPOT
 from lou_library.records import BOOKS, EVENTS
 from lou_library.reports.builders.common import (
     Options,
@@ -19,6 +20,9 @@ from lou_library.reports.builders.common import (
 from lou_library.reports.model import Column, Figure, Report, Section, Value
 from lou_library.repository import STOCKTAKES, Repository
 from lou_library.rotation import ROUNDS
+
+# the library room's code where a box or site would be (a book last seen there): its name
+PLACES = {DEPOT: M.DEPOT_NAME}
 
 
 def _last_seen(db: Repository) -> dict[str, str]:
@@ -81,8 +85,8 @@ def missing(db: Repository, options: Options) -> Report:
             Column("author", M.COL_AUTHOR),
             Column("category", M.COL_CATEGORY, "label", labels),
             Column("status", M.COL_STATUS, "label", M.STATUS_NAMES),
-            Column("last_box", M.COLUMN_NAMES["last_box"]),
-            Column("site", M.COL_SITE),
+            Column("last_box", M.COLUMN_NAMES["last_box"], "label", PLACES),
+            Column("site", M.COL_SITE, "label", PLACES),
             Column("last_seen", R.COL_LAST_SEEN, "date"),
             Column("rounds_since", R.COL_ROUNDS_SINCE, "int"),
         ],
@@ -93,7 +97,7 @@ def missing(db: Repository, options: Options) -> Report:
         "sites",
         R.SECTION_TITLES["missing.sites"],
         [
-            Column("site", M.COL_SITE),
+            Column("site", M.COL_SITE, "label", PLACES),
             Column("name", R.COL_SITE_NAME),
             Column("not_seen", R.FIGURE_NAMES["not_seen"], "int"),
             Column("lost", R.FIGURE_NAMES["lost"], "int"),
