@@ -25,6 +25,7 @@ from lou_library.network import DEPOT
 from lou_library.records import (
     BOOKS,
     BOXES,
+    CATEGORIES,
     EVENTS,
     ROUNDS,
     SITES,
@@ -124,7 +125,10 @@ def _large_tables(db: Repository) -> dict[str, _Pass]:
 
 
 # What the relational checks use of a large table's well-formed records (see _Findings)
-KEPT: dict[str, tuple[str, ...]] = {BOOKS: ("code", "status", "box"), EVENTS: ("book",)}
+KEPT: dict[str, tuple[str, ...]] = {
+    BOOKS: ("code", "status", "box", "category"),
+    EVENTS: ("book",),
+}
 TEXT_CHECKED = (SITES, BOXES, BOOKS, VOLUNTEERS)  # the tables _check_text looks at
 
 
@@ -307,8 +311,15 @@ def _check_books(found: _Findings, boxes: dict[Any, Doc]) -> None:
         like = _mistyped(box, empty_boxes)
         return M.CHECK_MAYBE_TYPO(codes=", ".join(like)) if like else ""
 
+    from lou_library.catalogue import BUILTIN_CATEGORIES
+
+    known = {*BUILTIN_CATEGORIES, *found.everything(CATEGORIES, "key")}
     for book in found.well_formed(BOOKS):
         code, status, box = book.get("code"), book.get("status"), book.get("box")
+        if book.get("category") not in known:  # (reports would show a stray row for it)
+            found.add(
+                "unknown_category", code, M.CHECK_BOOK_CATEGORY(code=code, key=book.get("category"))
+            )
         if status == BookStatus.in_box:
             if box not in boxes:
                 found.add("orphan_book", code, M.CHECK_BOOK_BOX(code=code, box=box), box_doubt(box))

@@ -737,6 +737,11 @@ CHECK_BOOK_RETIRED = Msg(
 CHECK_BOOK_STRAY = Msg(
     "图书 {code} 不在箱中，却仍记着图书箱 {box}", "book {code} is not in a box yet names box {box}"
 )
+CHECK_BOOK_CATEGORY = Msg(
+    "图书 {code} 的分类“{key}”不在分类表里（lou book category list）：用 lou book edit {code} --category 改正",
+    "book {code} has the category '{key}', which is not in the categories (lou book category "
+    "list): correct it with lou book edit {code} --category",
+)
 CHECK_VOLUNTEER_SITE = Msg(
     "志愿者 {code} 负责的片区 {site} 不存在",
     "volunteer {code} serves a site {site} that does not exist",
