@@ -316,6 +316,22 @@ def test_db_copy_onto_a_link_to_the_source_is_the_same_database(
     assert not (tmp_path / "hard.json.backups").exists()
 
 
+def test_restore_latest_with_only_unreadable_backups_says_so(small: Lou, db_path: Path) -> None:
+    """Backups listed but none that would restore: --latest said there were no backups."""
+    small.ok("db", "backup")
+    (backup,) = (db_path.parent / (db_path.name + ".backups")).iterdir()
+    backup.write_bytes(backup.read_bytes()[:40])  # cut short: no longer reads
+    before = db_path.read_bytes()
+    run = small("db", "restore", "--latest")
+    assert (run.exit_code, run.stderr) == (
+        1,
+        f"✗ No backup in {backup.parent} can be restored: {backup.name} cannot be read "
+        "(damaged, from a newer lou, or an old backup that may be another database's). `lou "
+        "db restore NAME` says why for each.\n",
+    )
+    assert db_path.read_bytes() == before
+
+
 def test_init_refuses_to_overwrite_without_force(small: Lou, db_path: Path) -> None:
     before = db_path.read_bytes()
     run = small("init")

@@ -809,6 +809,13 @@ CLOCK_BEHIND_BACKUPS = Msg(
 )
 BACKUP_LEGACY = Msg("（旧版备份）", " (earlier version)")
 NO_BACKUPS = Msg("{folder} 中还没有备份。", "There are no backups in {folder} yet.")
+NO_READABLE_BACKUP = Msg(
+    "{folder} 中没有能恢复的备份：{names} 都读不出来（已损坏、来自更新版本的 lou，或是别的数据库的旧备份）。"
+    "`lou db restore 文件名` 会说明每一个的原因。",
+    "No backup in {folder} can be restored: {names} cannot be read (damaged, from a newer lou, "
+    "or an old backup that may be another database's). `lou db restore NAME` says why for "
+    "each.",
+)
 BACKUPS_TITLE = Msg("备份（{folder}）", "Backups in {folder}")
 RESTORE_HOW = Msg(
     "恢复：lou db restore 备份文件名（或 --latest 恢复最新的一份）；恢复前会先备份当前文件。",

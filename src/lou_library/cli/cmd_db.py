@@ -160,6 +160,9 @@ def restore(
         return
     if name is None:
         latest_one = store.latest_backup()
+        if latest_one is None and backups:  # there are some, and none would restore
+            names = ", ".join(b.path.name for b in reversed(backups))
+            raise Invalid(M.NO_READABLE_BACKUP, folder=store.backup_dir, names=names)
         if latest_one is None:
             raise Invalid(M.NO_BACKUPS, folder=store.backup_dir)
         chosen = latest_one
