@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lou_library import i18n
 from lou_library import messages as M
@@ -488,3 +490,18 @@ def test_report_messages_exist_in_both_languages_with_the_same_fields() -> None:
     for key in R.HELP:
         assert M.HELP[key] is R.HELP[key]
         assert R.HELP[key].zh != R.HELP[key].en, key
+
+
+@settings(max_examples=200)
+@given(st.text(alphabet=st.sampled_from("ab 党员:[]"), max_size=60))
+def test_a_sheet_name_is_short_valid_and_cut_between_words(title: str) -> None:
+    """Excel's 31 characters: a long title loses its last words, not half of one (the
+    English hours report's sheet read 'Hours of Party members and othe')."""
+    from lou_library.reports.xlsx import sheet_title
+
+    name = sheet_title(title, set())
+    assert 1 <= len(name) <= 31 and not set(name) & set("[]:*?/\\")
+    clean = re.sub(r"[\[\]:*?/\\]", " ", title).strip().strip("'")
+    if len(clean) > 31 and " " in clean[:32]:
+        assert clean.startswith(name) and clean[len(name)] == " "
+    assert sheet_title("Hours of Party members and others", set()) == "Hours of Party members and"

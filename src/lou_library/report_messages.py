@@ -69,7 +69,7 @@ SECTION_TITLES = {
     "volunteers.people": Msg("志愿者", "Volunteers"),
     "volunteers.party": Msg("党员和非党员", "Party members and others"),
     "hours.people": Msg("各志愿者服务时长", "Hours per volunteer"),
-    "hours.groups": Msg("党员和非党员服务时长", "Hours of Party members and others"),
+    "hours.groups": Msg("党员和非党员服务时长", "Hours: Party members and others"),
     "hours.sites": Msg("各片区服务时长", "Hours per site"),
     "hours.half_years": Msg("各半年服务时长", "Hours per half year"),
     "hours.entries": Msg("服务明细", "Every service"),

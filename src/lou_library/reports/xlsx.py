@@ -22,8 +22,13 @@ _SHEET_FORBIDDEN = str.maketrans(dict.fromkeys("[]:*?/\\", " "))
 
 
 def sheet_title(title: str, used: set[str]) -> str:
-    """A valid, unique sheet name (at most 31 characters, none of ``[]:*?/\\``)."""
-    base = title.translate(_SHEET_FORBIDDEN).strip().strip("'")[:31] or "Sheet"
+    """A valid, unique sheet name (at most 31 characters, none of ``[]:*?/\\``; a longer
+    title loses its last words, not half of one)."""
+    base = title.translate(_SHEET_FORBIDDEN).strip().strip("'")
+    if len(base) > 31:
+        cut = base[:32].rsplit(" ", 1)[0] if " " in base[:32] else base
+        base = cut[:31].rstrip()
+    base = base or "Sheet"
     name, n = base, 1
     while name.lower() in used:
         n += 1
