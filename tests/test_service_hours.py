@@ -143,6 +143,31 @@ def test_a_certificate_number_is_kept_and_the_page_says_what_the_rules_ask(
     assert '<html lang="zh-CN">' in html
 
 
+def test_a_certificate_number_names_one_total(served: Lou, tmp_path: Path) -> None:
+    """More service recorded in a period already certified: the new paper gets a new
+    number and says which it replaces (it was reissued under the same number with the new
+    hours: two papers, one number); printed again with the same hours, it keeps it."""
+    page = tmp_path / "c.html"
+    period = ("--from", "2026-01-01", "--to", "2026-06-30", "--output", str(page))
+    first = served.json("volunteer", "certificate", "王秀兰", *period)
+    served.ok("volunteer", "service", "王秀兰", "--date", "2026-05-01", "--hours", "2",
+              "--what", "整理图书室")  # fmt: skip
+    run = served.ok("volunteer", "certificate", "王秀兰", *period, env={"COLUMNS": "300"})
+    second = served.json("volunteer", "certificate", "王秀兰", *period)
+    assert second["number"] != first["number"]
+    assert (second["hours"], second["reissued"], second["replaces"]) == (
+        first["hours"] + 2,
+        True,
+        None,
+    )
+    assert run.stderr == (
+        f"✓ Wrote certificate of service {second['number']} (王秀兰, 5 h): {page}\n"
+        f"The hours of this period have changed, so it has a new number: {second['number']} "
+        f"replaces {first['number']} (the old one stays on record).\n"
+    )
+    served.ok("db", "check")
+
+
 def test_identity_numbers_are_masked_unless_asked_for(served: Lou, tmp_path: Path) -> None:
     run = served.ok("volunteer", "edit", "王秀兰", "--id-number", ID.lower())
     assert ID not in run.stdout + run.stderr

@@ -344,6 +344,7 @@ Certificate = TypedDict(
         "hours": float,
         "issued_on": str,
         "first_issued_on": NotRequired[str],
+        "replaces": NotRequired[str],  # the number issued for the period with other hours
     },
 )
 
@@ -691,6 +692,7 @@ SPECS: dict[str, tuple[Field, ...]] = {
         Field("hours", NUMBER),
         Field("issued_on", DATE),
         optional("first_issued_on", DATE),
+        optional("replaces", CODE),
     ),
     "stocktakes": (
         Field("id", WHOLE),

@@ -22,9 +22,10 @@ Where the hours come from:
   recorded by mistake.
 
 A certificate covers one volunteer's service in a period. Its number is kept: issuing
-the same period for the same volunteer again gives the same number (with the hours as
-they are now), so a lost paper can be printed again and a number always names one
-person and one period.
+the same period for the same volunteer again, with the same hours, gives the same number,
+so a lost paper can be printed again and a number always names one person, one period and
+one total. Once more service is recorded in the period the hours differ, and the new
+paper gets a new number that says which one it replaces (the old stays on record).
 """
 
 from __future__ import annotations
@@ -318,16 +319,19 @@ def mask_id_number(number: str | None) -> str:
 
 
 def certificate_number(
-    db: Repository, volunteer: str, start: str, end: str, today: date
-) -> tuple[str, bool]:
-    """The certificate's number for this volunteer and period: the one given before, or
-    a new one (``ZYFW-2026-0001``: year of first issue, then a running number). (number,
-    new?)"""
+    db: Repository, volunteer: str, period: tuple[str, str], hours: float, today: date
+) -> tuple[str, bool, str | None]:
+    """The certificate's number for this volunteer, period and total: the one given
+    before, or a new one (``ZYFW-2026-0001``: year of first issue, then a running number).
+    (number, new?, the number of the last one issued for the period with other hours)"""
+    replaces = None
     for record in db.where(CERTIFICATES, "volunteer", volunteer):
-        if record["from"] == start and record["to"] == end:
-            return str(record["number"]), False
+        if (record["from"], record["to"]) == period:
+            if record["hours"] == hours:
+                return str(record["number"]), False, None
+            replaces = str(record["number"])
     serial = next_number(db, "certificate")
-    return f"ZYFW-{today.year}-{serial:04d}", True
+    return f"ZYFW-{today.year}-{serial:04d}", True, replaces
 
 
 def issue_certificate(
@@ -347,8 +351,8 @@ def issue_certificate(
     first = start.isoformat() if start else found[0].date[:10]
     last = end.isoformat() if end else found[-1].date[:10]
     today = clock.today()
-    number, new = certificate_number(db, person["code"], first, last, today)
     hours = total_hours(found)
+    number, new, replaces = certificate_number(db, person["code"], (first, last), hours, today)
     record: Doc = {
         "number": number,
         "volunteer": person["code"],
@@ -359,9 +363,11 @@ def issue_certificate(
     }
     if new:
         record["first_issued_on"] = today.isoformat()
+        if replaces:
+            record["replaces"] = replaces
         db.add(CERTIFICATES, [record])
     else:
-        db.update(CERTIFICATES, {number: {"hours": hours, "issued_on": today.isoformat()}})
+        db.update(CERTIFICATES, {number: {"issued_on": today.isoformat()}})
     return {
         **record,
         "name": person["name"],
@@ -370,6 +376,7 @@ def issue_certificate(
         "organisation": organisation(db),
         "entries": [e.as_dict() for e in found],
         "reissued": not new,
+        "replaces": replaces,
     }
 
 

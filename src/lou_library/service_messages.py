@@ -68,6 +68,11 @@ CERTIFICATE_WRITTEN = Msg(
     "已生成志愿服务记录证明 {number}（{name}，{hours} 小时）：{path}",
     "Wrote certificate of service {number} ({name}, {hours} h): {path}",
 )
+CERTIFICATE_REPLACES = Msg(
+    "这一期间的服务时长有了变化，所以换了新编号：{number} 取代 {old}（旧证明的记录保留）。",
+    "The hours of this period have changed, so it has a new number: {number} replaces {old} "
+    "(the old one stays on record).",
+)
 SETTING_SET = Msg("已设置 {key} = {value}。", "Set {key} = {value}.")
 TASK_HOURS = Msg("服务时长计 {hours} 小时。", "Hours counted: {hours}.")
 

@@ -307,3 +307,5 @@ def _say_certificate(issued: dict[str, Any]) -> None:
             path=issued["output"],
         )
     )
+    if issued.get("replaces"):
+        output.note(S.CERTIFICATE_REPLACES(number=issued["number"], old=issued["replaces"]))
