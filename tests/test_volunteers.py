@@ -102,6 +102,20 @@ def test_away_backwards_is_refused_and_clashes_are_named(ring: Lou, db_path: Pat
     assert ring.json("volunteer", "show", "王秀兰")["away"] == []
 
 
+def test_a_time_away_given_twice_stands_once(ring: Lou) -> None:
+    """The same time away entered twice was stored twice (a newcomer's trial); one that
+    begins the same day replaces it, as --cancel names it by that day."""
+    for _ in range(2):
+        ring.ok("volunteer", "away", "王秀兰", "--from", "2026-12-05", "--to", "2026-12-06")
+    ring.ok("volunteer", "away", "王秀兰", "--from", "2026-12-05", "--to", "2026-12-08",
+            "--reason", "探亲")  # fmt: skip
+    ring.ok("volunteer", "away", "王秀兰", "--from", "2026-12-20", "--to", "2026-12-21")
+    assert ring.json("volunteer", "show", "王秀兰")["away"] == [
+        {"from": "2026-12-05", "to": "2026-12-08", "reason": "探亲"},
+        {"from": "2026-12-20", "to": "2026-12-21", "reason": ""},
+    ]
+
+
 def test_swaps(ring: Lou, db_path: Path) -> None:
     ring.ok("volunteer", "add", "赵春梅", "--site", "SHY")
     ring.ok("rotate", "apply")

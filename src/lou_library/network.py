@@ -654,7 +654,9 @@ def edit_volunteer(
 def add_away(
     db: Repository, who: str, start: date, end: date, reason: str | None = None
 ) -> tuple[Doc, list[str]]:
-    """Record that a volunteer is away from ``start`` to ``end`` (both included).
+    """Record that a volunteer is away from ``start`` to ``end`` (both included). A time
+    away is named by its first day (``--cancel`` takes that day): one that begins the same
+    day replaces it (given twice, or its end corrected), rather than standing twice.
 
     Returns the volunteer and the ids of their open tasks that fall in the period, which
     the manager should hand to someone else (``lou task swap``).
@@ -663,7 +665,8 @@ def add_away(
     if end < start:
         raise Invalid(M.AWAY_BACKWARDS, start=start, end=end)
     period: Away = {"from": start.isoformat(), "to": end.isoformat(), "reason": clean(reason)}
-    periods = sorted([*doc.get("away", []), period], key=lambda p: (p["from"], p["to"]))
+    others = [p for p in doc.get("away", []) if p["from"] != period["from"]]
+    periods = sorted([*others, period], key=lambda p: (p["from"], p["to"]))
     db.update(VOLUNTEERS, {doc["code"]: {"away": periods}})
     clashes = sorted(
         str(t["id"])
