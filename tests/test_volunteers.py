@@ -116,6 +116,26 @@ def test_a_time_away_given_twice_stands_once(ring: Lou) -> None:
     ]
 
 
+def test_a_name_from_lou_volunteer_that_is_not_found_says_where_it_came_from(
+    ring: Lou, tmp_path: Path
+) -> None:
+    """A retiree who typed only `lou task list` did not know the name came from
+    LOU_VOLUNTEER, set once on their machine (a newcomer's trial)."""
+    env = {"LOU_VOLUNTEER": "王秀岚"}
+    hint = (
+        "  (The name came from the environment variable LOU_VOLUNTEER=王秀岚: correct it, "
+        "or give --volunteer.)\n"
+    )
+    for args in (["task", "list"], ["schedule", "ics", str(tmp_path / "mine.ics")]):
+        run = ring(*args, env={**env, "COLUMNS": "200"})
+        assert (run.exit_code, run.stderr) == (
+            1,
+            "✗ No volunteer 王秀岚. Did you mean 王秀兰?\n" + hint,
+        )
+    typed = ring("task", "list", "--volunteer", "王秀岚", env=env)
+    assert typed.stderr == "✗ No volunteer 王秀岚. Did you mean 王秀兰?\n"  # (typed: no hint)
+
+
 def test_swaps(ring: Lou, db_path: Path) -> None:
     ring.ok("volunteer", "add", "赵春梅", "--site", "SHY")
     ring.ok("rotate", "apply")

@@ -295,6 +295,11 @@ BOX_OR_DEPOT = Msg("--box 和 --to-depot 只能选一个。", "Give --box or --t
 
 # --------------------------------------------------------------------- volunteers
 NO_VOLUNTEER = Msg("没有志愿者 {code}。{hint}", "No volunteer {code}.{hint}")
+VOLUNTEER_FROM_ENV = Msg(
+    "（这个名字来自环境变量 LOU_VOLUNTEER={name}：改正它，或用 --volunteer 指定。）",
+    "(The name came from the environment variable LOU_VOLUNTEER={name}: correct it, or give "
+    "--volunteer.)",
+)
 AMBIGUOUS_VOLUNTEER = Msg(
     "“{name}”对应不止一位志愿者：{choices}。请改用编号。",
     "'{name}' matches more than one volunteer: {choices}. Use the code instead.",

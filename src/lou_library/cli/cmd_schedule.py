@@ -12,7 +12,7 @@ from lou_library import messages as M
 from lou_library.cli import output
 from lou_library.cli.base import command, group, state
 from lou_library.cli.cmd_rotate import weekday
-from lou_library.cli.common import Json
+from lou_library.cli.common import Json, named_by_lou_volunteer
 
 app = group("@schedule")
 
@@ -90,7 +90,7 @@ def ics(
     store = state(ctx).store
     store.guard_output(path)
     require_suffix(path, ICS, M.CALENDAR_FORMAT)
-    with store.read() as db:
+    with store.read() as db, named_by_lou_volunteer(ctx, volunteer):
         payload, walks = volunteer_view.volunteer_calendar(db, volunteer)
     atomic_write_bytes(path, payload, private=False)
     output.done(M.CALENDAR_WRITTEN(n=walks, path=path))

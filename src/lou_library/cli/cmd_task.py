@@ -10,7 +10,7 @@ from lou_library import i18n, rotation
 from lou_library import messages as M
 from lou_library.cli import output
 from lou_library.cli.base import command, group, state
-from lou_library.cli.common import Json, route_text
+from lou_library.cli.common import Json, named_by_lou_volunteer, route_text
 from lou_library.network import DEPOT
 from lou_library.text import split_list
 
@@ -82,7 +82,7 @@ def list_(
     from lou_library import volunteer_view
 
     store = state(ctx).store
-    with store.read() as db:
+    with store.read() as db, named_by_lou_volunteer(ctx, volunteer):
         found = volunteer_view.task_listing(
             db, volunteer, round_, everything=all_, pick_lists_wanted=target is not None
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 import typer
@@ -34,3 +36,18 @@ def route_text(boxes: list[str]) -> str:
 
 def yes_no(value: bool) -> str:
     return M.YES() if value else M.NO()
+
+
+@contextmanager
+def named_by_lou_volunteer(ctx: typer.Context, name: str | None) -> Iterator[None]:
+    """A volunteer that is not found, when LOU_VOLUNTEER named them (``--volunteer`` was
+    not typed): the refusal says where the name came from."""
+    from lou_library.errors import NotFound
+
+    try:
+        yield
+    except NotFound as exc:
+        source = ctx.get_parameter_source("volunteer")  # (Click's ParameterSource, by name)
+        if name and source is not None and source.name == "ENVIRONMENT":
+            exc.details.append(M.VOLUNTEER_FROM_ENV(name=name))
+        raise
