@@ -809,3 +809,18 @@ def test_a_book_missed_in_the_library_room_is_shown_there_by_name(ring: Lou) -> 
     assert sheet.splitlines()[1].split(",")[5:7] == ["社区图书室", "社区图书室"]
     rows = ring.json("report", "missing")["sections"]["books"]["rows"]
     assert (rows[0]["last_box"], rows[0]["site"]) == (DEPOT, DEPOT)
+
+
+def test_a_round_1_given_another_date_leaves_the_schedule_as_it_was(ring: Lou) -> None:
+    """--date moves that round only, as its help says: round 1 applied on a Tuesday moved
+    the whole schedule to Tuesdays, and schedule set --start could not put it back (a
+    newcomer's trial). The plan says when the day given has passed."""
+    before = [r["date"] for r in ring.json("schedule", "show", "--rounds", "3")["rounds"]]
+    assert before == ["2026-11-28", "2026-12-12", "2026-12-26"]
+    past = ring.json("rotate", "plan", "--date", "2026-11-20")
+    assert {"code": "past", "number": 1, "date": "2026-11-20"} in past["notes"]
+    applied = ring.json("rotate", "apply", "--date", "2026-12-01")
+    assert (applied["date"], applied["planned_date"]) == ("2026-12-01", "2026-11-28")
+    assert all(n["code"] != "past" for n in applied["notes"])
+    after = [r["date"] for r in ring.json("schedule", "show", "--rounds", "2")["rounds"]]
+    assert after == before[1:]

@@ -1052,6 +1052,12 @@ PLAN_LATE = Msg(
     "Round {number} was due on {due} (late by {days} d); it is not skipped: it is planned "
     "for today ({date}).",
 )
+PLAN_PAST = Msg(
+    "第 {number} 轮定在已经过去的 {date}：它的任务一分派就算逾期。如果不是补记已经做过的轮换，请改用今天或以后的日期。",
+    "Round {number} is set on {date}, which has passed: its tasks are overdue as soon as "
+    "they are given. Unless you are recording a rotation already done, use today or a later "
+    "date.",
+)
 SCHEDULE_LATE_NOTE = Msg("已过日子，尚未应用（不会跳过）", "late: not applied yet (never skipped)")
 SCHEDULE_START_PAST = Msg(
     "第 1 轮的日期 {date} 已经过去：这一轮已经晚了，会按应用那天安排（不会跳过）。",
@@ -1104,6 +1110,7 @@ PLAN_LOW_STOCK = Msg(
 )
 PLAN_NOTES = {
     "late": PLAN_LATE,
+    "past": PLAN_PAST,
     "low_stock": PLAN_LOW_STOCK,
     "unreported": PLAN_UNREPORTED,
     "borrowed": ROTATE_BORROWED,

@@ -345,7 +345,9 @@ def next_round(db: Repository, on: date | None = None) -> schedule.RoundDate:
                 number=previous["number"],
                 previous=previous["date"],
             )
-        return schedule.RoundDate(number, on, on)
+        # --date moves this round only: the schedule keeps its dates (round 1's too, which
+        # becomes the schedule's start once applied)
+        return schedule.RoundDate(number, schedule.round_date(current, number).planned, on)
     today = clock.today()
     found = schedule.round_date(current, number)
     if found.date < today:
@@ -525,9 +527,12 @@ def move_figures(
 
 
 def _plan_warnings(db: Repository, when: schedule.RoundDate) -> list[PlanNote]:
-    """What the plan must say before its tasks, as codes and data: the round is late; the
-    last round's walks were not all reported (the plan assumes they happened as listed)."""
+    """What the plan must say before its tasks, as codes and data: the round is late, or
+    given a day already past (--date); the last round's walks were not all reported (the
+    plan assumes they happened as listed)."""
     warnings: list[PlanNote] = []
+    if when.due is None and when.date < clock.today():  # (its tasks are overdue at once)
+        warnings.append({"code": "past", "number": when.number, "date": when.date.isoformat()})
     if when.due is not None:
         warnings.append(
             {
