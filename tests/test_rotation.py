@@ -824,3 +824,26 @@ def test_a_round_1_given_another_date_leaves_the_schedule_as_it_was(ring: Lou) -
     assert all(n["code"] != "past" for n in applied["notes"])
     after = [r["date"] for r in ring.json("schedule", "show", "--rounds", "2")["rounds"]]
     assert after == before[1:]
+
+
+def test_a_refusal_offers_rotate_undo_only_when_undo_would_work(ring: Lou) -> None:
+    """Refusals that named `lou rotate undo` as a way out when undo would be refused too
+    (a task already reported, or anything changed since the round: a newcomer's trial)."""
+    ring.ok("rotate", "apply")
+    run = ring("rotate", "apply")
+    assert run.exit_code == 1 and "`lou rotate undo` first" in run.stderr  # (undo works)
+    ring.ok("book", "add", "--title", "新书")  # undo is refused from now on
+    run = ring("rotate", "apply")
+    assert (run.exit_code, run.stderr) == (
+        1,
+        "✗ Round 1 (2026-11-28) is already applied and still ahead; apply the next one after it.\n",
+    )
+    box = ring("box", "retire", "GDJ-01")
+    assert box.exit_code == 1 and "rotate undo" not in box.stderr
+    person = ring("volunteer", "retire", "李建国")
+    assert (person.exit_code, person.stderr) == (
+        1,
+        "✗ 李建国 (V002) still has task 2 of round 1 (2026-11-28), not reported done. Hand it "
+        "to someone else (`lou task swap 2 --to NAME`) or report it done (`lou task done 2`); "
+        "nothing was changed.\n",
+    )

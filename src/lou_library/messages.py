@@ -354,6 +354,12 @@ BOX_ON_OPEN_TASK = Msg(
     "Box {code} is on task {id} of round {round} ({date}), not reported done yet. Finish it "
     "first (`lou task done {id}`) or take the round back (`lou rotate undo`); nothing was changed.",
 )
+BOX_ON_OPEN_TASK_NO_UNDO = Msg(
+    "图书箱 {code} 在第 {round} 轮的任务 {id}（{date}）中，该任务还没报告完成。"
+    "请先完成它（`lou task done {id}`）；未做任何更改。",
+    "Box {code} is on task {id} of round {round} ({date}), not reported done yet. Finish it "
+    "first (`lou task done {id}`); nothing was changed.",
+)
 VOLUNTEER_ON_OPEN_TASK = Msg(
     "{name}（{code}）还有第 {round} 轮的任务 {id}（{date}）没报告完成。请先把它交给别人"
     "（`lou task swap {id} --to 姓名`）、报告完成（`lou task done {id}`），或撤回这一轮"
@@ -361,6 +367,13 @@ VOLUNTEER_ON_OPEN_TASK = Msg(
     "{name} ({code}) still has task {id} of round {round} ({date}), not reported done. Hand it "
     "to someone else (`lou task swap {id} --to NAME`), report it done (`lou task done {id}`), "
     "or take the round back (`lou rotate undo`); nothing was changed.",
+)
+VOLUNTEER_ON_OPEN_TASK_NO_UNDO = Msg(
+    "{name}（{code}）还有第 {round} 轮的任务 {id}（{date}）没报告完成。请先把它交给别人"
+    "（`lou task swap {id} --to 姓名`）或报告完成（`lou task done {id}`）；未做任何更改。",
+    "{name} ({code}) still has task {id} of round {round} ({date}), not reported done. Hand it "
+    "to someone else (`lou task swap {id} --to NAME`) or report it done (`lou task done {id}`); "
+    "nothing was changed.",
 )
 
 # -------------------------------------------------------------------------- books
@@ -907,6 +920,10 @@ ROUND_NOT_YET_DUE = Msg(
     "第 {number} 轮（{date}）已经安排好了，还没到日子；等它完成后再安排下一轮。如需重排，请先 `lou rotate undo`。",
     "Round {number} ({date}) is already applied and still ahead; apply the next one after it. "
     "To redo it, `lou rotate undo` first.",
+)
+ROUND_NOT_YET_DUE_NO_UNDO = Msg(
+    "第 {number} 轮（{date}）已经安排好了，还没到日子；等它完成后再安排下一轮。",
+    "Round {number} ({date}) is already applied and still ahead; apply the next one after it.",
 )
 ROUND_AHEAD_NOTE = Msg(
     "注意：第 {number} 轮（{date}）还没进行；本预览假定它按计划完成。",

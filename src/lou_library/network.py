@@ -260,8 +260,11 @@ def _refuse_if_box_walked(db: Repository, code: str) -> None:
     """A box on an open walk of the current round keeps its state until the walk is done."""
     for task in open_tasks_of_current_round(db):
         if code in task["boxes"]:
+            from lou_library.rotation import can_undo
+
+            message = M.BOX_ON_OPEN_TASK if can_undo(db) else M.BOX_ON_OPEN_TASK_NO_UNDO
             raise Conflict(
-                M.BOX_ON_OPEN_TASK, code=code, id=task["id"], round=task["round"], date=task["date"]
+                message, code=code, id=task["id"], round=task["round"], date=task["date"]
             )
 
 
@@ -692,8 +695,10 @@ def retire_volunteer(db: Repository, who: str) -> Doc:
         raise Conflict(M.ALREADY_RETIRED, code=doc["code"])
     for task in open_tasks_of_current_round(db):
         if task.get("volunteer") == doc["code"]:
+            from lou_library.rotation import can_undo
+
             raise Conflict(
-                M.VOLUNTEER_ON_OPEN_TASK,
+                M.VOLUNTEER_ON_OPEN_TASK if can_undo(db) else M.VOLUNTEER_ON_OPEN_TASK_NO_UNDO,
                 name=doc["name"],
                 code=doc["code"],
                 id=task["id"],

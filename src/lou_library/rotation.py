@@ -1065,6 +1065,16 @@ def note_text(note: PlanNote, lang: i18n.Lang) -> str:
 # ------------------------------------------------------------------------------ undo
 
 
+def can_undo(db: Repository) -> bool:
+    """Would ``lou rotate undo`` take the last round back now? (A refusal that offers it
+    as a way out offers it only then.)"""
+    try:
+        undoable(db)
+    except Conflict:
+        return False
+    return True
+
+
 def undoable(db: Repository) -> Doc:
     """The last applied round, if it can still be taken back; else why not."""
     record = last_round(db)
@@ -1521,7 +1531,8 @@ def check_can_apply(db: Repository) -> None:
     """A round is applied on or after its date: the last one must be behind us."""
     previous = last_applied(db)
     if previous and date.fromisoformat(previous["date"]) >= clock.today():
-        raise Conflict(M.ROUND_NOT_YET_DUE, number=previous["number"], date=previous["date"])
+        message = M.ROUND_NOT_YET_DUE if can_undo(db) else M.ROUND_NOT_YET_DUE_NO_UNDO
+        raise Conflict(message, number=previous["number"], date=previous["date"])
 
 
 def preview_round(db: Repository, on: date | None = None) -> dict[str, Any]:
