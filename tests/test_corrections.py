@@ -134,6 +134,40 @@ def test_a_done_task_can_be_amended_and_the_records_follow(ring: Lou) -> None:
     ring.ok("db", "check")
 
 
+def test_a_report_given_for_the_wrong_task_is_taken_back(ring: Lou) -> None:
+    """`lou task done 1` meant for task 2: lou task reopen 1 puts the task and every book
+    it reported not seen back as they were before the report (a newcomer's trial found
+    no way back but db restore); the history keeps both steps."""
+    ring.ok("rotate", "apply")
+
+    def stored() -> tuple[object, object]:
+        return ring.json("book", "show", "B00005"), ring.json("task", "show", "1")
+
+    book_before, task_before = stored()
+    ring.ok("task", "done", "1", "--missing", "B00005", "--hours", "2")
+    run = ring.ok("task", "reopen", "1")
+    assert run.stderr == (
+        "✓ Task 1's report is taken back: it is open again. The 1 book it reported not seen "
+        "is back where the list had it.\n"
+    )
+    assert stored() == (book_before, task_before)
+    events = ring.json("book", "history", "B00005")["events"][-2:]
+    assert [(e["action"], e["command"], e["note"]) for e in events] == [
+        ("not_seen", "task done", "task 1"), ("found", "task reopen", "task 1"),
+    ]  # fmt: skip
+    ring.ok("task", "done", "2")  # the task it was meant for
+    ring.ok("db", "check")
+    assert _refused(ring, "task", "reopen", "1") == (
+        "✗ Task 1 has not been reported done: nothing to take back.\n"
+    )
+    ring.ok("task", "done", "1", "--missing", "B00005")
+    ring.ok("book", "found", "B00005", "--box", "SHY-01")  # seen since: not taken back
+    assert _refused(ring, "task", "reopen", "1") == (
+        "✗ B00005, reported not seen by task 1, changed since (found, moved or walked by a "
+        "later task): the report cannot be taken back. Correct the books one by one.\n"
+    )
+
+
 def test_amending_leaves_a_book_seen_since_as_it_is(ring: Lou) -> None:
     ring.ok("rotate", "apply")
     ring.ok("task", "done", "1")

@@ -102,6 +102,7 @@ CASES: dict[str, Case] = {
     "task show": ([], ["1"]),
     "task swap": ([], ["1", "--to", "V016", "--force"]),
     "task done": ([], ["1", "--missing", "{task_book}"]),
+    "task reopen": ([["task", "done", "1", "--missing", "{task_book}"]], ["1"]),
     "schedule set": ([UNDO], ["--start", "2026-12-05", "--skip-holidays"]),
     "db restore": ([], ["--latest"]),
     "db copy": ([], ["{work}/lou.json", "{work}/copy.json"]),

@@ -19,14 +19,19 @@ from dataclasses import dataclass
 from lou_library import clock
 from lou_library import messages as M
 from lou_library.errors import Conflict, Invalid
+from lou_library.network import DEPOT
 from lou_library.records import (
+    BOOKS,
     EVENTS,
     Doc,
+    applied_rounds,
+    event,
+    log,
     moves_of,
     normalise_code,
     round_legs,
 )
-from lou_library.repository import Repository
+from lou_library.repository import Key, Repository
 from lou_library.rotation import (
     ROUNDS,
     TASKS,
@@ -35,7 +40,7 @@ from lou_library.rotation import (
     record_report,
     task_books,
 )
-from lou_library.schema import EventKind, TaskAmendment, TaskStatus
+from lou_library.schema import BookStatus, EventKind, TaskAmendment, TaskStatus
 from lou_library.service import check_hours, service_settings, task_hours
 
 COMMAND = "task done --amend"
@@ -147,3 +152,65 @@ def amend(
         "added_extra": found.extra,
         "seen_since": found.seen_since,
     }
+
+
+# ------------------------------------------------------------- a task reported by mistake
+
+REOPEN_COMMAND = "task reopen"
+
+
+def reopen_task(db: Repository, task_id: str | int) -> Doc:
+    """``lou task reopen``: take back a report given for the wrong task (``lou task done
+    7`` for 6). The task is open again, as it was before the report; each book the report
+    said was not seen is back where the task's list had it going, with a history event
+    saying so. Refused when the report cannot be taken back as it stands: the task is not
+    done, a later round has been applied, the report found books in boxes or was amended
+    (each of those is corrected by itself), or a book it reported has changed since."""
+    task = get_task(db, task_id)
+    if task["status"] != TaskStatus.done:
+        raise Conflict(M.REOPEN_NOT_DONE, id=task["id"])
+    if any(n > task["round"] for n in applied_rounds(db)):
+        raise Conflict(M.REOPEN_LATER_ROUND, id=task["id"], round=task["round"])
+    if task.get("extra") or task.get("amended"):
+        raise Conflict(M.REOPEN_NOT_PLAIN, id=task["id"])
+    handled = task_books(task)
+    missing = list(task.get("missing", []))
+    records = db.get_many(BOOKS, missing)
+    changed = sorted(
+        code
+        for code in missing
+        if (book := records.get(code)) is None
+        or book["status"] != BookStatus.not_seen
+        or book.get("missing_since") != task["round"]
+    )
+    changed += sorted(_seen_since(db, task, set(missing) - set(changed)))
+    if changed:
+        raise Conflict(M.REOPEN_BOOKS_CHANGED, id=task["id"], codes=", ".join(changed))
+    stamp = clock.stamp()
+    updates: dict[Key, Doc] = {}
+    events = []
+    for code in missing:
+        target = handled[code][1]
+        back: Doc = {**records[code], "status": BookStatus.in_box, "box": target}
+        if target == DEPOT:
+            back.update(status=BookStatus.in_depot, box=None)
+        back.pop("missing_since", None)
+        updates[code] = back
+        events.append(
+            event(
+                EventKind.found,
+                code,
+                REOPEN_COMMAND,
+                target=target,
+                volunteer=task.get("volunteer"),
+                note=f"task {task['id']}",
+                at=stamp,
+            )
+        )
+    db.replace(BOOKS, updates)
+    log(db, events)
+    stored = db.get(TASKS, task["id"]) or {}
+    reopened = {k: v for k, v in stored.items() if k != "hours"}  # (set only once reported)
+    reopened.update(status=TaskStatus.open, done_at=None, missing=[], extra=[])  # (as made)
+    db.replace(TASKS, {task["id"]: reopened})
+    return {"id": task["id"], "status": TaskStatus.open, "back": missing}

@@ -1249,6 +1249,34 @@ AMEND_NOTHING_NEW = Msg(
     "任务 {id} 的报告里已经有这些书了，没有要补的。",
     "Task {id}'s report already lists these books; nothing to add.",
 )
+REOPEN_NOT_DONE = Msg(
+    "任务 {id} 还没有报告完成，不用撤回。",
+    "Task {id} has not been reported done: nothing to take back.",
+)
+REOPEN_LATER_ROUND = Msg(
+    "任务 {id} 属于第 {round} 轮，之后又执行了新的一轮，它的报告已不能撤回；"
+    "报错的书请用 lou book found 改正。",
+    "Task {id} is of round {round}, and a later round has been applied: its report can no "
+    "longer be taken back. Correct any book it got wrong with lou book found.",
+)
+REOPEN_NOT_PLAIN = Msg(
+    "任务 {id} 的报告记了在箱中找到的书，或已经更正过，不能整个撤回；请逐本改正（lou book found）。",
+    "Task {id}'s report recorded books found in boxes, or was amended: it cannot be taken "
+    "back whole. Correct the books one by one (lou book found).",
+)
+REOPEN_BOOKS_CHANGED = Msg(
+    "任务 {id} 报告未见的 {codes} 之后又有了变动（找回、移动或后来的任务），报告不能撤回；请逐本改正。",
+    "{codes}, reported not seen by task {id}, changed since (found, moved or walked by a "
+    "later task): the report cannot be taken back. Correct the books one by one.",
+)
+TASK_REOPENED = Msg(
+    "任务 {id} 已撤回报告，重新待办。{books}",
+    "Task {id}'s report is taken back: it is open again.{books}",
+)
+TASK_REOPENED_BOOKS = Msg(
+    "它报告未见的 {n} 册书已按清单回到原处。",
+    " The {n:# book|# books} it reported not seen {n:is|are} back where the list had {n:it|them}.",
+)
 AMEND_BOTH = Msg("{codes} 不能既是未见又是找到。", "{codes} cannot be both not seen and found.")
 TASK_AMENDED = Msg("任务 {id} 的报告已更正：", "Task {id}'s report corrected:")
 AMEND_SEEN_SINCE = Msg(
@@ -2211,6 +2239,11 @@ HELP: dict[str, Msg] = {
         "\n\nExample: lou task done 3 --missing B00012,B00345\n\n"
         "Correction: lou task done 3 --amend --missing B00077\n\n"
         "Box by box with a barcode scanner: lou task done 3 --scan",
+    ),
+    "task.reopen": Msg(
+        "撤回一项任务的完成报告（报错了任务编号时），任务重新待办。\n\n例：lou task reopen 7",
+        "Take back a task's report (given for the wrong task), so the task is open again."
+        "\n\nExample: lou task reopen 7",
     ),
     "opt.amend": Msg(
         "更正已报告完成的任务：补上漏报的 --missing / --extra，记录随之更正。",

@@ -218,6 +218,21 @@ def done(
     output.show(found, json, lambda task: _render_done(task, said_hours=hours is not None))
 
 
+@command(app, "reopen", "@task.reopen")
+def reopen(ctx: typer.Context, task_id: TaskId, json: Json = False) -> None:
+    from lou_library.corrections import reopen_task
+
+    with state(ctx).store.write("task reopen") as db:
+        found = reopen_task(db, task_id)
+
+    def said(result: dict[str, Any]) -> None:
+        n = len(result["back"])
+        books = M.TASK_REOPENED_BOOKS(n=n) if n else ""
+        output.done(M.TASK_REOPENED(id=result["id"], books=books))
+
+    output.show(found, json, said)
+
+
 def _render_done(task: dict[str, Any], *, said_hours: bool) -> None:
     from lou_library import service_messages as S
     from lou_library.text import hours_text
