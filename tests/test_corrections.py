@@ -136,35 +136,56 @@ def test_a_done_task_can_be_amended_and_the_records_follow(ring: Lou) -> None:
 
 def test_a_report_given_for_the_wrong_task_is_taken_back(ring: Lou) -> None:
     """`lou task done 1` meant for task 2: lou task reopen 1 puts the task and every book
-    it reported not seen back as they were before the report (a newcomer's trial found
-    no way back but db restore); the history keeps both steps."""
+    it marked not seen back as the round left them (a newcomer's trial found no way back
+    but db restore); the history keeps both steps."""
     ring.ok("rotate", "apply")
+    codes = ("B00001", "B00005")  # going into a box, going back to the library room
 
-    def stored() -> tuple[object, object]:
-        return ring.json("book", "show", "B00005"), ring.json("task", "show", "1")
+    def stored() -> tuple[object, ...]:
+        return (*(ring.json("book", "show", c) for c in codes), ring.json("task", "show", "1"))
 
-    book_before, task_before = stored()
-    ring.ok("task", "done", "1", "--missing", "B00005", "--hours", "2")
+    before = stored()
+    ring.ok("task", "done", "1", "--missing", ",".join(codes), "--hours", "2")
     run = ring.ok("task", "reopen", "1")
     assert run.stderr == (
-        "✓ Task 1's report is taken back: it is open again. The 1 book it reported not seen "
-        "is back where the list had it.\n"
+        "✓ Task 1's report is taken back: it is open again. The 2 books it reported not "
+        "seen are back where the list had them.\n"
     )
-    assert stored() == (book_before, task_before)
-    events = ring.json("book", "history", "B00005")["events"][-2:]
-    assert [(e["action"], e["command"], e["note"]) for e in events] == [
-        ("not_seen", "task done", "task 1"), ("found", "task reopen", "task 1"),
+    assert stored() == before
+    events = ring.json("book", "history", "B00001")["events"][-2:]
+    assert [(e["action"], e["command"], e["note"], e.get("volunteer")) for e in events] == [
+        ("not_seen", "task done", "task 1", "V001"), ("found", "task reopen", "task 1", None),
     ]  # fmt: skip
     ring.ok("task", "done", "2")  # the task it was meant for
     ring.ok("db", "check")
     assert _refused(ring, "task", "reopen", "1") == (
         "✗ Task 1 has not been reported done: nothing to take back.\n"
     )
+    # a book found since the report keeps what was found: only the task opens again
     ring.ok("task", "done", "1", "--missing", "B00005")
-    ring.ok("book", "found", "B00005", "--box", "SHY-01")  # seen since: not taken back
+    ring.ok("book", "found", "B00005", "--box", "SHY-01")
+    ring.ok("task", "reopen", "1")
+    assert ring.json("book", "show", "B00005")["box"] == "SHY-01"
+    ring.ok("db", "check")
+
+
+def test_a_report_is_not_taken_back_where_it_could_not_be_whole(ring: Lou) -> None:
+    """Refused, changing nothing: a box a book would go back to is retired, the task's
+    volunteer retired, the report also found books or was amended, a later round."""
+    ring.ok("rotate", "apply")
+    ring.ok("task", "done", "1", "--missing", "B00001")  # on its way into SHY-02
+    ring.ok("box", "retire", "SHY-02")
     assert _refused(ring, "task", "reopen", "1") == (
-        "✗ B00005, reported not seen by task 1, changed since (found, moved or walked by a "
-        "later task): the report cannot be taken back. Correct the books one by one.\n"
+        "✗ Box SHY-02, where books of task 1 would go back, is no longer in use: the report "
+        "cannot be taken back. Correct the books one by one (lou book found).\n"
+    )
+    ring.ok("box", "reactivate", "SHY-02")
+    ring.ok("task", "done", "2", "--extra", "B00013@GDJ-01")
+    assert "cannot be taken back whole" in _refused(ring, "task", "reopen", "2")
+    ring.ok("volunteer", "retire", "王秀兰")
+    assert _refused(ring, "task", "reopen", "1") == (
+        "✗ 王秀兰, the volunteer of task 1, has retired: taking the report back would leave "
+        "an open task nobody can walk. Correct what is wrong one by one.\n"
     )
 
 

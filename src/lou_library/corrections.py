@@ -22,7 +22,9 @@ from lou_library.errors import Conflict, Invalid
 from lou_library.network import DEPOT
 from lou_library.records import (
     BOOKS,
+    BOXES,
     EVENTS,
+    VOLUNTEERS,
     Doc,
     applied_rounds,
     event,
@@ -31,7 +33,7 @@ from lou_library.records import (
     normalise_code,
     round_legs,
 )
-from lou_library.repository import Key, Repository
+from lou_library.repository import STOCKTAKES, Key, Repository
 from lou_library.rotation import (
     ROUNDS,
     TASKS,
@@ -40,7 +42,7 @@ from lou_library.rotation import (
     record_report,
     task_books,
 )
-from lou_library.schema import BookStatus, EventKind, TaskAmendment, TaskStatus
+from lou_library.schema import BookStatus, BoxStatus, EventKind, Status, TaskAmendment, TaskStatus
 from lou_library.service import check_hours, service_settings, task_hours
 
 COMMAND = "task done --amend"
@@ -161,56 +163,84 @@ REOPEN_COMMAND = "task reopen"
 
 def reopen_task(db: Repository, task_id: str | int) -> Doc:
     """``lou task reopen``: take back a report given for the wrong task (``lou task done
-    7`` for 6). The task is open again, as it was before the report; each book the report
-    said was not seen is back where the task's list had it going, with a history event
-    saying so. Refused when the report cannot be taken back as it stands: the task is not
-    done, a later round has been applied, the report found books in boxes or was amended
-    (each of those is corrected by itself), or a book it reported has changed since."""
+    7`` for 6). The task is open again, as it was made; each book the report marked not
+    seen is back where the task's list had it going, as the round left it, with a history
+    event saying so (a book the report named but did not change, already not seen, stays
+    as it is). Refused, changing nothing, when the report cannot be taken back as it
+    stands: the task is not done, a later round has been applied, the report found books
+    in boxes, was amended or came from scanning (each corrected by itself), a book it
+    marked has changed since, a box it would go back to is no longer in use, or the task's
+    volunteer has retired."""
     task = get_task(db, task_id)
-    if task["status"] != TaskStatus.done:
-        raise Conflict(M.REOPEN_NOT_DONE, id=task["id"])
-    if any(n > task["round"] for n in applied_rounds(db)):
-        raise Conflict(M.REOPEN_LATER_ROUND, id=task["id"], round=task["round"])
-    if task.get("extra") or task.get("amended"):
-        raise Conflict(M.REOPEN_NOT_PLAIN, id=task["id"])
+    _check_reopen(db, task)
     handled = task_books(task)
-    missing = list(task.get("missing", []))
-    records = db.get_many(BOOKS, missing)
+    marked = _marked_by(db, task)
+    records = db.get_many(BOOKS, marked)
     changed = sorted(
         code
-        for code in missing
+        for code in marked
         if (book := records.get(code)) is None
         or book["status"] != BookStatus.not_seen
         or book.get("missing_since") != task["round"]
     )
-    changed += sorted(_seen_since(db, task, set(missing) - set(changed)))
+    changed += sorted(_seen_since(db, task, set(marked) - set(changed)))
     if changed:
         raise Conflict(M.REOPEN_BOOKS_CHANGED, id=task["id"], codes=", ".join(changed))
+    targets = {handled[code][1] for code in marked} - {DEPOT}
+    boxes = db.get_many(BOXES, sorted(targets))
+    gone = sorted(b for b in targets if boxes.get(b, {}).get("status") != BoxStatus.active)
+    if gone:
+        raise Conflict(M.REOPEN_BOX_GONE, id=task["id"], boxes=", ".join(gone))
     stamp = clock.stamp()
     updates: dict[Key, Doc] = {}
     events = []
-    for code in missing:
-        target = handled[code][1]
+    for code in marked:
+        source, target = handled[code]
         back: Doc = {**records[code], "status": BookStatus.in_box, "box": target}
+        back["last_box"] = target  # (as the round left it: rotation._moved)
         if target == DEPOT:
-            back.update(status=BookStatus.in_depot, box=None)
+            back.update(status=BookStatus.in_depot, box=None, last_box=source)
         back.pop("missing_since", None)
         updates[code] = back
         events.append(
-            event(
-                EventKind.found,
-                code,
-                REOPEN_COMMAND,
-                target=target,
-                volunteer=task.get("volunteer"),
-                note=f"task {task['id']}",
-                at=stamp,
-            )
-        )
+            event(EventKind.found, code, REOPEN_COMMAND, target=target,
+                  note=f"task {task['id']}", at=stamp)
+        )  # fmt: skip
     db.replace(BOOKS, updates)
     log(db, events)
     stored = db.get(TASKS, task["id"]) or {}
     reopened = {k: v for k, v in stored.items() if k != "hours"}  # (set only once reported)
     reopened.update(status=TaskStatus.open, done_at=None, missing=[], extra=[])  # (as made)
     db.replace(TASKS, {task["id"]: reopened})
-    return {"id": task["id"], "status": TaskStatus.open, "back": missing}
+    return {"id": task["id"], "status": TaskStatus.open, "back": marked}
+
+
+def _check_reopen(db: Repository, task: Doc) -> None:
+    """Refuse a reopen that the task's state alone rules out (see :func:`reopen_task`)."""
+    if task["status"] != TaskStatus.done:
+        raise Conflict(M.REOPEN_NOT_DONE, id=task["id"])
+    if any(n > task["round"] for n in applied_rounds(db)):
+        raise Conflict(M.REOPEN_LATER_ROUND, id=task["id"], round=task["round"])
+    scanned = any("undone_at" not in s for s in db.where(STOCKTAKES, "task", task["id"]))
+    if task.get("extra") or task.get("amended") or scanned:
+        raise Conflict(M.REOPEN_NOT_PLAIN, id=task["id"])
+    person = db.get(VOLUNTEERS, task["volunteer"]) if task.get("volunteer") else None
+    if person is not None and person["status"] != Status.active:
+        raise Conflict(M.REOPEN_VOLUNTEER_GONE, id=task["id"], name=person["name"])
+
+
+def _marked_by(db: Repository, task: Doc) -> list[str]:
+    """The books the task's report marked not seen: those it names whose last event is
+    that report's (one already not seen, by a stocktake say, was left as it was)."""
+    named = list(task.get("missing", []))
+    last: dict[str, Doc] = {}
+    for _, logged in db.entries_where(EVENTS, "book", named):
+        last[logged["book"]] = logged  # (in the order they were logged)
+    note = f"task {task['id']}"
+    return [
+        code
+        for code in named
+        if (found := last.get(code)) is not None
+        and found["action"] == EventKind.not_seen
+        and found.get("note") == note
+    ]

@@ -1260,9 +1260,21 @@ REOPEN_LATER_ROUND = Msg(
     "longer be taken back. Correct any book it got wrong with lou book found.",
 )
 REOPEN_NOT_PLAIN = Msg(
-    "任务 {id} 的报告记了在箱中找到的书，或已经更正过，不能整个撤回；请逐本改正（lou book found）。",
-    "Task {id}'s report recorded books found in boxes, or was amended: it cannot be taken "
-    "back whole. Correct the books one by one (lou book found).",
+    "任务 {id} 的报告记了在箱中找到的书、是扫码报告的，或已经更正过，不能整个撤回；"
+    "请改正其中不对的地方（lou book found、lou task done --amend、lou stocktake --undo）。",
+    "Task {id}'s report recorded books found in boxes, came from scanning, or was amended: "
+    "it cannot be taken back whole. Correct what is wrong in it (lou book found, lou task "
+    "done --amend, lou stocktake --undo).",
+)
+REOPEN_BOX_GONE = Msg(
+    "任务 {id} 的书要回到的图书箱 {boxes} 已不再使用，报告不能撤回；请逐本改正（lou book found）。",
+    "Box {boxes}, where books of task {id} would go back, is no longer in use: the report "
+    "cannot be taken back. Correct the books one by one (lou book found).",
+)
+REOPEN_VOLUNTEER_GONE = Msg(
+    "任务 {id} 的志愿者 {name} 已经退出，撤回报告会留下一项没人能走的任务；请逐本改正。",
+    "{name}, the volunteer of task {id}, has retired: taking the report back would leave an "
+    "open task nobody can walk. Correct what is wrong one by one.",
 )
 REOPEN_BOOKS_CHANGED = Msg(
     "任务 {id} 报告未见的 {codes} 之后又有了变动（找回、移动或后来的任务），报告不能撤回；请逐本改正。",
