@@ -3,7 +3,7 @@
 
 Run from a checkout, with the interpreter that has ``lou_library`` installed::
 
-    python bench/simulate_floor.py            # 7 runs of each, medians
+    python bench/simulate_floor.py            # 7 runs: medians of the commands, best in process
     python bench/simulate_floor.py --runs 3
     python bench/simulate_floor.py --aged 104 # on the demo after four years of rounds
     python bench/simulate_floor.py --json     # the same figures as one JSON document
@@ -17,7 +17,8 @@ and orjson, decode the file). This script measures how that budget divides:
   the simulated file, printing) is what 26 rounds cost besides their other 25, so the
   budget a round has is ``(5 x floor - 1 round) / 25``.
 * **the rounds in process** (``lou_library.simulate.simulate``, no start-up), and the
-  planner's walk (``planner.walk``) within them.
+  planner's walk (``planner.walk``) within them: the best of the runs, as for the data
+  work below (the least disturbed by the machine; the commands are medians).
 * **a round's unavoidable data work**: the same rounds' moves (taken from the real run)
   replayed on the same document with the plainest Python there is: one pass over the
   books to know where each is, each moved book's four fields set, each box's memory given

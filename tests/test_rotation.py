@@ -768,12 +768,14 @@ def test_a_round_that_would_move_no_book_is_refused(lou: Lou, db_path: Path) -> 
     assert (run.exit_code, run.stdout, run.stderr) == (
         1,
         "",
-        "✗ Round 1 would move no book (no book in the boxes or the library room to change): "
-        "nothing was applied.\n",
+        "✗ Round 1 would move no book (no books yet, or none to exchange with another box or "
+        "the library room): nothing was applied.\n",
     )
     assert db_path.read_bytes() == before
     zh = lou("--lang", "zh", "rotate", "apply")
-    assert zh.stderr == "✗ 第 1 轮没有一册书要换（书箱里和图书室里都没有可换的书）：没有执行。\n"
+    assert zh.stderr == (
+        "✗ 第 1 轮没有一册书要换（还没有书，或没有别的书箱、图书室的书可以交换）：没有执行。\n"
+    )
     lou.ok("book", "add", "--title", "围城", "--copies", "5")
     assert lou.json("rotate", "apply")["round"] == 1  # with books, the round goes ahead
 
@@ -832,7 +834,9 @@ def test_a_refusal_offers_rotate_undo_only_when_undo_would_work(ring: Lou) -> No
     ring.ok("rotate", "apply")
     run = ring("rotate", "apply")
     assert run.exit_code == 1 and "`lou rotate undo` first" in run.stderr  # (undo works)
+    assert ring.json("rotate", "status")["can_undo"] is True
     ring.ok("book", "add", "--title", "新书")  # undo is refused from now on
+    assert ring.json("rotate", "status")["can_undo"] is False  # (it said True: a review)
     run = ring("rotate", "apply")
     assert (run.exit_code, run.stderr) == (
         1,
@@ -847,3 +851,15 @@ def test_a_refusal_offers_rotate_undo_only_when_undo_would_work(ring: Lou) -> No
         "to someone else (`lou task swap 2 --to NAME`) or report it done (`lou task done 2`); "
         "nothing was changed.\n",
     )
+
+
+def test_a_round_s_date_cannot_pass_the_next_round_s(ring: Lou) -> None:
+    """--date moves one round only, so it must stay before the next round of the schedule
+    (12-20 for round 1 left round 2 on 12-12, before it: a reviewer's finding)."""
+    run = ring("rotate", "apply", "--date", "2026-12-12")
+    assert (run.exit_code, run.stderr) == (
+        1,
+        "✗ 2026-12-12 cannot be this round's date: round 2 is on 2026-12-12 in the schedule, "
+        "and this one must come before it (to move the whole schedule, use lou schedule set).\n",
+    )
+    assert ring.json("rotate", "apply", "--date", "2026-12-11")["date"] == "2026-12-11"

@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -294,6 +295,11 @@ def test_the_summary_writes_no_file_and_says_so(served: Lou, tmp_path: Path) -> 
         )
     assert not target.exists()
     assert served.ok("report", "hours", "--summary", "--format", "table").stdout
+    as_json = served.json("report", "hours", "--summary")  # --format json is --json
+    assert orjson.loads(served.ok("report", "hours", "--summary", "--format", "json").stdout) == (
+        as_json
+    )
+    assert served.ok("report", "hours", "--summary", "-o", "-").stdout  # (- is the screen)
 
 
 @settings(

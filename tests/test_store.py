@@ -293,6 +293,11 @@ def test_a_database_gone_with_its_backups_beside_it_says_restore(small: Lou, db_
     assert not db_path.exists()
     small.ok("db", "restore", "--latest")
     assert small.json("book", "list") == before
+    # none of them would restore: the plain message (restore would refuse, a review)
+    for backup in (db_path.parent / (db_path.name + ".backups")).iterdir():
+        backup.write_bytes(b"not a backup")
+    db_path.unlink()
+    assert small("book", "list").stderr.startswith(f"✗ No database at {db_path}. Start with")
 
 
 def test_db_copy_onto_a_link_to_the_source_is_the_same_database(

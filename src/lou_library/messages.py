@@ -916,6 +916,12 @@ ROUND_DATE_TOO_EARLY = Msg(
     "{date} 不能作为新一轮的日期：第 {number} 轮定在 {previous}，新一轮须在其后。",
     "{date} cannot be the next round's date: round {number} is on {previous}, the next must come after it.",
 )
+ROUND_DATE_TOO_LATE = Msg(
+    "{date} 不能作为这一轮的日期：日程里第 {number} 轮在 {next}，这一轮须在它之前"
+    "（要整体改期，请用 lou schedule set）。",
+    "{date} cannot be this round's date: round {number} is on {next} in the schedule, and "
+    "this one must come before it (to move the whole schedule, use lou schedule set).",
+)
 ROUND_NOT_YET_DUE = Msg(
     "第 {number} 轮（{date}）已经安排好了，还没到日子；等它完成后再安排下一轮。如需重排，请先 `lou rotate undo`。",
     "Round {number} ({date}) is already applied and still ahead; apply the next one after it. "
@@ -1020,9 +1026,9 @@ ROUND_UNASSIGNED = Msg(
     "--allow-unassigned to apply it anyway.",
 )
 ROUND_NOTHING_TO_MOVE = Msg(
-    "第 {number} 轮没有一册书要换（书箱里和图书室里都没有可换的书）：没有执行。",
-    "Round {number} would move no book (no book in the boxes or the library room to "
-    "change): nothing was applied.",
+    "第 {number} 轮没有一册书要换（还没有书，或没有别的书箱、图书室的书可以交换）：没有执行。",
+    "Round {number} would move no book (no books yet, or none to exchange with another box "
+    "or the library room): nothing was applied.",
 )
 ROUND_ALREADY_APPLIED = Msg(
     "第 {number} 轮已经执行过了，不能重复执行。", "Round {number} has already been applied."

@@ -346,7 +346,10 @@ def next_round(db: Repository, on: date | None = None) -> schedule.RoundDate:
                 previous=previous["date"],
             )
         # --date moves this round only: the schedule keeps its dates (round 1's too, which
-        # becomes the schedule's start once applied)
+        # becomes the schedule's start once applied), so it must stay before the next one
+        following = schedule.round_date(current, number + 1).date
+        if on >= following:
+            raise Conflict(M.ROUND_DATE_TOO_LATE, date=on, number=number + 1, next=following)
         return schedule.RoundDate(number, schedule.round_date(current, number).planned, on)
     today = clock.today()
     found = schedule.round_date(current, number)
@@ -1488,7 +1491,11 @@ def round_status(db: Repository) -> dict[str, Any]:
         "open": states["open"],
         "overdue": states["overdue"],
         "figures": record["figures"],
-        "can_undo": "undo" in record and not states["done"],
+        # (as undoable() decides: nothing done, and nothing changed since the round)
+        "can_undo": not states["done"]
+        and "undo" in record
+        and record["undo"].get("after") is not None
+        and record["undo"]["after"] == _fingerprint(db),
         "next_round": upcoming.number if upcoming else record["number"] + 1,
         "next_date": (
             upcoming.date.isoformat()

@@ -967,7 +967,7 @@ class Store(BackupFolder):
     def _require_file(self) -> None:
         if not self.path.exists():
             found = self.backups()  # (gone, and its backups beside it: restore, not init)
-            if found:
+            if found and self.latest_backup() is not None:  # (one that restore would take)
                 raise StoreError(M.STORE_MISSING_BACKED_UP, path=self.path, n=len(found))
             raise StoreError(M.STORE_MISSING, path=self.path)
 

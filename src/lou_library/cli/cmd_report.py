@@ -266,7 +266,7 @@ def hours(
     from lou_library import reports
     from lou_library.reports.builders.hours import summary as summarise
 
-    if target is not None or fmt not in (None, Format.table, Format.json):
+    if target not in (None, "-") or fmt not in (None, Format.table, Format.json):
         from lou_library import messages as M
         from lou_library.errors import Invalid
 
@@ -276,7 +276,7 @@ def hours(
         report = reports.build_report(
             db, "hours", site=site, start=first, end=last, volunteer=volunteer
         )
-    output.show(summarise(report), json, _say_summary)
+    output.show(summarise(report), json or fmt == Format.json, _say_summary)
 
 
 def _say_summary(found: dict[str, Any]) -> None:
