@@ -102,6 +102,48 @@ def test_a_copy_withdrawn_by_mistake_comes_back_with_book_found(ring: Lou) -> No
     ring.ok("db", "check")
 
 
+def test_a_donation_entered_twice_leaves_the_donations_report_when_withdrawn(ring: Lou) -> None:
+    ring.ok("donate", "--box", "SHY-01", "--title", "城南旧事")  # B00023
+    ring.ok("donate", "--box", "SHY-01", "--title", "城南旧事")  # the same, again
+    assert ring.json("report", "donations")["totals"]["donated"] == 2
+    run = ring.ok("book", "withdraw", "B00024", "--mistake")
+    assert run.stderr == (
+        "✓ B00024 '城南旧事' withdrawn as entered by mistake: the donations report leaves it "
+        "out (lou book found takes it back if that was wrong)\n"
+    )
+    report = ring.json("report", "donations")
+    assert report["totals"]["donated"] == 1
+    assert [row["code"] for row in report["sections"]["books"]["rows"]] == ["B00023"]
+    shown = ring.json("book", "show", "B00024")
+    assert (shown["status"], shown["entered_in_error"]) == ("withdrawn", True)
+    assert "withdrawn (entered by mistake)" in ring.ok("book", "show", "B00024").stdout
+    # A plain withdrawal still counts as donated: the book was given
+    ring.ok("book", "withdraw", "B00023", "--reason", "damaged")
+    assert ring.json("report", "donations")["totals"]["donated"] == 1
+    assert "entered_in_error" not in ring.json("book", "show", "B00023")
+    # The mark was wrong: book found takes the book back, and it counts again
+    ring.ok("book", "found", "B00024", "--box", "SHY-01", "--force")
+    assert ring.json("report", "donations")["totals"]["donated"] == 2
+    assert "entered_in_error" not in ring.json("book", "show", "B00024")
+    ring.ok("db", "check")
+
+
+def test_withdrawing_a_book_on_an_open_task_says_which_task(ring: Lou) -> None:
+    ring.ok("rotate", "apply")
+    carried = ring.json("task", "show", "1")["stops"][0]["take_out"][0][0]
+    run = ring.ok("book", "withdraw", carried)
+    assert run.stderr.splitlines()[1] == (
+        f"! {carried} is on the list of task 1 (2026-11-28), not reported done yet: tell the "
+        "volunteer it has been withdrawn and need not be looked for"
+    )
+    ring.ok("task", "done", "1")
+    assert ring.json("book", "show", carried)["status"] == "withdrawn"
+    ring.ok("book", "found", carried)
+    again = ring.ok("book", "withdraw", carried)  # task 1 is done: nothing to tell
+    assert len(again.stderr.splitlines()) == 1
+    ring.ok("db", "check")
+
+
 def test_a_done_task_can_be_amended_and_the_records_follow(ring: Lou) -> None:
     ring.ok("rotate", "apply")
     ring.ok("task", "done", "1", "--missing", "B00005")

@@ -443,6 +443,7 @@ def book_row(doc: Mapping[str, Any], boxes: dict[str, Doc], show_contact: bool =
         "donor": doc.get("donor", "") if show_contact else ("***" if doc.get("donor") else ""),
         "added_on": doc.get("added_on", ""),
         "note": doc.get("note", ""),
+        **({"entered_in_error": True} if doc.get("entered_in_error") else {}),
     }
 
 
@@ -731,7 +732,9 @@ def update_books(db: Repository, changes: Mapping[str, Doc], command: str) -> No
     log(db, events)
 
 
-def withdraw_book(db: Repository, code: str, reason: str | None) -> Doc:
+def withdraw_book(db: Repository, code: str, reason: str | None, *, mistake: bool = False) -> Doc:
+    """Take a book out of the catalogue's stock. ``mistake``: the record was never a real
+    book (a donation or a line entered twice): the donations report leaves it out."""
     doc = get_book(db, code)
     if doc["status"] == BookStatus.withdrawn:
         raise Conflict(M.BOOK_ALREADY_WITHDRAWN, code=doc["code"])
@@ -740,6 +743,8 @@ def withdraw_book(db: Repository, code: str, reason: str | None) -> Doc:
         "box": None,
         "last_box": doc.get("box") or doc.get("last_box"),
     }
+    if mistake:
+        changes["entered_in_error"] = True
     moved = _move(db, doc, changes, EventKind.withdrawn, "book withdraw", clean(reason))
     return book_row(moved, boxes_of(db, [moved]))
 
@@ -767,6 +772,8 @@ def found_book(db: Repository, code: str, box: str | None, *, force: bool = Fals
             )
         changes = {"status": BookStatus.in_box, "box": box_doc["code"], "last_box": box_doc["code"]}
     action = EventKind.restored if doc["status"] == BookStatus.withdrawn else EventKind.found
+    if doc.get("entered_in_error"):  # a real book after all
+        changes["entered_in_error"] = False
     moved = _move(db, doc, changes, action, "book found")
     return book_row(moved, boxes_of(db, [moved]))
 

@@ -429,6 +429,17 @@ BOOK_EDITED = Msg(
     "已修改 {code}《{title}》，现在在 {place}", "Updated {code} '{title}', now at {place}"
 )
 BOOK_WITHDRAWN = Msg("{code}《{title}》已下架", "{code} '{title}' withdrawn")
+BOOK_WITHDRAWN_MISTAKE = Msg(
+    "{code}《{title}》已下架，记为误登记：捐赠报告不再计入它（登记错了可用 lou book found 找回）",
+    "{code} '{title}' withdrawn as entered by mistake: the donations report leaves it out "
+    "(lou book found takes it back if that was wrong)",
+)
+BOOK_ON_OPEN_TASK = Msg(
+    "{code} 在任务 {id}（{date}）的清单上，该任务还没报告完成：请告诉志愿者这本书已下架，不用去找",
+    "{code} is on the list of task {id} ({date}), not reported done yet: tell the volunteer "
+    "it has been withdrawn and need not be looked for",
+)
+WITHDRAWN_MISTAKE = Msg("已下架（误登记）", "withdrawn (entered by mistake)")
 BOOK_FOUND = Msg(
     "{code}《{title}》找回来了，现在在 {place}", "{code} '{title}' is back, at {place}"
 )
@@ -2134,6 +2145,11 @@ HELP: dict[str, Msg] = {
     "opt.move_box": Msg("把书放进这个图书箱。", "Move the book into this box."),
     "opt.to_depot": Msg("把书送回社区图书室。", "Move the book back to the depot."),
     "opt.reason": Msg("原因。", "The reason."),
+    "opt.mistake": Msg(
+        "误登记（例如同一次捐赠登记了两次）：这条记录不是一本真有的书，捐赠报告不计入。",
+        "Entered by mistake (a donation registered twice, say): not a real book; the "
+        "donations report leaves it out.",
+    ),
     "opt.found_box": Msg(
         "在哪个图书箱找到的（默认：送回图书室）。",
         "The box it turned up in (default: back in the depot).",

@@ -1245,6 +1245,12 @@ def with_stops(db: Repository, tasks: list[Doc]) -> list[Doc]:
     return found
 
 
+def open_tasks_handling(db: Repository, code: str) -> list[Doc]:
+    """The tasks not reported done yet whose pick lists hold this book, by id."""
+    tasks = db.where(TASKS, "status", TaskStatus.open)
+    return sorted((t for t in with_stops(db, tasks) if code in task_books(t)), key=itemgetter("id"))
+
+
 def get_task(db: Repository, task_id: str | int, stops: bool = True) -> Doc:
     """A task (with its stops, unless ``stops`` is false) by number."""
     try:

@@ -215,6 +215,7 @@ class Book(TypedDict):
     since: NotRequired[int]  # the round that brought it where it is
     missing_since: NotRequired[int]  # the round its task reported it not seen
     label_on: NotRequired[str]  # the day its label was last printed (lou labels books)
+    entered_in_error: NotRequired[bool]  # withdrawn as never a real book (book withdraw --mistake)
 
 
 Away = TypedDict("Away", {"from": str, "to": str, "reason": NotRequired[str]})
@@ -619,6 +620,7 @@ SPECS: dict[str, tuple[Field, ...]] = {
         optional("since", WHOLE),
         optional("missing_since", WHOLE),
         optional("label_on", TEXT),
+        optional("entered_in_error", FLAG),
     ),
     "volunteers": (
         Field("code", CODE),

@@ -123,7 +123,12 @@ def _render_one(book: dict[str, Any], names: dict[str, tuple[str, str]]) -> None
                 (M.COL_CATEGORY(), category_name(names, book["category"])),
                 (M.COL_AUDIENCE(), M.AUDIENCE_NAMES[book["audience"]]()),
                 (M.COL_CONDITION(), M.CONDITION_NAMES[book["condition"]]()),
-                (M.COL_STATUS(), status_name(book["status"])),
+                (
+                    M.COL_STATUS(),
+                    M.WITHDRAWN_MISTAKE()
+                    if book.get("entered_in_error")
+                    else status_name(book["status"]),
+                ),
                 (M.COL_PLACE(), place(book)),
                 (M.COL_SITE(), book["site"] or ""),
                 (M.COL_SOURCE(), M.SOURCE_NAMES[book["source"]]()),
@@ -311,13 +316,18 @@ def withdraw(
     ctx: typer.Context,
     code: Code,
     reason: Annotated[str | None, typer.Option("--reason", help="@opt.reason")] = None,
+    mistake: Annotated[bool, typer.Option("--mistake", help="@opt.mistake")] = False,
     json: Json = False,
 ) -> None:
+    from lou_library.rotation import open_tasks_handling
+
     with state(ctx).store.write("book withdraw") as db:
-        book = catalogue.withdraw_book(db, code, reason)
-    output.show(
-        book, json, lambda b: output.done(M.BOOK_WITHDRAWN(code=b["code"], title=b["title"]))
-    )
+        book = catalogue.withdraw_book(db, code, reason, mistake=mistake)
+        tasks = open_tasks_handling(db, book["code"])
+    done = M.BOOK_WITHDRAWN_MISTAKE if mistake else M.BOOK_WITHDRAWN
+    output.show(book, json, lambda b: output.done(done(code=b["code"], title=b["title"])))
+    for task in tasks:
+        output.warn(M.BOOK_ON_OPEN_TASK(code=book["code"], id=task["id"], date=task["date"]))
 
 
 @command(app, "found", "@book.found")

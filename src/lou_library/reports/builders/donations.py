@@ -28,7 +28,11 @@ def donations(db: Repository, options: Options) -> Report:
     months: dict[str, list[Doc]] = defaultdict(list)
     listed: list[list[Value]] = []
     chosen: list[Doc] = []
-    donated = (book for book in db.scan(BOOKS) if book.get("source") == "donation")
+    donated = (  # (not a record withdrawn as entered by mistake: no book was given)
+        book
+        for book in db.scan(BOOKS)
+        if book.get("source") == "donation" and not book.get("entered_in_error")
+    )
     for book in sorted(donated, key=lambda b: code_order(b["code"])):
         day = str(book.get("added_on") or "")
         if not in_period(day, options.start, options.end):
