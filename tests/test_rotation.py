@@ -764,6 +764,12 @@ def test_a_round_that_would_move_no_book_is_refused(lou: Lou, db_path: Path) -> 
     lou.ok("box", "add", "--site", "SHY", "--building", "1号楼", "--unit", "1单元")
     lou.ok("volunteer", "add", "王秀兰", "--site", "SHY")
     before = db_path.read_bytes()
+    plan = lou.ok("rotate", "plan")  # the preview says so, rather than "run apply"
+    assert plan.stderr.splitlines()[-1] == (
+        "! This is a preview; nothing was written. This round would move no book, so `lou "
+        "rotate apply` will not apply it: add books (lou book add or import) or more boxes first."
+    )
+    assert "Run `lou rotate apply`" not in plan.stderr
     run = lou("rotate", "apply")
     assert (run.exit_code, run.stdout, run.stderr) == (
         1,
@@ -777,6 +783,9 @@ def test_a_round_that_would_move_no_book_is_refused(lou: Lou, db_path: Path) -> 
         "✗ 第 1 轮没有一册书要换（还没有书，或没有别的书箱、图书室的书可以交换）：没有执行。\n"
     )
     lou.ok("book", "add", "--title", "围城", "--copies", "5")
+    assert lou.ok("rotate", "plan").stderr.splitlines()[-1] == (
+        "This is a preview; nothing was written. Run `lou rotate apply` to carry it out."
+    )
     assert lou.json("rotate", "apply")["round"] == 1  # with books, the round goes ahead
 
 

@@ -1134,6 +1134,12 @@ PLAN_PREVIEW = Msg(
     "这只是预览，尚未写入。确认后运行 `lou rotate apply`。",
     "This is a preview; nothing was written. Run `lou rotate apply` to carry it out.",
 )
+PLAN_NOTHING_TO_MOVE = Msg(
+    "这只是预览，尚未写入。这一轮没有一册书要换，`lou rotate apply` 不会执行它：先加书"
+    "（lou book add 或 import），或再加图书箱。",
+    "This is a preview; nothing was written. This round would move no book, so `lou rotate "
+    "apply` will not apply it: add books (lou book add or import) or more boxes first.",
+)
 TASK_NO_VOLUNTEER = Msg("（无人）", "(nobody)")
 # issue 15 (--json the same in every language): a plan's notes are codes and data; these
 # word them (rotation.note_text).

@@ -122,7 +122,10 @@ def plan(ctx: typer.Context, on: DateOption = None, json: Json = False) -> None:
         render_plan(document, names)
         if ahead and date.fromisoformat(ahead["date"]) >= clock.today():
             output.note(M.ROUND_AHEAD_NOTE(number=ahead["number"], date=ahead["date"]))
-        output.note(M.PLAN_PREVIEW())
+        if document["moves"] or document["newly_lost"]:  # (as apply decides)
+            output.note(M.PLAN_PREVIEW())
+        else:
+            output.warn(M.PLAN_NOTHING_TO_MOVE())
 
     output.show(document, json, human)
 
