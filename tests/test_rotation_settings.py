@@ -30,6 +30,15 @@ def test_the_settings_are_listed_with_their_defaults(ring: Lou) -> None:
     table = ring.ok("--lang", "zh", "rotate", "settings").stdout
     assert "书箱的目标" in table and "0.8（默认）" in table
     assert "不能改（每半月一轮）" in table  # (no command sets the interval: none is named)
+    assert _value_shown(table, "skip_holidays") == "否（默认）"  # yes or no, in the user's language
+    ring.ok("schedule", "set", "--skip-holidays")
+    assert _value_shown(ring.ok("rotate", "settings").stdout, "skip_holidays") == "yes"
+
+
+def _value_shown(table: str, key: str) -> str:
+    """The value column of the settings table's row for ``key``."""
+    cells = next(line.split("│") for line in table.splitlines() if f"│ {key} " in line)
+    return cells[2].strip()
 
 
 def test_a_setting_is_set_and_shapes_the_next_plan(ring: Lou) -> None:

@@ -402,12 +402,19 @@ def settings(
     output.show(result, json, lambda r: output.done(M.ROTATION_SETTING_SET(**r)))
 
 
+def _setting_text(value: Any) -> str:
+    """A setting's value as the table shows it: a yes/no in the user's language."""
+    if isinstance(value, bool):
+        return (M.YES if value else M.NO)()
+    if isinstance(value, list):
+        return ", ".join(value)
+    return "" if value is None else str(value)
+
+
 def _render_settings(found: dict[str, Any]) -> None:
     rows = []
     for row in found["settings"]:
-        value = row["value"]
-        text = ", ".join(value) if isinstance(value, list) else "" if value is None else str(value)
-        text = text or "—"
+        text = _setting_text(row["value"]) or "—"
         text += "" if row["set"] else M.DEFAULT_MARK()
         meaning = M.ROTATION_SETTING_MEANINGS[row["key"]]()
         via = M.SETTING_FIXED() if row["via"] is None else f"lou {row['via']}"
