@@ -182,6 +182,32 @@ def test_find_by_isbn_and_by_code(small: Lou) -> None:
     assert stderr == "✗ Give some text, pinyin, a code or an ISBN to search for.\n"
 
 
+def test_an_empty_name_or_code_is_refused_not_read_as_all_or_none(small: Lou) -> None:
+    """``--site "$SITE"`` with the variable unset listed every book, and ``task done 1
+    --missing ""`` reported the walk done with nothing missing."""
+    small.ok("volunteer", "add", "王秀兰", "--site", "SHY")
+    small.ok("rotate", "apply")
+    for args, option in [
+        (("book", "list", "--site", ""), "--site"),
+        (("task", "list", "--volunteer", " "), "--volunteer"),
+        (("task", "done", "1", "--missing", ""), "--missing"),
+        (("task", "done", "1", "--missing", "B00001", "--missing", ""), "--missing"),
+        (("task", "done", "1", "--extra", ""), "--extra"),
+        (("book", "add", "--title", "家", "--box", ""), "--box"),
+        (("book", "list", "--category", ""), "--category"),
+    ]:
+        assert _refused(small, *args) == (
+            f"✗ {option} is empty: give a name or code, or leave the option out; nothing was "
+            "changed.\n"
+        ), args
+    assert _refused(small, "--lang", "zh", "book", "list", "--box", "") == (
+        "✗ --box 是空的：写上名称或编号，不需要时就不写这个选项；未做任何更改。\n"
+    )
+    assert small.json("task", "show", "1")["status"] == "open"
+    # An empty LOU_VOLUNTEER is no volunteer named (as a shell's unset variable)
+    assert small.ok("task", "list", env={"LOU_VOLUNTEER": ""}).exit_code == 0
+
+
 def test_box_edit_keeps_the_rules_of_box_add(small: Lou) -> None:
     assert _refused(small, "box", "edit", "SHY-01", "--capacity", "1") == (
         "✗ Box SHY-01 holds 2 books; its capacity cannot become 1. Move the surplus out first.\n"

@@ -428,6 +428,10 @@ BOOK_ADDED = Msg(
 BOOK_EDITED = Msg(
     "已修改 {code}《{title}》，现在在 {place}", "Updated {code} '{title}', now at {place}"
 )
+OPTION_EMPTY = Msg(
+    "{option} 是空的：写上名称或编号，不需要时就不写这个选项；未做任何更改。",
+    "{option} is empty: give a name or code, or leave the option out; nothing was changed.",
+)
 BOOK_WITHDRAWN = Msg("{code}《{title}》已下架", "{code} '{title}' withdrawn")
 BOOK_WITHDRAWN_MISTAKE = Msg(
     "{code}《{title}》已下架，记为误登记：捐赠报告不再计入它（登记错了可用 lou book found 找回）",

@@ -100,11 +100,28 @@ class _Localised:
         return usage
 
 
+# Options that name a thing (a site, a box, a volunteer, a category, a book): given empty
+# (``--site "$SITE"`` with the variable unset) they would filter nothing, or report nothing
+# missing, so they are refused rather than read as "all" or "none".
+NAMING_OPTIONS = frozenset(("--site", "--box", "--volunteer", "--category", "--missing", "--extra"))
+
+
 class LouCommand(_Localised, TyperCommand):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _translate_command(self)
         plain_coercion(self)
+
+    def invoke(self, ctx: Any) -> Any:
+        for param in self.params:
+            named = NAMING_OPTIONS.intersection(getattr(param, "opts", ()))
+            value = ctx.params.get(param.name or "")
+            values = value if isinstance(value, list | tuple) else [value]
+            if named and any(isinstance(v, str) and not v.strip() for v in values):
+                from lou_library.errors import Invalid
+
+                raise Invalid(M.OPTION_EMPTY, option=min(named))
+        return super().invoke(ctx)
 
 
 class LouGroup(_Localised, TyperGroup):
