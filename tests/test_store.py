@@ -177,6 +177,39 @@ def test_a_corrupt_db_is_refused_and_left_alone(small: Lou, db_path: Path) -> No
     assert "lou db restore" in run.stderr
 
 
+def test_a_file_that_is_not_json_says_where_in_the_users_language(
+    small: Lou, db_path: Path
+) -> None:
+    db_path.write_bytes(b'{"a":')
+    assert small("--lang", "zh", "info").stderr == (
+        f"✗ 数据库文件 {db_path} 无法读取：不是有效的 JSON（第 1 行第 6 列出错）。文件未做任何改动；"
+        "可用 `lou db restore` 从备份恢复。\n"
+    )
+    assert small("info").stderr == (
+        f"✗ The database file {db_path} cannot be read: it is not valid JSON (unexpected end "
+        "of data, at line 1, column 6). It was left untouched; `lou db restore` brings back a "
+        "backup.\n"
+    )
+
+
+def test_a_table_that_is_not_json_is_named(small: Lou, db_path: Path) -> None:
+    """A table is parsed when a command first asks for it: the one that breaks is named."""
+    payload = db_path.read_bytes()
+    start = payload.index(b'"volunteers":{') + len(b'"volunteers":{')
+    db_path.write_bytes(payload[:start] + b"@" + payload[start:])
+    run = small("--lang", "zh", "volunteer", "list")
+    assert (run.exit_code, run.stderr) == (
+        1,
+        f"✗ 数据库文件 {db_path} 无法读取：其中的数据表 volunteers 不是有效的 JSON。文件未做任何"
+        "改动；可用 `lou db restore` 从备份恢复。\n",
+    )
+    assert small("volunteer", "list").stderr == (
+        f"✗ The database file {db_path} cannot be read: its table volunteers is not valid JSON "
+        "(unexpected character, expected a string key). It was left untouched; `lou db "
+        "restore` brings back a backup.\n"
+    )
+
+
 def test_an_empty_db_file_is_corrupt_not_new(small: Lou, db_path: Path) -> None:
     db_path.write_bytes(b"")
     run = small("book", "list")
@@ -241,12 +274,17 @@ def test_restore_brings_back_a_corrupt_db(small: Lou, db_path: Path) -> None:
     db_path.write_bytes(b'{"_meta": ')
     listing = small.json("db", "restore")
     assert listing["total"] == 1
-    assert listing["backups"][0]["reason"] == "manual"
+    assert (listing["backups"][0]["reason"], listing["backups"][0]["books"]) == ("manual", 4)
     run = small("db", "restore", "--latest")
     assert run.exit_code == 0, run.stderr
+    assert run.stderr.splitlines()[-1].endswith(": 4 books")
     assert db_path.read_bytes() == good
     reasons = sorted(b.reason for b in Store(db_path).backups())
     assert reasons == ["before-restore", "manual"]  # the corrupt file was kept too
+    books = [(b["reason"], b["books"]) for b in small.json("db", "restore")["backups"]]
+    assert books == [("before-restore", None), ("manual", 4)]  # (the corrupt file: unread)
+    # (--latest passes over the corrupt copy)
+    assert small.json("db", "restore", "--latest")["books"] == 4
     small.ok("db", "check")
 
 
@@ -333,6 +371,19 @@ def test_restore_latest_with_only_unreadable_backups_says_so(small: Lou, db_path
         f"✗ No backup in {backup.parent} can be restored: {backup.name} cannot be read "
         "(damaged, from a newer lou, or an old backup that may be another database's). `lou "
         "db restore NAME` says why for each.\n",
+    )
+    assert db_path.read_bytes() == before
+    named = small("db", "restore", backup.name)  # says why, and not "restore a backup"
+    assert (named.exit_code, named.stderr) == (
+        1,
+        f"✗ The backup {backup.name} cannot be read: the compressed file is cut short or "
+        "damaged. The database was left untouched; choose another backup (`lou db restore` "
+        "lists them).\n",
+    )
+    zh = small("--lang", "zh", "db", "restore", backup.name)
+    assert zh.stderr == (
+        f"✗ 备份 {backup.name} 无法读取：压缩文件不完整或已损坏。数据库未做任何改动；请换一个备份"
+        "（`lou db restore` 列出全部）。\n"
     )
     assert db_path.read_bytes() == before
 

@@ -25,8 +25,20 @@ STORE_CORRUPT = Msg(
     "The database file {path} cannot be read: {reason}. It was left untouched; "
     "`lou db restore` brings back a backup.",
 )
+BACKUP_CORRUPT = Msg(
+    "备份 {name} 无法读取：{reason}。数据库未做任何改动；请换一个备份（`lou db restore` 列出全部）。",
+    "The backup {name} cannot be read: {reason}. The database was left untouched; choose "
+    "another backup (`lou db restore` lists them).",
+)
+GZIP_DAMAGED = Msg("压缩文件不完整或已损坏", "the compressed file is cut short or damaged")
 STORE_EMPTY = Msg("文件是空的", "the file is empty")
-STORE_NOT_JSON = Msg("不是有效的 JSON（{detail}）", "it is not valid JSON ({detail})")
+STORE_NOT_JSON = Msg(
+    "不是有效的 JSON（第 {line} 行第 {column} 列出错）",
+    "it is not valid JSON ({detail}, at line {line}, column {column})",
+)
+STORE_TABLE_NOT_JSON = Msg(
+    "其中的数据表 {table} 不是有效的 JSON", "its table {table} is not valid JSON ({detail})"
+)
 STORE_NOT_TABLES = Msg("不是 lou 的数据表格式", "it is not a table of lou records")
 STORE_NO_SCHEMA = Msg("缺少结构版本号（schema_version）", "it has no schema_version")
 STORE_NEWER = Msg(
@@ -854,7 +866,10 @@ RESTORE_HOW = Msg(
     "恢复：lou db restore 备份文件名（或 --latest 恢复最新的一份）；恢复前会先备份当前文件。",
     "To restore: lou db restore NAME (or --latest); the current file is backed up first.",
 )
-RESTORED = Msg("已用备份 {name} 恢复 {path}", "Restored {path} from {name}")
+RESTORED = Msg(
+    "已用备份 {name} 恢复 {path}：现有 {books} 本书",
+    "Restored {path} from {name}: {books:# book|# books}",
+)
 COPIED = Msg(
     "已把 {source} 复制到 {dest}：{books} 本书，{boxes} 个图书箱，{rounds} 轮轮换。",
     "Copied {source} to {dest}: {books:# book|# books}, {boxes:# box|# boxes}, "

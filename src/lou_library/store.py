@@ -351,14 +351,21 @@ def encode_parts(data: RawData) -> list[bytes | memoryview]:
     return parts
 
 
+def _not_json(exc: orjson.JSONDecodeError, table: str | None = None) -> str:
+    """Why a file is not JSON: where, and in English also the parser's own words.
+    ``table``: the table whose text would not parse (a table is parsed when first asked)."""
+    detail = str(exc).split(":")[0]
+    if table is not None:
+        return M.STORE_TABLE_NOT_JSON(detail=detail, table=table)
+    return M.STORE_NOT_JSON(detail=detail, line=exc.lineno, column=exc.colno)
+
+
 def decode(path: Path, payload: bytes) -> RawData:
     """Parse and shape-check a DB document; anything else is a corrupt file."""
     try:
         data = orjson.loads(payload)
     except orjson.JSONDecodeError as exc:
-        reason = (
-            M.STORE_NOT_JSON(detail=str(exc).split(":")[0]) if payload.strip() else M.STORE_EMPTY()
-        )
+        reason = _not_json(exc) if payload.strip() else M.STORE_EMPTY()
         raise StoreError(M.STORE_CORRUPT, path=path, reason=reason) from exc
     if not isinstance(data, dict) or not all(
         isinstance(table, dict) and all(isinstance(doc, dict) for doc in table.values())
@@ -495,7 +502,7 @@ class Document(dict[str, Any]):
         try:
             table = raw.parse()
         except orjson.JSONDecodeError as exc:
-            reason = M.STORE_NOT_JSON(detail=str(exc).split(":")[0])
+            reason = _not_json(exc, name)
             raise StoreError(M.STORE_CORRUPT, path=self.path, reason=reason) from exc
         if not isinstance(table, dict) or not all(isinstance(d, dict) for d in table.values()):
             raise StoreError(M.STORE_CORRUPT, path=self.path, reason=M.STORE_NOT_TABLES())
@@ -777,7 +784,7 @@ def read_backup(path: Path) -> bytes:
         try:
             return gzip.decompress(payload)
         except (OSError, EOFError) as exc:  # a truncated or damaged .gz
-            raise StoreError(M.STORE_CORRUPT, path=path, reason=exc) from exc
+            raise StoreError(M.STORE_CORRUPT, path=path, reason=M.GZIP_DAMAGED()) from exc
     return payload
 
 
@@ -1176,9 +1183,12 @@ class Store(BackupFolder):
         """
         try:
             payload = read_backup(source)
+            data = decode(source, payload)
         except OSError as exc:
             raise NotFound(M.BACKUP_NOT_FOUND, name=source, folder=self.backup_dir) from exc
-        data = decode(source, payload)
+        except StoreError as exc:  # (not "restore a backup": this is the backup)
+            reason = exc.fields.get("reason", "")
+            raise StoreError(M.BACKUP_CORRUPT, name=source.name, reason=reason) from exc
         check_schema(source, data, allow_older=True)
         with self.lock("db restore"):
             self._require_writable()

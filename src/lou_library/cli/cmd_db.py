@@ -96,8 +96,9 @@ def _reason(reason: str) -> str:
     return M.BACKUP_REASONS[key]() if key in M.BACKUP_REASONS else reason
 
 
-def _backup_list(backups: list[BackupInfo]) -> dict[str, Any]:
-    """The backups, newest first, as ``--json`` prints them."""
+def _backup_list(backups: list[BackupInfo], books: dict[Path, int | None]) -> dict[str, Any]:
+    """The backups, newest first, as ``--json`` prints them (``books``: how many each
+    holds, None for one that does not read)."""
     return {
         "backups": [
             {
@@ -107,6 +108,7 @@ def _backup_list(backups: list[BackupInfo]) -> dict[str, Any]:
                 "size": b.size,
                 "number": b.number,
                 "legacy": b.legacy,
+                "books": books[b.path],
             }
             for b in reversed(backups)
         ],
@@ -124,6 +126,7 @@ def restore(
     store = state(ctx).store
     backups = store.backups()
     if name is None and not latest:
+        books = {b.path: store.backup_books(b.path) for b in backups}
 
         def listing(_: object) -> None:
             if not backups:
@@ -143,7 +146,7 @@ def restore(
                             b.path.name,
                             b.created,
                             _reason(b.reason) + (M.BACKUP_LEGACY() if b.legacy else ""),
-                            _books_text(store.backup_books(b.path)),
+                            _books_text(books[b.path]),
                             output.size_text(b.size),
                         )
                         for b in reversed(backups)
@@ -156,7 +159,7 @@ def restore(
             )
             output.note(M.RESTORE_HOW())
 
-        output.show(_backup_list(backups), json, listing)
+        output.show(_backup_list(backups, books), json, listing)
         return
     if name is None:
         latest_one = store.latest_backup()
@@ -169,16 +172,21 @@ def restore(
     else:
         chosen = store.find_backup(name)
     saved = store.restore(chosen.path)
+    from lou_library.repository import BOOKS
+
+    with store.read() as db:
+        count = db.count(BOOKS)
 
     def restored(_: object) -> None:
         if saved:
             output.note(M.BACKED_UP(path=saved))
-        output.done(M.RESTORED(name=chosen.path.name, path=store.path))
+        output.done(M.RESTORED(name=chosen.path.name, path=store.path, books=count))
 
     result = {
         "restored": chosen.path.name,
         "db": str(store.path),
         "backed_up": saved.name if saved else None,
+        "books": count,
     }
     output.show(result, json, restored)
 
