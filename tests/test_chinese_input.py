@@ -42,6 +42,17 @@ def test_a_wrong_choice_names_the_chinese_words_too(small: Lou, db_path: Path) -
     run = small("--lang", "zh", "site", "add", "东风里", "--kind", "大院", env={"COLUMNS": "200"})
     assert "'大院' 不是 'compound' (小区), 'yard' (楼院) 之一。" in run.stderr
     assert db_path.read_bytes() == before
+    # Someone typing English in the English interface is shown no Chinese words
+    wide = {"COLUMNS": "200"}
+    run = small("report", "inventory", "--format", "excl", env=wide)
+    assert (
+        "'excl' is not one of 'table', 'csv', 'json', 'xlsx' (excel), 'md' (markdown), 'html'."
+        in run.stderr
+    )
+    assert "'bx' is not one of 'compound', 'yard'." in small("site", "add", "X", "--kind", "bx",
+                                                             env=wide).stderr  # fmt: skip
+    zh = small("--lang", "zh", "report", "inventory", "--format", "excl", env=wide).stderr
+    assert "'table' (屏幕)" in zh
 
 
 def test_the_help_names_both_words(lou: Lou) -> None:

@@ -49,12 +49,15 @@ def choice_member(kind: type[Enum], value: str) -> Enum | None:
     return None
 
 
-def choices_text(kind: type[Enum]) -> str:
-    """The values of ``kind`` with their first word: ``'yard' (楼院), 'compound' (小区)``."""
+def choices_text(kind: type[Enum], typed: str = "") -> str:
+    """The values of ``kind`` with their first word: ``'yard' (楼院), 'compound' (小区)``.
+    In English, Chinese words only for someone who typed one (``typed``); else only words
+    in Latin letters (``'xlsx' (excel)``)."""
     words = M.CHOICE_WORDS.get(_CHOICE_TOPIC.get(kind, ""), {})
+    english = i18n.current() != "zh" and typed.isascii()
     shown = []
     for member in kind:
         value = str(member.value)
-        own = words.get(value, ())
+        own = [w for w in words.get(value, ()) if not english or w.isascii()]
         shown.append(f"{value!r} ({own[0]})" if own else repr(value))
     return ", ".join(shown)

@@ -92,7 +92,7 @@ class PlainCoercion:
                 return value
             member = choice_member(kind, str(value))
             if member is None:
-                choices = choices_text(kind)
+                choices = choices_text(kind, str(value))
                 raise BadParameter(f"{value!r} is not one of {choices}.", ctx, param)
             return member
         if kind in (int, float) and not isinstance(value, bool):
