@@ -136,8 +136,17 @@ def test_withdrawing_a_book_on_an_open_task_says_which_task(ring: Lou) -> None:
         f"! {carried} is on the list of task 1 (2026-11-28), not reported done yet: tell the "
         "volunteer it has been withdrawn and need not be looked for"
     )
+    volunteer = ring.json("task", "show", "1")["volunteer"]
+    title = ring.json("book", "show", carried)["title"]
+    listed = ring.ok("task", "list", "--volunteer", volunteer, env={"COLUMNS": "200"}).stdout
+    rows = [line.split("│")[2:4] for line in listed.splitlines() if f" {carried} " in line]
+    assert [[cell.strip() for cell in row] for row in rows] == [
+        [carried, f"{title} (withdrawn: do not look for it)"]
+    ] * 2  # taken out of one box, put into the next
     ring.ok("task", "done", "1")
     assert ring.json("book", "show", carried)["status"] == "withdrawn"
+    done = ring.ok("task", "list", "--all", "--volunteer", volunteer, env={"COLUMNS": "200"})
+    assert "withdrawn: do not look" not in done.stdout  # (a done walk's list is as it was)
     ring.ok("book", "found", carried)
     again = ring.ok("book", "withdraw", carried)  # task 1 is done: nothing to tell
     assert len(again.stderr.splitlines()) == 1

@@ -456,6 +456,7 @@ BOOK_ON_OPEN_TASK = Msg(
     "it has been withdrawn and need not be looked for",
 )
 WITHDRAWN_MISTAKE = Msg("已下架（误登记）", "withdrawn (entered by mistake)")
+PICK_WITHDRAWN = Msg("（已下架，不用找）", " (withdrawn: do not look for it)")
 BOOK_FOUND = Msg(
     "{code}《{title}》找回来了，现在在 {place}", "{code} '{title}' is back, at {place}"
 )

@@ -19,6 +19,7 @@ from lou_library.network import DEPOT
 from lou_library.records import BOOKS, BOXES, SITES, VOLUNTEERS, Doc
 from lou_library.repository import Repository
 from lou_library.rotation import ROUNDS, TASKS, last_applied, task_state, with_stops
+from lou_library.schema import BookStatus
 
 
 @dataclass
@@ -86,7 +87,14 @@ def stop_title(stop: PickStop) -> str:
 def pick_lists(db: Repository, tasks: list[dict[str, object]]) -> list[PickList]:
     rounds = {int(task["round"]) for task in tasks}  # type: ignore[call-overload]
     others = [t for number in sorted(rounds) for t in db.where(TASKS, "round", number)]
-    titles = _names(db, BOOKS, _books_of(tasks), "title")
+    books = _records(db, BOOKS, _books_of(tasks))
+    titles = {b["code"]: b["title"] for b in books}
+    # a book withdrawn since the round was applied: not to be looked for on an open walk
+    gone = {
+        b["code"]: b["title"] + M.PICK_WITHDRAWN()
+        for b in books
+        if b["status"] == BookStatus.withdrawn
+    }
     places = {
         b["code"]: f"{b['building']} {b['unit']}"
         for b in _records(db, BOXES, (s["box"] for t in tasks for s in t["stops"]))  # type: ignore[attr-defined]
@@ -101,13 +109,15 @@ def pick_lists(db: Repository, tasks: list[dict[str, object]]) -> list[PickList]
     today = clock.today()
     found = []
     for task in tasks:
+        state = task_state(task, today)
+        named = titles if state == "done" else {**titles, **gone}
         stops = _with_library_room(
             [
                 PickStop(
                     box=str(stop["box"]),
                     place=places.get(stop["box"], ""),
-                    take_out=[PickItem(b, titles.get(b, ""), to) for b, to in stop["take_out"]],
-                    put_in=[PickItem(b, titles.get(b, ""), src) for b, src in stop["put_in"]],
+                    take_out=[PickItem(b, named.get(b, ""), to) for b, to in stop["take_out"]],
+                    put_in=[PickItem(b, named.get(b, ""), src) for b, src in stop["put_in"]],
                 )
                 for stop in task["stops"]  # type: ignore[attr-defined]
             ]
@@ -118,7 +128,7 @@ def pick_lists(db: Repository, tasks: list[dict[str, object]]) -> list[PickList]
                 task=int(task["id"]),  # type: ignore[call-overload]
                 round=int(task["round"]),  # type: ignore[call-overload]
                 date=date.fromisoformat(str(task["date"])),
-                state=task_state(task, today),
+                state=state,
                 site=str(task["site"]),
                 site_name=sites.get(str(task["site"]), str(task["site"])),
                 volunteer=str(volunteer) if volunteer else None,
