@@ -166,6 +166,33 @@ def test_dry_run_changes_nothing(ring: Lou) -> None:
     assert ring.snapshot() == before
 
 
+def test_codes_from_a_pipe_are_read_to_the_end_past_an_empty_line(ring: Lou) -> None:
+    """At a terminal an empty line ends the scanning; from a file (a double Enter in a
+    scanner app's export) it dropped every code after it, and those books were marked
+    not seen."""
+    found = ring.json("stocktake", "SHY-01", input="B00001\nB00002\n\n\nB00003\nB00004\n")
+    assert (found["present"], found["not_seen"]) == (["B00001", "B00002", "B00003", "B00004"], [])
+
+
+def test_undo_goes_alone(ring: Lou) -> None:
+    """``--undo --dry-run`` took the stocktake back for real."""
+    ring.ok("stocktake", "SHY-01", input="B00001\n")
+    before = ring.snapshot()
+    for extra in (["--dry-run"], ["--from", "codes.txt"], ["--photo", "p.png"]):
+        run = ring("stocktake", "SHY-01", "--undo", *extra)
+        assert (run.exit_code, run.stderr) == (
+            1,
+            "✗ --undo cannot go with --dry-run, --from or --photo: it only takes back the box's "
+            "last stocktake; nothing was changed.\n",
+        )
+    assert ring.snapshot() == before
+    zh = ring("--lang", "zh", "stocktake", "SHY-01", "--undo", "--dry-run")
+    assert zh.stderr == (
+        "✗ --undo 不能和 --dry-run、--from 或 --photo 一起用：它只撤销这个箱最近一次盘点；未做任何更改。\n"
+    )
+    ring.ok("stocktake", "SHY-01", "--undo")
+
+
 # ------------------------------------------------------------------ the way back
 
 
@@ -370,8 +397,17 @@ def test_task_done_scan_needs_every_box(ring: Lou) -> None:
     run = ring("task", "done", str(task["id"]), "--scan", input="B00001\n")
     assert (run.exit_code, run.stderr) == (
         1,
-        f"✗ Task {task['id']} walks {len(task['boxes'])} boxes and only 1 were scanned; "
+        f"✗ Task {task['id']} walks {len(task['boxes'])} boxes and only 1 was scanned; "
         "nothing changed: end each box with an empty line, an empty box too.\n",
+    )
+    # an empty line too many: codes are left after the last box's run (one box came empty)
+    runs = "\n\n".join(["B00001"] * (len(task["boxes"]) + 1)) + "\n"
+    extra = ring("task", "done", str(task["id"]), "--scan", input=runs.replace("\n\n", "\n\n\n", 1))
+    assert (extra.exit_code, extra.stderr) == (
+        1,
+        "✗ There are codes after the run of the walk's last box (B00001): was Enter pressed "
+        "twice, leaving a box empty? Check the input (an empty line after each box's codes); "
+        "nothing was changed.\n",
     )
     both = ring("task", "done", str(task["id"]), "--scan", "--missing", "B00001")
     assert both.exit_code == 1 and "--scan goes without" in both.stderr

@@ -1437,6 +1437,18 @@ COL_WEEKDAY = Msg("星期", "Day")
 COL_NOTE_MOVED = Msg("说明", "Note")
 
 # -- issue 17: stocktake and intake in the field (helper A) ------------------------
+ST_UNDO_ALONE = Msg(
+    "--undo 不能和 --dry-run、--from 或 --photo 一起用：它只撤销这个箱最近一次盘点；未做任何更改。",
+    "--undo cannot go with --dry-run, --from or --photo: it only takes back the box's last "
+    "stocktake; nothing was changed.",
+)
+ST_SCAN_LEFT_OVER = Msg(
+    "{boxes} 个箱的编号都读完了，后面还有编号（{code}）：是不是多按了一次回车，让一个箱成了空箱？"
+    "请检查输入（每个箱的编号之后空一行）；未做任何更改。",
+    "There are codes after the run of the walk's last box ({code}): was Enter pressed twice, "
+    "leaving a box empty? Check the input (an empty line after each box's codes); nothing "
+    "was changed.",
+)
 ST_NO_FILE = Msg("找不到文件 {path}。", "No file {path}.")
 ST_FILE_UNREADABLE = Msg("读不了 {path}：{reason}", "Cannot read {path}: {reason}")
 ST_FILE_NOT_TEXT = Msg(
@@ -1536,7 +1548,7 @@ ST_UNDONE = Msg(
 )
 ST_TASK_SHORT = Msg(
     "任务 {id} 要走 {boxes} 个图书箱，只扫了 {scanned} 个，什么都没改：每个箱扫完按一次回车（空行），空箱也按一次。",
-    "Task {id} walks {boxes} boxes and only {scanned} were scanned; nothing changed: end each "
+    "Task {id} walks {boxes} boxes and only {scanned:# was|# were} scanned; nothing changed: end each "
     "box with an empty line, an empty box too.",
 )
 JSON_AND_FORMAT = Msg(

@@ -61,20 +61,30 @@ def codes_from_lines(lines: Iterable[str]) -> Iterator[str]:
         yield text
 
 
+def codes_to_the_end(lines: Iterable[str]) -> list[str]:
+    """Codes from a file or a pipe: every line with one, to the end (an empty line, as a
+    double Enter leaves, ends nothing: at a terminal it ends the scanning)."""
+    return [text for text in (line.strip() for line in lines) if text]
+
+
 def groups_from_lines(lines: Iterable[str], count: int) -> list[list[str]]:
     """Up to ``count`` runs of codes, each ended by an empty line (the last one also by the
-    end of the input): one run per box of a walk. An empty run is an empty box."""
+    end of the input): one run per box of a walk. An empty run is an empty box. Codes
+    after the last box's run are refused (:data:`M.ST_SCAN_LEFT_OVER`), not dropped: an
+    empty line too many would have made a box empty."""
     groups: list[list[str]] = []
     current: list[str] = []
     for line in lines:
         text = line.strip()
+        if len(groups) == count:
+            if text:
+                raise Invalid(M.ST_SCAN_LEFT_OVER, boxes=count, code=text)
+            continue
         if text:
             current.append(text)
             continue
         groups.append(current)
         current = []
-        if len(groups) == count:
-            return groups
     if current:
         groups.append(current)
     return groups

@@ -47,13 +47,14 @@ def echo_line(db: Repository, code: str, seen: set[str]) -> str:
     return M.ST_ECHO_ISBN(isbn=isbn) if isbn else M.ST_ECHO_UNKNOWN(code=wanted)
 
 
-def _read_run(store: AnyStore, prompt: str) -> list[str]:
+def _read_run(store: AnyStore, prompt: str, *, to_the_end: bool = False) -> list[str]:
     """One run of codes from standard input, up to an empty line or the end; at a
-    terminal each code is echoed with its title as it is read."""
-    from lou_library.stocktake import codes_from_lines
+    terminal each code is echoed with its title as it is read. ``to_the_end``: from a
+    file or a pipe, every code to the end (an empty line ends a run only at a terminal)."""
+    from lou_library.stocktake import codes_from_lines, codes_to_the_end
 
     if not _interactive():
-        return list(codes_from_lines(_lines()))
+        return codes_to_the_end(_lines()) if to_the_end else list(codes_from_lines(_lines()))
     output.note(prompt)
     codes = []
     seen: set[str] = set()
@@ -155,6 +156,10 @@ def stocktake(
 
     store = state(ctx).store
     if undo:
+        if dry_run or photo or more or from_ is not None:  # (not read, not previewed)
+            from lou_library.errors import Invalid
+
+            raise Invalid(M.ST_UNDO_ALONE)
         with store.write("stocktake --undo") as db:
             taken = rules.undo_stocktake(db, box)
         output.show(taken, json, lambda r: output.done(
@@ -175,7 +180,7 @@ def stocktake(
         if _interactive():  # a wrong box is said before anything is scanned
             with store.read() as db:
                 shown = rules.box_to_count(db, box)
-        codes = _read_run(store, M.ST_PROMPT(box=shown))
+        codes = _read_run(store, M.ST_PROMPT(box=shown), to_the_end=True)
     if dry_run:
         with store.read() as db:
             result = rules.stocktake(db, box, codes, dry_run=True)
