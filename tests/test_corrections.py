@@ -99,6 +99,13 @@ def test_a_copy_withdrawn_by_mistake_comes_back_with_book_found(ring: Lou) -> No
     ring.ok("book", "withdraw", "B00002")
     ring.ok("book", "found", "B00002")  # no box: back in the depot
     assert ring.json("book", "show", "B00002")["status"] == "in_depot"
+    # withdrawn from the library room: shown there, not in the box it was in before
+    ring.ok("book", "edit", "B00003", "--to-depot")
+    ring.ok("book", "withdraw", "B00003")
+    assert ring.json("book", "show", "B00003")["last_box"] == "DEPOT"
+    shown = ring.ok("book", "show", "B00003").stdout
+    assert [line.split(None, 1)[1].strip() for line in shown.splitlines()
+            if line.startswith("Place")] == ["(depot)"]  # fmt: skip
     ring.ok("db", "check")
 
 

@@ -738,10 +738,11 @@ def withdraw_book(db: Repository, code: str, reason: str | None, *, mistake: boo
     doc = get_book(db, code)
     if doc["status"] == BookStatus.withdrawn:
         raise Conflict(M.BOOK_ALREADY_WITHDRAWN, code=doc["code"])
+    in_depot = doc["status"] == BookStatus.in_depot  # (its last box is not where it was)
     changes: Doc = {
         "status": BookStatus.withdrawn,
         "box": None,
-        "last_box": doc.get("box") or doc.get("last_box"),
+        "last_box": doc.get("box") or (DEPOT if in_depot else doc.get("last_box")),
     }
     if mistake:
         changes["entered_in_error"] = True
