@@ -174,6 +174,29 @@ def test_codes_from_a_pipe_are_read_to_the_end_past_an_empty_line(ring: Lou) -> 
     assert (found["present"], found["not_seen"]) == (["B00001", "B00002", "B00003", "B00004"], [])
 
 
+def test_a_box_on_a_walk_not_reported_yet_is_not_counted(ring: Lou) -> None:
+    """After ``rotate apply`` the records show the books the walk will bring; counting the
+    box before the walk marked them not seen, and the books still there found."""
+    ring.ok("rotate", "apply")
+    task = ring.json("task", "show", "1")
+    box = task["boxes"][0]
+    before = ring.snapshot()
+    for dry in ([], ["--dry-run"]):
+        run = ring("stocktake", box, *dry, input="B00001\n")
+        assert (run.exit_code, run.stderr) == (
+            1,
+            f"✗ {box} is on the walk of task 1 ({task['date']}), not reported done yet: its "
+            "records already show the books after that walk, so a stocktake now would mark "
+            "books not yet brought as not seen. Scan it on the walk (`lou task done 1 --scan`) "
+            "or once the task is reported; nothing was changed.\n",
+        )
+    assert ring.snapshot() == before
+    ring.ok("task", "done", "1")
+    contents = [b["code"] for b in ring.json("box", "show", box)["contents"]]
+    counted = ring.json("stocktake", box, input="\n".join(contents) + "\n")
+    assert (counted["present"], counted["not_seen"]) == (contents, [])
+
+
 def test_undo_goes_alone(ring: Lou) -> None:
     """``--undo --dry-run`` took the stocktake back for real."""
     ring.ok("stocktake", "SHY-01", input="B00001\n")

@@ -1437,6 +1437,15 @@ COL_WEEKDAY = Msg("星期", "Day")
 COL_NOTE_MOVED = Msg("说明", "Note")
 
 # -- issue 17: stocktake and intake in the field (helper A) ------------------------
+ST_BOX_ON_WALK = Msg(
+    "{box} 在任务 {id}（{date}）的路线上，该任务还没报告完成：记录里已经是这趟送完之后的书，"
+    "现在盘点会把还没送到的书记成未见。请在送书时盘点（`lou task done {id} --scan`），"
+    "或等任务报告完成后再盘点；未做任何更改。",
+    "{box} is on the walk of task {id} ({date}), not reported done yet: its records already "
+    "show the books after that walk, so a stocktake now would mark books not yet brought as "
+    "not seen. Scan it on the walk (`lou task done {id} --scan`) or once the task is "
+    "reported; nothing was changed.",
+)
 ST_UNDO_ALONE = Msg(
     "--undo 不能和 --dry-run、--from 或 --photo 一起用：它只撤销这个箱最近一次盘点；未做任何更改。",
     "--undo cannot go with --dry-run, --from or --photo: it only takes back the box's last "

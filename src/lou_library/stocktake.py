@@ -35,7 +35,7 @@ from typing import Any
 from lou_library import clock
 from lou_library import messages as M
 from lou_library.errors import Conflict, Invalid, NotFound
-from lou_library.network import DEPOT, box_count, get_box
+from lou_library.network import DEPOT, box_count, get_box, open_tasks_of_current_round
 from lou_library.records import BOOKS, BOXES, EVENTS, ROUNDS, event, log, normalise_code
 from lou_library.repository import STOCKTAKES, TASKS, Doc, Key, Repository
 from lou_library.schema import BookStatus, BoxStatus, EventKind, TaskStatus
@@ -399,6 +399,10 @@ def stocktake(db: Repository, box: str, texts: Iterable[str], *, dry_run: bool =
     """``lou stocktake BOX``: reconcile the codes read with the records, and (unless
     ``dry_run``) write it down."""
     code = box_to_count(db, box)
+    walking = [t for t in open_tasks_of_current_round(db) if code in t["boxes"]]
+    if walking:  # its records show the books the walk will have brought, not those there now
+        task = walking[0]
+        raise Conflict(M.ST_BOX_ON_WALK, box=code, id=task["id"], date=task["date"])
     count = count_box(db, code, texts)
     _check_read(count)
     if dry_run:
