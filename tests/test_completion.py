@@ -32,7 +32,7 @@ def test_bash_gets_command_names_options_and_choices(lou: Lou) -> None:
     assert _candidates(lou, "bash", "lou bo") == "box\nbook\n"
     assert (
         _candidates(lou, "bash", "lou rotate ")
-        == "plan\napply\nundo\nstatus\nhistory\nsimulate\nsettings\n"
+        == "plan\napply\nundo\nredate\nstatus\nhistory\nsimulate\nsettings\n"
     )
     assert _candidates(lou, "bash", "lou book add --ti") == "--title\n"
     assert _candidates(lou, "bash", "lou site add --kind ") == "compound\nyard\n"

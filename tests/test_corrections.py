@@ -72,6 +72,43 @@ def test_schedule_set_in_the_past_warns_and_names_round_1s_real_date(ring: Lou) 
     ring.ok("db", "check")
 
 
+def test_a_round_applied_with_the_wrong_date_is_redated_after_a_report(ring: Lou) -> None:
+    """``apply --date`` given wrong, and a task reported before anyone noticed: undo is
+    refused, and the date stayed wrong in the notice, calendars, overdue status and hours."""
+    ring.ok("schedule", "set", "--start", "2026-12-05")
+    ring.ok("rotate", "apply", "--date", "2026-12-18")  # meant the schedule's 12-05
+    ring.ok("task", "done", "1", "--hours", "1.5", env={"LOU_NOW": "2026-12-05T11:00:00"})
+    before = ring.snapshot()
+    for day, message in [
+        ("2026-12-19", "✗ 2026-12-19 cannot be this round's date: round 2 is on 2026-12-19 in "
+         "the schedule, and this one must come before it (to move the whole schedule, use lou "
+         "schedule set).\n"),
+        ("2026-12-18", "✗ Round 1 is on 2026-12-18 already; nothing changed.\n"),
+        ("12/05", "✗ DATE: '12/05' is not a date; write it as 2026-12-05, 2026/12/5, "
+         "2026年12月5日 or 12月5日.\n"),
+    ]:  # fmt: skip
+        run = ring("rotate", "redate", day)
+        assert (run.exit_code, run.stderr) == (1, message), day
+    assert ring.snapshot() == before
+    ring.ok("volunteer", "away", "李建国", "--from", "2026-12-05", "--to", "2026-12-06")
+    run = ring.ok("rotate", "redate", "2026-12-05")
+    assert run.stderr == (
+        "✓ Round 1 moved from 2026-12-18 to 2026-12-05 (2 tasks with it). The notice, calendars "
+        "and service hours follow the new date; send the notice again if it went out (lou "
+        "notice).\n"
+        "! The volunteer of task 2 is away on 2026-12-05: hand it over (lou task swap 2 --to "
+        "NAME).\n"
+    )
+    assert [(t["id"], t["date"]) for t in ring.json("task", "list", "--all")["tasks"]] == [
+        (1, "2026-12-05"), (2, "2026-12-05"),
+    ]  # fmt: skip
+    assert ring.json("rotate", "history")["rounds"][0]["date"] == "2026-12-05"
+    hours = ring.json("report", "hours", "--from", "2026-12-01", "--to", "2026-12-31")
+    assert [e["date"] for e in hours["sections"]["entries"]["rows"]] == ["2026-12-05"]
+    assert ring.json("rotate", "plan")["round"] == 2  # the schedule keeps its dates
+    ring.ok("db", "check")
+
+
 # ------------------------------------------------------------------------ corrections
 
 

@@ -96,8 +96,12 @@ CASES: dict[str, Case] = {
         ["张三"],
     ),
     "donate": ([], ["--box", "SHY-01", "--title", "平凡的世界", "--author", "路遥"]),
-    "stocktake": ([_scanned_codes], ["SHY-01", "--from", "{work}/codes.txt"]),
+    "stocktake": (
+        [["task", "done", "5"], _scanned_codes],
+        ["SHY-01", "--from", "{work}/codes.txt"],
+    ),
     "rotate apply": ([UNDO], []),
+    "rotate redate": ([], ["2026-11-27"]),
     "rotate simulate": ([], ["--rounds", "2", "--loss", "0.05", "--donations", "2"]),
     "task show": ([], ["1"]),
     "task swap": ([], ["1", "--to", "V016", "--force"]),

@@ -182,7 +182,8 @@ def test_undo_is_refused_once_a_task_is_done(ring: Lou, db_path: Path) -> None:
     run = ring("rotate", "undo")
     assert (run.exit_code, run.stderr) == (
         1,
-        "✗ Round 1 cannot be undone: books have moved (tasks done: 1).\n",
+        "✗ Round 1 cannot be undone: books have moved (tasks done: 1). If only its date is "
+        "wrong, lou rotate redate DATE corrects it.\n",
     )
     assert db_path.read_bytes() == before
 

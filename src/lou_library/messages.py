@@ -34,10 +34,14 @@ GZIP_DAMAGED = Msg("压缩文件不完整或已损坏", "the compressed file is 
 STORE_EMPTY = Msg("文件是空的", "the file is empty")
 STORE_NOT_JSON = Msg(
     "不是有效的 JSON（第 {line} 行第 {column} 列出错）",
-    "it is not valid JSON ({detail}, at line {line}, column {column})",
+    "it is not valid JSON (an error at line {line}, column {column})",
+)
+STORE_BOM = Msg(
+    "开头有字节顺序标记（BOM），不是 lou 写的数据库文件",
+    "it begins with a byte order mark (BOM), which no lou database file has",
 )
 STORE_TABLE_NOT_JSON = Msg(
-    "其中的数据表 {table} 不是有效的 JSON", "its table {table} is not valid JSON ({detail})"
+    "其中的数据表 {table} 不是有效的 JSON", "its table {table} is not valid JSON"
 )
 STORE_NOT_TABLES = Msg("不是 lou 的数据表格式", "it is not a table of lou records")
 STORE_NO_SCHEMA = Msg("缺少结构版本号（schema_version）", "it has no schema_version")
@@ -1064,6 +1068,27 @@ ROUND_NOTHING_TO_MOVE = Msg(
 ROUND_ALREADY_APPLIED = Msg(
     "第 {number} 轮已经执行过了，不能重复执行。", "Round {number} has already been applied."
 )
+REDATE_SAME = Msg(
+    "第 {number} 轮已经是 {date}，没有改动。",
+    "Round {number} is on {date} already; nothing changed.",
+)
+REDATE_TOO_EARLY = Msg(
+    "{date} 不能作为这一轮的日期：第 {number} 轮在 {previous}，这一轮须在其后；未做任何更改。",
+    "{date} cannot be this round's date: round {number} is on {previous}, and this one must "
+    "come after it; nothing was changed.",
+)
+ROUND_REDATED = Msg(
+    "第 {number} 轮的日期已从 {was} 改为 {date}（{n} 项任务随之改期）。通知、日历和服务时长都按新日期算；"
+    "已经发出的通知请重新发一次（lou notice）。",
+    "Round {number} moved from {was} to {date} ({n:# task|# tasks} with it). The notice, "
+    "calendars and service hours follow the new date; send the notice again if it went out "
+    "(lou notice).",
+)
+REDATE_AWAY = Msg(
+    "任务 {tasks} 的志愿者在 {date} 请假：请换人（如 lou task swap {first} --to 姓名）。",
+    "{n:The volunteer of task|The volunteers of tasks} {tasks} {n:is|are} away on {date}: "
+    "hand {n:it|them} over (lou task swap {first} --to NAME).",
+)
 UNDO_NOTHING = Msg(
     "还没有执行过任何一轮，无可撤销。", "No round has been applied; there is nothing to undo."
 )
@@ -1074,8 +1099,10 @@ UNDO_TOO_OLD = Msg(
     "older version).",
 )
 UNDO_TASKS_DONE = Msg(
-    "第 {number} 轮不能撤销：已有任务完成（任务 {tasks}），书已经搬动了。",
-    "Round {number} cannot be undone: books have moved (tasks done: {tasks}).",
+    "第 {number} 轮不能撤销：已有任务完成（任务 {tasks}），书已经搬动了。只是日期错了的话，"
+    "用 lou rotate redate 日期 改正。",
+    "Round {number} cannot be undone: books have moved (tasks done: {tasks}). If only its date "
+    "is wrong, lou rotate redate DATE corrects it.",
 )
 PLAN_UNREPORTED = Msg(
     "第 {number} 轮还有 {n} 项任务没有报告完成（任务 {tasks}）；本轮按它们已照清单搬完来排。"
@@ -1452,7 +1479,7 @@ ST_UNDO_ALONE = Msg(
     "stocktake; nothing was changed.",
 )
 ST_SCAN_LEFT_OVER = Msg(
-    "{boxes} 个箱的编号都读完了，后面还有编号（{code}）：是不是多按了一次回车，让一个箱成了空箱？"
+    "这趟所有箱的编号都读完了，后面还有编号（{code}）：是不是多按了一次回车，让一个箱成了空箱？"
     "请检查输入（每个箱的编号之后空一行）；未做任何更改。",
     "There are codes after the run of the walk's last box ({code}): was Enter pressed twice, "
     "leaving a box empty? Check the input (an empty line after each box's codes); nothing "
@@ -2257,6 +2284,12 @@ HELP: dict[str, Msg] = {
     ),
     "arg.rotation_key": Msg("要修改的设置（如 fill）。", "The setting to change (e.g. fill)."),
     "arg.rotation_value": Msg("新的值。", "Its new value."),
+    "rotate.redate": Msg(
+        "改正最近执行的一轮的日期（apply --date 写错了时），它的任务一起改期，已报告的也一样。\n\n"
+        "例：lou rotate redate 2026-12-05",
+        "Correct the date of the last applied round (a wrong apply --date); its tasks move "
+        "with it, reported ones too.\n\nExample: lou rotate redate 2026-12-05",
+    ),
     "rotate.undo": Msg(
         "撤销最近一轮（只要它的任务都还没完成）。\n\n"
         "执行之后若有别的改动（捐赠、新书、编辑、日程），撤销会把它们抹掉，所以不予撤销。\n\n"
@@ -2331,6 +2364,7 @@ HELP: dict[str, Msg] = {
         "Correct a task already reported done: add forgotten --missing / --extra books; the "
         "records follow.",
     ),
+    "arg.redate": Msg("这一轮的正确日期。", "The round's right date."),
     "arg.task": Msg("任务编号（见 lou task list）。", "The task number (see lou task list)."),
     "opt.task_volunteer": Msg(
         "只看这位志愿者的（姓名、编号或拼音首字母）。",

@@ -1104,6 +1104,42 @@ def undoable(db: Repository) -> Doc:
     return record
 
 
+def redate_last(db: Repository, on: date) -> Doc:
+    """``lou rotate redate DATE``: the last applied round (``apply --date`` given wrong)
+    falls on ``on``, its tasks too, whatever has been reported since: the notice, the
+    calendar, what is overdue and the service hours all follow the tasks' date. The
+    schedule keeps its dates, so ``on`` must fall after the round before and before the
+    next one. The tasks whose volunteer is away that day are named (``away``)."""
+    last = last_applied(db)
+    if last is None:
+        raise Conflict(M.NO_ROUNDS)
+    number, was = last["number"], date.fromisoformat(last["date"])
+    if on == was:
+        raise Conflict(M.REDATE_SAME, number=number, date=on)
+    before = [d for n, d in db.values(ROUNDS, "number", "date") if n == number - 1]
+    if before and on <= date.fromisoformat(before[0]):
+        raise Conflict(M.REDATE_TOO_EARLY, date=on, number=number - 1, previous=before[0])
+    following = schedule.round_date(settings(db), number + 1).date
+    if on >= following:
+        raise Conflict(M.ROUND_DATE_TOO_LATE, date=on, number=number + 1, next=following)
+    tasks = sorted(db.where(TASKS, "round", number), key=itemgetter("id"))
+    db.update(ROUNDS, {number: {"date": on.isoformat()}})
+    db.update(TASKS, {t["id"]: {"date": on.isoformat()} for t in tasks})
+    people = db.get_many(VOLUNTEERS, sorted({t["volunteer"] for t in tasks if t.get("volunteer")}))
+    away = [
+        t["id"]
+        for t in tasks
+        if t["status"] == TaskStatus.open and is_away(people.get(t.get("volunteer") or "", {}), on)
+    ]
+    return {
+        "round": number,
+        "date": on.isoformat(),
+        "was": was.isoformat(),
+        "tasks": [t["id"] for t in tasks],
+        "away": away,
+    }
+
+
 def undo_last(db: Repository) -> Doc:
     """Take back the last applied round while none of its tasks is done."""
     record = undoable(db)

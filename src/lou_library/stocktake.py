@@ -78,7 +78,7 @@ def groups_from_lines(lines: Iterable[str], count: int) -> list[list[str]]:
         text = line.strip()
         if len(groups) == count:
             if text:
-                raise Invalid(M.ST_SCAN_LEFT_OVER, boxes=count, code=text)
+                raise Invalid(M.ST_SCAN_LEFT_OVER, code=text)
             continue
         if text:
             current.append(text)

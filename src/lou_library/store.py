@@ -352,12 +352,14 @@ def encode_parts(data: RawData) -> list[bytes | memoryview]:
 
 
 def _not_json(exc: orjson.JSONDecodeError, table: str | None = None) -> str:
-    """Why a file is not JSON: where, and in English also the parser's own words.
-    ``table``: the table whose text would not parse (a table is parsed when first asked)."""
-    detail = str(exc).split(":")[0]
+    """Why a file is not JSON, in the user's language (the parser's own words are
+    English): where, or the table whose text would not parse (a table is parsed when
+    first asked)."""
     if table is not None:
-        return M.STORE_TABLE_NOT_JSON(detail=detail, table=table)
-    return M.STORE_NOT_JSON(detail=detail, line=exc.lineno, column=exc.colno)
+        return M.STORE_TABLE_NOT_JSON(table=table)
+    if exc.doc[:1] == "\ufeff":
+        return M.STORE_BOM()
+    return M.STORE_NOT_JSON(line=exc.lineno, column=exc.colno)
 
 
 def decode(path: Path, payload: bytes) -> RawData:

@@ -179,6 +179,29 @@ def undo(ctx: typer.Context, json: Json = False) -> None:
     )
 
 
+@command(app, "redate", "@rotate.redate")
+def redate(
+    ctx: typer.Context,
+    on: Annotated[str, typer.Argument(help="@arg.redate", metavar="DATE")],
+    json: Json = False,
+) -> None:
+    from lou_library.schedule import parse_date
+
+    when = parse_date(on, "DATE")
+    with state(ctx).store.write("rotate redate") as db:
+        found = rotation.redate_last(db, when)
+
+    def human(r: dict[str, Any]) -> None:
+        output.done(M.ROUND_REDATED(number=r["round"], was=r["was"], date=r["date"],
+                                    n=len(r["tasks"])))  # fmt: skip
+        if r["away"]:
+            ids = M.LIST_SEPARATOR().join(map(str, r["away"]))
+            away = r["away"]
+            output.warn(M.REDATE_AWAY(tasks=ids, date=r["date"], first=away[0], n=len(away)))
+
+    output.show(found, json, human)
+
+
 @command(app, "status", "@rotate.status")
 def status(ctx: typer.Context, json: Json = False) -> None:
     with state(ctx).store.read() as db:
