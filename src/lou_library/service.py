@@ -33,6 +33,7 @@ from __future__ import annotations
 import contextlib
 import math
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -135,14 +136,18 @@ def task_hours(task: Mapping[str, Any], config: Mapping[str, float]) -> float:
     return round(task_minutes(task, config) / 60, 2)
 
 
+_HOURS = re.compile(r"\d+(?:\.\d*)?|\.\d+")  # 1, 1.5, .5: no sign, exponent or "1_5"
+
+
 def check_hours(value: float | str) -> float:
-    """Hours as a person typed them: more than 0 and at most a day, to 0.01 h."""
-    try:
-        hours = float(str(value).strip().replace("，", ".").replace(",", "."))
-    except ValueError:
-        hours = math.nan
+    """Hours as a person typed them: more than 0 and at most a day, to 0.01 h (a value
+    that rounds to 0 is refused: stored, it was a task the file's check refuses)."""
+    typed = unicodedata.normalize("NFKC", str(value)).strip().replace("，", ".").replace(",", ".")
+    hours = float(typed) if _HOURS.fullmatch(typed) else math.nan
     if not 0 < hours <= MOST_HOURS:  # NaN and infinity fail too
         raise Invalid(S.HOURS_OUT_OF_RANGE, hours=value, most=f"{MOST_HOURS:g}")
+    if round(hours, 2) == 0:
+        raise Invalid(S.HOURS_TOO_FEW, hours=value)
     return round(hours, 2)
 
 

@@ -11,6 +11,11 @@ HOURS_OUT_OF_RANGE = Msg(
     "服务时长“{hours}”不对：应大于 0、不超过 {most} 小时（例如 1.5）。",
     "The hours “{hours}” are not right: more than 0 and at most {most} (for example 1.5).",
 )
+HOURS_TOO_FEW = Msg(
+    "服务时长“{hours}”太少，记不下：最少 0.01 小时（例如 0.25 表示一刻钟）。",
+    "The hours “{hours}” are too few to record: at least 0.01 (for example 0.25 for a "
+    "quarter of an hour).",
+)
 SERVICE_WHAT_EMPTY = Msg(
     "请说明服务内容（--what，例如“整理社区图书室”）。",
     "Say what the service was (--what, for example “sorting the library room”).",
