@@ -144,6 +144,33 @@ def test_a_book_of_an_unknown_category_is_reported(small: Lou, db_path: Path) ->
     small.ok("db", "check")
 
 
+def test_a_counter_behind_the_codes_in_use_is_found_and_moved_on(small: Lou, db_path: Path) -> None:
+    """A counter set back by hand: db check said sound, and book add reused B00001, so
+    book show no longer reached the first copy (a newcomer's trial)."""
+
+    def set_back(data: dict[str, Any]) -> None:
+        data["_meta"]["1"]["counters"]["book"] = 1
+
+    _edit(db_path, set_back)
+    before = db_path.read_bytes()
+    run = small("book", "add", "--title", "新书")
+    assert (run.exit_code, run.stderr) == (
+        1,
+        "✗ The code B00001 the new book would take is in use already (the code counter is "
+        "behind; was the file edited?): run lou db check --repair first; nothing was changed.\n",
+    )
+    assert db_path.read_bytes() == before
+    found = small("db", "check", "--json")
+    assert found.exit_code == 1
+    assert [(p["kind"], p["record"], p["message"]) for p in found.json()["problems"]] == [
+        ("counter_behind", "book", "the counter book would give 1 next, but number 4 is in use "
+         "already: a new record would take an existing number (--repair moves it on)"),
+    ]  # fmt: skip
+    small.ok("db", "check", "--repair")
+    assert small.json("book", "add", "--title", "新书")["books"][0]["code"] == "B00005"
+    small.ok("db", "check")
+
+
 def test_control_characters_in_a_stored_name_are_found_and_the_xlsx_still_writes(
     small: Lou, db_path: Path, tmp_path: Path
 ) -> None:

@@ -361,6 +361,9 @@ def create_books(db: Repository, specs: Sequence[BookSpec], command: str) -> lis
                     at=stamp,
                 )
             )
+    taken = db.get_many(BOOKS, [book["code"] for book in created])  # (a counter set back)
+    if taken:
+        raise Conflict(M.BOOK_CODE_TAKEN, code=next(iter(taken)))
     db.add(BOOKS, created)
     log(db, events)
     return created

@@ -35,14 +35,16 @@ from lou_library.records import (
     event,
     log,
 )
-from lou_library.repository import Repository
+from lou_library.repository import META, SERVICES, STOCKTAKES, Repository
 from lou_library.schema import BookStatus, BoxStatus, EventKind, RoundStatus, SiteKind
 from lou_library.text import strip_unsafe, unsafe_chars
 
 if TYPE_CHECKING:
     from lou_library.schema import Event
 
-REPAIRABLE = {"orphan_book", "retired_box", "stray_box", "orphan_site", "bad_text"}
+REPAIRABLE = {
+    "orphan_book", "retired_box", "stray_box", "orphan_site", "bad_text", "counter_behind"
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -207,6 +209,7 @@ def check(
     _check_volunteers(found, sites, boxes)
     _check_tasks(found, boxes)
     _check_events(found)
+    _check_counters(found)
     return found.problems
 
 
@@ -377,6 +380,53 @@ def _check_events(found: _Findings) -> None:
         found.add("orphan_event", code, M.CHECK_EVENT_BOOK(code=code, n=n))
 
 
+# A counter (in the meta record) -> the table whose keys it numbers, and the key field
+COUNTED = {"book": (BOOKS, "code"), "task": (TASKS, "id"), "stocktake": (STOCKTAKES, "id"),
+           "service": (SERVICES, "id")}  # fmt: skip
+
+
+def _highest(keys: Iterable[Any]) -> int:
+    """The highest number among a counter's keys: task numbers, or book codes (B00012)."""
+    numbers = [
+        int(k) if isinstance(k, int) else int(k[1:])
+        for k in keys
+        if isinstance(k, int) or (isinstance(k, str) and k[:1] == "B" and k[1:].isdigit())
+    ]
+    return max(numbers, default=0)
+
+
+def _counters(data: dict[str, Any]) -> dict[str, Any]:
+    meta: object = next(iter((data.get(META) or {}).values()), {})
+    counters = meta.get("counters") if isinstance(meta, dict) else None
+    return counters if isinstance(counters, dict) else {}
+
+
+def _check_counters(found: _Findings) -> None:
+    """A counter behind the numbers in use (a file edited or put together by hand): the
+    next book added would take the code of one there already."""
+    counters = _counters(found.data)
+    for counter, (table, key) in COUNTED.items():
+        keys = found.keys(table) if key == "code" else found.everything(table, key)
+        highest, following = _highest(keys), counters.get(counter, 1)
+        if isinstance(following, int) and highest >= following:
+            message = M.CHECK_COUNTER_BEHIND(counter=counter, next=following, highest=highest)
+            found.add("counter_behind", counter, message)
+
+
+def _repair_counters(document: dict[str, Any], problems: list[Problem]) -> int:
+    """Each counter behind moves on past the highest number in use."""
+    behind = [p.record for p in problems if p.kind == "counter_behind"]
+    if not behind:
+        return 0
+    meta_id, meta = next(iter(document[META].items()))
+    counters = dict(meta.get("counters", {}))
+    for counter in behind:
+        table, key = COUNTED[counter]
+        counters[counter] = _highest(d.get(key) for d in (document.get(table) or {}).values()) + 1
+    document[META] = {meta_id: {**meta, "counters": counters}}
+    return len(behind)
+
+
 def repair(db: Repository, problems: list[Problem]) -> int:
     """Fix the repairable problems (only those with one safe answer); return how many.
 
@@ -389,9 +439,10 @@ def repair(db: Repository, problems: list[Problem]) -> int:
     books, events = _repair_books(document, problems)
     texts = _repair_texts(document, {p.record for p in problems if p.kind == "bad_text"})
     people = _repair_people(document, {p.record for p in problems if p.kind == "orphan_site"})
+    counters = _repair_counters(document, problems)
     db.load(document)
     log(db, events)
-    return books + people + texts
+    return books + people + texts + counters
 
 
 def _rows(document: dict[str, Any], table: str, codes: set[str]) -> list[Doc]:

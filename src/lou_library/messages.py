@@ -792,6 +792,16 @@ CHECK_BOOK_CATEGORY = Msg(
     "book {code} has the category '{key}', which is not in the categories (lou book category "
     "list): correct it with lou book edit {code} --category",
 )
+BOOK_CODE_TAKEN = Msg(
+    "新书要用的编号 {code} 已经有书了（编号计数器落后了，文件可能被改过）：请先运行 lou db check --repair；未做任何更改。",
+    "The code {code} the new book would take is in use already (the code counter is behind; "
+    "was the file edited?): run lou db check --repair first; nothing was changed.",
+)
+CHECK_COUNTER_BEHIND = Msg(
+    "计数器 {counter} 的下一个号是 {next}，但 {highest} 号已经有了：新记录会和已有的重号（--repair 会把它调到后面）",
+    "the counter {counter} would give {next} next, but number {highest} is in use already: a "
+    "new record would take an existing number (--repair moves it on)",
+)
 CHECK_VOLUNTEER_SITE = Msg(
     "志愿者 {code} 负责的片区 {site} 不存在",
     "volunteer {code} serves a site {site} that does not exist",
