@@ -285,6 +285,17 @@ def test_the_summary_in_both_languages(served: Lou) -> None:
     )
 
 
+def test_one_hour_is_one_hour(ring: Lou, tmp_path: Path) -> None:
+    """'served 1 hours' in the summary, '1 hours' on the English certificate."""
+    ring.ok("volunteer", "service", "王秀兰", "--date", "2026-11-20", "--hours", "1", "--what", "x")
+    ring.ok("settings", "set", "org.name", "文化站")
+    summary = ring.ok("report", "hours", "--summary", env={"COLUMNS": "200"}).stdout
+    assert summary.strip() == ("So far, 1 volunteer served 1 hour over 0 rounds and moved 0 books.")
+    paper = tmp_path / "c.html"
+    ring.ok("volunteer", "certificate", "王秀兰", "--output", str(paper))
+    assert ">1 hour<" in paper.read_text(encoding="utf-8")
+
+
 def test_the_summary_writes_no_file_and_says_so(served: Lou, tmp_path: Path) -> None:
     """--summary is one sentence: with --output or a file format it used to print the
     sentence, write nothing and exit 0; now it says what to do instead (exit 1)."""

@@ -92,7 +92,8 @@ def render(certificate: Mapping[str, Any], sites: Mapping[str, str], show_id: bo
     number = certificate.get("id_number") or ""
     shown_id = number if show_id else mask_id_number(number)
     period = f"{certificate['from']} — {certificate['to']}"
-    hours = S.CERT_HOURS(hours=hours_text(float(certificate["hours"])))
+    served = float(certificate["hours"])
+    hours = S.CERT_HOURS(hours=hours_text(served), one=int(served == 1))
     facts = "".join(
         [
             _row(S.CERT_NAME(), certificate["name"]),

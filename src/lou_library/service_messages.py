@@ -95,8 +95,8 @@ KIND_NAMES = {
 }
 TASK_WHAT = Msg("第 {round} 轮图书轮换：{boxes}", "Book rotation, round {round}: {boxes}")
 SUMMARY = Msg(
-    "{period}，{people} 名志愿者累计服务 {hours} 小时，完成 {rounds} 轮图书轮换，流转图书 {books} 册。",
-    "{period}, {people:# volunteer|# volunteers} served {hours} hours over "
+    "{period}，{people} 名志愿者累计服务 {hours} {one:小时|小时}，完成 {rounds} 轮图书轮换，流转图书 {books} 册。",
+    "{period}, {people:# volunteer|# volunteers} served {hours} {one:hour|hours} over "
     "{rounds:# round|# rounds} and moved {books:# book|# books}.",
 )
 PERIOD_ALL = Msg("迄今", "So far")
@@ -120,7 +120,7 @@ CERT_CONTENT_TEXT = Msg(
     "社区楼道图书角图书轮换与管理", "Rotation and care of the community corridor book boxes"
 )
 CERT_TOTAL = Msg("服务时长合计", "Total hours of service")
-CERT_HOURS = Msg("{hours} 小时", "{hours} hours")
+CERT_HOURS = Msg("{hours} {one:小时|小时}", "{hours} {one:hour|hours}")  # one: 1 for 1 hour
 CERT_DETAIL = Msg("服务明细", "Services")
 CERT_DATE = Msg("日期", "Date")
 CERT_PLACE = Msg("地点", "Place")

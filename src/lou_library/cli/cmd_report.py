@@ -296,6 +296,7 @@ def _say_summary(found: dict[str, Any]) -> None:
                 period=period,
                 people=found["volunteers"],
                 hours=hours_text(float(found["hours"] or 0)),
+                one=int(float(found["hours"] or 0) == 1),
                 rounds=found["rounds"],
                 books=found["books_carried"],
             )
