@@ -11,6 +11,7 @@ import math
 import re
 import subprocess
 from datetime import date
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -294,6 +295,19 @@ def test_one_hour_is_one_hour(ring: Lou, tmp_path: Path) -> None:
     paper = tmp_path / "c.html"
     ring.ok("volunteer", "certificate", "王秀兰", "--output", str(paper))
     assert ">1 hour<" in paper.read_text(encoding="utf-8")
+
+
+def test_the_entries_name_each_column_once(served: Lou) -> None:
+    """The Chinese entries table had two columns headed 编号 (the volunteer's code and
+    the task's or service's number)."""
+    for lang in ("zh", "en"):
+        markdown = served.ok("--lang", lang, "report", "hours", "--format", "md").stdout
+        lines = markdown.splitlines()
+        headers = [a for a, b in pairwise(lines) if b.startswith("| ---")]
+        assert len(headers) >= 3, lang
+        for header in headers:
+            cells = [c.strip() for c in header.strip("|").split("|")]
+            assert len(cells) == len(set(cells)), (lang, cells)
 
 
 def test_the_summary_writes_no_file_and_says_so(served: Lou, tmp_path: Path) -> None:

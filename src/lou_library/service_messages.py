@@ -120,6 +120,7 @@ CERT_CONTENT_TEXT = Msg(
     "社区楼道图书角图书轮换与管理", "Rotation and care of the community corridor book boxes"
 )
 CERT_TOTAL = Msg("服务时长合计", "Total hours of service")
+COL_REF = Msg("任务或记录号", "Task or record")  # (not 编号 twice: the volunteer's is 编号)
 CERT_HOURS = Msg("{hours} {one:小时|小时}", "{hours} {one:hour|hours}")  # one: 1 for 1 hour
 CERT_DETAIL = Msg("服务明细", "Services")
 CERT_DATE = Msg("日期", "Date")

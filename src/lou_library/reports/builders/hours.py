@@ -173,7 +173,7 @@ def _entries(found: list[Entry], people: dict[str, Doc]) -> Section:
             Column("volunteer", M.COL_CODE),
             Column("name", M.COL_PERSON),
             Column("kind", S.COL_KIND, "label", S.KIND_NAMES),
-            Column("id", M.COL_ID, "int"),
+            Column("id", S.COL_REF, "int"),
             Column("what", S.COL_WHAT),
             Column("round", M.COL_ROUND, "int"),
             Column("site", M.COL_SITE),
