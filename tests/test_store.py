@@ -286,6 +286,21 @@ def test_restore_brings_back_a_corrupt_db(small: Lou, db_path: Path) -> None:
     small.ok("db", "check")
 
 
+def test_restore_takes_a_name_or_latest_not_both(small: Lou, db_path: Path) -> None:
+    """``db restore NAME --latest`` restored NAME without a word."""
+    small.ok("db", "backup")
+    (backup,) = (db_path.parent / (db_path.name + ".backups")).iterdir()
+    before = db_path.read_bytes()
+    run = small("db", "restore", backup.name, "--latest")
+    assert (run.exit_code, run.stderr) == (
+        1,
+        f"✗ Choose one: the backup {backup.name} or --latest (the newest backup); nothing was "
+        "changed.\n",
+    )
+    assert db_path.read_bytes() == before
+    assert len(list(backup.parent.iterdir())) == 1  # (no backup before a restore either)
+
+
 def test_restore_of_an_unknown_backup_says_how_to_list(small: Lou, db_path: Path) -> None:
     run = small("db", "restore", "nope.json")
     assert run.exit_code == 1

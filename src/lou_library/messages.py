@@ -25,6 +25,10 @@ STORE_CORRUPT = Msg(
     "The database file {path} cannot be read: {reason}. It was left untouched; "
     "`lou db restore` brings back a backup.",
 )
+RESTORE_NAME_OR_LATEST = Msg(
+    "请只选一个：备份 {name}，或者 --latest（最新的备份）；未做任何更改。",
+    "Choose one: the backup {name} or --latest (the newest backup); nothing was changed.",
+)
 BACKUP_CORRUPT = Msg(
     "备份 {name} 无法读取：{reason}。数据库未做任何改动；请换一个备份（`lou db restore` 列出全部）。",
     "The backup {name} cannot be read: {reason}. The database was left untouched; choose "

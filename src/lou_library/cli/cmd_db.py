@@ -123,6 +123,8 @@ def restore(
     latest: Annotated[bool, typer.Option("--latest", help="@opt.latest")] = False,
     json: Json = False,
 ) -> None:
+    if name is not None and latest:
+        raise Invalid(M.RESTORE_NAME_OR_LATEST, name=name)
     store = state(ctx).store
     backups = store.backups()
     if name is None and not latest:
