@@ -223,6 +223,19 @@ def test_a_done_task_can_be_amended_and_the_records_follow(ring: Lou) -> None:
         "✗ Task 1 was reported done at 2026-11-24 09:30:00; to add a forgotten book, "
         "`lou task done 1 --amend --missing CODE`.\n"
     )
+    # the hours: the refusals say how to correct them, and that nothing was given
+    assert _refused(ring, "task", "done", "1", "--hours", "2") == (
+        "✗ Task 1 was reported done at 2026-11-24 09:30:00; to correct the hours it took, "
+        "`lou task done 1 --amend --hours 2`.\n"
+    )
+    ring.ok("task", "done", "1", "--amend", "--hours", "2")
+    assert _refused(ring, "task", "done", "1", "--amend", "--hours", "2.0") == (
+        "✗ Task 1 has 2 h recorded already; nothing to change.\n"
+    )
+    assert _refused(ring, "task", "done", "1", "--amend") == (
+        "✗ What is to be added? Give --missing CODE, --extra CODE@BOX or --hours H; nothing "
+        "was changed.\n"
+    )
     assert _refused(ring, "task", "done", "2", "--amend", "--missing", "B00009") == (
         "✗ Task 2 is not reported done yet, so there is nothing to amend: `lou task done 2`.\n"
     )

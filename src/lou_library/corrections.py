@@ -44,6 +44,7 @@ from lou_library.rotation import (
 )
 from lou_library.schema import BookStatus, BoxStatus, EventKind, Status, TaskAmendment, TaskStatus
 from lou_library.service import check_hours, service_settings, task_hours
+from lou_library.text import hours_text
 
 COMMAND = "task done --amend"
 # someone had the book in hand
@@ -114,6 +115,10 @@ def amend_task(
         raise Invalid(M.AMEND_BOTH, codes=", ".join(clash))
     new_hours = None if hours is None else check_hours(hours)
     if not new_missing and not new_extra and new_hours in (None, task.get("hours")):
+        if new_hours is not None and not missing and not extra:  # the hours it has already
+            raise Invalid(M.AMEND_SAME_HOURS, id=task["id"], hours=hours_text(new_hours))
+        if not missing and not extra:
+            raise Invalid(M.AMEND_NOTHING_GIVEN, id=task["id"])
         raise Invalid(M.AMEND_NOTHING_NEW, id=task["id"])
 
     stamp = clock.stamp()

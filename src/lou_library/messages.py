@@ -1329,6 +1329,19 @@ AMEND_NOT_DONE = Msg(
     "任务 {id} 还没报告完成，不需要 --amend：直接 `lou task done {id}`。",
     "Task {id} is not reported done yet, so there is nothing to amend: `lou task done {id}`.",
 )
+TASK_ALREADY_DONE_HOURS = Msg(
+    "任务 {id} 已于 {at} 报告完成；要改它的服务时长，用 `lou task done {id} --amend --hours {hours}`。",
+    "Task {id} was reported done at {at}; to correct the hours it took, "
+    "`lou task done {id} --amend --hours {hours}`.",
+)
+AMEND_SAME_HOURS = Msg(
+    "任务 {id} 记的就是 {hours} 小时，没有要改的。",
+    "Task {id} has {hours} h recorded already; nothing to change.",
+)
+AMEND_NOTHING_GIVEN = Msg(
+    "要补报什么？加 --missing 编号、--extra 编号@图书箱 或 --hours 时长；未做任何更改。",
+    "What is to be added? Give --missing CODE, --extra CODE@BOX or --hours H; nothing was changed.",
+)
 AMEND_NOTHING_NEW = Msg(
     "任务 {id} 的报告里已经有这些书了，没有要补的。",
     "Task {id}'s report already lists these books; nothing to add.",

@@ -1336,6 +1336,8 @@ def complete_task(
         task = {**task, "stops": listed["stops"]}
     if task["status"] == TaskStatus.done:
         at = task["done_at"].replace("T", " ")
+        if hours is not None and not missing and not extra:  # (the hours are what is new)
+            raise Conflict(M.TASK_ALREADY_DONE_HOURS, id=task["id"], at=at, hours=hours)
         raise Conflict(M.TASK_ALREADY_DONE_AMEND, id=task["id"], at=at)
     from lou_library.service import check_hours
 
