@@ -190,15 +190,21 @@ def test_an_empty_name_or_code_is_refused_not_read_as_all_or_none(small: Lou) ->
     for args, option in [
         (("book", "list", "--site", ""), "--site"),
         (("task", "list", "--volunteer", " "), "--volunteer"),
-        (("task", "done", "1", "--missing", ""), "--missing"),
-        (("task", "done", "1", "--missing", "B00001", "--missing", ""), "--missing"),
-        (("task", "done", "1", "--extra", ""), "--extra"),
         (("book", "add", "--title", "家", "--box", ""), "--box"),
         (("book", "list", "--category", ""), "--category"),
     ]:
         assert _refused(small, *args) == (
             f"✗ {option} is empty: give a name or code, or leave the option out; nothing was "
             "changed.\n"
+        ), args
+    for args, option in [
+        (("task", "done", "1", "--missing", ""), "--missing"),
+        (("task", "done", "1", "--missing", "B00001", "--missing", ""), "--missing"),
+        (("task", "done", "1", "--extra", ""), "--extra"),
+    ]:
+        assert _refused(small, *args) == (
+            f"✗ {option} is empty: give a book code (such as B00012), or leave the option out; "
+            "nothing was changed.\n"
         ), args
     assert _refused(small, "--lang", "zh", "book", "list", "--box", "") == (
         "✗ --box 是空的：写上名称或编号，不需要时就不写这个选项；未做任何更改。\n"

@@ -790,6 +790,17 @@ def test_a_round_that_would_move_no_book_is_refused(lou: Lou, db_path: Path) -> 
     assert lou.json("rotate", "apply")["round"] == 1  # with books, the round goes ahead
 
 
+def test_a_book_found_is_named_with_a_full_width_at_sign_too(ring: Lou) -> None:
+    """A Chinese keyboard types ＠; full-width letters and digits were already taken."""
+    plan = ring.json("rotate", "apply")
+    task = next(t for t in plan["tasks"] if "SHY-01" in t["boxes"])
+    stranger = next(
+        m["book"] for m in plan["moves"] if m["to"] not in task["boxes"] and m["to"] != "DEPOT"
+    )
+    done = ring.json("task", "done", str(task["id"]), "--extra", f"{stranger}＠ＳＨＹ－０１")
+    assert done["extra"] == [f"{stranger}@SHY-01"]
+
+
 def test_a_report_that_says_a_book_is_both_missing_and_found_is_refused(
     ring: Lou, db_path: Path
 ) -> None:

@@ -160,6 +160,11 @@ def test_swaps(ring: Lou, db_path: Path) -> None:
         "✗ Cannot hand it to 赵春梅: 赵春梅 is away on 2026-11-28 (2026-11-20 to 2026-11-30, 住院).\n"
     )
     ring.ok("volunteer", "away", "赵春梅", "--from", "2026-11-20", "--cancel")
+    ring.ok("volunteer", "away", "赵春梅", "--from", "2026-11-27", "--to", "2026-11-29")
+    assert ring("task", "swap", "1", "--to", "赵春梅").stderr == (  # no reason: no bare "—"
+        "✗ Cannot hand it to 赵春梅: 赵春梅 is away on 2026-11-28 (2026-11-27 to 2026-11-29).\n"
+    )
+    ring.ok("volunteer", "away", "赵春梅", "--from", "2026-11-27", "--cancel")
     assert db_path.read_bytes() != before
     swapped = ring.json("task", "swap", "1", "--to", "赵春梅")
     assert swapped["volunteer"] == "V003"

@@ -452,6 +452,11 @@ OPTION_EMPTY = Msg(
     "{option} 是空的：写上名称或编号，不需要时就不写这个选项；未做任何更改。",
     "{option} is empty: give a name or code, or leave the option out; nothing was changed.",
 )
+OPTION_EMPTY_BOOK = Msg(
+    "{option} 是空的：写上书号（如 B00012），不需要时就不写这个选项；未做任何更改。",
+    "{option} is empty: give a book code (such as B00012), or leave the option out; nothing "
+    "was changed.",
+)
 BOOK_WITHDRAWN = Msg("{code}《{title}》已下架", "{code} '{title}' withdrawn")
 BOOK_WITHDRAWN_MISTAKE = Msg(
     "{code}《{title}》已下架，记为误登记：捐赠报告不再计入它（登记错了可用 lou book found 找回）",
@@ -1310,6 +1315,10 @@ SWAP_OTHER_SITE = Msg(
 SWAP_AWAY = Msg(
     "不能交给 {name}：{date} 这天 {name} 不在（{start} 至 {end}，{reason}）。",
     "Cannot hand it to {name}: {name} is away on {date} ({start} to {end}, {reason}).",
+)
+SWAP_AWAY_NO_REASON = Msg(
+    "不能交给 {name}：{date} 这天 {name} 不在（{start} 至 {end}）。",
+    "Cannot hand it to {name}: {name} is away on {date} ({start} to {end}).",
 )
 SWAPPED = Msg("任务 {id} 已交给 {name}。", "Task {id} now belongs to {name}.")
 BAD_TASK_ID = Msg(

@@ -1445,7 +1445,7 @@ def _parse_extra(db: Repository, task: Doc, text: str) -> tuple[str, str]:
     the task has one box)."""
     from lou_library.records import normalise_code
 
-    code, _, box = text.partition("@")
+    code, _, box = text.replace("＠", "@").partition("@")  # (a Chinese keyboard's ＠ too)
     code = normalise_code(code)
     box = normalise_code(box) if box else (task["boxes"][0] if len(task["boxes"]) == 1 else "")
     if box not in task["boxes"]:
@@ -1474,13 +1474,14 @@ def swap_task(db: Repository, task_id: str | int, to: str, *, force: bool = Fals
     day = date.fromisoformat(task["date"])
     if is_away(person, day):
         period = next(p for p in person["away"] if p["from"] <= task["date"] <= p["to"])
+        reason = period.get("reason")
         raise Conflict(
-            M.SWAP_AWAY,
+            M.SWAP_AWAY if reason else M.SWAP_AWAY_NO_REASON,
             name=person["name"],
             date=task["date"],
             start=period["from"],
             end=period["to"],
-            reason=period.get("reason") or "—",
+            reason=reason,
         )
     handover: Handover = {"at": clock.stamp(), "from": task.get("volunteer"), "to": person["code"]}
     handovers = [*task.get("handovers", []), handover]

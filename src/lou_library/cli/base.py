@@ -120,7 +120,9 @@ class LouCommand(_Localised, TyperCommand):
             if named and any(isinstance(v, str) and not v.strip() for v in values):
                 from lou_library.errors import Invalid
 
-                raise Invalid(M.OPTION_EMPTY, option=min(named))
+                option = min(named)
+                books = option in ("--missing", "--extra")
+                raise Invalid(M.OPTION_EMPTY_BOOK if books else M.OPTION_EMPTY, option=option)
         return super().invoke(ctx)
 
 
