@@ -315,6 +315,26 @@ def test_amending_leaves_a_book_seen_since_as_it_is(ring: Lou) -> None:
     ring.ok("db", "check")
 
 
+def test_a_book_seen_in_the_same_second_as_the_report_counts_as_seen_since(ring: Lou) -> None:
+    """Order by the history's own numbering, not by timestamps to the second: a move
+    scripted right after the report was taken for an older one and overwritten."""
+    ring.ok("rotate", "apply")
+    ring.ok("task", "done", "1")  # the clock is pinned: everything in the same second
+    ring.ok("book", "edit", "B00006", "--box", "SHY-01")
+    run = ring.ok("task", "done", "1", "--amend", "--missing", "B00006")
+    assert "! B00006 was seen after this task" in run.stderr
+    book = ring.json("book", "show", "B00006")
+    assert (book["status"], book["box"]) == ("in_box", "SHY-01")
+    # and a book moved before the report, in that same second, is not
+    carried = ring.json("task", "show", "2")["stops"][0]["take_out"][0][0]
+    ring.ok("book", "edit", carried, "--to-depot")
+    ring.ok("task", "done", "2")
+    amended = ring.ok("task", "done", "2", "--amend", "--missing", carried)
+    assert "was seen after this task" not in amended.stderr
+    assert ring.json("book", "show", carried)["status"] == "not_seen"
+    ring.ok("db", "check")
+
+
 def test_a_retired_volunteer_is_found_by_code_only_and_can_come_back(ring: Lou) -> None:
     ring.ok("volunteer", "retire", "王秀兰")
     added = ring.ok("volunteer", "add", "王秀兰", "--site", "SHY")

@@ -62,10 +62,11 @@ class Amendment:
 def _seen_since(db: Repository, task: Doc, codes: set[str]) -> set[str]:
     """Which of ``codes`` the programme saw after ``task`` was done."""
     done_at = str(task.get("done_at") or "")
+    after = task.get("reported_at_event")  # (a report made before it was kept: the time)
     seen = {
         e["book"]
-        for _, e in db.entries_where(EVENTS, "book", codes)
-        if e["action"] in SEEN_ACTIONS and e["at"] > done_at
+        for n, e in db.entries_where(EVENTS, "book", codes)
+        if e["action"] in SEEN_ACTIONS and (n > after if after is not None else e["at"] > done_at)
     }
     later = {n for (n,) in db.values(ROUNDS, "number") if n > task["round"]}
     if not later:
@@ -214,7 +215,9 @@ def reopen_task(db: Repository, task_id: str | int) -> Doc:
     db.replace(BOOKS, updates)
     log(db, events)
     stored = db.get(TASKS, task["id"]) or {}
-    reopened = {k: v for k, v in stored.items() if k != "hours"}  # (set only once reported)
+    reopened = {  # (set only once reported)
+        k: v for k, v in stored.items() if k not in ("hours", "reported_at_event")
+    }
     reopened.update(status=TaskStatus.open, done_at=None, missing=[], extra=[])  # (as made)
     db.replace(TASKS, {task["id"]: reopened})
     return {"id": task["id"], "status": TaskStatus.open, "back": marked}

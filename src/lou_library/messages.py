@@ -928,6 +928,7 @@ EXPECT_CODE = Msg("非空的编号", "a code (non-empty text)")
 EXPECT_TEXT_OR_NONE = Msg("文字或 null", "text or null")
 EXPECT_WHOLE = Msg("整数", "a whole number")
 EXPECT_POSITIVE = Msg("正整数", "a whole number of at least 1")
+EXPECT_NATURAL = Msg("不小于 0 的整数", "a whole number of at least 0")
 EXPECT_FLAG = Msg("true 或 false", "true or false")
 EXPECT_DATE = Msg("日期（如 2026-12-05）", "a date such as 2026-12-05")
 EXPECT_LEGS = Msg(

@@ -1358,6 +1358,7 @@ def complete_task(
         "done_at": stamp,
         "missing": missing_codes,
         "extra": [f"{c}@{b}" for c, b in extra_pairs],
+        "reported_at_event": last_event(db),  # what came after the report, to the event
     }
     if taken is not None:
         changes["hours"] = taken

@@ -270,6 +270,7 @@ class Task(TypedDict):
     amended: NotRequired[list[TaskAmendment]]
     minutes: NotRequired[int]  # the walk's estimate, made when it was planned
     hours: NotRequired[float]  # what the volunteer reported it took (task done --hours)
+    reported_at_event: NotRequired[int]  # the last history entry when it was reported done
 
 
 # A run of books carried from one place (a box code, or DEPOT) to another; ``books`` are
@@ -551,6 +552,7 @@ CODE = kind((str,), M.EXPECT_CODE, deep=bool)  # not empty
 TEXT_OR_NONE = kind((str, type(None)), M.EXPECT_TEXT_OR_NONE)
 WHOLE = kind((int,), M.EXPECT_WHOLE)
 POSITIVE = kind((int,), M.EXPECT_POSITIVE, deep=lambda v: v >= 1)
+NATURAL = kind((int,), M.EXPECT_NATURAL, deep=lambda v: v >= 0)
 FLAG = kind((bool,), M.EXPECT_FLAG)
 DATE = kind((str,), M.EXPECT_DATE, deep=_is_date)
 TEXTS = kind((list,), M.EXPECT_TEXTS, deep=_is_texts)
@@ -645,7 +647,7 @@ SPECS: dict[str, tuple[Field, ...]] = {
         Field("site", TEXT),
         optional("volunteer", TEXT_OR_NONE),
         Field("boxes", TEXTS),
-        Field("books", WHOLE),
+        Field("books", NATURAL),
         Field("status", _choice(TaskStatus)),
         optional("missing", TEXTS),
         optional("extra", TEXTS),
@@ -653,8 +655,9 @@ SPECS: dict[str, tuple[Field, ...]] = {
         optional("borrowed_from", TEXT_OR_NONE),
         optional("handovers", LIST),
         optional("amended", LIST),
-        optional("minutes", WHOLE),
+        optional("minutes", NATURAL),
         optional("hours", HOURS),
+        optional("reported_at_event", NATURAL),
     ),
     "rounds": (
         Field("number", WHOLE),
