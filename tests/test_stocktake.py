@@ -138,7 +138,7 @@ def test_the_table_and_what_it_says(ring: Lou) -> None:
     )
     assert run.stderr == (
         "! SHY-02 is a box's code, not a book's: skipped; scan the labels on the books.\n"
-        "SHY-01: 2 present, 2 not seen, 1 found here, 1 unknown, 0 ISBN only.\n"
+        "SHY-01: 2 present, 2 not seen, 1 found here, 0 withdrawn, 1 unknown, 0 ISBN only.\n"
         "✓ Saved as stocktake 1. A mistake? lou stocktake SHY-01 --undo\n"
     )
     assert where(ring, "B00005") == ("in_box", "SHY-01")
@@ -156,6 +156,16 @@ def test_a_photo_with_an_isbn_barcode_offers_a_new_copy(ring: Lou, tmp_path: Pat
         {"isbn": other, "title": None, "author": None},
     ]
     assert ring.json("book", "list", "--box", "SHY-01")["total"] == 4  # nothing registered
+
+
+def test_the_counts_add_up_to_the_rows_a_withdrawn_copy_included(ring: Lou) -> None:
+    ring.ok("book", "withdraw", "B00005")
+    run = ring.ok(
+        "stocktake", "SHY-01", "--dry-run", input="B00001\nB00002\nB00003\nB00004\nB00005\n"
+    )
+    assert run.stderr.splitlines()[0] == (
+        "SHY-01: 4 present, 0 not seen, 0 found here, 1 withdrawn, 0 unknown, 0 ISBN only."
+    )
 
 
 def test_dry_run_changes_nothing(ring: Lou) -> None:

@@ -1598,9 +1598,10 @@ ST_INTAKE = Msg(
     "not in the catalogue: lou donate --box {box} --isbn {isbn} --title TITLE",
 )
 ST_SUMMARY = Msg(
-    "{box}：在箱 {present} 册，未见 {not_seen} 册，在此找到 {found} 册，未知编号 {unknown} 个，仅有 ISBN {isbn} 册。",
-    "{box}: {present} present, {not_seen} not seen, {found} found here, {unknown} unknown, "
-    "{isbn} ISBN only.",
+    "{box}：在箱 {present} 册，未见 {not_seen} 册，在此找到 {found} 册，已下架 {withdrawn} 册，"
+    "未知编号 {unknown} 个，仅有 ISBN {isbn} 册。",
+    "{box}: {present} present, {not_seen} not seen, {found} found here, {withdrawn} withdrawn, "
+    "{unknown} unknown, {isbn} ISBN only.",
 )
 ST_SAVED = Msg(
     "已记为盘点 {id}。记错了？lou stocktake {box} --undo",

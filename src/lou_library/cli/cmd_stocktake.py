@@ -114,6 +114,7 @@ def render_count(result: dict[str, Any]) -> None:
             present=len(result["present"]),
             not_seen=len(result["not_seen"]),
             found=len(result["found_here"]),
+            withdrawn=len(result["withdrawn"]),
             unknown=len(result["unknown"]),
             isbn=len(result["isbn_only"]),
         )
