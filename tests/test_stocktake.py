@@ -168,6 +168,20 @@ def test_the_counts_add_up_to_the_rows_a_withdrawn_copy_included(ring: Lou) -> N
     )
 
 
+def test_an_isbn_read_stands_for_the_unlabelled_copy_recorded_in_the_box(ring: Lou) -> None:
+    """A donated copy whose label is not printed yet, read by its ISBN: it was marked not
+    seen, and the note offered to register it again (a second record for one book)."""
+    ring.ok("donate", "--box", "SHY-01", "--isbn", "9787544253994", "--title", "百年孤独")
+    found = ring.json("stocktake", "SHY-01", "--dry-run",
+                      input="B00001\nB00002\nB00003\nB00004\n978-7-5442-5399-4\n")  # fmt: skip
+    assert (found["present"], found["not_seen"], found["isbn_only"], found["offers"]) == (
+        ["B00001", "B00002", "B00003", "B00004", "B00023"], [], [], [],
+    )  # fmt: skip
+    # a second copy read by the same ISBN is a book the records do not have here
+    other = ring.json("stocktake", "SHY-02", "--dry-run", input="B00005\n9787544253994\n")
+    assert other["isbn_only"] == ["9787544253994"]
+
+
 def test_dry_run_changes_nothing(ring: Lou) -> None:
     before = ring.snapshot()
     found = ring.json("stocktake", "SHY-01", "--dry-run", input="B00001\nB00005\n")

@@ -255,10 +255,30 @@ class Count:
     before: dict[str, Doc]  # every book of the partition, as the records had it
 
 
+def _by_isbn(scans: Scans, recorded: Sequence[Doc]) -> None:
+    """An ISBN read in a box that the records say holds a copy of it, not read by its own
+    code: that copy (its label not printed yet, or not scanned). Unlabelled copies first;
+    each ISBN read stands for one copy."""
+    unread = sorted(
+        (b for b in recorded if b["code"] not in scans.books and b.get("isbn")),
+        key=lambda b: bool(b.get("label_on")),
+    )
+    left = []
+    for isbn in scans.isbns:
+        copy = next((b for b in unread if as_isbn(str(b["isbn"])) == isbn), None)
+        if copy is None:
+            left.append(isbn)
+            continue
+        unread.remove(copy)
+        scans.books[copy["code"]] = copy
+    scans.isbns[:] = left
+
+
 def count_box(db: Repository, box: str, texts: Iterable[str]) -> Count:
     """Compare the codes read in ``box`` with what the records say it holds."""
     recorded = _recorded(db, box)
     scans = classify(db, texts)
+    _by_isbn(scans, recorded)
     withdrawn = {c for c, b in scans.books.items() if b["status"] == BookStatus.withdrawn}
     partition = reconcile([b["code"] for b in recorded], list(scans.books), withdrawn)
     # copies: the records a repository hands out may be the stored ones, which the
