@@ -214,6 +214,25 @@ def test_an_empty_name_or_code_is_refused_not_read_as_all_or_none(small: Lou) ->
     assert small.ok("task", "list", env={"LOU_VOLUNTEER": ""}).exit_code == 0
 
 
+def test_a_ctrl_c_python_wrapped_is_still_a_ctrl_c(
+    small: Lou, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Ctrl-C while a lazily imported module makes a class comes out of Python as a
+    RuntimeError ("Error calling __set_name__"): it printed a traceback under the debug
+    switch and "unexpected data" without it, instead of saying it was interrupted."""
+    from lou_library import catalogue
+
+    def interrupted(*_: object, **__: object) -> None:
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt as exc:
+            raise RuntimeError("Error calling __set_name__") from exc
+
+    monkeypatch.setattr(catalogue, "book_show", interrupted)
+    run = small("book", "show", "B00001")
+    assert (run.exit_code, run.stderr) == (130, "✗ Interrupted (Ctrl-C); nothing was changed.\n")
+
+
 def test_box_edit_keeps_the_rules_of_box_add(small: Lou) -> None:
     assert _refused(small, "box", "edit", "SHY-01", "--capacity", "1") == (
         "✗ Box SHY-01 holds 2 books; its capacity cannot become 1. Move the surplus out first.\n"

@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import typer
 from typer.core import TyperCommand, TyperGroup
@@ -148,14 +148,10 @@ class LouGroup(_Localised, TyperGroup):
         except (typer.Exit, typer.Abort):
             raise
         except KeyboardInterrupt:
-            from lou_library.cli import output
-
-            if not _saved(ctx):
-                output.error(M.INTERRUPTED())
-            else:
-                output.error(M.SAVED_THEN_INTERRUPTED(path=_saved(ctx)))
-            raise typer.Exit(EXIT_INTERRUPTED) from None
+            _interrupted(ctx)
         except Exception as exc:
+            if _from_ctrl_c(exc):  # Python wrapped it (a class being made: RuntimeError)
+                _interrupted(ctx)
             saved = _saved(ctx)
             if saved:
                 if os.environ.get("LOU_DEBUG") and not isinstance(exc, LouError | OSError):
@@ -169,6 +165,30 @@ class LouGroup(_Localised, TyperGroup):
                 raise typer.Exit(EXIT_SAVED_BUT_FAILED) from None
             _fail(ctx, exc)
             raise
+
+
+def _interrupted(ctx: Any) -> NoReturn:
+    """Ctrl-C: say whether the change was saved, and exit 130."""
+    from lou_library.cli import output
+
+    if not _saved(ctx):
+        output.error(M.INTERRUPTED())
+    else:
+        output.error(M.SAVED_THEN_INTERRUPTED(path=_saved(ctx)))
+    raise typer.Exit(EXIT_INTERRUPTED) from None
+
+
+def _from_ctrl_c(exc: BaseException) -> bool:
+    """Whether ``exc`` is a Ctrl-C that Python wrapped: a KeyboardInterrupt raised while a
+    class was being made (a module imported lazily) comes out as a RuntimeError."""
+    seen: set[int] = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, KeyboardInterrupt):
+            return True
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+    return False
 
 
 def _saved(ctx: Any) -> str:
