@@ -501,7 +501,8 @@ def test_a_sheet_name_is_short_valid_and_cut_between_words(title: str) -> None:
 
     name = sheet_title(title, set())
     assert 1 <= len(name) <= 31 and not set(name) & set("[]:*?/\\")
-    clean = re.sub(r"[\[\]:*?/\\]", " ", title).strip().strip("'")
+    clean = " ".join(re.sub(r"[\[\]:*?/\\]", " ", title).split()).strip("'")
     if len(clean) > 31 and " " in clean[:32]:
         assert clean.startswith(name) and clean[len(name)] == " "
     assert sheet_title("Hours of Party members and others", set()) == "Hours of Party members and"
+    assert sheet_title("Hours: Party members and others", set()) == "Hours Party members and others"

@@ -24,7 +24,7 @@ _SHEET_FORBIDDEN = str.maketrans(dict.fromkeys("[]:*?/\\", " "))
 def sheet_title(title: str, used: set[str]) -> str:
     """A valid, unique sheet name (at most 31 characters, none of ``[]:*?/\\``; a longer
     title loses its last words, not half of one)."""
-    base = title.translate(_SHEET_FORBIDDEN).strip().strip("'")
+    base = " ".join(title.translate(_SHEET_FORBIDDEN).split()).strip("'")  # (one space)
     if len(base) > 31:
         cut = base[:32].rsplit(" ", 1)[0] if " " in base[:32] else base
         base = cut[:31].rstrip()
