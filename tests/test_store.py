@@ -286,6 +286,17 @@ def test_restore_brings_back_a_corrupt_db(small: Lou, db_path: Path) -> None:
     small.ok("db", "check")
 
 
+def test_the_backup_a_copy_over_the_database_takes_says_so(
+    small: Lou, db_path: Path, tmp_path: Path
+) -> None:
+    """db copy --force over the database labelled its backup 'before init --force'."""
+    other = Lou(tmp_path / "other.json")
+    other.ok("init")
+    small.ok("db", "copy", str(other.db), str(db_path), "--force")
+    listed = small.ok("db", "restore", env={"COLUMNS": "200"}).stdout
+    assert "before the database was replaced" in listed and "init --force" not in listed
+
+
 def test_restore_takes_a_name_or_latest_not_both(small: Lou, db_path: Path) -> None:
     """``db restore NAME --latest`` restored NAME without a word."""
     small.ok("db", "backup")

@@ -242,7 +242,7 @@ BACKUP_REASONS = {  # why a backup was taken, as the backup list shows it
     "apply": Msg("执行轮换前", "before a rotation"),
     "undo": Msg("撤销轮换前", "before an undo"),
     "import": Msg("导入前", "before an import"),
-    "before-init": Msg("重新建库前", "before init --force"),
+    "before-init": Msg("整库被替换前", "before the database was replaced"),  # init/copy --force
     "before-restore": Msg("恢复备份前", "before a restore"),
     "repair": Msg("修复前", "before a repair"),
     "before-migrate": Msg("升级结构前", "before a migration"),
