@@ -95,7 +95,7 @@ from lou_library.records import (
     set_settings,
     settings,
 )
-from lou_library.repository import STOCKTAKES, Group, Key, Repository
+from lou_library.repository import Group, Key, Repository
 from lou_library.schema import (
     BookStatus,
     BoxStatus,
@@ -1099,40 +1099,9 @@ def undoable(db: Repository) -> Doc:
     after = record["undo"].get("after")
     if after is None:  # nothing tells whether work was done since (the migration drops these)
         raise Conflict(M.UNDO_TOO_OLD, number=record["number"])
-    if _fingerprint(db) != after and not _taken_back_since(db, record["number"], after):
+    if _fingerprint(db) != after:
         raise Conflict(M.UNDO_CHANGED_SINCE, number=record["number"])
     return record
-
-
-# Counters a change taken back may have moved on: the undo keeps them where they are
-MOVED_ON = ("stocktake",)
-
-
-def _taken_back_since(db: Repository, number: int, after: Doc) -> bool:
-    """Whether everything done since round ``number`` was applied has been taken back: a
-    report of one of its tasks taken back (``task reopen``), a stocktake taken back
-    (``stocktake --undo``). Their history entries are all there is since, the books are as
-    the round left them again, and the meta record differs at most in the counters of
-    :data:`MOVED_ON`. An undo then wipes nothing that stands."""
-    meta, before = db.meta(), after["meta"]
-    counters = {k: v for k, v in meta.get("counters", {}).items() if k not in MOVED_ON}
-    kept = {k: v for k, v in before.get("counters", {}).items() if k not in MOVED_ON}
-    if counters != kept or {**meta, "counters": {}} != {**before, "counters": {}}:
-        return False
-    open_tasks = {
-        f"task {t['id']}"
-        for t in db.where(TASKS, "round", number)
-        if t["status"] == TaskStatus.open
-    }
-    undone = {f"stocktake {s['id']}" for s in db.all(STOCKTAKES) if "undone_at" in s}
-    for _, entry in db.entries(EVENTS, after=int(after["events"])):
-        note = entry.get("note")
-        if entry.get("command") in ("task done", "task reopen") and note in open_tasks:
-            continue
-        if note in undone:
-            continue
-        return False
-    return True
 
 
 def redate_last(db: Repository, on: date) -> Doc:
@@ -1200,13 +1169,8 @@ def undo_last(db: Repository) -> Doc:
     if db.get(MOVES, number) is not None:
         db.remove(MOVES, [number])
     # counters, and the start date pinned by apply; a migration since keeps its version
-    current = db.meta()
-    restored = copy.deepcopy(undo["meta"])
-    for name in MOVED_ON:  # (numbers given since stay given: their records stay)
-        given = current.get("counters", {}).get(name)
-        if given is not None and given != restored.get("counters", {}).get(name):
-            restored["counters"] = {**restored.get("counters", {}), name: given}
-    db.set_meta({**restored, "schema_version": current.get("schema_version")})
+    version = db.meta().get("schema_version")
+    db.set_meta({**copy.deepcopy(undo["meta"]), "schema_version": version})
     for table in sorted(db.tables()):
         if table not in undo["tables"] and not db.count(table):  # created empty by this round
             db.drop(table)
