@@ -335,6 +335,30 @@ def test_a_book_seen_in_the_same_second_as_the_report_counts_as_seen_since(ring:
     ring.ok("db", "check")
 
 
+def test_a_late_report_still_sees_later_moves_after_the_next_round_is_undone(
+    ring: Lou,
+) -> None:
+    """Round 1's task reported after round 2 was applied, then round 2 undone: the undo
+    cut the history back, the report's history mark pointed past its end, and a book moved
+    afterwards was taken for older and overwritten by ``--amend`` (a review's finding)."""
+    ring.ok("schedule", "set", "--start", "2026-11-28")
+    ring.ok("rotate", "apply", env={"LOU_NOW": "2026-11-28T09:00:00"})
+    ring.ok("rotate", "settings", "lost_after", "1")  # round 2 records a loss in the history
+    lost = ring.json("task", "show", "2")["stops"][0]["take_out"][0][0]
+    ring.ok("task", "done", "2", "--missing", lost, env={"LOU_NOW": "2026-11-28T10:00:00"})
+    ring.ok("rotate", "apply", env={"LOU_NOW": "2026-12-12T09:00:00"})  # task 1 still open
+    carried = ring.json("task", "show", "1")["stops"][0]["take_out"][0][0]
+    ring.ok("task", "done", "1", env={"LOU_NOW": "2026-12-12T10:00:00"})
+    ring.ok("rotate", "undo", env={"LOU_NOW": "2026-12-12T11:00:00"})
+    ring.ok("book", "edit", carried, "--box", "GDJ-01", "--force",
+            env={"LOU_NOW": "2026-12-12T12:00:00"})  # fmt: skip
+    run = ring.ok("task", "done", "1", "--amend", "--missing", carried,
+                  env={"LOU_NOW": "2026-12-12T13:00:00"})  # fmt: skip
+    assert f"! {carried} was seen after this task" in run.stderr
+    assert ring.json("book", "show", carried)["box"] == "GDJ-01"
+    ring.ok("db", "check")
+
+
 def test_a_retired_volunteer_is_found_by_code_only_and_can_come_back(ring: Lou) -> None:
     ring.ok("volunteer", "retire", "王秀兰")
     added = ring.ok("volunteer", "add", "王秀兰", "--site", "SHY")

@@ -177,6 +177,11 @@ def test_an_isbn_read_stands_for_the_unlabelled_copy_recorded_in_the_box(ring: L
     assert (found["present"], found["not_seen"], found["isbn_only"], found["offers"]) == (
         ["B00001", "B00002", "B00003", "B00004", "B00023"], [], [], [],
     )  # fmt: skip
+    # ISBNs alone, one of them that copy's: still the scanner set to the wrong barcodes
+    before = ring.snapshot()
+    run = ring("stocktake", "SHY-01", input="9787544253994\n9787020002207\n")
+    assert (run.exit_code, run.stderr.startswith("✗ No book code of ours was read")) == (1, True)
+    assert ring.snapshot() == before
     # a second copy read by the same ISBN is a book the records do not have here
     other = ring.json("stocktake", "SHY-02", "--dry-run", input="B00005\n9787544253994\n")
     assert other["isbn_only"] == ["9787544253994"]

@@ -1622,7 +1622,7 @@ ST_UNDONE = Msg(
 )
 ST_TASK_SHORT = Msg(
     "任务 {id} 要走 {boxes} 个图书箱，只扫了 {scanned} 个，什么都没改：每个箱扫完按一次回车（空行），空箱也按一次。",
-    "Task {id} walks {boxes} boxes and only {scanned:# was|# were} scanned; nothing changed: end each "
+    "Task {id} walks {boxes:# box|# boxes} and only {scanned:# was|# were} scanned; nothing changed: end each "
     "box with an empty line, an empty box too.",
 )
 JSON_AND_FORMAT = Msg(

@@ -1163,7 +1163,15 @@ def undo_last(db: Repository) -> Doc:
     else:  # a round applied by schema 1, which kept whole documents
         _replace_docs(db, BOOKS, undo["books"])
         _replace_docs(db, BOXES, undo["boxes"])
-    db.truncate(EVENTS, int(undo["events_after"]))
+    cut = int(undo["events_after"])
+    db.truncate(EVENTS, cut)
+    # a task of an earlier round reported since would point past the history cut back
+    # (its next numbers are given again): it falls back to its report's time
+    late = [i for i, n in db.values(TASKS, "id", "reported_at_event") if n is not None and n > cut]
+    if late:
+        found = db.get_many(TASKS, late)
+        db.replace(TASKS, {i: {k: v for k, v in found[i].items() if k != "reported_at_event"}
+                           for i in late})  # fmt: skip
     db.remove(TASKS, task_ids)
     db.remove(ROUNDS, [number])
     if db.get(MOVES, number) is not None:

@@ -166,6 +166,7 @@ class Scans:
     books: dict[str, Doc] = field(default_factory=dict)  # our copies, by code
     boxes: list[str] = field(default_factory=list)  # box codes where a book's was expected
     isbns: list[str] = field(default_factory=list)  # ISBN-13s of books without our label
+    by_isbn: list[str] = field(default_factory=list)  # copies of ``books`` read by ISBN
     unknown: list[str] = field(default_factory=list)  # anything else
 
 
@@ -271,6 +272,7 @@ def _by_isbn(scans: Scans, recorded: Sequence[Doc]) -> None:
             continue
         unread.remove(copy)
         scans.books[copy["code"]] = copy
+        scans.by_isbn.append(copy["code"])
     scans.isbns[:] = left
 
 
@@ -399,11 +401,10 @@ def _check_read(count: Count) -> None:
     barcodes instead of our labels (an ISBN names a title, not a copy). Refused, unless
     the box holds no book on the records and ISBNs were read (books for intake)."""
     scans = count.scans
-    if scans.books or (scans.isbns and not count.partition.not_seen):
+    isbns = len(scans.isbns) + len(scans.by_isbn)  # (an ISBN that stood for a copy too)
+    if len(scans.books) > len(scans.by_isbn) or (isbns and not count.partition.not_seen):
         return
-    raise Invalid(
-        M.ST_NO_BOOK_CODES, box=count.box, unknown=len(scans.unknown), isbn=len(scans.isbns)
-    )
+    raise Invalid(M.ST_NO_BOOK_CODES, box=count.box, unknown=len(scans.unknown), isbn=isbns)
 
 
 def box_to_count(db: Repository, box: str) -> str:
